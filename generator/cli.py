@@ -1,0 +1,96 @@
+"""The command line: ``digest build`` and friends. The only module that prints.
+
+Exit codes: 0 ok, 1 content or configuration errors (or warnings with --strict),
+2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from .build import BuildReport, build
+from .config import load_config
+from .diagnostics import DigestError, Severity
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="digest", description="Build a topic news digest.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    build_cmd = commands.add_parser("build", help="build the site into the output folder")
+    _add_site_options(build_cmd)
+    build_cmd.add_argument("--strict", action="store_true", help="fail (exit 1) on any warning")
+    build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    return parser
+
+
+def _add_site_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", type=Path, default=Path("."),
+                        help="site folder holding content/ (default: .)")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="output folder (default: <source>/build)")
+    parser.add_argument("--base-url", default=None,
+                        help="where the site is hosted, e.g. https://example.org/digest/")
+    parser.add_argument("--drafts", action="store_true", help="include stories with draft: true")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    args = make_parser().parse_args(argv)
+    if args.command == "build":
+        return run_build(args, out=sys.stdout, err=sys.stderr)
+    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+def run_build(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
+    """``digest build``."""
+    if not (args.source / "content").is_dir():
+        print(f"digest: no content/ folder in {args.source.resolve()}; "
+              "pass --source with the site folder", file=err)
+        return EXIT_USAGE
+    overrides: dict[str, Any] = {"base_url": args.base_url, "drafts": args.drafts or None}
+    config, problems = load_config(args.source, output=args.output, overrides=overrides)
+    for problem in problems:
+        print(problem.format(), file=err)
+    if any(p.severity is Severity.ERROR for p in problems):
+        print("digest: the configuration has errors; nothing was built", file=err)
+        return EXIT_CONTENT
+    try:
+        report = build(config)
+    except DigestError as exc:
+        print(f"digest: {exc}", file=err)
+        return EXIT_CONTENT
+    print_report(report, out=out, err=err, quiet=args.quiet)
+    warnings = len(report.warnings) + sum(p.severity is Severity.WARNING for p in problems)
+    if report.errors or (args.strict and warnings):
+        if args.strict and warnings and not report.errors:
+            print("digest: --strict: warnings count as errors", file=err)
+        return EXIT_CONTENT
+    return EXIT_OK
+
+
+def print_report(report: BuildReport, *, out: TextIO, err: TextIO, quiet: bool) -> None:
+    """Diagnostics to stderr; body matches and one summary line to stdout."""
+    for problem in report.diagnostics:
+        print(problem.format(), file=err)
+    if quiet:
+        return
+    for match in report.body_matches:
+        if match.article:
+            print(f"body: {match.body.source} is the body of {match.article}", file=out)
+        else:
+            print(f"body: {match.body.source} matches no article; it is an article of its own",
+                  file=out)
+    print(
+        f"built {report.stories} stories, {report.topics} topics, {report.pages} pages "
+        f"({report.write.written} written, {report.write.unchanged} unchanged, "
+        f"{report.write.removed} removed), {len(report.warnings)} warnings, "
+        f"{len(report.errors)} errors in {report.seconds:.2f} s",
+        file=out,
+    )

@@ -1,0 +1,210 @@
+"""Story text as weighted terms: the vocabulary that event clustering and related scoring share.
+
+A story becomes a sparse, L2-normalised vector of stemmed terms. A term's weight is its
+inverse document frequency over the stories being clustered (smoothed, so a handful of
+stories does not make every shared word worthless), times a field weight (title words
+count more than excerpt and body words) and an entity boost (acronyms, numbers, amounts and
+words capitalised mid-sentence, which name *this* event rather than its topic).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from generator.cluster_urls import canonicalize_url
+
+if TYPE_CHECKING:
+    from generator.clusters import ClusterDoc
+
+TITLE_WEIGHT = 2.0
+"""Weight of a term found in the title, relative to one found only in the text."""
+ENTITY_BOOST = 1.6
+"""Multiplier for entity-like terms (acronyms, numbers, amounts, mid-sentence capitals)."""
+TEXT_TOKEN_LIMIT = 90
+"""How many leading text tokens (excerpt, then body) count: the lead says what happened."""
+IDF_PRIOR = 40.0
+"""Pseudo-count of unseen background stories in the idf, so tiny collections stay sensible."""
+
+_STOPWORD_TEXT = """
+    a about above after again against all also am an and any are as at be been before being
+    below between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers him his how i if in into is it its itself just me more
+    most my no nor not now of off on once only or other our ours out over own same she should so
+    some such than that the their theirs them then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with would you
+    your yours says said say saying new news report reports reported according today yesterday
+    tomorrow week weeks year years day days time monday tuesday wednesday thursday friday
+    saturday sunday one two three first last like get gets got make makes made may might
+    must via per amid us vs here's it's what's who's that's don't doesn't isn't can't won't
+    really way ways well much many even still back next see use used using"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+"""Words that say nothing about which event a story reports."""
+
+_TOKEN = re.compile(r"\$?\d+(?:[.,]\d+)*(?:bn|[mbk])?%?|[^\W\d_]+(?:['’][^\W\d_]+)?")
+_SENTENCE_STARTERS = frozenset(".!?:;|\"“”‘'(\u2013\u2014-•*#>")
+
+
+@dataclass(frozen=True, slots=True)
+class StoryTerms:
+    """The distinct terms of one story, before weighting."""
+
+    title: frozenset[str]
+    """Stemmed terms of the title (provider name removed)."""
+    text: frozenset[str]
+    """Stemmed terms of the leading text tokens."""
+    entities: frozenset[str]
+    """The subset of both that look like names, numbers or amounts."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFeatures:
+    """Everything derived from the stories once, shared by clustering and related scoring.
+
+    All tuples are index-aligned with the ``docs`` sequence they were built from.
+    """
+
+    vectors: tuple[Mapping[str, float], ...]
+    """L2-normalised weighted term vector of each story."""
+    days: tuple[float, ...]
+    """Publication time of each story, in days since the Unix epoch."""
+    urls: tuple[frozenset[str], ...]
+    """Canonical forms of each story's own addresses."""
+    related_urls: tuple[frozenset[str], ...]
+    """Canonical forms of the addresses in each story's ``related[]``."""
+    related_titles: tuple[frozenset[str], ...]
+    """Normalised titles in each story's ``related[]``."""
+    titles: tuple[str, ...]
+    """Normalised title of each story, to match against ``related_titles``."""
+
+
+def build_story_features(docs: Sequence[ClusterDoc]) -> StoryFeatures:
+    """Tokenise every story, weigh its terms by smoothed idf, field and entity boost."""
+    terms = [extract_story_terms(doc) for doc in docs]
+    document_frequency: dict[str, int] = {}
+    for story in terms:
+        for term in story.title | story.text:
+            document_frequency[term] = document_frequency.get(term, 0) + 1
+    total = len(docs) + IDF_PRIOR
+    idf = {term: math.log(total / (count + 1.0)) for term, count in document_frequency.items()}
+    vectors = tuple(_weigh_terms(story, idf) for story in terms)
+    return StoryFeatures(
+        vectors=vectors,
+        days=tuple(doc.published.timestamp() / 86400.0 for doc in docs),
+        urls=tuple(frozenset(filter(None, map(canonicalize_url, doc.urls))) for doc in docs),
+        related_urls=tuple(
+            frozenset(filter(None, map(canonicalize_url, doc.related_urls))) for doc in docs
+        ),
+        related_titles=tuple(
+            frozenset(filter(None, map(normalize_title, doc.related_titles))) for doc in docs
+        ),
+        titles=tuple(normalize_title(doc.title) for doc in docs),
+    )
+
+
+def extract_story_terms(doc: ClusterDoc) -> StoryTerms:
+    """Split a story's title and leading text into stemmed, stopword-free terms."""
+    provider_words = {stem_word(w.lower()) for w in _TOKEN.findall(doc.provider)}
+    provider_words.discard("")
+    title_tokens = _TOKEN.findall(_strip_provider_suffix(doc.title, doc.provider))
+    text_tokens = _TOKEN.findall(doc.text)[:TEXT_TOKEN_LIMIT]
+    entities: set[str] = set()
+    title = _collect_terms(title_tokens, provider_words, entities, title_case=True)
+    text = _collect_terms(text_tokens, provider_words, entities, title_case=False)
+    _mark_mid_sentence_capitals(doc.text, entities)
+    return StoryTerms(
+        title=frozenset(title),
+        text=frozenset(text),
+        entities=frozenset(entities & (title | text)),
+    )
+
+
+def stem_word(word: str) -> str:
+    """A deliberately light stemmer: plural ``s``, then ``ing``/``ed``, then a final ``e``."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ing") and len(word) >= 6:
+        word = word[:-3]
+    elif word.endswith("ed") and len(word) >= 5:
+        word = word[:-2]
+    if word.endswith("e") and len(word) >= 4:
+        word = word[:-1]
+    return word
+
+
+def normalize_title(title: str) -> str:
+    """Lower-case ASCII-folded title words joined by single spaces ('' for no words)."""
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.findall(r"[a-z0-9]+", folded))
+
+
+def _collect_terms(
+    tokens: Sequence[str], provider_words: set[str], entities: set[str], *, title_case: bool
+) -> set[str]:
+    """Stemmed terms of ``tokens``; adds acronyms, numbers and amounts to ``entities``."""
+    found: set[str] = set()
+    for token in tokens:
+        lowered = token.lower().replace("’", "'")
+        if lowered.endswith("'s"):
+            lowered = lowered[:-2]
+        if lowered in STOPWORDS or (len(lowered) < 2 and not lowered.isdigit()):
+            continue
+        term = stem_word(lowered)
+        if term in provider_words:
+            continue
+        found.add(term)
+        if not token.isalpha() or (len(token) >= 2 and token.isupper()):
+            entities.add(term)
+    return found
+
+
+def _mark_mid_sentence_capitals(text: str, entities: set[str]) -> None:
+    """Add words capitalised in the middle of a sentence (names) of ``text`` to ``entities``."""
+    for match in _TOKEN.finditer(text, 0, 2000):
+        token = match.group()
+        if not token[:1].isupper():
+            continue
+        start = match.start()
+        before = text[max(0, start - 3):start].rstrip()
+        if not before or before[-1] in _SENTENCE_STARTERS:
+            continue
+        lowered = token.lower()
+        if lowered not in STOPWORDS:
+            entities.add(stem_word(lowered))
+
+
+def _strip_provider_suffix(title: str, provider: str) -> str:
+    """Drop a trailing ``| Provider`` or `` - Provider`` that some feeds append to titles."""
+    if not provider:
+        return title
+    squashed_provider = normalize_title(provider).replace(" ", "")
+    for separator in (" | ", " - ", " — ", " – "):
+        head, found, tail = title.rpartition(separator)
+        squashed_tail = normalize_title(tail).replace(" ", "")
+        if found and head and len(squashed_tail) >= 4 and (
+            squashed_tail in squashed_provider or squashed_provider in squashed_tail
+        ):
+            return head
+    return title
+
+
+def _weigh_terms(story: StoryTerms, idf: Mapping[str, float]) -> dict[str, float]:
+    """Weighted, L2-normalised vector of one story (empty when it has no terms)."""
+    weights: dict[str, float] = {}
+    for term in sorted(story.title | story.text):
+        weight = idf[term] * (TITLE_WEIGHT if term in story.title else 1.0)
+        if term in story.entities:
+            weight *= ENTITY_BOOST
+        weights[term] = weight
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    if norm == 0.0:
+        return {}
+    return {term: w / norm for term, w in weights.items()}

@@ -1,0 +1,217 @@
+"""Site configuration: one frozen ``SiteConfig``, read once from ``digest.yaml``.
+
+Every option has a default, so a site needs no config file at all. Unknown keys
+are reported as warnings; values of the wrong type are errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .diagnostics import Diagnostic, error, shorten, warning
+from .yamlio import YamlProblem, load_yaml
+
+CONFIG_NAME = "digest.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class TopicDefinition:
+    """Editorial data for one topic (like the original sites' ``_data/topics``)."""
+
+    name: str
+    """Topic name as used in stories' ``topics[]``."""
+    description: str = ""
+    """A sentence shown on the topic page and in its feed."""
+    keywords: tuple[str, ...] = ()
+    """Search keywords (meta keywords)."""
+    image: str = ""
+    """URL of a picture for the topic."""
+    order: int | None = None
+    """Position in topic lists; unordered topics follow, by story count."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """Everything a build needs to know about the site."""
+
+    source: Path
+    """The site folder (holds ``content/``, optional ``templates/``, ``static/``)."""
+    output: Path
+    """Where the built site goes (default ``<source>/build``)."""
+    title: str = "News Digest"
+    """Site title."""
+    description: str = "The latest news, by topic."
+    """One sentence about the site (meta description, feeds)."""
+    base_url: str = "/"
+    """Where the site is hosted, e.g. ``https://example.org/digest/``; links use its path."""
+    language: str = "en"
+    """``<html lang>`` and feed language."""
+    timezone: str = "UTC"
+    """Timezone dates are shown in (IANA name)."""
+    page_size: int = 20
+    """Stories per topic page."""
+    home_size: int = 50
+    """Stories on the home page."""
+    feed_size: int = 50
+    """Stories per feed."""
+    related_count: int = 6
+    """Related stories per article (from ``related[]``, completed by computed ones)."""
+    max_file_bytes: int = 5_000_000
+    """Content files larger than this are refused."""
+    drafts: bool = False
+    """Include stories with ``draft: true``."""
+    topics: tuple[TopicDefinition, ...] = ()
+    """Editorial topic definitions."""
+
+    @property
+    def content_dir(self) -> Path:
+        """The folder of news items."""
+        return self.source / "content"
+
+    @property
+    def base_path(self) -> str:
+        """The path part of ``base_url``, always starting and ending with ``/``."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def site_url(self) -> str:
+        """``base_url`` with a trailing slash (may be relative if no host given)."""
+        return self.base_url if self.base_url.endswith("/") else self.base_url + "/"
+
+    def topic_definition(self, name: str) -> TopicDefinition | None:
+        """The editorial definition of a topic, if the config has one."""
+        for topic in self.topics:
+            if topic.name == name:
+                return topic
+        return None
+
+
+_SCALARS: dict[str, type] = {
+    "title": str,
+    "description": str,
+    "base_url": str,
+    "language": str,
+    "timezone": str,
+    "page_size": int,
+    "home_size": int,
+    "feed_size": int,
+    "related_count": int,
+    "max_file_bytes": int,
+}
+
+
+def load_config(
+    source: Path,
+    *,
+    output: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
+    """Read ``digest.yaml`` from ``source`` (if present) and apply CLI overrides."""
+    source = source.resolve()
+    config = SiteConfig(source=source, output=(output or source / "build").resolve())
+    problems: list[Diagnostic] = []
+    path = source / CONFIG_NAME
+    if path.is_file():
+        config = _read_config_file(path, config, problems)
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            config = replace(config, **{key: value})
+    problems.extend(_check_values(config, path))
+    return config, tuple(problems)
+
+
+def _read_config_file(path: Path, config: SiteConfig, problems: list[Diagnostic]) -> SiteConfig:
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(error(path.name, f"cannot read the config file: {exc}"))
+        return config
+    except YamlProblem as exc:
+        problems.append(
+            error(path.name, f"invalid YAML: {exc.problem}", line=exc.line,
+                  hint="Check indentation and quoting near that line.")
+        )
+        return config
+    if data is None:
+        return config
+    if not isinstance(data, dict):
+        problems.append(error(path.name, f"the config must be a mapping, got {type(data).__name__}"))
+        return config
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _SCALARS:
+            expected = _SCALARS[key]
+            if isinstance(value, expected) and not isinstance(value, bool):
+                values[key] = value
+            else:
+                problems.append(
+                    error(path.name, f"expected {expected.__name__}, got {shorten(value)}",
+                          field=str(key))
+                )
+        elif key == "topics":
+            values["topics"] = _read_topics(path.name, value, problems)
+        else:
+            problems.append(
+                warning(path.name, f"unknown key {shorten(key)} is ignored", field=str(key),
+                        hint="Known keys: " + ", ".join(sorted([*_SCALARS, "topics"])) + ".")
+            )
+    return replace(config, **values)
+
+
+def _read_topics(file: str, value: object, problems: list[Diagnostic]) -> tuple[TopicDefinition, ...]:
+    if isinstance(value, dict):  # {name: {description: ...}} form
+        value = [{"name": k, **(v if isinstance(v, dict) else {})} for k, v in value.items()]
+    if not isinstance(value, list):
+        problems.append(error(file, "topics must be a list of mappings", field="topics"))
+        return ()
+    topics: list[TopicDefinition] = []
+    for i, item in enumerate(value):
+        where = f"topics[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            problems.append(error(file, "each topic needs a name", field=where))
+            continue
+        keywords = item.get("keywords") or ()
+        order = item.get("order")
+        topics.append(
+            TopicDefinition(
+                name=item["name"],
+                description=str(item.get("description") or ""),
+                keywords=tuple(str(k) for k in keywords) if isinstance(keywords, list) else (),
+                image=str(item.get("image") or ""),
+                order=order if isinstance(order, int) else None,
+            )
+        )
+    return tuple(topics)
+
+
+def _check_values(config: SiteConfig, path: Path) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for key in ("page_size", "home_size", "feed_size"):
+        if getattr(config, key) < 1:
+            problems.append(error(path.name, f"{key} must be at least 1", field=key))
+    parts = urlsplit(config.base_url)
+    if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
+        problems.append(
+            error(path.name, f"base_url {config.base_url!r} is not an http(s) URL or a path",
+                  field="base_url", hint="Use e.g. https://example.org/digest/ or /digest/.")
+        )
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(config.timezone)
+    except Exception:  # noqa: BLE001 - any failure means the name is unusable
+        problems.append(error(path.name, f"unknown timezone {config.timezone!r}", field="timezone",
+                              hint="Use an IANA name such as UTC or Europe/Paris."))
+    return problems
+
+
+def default_config(source: Path) -> SiteConfig:
+    """A config with every default, for tests and tools."""
+    return SiteConfig(source=source, output=source / "build")
+
+
+__all__ = ["SiteConfig", "TopicDefinition", "load_config", "default_config", "CONFIG_NAME"]

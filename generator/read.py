@@ -1,0 +1,131 @@
+"""Stage 1, read: content files -> ``SourceFile`` (front matter + body) or a diagnostic.
+
+Reading decodes the bytes (UTF-8, BOM and CRLF tolerated), splits the YAML front
+matter from the body and parses the YAML. It knows nothing of the news schema:
+that is ``validate``'s job.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic, error
+from .yamlio import YamlProblem, load_yaml
+
+CONTENT_SUFFIXES = (".md", ".markdown", ".txt")
+FENCE = "---"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A content file, split but not yet validated."""
+
+    path: str
+    """Path relative to the site folder, with ``/`` separators."""
+    front_matter: Any
+    """The parsed YAML (usually a dict), or None when the file has no front matter."""
+    front_matter_text: str
+    """The raw YAML text, for finding the line of a field."""
+    body: str
+    """The text after the front matter (or the whole text, without front matter)."""
+    body_line: int
+    """1-based line where the body starts."""
+    mtime: float
+    """Modification time of the file (seconds since the epoch)."""
+
+    @property
+    def has_front_matter(self) -> bool:
+        """True when the file starts with a ``---`` block."""
+        return self.front_matter is not None
+
+    def line_of(self, key: str) -> int | None:
+        """1-based line of a top-level front-matter key, if it can be found."""
+        prefix = key + ":"
+        for number, line in enumerate(self.front_matter_text.split("\n"), start=2):
+            if line.startswith(prefix):
+                return number
+        return None
+
+
+def find_content_files(content_dir: Path) -> list[Path]:
+    """All content files below ``content_dir``, sorted, hidden files skipped."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(content_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if name.endswith(CONTENT_SUFFIXES) and not name.startswith("."):
+                found.append(Path(root) / name)
+    return sorted(found)
+
+
+def read_source(path: Path, *, site_root: Path, max_bytes: int) -> SourceFile | Diagnostic:
+    """Read and split one content file."""
+    rel = path.relative_to(site_root).as_posix()
+    try:
+        stat = path.stat()
+        if stat.st_size > max_bytes:
+            return error(rel, f"file is {stat.st_size:,} bytes, over the limit of {max_bytes:,}",
+                         hint="Split it, or raise max_file_bytes in digest.yaml.")
+        raw = path.read_bytes()
+    except OSError as exc:
+        return error(rel, f"cannot read the file: {exc.strerror or exc}")
+    text_or_problem = decode_text(rel, raw)
+    if isinstance(text_or_problem, Diagnostic):
+        return text_or_problem
+    return split_source(rel, text_or_problem, mtime=stat.st_mtime)
+
+
+def decode_text(rel: str, raw: bytes) -> str | Diagnostic:
+    """Bytes -> text with ``\\n`` line endings, refusing binary and non-UTF-8 files."""
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        return error(rel, "the file contains a NUL byte; it looks binary", line=line,
+                     hint="Content files must be UTF-8 text.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return error(rel, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                     line=line, hint="Save the file as UTF-8.")
+    if not text.strip():
+        return error(rel, "the file is empty", hint="Add front matter with a title, or delete it.")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_source(rel: str, text: str, *, mtime: float = 0.0) -> SourceFile | Diagnostic:
+    """Split text into front matter and body and parse the front matter."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        return SourceFile(rel, None, "", text, 1, mtime)
+    end = _closing_fence(lines)
+    if end is None:
+        return error(rel, "front matter starts with '---' on line 1 but is never closed", line=1,
+                     hint="Add a line '---' after the last front-matter field.")
+    yaml_text = "\n".join(lines[1:end])
+    try:
+        data = load_yaml(yaml_text)
+    except YamlProblem as exc:
+        line = exc.line + 1 if exc.line is not None else None
+        return error(rel, f"invalid YAML in front matter: {exc.problem}", line=line,
+                     hint="Check indentation and quoting near that line; quote values with ':'.")
+    body = "\n".join(lines[end + 1 :])
+    return SourceFile(rel, data if data is not None else {}, yaml_text, body, end + 2, mtime)
+
+
+def _closing_fence(lines: list[str]) -> int | None:
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (FENCE, "..."):
+            return index
+    return None
+
+
+def iter_sources(
+    paths: list[Path], *, site_root: Path, max_bytes: int
+) -> Iterator[SourceFile | Diagnostic]:
+    """Read many files in order."""
+    for path in paths:
+        yield read_source(path, site_root=site_root, max_bytes=max_bytes)

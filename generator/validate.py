@@ -1,0 +1,293 @@
+"""Stage 2, validate: ``SourceFile`` -> ``Story`` / ``TextBody`` plus diagnostics.
+
+Field problems are warnings (the field is dropped or coerced and the story kept);
+a story without a usable title or date is an error and is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import PurePosixPath
+from typing import Any
+
+from .diagnostics import Diagnostic, error, shorten, warning
+from .read import SourceFile
+from .records import Image, Provider, RelatedStory, Story, TextBody
+from .urls import safe_http_url
+
+KNOWN_KEYS = frozenset({
+    "category", "title", "excerpt", "publishedDateTime", "originalUrl", "webUrl", "ampWebUrl",
+    "cdnAmpWebUrl", "type", "quality", "heat", "published", "provider", "topics", "images",
+    "related", "secured", "draft", "cluster", "body",
+})
+_DATED_STEM = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+
+
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """The outcome of validating one file."""
+
+    item: Story | TextBody | None
+    """The story or plain-text body, or None when the file was refused."""
+    diagnostics: tuple[Diagnostic, ...]
+    """Every problem found in the file."""
+
+
+class _Checker:
+    """Collects diagnostics for one file while fields are read."""
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.problems: list[Diagnostic] = []
+
+    def warn(self, field: str, message: str, hint: str | None = None) -> None:
+        top = re.split(r"[.\[]", field, maxsplit=1)[0]
+        self.problems.append(warning(self.source.path, message, line=self.source.line_of(top),
+                                     field=field, hint=hint))
+
+    def fail(self, field: str | None, message: str, hint: str | None = None) -> None:
+        line = self.source.line_of(field) if field else None
+        self.problems.append(error(self.source.path, message, line=line, field=field, hint=hint))
+
+    def text(self, data: dict[str, Any], key: str, *, where: str | None = None) -> str:
+        value = data.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value.strip()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        self.warn(where or key, f"expected text, got {type(value).__name__} {shorten(value)}",
+                  "The value was ignored.")
+        return ""
+
+    def number(self, data: dict[str, Any], key: str, *, where: str | None = None) -> int | None:
+        value = data.get(key)
+        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+        self.warn(where or key, f"expected a whole number, got {shorten(value)}",
+                  "Write a plain number such as 640 (no units).")
+        return None
+
+    def url(self, data: dict[str, Any], key: str, *, where: str | None = None) -> str:
+        value = self.text(data, key, where=where)
+        if not value:
+            return ""
+        safe = safe_http_url(value)
+        if safe is None:
+            self.warn(where or key, f"{shorten(value)} is not an http(s) URL; it is not linked",
+                      "Only http:// and https:// URLs are used in links and images.")
+            return ""
+        return safe
+
+
+def validate_source(source: SourceFile, *, timezone: tzinfo = UTC) -> Validated:
+    """Turn a read file into a story, a plain-text body, or nothing."""
+    if not source.has_front_matter:
+        return Validated(_text_body(source), ())
+    data = source.front_matter
+    check = _Checker(source)
+    if not isinstance(data, dict):
+        check.fail(None, f"front matter must be a mapping of fields, got {type(data).__name__}",
+                   "Write 'title: ...' style fields between the '---' lines.")
+        return Validated(None, tuple(check.problems))
+    story = _story(check, data, timezone)
+    return Validated(story, tuple(check.problems))
+
+
+def _story(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> Story | None:
+    source = check.source
+    for key in sorted(str(k) for k in data if k not in KNOWN_KEYS):
+        check.warn(key, f"unknown field {key!r} is ignored",
+                   "Known fields: " + ", ".join(sorted(KNOWN_KEYS)) + ".")
+    title = check.text(data, "title")
+    if not title:
+        check.fail("title" if "title" in data else None, "the story has no title",
+                   "Add a line such as: title: \"What happened\"")
+        return None
+    published = _published(check, data, timezone)
+    if published is None:
+        return None
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        check.warn("draft", f"expected true or false, got {shorten(draft)}")
+        draft = False
+    cluster = data.get("cluster")
+    body = source.body.strip("\n")
+    return Story(
+        source=source.path,
+        stem=PurePosixPath(source.path).stem,
+        title=title,
+        published=published,
+        excerpt=check.text(data, "excerpt"),
+        url=check.url(data, "webUrl"),
+        original_url=check.url(data, "originalUrl"),
+        amp_url=check.url(data, "ampWebUrl"),
+        category=check.text(data, "category") or "news",
+        kind=check.text(data, "type") or "article",
+        quality=check.number(data, "quality"),
+        heat=check.number(data, "heat"),
+        provider=_provider(check, data.get("provider"), "provider"),
+        topics=_topics(check, data.get("topics")),
+        images=_images(check, data.get("images"), "images"),
+        related=_related(check, data.get("related"), timezone),
+        body=body if body.strip() else "",
+        body_format="markdown",
+        draft=draft,
+        cluster=str(cluster).strip() if isinstance(cluster, (str, int)) and str(cluster).strip()
+        else None,
+    )
+
+
+def _published(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> datetime | None:
+    raw = data.get("publishedDateTime")
+    parsed = parse_datetime(raw, timezone) if raw is not None else None
+    if parsed is not None:
+        return parsed
+    stem_date = _DATED_STEM.match(PurePosixPath(check.source.path).name)
+    what = "is missing" if raw is None else f"{shorten(raw)} is not a valid date and time"
+    hint = "Use ISO 8601, e.g. publishedDateTime: 2020-06-09T03:58:00Z"
+    if stem_date:
+        try:
+            fallback = datetime(*map(int, stem_date.groups()), tzinfo=timezone)  # type: ignore[misc]
+        except ValueError:
+            fallback = None
+        if fallback is not None:
+            check.warn("publishedDateTime", f"publishedDateTime {what}; using the file name's date",
+                       hint)
+            return fallback
+    check.fail("publishedDateTime" if raw is not None else None, f"publishedDateTime {what}", hint)
+    return None
+
+
+def parse_datetime(value: object, timezone: tzinfo = UTC) -> datetime | None:
+    """ISO 8601 text (or a date) -> aware datetime; naive values get ``timezone``."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str) and re.match(r"^\s*\d{4}-\d{2}-\d{2}", value):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone)
+
+
+def _topics(check: _Checker, value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        check.warn("topics", f"topics should be a list, got the text {shorten(value)}",
+                   "Write each topic on its own line as '  - Topic'. It was read as one topic.")
+        value = [value]
+    if not isinstance(value, list):
+        check.warn("topics", f"topics should be a list, got {shorten(value)}", "It was ignored.")
+        return ()
+    topics: list[str] = []
+    for i, item in enumerate(value):
+        name = " ".join(str(item).split()) if isinstance(item, (str, int, float)) else ""
+        if not isinstance(item, (str, int, float)) or isinstance(item, bool):
+            check.warn(f"topics[{i}]", f"a topic must be a name, got {shorten(item)}")
+        elif not name:
+            check.warn(f"topics[{i}]", "empty topic name is ignored")
+        elif name not in topics:
+            topics.append(name)
+    return tuple(topics)
+
+
+def _images(check: _Checker, value: object, where: str) -> tuple[Image, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        check.warn(where, f"images should be a list, got {shorten(value)}", "It was ignored.")
+        return ()
+    images: list[Image] = []
+    for i, item in enumerate(value):
+        here = f"{where}[{i}]"
+        if not isinstance(item, dict):
+            check.warn(here, f"an image must be a mapping with a url, got {shorten(item)}")
+            continue
+        raw_url = item.get("url")
+        if isinstance(raw_url, str) and raw_url.startswith("/") and not raw_url.startswith("//"):
+            continue  # a path on the original site (provider logos): nothing to show here
+        url = check.url(item, "url", where=f"{here}.url")
+        if not url:
+            continue
+        images.append(Image(url=url, width=_dimension(check, item, "width", here),
+                            height=_dimension(check, item, "height", here),
+                            title=check.text(item, "title", where=f"{here}.title")))
+    return tuple(images)
+
+
+def _dimension(check: _Checker, item: dict[str, Any], key: str, where: str) -> int | None:
+    value = check.number(item, key, where=f"{where}.{key}")
+    if value is not None and not 0 < value <= 100_000:
+        check.warn(f"{where}.{key}", f"{key} {value} is out of range", "Use pixels, 1 to 100000.")
+        return None
+    return value
+
+
+def _provider(check: _Checker, value: object, where: str) -> Provider | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return Provider(name=value.strip()) if value.strip() else None
+    if not isinstance(value, dict):
+        check.warn(where, f"provider should be a mapping with a name, got {shorten(value)}")
+        return None
+    name = check.text(value, "name", where=f"{where}.name")
+    domain = check.text(value, "domain", where=f"{where}.domain")
+    logos = _images(check, value.get("images"), f"{where}.images")
+    if not name and not domain:
+        return None
+    return Provider(name=name or domain, domain=domain, logo=logos[0] if logos else None)
+
+
+def _related(check: _Checker, value: object, timezone: tzinfo) -> tuple[RelatedStory, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        check.warn("related", f"related should be a list, got {shorten(value)}", "It was ignored.")
+        return ()
+    stories: list[RelatedStory] = []
+    for i, item in enumerate(value):
+        here = f"related[{i}]"
+        if not isinstance(item, dict):
+            check.warn(here, f"a related story must be a mapping, got {shorten(item)}")
+            continue
+        title = check.text(item, "title", where=f"{here}.title")
+        if not title:
+            check.warn(here, "related story without a title is ignored")
+            continue
+        images = _images(check, item.get("images"), f"{here}.images")
+        stories.append(RelatedStory(
+            title=title,
+            url=check.url(item, "webUrl", where=f"{here}.webUrl"),
+            excerpt=check.text(item, "excerpt", where=f"{here}.excerpt"),
+            published=parse_datetime(item.get("publishedDateTime"), timezone),
+            provider=_provider(check, item.get("provider"), f"{here}.provider"),
+            image=images[0] if images else None,
+            quality=check.number(item, "quality", where=f"{here}.quality"),
+        ))
+    return tuple(stories)
+
+
+def _text_body(source: SourceFile) -> TextBody:
+    lines = source.body.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.strip())
+    return TextBody(
+        source=source.path,
+        stem=PurePosixPath(source.path).stem,
+        title=" ".join(lines[first].split()),
+        text="\n".join(lines[first + 1 :]).strip("\n"),
+        modified=datetime.fromtimestamp(int(source.mtime), tz=UTC),
+    )

@@ -1,0 +1,37 @@
+"""Reading built pages in tests: parse with html5lib and pick out what a reader sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import html5lib
+
+
+def parse_html(path: Path) -> Element:
+    """The page as an element tree (no namespaces, so ``tree.iter("a")`` works)."""
+    parser = html5lib.HTMLParser(strict=False, namespaceHTMLElements=False)
+    return parser.parse(path.read_bytes())
+
+
+def text_of(element: Element) -> str:
+    """All text inside ``element``, whitespace collapsed."""
+    return " ".join("".join(element.itertext()).split())
+
+
+def find_all(tree: Element, tag: str, **attributes: str) -> list[Element]:
+    """Elements with this tag whose attributes contain the given words (``class_`` for class)."""
+    found = []
+    for element in tree.iter(tag):
+        if all(word in element.get(name.rstrip("_"), "").split()
+               for name, word in attributes.items()):
+            found.append(element)
+    return found
+
+
+def headline_links(tree: Element) -> list[Element]:
+    """Links inside headings of ``<main>``: one per story listed on a listing page."""
+    main = tree.find(".//main")
+    assert main is not None, "the page has no <main>"
+    return [link for level in ("h2", "h3") for heading in main.iter(level)
+            for link in heading.iter("a")]

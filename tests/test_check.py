@@ -1,0 +1,133 @@
+"""generator.check: the site checker finds planted problems and passes clean output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.check import CheckProblem, check_site
+
+GOOD_HEAD = '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>{title}</title>'
+
+
+def page(body: str, *, title: str = "A page", head: str = "") -> str:
+    """A valid HTML5 page around ``body``."""
+    start = GOOD_HEAD.format(title=title) + head
+    return start + "</head>\n<body>\n" + body + "\n</body>\n</html>\n"
+
+
+def write_site(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def messages(problems: list[CheckProblem]) -> list[str]:
+    return [p.format() for p in problems]
+
+
+def test_a_clean_site_has_no_problems(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {
+        "index.html": page('<a href="/news/a/">A</a> <a href="news/a/#top">A again</a>'
+                           '<img src="/static/x.png" alt="" width="10" height="10">'
+                           '<a href="https://example.com/">out</a> <a href="mailto:a@b.c">mail</a>'
+                           '<a href="#main">skip</a> <a href="/?page=2">query</a>',
+                           head='<link rel="stylesheet" href="/static/site.css">'),
+        "news/a/index.html": page('<a href="../../">home</a> <a href="//cdn.example/x">cdn</a>'),
+        "static/site.css": "body{}",
+        "static/x.png": "png",
+    })
+    assert check_site(site) == []
+
+
+def test_finds_a_planted_broken_link(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {
+        "index.html": page('<p>\n<a href="/news/missing/">gone</a></p>'),
+    })
+    problems = check_site(site)
+    assert messages(problems) == [
+        "index.html:6: <a href='/news/missing/'>: no built file 'news/missing/index.html'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<script src="/app.js"></script>', "<script src='/app.js'>: no built file 'app.js'"),
+        ('<img src="/pic.png" alt="" width="1" height="1">', "<img src='/pic.png'>: no built file"),
+        ('<a href="news">n</a>', "did you mean news/ (a trailing slash)?"),
+        ('<a href="javascript:alert(1)">x</a>', "the scheme 'javascript' is not allowed"),
+        ('<a href="">x</a>', "the link is empty"),
+    ],
+)
+def test_finds_broken_assets_and_bad_links(tmp_path: Path, html: str, expected: str) -> None:
+    site = write_site(tmp_path, {"index.html": page(html), "news/index.html": page("")})
+    found = messages(check_site(site))
+    assert len(found) == 1 and expected in found[0], found
+
+
+def test_finds_a_missing_alt_and_missing_sizes(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {
+        "index.html": page('<img src="/a.png" width="5" height="5">\n'
+                           '<img src="/b.png" alt="b">\n'
+                           '<img src="/c.png" alt="c" width="5px" height="0">'),
+        "a.png": "", "b.png": "", "c.png": "",
+    })
+    assert messages(check_site(site)) == [
+        "index.html:5: <img src='/a.png'> has no alt",
+        "index.html:6: <img src='/b.png'> has no width, height",
+        "index.html:7: <img src='/c.png'> has width='5px', not a positive number",
+        "index.html:7: <img src='/c.png'> has height='0', not a positive number",
+    ]
+
+
+def test_finds_a_duplicate_id(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"index.html": page('<div id="x"></div>\n<p id="x">again</p>')})
+    assert messages(check_site(site)) == ["index.html:5: duplicate id 'x'"]
+
+
+def test_finds_a_missing_or_empty_title(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {
+        "a.html": page("", title="  "),
+        "b.html": "<!DOCTYPE html>\n<html><head></head><body></body></html>\n",
+    })
+    assert messages(check_site(site)) == [
+        "a.html:3: the page's <title> is empty",
+        "b.html: the page has no <title>",
+    ]
+
+
+def test_reports_html5_parse_errors_with_their_line(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {
+        "index.html": page("<p>fine</p>\n<div>\n<p>x</span></div>"),
+        "nodoctype.html": "<html><head><title>t</title></head><body></body></html>",
+    })
+    found = messages(check_site(site))
+    assert found[0].startswith("index.html:7: HTML parse error 'unexpected-end-tag'")
+    assert found[1].startswith("nodoctype.html:1: HTML parse error 'expected-doctype-but-got-")
+    assert len(found) == 2
+
+
+def test_links_must_stay_under_the_base_path(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {
+        "index.html": page('<a href="/digest/news/">ok</a> <a href="news/">ok too</a> '
+                           '<a href="/news/">outside</a>'),
+        "news/index.html": page('<a href="../">up</a> <a href="../../">too far</a>'),
+    })
+    found = messages(check_site(site, base_path="/digest/"))
+    assert found == [
+        "index.html:5: <a href='/news/'>: it points outside the site's base path '/digest/'",
+        "news/index.html:5: <a href='../../'>: it points outside the site's base path '/digest/'",
+    ]
+    assert check_site(site, base_path="digest") == check_site(site, base_path="/digest/")
+
+
+def test_percent_encoded_links_resolve(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {
+        "index.html": page('<a href="/caf%C3%A9/">café</a>'),
+        "café/index.html": page(""),
+    })
+    assert check_site(site) == []

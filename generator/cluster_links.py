@@ -90,14 +90,12 @@ def dot_vectors(first: Mapping[str, float], second: Mapping[str, float]) -> floa
     return sum(weight * second.get(term, 0.0) for term, weight in first.items())
 
 
-def list_shared_terms(features: StoryFeatures, left: int, right: int, *, limit: int = 8) -> tuple[
-    str, ...
-]:
+def list_shared_terms(
+    features: StoryFeatures, left: int, right: int, *, limit: int = 8
+) -> tuple[str, ...]:
     """The terms contributing most to two stories' overlap, strongest first."""
     first, second = features.vectors[left], features.vectors[right]
-    shared = sorted(
-        (-(first[term] * second[term]), term) for term in first.keys() & second.keys()
-    )
+    shared = sorted((-(first[term] * second[term]), term) for term in first.keys() & second.keys())
     return tuple(term for _, term in shared[:limit])
 
 
@@ -160,8 +158,10 @@ def _find_related_pairs(
     for index in range(len(features.urls)):
         if not eligible[index]:
             continue
-        keys = (*features.related_urls[index],
-                *("title:" + title for title in features.related_titles[index]))
+        keys = (
+            *features.related_urls[index],
+            *("title:" + title for title in features.related_titles[index]),
+        )
         for key in keys:
             for other in by_key.get(key, ()):
                 if other != index:

@@ -21,7 +21,7 @@ from generator.cluster_urls import canonicalize_url
 if TYPE_CHECKING:
     from generator.clusters import ClusterDoc
 
-TITLE_WEIGHT = 2.0
+TITLE_WEIGHT = 4.0
 """Weight of a term found in the title, relative to one found only in the text."""
 ENTITY_BOOST = 1.6
 """Multiplier for entity-like terms (acronyms, numbers, amounts, mid-sentence capitals)."""
@@ -45,7 +45,9 @@ _STOPWORD_TEXT = """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 """Words that say nothing about which event a story reports."""
 
-_TOKEN = re.compile(r"\$?\d+(?:[.,]\d+)*(?:bn|[mbk])?%?|[^\W\d_]+(?:['’][^\W\d_]+)?")
+_TOKEN = re.compile(
+    r"[^\W\d_]+-\d[\w.]*|\$?\d+(?:[.,]\d+)*(?:bn|[mbk])?%?|[^\W\d_]+(?:['’][^\W\d_]+)?"
+)
 _SENTENCE_STARTERS = frozenset(".!?:;|\"“”‘'(\u2013\u2014-•*#>")
 
 
@@ -161,9 +163,18 @@ def _collect_terms(
         if term in provider_words:
             continue
         found.add(term)
-        if not token.isalpha() or (len(token) >= 2 and token.isupper()):
+        if _looks_like_entity(token):
             entities.add(term)
     return found
+
+
+def _looks_like_entity(token: str) -> bool:
+    """Acronyms (IBM), model names (GPT-4), amounts ($40m, 3.2) and years; not bare 2 or 10."""
+    if token.isalpha():
+        return len(token) >= 2 and token.isupper()
+    if token.isdigit():
+        return len(token) >= 3
+    return True
 
 
 def _mark_mid_sentence_capitals(text: str, entities: set[str]) -> None:
@@ -173,7 +184,7 @@ def _mark_mid_sentence_capitals(text: str, entities: set[str]) -> None:
         if not token[:1].isupper():
             continue
         start = match.start()
-        before = text[max(0, start - 3):start].rstrip()
+        before = text[max(0, start - 3) : start].rstrip()
         if not before or before[-1] in _SENTENCE_STARTERS:
             continue
         lowered = token.lower()
@@ -189,8 +200,11 @@ def _strip_provider_suffix(title: str, provider: str) -> str:
     for separator in (" | ", " - ", " — ", " – "):
         head, found, tail = title.rpartition(separator)
         squashed_tail = normalize_title(tail).replace(" ", "")
-        if found and head and len(squashed_tail) >= 4 and (
-            squashed_tail in squashed_provider or squashed_provider in squashed_tail
+        if (
+            found
+            and head
+            and len(squashed_tail) >= 4
+            and (squashed_tail in squashed_provider or squashed_provider in squashed_tail)
         ):
             return head
     return title

@@ -16,10 +16,38 @@ HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 
 TRACKING_KEYS = frozenset(
     {
-        "amp", "outputtype", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid",
-        "ocid", "cmpid", "ref", "ref_src", "src", "source", "feature", "smid", "sr_share",
-        "share", "igshid", "yclid", "_ga", "ito", "itm_source", "itm_medium", "itm_campaign",
-        "ns_source", "ns_mchannel", "ns_campaign", "cid", "guccounter", "tsrc", "s_cid",
+        "amp",
+        "outputtype",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "ocid",
+        "cmpid",
+        "ref",
+        "ref_src",
+        "src",
+        "source",
+        "feature",
+        "smid",
+        "sr_share",
+        "share",
+        "igshid",
+        "yclid",
+        "_ga",
+        "ito",
+        "itm_source",
+        "itm_medium",
+        "itm_campaign",
+        "ns_source",
+        "ns_mchannel",
+        "ns_campaign",
+        "cid",
+        "guccounter",
+        "tsrc",
+        "s_cid",
     }
 )
 """Query keys that never change which story a URL names (``utm_*`` are matched by prefix)."""
@@ -49,9 +77,7 @@ def canonicalize_url(url: str) -> str:
     host = _strip_host_prefixes(host)
     segments = [s for s in path.split("/") if s and s.lower() not in AMP_PATH_PARTS]
     query = sorted(
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not _is_tracking_key(k)
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking_key(k)
     )
     canonical = host + "/" + "/".join(segments)
     if query:
@@ -72,8 +98,8 @@ def _unwrap_amp_cache(path: str) -> str:
 def _strip_host_prefixes(host: str) -> str:
     """Drop one leading ``www.``/``m.``/``amp.``/``mobile.`` label, if the rest is a domain."""
     for prefix in HOST_PREFIXES:
-        if host.startswith(prefix) and "." in host[len(prefix):]:
-            return host[len(prefix):]
+        if host.startswith(prefix) and "." in host[len(prefix) :]:
+            return host[len(prefix) :]
     return host
 
 

@@ -179,8 +179,11 @@ def _join_linked_stories(
         if left == right:
             continue
         if not link.same_url and not _are_close_on_average(
-            features, members[left], members[right],
-            floor=LINKAGE_RATIO * threshold, window_days=window_days,
+            features,
+            members[left],
+            members[right],
+            floor=LINKAGE_RATIO * threshold,
+            window_days=window_days,
         ):
             continue
         keep, gone = (left, right) if left < right else (right, left)

@@ -14,10 +14,12 @@ from pathlib import Path
 def default_theme_dir() -> Path:
     """The folder of the default templates, installed or in a source checkout."""
     try:
-        installed = Path(str(resources.files("generator.templates")))
-        if (installed / "base.html").is_file():
-            return installed
-    except (ModuleNotFoundError, TypeError):
+        # ``generator.templates`` has no __init__.py, so ``files()`` may give a
+        # MultiplexedPath (a namespace package): ask for a file inside it instead.
+        installed = resources.files("generator.templates") / "base.html"
+        if isinstance(installed, Path) and installed.is_file():
+            return installed.parent
+    except ModuleNotFoundError:
         pass
     return Path(__file__).resolve().parent.parent / "templates"
 

@@ -1,0 +1,81 @@
+"""A plain, non-editable ``pip install`` into a fresh virtual environment builds the sample.
+
+This is what a newcomer does. The package is installed from a copy of the files a
+wheel is built from, so the test shows the default templates and CSS ship as package
+data (and are found without the repository's ``templates/`` folder). Slow (~30-60 s,
+dependencies come from the package index); it runs in the normal suite.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.check import check_site
+from tests.conftest import ROOT, SAMPLE_CONTENT
+
+pytestmark = pytest.mark.install
+
+PACKAGE_FILES = ("pyproject.toml", "generator", "templates")
+OPTIONAL_FILES = ("README.md", "LICENSE")
+
+
+def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True,
+                            text=True, timeout=600, check=False)
+    assert result.returncode == 0, (
+        f"{' '.join(map(str, args))} failed ({result.returncode}):\n"
+        f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return result
+
+
+def copy_package_sources(target: Path) -> Path:
+    target.mkdir(parents=True)
+    for name in PACKAGE_FILES + OPTIONAL_FILES:
+        source = ROOT / name
+        if name in OPTIONAL_FILES and not source.exists():
+            continue
+        assert source.exists(), f"{name} is missing from the repository; pip install needs it"
+        if source.is_dir():
+            shutil.copytree(source, target / name,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy(source, target / name)
+    return target
+
+
+def test_pip_install_then_digest_build_uses_the_packaged_theme(tmp_path: Path) -> None:
+    source = copy_package_sources(tmp_path / "src")
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
+    bindir = venv / ("Scripts" if os.name == "nt" else "bin")
+    run(bindir / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        source, cwd=tmp_path)
+    shutil.rmtree(source)  # nothing may come from the source tree any more
+
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLE_CONTENT, site / "content")
+    result = run(bindir / "digest", "build", "--source", site, "--output", tmp_path / "out",
+                 cwd=tmp_path)
+    assert "built 4 stories, 3 topics" in result.stdout
+
+    theme = run(bindir / "python", "-c",
+                "from generator.theme import default_theme_dir; print(default_theme_dir())",
+                cwd=tmp_path).stdout.strip()
+    assert Path(theme).resolve().is_relative_to(venv.resolve()), theme
+    assert (Path(theme) / "static" / "digest.css").is_file()
+
+    out = tmp_path / "out"
+    assert (out / "static" / "digest.css").read_bytes() == \
+        (ROOT / "templates" / "static" / "digest.css").read_bytes()
+    assert (out / "topics" / "computer-vision" / "index.html").is_file()
+    assert [p.format() for p in check_site(out)] == []
+    run(bindir / "python", "-m", "generator", "build", "--source", site,
+        "--output", tmp_path / "out2", "--quiet", cwd=tmp_path)
+    assert (tmp_path / "out2" / "index.html").is_file()

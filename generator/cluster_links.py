@@ -19,9 +19,11 @@ DATE_PENALTY = 0.3
 """Share of the score lost by a pair published a whole window apart (linear in between)."""
 RELATED_BONUS = 0.08
 """Added to a pair's score when one story lists the other in ``related[]`` (a weak hint)."""
-MAX_WINDOW_NEIGHBOURS = 48
+MAX_WINDOW_NEIGHBOURS = 32
 """A term with more later stories than this inside one window is skipped for candidates."""
-PREFILTER_RATIO = 0.5
+SIGNATURE_TERMS = 6
+"""How many of a story's strongest terms are indexed to find candidates."""
+PREFILTER_RATIO = 0.7
 """A candidate is scored exactly when its partial overlap reaches this share of the threshold."""
 
 
@@ -102,15 +104,23 @@ def list_shared_terms(
 def _accumulate_overlaps(
     features: StoryFeatures, eligible: tuple[bool, ...], *, window_days: float
 ) -> dict[tuple[int, int], float]:
-    """Partial dot products of story pairs sharing a term within the date window."""
+    """Partial dot products of story pairs sharing a signature term within the date window.
+
+    A story's signature is its ``SIGNATURE_TERMS`` strongest terms; a pair whose overlap can
+    reach the threshold almost always shares one of them.
+    """
     days = features.days
+    vectors = features.vectors
+    count = len(days)
     order = sorted((i for i, ok in enumerate(eligible) if ok), key=lambda i: (days[i], i))
     postings: dict[str, list[int]] = {}
     for index in order:
-        for term in features.vectors[index]:
+        vector = vectors[index]
+        strongest = sorted(vector, key=lambda term: (-vector[term], term))[:SIGNATURE_TERMS]
+        for term in strongest:
             postings.setdefault(term, []).append(index)
-    overlaps: dict[tuple[int, int], float] = {}
-    vectors = features.vectors
+    overlaps: dict[int, float] = {}
+    get = overlaps.get
     for term, members in postings.items():
         if len(members) < 2:
             continue
@@ -123,9 +133,9 @@ def _accumulate_overlaps(
             weight = weights[position]
             for other in range(position + 1, end):
                 right = members[other]
-                pair = (left, right) if left < right else (right, left)
-                overlaps[pair] = overlaps.get(pair, 0.0) + weight * weights[other]
-    return overlaps
+                pair = left * count + right if left < right else right * count + left
+                overlaps[pair] = get(pair, 0.0) + weight * weights[other]
+    return {divmod(pair, count): overlap for pair, overlap in overlaps.items()}
 
 
 def _find_shared_url_pairs(

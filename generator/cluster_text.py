@@ -25,7 +25,7 @@ TITLE_WEIGHT = 4.0
 """Weight of a term found in the title, relative to one found only in the text."""
 ENTITY_BOOST = 1.6
 """Multiplier for entity-like terms (acronyms, numbers, amounts, mid-sentence capitals)."""
-TEXT_TOKEN_LIMIT = 90
+TEXT_TOKEN_LIMIT = 60
 """How many leading text tokens (excerpt, then body) count: the lead says what happened."""
 IDF_PRIOR = 40.0
 """Pseudo-count of unseen background stories in the idf, so tiny collections stay sensible."""
@@ -48,7 +48,9 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _TOKEN = re.compile(
     r"[^\W\d_]+-\d[\w.]*|\$?\d+(?:[.,]\d+)*(?:bn|[mbk])?%?|[^\W\d_]+(?:['’][^\W\d_]+)?"
 )
-_SENTENCE_STARTERS = frozenset(".!?:;|\"“”‘'(\u2013\u2014-•*#>")
+_TITLE_WORD = re.compile(r"[a-z0-9]+")
+_MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z0-9,] )[A-Z][^\W\d_]+")
+"""A capital right after a lower-case word, digit or comma: a name, not a sentence start."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +88,8 @@ class StoryFeatures:
 
 def build_story_features(docs: Sequence[ClusterDoc]) -> StoryFeatures:
     """Tokenise every story, weigh its terms by smoothed idf, field and entity boost."""
-    terms = [extract_story_terms(doc) for doc in docs]
+    memo: dict[str, str] = {}
+    terms = [extract_story_terms(doc, memo) for doc in docs]
     document_frequency: dict[str, int] = {}
     for story in terms:
         for term in story.title | story.text:
@@ -108,21 +111,25 @@ def build_story_features(docs: Sequence[ClusterDoc]) -> StoryFeatures:
     )
 
 
-def extract_story_terms(doc: ClusterDoc) -> StoryTerms:
-    """Split a story's title and leading text into stemmed, stopword-free terms."""
-    provider_words = {stem_word(w.lower()) for w in _TOKEN.findall(doc.provider)}
-    provider_words.discard("")
+def extract_story_terms(doc: ClusterDoc, memo: dict[str, str] | None = None) -> StoryTerms:
+    """Split a story's title and leading text into stemmed, stopword-free terms.
+
+    ``memo`` caches token -> term ('' for a dropped token) across calls of one build.
+    """
+    cache: dict[str, str] = {} if memo is None else memo
+    provider_words = {_term_of(w, cache) for w in _TOKEN.findall(doc.provider)}
+    provider_words.add("")
     title_tokens = _TOKEN.findall(_strip_provider_suffix(doc.title, doc.provider))
-    text_tokens = _TOKEN.findall(doc.text)[:TEXT_TOKEN_LIMIT]
-    entities: set[str] = set()
-    title = _collect_terms(title_tokens, provider_words, entities, title_case=True)
-    text = _collect_terms(text_tokens, provider_words, entities, title_case=False)
-    _mark_mid_sentence_capitals(doc.text, entities)
-    return StoryTerms(
-        title=frozenset(title),
-        text=frozenset(text),
-        entities=frozenset(entities & (title | text)),
-    )
+    span = TEXT_TOKEN_LIMIT * 9
+    text_tokens = _TOKEN.findall(doc.text, 0, span)[:TEXT_TOKEN_LIMIT]
+    title = {cache[t] if t in cache else _term_of(t, cache) for t in title_tokens}
+    text = {cache[t] if t in cache else _term_of(t, cache) for t in text_tokens}
+    title -= provider_words
+    text -= provider_words
+    marked = [t for t in (*title_tokens, *text_tokens) if not t.islower() and _looks_like_entity(t)]
+    marked += _MID_SENTENCE_CAPITAL.findall(doc.text, 0, span)
+    entities = {_term_of(t, cache) for t in marked} & (title | text)
+    return StoryTerms(title=frozenset(title), text=frozenset(text), entities=frozenset(entities))
 
 
 def stem_word(word: str) -> str:
@@ -144,28 +151,25 @@ def stem_word(word: str) -> str:
 
 def normalize_title(title: str) -> str:
     """Lower-case ASCII-folded title words joined by single spaces ('' for no words)."""
+    if title.isascii():
+        return " ".join(_TITLE_WORD.findall(title.lower()))
     folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.findall(r"[a-z0-9]+", folded))
+    return " ".join(_TITLE_WORD.findall(folded))
 
 
-def _collect_terms(
-    tokens: Sequence[str], provider_words: set[str], entities: set[str], *, title_case: bool
-) -> set[str]:
-    """Stemmed terms of ``tokens``; adds acronyms, numbers and amounts to ``entities``."""
-    found: set[str] = set()
-    for token in tokens:
+def _term_of(token: str, cache: dict[str, str]) -> str:
+    """The stemmed term of a token, or '' for stopwords and single letters (memoised)."""
+    term = cache.get(token)
+    if term is None:
         lowered = token.lower().replace("’", "'")
         if lowered.endswith("'s"):
             lowered = lowered[:-2]
         if lowered in STOPWORDS or (len(lowered) < 2 and not lowered.isdigit()):
-            continue
-        term = stem_word(lowered)
-        if term in provider_words:
-            continue
-        found.add(term)
-        if _looks_like_entity(token):
-            entities.add(term)
-    return found
+            term = ""
+        else:
+            term = stem_word(lowered)
+        cache[token] = term
+    return term
 
 
 def _looks_like_entity(token: str) -> bool:
@@ -175,21 +179,6 @@ def _looks_like_entity(token: str) -> bool:
     if token.isdigit():
         return len(token) >= 3
     return True
-
-
-def _mark_mid_sentence_capitals(text: str, entities: set[str]) -> None:
-    """Add words capitalised in the middle of a sentence (names) of ``text`` to ``entities``."""
-    for match in _TOKEN.finditer(text, 0, 2000):
-        token = match.group()
-        if not token[:1].isupper():
-            continue
-        start = match.start()
-        before = text[max(0, start - 3) : start].rstrip()
-        if not before or before[-1] in _SENTENCE_STARTERS:
-            continue
-        lowered = token.lower()
-        if lowered not in STOPWORDS:
-            entities.add(stem_word(lowered))
 
 
 def _strip_provider_suffix(title: str, provider: str) -> str:

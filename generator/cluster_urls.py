@@ -9,7 +9,7 @@ id there (``?p=121777``).
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode
 
 HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 """Host prefixes that name a mobile or AMP copy of the same site."""
@@ -63,33 +63,37 @@ def canonicalize_url(url: str) -> str:
     Returns '' for an empty or non-http(s) address.
     """
     text = url.strip()
-    if not text:
+    scheme, found, rest = text.partition("://")
+    if not found:
+        rest = text
+    elif scheme.lower() not in ("http", "https"):
         return ""
-    parts = urlsplit(text if "://" in text else "https://" + text)
-    if parts.scheme not in ("http", "https"):
+    rest = rest.partition("#")[0]
+    address, _, query = rest.partition("?")
+    host, _, path = address.partition("/")
+    host = host.rpartition("@")[2].partition(":")[0].lower()
+    if not host:
         return ""
-    host = (parts.hostname or "").lower()
-    path = parts.path
     if host.endswith(".cdn.ampproject.org"):
         inner = _unwrap_amp_cache(path)
         if inner:
-            return canonicalize_url("https://" + inner)
+            return canonicalize_url("https://" + inner + ("?" + query if query else ""))
     host = _strip_host_prefixes(host)
     segments = [s for s in path.split("/") if s and s.lower() not in AMP_PATH_PARTS]
-    query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking_key(k)
-    )
     canonical = host + "/" + "/".join(segments)
     if query:
-        canonical += "?" + urlencode(query)
+        kept = sorted(
+            (k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _is_tracking_key(k)
+        )
+        if kept:
+            canonical += "?" + urlencode(kept)
     return canonical
 
 
 def _unwrap_amp_cache(path: str) -> str:
     """``/c/s/example.com/a/b`` (AMP cache layout) -> ``example.com/a/b``; '' if not that shape."""
-    segments = path.split("/")
-    # ['', 'c', 's', host, ...] or ['', 'c', host, ...] or ['', 'v', 's', host, ...]
-    rest = segments[1:]
+    # 'c/s/host/...', 'c/host/...' or 'v/s/host/...'
+    rest = path.split("/")
     while rest and rest[0] in ("c", "v", "i", "s"):
         rest = rest[1:]
     return "/".join(rest)

@@ -29,7 +29,7 @@ DEFAULT_WINDOW_DAYS = 4.0
 """Stories published further apart than this are never joined (unless they share a URL)."""
 LINKAGE_RATIO = 0.55
 """Two groups join only if their average pair score reaches this share of the threshold."""
-LINKAGE_SAMPLE = 24
+LINKAGE_SAMPLE = 6
 """At most this many members of each group (earliest first) enter the average-linkage check."""
 OVERRIDE_ALONE = "none"
 """The ``cluster:`` override value that keeps a story in a cluster of its own."""
@@ -174,12 +174,15 @@ def _join_linked_stories(
     root = list(range(len(stories)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(stories))}
     evidence: dict[int, list[Evidence]] = {}
-    for link in find_story_links(features, eligible, threshold=threshold, window_days=window_days):
+    links = find_story_links(features, eligible, threshold=threshold, window_days=window_days)
+    known = {(link.left, link.right): link.score for link in links}
+    for link in links:
         left, right = root[link.left], root[link.right]
         if left == right:
             continue
         if not link.same_url and not _are_close_on_average(
             features,
+            known,
             members[left],
             members[right],
             floor=LINKAGE_RATIO * threshold,
@@ -208,19 +211,29 @@ def _join_linked_stories(
 
 def _are_close_on_average(
     features: StoryFeatures,
+    known: dict[tuple[int, int], float],
     first: Sequence[int],
     second: Sequence[int],
     *,
     floor: float,
     window_days: float,
 ) -> bool:
-    """Whether the mean pair score between two groups (sampled) reaches ``floor``."""
+    """Whether the mean pair score between two groups (sampled) reaches ``floor``.
+
+    ``known`` holds scores already computed (pairs as (smaller, larger) index); it grows.
+    """
     if len(first) == 1 and len(second) == 1:
         return True
+    total = 0.0
     left, right = sorted(first)[:LINKAGE_SAMPLE], sorted(second)[:LINKAGE_SAMPLE]
-    total = sum(
-        score_story_pair(features, a, b, window_days=window_days)[0] for a in left for b in right
-    )
+    for a in left:
+        for b in right:
+            pair = (a, b) if a < b else (b, a)
+            score = known.get(pair)
+            if score is None:
+                score = score_story_pair(features, *pair, window_days=window_days)[0]
+                known[pair] = score
+            total += score
     return total / (len(left) * len(right)) >= floor
 
 

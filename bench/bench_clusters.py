@@ -1,0 +1,152 @@
+"""Benchmark event clustering and computed related stories on synthetic stories.
+
+    python -m bench.bench_clusters [--sizes 10000 100000] [--repeat 3] [--seed 1]
+
+Stories are made in memory, deterministically, in the shape of the news corpus
+(titles combined from subjects, verbs, objects and tails; an excerpt of filler words;
+40% with a body; 1-3 Zipf-weighted topics; 2-6 related entries; dates over 3 years).
+Prints the median wall time of feature building, clustering and related scoring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+
+from generator.cluster_text import build_story_features
+from generator.clusters import ClusterDoc, cluster_stories
+from generator.related import compute_related
+
+TOPICS = [
+    "AI", "Machine Learning", "Computer Vision", "NLP", "Robotics", "Deep Learning", "IBM AI",
+    "AWS AI", "Google AI", "Microsoft AI", "Autonomous Vehicles", "AI Ethics", "Healthcare AI",
+    "Chatbots", "Reinforcement Learning", "Edge AI", "AI Chips", "Data Science",
+    "Speech Recognition", "Facial Recognition", "Generative AI", "AI Policy", "Drones",
+    "Quantum Computing", "Smart Cities",
+]  # fmt: skip
+PROVIDERS = [
+    "jpost.com", "zdnet.com", "venturebeat.com", "techcrunch.com", "theverge.com", "wired.com",
+    "technologyreview.com", "reuters.com", "bbc.co.uk", "lemonde.fr", "heise.de", "forbes.com",
+    "arstechnica.com", "theregister.com", "engadget.com", "cnet.com", "nature.com",
+]  # fmt: skip
+SUBJECTS = [
+    "IBM", "Amazon", "Google", "Microsoft", "Nvidia", "OpenAI", "Meta", "Apple", "Baidu",
+    "Tesla", "DeepMind", "Intel", "Samsung", "A startup", "Researchers", "Regulators", "The EU",
+    "Police departments", "Hospitals", "Universities", "Zürich startup", "São Paulo lab",
+    "Société Générale", "東京大学", "Kraków engineers", "Montréal institute",
+]  # fmt: skip
+VERBS = [
+    "exits", "unveils", "launches", "bets on", "rethinks", "pauses", "expands", "open-sources",
+    "invests in", "warns about", "tests", "scales back", "doubles down on", "acquires",
+    "questions", "rolls out", "audits", "bans",
+]  # fmt: skip
+OBJECTS = [
+    "facial recognition business", "a new language model", "robot warehouse",
+    "self-driving pilot", "AI chip", "speech assistant", "ethics board", "cloud vision API",
+    "medical imaging tool", "drone delivery", "fraud detector", "recommendation engine",
+    "translation service", "quantum roadmap", "data-labelling program",
+    "chatbot for customers", "smart-city sensors", "reinforcement learning benchmark",
+    "edge inference kit", "AI policy",
+]  # fmt: skip
+TAILS = [
+    "", "", "", ", calls for police reform", " amid privacy concerns", " after backlash",
+    " in Europe", " — analysts are naïve about it", " despite “hype”", " for $1B",
+    ": what it means", " (report)", " & partners", ", sources say", " before 2022",
+]  # fmt: skip
+_FILLER = (
+    "model data training inference network researchers system accuracy dataset benchmark "
+    "cloud deployment privacy regulation camera sensor algorithm pipeline compute latency "
+    "startup funding partnership release open source evaluation bias fairness safety robot "
+    "vehicle language vision speech policy customers platform developers hardware chip "
+    "performance scale production industry market users pilot program study results team "
+    "engineers company announced said reported according quarter growth the a of and to in "
+    "for with on by from that this which while however because also more new first large"
+)
+WORDS = _FILLER.split()
+START = datetime(2019, 1, 1, tzinfo=UTC)
+TOPIC_WEIGHTS = [1.0 / (rank + 1) for rank in range(len(TOPICS))]
+
+
+def make_docs(count: int, seed: int) -> list[ClusterDoc]:
+    """``count`` synthetic stories; the same count and seed give the same stories."""
+    rng = random.Random(seed)
+    minutes = rng.sample(range(3 * 365 * 24 * 60), count)
+    return [make_doc(rng, index, minute) for index, minute in enumerate(minutes)]
+
+
+def make_doc(rng: random.Random, index: int, minute: int) -> ClusterDoc:
+    """One synthetic story."""
+    title = make_title(rng)
+    provider = rng.choice(PROVIDERS)
+    text = sentence(rng, 18, 40)
+    if rng.random() < 0.4:
+        text += " " + " ".join(sentence(rng, 8, 22) for _ in range(rng.randint(8, 25)))
+    related = [make_title(rng) for _ in range(rng.randint(2, 6))]
+    topics: list[str] = []
+    while len(topics) < rng.choice((1, 1, 2, 2, 2, 3)):
+        topic = rng.choices(TOPICS, weights=TOPIC_WEIGHTS)[0]
+        if topic not in topics:
+            topics.append(topic)
+    slug = f"story-{index}"
+    return ClusterDoc(
+        key=slug,
+        title=title,
+        text=text,
+        provider=provider,
+        published=START + timedelta(minutes=minute),
+        urls=(f"https://www.{provider}/tech/{slug}", f"https://m.{provider}/{slug}/amp"),
+        related_urls=tuple(f"https://www.example.org/article/{i}-{index}" for i in range(3)),
+        related_titles=tuple(related),
+        topics=tuple(topics),
+        quality=rng.randint(10, 99),
+        has_image=rng.random() < 0.8,
+        has_body=rng.random() < 0.4,
+    )
+
+
+def make_title(rng: random.Random) -> str:
+    """A headline combined from a subject, a verb, an object and a tail."""
+    return f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)}{rng.choice(TAILS)}"
+
+
+def sentence(rng: random.Random, low: int, high: int) -> str:
+    """A capitalised sentence of filler words."""
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(low, high))).capitalize() + "."
+
+
+def time_once(docs: list[ClusterDoc]) -> tuple[float, float, float, int]:
+    """Seconds for features, clustering (given features), related; and the cluster count."""
+    started = time.perf_counter()
+    features = build_story_features(docs)
+    built = time.perf_counter()
+    clusters = cluster_stories(docs, features=features)
+    clustered = time.perf_counter()
+    compute_related(docs, clusters, count=5, features=features)
+    done = time.perf_counter()
+    return built - started, clustered - built, done - clustered, len(clusters)
+
+
+def main() -> None:
+    """Print the median times for each size."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    for size in args.sizes:
+        docs = make_docs(size, args.seed)
+        runs = [time_once(docs) for _ in range(args.repeat)]
+        features, clusters, related = (statistics.median(r[i] for r in runs) for i in range(3))
+        print(
+            f"N={size:>7}: features {features:6.2f} s + clustering {clusters:6.2f} s "
+            f"= {features + clusters:6.2f} s to cluster; related {related:6.2f} s; "
+            f"total {features + clusters + related:6.2f} s "
+            f"(median of {args.repeat}; {runs[0][3]} clusters)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -11,7 +11,8 @@ import html5lib
 def parse_html(path: Path) -> Element:
     """The page as an element tree (no namespaces, so ``tree.iter("a")`` works)."""
     parser = html5lib.HTMLParser(strict=False, namespaceHTMLElements=False)
-    return parser.parse(path.read_bytes())
+    tree: Element = parser.parse(path.read_bytes())
+    return tree
 
 
 def text_of(element: Element) -> str:

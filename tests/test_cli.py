@@ -1,0 +1,147 @@
+"""generator.cli: ``digest build``: exit codes 0/1/2, --strict, --drafts, the summary line."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from tests.conftest import ROOT, SAMPLE_CONTENT, MakeSite
+
+SUMMARY = re.compile(
+    r"^built (\d+) stories, (\d+) topics, (\d+) pages \(.*\), (\d+) warnings, (\d+) errors "
+    r"in \d+\.\d+ s$", re.MULTILINE)
+STORY = """
+    ---
+    title: {title}
+    publishedDateTime: 2021-03-04T10:00:00Z
+    topics: [AI]
+    {extra}
+    ---
+    """
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def build_args(site: Path, *more: str) -> list[str]:
+    return ["build", "--source", str(site), "--output", str(site.parent / "out"), *more]
+
+
+def test_the_sample_builds_with_exit_0_and_one_summary_line(
+    sample_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(build_args(sample_site), capsys)
+    assert (code, err) == (0, "")
+    summaries = SUMMARY.findall(out)
+    assert len(summaries) == 1
+    stories, topics, pages, warnings, errors = map(int, summaries[0])
+    assert (stories, topics, warnings, errors) == (4, 3, 0, 0)
+    assert pages >= 10
+    assert ("body: content/002_b227e8eca072cde8.txt is the body of "
+            "content/000_07ceffb361487906.txt") in out
+    assert (sample_site.parent / "out" / "index.html").is_file()
+
+
+def test_quiet_prints_nothing_when_all_is_well(
+    sample_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(build_args(sample_site, "--quiet"), capsys) == (0, "", "")
+
+
+def test_content_errors_exit_1_but_the_rest_of_the_site_builds(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"content/good.md": STORY.format(title="Good", extra=""),
+                      "content/bad.md": "---\nexcerpt: no title\n---\n"})
+    code, out, err = run(build_args(site), capsys)
+    assert code == 1
+    assert "content/bad.md" in err and "error" in err
+    assert SUMMARY.search(out) and "built 1 stories" in out
+    assert (site.parent / "out" / "topics" / "ai" / "index.html").is_file()
+
+
+def test_warnings_pass_unless_strict(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"content/a.md": STORY.format(title="A", extra="colour: red")})
+    code, out, err = run(build_args(site), capsys)
+    assert code == 0
+    assert "content/a.md:5: warning: colour: unknown field 'colour'" in err
+    assert ", 1 warnings, 0 errors" in out
+    code, _out, err = run(build_args(site, "--strict"), capsys)
+    assert code == 1
+    assert "--strict" in err
+
+
+def test_config_errors_exit_1_and_config_warnings_count_for_strict(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"content/a.md": STORY.format(title="A", extra=""),
+                      "digest.yaml": "page_size: 0\n"})
+    code, out, err = run(build_args(site), capsys)
+    assert code == 1 and "page_size" in err and out == ""
+    (site / "digest.yaml").write_text("colour: red\n")
+    assert run(build_args(site), capsys)[0] == 0
+    assert run(build_args(site, "--strict"), capsys)[0] == 1
+
+
+def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run(["build", "--source", str(tmp_path)], capsys)
+    assert code == 2 and "no content/ folder" in err
+    for argv in (["build", "--no-such-option"], ["frobnicate"], []):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 2
+
+
+def test_refusing_an_unsafe_output_folder_exits_1(
+    sample_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(["build", "--source", str(sample_site), "--output", str(sample_site)],
+                          capsys)
+    assert code == 1 and "refusing" in err
+
+
+def test_drafts_are_left_out_unless_asked_for(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"content/a.md": STORY.format(title="Public", extra=""),
+                      "content/b.md": STORY.format(title="Secret plan", extra="draft: true")})
+    out_dir = site.parent / "out"
+    assert run(build_args(site), capsys)[0] == 0
+    pages = "".join(p.read_text() for p in out_dir.rglob("*.html"))
+    assert "Public" in pages and "Secret plan" not in pages
+    code, out, _err = run(build_args(site, "--drafts"), capsys)
+    assert code == 0 and "built 2 stories" in out
+    assert "Secret plan" in (out_dir / "index.html").read_text()
+
+
+def test_base_url_option_prefixes_links(
+    sample_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(build_args(sample_site, "--base-url", "https://example.org/digest/"), capsys)[0] == 0
+    home = (sample_site.parent / "out" / "index.html").read_text()
+    assert 'href="/digest/topics/"' in home
+
+
+def test_python_dash_m_generator_runs_the_cli(tmp_path: Path) -> None:
+    shutil.copytree(SAMPLE_CONTENT, tmp_path / "site" / "content")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--source", "site", "--output", "out"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    assert SUMMARY.search(result.stdout)
+    bad = subprocess.run([sys.executable, "-m", "generator", "build", "--bogus"], cwd=tmp_path,
+                         capture_output=True, text=True, check=False,
+                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert bad.returncode == 2 and "usage:" in bad.stderr

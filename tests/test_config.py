@@ -1,0 +1,114 @@
+"""generator.config: digest.yaml -> a frozen SiteConfig, with defaults that need no file."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from generator.config import SiteConfig, TopicDefinition, load_config
+from generator.diagnostics import Severity
+from tests.conftest import MakeSite
+
+
+def test_defaults_need_no_config_file(make_site: MakeSite) -> None:
+    site = make_site({})
+    config, problems = load_config(site)
+    assert problems == ()
+    assert config.source == site.resolve()
+    assert config.output == (site / "build").resolve()
+    assert config.content_dir == site.resolve() / "content"
+    assert (config.base_url, config.base_path, config.page_size, config.timezone,
+            config.language, config.drafts, config.topics) == ("/", "/", 20, "UTC", "en", False, ())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.title = "x"  # type: ignore[misc]
+
+
+def test_reads_every_option_and_topic_definitions(make_site: MakeSite) -> None:
+    site = make_site({"digest.yaml": """
+        title: AI Digest
+        description: Daily AI news.
+        base_url: https://example.org/digest
+        language: fr
+        timezone: Europe/Paris
+        page_size: 5
+        topics:
+          - name: Computer Vision
+            description: Machines that see.
+            keywords: [vision, images]
+            image: https://example.org/cv.png
+            order: 1
+          - name: AI
+        """})
+    config, problems = load_config(site)
+    assert problems == ()
+    assert (config.title, config.description, config.language, config.timezone,
+            config.page_size) == ("AI Digest", "Daily AI news.", "fr", "Europe/Paris", 5)
+    assert config.base_path == "/digest/"
+    assert config.site_url == "https://example.org/digest/"
+    assert config.topics == (
+        TopicDefinition("Computer Vision", "Machines that see.", ("vision", "images"),
+                        "https://example.org/cv.png", 1),
+        TopicDefinition("AI"),
+    )
+    assert config.topic_definition("AI") == TopicDefinition("AI")
+    assert config.topic_definition("Robots") is None
+
+
+def test_topics_may_be_a_mapping_by_name(make_site: MakeSite) -> None:
+    site = make_site({"digest.yaml": "topics:\n  AI:\n    description: All of it.\n"})
+    config, problems = load_config(site)
+    assert problems == ()
+    assert config.topics == (TopicDefinition("AI", "All of it."),)
+
+
+def test_unknown_keys_are_warnings_and_wrong_types_errors(make_site: MakeSite) -> None:
+    site = make_site({"digest.yaml": "titel: Oops\npage_size: ten\ntitle: Fine\n"})
+    config, problems = load_config(site)
+    found = [(p.severity, p.file, p.field) for p in problems]
+    assert found == [(Severity.WARNING, "digest.yaml", "titel"),
+                     (Severity.ERROR, "digest.yaml", "page_size")]
+    assert "'titel'" in problems[0].message and "title" in (problems[0].hint or "")
+    assert "'ten'" in problems[1].message
+    assert config.title == "Fine" and config.page_size == 20
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("page_size: 0\n", "page_size"),
+        ("timezone: Mars/Olympus\n", "timezone"),
+        ("base_url: ftp://example.org/\n", "base_url"),
+        ("page_size: true\n", "page_size"),
+        ("topics: AI\n", "topics"),
+    ],
+)
+def test_bad_values_are_errors(make_site: MakeSite, text: str, field: str) -> None:
+    _config, problems = load_config(make_site({"digest.yaml": text}))
+    assert [(p.severity, p.field) for p in problems] == [(Severity.ERROR, field)]
+
+
+def test_invalid_yaml_is_an_error_with_a_line(make_site: MakeSite) -> None:
+    _config, problems = load_config(make_site({"digest.yaml": "title: ok\npage_size: [1\n"}))
+    assert len(problems) == 1
+    assert problems[0].severity is Severity.ERROR and problems[0].line is not None
+
+
+def test_overrides_win_and_none_means_not_given(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site({"digest.yaml": "base_url: https://a.org/\n"})
+    config, _ = load_config(site, output=tmp_path / "out",
+                            overrides={"base_url": "https://b.org/sub/", "drafts": None})
+    assert config.base_url == "https://b.org/sub/" and config.base_path == "/sub/"
+    assert config.output == (tmp_path / "out").resolve()
+    assert config.drafts is False
+
+
+@pytest.mark.parametrize(
+    ("base_url", "base_path"),
+    [("/", "/"), ("", "/"), ("/digest", "/digest/"), ("https://example.org", "/"),
+     ("https://example.org/a/b/", "/a/b/")],
+)
+def test_base_path_always_starts_and_ends_with_a_slash(base_url: str, base_path: str) -> None:
+    config = SiteConfig(source=Path("."), output=Path("out"), base_url=base_url)
+    assert config.base_path == base_path

@@ -1,0 +1,155 @@
+"""The site model (topics, order, slugs, pagination, related links), shown on small sites.
+
+Each test writes a small site inline, builds it and reads the pages, so the tests
+say what a reader gets, whatever the model's records look like inside.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.build import build
+from generator.config import load_config
+from tests.conftest import MakeSite
+from tests.htmlread import headline_links, parse_html, text_of
+
+
+def story(title: str, when: str, *, topics: str = "[AI]", url: str = "",
+          related: str = "", extra: str = "") -> str:
+    lines = ["---", f'title: "{title}"', f"publishedDateTime: {when}", f"topics: {topics}"]
+    if url:
+        lines.append(f"webUrl: {url}")
+    if extra:
+        lines.append(extra)
+    if related:
+        lines.append("related:\n" + related)
+    return "\n".join(lines) + "\n---\n"
+
+
+def related_item(title: str, url: str) -> str:
+    return f'  - title: "{title}"\n    webUrl: {url}\n'
+
+
+def build_site_at(site: Path) -> Path:
+    config, problems = load_config(site, output=site.parent / "out")
+    assert [p for p in problems if p.severity.value == "error"] == []
+    report = build(config)
+    assert report.errors == ()
+    return config.output
+
+
+def listed(page: Path) -> list[str]:
+    return [text_of(a) for a in headline_links(parse_html(page))]
+
+
+def pages(output: Path) -> list[str]:
+    return sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
+
+
+def test_topics_get_slugged_folders_and_an_index_with_counts(make_site: MakeSite) -> None:
+    out = build_site_at(make_site({
+        "content/a.md": story("A", "2020-06-09T01:00:00Z", topics="[Computer Vision, AI]"),
+        "content/b.md": story("B", "2020-06-09T02:00:00Z", topics="[IBM AI, AI]"),
+    }))
+    assert {p.name for p in (out / "topics").iterdir() if p.is_dir()} == \
+        {"computer-vision", "ai", "ibm-ai"}
+    index = parse_html(out / "topics" / "index.html")
+    entries = {}
+    for item in index.iter("li"):
+        link = item.find("a")
+        if link is not None and link.get("href", "").startswith("/topics/"):
+            entries[text_of(link)] = text_of(item)
+    assert set(entries) >= {"Computer Vision", "AI", "IBM AI"}
+    assert "2 stories" in entries["AI"] and "1 story" in entries["IBM AI"]
+
+
+def test_stories_are_listed_newest_first(make_site: MakeSite) -> None:
+    out = build_site_at(make_site({
+        "content/old.md": story("Old", "2020-01-01T00:00:00Z"),
+        "content/new.md": story("New", "2021-01-01T00:00:00Z"),
+        "content/mid.md": story("Middle", "2020-06-01T12:00:00+05:00"),
+    }))
+    assert listed(out / "index.html") == ["New", "Middle", "Old"]
+    assert listed(out / "topics" / "ai" / "index.html") == ["New", "Middle", "Old"]
+
+
+def test_topic_pages_are_paginated(make_site: MakeSite) -> None:
+    files: dict[str, str | bytes] = {
+        f"content/s{n}.md": story(f"Story {n}", f"2020-06-0{n}T00:00:00Z") for n in range(1, 6)}
+    out = build_site_at(make_site({**files, "digest.yaml": "page_size: 2\n"}))
+    topic = out / "topics" / "ai"
+    assert listed(topic / "index.html") == ["Story 5", "Story 4"]
+    assert listed(topic / "page" / "2" / "index.html") == ["Story 3", "Story 2"]
+    assert listed(topic / "page" / "3" / "index.html") == ["Story 1"]
+    assert not (topic / "page" / "4").exists()
+    second = parse_html(topic / "page" / "2" / "index.html")
+    hrefs = {a.get("rel"): a.get("href") for a in second.iter("a") if a.get("rel")}
+    assert hrefs == {"prev": "/topics/ai/", "next": "/topics/ai/page/3/"}
+
+
+def test_article_urls_use_a_dated_file_name_or_the_date_and_title(make_site: MakeSite) -> None:
+    out = build_site_at(make_site({
+        "content/2021-03-04-amazon-launches-tools.md": story("Whatever", "2021-03-05T00:00:00Z"),
+        "content/000_abc.txt": story("IBM exits: Facial Recognition!", "2020-06-09T23:30:00Z"),
+        "digest.yaml": "timezone: Asia/Tokyo\n",  # the date is taken in the site's timezone
+    }))
+    assert sorted(p.name for p in (out / "news").iterdir()) == [
+        "2020-06-10-ibm-exits-facial-recognition", "2021-03-04-amazon-launches-tools"]
+
+
+def test_slugs_are_unique_and_adding_newer_stories_renames_nothing(make_site: MakeSite) -> None:
+    files: dict[str, str | bytes] = {
+        "content/a.md": story("Same headline", "2020-06-09T01:00:00Z"),
+        "content/b.md": story("Same headline", "2020-06-09T02:00:00Z"),
+    }
+    site = make_site(files)
+    before = pages(build_site_at(site))
+    news = [p for p in before if p.startswith("news/")]
+    assert len(news) == 2 and "news/2020-06-09-same-headline/index.html" in news
+    (site / "content" / "c.md").write_text(story("Same headline", "2020-06-09T03:00:00Z"))
+    (site / "content" / "0.md").write_text(story("Another", "2020-06-09T04:00:00Z"))
+    after = pages(build_site_at(site))
+    assert set(before) <= set(after)
+    assert len([p for p in after if p.startswith("news/")]) == 4
+
+
+def test_related_stories_link_to_our_page_when_we_have_it(make_site: MakeSite) -> None:
+    out = build_site_at(make_site({
+        "content/a.md": story("Alpha story", "2020-06-09T01:00:00Z",
+                              url="https://news.example/alpha",
+                              related=related_item("Beta story, as titled there",
+                                                   "https://www.other.example/beta?utm_source=x")
+                              + related_item("BETA: story!", "https://elsewhere.example/b")
+                              + related_item("Gamma story", "https://gamma.example/g")
+                              + related_item("Alpha story", "https://news.example/alpha")),
+        "content/b.md": story("Beta story", "2020-06-09T02:00:00Z",
+                              url="https://other.example/beta/"),
+    }))
+    page = parse_html(out / "news" / "2020-06-09-alpha-story" / "index.html")
+    aside = next(a for a in page.iter("aside") if "related" in a.get("class", ""))
+    links = [(text_of(a), a.get("href"), a.get("rel")) for a in aside.iter("a")]
+    assert links == [
+        ("Beta story, as titled there", "/news/2020-06-09-beta-story/", None),  # same webUrl
+        ("Gamma story", "https://gamma.example/g", "noopener"),
+    ]  # "BETA: story!" is Beta again (same title); "Alpha story" is the article itself
+
+
+def test_an_article_without_related_stories_says_so(make_site: MakeSite) -> None:
+    out = build_site_at(make_site({"content/a.md": story("Alone", "2020-06-09T01:00:00Z")}))
+    page = parse_html(out / "news" / "2020-06-09-alone" / "index.html")
+    aside = next(a for a in page.iter("aside") if "related" in a.get("class", ""))
+    assert list(aside.iter("a")) == []
+
+
+def test_topic_order_and_descriptions_come_from_the_config(make_site: MakeSite) -> None:
+    out = build_site_at(make_site({
+        "content/a.md": story("A", "2020-06-09T01:00:00Z", topics="[AI, Robots]"),
+        "content/b.md": story("B", "2020-06-09T02:00:00Z", topics="[AI]"),
+        "digest.yaml": "topics:\n  - name: Robots\n    order: 1\n"
+                       "    description: Machines that move.\n",
+    }))
+    index = parse_html(out / "topics" / "index.html")
+    names = [text_of(a) for a in index.iter("a") if "/topics/" in a.get("href", "")
+             and a.get("href") != "/topics/"]
+    assert names == ["Robots", "AI"]
+    assert "Machines that move." in text_of(parse_html(out / "topics" / "robots" / "index.html"))

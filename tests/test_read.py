@@ -1,0 +1,120 @@
+"""generator.read: finding content files and splitting front matter from body."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import Diagnostic, Severity
+from generator.read import SourceFile, find_content_files, read_source, split_source
+from tests.conftest import MakeSite
+
+
+def split(text: str, rel: str = "content/a.md") -> SourceFile:
+    result = split_source(rel, text)
+    assert isinstance(result, SourceFile), result
+    return result
+
+
+def refused(result: SourceFile | Diagnostic) -> Diagnostic:
+    assert isinstance(result, Diagnostic), result
+    assert result.severity is Severity.ERROR
+    return result
+
+
+def test_finds_content_files_recursively_sorted_skipping_hidden_and_other_files(
+    make_site: MakeSite,
+) -> None:
+    site = make_site({
+        "content/b.md": "x", "content/a.txt": "x", "content/sub/c.markdown": "x",
+        "content/notes.rst": "x", "content/.hidden.md": "x", "content/.git/d.md": "x",
+        "content/sub/e.MD.bak": "x",
+    })
+    found = [p.relative_to(site / "content").as_posix()
+             for p in find_content_files(site / "content")]
+    assert found == ["a.txt", "b.md", "sub/c.markdown"]
+
+
+def test_splits_front_matter_and_body() -> None:
+    source = split("---\ntitle: Hello\ntopics:\n  - AI\n---\nThe body.\n\nMore.\n")
+    assert source.has_front_matter
+    assert source.front_matter == {"title": "Hello", "topics": ["AI"]}
+    assert source.body == "The body.\n\nMore.\n"
+    assert source.body_line == 6
+    assert source.line_of("topics") == 3
+    assert source.line_of("missing") is None
+
+
+def test_front_matter_without_body_and_empty_front_matter() -> None:
+    assert split("---\ntitle: Hello\n---\n").body == ""
+    empty = split("---\n---\nbody\n")
+    assert empty.front_matter == {} and empty.body == "body\n"
+
+
+def test_dates_stay_text_for_validate_to_parse() -> None:
+    source = split("---\npublishedDateTime: 2020-06-09T03:58:00Z\n---\n")
+    assert source.front_matter == {"publishedDateTime": "2020-06-09T03:58:00Z"}
+
+
+def test_a_file_without_front_matter_is_all_body() -> None:
+    source = split("IBM exits facial recognition\n\nText.\n", "content/002.txt")
+    assert not source.has_front_matter
+    assert source.front_matter is None
+    assert source.body == "IBM exits facial recognition\n\nText.\n"
+
+
+def test_unclosed_front_matter_is_an_error_on_line_1() -> None:
+    problem = refused(split_source("content/a.md", "---\ntitle: x\nbody\n"))
+    assert problem.line == 1
+    assert "never closed" in problem.message
+
+
+def test_invalid_yaml_is_an_error_with_its_line_in_the_file() -> None:
+    problem = refused(split_source("content/a.md", "---\ntitle: ok\nexcerpt: [unclosed\n---\n"))
+    assert problem.file == "content/a.md"
+    assert "invalid YAML" in problem.message
+    assert problem.line is not None and 3 <= problem.line <= 4
+    assert problem.hint
+
+
+def test_read_source_tolerates_bom_and_crlf(make_site: MakeSite) -> None:
+    site = make_site({"content/a.md": b"\xef\xbb\xbf---\r\ntitle: Hi\r\n---\r\nBody\r\n"})
+    source = read_source(site / "content/a.md", site_root=site, max_bytes=1000)
+    assert isinstance(source, SourceFile)
+    assert source.path == "content/a.md"
+    assert source.front_matter == {"title": "Hi"}
+    assert source.body == "Body\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"---\ntitle: a\n---\n\x00\x01", "NUL byte"),
+        (b"---\ntitle: caf\xe9\n---\n", "not valid UTF-8"),
+        (b"  \n\n", "empty"),
+    ],
+)
+def test_unreadable_files_are_errors_naming_the_file(
+    make_site: MakeSite, data: bytes, words: str
+) -> None:
+    site = make_site({"content/bad.md": data})
+    problem = refused(read_source(site / "content/bad.md", site_root=site, max_bytes=1000))
+    assert problem.file == "content/bad.md"
+    assert words in problem.message
+
+
+def test_files_over_the_size_limit_are_refused(make_site: MakeSite) -> None:
+    site = make_site({"content/big.md": "---\ntitle: x\n---\n" + "a" * 100})
+    problem = refused(read_source(site / "content/big.md", site_root=site, max_bytes=50))
+    assert "over the limit" in problem.message
+    assert isinstance(read_source(site / "content/big.md", site_root=site, max_bytes=10_000),
+                      SourceFile)
+
+
+def test_the_seed_files_read() -> None:
+    seeds = Path(__file__).resolve().parent.parent / "content"
+    for path in sorted(seeds.iterdir()):
+        source = read_source(path, site_root=seeds.parent, max_bytes=5_000_000)
+        assert isinstance(source, SourceFile), source
+        assert source.has_front_matter == (not path.name.startswith("002"))

@@ -1,0 +1,97 @@
+"""generator.slugs: slugs are non-empty, path-safe, unique, and stable as content grows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from generator.slugs import assign_unique, make_slug, story_slug, topic_slug
+
+PATH_SAFE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+titles = st.text(min_size=0, max_size=120)
+dates = st.dates().map(lambda d: d.strftime("%Y-%m-%d"))
+
+
+@dataclass(frozen=True)
+class Item:
+    """A story as slug assignment sees it."""
+
+    source: str
+    wanted: str
+    rank: int
+
+
+def assign(items: list[Item]) -> dict[str, str]:
+    return assign_unique(items, wanted=lambda i: i.wanted, identity=lambda i: i.source,
+                         rank=lambda i: (i.rank, i.source))
+
+
+def test_topic_slugs_from_the_issue() -> None:
+    assert topic_slug("Computer Vision") == "computer-vision"
+    assert topic_slug("IBM AI") == "ibm-ai"
+    assert topic_slug("AI") == "ai"
+
+
+def test_story_slugs_use_a_dated_file_name_or_the_date_and_title() -> None:
+    assert story_slug("2021-03-04-amazon-launches-tools", "Ignored", "1999-01-01") == \
+        "2021-03-04-amazon-launches-tools"
+    assert story_slug("000_07ceffb361487906", "IBM exists: facial recognition!", "2020-06-09") \
+        == "2020-06-09-ibm-exists-facial-recognition"
+
+
+@given(titles)
+def test_slugs_are_never_empty_and_path_safe(text: str) -> None:
+    for slug in (make_slug(text), topic_slug(text)):
+        assert PATH_SAFE.match(slug), (text, slug)
+        assert len(slug) <= 90
+
+
+@given(st.text(max_size=40), titles, dates)
+def test_story_slugs_are_path_safe(stem: str, title: str, date: str) -> None:
+    slug = story_slug(stem, title, date)
+    assert PATH_SAFE.match(slug), (stem, title, slug)
+
+
+items = st.lists(
+    st.builds(Item, source=st.text(min_size=1, max_size=8),
+              wanted=st.sampled_from(["a", "b", "c", "a-b", "2020-01-01-x"]),
+              rank=st.integers(0, 5)),
+    max_size=12, unique_by=lambda i: i.source,
+)
+
+
+@given(items)
+def test_assigned_slugs_are_unique_and_path_safe(group: list[Item]) -> None:
+    slugs = assign(group)
+    assert set(slugs) == {i.source for i in group}
+    assert len(set(slugs.values())) == len(group)
+    assert all(PATH_SAFE.match(s) for s in slugs.values())
+
+
+@given(items, items)
+def test_slugs_are_stable_when_newer_stories_are_added(old: list[Item], new: list[Item]) -> None:
+    """News arrives newer: adding later stories, even with the same titles, renames nothing."""
+    before = assign(old)
+    sources = {i.source for i in old}
+    newer = [Item("new/" + i.source, i.wanted, i.rank + 100) for i in new]
+    assume(all(i.source not in sources for i in newer))
+    assume(all(i.wanted not in before.values() for i in newer))  # not a suffixed slug
+    after = assign(old + newer)
+    assert {s: after[s] for s in before} == before
+
+
+@given(items, st.lists(st.sampled_from(["x", "y", "z-1"]), max_size=5))
+def test_slugs_are_stable_when_unrelated_stories_are_added(
+    old: list[Item], wanted: list[str]
+) -> None:
+    before = assign(old)
+    unrelated = [Item(f"other/{n}", w, 0) for n, w in enumerate(wanted)]
+    assert {s: assign(old + unrelated)[s] for s in before} == before
+
+
+@given(items)
+def test_slugs_do_not_depend_on_input_order(group: list[Item]) -> None:
+    assert assign(group) == assign(list(reversed(group)))

@@ -1,0 +1,210 @@
+"""generator.validate: front matter -> a typed, frozen Story (or TextBody) plus diagnostics."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator.diagnostics import Severity
+from generator.read import SourceFile, read_source, split_source
+from generator.records import Image, Provider, Story, TextBody
+from generator.validate import Validated, parse_datetime, validate_source
+
+SEEDS = Path(__file__).resolve().parent.parent / "content"
+MINIMAL = "---\ntitle: A headline\npublishedDateTime: 2020-06-09T03:58:00Z\n"
+
+
+def validate(text: str, rel: str = "content/a.md", timezone: ZoneInfo | None = None) -> Validated:
+    source = split_source(rel, text)
+    assert isinstance(source, SourceFile), source
+    return validate_source(source, timezone=timezone or ZoneInfo("UTC"))
+
+
+def story_of(text: str, rel: str = "content/a.md") -> Story:
+    result = validate(text, rel)
+    assert isinstance(result.item, Story), result
+    return result.item
+
+
+def messages(result: Validated) -> list[tuple[str, str | None, str]]:
+    return [(d.severity.value, d.field, d.message) for d in result.diagnostics]
+
+
+def seed(name: str) -> Validated:
+    source = read_source(SEEDS / name, site_root=SEEDS.parent, max_bytes=5_000_000)
+    assert isinstance(source, SourceFile)
+    return validate_source(source)
+
+
+def test_a_seed_validates_into_every_schema_field() -> None:
+    result = seed("000_07ceffb361487906.txt")
+    assert result.diagnostics == ()
+    story = result.item
+    assert isinstance(story, Story)
+    assert story.source == "content/000_07ceffb361487906.txt"
+    assert story.stem == "000_07ceffb361487906"
+    assert story.title == "IBM exists facial recognition business, calls for police reform"
+    assert story.published == datetime(2020, 6, 9, 3, 58, tzinfo=UTC)
+    assert story.excerpt.startswith("The company will stop offering facial recognition")
+    assert story.url.startswith("https://www.jpost.com/international/ibm-exists-")
+    assert story.amp_url.startswith("https://m.jpost.com/")
+    assert (story.category, story.kind, story.quality, story.heat) == ("news", "article", 59, -1)
+    assert story.provider == Provider(name="The Jerusalem Post Blogs", domain="jpost.com")
+    assert story.topics == ("Computer Vision", "AI")
+    assert story.images[0].width == 640 and story.images[0].height == 428
+    assert [r.title for r in story.related][:2] == [
+        "IBM announces exit of facial recognition business",
+        "IBM gets out of facial recognition business",
+    ]
+    assert story.related[0].provider == Provider(name="ZDNet", domain="zdnet.com")
+    assert story.related[0].published == datetime(2020, 6, 9, 1, 9, tzinfo=UTC)
+    assert story.draft is False  # "published: false" is not a draft flag
+
+
+def test_records_are_frozen() -> None:
+    story = story_of(MINIMAL + "---\n")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        story.title = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SEEDS.iterdir()))
+def test_secured_is_never_kept(name: str) -> None:
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    result = seed(name)
+    secured = [line.split(":", 1)[1].strip().strip('"') for line in text.split("\n")
+               if line.startswith("secured:")]
+    kept = repr(result.item)
+    for value in secured:
+        assert value[:20] not in kept
+    assert "secured" not in {f.name for f in dataclasses.fields(Story)}
+
+
+def test_optional_fields_may_be_missing() -> None:
+    story = story_of(MINIMAL + "---\n")
+    assert (story.excerpt, story.url, story.provider, story.topics, story.images,
+            story.related, story.quality, story.body) == ("", "", None, (), (), (), None, "")
+    assert story.category == "news" and story.kind == "article"
+
+
+def test_nulls_are_treated_as_missing() -> None:
+    result = validate(MINIMAL + "excerpt: null\nwebUrl: ~\nprovider: null\ntopics: null\n"
+                      "images: null\nrelated: null\nquality: null\nheat:\n---\n")
+    assert result.diagnostics == ()
+    assert isinstance(result.item, Story)
+    assert result.item.provider is None and result.item.images == ()
+
+
+def test_image_without_size_is_kept_and_relative_logo_dropped() -> None:
+    story = story_of(MINIMAL + "images:\n  - url: https://x.org/a.jpg\n"
+                     "provider:\n  name: P\n  images:\n    - url: /images/logo.png\n---\n")
+    assert story.images == (Image(url="https://x.org/a.jpg", width=None, height=None),)
+    assert story.provider == Provider(name="P")
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2020-06-09T03:58:00Z", datetime(2020, 6, 9, 3, 58, tzinfo=UTC)),
+        ("2020-06-09T05:58:00+02:00", datetime(2020, 6, 9, 3, 58, tzinfo=UTC)),
+        ("'2020-06-09T03:58:00.123Z'", datetime(2020, 6, 9, 3, 58, 0, 123000, tzinfo=UTC)),
+        ("2020-06-09 03:58:00", datetime(2020, 6, 9, 1, 58, tzinfo=UTC)),  # naive: site zone
+        ("2020-06-09", datetime(2020, 6, 8, 22, 0, tzinfo=UTC)),
+    ],
+)
+def test_dates_are_timezone_aware(written: str, expected: datetime) -> None:
+    result = validate(f"---\ntitle: t\npublishedDateTime: {written}\n---\n",
+                      timezone=ZoneInfo("Europe/Paris"))
+    assert isinstance(result.item, Story), result
+    assert result.item.published.tzinfo is not None
+    assert result.item.published == expected
+    assert result.item.published.utcoffset() is not None
+
+
+def test_parse_datetime_refuses_what_is_not_a_date() -> None:
+    assert parse_datetime("yesterday") is None
+    assert parse_datetime("2020-13-45T00:00:00Z") is None
+    assert parse_datetime(12345) is None
+    aware = parse_datetime("2020-06-09T00:00:00")
+    assert aware is not None and aware.utcoffset() == timedelta(0)
+
+
+def test_a_bad_date_is_an_error_and_the_story_is_left_out() -> None:
+    result = validate("---\ntitle: t\npublishedDateTime: next tuesday\n---\n")
+    assert result.item is None
+    assert messages(result) == [
+        ("error", "publishedDateTime",
+         "publishedDateTime 'next tuesday' is not a valid date and time")]
+    assert result.diagnostics[0].line == 3
+    assert "ISO 8601" in (result.diagnostics[0].hint or "")
+
+
+def test_a_missing_date_falls_back_to_a_dated_file_name_with_a_warning() -> None:
+    result = validate("---\ntitle: t\n---\n", rel="content/2021-03-04-t.md")
+    assert isinstance(result.item, Story)
+    assert result.item.published == datetime(2021, 3, 4, tzinfo=UTC)
+    assert [d.severity for d in result.diagnostics] == [Severity.WARNING]
+
+
+def test_a_story_needs_a_title() -> None:
+    result = validate("---\npublishedDateTime: 2020-06-09T03:58:00Z\nexcerpt: x\n---\n")
+    assert result.item is None
+    assert result.diagnostics[0].severity is Severity.ERROR
+    assert "no title" in result.diagnostics[0].message
+
+
+def test_front_matter_must_be_a_mapping() -> None:
+    result = validate("---\n- a\n- b\n---\n")
+    assert result.item is None
+    assert "mapping" in result.diagnostics[0].message
+
+
+def test_field_problems_are_warnings_naming_file_line_field_and_value() -> None:
+    result = validate(MINIMAL + "webUrl: javascript:alert(1)\nquality: lots\n"
+                      "images:\n  - url: https://x.org/a.jpg\n    width: 640px\n"
+                      "colour: red\n---\n")
+    assert isinstance(result.item, Story)
+    assert result.item.url == "" and result.item.quality is None
+    assert result.item.images[0].width is None
+    found = {d.field: d for d in result.diagnostics}
+    assert set(found) == {"webUrl", "quality", "images[0].width", "colour"}
+    assert all(d.severity is Severity.WARNING and d.file == "content/a.md"
+               for d in result.diagnostics)
+    assert found["webUrl"].line == 4 and "'javascript:alert(1)'" in found["webUrl"].message
+    assert found["quality"].line == 5 and "'lots'" in found["quality"].message
+    assert found["images[0].width"].line == 6 and "'640px'" in found["images[0].width"].message
+    assert found["colour"].line == 9 and "unknown field" in found["colour"].message
+
+
+def test_topics_are_cleaned_and_deduplicated() -> None:
+    story = story_of(MINIMAL + "topics:\n  - AI\n  - ' Computer   Vision '\n  - AI\n---\n")
+    assert story.topics == ("AI", "Computer Vision")
+
+
+def test_draft_true_marks_a_draft_and_published_false_does_not() -> None:
+    assert story_of(MINIMAL + "draft: true\n---\n").draft is True
+    assert story_of(MINIMAL + "published: false\n---\n").draft is False
+    result = validate(MINIMAL + "draft: maybe\n---\n")
+    assert isinstance(result.item, Story) and result.item.draft is False
+    assert [d.field for d in result.diagnostics] == ["draft"]
+
+
+def test_a_file_without_front_matter_is_a_text_body() -> None:
+    result = validate("\n\n  IBM exits   facial recognition \n\nFirst paragraph.\n",
+                      rel="content/002.txt")
+    assert result.diagnostics == ()
+    body = result.item
+    assert isinstance(body, TextBody)
+    assert (body.source, body.stem, body.title) == ("content/002.txt", "002",
+                                                    "IBM exits facial recognition")
+    assert body.text == "First paragraph."
+    assert body.modified.tzinfo is not None
+
+
+def test_the_body_after_front_matter_is_kept_as_markdown() -> None:
+    story = story_of(MINIMAL + "---\n\nSome *text*.\n")
+    assert story.body == "Some *text*."
+    assert story.body_format == "markdown"

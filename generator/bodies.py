@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
 from .records import Story, TextBody
+from .urls import is_safe_link
 
 _DATED_STEM = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _WORD = re.compile(r"\w+")
@@ -42,31 +44,47 @@ def attach_bodies(
     A body whose first line matches no article (ignoring case, punctuation and
     spacing, and tolerating one mistyped word) becomes an article of its own.
     """
-    if not bodies:
-        return list(stories), []
-    exact: dict[str, int] = {}
-    halves: dict[tuple[int, int, tuple[str, ...]], list[int]] = {}
-    for index, story in enumerate(stories):
-        words = normalize_title(story.title).split()
-        exact.setdefault(" ".join(words), index)
-        for key in _half_keys(words):
-            halves.setdefault(key, []).append(index)
+    ordered = sorted(bodies, key=lambda b: b.source)
+    found = match_body_titles([normalize_title(s.title) for s in stories],
+                              [normalize_title(b.title) for b in ordered])
     result = list(stories)
     matches: list[BodyMatch] = []
-    taken: set[int] = set()
-    for body in sorted(bodies, key=lambda b: b.source):
-        index = _find(body.title, exact, halves, stories, taken)
+    for body, index in zip(ordered, found, strict=True):
         if index is None:
-            result.append(_standalone(body))
+            result.append(standalone_story(body))
             matches.append(BodyMatch(body, None))
             continue
-        taken.add(index)
         article = result[index]
         text = body.text if not article.body else article.body + "\n\n" + body.text
         result[index] = replace(article, body=text, body_format="text" if not article.body
                                 else article.body_format, body_source=body.source)
         matches.append(BodyMatch(body, article.source))
     return result, matches
+
+
+def match_body_titles(article_titles: Sequence[str], body_titles: Sequence[str]) -> list[int | None]:
+    """For each body title, the index of the article title it matches, or None.
+
+    Titles are compared normalized (see ``normalize_title``); one word may differ
+    by a typo (edit distance up to 2) in titles of four words or more. Each
+    article takes at most one body, the first in order.
+    """
+    if not body_titles:
+        return []
+    exact: dict[str, int] = {}
+    halves: dict[tuple[int, int, tuple[str, ...]], list[int]] = {}
+    for index, title in enumerate(article_titles):
+        exact.setdefault(title, index)
+        for key in _half_keys(title.split()):
+            halves.setdefault(key, []).append(index)
+    taken: set[int] = set()
+    found: list[int | None] = []
+    for title in body_titles:
+        index = _find(title, exact, halves, article_titles, taken)
+        if index is not None:
+            taken.add(index)
+        found.append(index)
+    return found
 
 
 def _half_keys(words: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
@@ -80,16 +98,16 @@ def _find(
     title: str,
     exact: dict[str, int],
     halves: dict[tuple[int, int, tuple[str, ...]], list[int]],
-    stories: Sequence[Story],
+    article_titles: Sequence[str],
     taken: set[int],
 ) -> int | None:
-    words = normalize_title(title).split()
-    hit = exact.get(" ".join(words))
+    hit = exact.get(title)
     if hit is not None and hit not in taken:
         return hit
+    words = title.split()
     candidates = sorted({i for key in _half_keys(words) for i in halves.get(key, ())} - taken)
     for index in candidates:
-        other = normalize_title(stories[index].title).split()
+        other = article_titles[index].split()
         differing = [(a, b) for a, b in zip(words, other, strict=True) if a != b]
         if len(differing) == 1 and _edit_distance(*differing[0]) <= 2:
             return index
@@ -107,17 +125,33 @@ def _edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def _standalone(body: TextBody) -> Story:
+def body_file_date(body: TextBody, zone: tzinfo = UTC) -> datetime:
+    """The date of a body file standing alone: from its name (``YYYY-MM-DD...``), else
+    ``SOURCE_DATE_EPOCH`` (for reproducible builds), else its modification time."""
     dated = _DATED_STEM.match(body.stem)
-    published = (datetime(*map(int, dated.groups()), tzinfo=UTC) if dated  # type: ignore[misc]
-                 else body.modified)
-    return Story(source=body.source, stem=body.stem, title=body.title, published=published,
-                 body=body.text, body_format="text", body_source=body.source)
+    if dated:
+        try:
+            return datetime(*map(int, dated.groups()), tzinfo=zone)  # type: ignore[misc]
+        except ValueError:
+            pass
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return body.modified
+
+
+def standalone_story(body: TextBody, zone: tzinfo = UTC) -> Story:
+    """A plain-text body that matched no article, as an article of its own."""
+    return Story(source=body.source, stem=body.stem, title=body.title,
+                 published=body_file_date(body, zone), body=body.text, body_format="text",
+                 body_source=body.source)
 
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md.validateLink = is_safe_link  # only http(s) and site paths become links
+    return md
 
 
 def render_body(body: str, body_format: str) -> str:

@@ -2,26 +2,54 @@
 
 ``build()`` is the one entry point; the CLI and the preview server both call it.
 It never prints: it returns a ``BuildReport`` for the caller to show.
+
+Every build is incremental against the cache of the last one (``manifest``):
+only content files whose size or mtime changed are read again, only pages whose
+inputs changed are rendered again, and only files whose bytes changed are
+written. With no cache it is a cold build, parallel across cores. The result is
+the same either way, byte for byte.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .bodies import BodyMatch, attach_bodies
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Severity
+from .fingerprints import page_fingerprints, reader_digest, settings_digest
+from .manifest import CachedFile, Manifest, cache_path, cached_file, load_manifest, save_manifest
 from .model import Site, build_site
-from .pages import plan_pages
-from .read import find_content_files, read_source
-from .records import Story, TextBody
-from .render import make_environment, render_pages
-from .theme import static_files
-from .validate import validate_source
-from .write import WriteResult, check_output_folder, write_site
+from .output import MARKER, begin, commit, list_output_files, stage_file
+from .pages import Page, plan_pages
+from .parse import ParsedFile, parse_file, stamp_of
+from .read import find_content_files, find_content_paths
+from .store import StoryStore
+from .summary import StorySummary
+from .theme import static_files, template_dirs
+from .workers import StagedFile, WorkerPool, render_and_stage, worker_count
+from .write import WriteResult, check_output_folder
+
+PARALLEL_FROM = 400
+"""Use worker processes when at least this many files must be read or pages rendered."""
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)`` during long stages."""
+
+
+@dataclass(frozen=True, slots=True)
+class BodyPlacement:
+    """What became of one plain-text body file."""
+
+    body: StorySummary
+    """The body file."""
+    article: str | None
+    """Source path of the article it became the body of, or None if it stands alone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +61,14 @@ class BuildReport:
     topics: int
     """Topics in the site."""
     pages: int
-    """HTML pages rendered."""
+    """Pages in the site."""
+    rendered: int
+    """Pages rendered by this build (the others were unchanged)."""
     files: int
-    """Files in the output (pages, assets, feeds...)."""
+    """Files in the output."""
     diagnostics: tuple[Diagnostic, ...]
     """Every problem found, in file order."""
-    body_matches: tuple[BodyMatch, ...]
+    body_matches: tuple[BodyPlacement, ...]
     """What became of each plain-text body file."""
     write: WriteResult
     """What writing changed."""
@@ -62,76 +92,190 @@ class BuildReport:
 
 
 @dataclass(frozen=True, slots=True)
-class LoadedContent:
-    """Stories read and validated from ``content/``."""
+class ContentState:
+    """Which content files exist now, and which must be read again."""
 
-    stories: tuple[Story, ...]
-    """Articles, with plain-text bodies attached."""
-    body_matches: tuple[BodyMatch, ...]
-    """What became of each plain-text body file."""
-    diagnostics: tuple[Diagnostic, ...]
-    """Problems found while reading and validating."""
-
-
-def load_content(config: SiteConfig) -> LoadedContent:
-    """Read and validate every content file; attach plain-text bodies to articles."""
-    zone = ZoneInfo(config.timezone)
-    stories: list[Story] = []
-    bodies: list[TextBody] = []
-    problems: list[Diagnostic] = []
-    for path in find_content_files(config.content_dir):
-        source = read_source(path, site_root=config.source, max_bytes=config.max_file_bytes)
-        if isinstance(source, Diagnostic):
-            problems.append(source)
-            continue
-        result = validate_source(source, timezone=zone)
-        problems.extend(result.diagnostics)
-        if isinstance(result.item, Story):
-            if config.drafts or not result.item.draft:
-                stories.append(result.item)
-        elif isinstance(result.item, TextBody):
-            bodies.append(result.item)
-    merged, matches = attach_bodies(stories, bodies)
-    return LoadedContent(tuple(merged), tuple(matches), tuple(problems))
+    paths: dict[str, str]
+    """Every content file (absolute path), by source path."""
+    changed: list[Path]
+    """Files that are new or whose size or mtime moved."""
+    removed: list[str]
+    """Files the last build read that are gone."""
 
 
-def build(config: SiteConfig) -> BuildReport:
+def build(config: SiteConfig, *, progress: Progress | None = None,
+          use_cache: bool = True) -> BuildReport:
     """Build the site described by ``config`` into ``config.output``."""
     timings: dict[str, float] = {}
-    clock = time.perf_counter()
+    clock = [time.perf_counter()]
 
     def lap(stage: str) -> None:
-        nonlocal clock
         now = time.perf_counter()
-        timings[stage] = round(now - clock, 4)
-        clock = now
+        timings[stage] = round(timings.get(stage, 0.0) + now - clock[0], 4)
+        clock[0] = now
 
     check_output_folder(config.output, source=config.source)
-    content = load_content(config)
-    lap("load")
-    site = build_site(config, content.stories)
-    pages = plan_pages(site)
-    lap("model")
-    env = make_environment(config)
-    rendered = render_pages(env, site, pages)
-    lap("render")
-    files: dict[str, bytes | Path] = dict(static_files(config.source))
-    files.update((page.path, page.content) for page in rendered)
-    written = write_site(config.output, files)
+    zone = ZoneInfo(config.timezone)
+    manifest_file = cache_path(config.source, config.output)
+    manifest = load_manifest(manifest_file) if use_cache else Manifest()
+    reader = reader_digest(config)
+    if manifest.reader != reader:
+        manifest.files = {}  # files were read with other settings: read them all again
+    if not _output_matches(config.output, manifest):
+        manifest.pages = {}  # the output is not what we last wrote: compare files on disk
+    settings = settings_digest(config, _template_files(config.source))
+    assets = static_files(config.source)
+    state = _scan_content(config, manifest)
+    lap("scan")
+    if (manifest.pages and settings == manifest.settings and not state.changed
+            and not state.removed and _assets_unchanged(assets, manifest)):
+        return _report_unchanged(manifest, timings)
+
+    store = StoryStore(config, zone)
+    pool = WorkerPool(config, worker_count()) if len(state.changed) >= PARALLEL_FROM else None
+    try:
+        parsed, holders = _parse(state.changed, config, zone, store, pool)
+        files = {src: entry for src, entry in manifest.files.items() if src in state.paths}
+        files.update((p.source, cached_file(p)) for p in parsed)
+        files = dict(sorted(files.items()))
+        lap("read")
+        site = build_site(config, [e.summary for e in files.values() if e.summary is not None])
+        pages = plan_pages(site)
+        fingerprints = page_fingerprints(site, pages)
+        same_settings = settings == manifest.settings
+        old = manifest.pages if same_settings else {}
+        to_render = [p for p, (rel, fp) in zip(pages, fingerprints.items(), strict=True)
+                     if old.get(rel, ("",))[0] != fp]
+        lap("model")
+        begin(config.output, manifest.build_id)
+        previous = {rel: digest for rel, (_fp, digest) in manifest.pages.items()}
+        if pool is None and len(to_render) >= PARALLEL_FROM:
+            pool = WorkerPool(config, worker_count())
+        staged = _render(site, to_render, store, pool, holders, previous)
+        lap("render")
+    finally:
+        if pool is not None:
+            pool.close()
+    for rel, path in assets.items():
+        staged.append((rel, *stage_file(config.output, rel, path.read_bytes(), previous.get(rel))))
+    new_pages = {rel: manifest.pages[rel] for rel in fingerprints if rel in manifest.pages}
+    new_pages.update((rel, (fingerprints[rel] if rel in fingerprints
+                            else _asset_key(assets, rel), digest))
+                     for rel, digest, _changed in staged)
+    build_id = _build_id(new_pages)
+    old_files = manifest.pages.keys() if manifest.pages else list_output_files(config.output)
+    written = commit(config.output, keep=new_pages.keys(), previous=old_files,
+                     marker_text=build_id)
+    save_manifest(manifest_file, Manifest(settings, build_id, files, new_pages, reader))
     lap("write")
     return BuildReport(
-        stories=len(site.articles),
-        topics=len(site.topics),
-        pages=len(rendered),
-        files=len(files) + 1,
-        diagnostics=content.diagnostics,
-        body_matches=content.body_matches,
-        write=written,
-        timings=timings,
+        stories=len(site.articles), topics=len(site.topics), pages=len(pages),
+        rendered=len(to_render), files=len(new_pages),
+        diagnostics=tuple(d for e in files.values() for d in e.diagnostics),
+        body_matches=_body_placements(site, files), write=written, timings=timings,
     )
 
 
-def site_for(config: SiteConfig) -> tuple[Site, LoadedContent]:
-    """Load content and model the site without rendering (for tools and tests)."""
-    content = load_content(config)
-    return build_site(config, content.stories), content
+def site_for(config: SiteConfig) -> tuple[Site, tuple[Diagnostic, ...]]:
+    """Read and model the site without rendering or writing (for tools and tests)."""
+    zone = ZoneInfo(config.timezone)
+    parsed = [parse_file(p, config, zone) for p in find_content_files(config.content_dir)]
+    site = build_site(config, [p.summary for p in parsed if p.summary is not None])
+    return site, tuple(d for p in parsed for d in p.diagnostics)
+
+
+def _template_files(source: Path) -> list[Path]:
+    return [p for folder in template_dirs(source) for p in folder.glob("*.html")]
+
+
+def _scan_content(config: SiteConfig, manifest: Manifest) -> ContentState:
+    prefix = len(str(config.source)) + 1
+    paths: dict[str, str] = {}
+    changed = []
+    for path in find_content_paths(config.content_dir):
+        rel = path[prefix:].replace(os.sep, "/")
+        paths[rel] = path
+        cached = manifest.files.get(rel)
+        if cached is None:
+            changed.append(Path(path))
+            continue
+        stat = os.stat(path)
+        if cached.stamp.size != stat.st_size or cached.stamp.mtime_ns != stat.st_mtime_ns:
+            changed.append(Path(path))
+    removed = sorted(set(manifest.files) - set(paths))
+    return ContentState(paths, changed, removed)
+
+
+def _parse(changed: Sequence[Path], config: SiteConfig, zone: ZoneInfo, store: StoryStore,
+           pool: WorkerPool | None) -> tuple[list[ParsedFile], dict[str, int]]:
+    if pool is not None:
+        return pool.parse(changed)
+    parsed = []
+    for path in changed:
+        result = parse_file(path, config, zone)
+        if result.item is not None:
+            store.add(result.source, result.item)
+        parsed.append(result)
+    return parsed, {}
+
+
+def _render(site: Site, pages: Sequence[Page], store: StoryStore, pool: WorkerPool | None,
+            holders: dict[str, int], previous: dict[str, str]) -> list[StagedFile]:
+    if pool is None:
+        return render_and_stage(site, pages, store, previous)
+    shares: list[list[Page]] = [[] for _ in range(pool.size)]
+    listings: list[Page] = []
+    for index, page in enumerate(pages):
+        if page.kind == "article":
+            holder = holders.get(page.article.summary.source, index % pool.size)
+            shares[holder].append(page)
+        else:
+            listings.append(page)
+    pool.start_render(site, shares, previous)
+    staged = render_and_stage(site, listings, store, previous)
+    return staged + pool.finish_render()
+
+
+def _output_matches(output: Path, manifest: Manifest) -> bool:
+    try:
+        return bool(manifest.build_id) and (output / MARKER).read_text("utf-8") == manifest.build_id
+    except OSError:
+        return False
+
+
+def _assets_unchanged(assets: dict[str, Path], manifest: Manifest) -> bool:
+    recorded = {rel for rel, (key, _d) in manifest.pages.items() if key.startswith("asset:")}
+    return recorded == set(assets) and all(
+        manifest.pages[rel][0] == _asset_key(assets, rel) for rel in assets)
+
+
+def _asset_key(assets: dict[str, Path], rel: str) -> str:
+    stamp = stamp_of(assets[rel])
+    return f"asset:{stamp.size}:{stamp.mtime_ns}"
+
+
+def _build_id(pages: dict[str, tuple[str, str]]) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for rel in sorted(pages):
+        h.update(f"{rel}\0{pages[rel][1]}\n".encode())
+    return f"digest output {h.hexdigest()}\n"
+
+
+def _report_unchanged(manifest: Manifest, timings: dict[str, float]) -> BuildReport:
+    """Nothing changed since the last build: report it without touching anything."""
+    summaries = [e.summary for e in manifest.files.values() if e.summary is not None]
+    stories = sum(1 for s in summaries if not s.is_body_file)
+    topics = {t for s in summaries for t in s.topics}
+    pages = sum(1 for rel, (key, _d) in manifest.pages.items()
+                if not key.startswith("asset:") and rel.endswith(".html"))
+    return BuildReport(
+        stories=stories, topics=len(topics), pages=pages, rendered=0, files=len(manifest.pages),
+        diagnostics=tuple(d for e in manifest.files.values() for d in e.diagnostics),
+        body_matches=(), write=WriteResult(0, len(manifest.pages), 0), timings=timings,
+    )
+
+
+def _body_placements(site: Site, files: dict[str, CachedFile]) -> tuple[BodyPlacement, ...]:
+    placed = [BodyPlacement(a.body_file, a.summary.source) for a in site.articles if a.body_file]
+    placed += [BodyPlacement(a.summary, None) for a in site.articles if a.summary.is_body_file]
+    return tuple(sorted(placed, key=lambda p: p.body.source))

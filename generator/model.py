@@ -1,20 +1,22 @@
-"""Stage 3, model: validated stories -> the ``Site`` (topics, articles, URLs, related).
+"""Stage 3, model: story summaries -> the ``Site`` (articles, topics, URLs, links).
 
-Pure and deterministic: the same stories and config always give the same site.
+Pure and deterministic: the same summaries and config always give the same site.
+It works on summaries only, so an incremental build can model a large archive
+without re-reading unchanged files.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from .bodies import normalize_title
+from .bodies import match_body_titles
 from .config import SiteConfig
-from .records import Image, Provider, RelatedStory, Story
-from .slugs import assign_unique, story_slug, topic_slug
+from .records import Image, Provider, Story
+from .slugs import assign_unique, topic_slug
+from .summary import StorySummary, link_key
+from .urls import canonical_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,39 +35,26 @@ class TopicRef:
 
 
 @dataclass(frozen=True, slots=True)
-class RelatedLink:
-    """One entry of an article's related-story sidebar."""
-
-    title: str
-    """Headline."""
-    href: str
-    """Our page (site-relative path) when ``internal``, else the source's URL."""
-    internal: bool
-    """True when the story is an article of this site."""
-    provider: Provider | None
-    """Who published it."""
-    image: Image | None
-    """Card image, when it has one with known size."""
-    excerpt: str = ""
-    """Short text."""
-    kind: str = "related"
-    """"coverage" (same event, other source), "related" (from data) or "computed"."""
-
-
-@dataclass(frozen=True, slots=True)
 class Article:
-    """A story placed in the site."""
+    """A story placed in the site: what listings show and links point to."""
 
-    story: Story
-    """The validated story."""
+    summary: StorySummary
+    """The story's summary."""
     slug: str
     """Unique URL segment: the article lives at ``news/<slug>/``."""
     topics: tuple[TopicRef, ...]
     """The story's topics, in its own order."""
-    related: tuple[RelatedLink, ...]
-    """Sidebar entries, in order."""
-    cluster: str
-    """Id of the event this story reports (its own slug when it stands alone)."""
+    related_slugs: tuple[str | None, ...]
+    """For each related[] entry, the slug of our article for it, if we have one
+    (possibly this article itself: the sidebar leaves that out)."""
+    body_file: StorySummary | None = None
+    """The plain-text body file that became this article's body, if any."""
+    cluster: str = ""
+    """Id of the event this story reports."""
+    coverage: tuple[str, ...] = ()
+    """Slugs of the other stories of the same event, lead first."""
+    computed_related: tuple[str, ...] = ()
+    """Slugs of related stories from other events, best first."""
 
     @property
     def path(self) -> str:
@@ -73,10 +62,29 @@ class Article:
         return f"news/{self.slug}/"
 
     @property
+    def title(self) -> str:
+        """Headline."""
+        return self.summary.title
+
+    @property
+    def excerpt(self) -> str:
+        """Excerpt."""
+        return self.summary.excerpt
+
+    @property
+    def provider(self) -> str:
+        """Provider name ('' if unknown)."""
+        return self.summary.provider
+
+    @property
+    def published(self) -> datetime:
+        """Publication time (UTC; templates format it in the site's timezone)."""
+        return self.summary.published
+
+    @property
     def card_image(self) -> Image | None:
-        """The lead image when it can be shown as a card (known width and height)."""
-        image = self.story.lead_image
-        return image if image and image.width and image.height else None
+        """The lead image, when it has a known size."""
+        return self.summary.card_image
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +104,24 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
+class SidebarLink:
+    """One entry of an article's sidebar."""
+
+    title: str
+    """Headline."""
+    href: str
+    """Our page (site-relative path) when ``internal``, else the source's URL."""
+    internal: bool
+    """True when the story is an article of this site."""
+    provider: str
+    """Who published it ('' if unknown)."""
+    image: Image | None
+    """Card image, when it has one with a known size."""
+    kind: str = "related"
+    """"coverage" (same event), "related" (from the data) or "computed"."""
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """The whole site, ready to be laid out in pages."""
 
@@ -105,7 +131,7 @@ class Site:
     """Every article, newest first."""
     topics: tuple[Topic, ...]
     """Every topic, in display order."""
-    by_slug: dict[str, Article]
+    by_slug: dict[str, Article] = field(repr=False)
     """Articles by slug."""
 
     def article(self, slug: str) -> Article:
@@ -113,42 +139,46 @@ class Site:
         return self.by_slug[slug]
 
 
-def build_site(config: SiteConfig, stories: Sequence[Story]) -> Site:
-    """Place stories in a site: slugs, topics, newest-first order and related links."""
-    zone = ZoneInfo(config.timezone)
-    slugs = assign_unique(
-        stories,
-        wanted=lambda s: story_slug(s.stem, s.title, s.published.astimezone(zone).strftime("%Y-%m-%d")),
-        identity=lambda s: s.source,
-        rank=lambda s: (s.published, s.source),
-    )
-    ordered = sorted(stories, key=lambda s: (-s.published.timestamp(), slugs[s.source]))
-    topic_refs = _topic_refs(ordered)
-    index = _StoryIndex(ordered, slugs)
+def build_site(config: SiteConfig, summaries: Sequence[StorySummary]) -> Site:
+    """Place stories in a site: bodies, slugs, newest-first order, topics, related links."""
+    stories = [s for s in summaries if not s.is_body_file]
+    body_files = sorted((s for s in summaries if s.is_body_file), key=lambda s: s.source)
+    matches = match_body_titles([s.title_key for s in stories], [b.title_key for b in body_files])
+    bodies: dict[int, StorySummary] = {}
+    for body, index in zip(body_files, matches, strict=True):
+        if index is None:
+            stories.append(body)  # a body that matches no article stands alone
+        else:
+            bodies[index] = body
+    body_of = {stories[i].source: body for i, body in bodies.items()}
+    slugs = assign_unique(stories, wanted=lambda s: s.wanted_slug, identity=lambda s: s.source,
+                          rank=lambda s: (s.timestamp, s.source))
+    ordered = sorted(stories, key=lambda s: (-s.timestamp, slugs[s.source]))
+    refs = _topic_refs(ordered)
+    find = _related_finder(ordered, slugs)
     articles = tuple(
         Article(
-            story=story,
+            summary=story,
             slug=slugs[story.source],
-            topics=tuple(topic_refs[name] for name in story.topics),
-            related=_related_links(story, slugs[story.source], index),
+            topics=tuple(refs[name] for name in story.topics),
+            related_slugs=tuple(map(find, story.related_keys)),
+            body_file=body_of.get(story.source),
             cluster=slugs[story.source],
         )
         for story in ordered
     )
-    topics = _topics(config, articles, topic_refs)
-    return Site(config=config, articles=articles, topics=topics,
+    return Site(config=config, articles=articles, topics=_topics(config, articles, refs),
                 by_slug={a.slug: a for a in articles})
 
 
-def _topic_refs(stories: Sequence[Story]) -> dict[str, TopicRef]:
-    names = sorted({name for story in stories for name in story.topics})
+def _topic_refs(stories: Sequence[StorySummary]) -> dict[str, TopicRef]:
     counts: dict[str, int] = {}
     for story in stories:
         for name in story.topics:
             counts[name] = counts.get(name, 0) + 1
-    slugs = assign_unique(names, wanted=topic_slug, identity=lambda n: n,
+    slugs = assign_unique(sorted(counts), wanted=topic_slug, identity=lambda n: n,
                           rank=lambda n: (-counts[n], n))
-    return {name: TopicRef(name, slugs[name]) for name in names}
+    return {name: TopicRef(name, slugs[name]) for name in sorted(counts)}
 
 
 def _topics(config: SiteConfig, articles: Sequence[Article],
@@ -175,51 +205,52 @@ def _topics(config: SiteConfig, articles: Sequence[Article],
     return tuple(sorted(topics, key=order))
 
 
-def canonical_url(url: str) -> str:
-    """A URL reduced for matching: no scheme, ``www.``, fragment, tracking query or slash."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").removeprefix("www.")
-    query = "&".join(sorted(p for p in parts.query.split("&")
-                            if p and not re.match(r"(utm_|fbclid|gclid|mc_|ref=|amp\b)", p)))
-    return urlunsplit(("", host, parts.path.rstrip("/"), query, ""))
+def _related_finder(stories: Sequence[StorySummary], slugs: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Resolve a related[] entry (canonical URL, normalized title) to one of our slugs."""
+    by_url: dict[str, str] = {}
+    by_title: dict[str, str] = {}
+    for story in stories:
+        slug = slugs[story.source]
+        for key in story.url_keys:
+            by_url.setdefault(key, slug)
+        by_title.setdefault(link_key(story.title_key), slug)
+
+    def find(key: tuple[str, str]) -> str | None:
+        url_key, title_key = key
+        slug = by_url.get(url_key) if url_key else None
+        return slug if slug is not None else by_title.get(title_key)
+
+    return find
 
 
-class _StoryIndex:
-    """Finds the article a related[] entry refers to, by URL or by title."""
-
-    def __init__(self, stories: Sequence[Story], slugs: dict[str, str]) -> None:
-        self.by_url: dict[str, str] = {}
-        self.by_title: dict[str, str] = {}
-        for story in stories:
-            slug = slugs[story.source]
-            for url in (story.url, story.original_url):
-                if url:
-                    self.by_url.setdefault(canonical_url(url), slug)
-            self.by_title.setdefault(normalize_title(story.title), slug)
-
-    def find(self, related: RelatedStory) -> str | None:
-        if related.url:
-            slug = self.by_url.get(canonical_url(related.url))
-            if slug is not None:
-                return slug
-        return self.by_title.get(normalize_title(related.title))
-
-
-def _related_links(story: Story, own_slug: str, index: _StoryIndex) -> tuple[RelatedLink, ...]:
-    links: list[RelatedLink] = []
-    seen: set[str] = {own_slug}
-    for related in story.related:
-        slug = index.find(related)
-        key = slug or canonical_url(related.url) or normalize_title(related.title)
+def sidebar_links(site: Site, article: Article, story: Story) -> tuple[SidebarLink, ...]:
+    """The sidebar of an article page: other coverage of its event, its related[]
+    stories (linked to our page when we have the story), then computed related ones."""
+    links: list[SidebarLink] = []
+    seen: set[str] = {article.slug}
+    for slug in article.coverage:
+        if slug not in seen:
+            seen.add(slug)
+            links.append(_internal_link(site.article(slug), "coverage"))
+    for related, slug in zip(story.related, article.related_slugs, strict=False):
+        key = slug or canonical_url(related.url) or related.title
         if key in seen:
             continue
         seen.add(key)
         image = related.image if related.image and related.image.width and related.image.height \
             else None
+        provider = related.provider.name if isinstance(related.provider, Provider) else ""
         if slug is not None:
-            links.append(RelatedLink(related.title, f"news/{slug}/", True, related.provider,
-                                     image, related.excerpt))
+            links.append(SidebarLink(related.title, f"news/{slug}/", True, provider, image))
         elif related.url:
-            links.append(RelatedLink(related.title, related.url, False, related.provider, image,
-                                     related.excerpt))
+            links.append(SidebarLink(related.title, related.url, False, provider, image))
+    for slug in article.computed_related:
+        if slug not in seen:
+            seen.add(slug)
+            links.append(_internal_link(site.article(slug), "computed"))
     return tuple(links)
+
+
+def _internal_link(article: Article, kind: str) -> SidebarLink:
+    return SidebarLink(article.title, article.path, True, article.provider, article.card_image,
+                       kind)

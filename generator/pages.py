@@ -77,8 +77,8 @@ def plan_pages(site: Site) -> list[Page]:
     for topic in site.topics:
         pages.extend(plan_topic_pages(site, topic))
     pages.extend(
-        Page("article", article.path, "article.html", article.story.title,
-             articles=(article,), description=article.story.excerpt)
+        Page("article", article.path, "article.html", article.title,
+             articles=(article,), description=article.excerpt)
         for article in site.articles
     )
     return pages

@@ -53,13 +53,18 @@ class SourceFile:
 
 def find_content_files(content_dir: Path) -> list[Path]:
     """All content files below ``content_dir``, sorted, hidden files skipped."""
-    found: list[Path] = []
+    return [Path(path) for path in find_content_paths(content_dir)]
+
+
+def find_content_paths(content_dir: Path) -> list[str]:
+    """Like ``find_content_files``, as strings (cheaper for large archives)."""
+    found: list[str] = []
     for root, dirs, files in os.walk(content_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            if name.endswith(CONTENT_SUFFIXES) and not name.startswith("."):
-                found.append(Path(root) / name)
-    return sorted(found)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(os.path.join(root, name) for name in files
+                     if name.endswith(CONTENT_SUFFIXES) and not name.startswith("."))
+    found.sort()
+    return found
 
 
 def read_source(path: Path, *, site_root: Path, max_bytes: int) -> SourceFile | Diagnostic:
@@ -109,9 +114,10 @@ def split_source(rel: str, text: str, *, mtime: float = 0.0) -> SourceFile | Dia
     try:
         data = load_yaml(yaml_text)
     except YamlProblem as exc:
-        line = exc.line + 1 if exc.line is not None else None
+        line = min(exc.line + 1, end) if exc.line is not None else None  # not past the fence
         return error(rel, f"invalid YAML in front matter: {exc.problem}", line=line,
-                     hint="Check indentation and quoting near that line; quote values with ':'.")
+                     hint=exc.hint or "Check indentation and quoting near that line; "
+                     "quote values with ':'.")
     body = "\n".join(lines[end + 1 :])
     return SourceFile(rel, data if data is not None else {}, yaml_text, body, end + 2, mtime)
 

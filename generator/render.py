@@ -6,7 +6,7 @@ templates, so pages can be rendered in any order or in parallel.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -16,8 +16,9 @@ from markupsafe import Markup
 
 from .bodies import render_body
 from .config import SiteConfig
-from .model import Site
+from .model import Article, Site, sidebar_links
 from .pages import Page
+from .records import Story
 from .theme import template_dirs
 from .urls import join_url, page_path
 
@@ -64,17 +65,24 @@ def make_environment(config: SiteConfig) -> Environment:
     return env
 
 
-def render_page(env: Environment, site: Site, page: Page) -> RenderedPage:
-    """Render one page with its template."""
+def render_page(env: Environment, site: Site, page: Page,
+                story_for: Callable[[Article], Story]) -> RenderedPage:
+    """Render one page with its template; ``story_for`` gives an article's full story."""
     template = env.get_template(page.template)
-    body_html = ""
+    extra: dict[str, object] = {}
     if page.kind == "article":
-        story = page.article.story
-        body_html = render_body(story.body, story.body_format)
-    html = template.render(site=site, page=page, body_html=Markup(body_html))
+        story = story_for(page.article)
+        extra = {
+            "story": story,
+            "sidebar": sidebar_links(site, page.article, story),
+            "body_html": Markup(render_body(story.body, story.body_format)),
+        }
+    html = template.render(site=site, page=page, **extra)
     return RenderedPage(page_path(page.path), html.encode("utf-8"))
 
 
-def render_pages(env: Environment, site: Site, pages: Iterable[Page]) -> list[RenderedPage]:
+def render_pages(env: Environment, site: Site, pages: Iterable[Page],
+                 story_for: Callable[[Article], Story]) -> Iterator[RenderedPage]:
     """Render pages in order."""
-    return [render_page(env, site, page) for page in pages]
+    for page in pages:
+        yield render_page(env, site, page, story_for)

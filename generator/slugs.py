@@ -11,6 +11,7 @@ from slugify import slugify
 
 MAX_SLUG = 80
 _DATED_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}-[\w-]*\w")
+_PLAIN_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 T = TypeVar("T")
 
 
@@ -33,6 +34,8 @@ def topic_slug(name: str) -> str:
 def story_slug(stem: str, title: str, date_prefix: str) -> str:
     """The file stem when it looks like ``YYYY-MM-DD-words``, else date + title."""
     if _DATED_STEM.match(stem):
+        if len(stem) <= MAX_SLUG + 11 and _PLAIN_SLUG.match(stem):
+            return stem  # already a slug: skip the (slow) general slugify
         slug = slugify(stem, max_length=MAX_SLUG + 11, word_boundary=True, save_order=True)
         if slug and slug[:10] == stem[:10]:
             return slug
@@ -54,8 +57,8 @@ def assign_unique(
     for item in items:
         groups.setdefault(wanted(item), []).append(item)
     taken = set(groups)
-    result: dict[str, str] = {}
-    for slug in sorted(groups):
+    result = {identity(members[0]): slug for slug, members in groups.items() if len(members) == 1}
+    for slug in sorted(slug for slug, members in groups.items() if len(members) > 1):
         members = sorted(groups[slug], key=rank)
         result[identity(members[0])] = slug
         for item in members[1:]:

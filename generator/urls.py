@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
@@ -27,6 +27,23 @@ def safe_http_url(value: str) -> str | None:
     return candidate
 
 
+def is_safe_link(value: str) -> bool:
+    """Whether a link written in a Markdown body may become an ``href``/``src``.
+
+    Absolute http(s) URLs, and paths without a scheme (``/about/``, ``#notes``).
+    Everything else, including the ``data:image`` URLs markdown-it would allow and
+    protocol-relative ``//host`` links, stays visible as plain text instead.
+    """
+    candidate = value.strip()
+    if _CONTROL.search(candidate):
+        return False
+    if candidate.replace("\\", "/").startswith("//"):
+        return False
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", candidate):
+        return safe_http_url(candidate) is not None
+    return True
+
+
 def page_path(url_path: str) -> str:
     """The output file for a site-relative URL path: ``news/x/`` -> ``news/x/index.html``."""
     if not url_path or url_path.endswith("/"):
@@ -37,3 +54,12 @@ def page_path(url_path: str) -> str:
 def join_url(base: str, path: str) -> str:
     """Join a base ending in ``/`` with a site-relative path (no leading ``/``)."""
     return base + path.lstrip("/")
+
+
+def canonical_url(url: str) -> str:
+    """A URL reduced for matching: no scheme, ``www.``, fragment, tracking query or slash."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    query = "&".join(sorted(p for p in parts.query.split("&")
+                            if p and not re.match(r"(utm_|fbclid|gclid|mc_|ref=|amp\b)", p)))
+    return urlunsplit(("", host, parts.path.rstrip("/"), query, ""))

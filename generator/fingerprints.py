@@ -1,0 +1,91 @@
+"""Fingerprints: a hash of everything a page is rendered from.
+
+If a page's fingerprint equals the one the last build recorded (and the site's
+settings did not change), the page's bytes cannot have changed, so it is not
+rendered again. Each fingerprint names exactly the inputs its template shows:
+article pages show their own story, the slugs they link to, the summaries of
+the stories in their sidebar and the names (not counts) of the topics; listing
+pages show their cards, their pager and, on the home and topic index pages, the
+topic counts. Strings are joined rather than ``repr``-ed: fingerprinting every
+page of a 10,000-story site must cost only milliseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import __version__
+from .config import SiteConfig
+from .model import Article, Site
+from .pages import Page
+from .urls import page_path
+
+SEP = "\x1f"
+
+
+def settings_digest(config: SiteConfig, template_files: Iterable[Path]) -> str:
+    """Hash of what every page depends on: config, templates, generator version."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr((__version__, config)).encode())
+    for path in sorted(template_files):
+        h.update(str(path).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def reader_digest(config: SiteConfig) -> str:
+    """Hash of what reading a file depends on besides the file: a change re-reads all."""
+    key = (__version__, config.drafts, config.timezone, config.max_file_bytes, str(config.source))
+    return hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
+
+
+def page_fingerprints(site: Site, pages: Iterable[Page]) -> dict[str, str]:
+    """Output path -> fingerprint, for every page."""
+    topic_names = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}" for t in site.topics)
+    topic_counts = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}{SEP}{len(t.articles)}{SEP}"
+                            f"{t.description}" for t in site.topics)
+    cards: dict[str, str] = {}
+
+    def card(article: Article) -> str:
+        found = cards.get(article.slug)
+        if found is None:
+            found = cards[article.slug] = SEP.join((
+                article.slug, article.summary.digest, _refs(article), article.cluster,
+                *(_linked(site, slug) for slug in article.coverage)))
+        return found
+
+    result: dict[str, str] = {}
+    for page in pages:
+        if page.kind == "article":
+            article = page.article
+            text = SEP.join((
+                page.path, article.slug, article.summary.digest, _refs(article),
+                *(slug or "-" for slug in article.related_slugs), "|",
+                article.body_file.digest if article.body_file else "",
+                *(_linked(site, slug) for slug in article.coverage), "|",
+                *(_linked(site, slug) for slug in article.computed_related), "|",
+                topic_names,
+            ))
+        else:
+            topic = page.topic
+            text = SEP.join((
+                page.kind, page.path, page.title, page.description,
+                f"{page.pager.number}/{page.pager.count}" if page.pager else "",
+                f"{topic.ref.name}{SEP}{topic.ref.slug}{SEP}{topic.description}"
+                f"{SEP}{len(topic.articles)}" if topic else "",
+                *(card(a) for a in page.articles), "|",
+                topic_counts if page.kind in ("home", "topics", "404") else topic_names,
+            ))
+        result[page_path(page.path)] = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    return result
+
+
+def _refs(article: Article) -> str:
+    return SEP.join(f"{ref.name}{SEP}{ref.slug}" for ref in article.topics)
+
+
+def _linked(site: Site, slug: str) -> str:
+    article = site.by_slug.get(slug)
+    return f"{slug}{SEP}{article.summary.digest if article else ''}"

@@ -1,0 +1,209 @@
+"""Stage 5, write: put rendered files into the output folder as one transaction.
+
+New and changed files are first written to a staging folder beside the output
+(``.<output>.digest-staging``, so a killed build leaves nothing inside the
+output that a host would publish); files whose bytes did not change are never touched, so
+they keep their mtimes (cheap rsync and CDN uploads) and an incremental build
+writes only what changed. Once every file is staged, a journal listing the moves
+and removals is committed with one atomic rename; only then is the output
+changed. A build that fails or is killed before that point leaves the previous
+output exactly as it was; one killed after it is rolled forward by the next
+build (``recover``), so the output is always one complete build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import DigestError
+
+MARKER = ".digest-output"
+_OURS = frozenset({MARKER})
+
+
+def staging_folder(output: Path) -> Path:
+    """Where new and changed files wait for the commit (beside the output)."""
+    return output.with_name(f".{output.name}.digest-staging")
+
+
+def journal_file(output: Path) -> Path:
+    """The commit record of a transaction (beside the output)."""
+    return output.with_name(f".{output.name}.digest-journal")
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What writing changed."""
+
+    written: int
+    """Files whose bytes are new or changed."""
+    unchanged: int
+    """Files kept as they were (same bytes, same mtime)."""
+    removed: int
+    """Files of the previous output that are no longer produced."""
+
+
+def content_digest(content: bytes) -> str:
+    """The hash the manifest keeps of an output file's bytes."""
+    return hashlib.blake2b(content, digest_size=16).hexdigest()
+
+
+def safe_relative(rel: str) -> Path:
+    """An output-relative path, refusing anything that could leave the output folder."""
+    path = Path(rel)
+    if not rel or path.is_absolute() or ".." in path.parts or path.parts[0] in _OURS:
+        raise DigestError(f"refusing to write outside the output folder: {rel!r}")
+    return path
+
+
+def stage_file(output: Path, rel: str, content: bytes, previous: str | None) -> tuple[str, bool]:
+    """Stage ``content`` for ``rel`` unless the output already holds those bytes.
+
+    ``previous`` is the digest the manifest recorded for the file (None: unknown,
+    so the file on disk is compared). Returns the digest and whether it was staged.
+    Safe to call from worker processes: each file is staged on its own.
+    """
+    digest = content_digest(content)
+    target = output / safe_relative(rel)
+    if previous is not None:
+        if previous == digest and target.is_file():
+            return digest, False
+    else:
+        try:
+            if target.stat().st_size == len(content) and target.read_bytes() == content:
+                return digest, False
+        except OSError:
+            pass
+    staging = staging_folder(output)
+    staged = staging / rel
+    if not staged.parent.is_dir():
+        staged.parent.mkdir(parents=True, exist_ok=True)
+    staged.write_bytes(content)
+    return digest, True
+
+
+def begin(output: Path, marker_text: str) -> None:
+    """Prepare the output folder: finish or discard an earlier build's transaction."""
+    output.mkdir(parents=True, exist_ok=True)
+    recover(output)
+    marker = output / MARKER
+    if not marker.exists():
+        marker.write_text(marker_text, encoding="utf-8")
+    staging = staging_folder(output)
+    staging.mkdir()
+    (staging / MARKER).write_text("staging\n", encoding="utf-8")
+
+
+def recover(output: Path) -> None:
+    """Roll a committed journal forward; drop staging that was never committed."""
+    journal = journal_file(output)
+    if journal.is_file():
+        plan = json.loads(journal.read_text(encoding="utf-8"))
+        _apply(output, plan["moves"], plan["removes"])
+        journal.unlink()
+    tmp = journal.with_suffix(".tmp")
+    if tmp.is_file():
+        tmp.unlink()
+    _remove_staging(staging_folder(output))
+
+
+def _remove_staging(staging: Path) -> None:
+    """Delete a staging folder, only if digest made it (it holds the marker)."""
+    if staging.is_symlink() or (staging.exists() and not (staging / MARKER).is_file()):
+        raise DigestError(f"refusing to delete {staging}: digest uses that name for staging, "
+                          f"but this one was not made by digest. Move it away.")
+    if staging.is_dir():
+        shutil.rmtree(staging)
+
+
+def commit(output: Path, *, keep: Iterable[str], previous: Iterable[str],
+           marker_text: str) -> WriteResult:
+    """Make the staged files and the removal of stale ones take effect, atomically."""
+    staging = staging_folder(output)
+    moves = sorted(rel for rel in _files_below(staging) if rel != MARKER)
+    wanted = set(keep)
+    removes = sorted(set(previous) - wanted)
+    unchanged = len(wanted) - len(moves)
+    marker = output / MARKER
+    if not moves and not removes and marker.read_text(encoding="utf-8") == marker_text:
+        _remove_staging(staging)
+        return WriteResult(0, unchanged, 0)
+    journal = journal_file(output)
+    tmp = journal.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump({"moves": moves, "removes": removes}, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, journal)  # the commit point
+    _apply(output, moves, removes)
+    marker.write_text(marker_text, encoding="utf-8")
+    journal.unlink()
+    return WriteResult(written=len(moves), unchanged=unchanged, removed=len(removes))
+
+
+def list_output_files(output: Path) -> list[str]:
+    """Every file of the built site (digest's own bookkeeping files excluded)."""
+    if not output.is_dir():
+        return []
+    return [rel for rel in _files_below(output) if rel.split("/", 1)[0] not in _OURS]
+
+
+def _apply(output: Path, moves: list[str], removes: list[str]) -> None:
+    staging = staging_folder(output)
+    made: set[Path] = set()
+    for rel in moves:
+        source = staging / rel
+        if not source.exists():
+            continue  # moved before an interruption
+        target = output / safe_relative(rel)
+        if target.parent not in made:
+            _make_folder(output, target.parent)
+            made.add(target.parent)
+        os.replace(source, target)
+    for rel in removes:
+        target = output / safe_relative(rel)
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            continue
+        _prune_empty_folders(output, target.parent)
+    _remove_staging(staging)
+
+
+def _make_folder(output: Path, folder: Path) -> None:
+    """Create ``folder`` inside ``output``; a file in the way (from an older build) goes."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        for parent in reversed([folder, *folder.parents]):
+            if output in parent.parents and parent.is_file():
+                parent.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+def _prune_empty_folders(output: Path, folder: Path) -> None:
+    while folder != output and output in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def _files_below(root: Path) -> Iterable[str]:
+    prefix = len(str(root)) + 1
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        for name in names:
+            yield os.path.join(folder, name)[prefix:].replace(os.sep, "/")
+
+
+def previous_digests(manifest_pages: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """Output path -> content digest, from a manifest's page table."""
+    return {rel: digest for rel, (_fingerprint, digest) in manifest_pages.items()}

@@ -1,0 +1,84 @@
+"""Read and validate one content file, and summarize it: the unit of parallel work.
+
+``parse_file`` is what a worker process runs for each file of a cold build, and
+what the main process runs for the few files an incremental build finds changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+
+from .config import SiteConfig
+from .diagnostics import Diagnostic
+from .read import decode_text, read_source, split_source
+from .records import Story, TextBody
+from .summary import StorySummary, summarize_body_file, summarize_story
+from .validate import validate_source
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """How a content file looked when it was read: a change to any field means re-read."""
+
+    size: int
+    """Size in bytes."""
+    mtime_ns: int
+    """Modification time in nanoseconds."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """The outcome of reading one content file."""
+
+    source: str
+    """Path relative to the site folder."""
+    stamp: FileStamp
+    """Size and mtime when read."""
+    summary: StorySummary | None
+    """The story's summary, or None when the file was refused (or is a draft left out)."""
+    item: Story | TextBody | None
+    """The full story or plain-text body (not cached: re-read when its page renders)."""
+    diagnostics: tuple[Diagnostic, ...]
+    """Problems found in the file."""
+
+
+def stamp_of(path: Path) -> FileStamp:
+    """The current size and mtime of a file."""
+    stat = os.stat(path)
+    return FileStamp(stat.st_size, stat.st_mtime_ns)
+
+
+def parse_file(path: Path, config: SiteConfig, zone: tzinfo) -> ParsedFile:
+    """Read, validate and summarize one file. Never raises for bad content."""
+    rel = path.relative_to(config.source).as_posix()
+    try:
+        stamp = stamp_of(path)
+        raw = path.read_bytes() if stamp.size <= config.max_file_bytes else None
+    except OSError:
+        stamp, raw = FileStamp(-1, -1), None
+    if raw is None:  # too large or unreadable: read_source words the diagnostic
+        outcome = read_source(path, site_root=config.source, max_bytes=config.max_file_bytes)
+        problems = (outcome,) if isinstance(outcome, Diagnostic) else ()
+        return ParsedFile(rel, stamp, None, None, problems)
+    digest = hashlib.blake2b(raw, digest_size=12).hexdigest()
+    text = decode_text(rel, raw)
+    source = text if isinstance(text, Diagnostic) else split_source(rel, text,
+                                                                    mtime=stamp.mtime_ns / 1e9)
+    if isinstance(source, Diagnostic):
+        return ParsedFile(rel, stamp, None, None, (source,))
+    result = validate_source(source, timezone=zone)
+    item = result.item
+    if isinstance(item, Story):
+        if item.draft and not config.drafts:
+            return ParsedFile(rel, stamp, None, None, result.diagnostics)
+        date_prefix = item.published.astimezone(zone).strftime("%Y-%m-%d")
+        summary = summarize_story(item, digest, date_prefix=date_prefix)
+    elif isinstance(item, TextBody):
+        summary = summarize_body_file(item, digest, zone=zone)
+    else:
+        summary = None
+    return ParsedFile(rel, stamp, summary, item, result.diagnostics)

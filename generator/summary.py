@@ -1,0 +1,135 @@
+"""Story summaries: the small, flat part of a story that the site model needs.
+
+The model, the listing pages and the incremental planner work on summaries only;
+the full ``Story`` (body, related list) is needed just to render its own page.
+Summaries convert to and from plain tuples, which ``marshal`` stores and loads
+in milliseconds, so a rebuild never re-reads unchanged files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, tzinfo
+
+from .bodies import body_file_date, normalize_title
+from .records import Image, Story, TextBody
+from .slugs import story_slug
+from .urls import canonical_url
+
+CardImage = tuple[str, int, int, str]
+TEXT_WORDS = 60
+"""How many words of the body a summary keeps (for clustering and related scoring)."""
+
+
+def link_key(text: str) -> str:
+    """A short hash standing for a canonical URL or normalized title in lookups."""
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest() if text else ""
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """What the whole-site stages know of one story."""
+
+    source: str
+    """Path of the content file, relative to the site folder."""
+    digest: str
+    """Hash of the file's bytes: changes whenever the file does."""
+    title: str
+    """Headline."""
+    timestamp: float
+    """``publishedDateTime`` as seconds since the epoch."""
+    wanted_slug: str
+    """The slug the story asks for (before de-duplication)."""
+    excerpt: str = ""
+    """Excerpt."""
+    provider: str = ""
+    """Provider name."""
+    provider_domain: str = ""
+    """Provider domain."""
+    image: CardImage | None = None
+    """Lead image (url, width, height, alt) when it has a known size."""
+    topics: tuple[str, ...] = ()
+    """Topic names."""
+    url: str = ""
+    """The story at its source."""
+    url_keys: tuple[str, ...] = ()
+    """Keys of webUrl and originalUrl (see ``link_key``), for matching related entries."""
+    title_key: str = ""
+    """Normalized title, for matching related entries and plain-text bodies."""
+    related_keys: tuple[tuple[str, str], ...] = ()
+    """(URL key, title key) of each related[] entry, in order (see ``link_key``)."""
+    quality: int | None = None
+    """Quality score."""
+    has_body: bool = False
+    """Whether the file has a body."""
+    cluster: str | None = None
+    """Editor's ``cluster:`` override."""
+    text: str = ""
+    """The start of the body as plain words, for clustering and related scoring."""
+    is_body_file: bool = False
+    """True for a plain-text file without front matter (a body seeking its article)."""
+
+    @property
+    def published(self) -> datetime:
+        """Publication time, timezone-aware (UTC)."""
+        return datetime.fromtimestamp(self.timestamp, UTC)
+
+    @property
+    def card_image(self) -> Image | None:
+        """The lead image as a record."""
+        return Image(*self.image) if self.image else None
+
+    def to_tuple(self) -> tuple[object, ...]:
+        """A marshal-friendly tuple."""
+        return tuple([getattr(self, name) for name in _FIELDS])
+
+    @classmethod
+    def from_tuple(cls, values: tuple[object, ...]) -> StorySummary:
+        """Inverse of ``to_tuple``."""
+        return cls(*values)  # type: ignore[arg-type]
+
+
+def summarize_story(story: Story, digest: str, *, date_prefix: str) -> StorySummary:
+    """The summary of a validated story."""
+    image = story.lead_image
+    card: CardImage | None = None
+    if image is not None and image.width and image.height:
+        card = (image.url, image.width, image.height, image.title or story.title)
+    return StorySummary(
+        source=story.source,
+        digest=digest,
+        title=story.title,
+        timestamp=story.published.timestamp(),
+        wanted_slug=story_slug(story.stem, story.title, date_prefix),
+        excerpt=story.excerpt,
+        provider=story.provider.name if story.provider else "",
+        provider_domain=story.provider.domain if story.provider else "",
+        image=card,
+        topics=story.topics,
+        url=story.url,
+        url_keys=tuple(link_key(canonical_url(u)) for u in (story.url, story.original_url) if u),
+        title_key=normalize_title(story.title),
+        related_keys=tuple((link_key(canonical_url(r.url)) if r.url else "",
+                            link_key(normalize_title(r.title))) for r in story.related),
+        quality=story.quality,
+        has_body=bool(story.body),
+        cluster=story.cluster,
+        text=" ".join(story.body.split()[:TEXT_WORDS]),
+    )
+
+
+def summarize_body_file(body: TextBody, digest: str, *, zone: tzinfo) -> StorySummary:
+    """The summary of a plain-text body file (matched to its article by the model)."""
+    published = body_file_date(body, zone)
+    return StorySummary(
+        source=body.source, digest=digest, title=body.title, timestamp=published.timestamp(),
+        wanted_slug=story_slug(body.stem, body.title,
+                               published.astimezone(zone).strftime("%Y-%m-%d")),
+        title_key=normalize_title(body.title),
+        has_body=bool(body.text.strip()), text=" ".join(body.text.split()[:TEXT_WORDS]),
+        is_body_file=True,
+    )
+
+
+_FIELDS = tuple(f.name for f in fields(StorySummary))

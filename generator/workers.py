@@ -1,0 +1,165 @@
+"""Parallel parsing and rendering in worker processes.
+
+YAML parsing and Jinja rendering hold the GIL, so a large build runs in forked
+worker processes. Each worker parses a share of the content files and keeps
+the full stories it parsed; after the main process has modeled the site, each
+worker renders the article pages of its own stories (no story crosses a
+process boundary) and stages the changed files. Only summaries, the site model
+and digests travel between processes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .config import SiteConfig
+from .diagnostics import DigestError
+from .model import Site
+from .output import stage_file
+from .pages import Page
+from .parse import ParsedFile, parse_file
+from .store import StoryStore
+
+StagedFile = tuple[str, str, bool]
+"""(output path, content digest, whether it was staged as new or changed)."""
+
+
+def worker_count() -> int:
+    """How many processes to use: one per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def render_and_stage(site: Site, pages: Sequence[Page], store: StoryStore,
+                     previous: dict[str, str]) -> list[StagedFile]:
+    """Render pages and stage those whose bytes changed (in this process)."""
+    from .render import make_environment, render_page  # Jinja is imported only to render
+
+    env = make_environment(site.config)
+    staged = []
+    for page in pages:
+        rendered = render_page(env, site, page, store.story_for)
+        digest, changed = stage_file(site.config.output, rendered.path, rendered.content,
+                                     previous.get(rendered.path))
+        staged.append((rendered.path, digest, changed))
+    return staged
+
+
+class WorkerPool:
+    """Forked workers, each holding the stories it parsed."""
+
+    def __init__(self, config: SiteConfig, count: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self._pipes: list[Connection] = []
+        self._processes = []
+        for _ in range(count):
+            mine, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(theirs, config), daemon=True)
+            process.start()
+            theirs.close()
+            self._pipes.append(mine)
+            self._processes.append(process)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def size(self) -> int:
+        """Number of workers."""
+        return len(self._pipes)
+
+    def parse(self, paths: Sequence[Path]) -> tuple[list[ParsedFile], dict[str, int]]:
+        """Parse files across the workers; also say which worker holds each source."""
+        shares = [list(paths[i :: self.size]) for i in range(self.size)]
+        for pipe, share in zip(self._pipes, shares, strict=True):
+            pipe.send(("parse", share))
+        parsed: list[ParsedFile] = []
+        holder: dict[str, int] = {}
+        for index, pipe in enumerate(self._pipes):
+            for item in _receive(pipe):
+                parsed.append(item)
+                holder[item.source] = index
+        return parsed, holder
+
+    def start_render(self, site: Site, shares: Sequence[Sequence[Page]],
+                     previous: dict[str, str]) -> None:
+        """Send each worker its pages (``shares[i]`` for worker i) to render and stage."""
+        for pipe, share in zip(self._pipes, shares, strict=True):
+            pipe.send(("render", site, list(share), previous))
+
+    def finish_render(self) -> list[StagedFile]:
+        """Wait for the workers' rendering to finish."""
+        staged: list[StagedFile] = []
+        for pipe in self._pipes:
+            staged.extend(_receive(pipe))
+        return staged
+
+    def close(self) -> None:
+        """Stop the workers."""
+        for pipe in self._pipes:
+            try:
+                pipe.send(("stop",))
+            except (BrokenPipeError, OSError):
+                pass
+            pipe.close()
+        for process in self._processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+        self._pipes.clear()
+        self._processes.clear()
+
+
+def _receive(pipe: Connection) -> Any:
+    try:
+        status, payload = pipe.recv()
+    except EOFError:
+        raise DigestError("a worker process died during the build") from None
+    if status == "error":
+        raise DigestError(f"a worker process failed:\n{payload}")
+    return payload
+
+
+def _serve(pipe: Connection, config: SiteConfig) -> None:
+    """The worker loop: parse, then render, until told to stop."""
+    zone = ZoneInfo(config.timezone)
+    store = StoryStore(config, zone)
+    handlers: dict[str, Callable[..., Any]] = {
+        "parse": lambda paths: _parse_share(paths, config, zone, store),
+        "render": lambda site, pages, previous: render_and_stage(site, pages, store, previous),
+    }
+    while True:
+        try:
+            command, *args = pipe.recv()
+        except EOFError:
+            return
+        if command == "stop":
+            return
+        try:
+            pipe.send(("ok", handlers[command](*args)))
+        except Exception:  # noqa: BLE001 - reported to the main process, which raises it
+            pipe.send(("error", traceback.format_exc()))
+
+
+def _parse_share(paths: Sequence[Path], config: SiteConfig, zone: ZoneInfo,
+                 store: StoryStore) -> list[ParsedFile]:
+    results = []
+    for path in paths:
+        parsed = parse_file(path, config, zone)
+        if parsed.item is not None:
+            store.add(parsed.source, parsed.item)
+        results.append(ParsedFile(parsed.source, parsed.stamp, parsed.summary, None,
+                                  parsed.diagnostics))
+    return results

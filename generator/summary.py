@@ -12,8 +12,9 @@ import hashlib
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, tzinfo
 
-from .bodies import body_file_date, normalize_title
+from .bodies import body_file_date, normalize_title, standalone_story
 from .records import Image, Story, TextBody
+from .schema_json import story_json
 from .slugs import story_slug
 from .urls import canonical_url
 
@@ -69,6 +70,8 @@ class StorySummary:
     """The start of the body as plain words, for clustering and related scoring."""
     is_body_file: bool = False
     """True for a plain-text file without front matter (a body seeking its article)."""
+    record_json: str = ""
+    """The story in the schema's field names, as JSON (see ``schema_json``)."""
 
     @property
     def published(self) -> datetime:
@@ -116,6 +119,7 @@ def summarize_story(story: Story, digest: str, *, date_prefix: str) -> StorySumm
         has_body=bool(story.body),
         cluster=story.cluster,
         text=" ".join(story.body.split()[:TEXT_WORDS]),
+        record_json=story_json(story),
     )
 
 
@@ -128,7 +132,7 @@ def summarize_body_file(body: TextBody, digest: str, *, zone: tzinfo) -> StorySu
                                published.astimezone(zone).strftime("%Y-%m-%d")),
         title_key=normalize_title(body.title),
         has_body=bool(body.text.strip()), text=" ".join(body.text.split()[:TEXT_WORDS]),
-        is_body_file=True,
+        is_body_file=True, record_json=story_json(standalone_story(body, zone)),
     )
 
 

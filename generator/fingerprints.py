@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
@@ -25,10 +26,20 @@ from .urls import page_path
 SEP = "\x1f"
 
 
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Hash of the generator's own code: a new version voids every cache."""
+    h = hashlib.blake2b(__version__.encode(), digest_size=12)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def settings_digest(config: SiteConfig, template_files: Iterable[Path]) -> str:
-    """Hash of what every page depends on: config, templates, generator version."""
+    """Hash of what every page depends on: config, templates, generator code."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(repr((__version__, config)).encode())
+    h.update(repr((code_digest(), config)).encode())
     for path in sorted(template_files):
         h.update(str(path).encode())
         h.update(path.read_bytes())
@@ -37,7 +48,8 @@ def settings_digest(config: SiteConfig, template_files: Iterable[Path]) -> str:
 
 def reader_digest(config: SiteConfig) -> str:
     """Hash of what reading a file depends on besides the file: a change re-reads all."""
-    key = (__version__, config.drafts, config.timezone, config.max_file_bytes, str(config.source))
+    key = (code_digest(), config.drafts, config.timezone, config.max_file_bytes,
+           str(config.source))
     return hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
 
 

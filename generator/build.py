@@ -32,7 +32,14 @@ from .read import find_content_files, find_content_paths
 from .store import StoryStore
 from .summary import StorySummary
 from .theme import static_files, template_dirs
-from .workers import StagedFile, WorkerPool, render_and_stage, worker_count
+from .workers import (
+    TICK_EVERY,
+    StagedFile,
+    Tick,
+    WorkerPool,
+    render_and_stage,
+    worker_count,
+)
 from .write import WriteResult, check_output_folder
 
 PARALLEL_FROM = 400
@@ -134,7 +141,8 @@ def build(config: SiteConfig, *, progress: Progress | None = None,
     store = StoryStore(config, zone)
     pool = WorkerPool(config, worker_count()) if len(state.changed) >= PARALLEL_FROM else None
     try:
-        parsed, holders = _parse(state.changed, config, zone, store, pool)
+        parsed, holders = _parse(state.changed, config, zone, store, pool,
+                                 _ticker(progress, "reading", len(state.changed)))
         files = {src: entry for src, entry in manifest.files.items() if src in state.paths}
         files.update((p.source, cached_file(p)) for p in parsed)
         files = dict(sorted(files.items()))
@@ -151,7 +159,8 @@ def build(config: SiteConfig, *, progress: Progress | None = None,
         previous = {rel: digest for rel, (_fp, digest) in manifest.pages.items()}
         if pool is None and len(to_render) >= PARALLEL_FROM:
             pool = WorkerPool(config, worker_count())
-        staged = _render(site, to_render, store, pool, holders, previous)
+        staged = _render(site, to_render, store, pool, holders, previous,
+                         _ticker(progress, "rendering", len(to_render)))
         lap("render")
     finally:
         if pool is not None:
@@ -206,12 +215,27 @@ def _scan_content(config: SiteConfig, manifest: Manifest) -> ContentState:
     return ContentState(paths, changed, removed)
 
 
+def _ticker(progress: Progress | None, stage: str, total: int) -> Tick | None:
+    """A counter that reports ``stage`` progress, or None when nobody listens."""
+    if progress is None or total == 0:
+        return None
+    done = [0]
+
+    def tick(count: int) -> None:
+        done[0] = min(total, done[0] + count)
+        progress(stage, done[0], total)
+
+    return tick
+
+
 def _parse(changed: Sequence[Path], config: SiteConfig, zone: ZoneInfo, store: StoryStore,
-           pool: WorkerPool | None) -> tuple[list[ParsedFile], dict[str, int]]:
+           pool: WorkerPool | None, tick: Tick | None) -> tuple[list[ParsedFile], dict[str, int]]:
     if pool is not None:
-        return pool.parse(changed)
+        return pool.parse(changed, tick)
     parsed = []
-    for path in changed:
+    for done, path in enumerate(changed, start=1):
+        if tick is not None and done % TICK_EVERY == 0:
+            tick(TICK_EVERY)
         result = parse_file(path, config, zone)
         if result.item is not None:
             store.add(result.source, result.item)
@@ -220,9 +244,10 @@ def _parse(changed: Sequence[Path], config: SiteConfig, zone: ZoneInfo, store: S
 
 
 def _render(site: Site, pages: Sequence[Page], store: StoryStore, pool: WorkerPool | None,
-            holders: dict[str, int], previous: dict[str, str]) -> list[StagedFile]:
+            holders: dict[str, int], previous: dict[str, str],
+            tick: Tick | None) -> list[StagedFile]:
     if pool is None:
-        return render_and_stage(site, pages, store, previous)
+        return render_and_stage(site, pages, store, previous, tick)
     shares: list[list[Page]] = [[] for _ in range(pool.size)]
     listings: list[Page] = []
     for index, page in enumerate(pages):
@@ -232,8 +257,8 @@ def _render(site: Site, pages: Sequence[Page], store: StoryStore, pool: WorkerPo
         else:
             listings.append(page)
     pool.start_render(site, shares, previous)
-    staged = render_and_stage(site, listings, store, previous)
-    return staged + pool.finish_render()
+    staged = render_and_stage(site, listings, store, previous, tick)
+    return staged + pool.finish_render(tick)
 
 
 def _output_matches(output: Path, manifest: Manifest) -> bool:

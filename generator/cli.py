@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 content or configuration errors (or warnings with --strict),
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,11 +62,15 @@ def run_build(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     if any(p.severity is Severity.ERROR for p in problems):
         print("digest: the configuration has errors; nothing was built", file=err)
         return EXIT_CONTENT
+    bar = ProgressBar(err) if show_progress(err, quiet=args.quiet) else None
     try:
-        report = build(config)
+        report = build(config, progress=bar.update if bar else None)
     except DigestError as exc:
         print(f"digest: {exc}", file=err)
         return EXIT_CONTENT
+    finally:
+        if bar:
+            bar.close()
     print_report(report, out=out, err=err, quiet=args.quiet)
     warnings = len(report.warnings) + sum(p.severity is Severity.WARNING for p in problems)
     if report.errors or (args.strict and warnings):
@@ -73,6 +78,35 @@ def run_build(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
             print("digest: --strict: warnings count as errors", file=err)
         return EXIT_CONTENT
     return EXIT_OK
+
+
+def show_progress(stream: TextIO, *, quiet: bool) -> bool:
+    """A progress bar only on an interactive terminal, never in CI or with --quiet."""
+    return not quiet and stream.isatty() and not os.environ.get("CI")
+
+
+class ProgressBar:
+    """One self-overwriting line: ``rendering  4,200/10,930 [=====     ] 38%``."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._shown = False
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        """Redraw the bar."""
+        width = 30
+        filled = width * done // max(total, 1)
+        line = f"{stage:>10} {done:>7,}/{total:,} [{'=' * filled}{' ' * (width - filled)}] " \
+               f"{100 * done // max(total, 1):>3}%"
+        self._stream.write("\r" + line)
+        self._stream.flush()
+        self._shown = True
+
+    def close(self) -> None:
+        """Clear the line."""
+        if self._shown:
+            self._stream.write("\r\033[K")
+            self._stream.flush()
 
 
 def print_report(report: BuildReport, *, out: TextIO, err: TextIO, quiet: bool) -> None:

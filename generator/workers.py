@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import traceback
 from collections.abc import Callable, Sequence
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +29,10 @@ from .store import StoryStore
 
 StagedFile = tuple[str, str, bool]
 """(output path, content digest, whether it was staged as new or changed)."""
+Tick = Callable[[int], None]
+"""Told how many more items are done."""
+TICK_EVERY = 250
+"""Workers report progress after this many items."""
 
 
 def worker_count() -> int:
@@ -40,13 +44,15 @@ def worker_count() -> int:
 
 
 def render_and_stage(site: Site, pages: Sequence[Page], store: StoryStore,
-                     previous: dict[str, str]) -> list[StagedFile]:
+                     previous: dict[str, str], tick: Tick | None = None) -> list[StagedFile]:
     """Render pages and stage those whose bytes changed (in this process)."""
     from .render import make_environment, render_page  # Jinja is imported only to render
 
     env = make_environment(site.config)
     staged = []
-    for page in pages:
+    for done, page in enumerate(pages, start=1):
+        if tick is not None and done % TICK_EVERY == 0:
+            tick(TICK_EVERY)
         rendered = render_page(env, site, page, store.story_for)
         digest, changed = stage_file(site.config.output, rendered.path, rendered.content,
                                      previous.get(rendered.path))
@@ -80,17 +86,19 @@ class WorkerPool:
         """Number of workers."""
         return len(self._pipes)
 
-    def parse(self, paths: Sequence[Path]) -> tuple[list[ParsedFile], dict[str, int]]:
+    def parse(self, paths: Sequence[Path], progress: Tick | None = None,
+              ) -> tuple[list[ParsedFile], dict[str, int]]:
         """Parse files across the workers; also say which worker holds each source."""
         shares = [list(paths[i :: self.size]) for i in range(self.size)]
         for pipe, share in zip(self._pipes, shares, strict=True):
             pipe.send(("parse", share))
         parsed: list[ParsedFile] = []
         holder: dict[str, int] = {}
-        for index, pipe in enumerate(self._pipes):
-            for item in _receive(pipe):
+        for index, payload in self._gather(progress):
+            for item in payload:
                 parsed.append(item)
                 holder[item.source] = index
+        parsed.sort(key=lambda item: item.source)
         return parsed, holder
 
     def start_render(self, site: Site, shares: Sequence[Sequence[Page]],
@@ -99,12 +107,33 @@ class WorkerPool:
         for pipe, share in zip(self._pipes, shares, strict=True):
             pipe.send(("render", site, list(share), previous))
 
-    def finish_render(self) -> list[StagedFile]:
+    def finish_render(self, progress: Tick | None = None) -> list[StagedFile]:
         """Wait for the workers' rendering to finish."""
         staged: list[StagedFile] = []
-        for pipe in self._pipes:
-            staged.extend(_receive(pipe))
+        for _index, payload in self._gather(progress):
+            staged.extend(payload)
         return staged
+
+    def _gather(self, progress: Tick | None) -> list[tuple[int, Any]]:
+        """Each worker's answer, passing on their progress reports as they come."""
+        waiting = dict(enumerate(self._pipes))
+        answers: list[tuple[int, Any]] = []
+        while waiting:
+            for pipe in wait(list(waiting.values())):
+                index = next(i for i, p in waiting.items() if p is pipe)
+                try:
+                    status, payload = pipe.recv()  # type: ignore[union-attr]
+                except EOFError:
+                    raise DigestError("a worker process died during the build") from None
+                if status == "progress":
+                    if progress is not None:
+                        progress(payload)
+                    continue
+                if status == "error":
+                    raise DigestError(f"a worker process failed:\n{payload}")
+                answers.append((index, payload))
+                del waiting[index]
+        return sorted(answers, key=lambda answer: answer[0])
 
     def close(self) -> None:
         """Stop the workers."""
@@ -122,23 +151,17 @@ class WorkerPool:
         self._processes.clear()
 
 
-def _receive(pipe: Connection) -> Any:
-    try:
-        status, payload = pipe.recv()
-    except EOFError:
-        raise DigestError("a worker process died during the build") from None
-    if status == "error":
-        raise DigestError(f"a worker process failed:\n{payload}")
-    return payload
-
-
 def _serve(pipe: Connection, config: SiteConfig) -> None:
     """The worker loop: parse, then render, until told to stop."""
     zone = ZoneInfo(config.timezone)
     store = StoryStore(config, zone)
+    def tick(count: int) -> None:
+        pipe.send(("progress", count))
+
     handlers: dict[str, Callable[..., Any]] = {
-        "parse": lambda paths: _parse_share(paths, config, zone, store),
-        "render": lambda site, pages, previous: render_and_stage(site, pages, store, previous),
+        "parse": lambda paths: _parse_share(paths, config, zone, store, tick),
+        "render": lambda site, pages, previous: render_and_stage(site, pages, store, previous,
+                                                                 tick),
     }
     while True:
         try:
@@ -154,9 +177,11 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
 
 
 def _parse_share(paths: Sequence[Path], config: SiteConfig, zone: ZoneInfo,
-                 store: StoryStore) -> list[ParsedFile]:
+                 store: StoryStore, tick: Tick) -> list[ParsedFile]:
     results = []
-    for path in paths:
+    for done, path in enumerate(paths, start=1):
+        if done % TICK_EVERY == 0:
+            tick(TICK_EVERY)
         parsed = parse_file(path, config, zone)
         if parsed.item is not None:
             store.add(parsed.source, parsed.item)

@@ -155,18 +155,19 @@ def build(config: SiteConfig, *, progress: Progress | None = None,
         to_render = [p for p, (rel, fp) in zip(pages, fingerprints.items(), strict=True)
                      if old.get(rel, ("",))[0] != fp]
         lap("model")
-        begin(config.output, manifest.build_id)
+        direct = begin(config.output, manifest.build_id)
         previous = {rel: digest for rel, (_fp, digest) in manifest.pages.items()}
         if pool is None and len(to_render) >= PARALLEL_FROM:
             pool = WorkerPool(config, worker_count())
         staged = _render(site, to_render, store, pool, holders, previous,
-                         _ticker(progress, "rendering", len(to_render)))
+                         _ticker(progress, "rendering", len(to_render)), direct)
         lap("render")
     finally:
         if pool is not None:
             pool.close()
     for rel, path in assets.items():
-        staged.append((rel, *stage_file(config.output, rel, path.read_bytes(), previous.get(rel))))
+        staged.append((rel, *stage_file(config.output, rel, path.read_bytes(), previous.get(rel),
+                                        direct=direct)))
     new_pages = {rel: manifest.pages[rel] for rel in fingerprints if rel in manifest.pages}
     new_pages.update((rel, (fingerprints[rel] if rel in fingerprints
                             else _asset_key(assets, rel), digest))
@@ -174,7 +175,8 @@ def build(config: SiteConfig, *, progress: Progress | None = None,
     build_id = _build_id(new_pages)
     old_files = manifest.pages.keys() if manifest.pages else list_output_files(config.output)
     written = commit(config.output, keep=new_pages.keys(), previous=old_files,
-                     marker_text=build_id)
+                     marker_text=build_id,
+                     written_in_place=sum(changed for _r, _d, changed in staged) if direct else 0)
     save_manifest(manifest_file, Manifest(settings, build_id, files, new_pages, reader))
     lap("write")
     return BuildReport(
@@ -245,9 +247,9 @@ def _parse(changed: Sequence[Path], config: SiteConfig, zone: ZoneInfo, store: S
 
 def _render(site: Site, pages: Sequence[Page], store: StoryStore, pool: WorkerPool | None,
             holders: dict[str, int], previous: dict[str, str],
-            tick: Tick | None) -> list[StagedFile]:
+            tick: Tick | None, direct: bool) -> list[StagedFile]:
     if pool is None:
-        return render_and_stage(site, pages, store, previous, tick)
+        return render_and_stage(site, pages, store, previous, tick, direct=direct)
     shares: list[list[Page]] = [[] for _ in range(pool.size)]
     listings: list[Page] = []
     for index, page in enumerate(pages):
@@ -256,8 +258,8 @@ def _render(site: Site, pages: Sequence[Page], store: StoryStore, pool: WorkerPo
             shares[holder].append(page)
         else:
             listings.append(page)
-    pool.start_render(site, shares, previous)
-    staged = render_and_stage(site, listings, store, previous, tick)
+    pool.start_render(site, shares, previous, direct=direct)
+    staged = render_and_stage(site, listings, store, previous, tick, direct=direct)
     return staged + pool.finish_render(tick)
 
 

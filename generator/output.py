@@ -62,12 +62,15 @@ def safe_relative(rel: str) -> Path:
     return path
 
 
-def stage_file(output: Path, rel: str, content: bytes, previous: str | None) -> tuple[str, bool]:
+def stage_file(output: Path, rel: str, content: bytes, previous: str | None,
+               *, direct: bool = False) -> tuple[str, bool]:
     """Stage ``content`` for ``rel`` unless the output already holds those bytes.
 
     ``previous`` is the digest the manifest recorded for the file (None: unknown,
-    so the file on disk is compared). Returns the digest and whether it was staged.
-    Safe to call from worker processes: each file is staged on its own.
+    so the file on disk is compared). With ``direct`` (a fresh output, with no
+    previous build to protect: see ``begin``) the file is written in place.
+    Returns the digest and whether it was written. Safe to call from worker
+    processes: each file is staged on its own.
     """
     digest = content_digest(content)
     target = output / safe_relative(rel)
@@ -80,24 +83,30 @@ def stage_file(output: Path, rel: str, content: bytes, previous: str | None) -> 
                 return digest, False
         except OSError:
             pass
-    staging = staging_folder(output)
-    staged = staging / rel
+    staged = target if direct else staging_folder(output) / rel
     if not staged.parent.is_dir():
         staged.parent.mkdir(parents=True, exist_ok=True)
     staged.write_bytes(content)
     return digest, True
 
 
-def begin(output: Path, marker_text: str) -> None:
-    """Prepare the output folder: finish or discard an earlier build's transaction."""
+def begin(output: Path, marker_text: str) -> bool:
+    """Prepare the output folder: finish or discard an earlier build's transaction.
+
+    Returns True when the output holds no earlier build (nothing to protect):
+    files are then written in place, saving a rename per file.
+    """
     output.mkdir(parents=True, exist_ok=True)
     recover(output)
     marker = output / MARKER
     if not marker.exists():
         marker.write_text(marker_text, encoding="utf-8")
+    if not list_output_files(output):
+        return True
     staging = staging_folder(output)
     staging.mkdir()
     (staging / MARKER).write_text("staging\n", encoding="utf-8")
+    return False
 
 
 def recover(output: Path) -> None:
@@ -123,10 +132,17 @@ def _remove_staging(staging: Path) -> None:
 
 
 def commit(output: Path, *, keep: Iterable[str], previous: Iterable[str],
-           marker_text: str) -> WriteResult:
-    """Make the staged files and the removal of stale ones take effect, atomically."""
+           marker_text: str, written_in_place: int = 0) -> WriteResult:
+    """Make the staged files and the removal of stale ones take effect, atomically.
+
+    ``written_in_place`` counts files a fresh build wrote directly (see ``begin``).
+    """
+    if written_in_place:
+        (output / MARKER).write_text(marker_text, encoding="utf-8")
+        return WriteResult(written=written_in_place, unchanged=0, removed=0)
     staging = staging_folder(output)
-    moves = sorted(rel for rel in _files_below(staging) if rel != MARKER)
+    moves = sorted(rel for rel in _files_below(staging) if rel != MARKER) \
+        if staging.is_dir() else []
     wanted = set(keep)
     removes = sorted(set(previous) - wanted)
     unchanged = len(wanted) - len(moves)

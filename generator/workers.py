@@ -44,7 +44,8 @@ def worker_count() -> int:
 
 
 def render_and_stage(site: Site, pages: Sequence[Page], store: StoryStore,
-                     previous: dict[str, str], tick: Tick | None = None) -> list[StagedFile]:
+                     previous: dict[str, str], tick: Tick | None = None, *,
+                     direct: bool = False) -> list[StagedFile]:
     """Render pages and stage those whose bytes changed (in this process)."""
     from .render import make_environment, render_page  # Jinja is imported only to render
 
@@ -55,7 +56,7 @@ def render_and_stage(site: Site, pages: Sequence[Page], store: StoryStore,
             tick(TICK_EVERY)
         rendered = render_page(env, site, page, store.story_for)
         digest, changed = stage_file(site.config.output, rendered.path, rendered.content,
-                                     previous.get(rendered.path))
+                                     previous.get(rendered.path), direct=direct)
         staged.append((rendered.path, digest, changed))
     return staged
 
@@ -102,10 +103,10 @@ class WorkerPool:
         return parsed, holder
 
     def start_render(self, site: Site, shares: Sequence[Sequence[Page]],
-                     previous: dict[str, str]) -> None:
+                     previous: dict[str, str], *, direct: bool) -> None:
         """Send each worker its pages (``shares[i]`` for worker i) to render and stage."""
         for pipe, share in zip(self._pipes, shares, strict=True):
-            pipe.send(("render", site, list(share), previous))
+            pipe.send(("render", site, list(share), previous, direct))
 
     def finish_render(self, progress: Tick | None = None) -> list[StagedFile]:
         """Wait for the workers' rendering to finish."""
@@ -160,8 +161,8 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
 
     handlers: dict[str, Callable[..., Any]] = {
         "parse": lambda paths: _parse_share(paths, config, zone, store, tick),
-        "render": lambda site, pages, previous: render_and_stage(site, pages, store, previous,
-                                                                 tick),
+        "render": lambda site, pages, previous, direct: render_and_stage(
+            site, pages, store, previous, tick, direct=direct),
     }
     while True:
         try:

@@ -167,7 +167,8 @@ def _join_linked_stories(
     threshold: float,
     window_days: float,
 ) -> tuple[list[list[int]], dict[int, list[Evidence]]]:
-    """Union linked stories, best link first, with an average-linkage guard against chains.
+    """Union linked stories, best link first, with guards against chains: the joined group
+    must span at most ``window_days`` and be close on average (average linkage).
 
     Returns the groups (lists of indices, each sorted) and the evidence per group root.
     """
@@ -176,10 +177,14 @@ def _join_linked_stories(
     evidence: dict[int, list[Evidence]] = {}
     links = find_story_links(features, eligible, threshold=threshold, window_days=window_days)
     known = {(link.left, link.right): link.score for link in links}
+    first, last = list(features.days), list(features.days)
     for link in links:
         left, right = root[link.left], root[link.right]
         if left == right:
             continue
+        span = max(last[left], last[right]) - min(first[left], first[right])
+        if not link.same_url and span > window_days:
+            continue  # an event's coverage spans at most one window: no chains over weeks
         if not link.same_url and not _are_close_on_average(
             features,
             known,
@@ -193,6 +198,7 @@ def _join_linked_stories(
         for index in members[gone]:
             root[index] = keep
         members[keep].extend(members.pop(gone))
+        first[keep], last[keep] = min(first[left], first[right]), max(last[left], last[right])
         joined = evidence.pop(gone, [])
         evidence.setdefault(keep, []).extend(joined)
         evidence[keep].append(

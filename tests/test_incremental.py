@@ -1,0 +1,222 @@
+"""Incremental builds equal clean builds, byte for byte, and touch only what changed.
+
+Each test builds a small site, changes it (edit, add, delete, rename a story;
+change a template; change the config; change a static file), rebuilds
+incrementally into the same output, and compares every file with a clean build
+of the changed site into a fresh folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildReport, build
+from generator.config import load_config
+from tests.conftest import MakeSite
+
+STORY = """\
+---
+title: "{title}"
+excerpt: "An excerpt about {title}."
+publishedDateTime: 2021-03-{day:02d}T10:00:00Z
+webUrl: "https://news.example/{slug}"
+provider:
+  name: Example News
+  domain: news.example
+topics:
+  - {topic}
+  - AI
+images:
+  - url: "https://img.example/{slug}.jpg"
+    width: 640
+    height: 360
+related:
+  - title: "{related}"
+    webUrl: "https://news.example/{related_slug}"
+---
+Body of **{title}**.
+"""
+
+
+def story(n: int, *, title: str | None = None, topic: str = "Robotics") -> str:
+    other = (n % 6) + 1
+    return STORY.format(title=title or f"Story number {n}", day=n, slug=f"s{n}",
+                        topic=topic, related=f"Story number {other}",
+                        related_slug=f"s{other}")
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns
+            for p in root.rglob("*") if p.is_file()}
+
+
+def run(site: Path, output: Path) -> BuildReport:
+    config, problems = load_config(site, output=output)
+    assert not problems
+    return build(config)
+
+
+def clean_build(site: Path, tmp_path: Path) -> dict[str, bytes]:
+    fresh = tmp_path / "fresh-site"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(".digest-cache", "out"))
+    run(fresh, tmp_path / "fresh-out")
+    result = tree(tmp_path / "fresh-out")
+    shutil.rmtree(tmp_path / "fresh-out")
+    return result
+
+
+@pytest.fixture
+def site(make_site: MakeSite) -> Path:
+    files: dict[str, str | bytes] = {f"content/2021-03-{n:02d}-story-{n}.md": story(n)
+                                     for n in range(1, 7)}
+    files["content/2021-03-07-vision.md"] = story(7, topic="Computer Vision")
+    return make_site(files)
+
+
+def touch_later(path: Path) -> None:
+    """Make sure the mtime moves even on coarse-grained file systems."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def check_equal_after(change, site: Path, tmp_path: Path) -> BuildReport:  # type: ignore[no-untyped-def]
+    out = site.parent / "out"
+    run(site, out)
+    change(site)
+    report = run(site, out)
+    assert tree(out) == clean_build(site, tmp_path)
+    return report
+
+
+def test_nothing_changed_writes_nothing(site: Path) -> None:
+    out = site.parent / "out"
+    run(site, out)
+    before = mtimes(out)
+    report = run(site, out)
+    assert report.rendered == 0 and report.write.written == 0
+    assert mtimes(out) == before
+
+
+def test_edit_a_story(site: Path, tmp_path: Path) -> None:
+    out = site.parent / "out"
+    run(site, out)
+    before = mtimes(out)
+
+    def edit(root: Path) -> None:
+        path = root / "content/2021-03-03-story-3.md"
+        path.write_text(story(3, title="Story three, corrected"), encoding="utf-8")
+        touch_later(path)
+
+    report = check_equal_after(edit, site, tmp_path)
+    assert "Story three, corrected" in (out / "news/2021-03-03-story-3/index.html").read_text()
+    assert 0 < report.rendered < 10  # its page, the listings that show it, linking pages
+    after = mtimes(out)
+    untouched = [rel for rel in before if before[rel] == after.get(rel)]
+    assert "news/2021-03-05-story-5/index.html" in untouched  # does not show story 3
+    assert "static/digest.css" in untouched
+
+
+def test_add_a_story(site: Path, tmp_path: Path) -> None:
+    def add(root: Path) -> None:
+        (root / "content/2021-03-08-story-8.md").write_text(story(8), encoding="utf-8")
+
+    check_equal_after(add, site, tmp_path)
+
+
+def test_delete_a_story(site: Path, tmp_path: Path) -> None:
+    def delete(root: Path) -> None:
+        (root / "content/2021-03-07-vision.md").unlink()  # its topic disappears too
+
+    check_equal_after(delete, site, tmp_path)
+    assert not (site.parent / "out/topics/computer-vision").exists()
+    assert not (site.parent / "out/news/2021-03-07-vision").exists()
+
+
+def test_rename_a_story(site: Path, tmp_path: Path) -> None:
+    def rename(root: Path) -> None:
+        old = root / "content/2021-03-02-story-2.md"
+        old.rename(root / "content/2021-03-02-story-two.md")
+
+    check_equal_after(rename, site, tmp_path)
+    assert (site.parent / "out/news/2021-03-02-story-two/index.html").is_file()
+    assert not (site.parent / "out/news/2021-03-02-story-2").exists()
+
+
+def test_change_a_template(site: Path, tmp_path: Path) -> None:
+    def override(root: Path) -> None:
+        default = Path(__file__).resolve().parent.parent / "templates" / "404.html"
+        text = default.read_text(encoding="utf-8").replace("Page not found", "Nothing here")
+        (root / "templates").mkdir()
+        (root / "templates/404.html").write_text(text, encoding="utf-8")
+
+    check_equal_after(override, site, tmp_path)
+    assert "Nothing here" in (site.parent / "out/404.html").read_text()
+
+
+def test_change_the_config(site: Path, tmp_path: Path) -> None:
+    def configure(root: Path) -> None:
+        (root / "digest.yaml").write_text("title: Robot Weekly\npage_size: 2\n", encoding="utf-8")
+
+    check_equal_after(configure, site, tmp_path)
+    assert (site.parent / "out/topics/ai/page/4/index.html").is_file()
+
+
+def test_change_a_static_file(site: Path, tmp_path: Path) -> None:
+    def restyle(root: Path) -> None:
+        (root / "static").mkdir()
+        (root / "static/extra.css").write_text("body { color: red }\n", encoding="utf-8")
+
+    check_equal_after(restyle, site, tmp_path)
+
+
+def test_a_body_file_finds_its_article_later(site: Path, tmp_path: Path) -> None:
+    def add_body(root: Path) -> None:
+        (root / "content/body.txt").write_text("Story number 4\n\nThe full text.\n",
+                                               encoding="utf-8")
+
+    check_equal_after(add_body, site, tmp_path)
+    assert "The full text." in (site.parent / "out/news/2021-03-04-story-4/index.html").read_text()
+
+
+def test_a_damaged_cache_only_costs_a_cold_build(site: Path, tmp_path: Path) -> None:
+    def damage(root: Path) -> None:
+        for path in (root / ".digest-cache").glob("manifest-*"):
+            path.write_bytes(b"\x00garbage")
+
+    check_equal_after(damage, site, tmp_path)
+
+
+def test_a_replaced_output_is_rebuilt(site: Path, tmp_path: Path) -> None:
+    def wipe(root: Path) -> None:
+        out = root.parent / "out"
+        (out / "index.html").unlink()
+        (out / ".digest-output").write_text("someone else\n", encoding="utf-8")
+
+    check_equal_after(wipe, site, tmp_path)
+
+
+def test_parallel_build_equals_serial_build(site: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.build as build_module
+
+    run(site, tmp_path / "serial")
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)  # workers even for 7 files
+    shutil.rmtree(site / ".digest-cache")
+    report = run(site, tmp_path / "parallel")
+    assert report.stories == 7
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+    edit = site / "content/2021-03-01-story-1.md"
+    edit.write_text(story(1, title="Story one, in parallel"), encoding="utf-8")
+    touch_later(edit)
+    run(site, tmp_path / "parallel")
+    assert tree(tmp_path / "parallel") == clean_build(site, tmp_path)

@@ -150,7 +150,7 @@ def standalone_story(body: TextBody, zone: tzinfo = UTC) -> Story:
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-    md.validateLink = is_safe_link  # only http(s) and site paths become links
+    md.validateLink = is_safe_link  # type: ignore[assignment]  # only http(s) and site paths
     return md
 
 

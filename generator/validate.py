@@ -23,6 +23,8 @@ KNOWN_KEYS = frozenset({
     "related", "secured", "draft", "cluster", "body",
 })
 _DATED_STEM = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+MAX_TOPICS = 100
+"""Topics kept per story: more is a scraper's bug, and each one becomes a page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +43,21 @@ class _Checker:
     def __init__(self, source: SourceFile) -> None:
         self.source = source
         self.problems: list[Diagnostic] = []
+        self.lines: dict[str, int | None] = {}
+
+    def line_of(self, field: str) -> int | None:
+        """Line of the top-level key of ``field`` (cached: a list can hold many problems)."""
+        top = re.split(r"[.\[]", field, maxsplit=1)[0]
+        if top not in self.lines:
+            self.lines[top] = self.source.line_of(top)
+        return self.lines[top]
 
     def warn(self, field: str, message: str, hint: str | None = None) -> None:
-        top = re.split(r"[.\[]", field, maxsplit=1)[0]
-        self.problems.append(warning(self.source.path, message, line=self.source.line_of(top),
+        self.problems.append(warning(self.source.path, message, line=self.line_of(field),
                                      field=field, hint=hint))
 
     def fail(self, field: str | None, message: str, hint: str | None = None) -> None:
-        line = self.source.line_of(field) if field else None
+        line = self.line_of(field) if field else None
         self.problems.append(error(self.source.path, message, line=line, field=field, hint=hint))
 
     def text(self, data: dict[str, Any], key: str, *, where: str | None = None) -> str:
@@ -106,10 +115,8 @@ def _story(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> Story | N
     for key in sorted(str(k) for k in data if k not in KNOWN_KEYS):
         check.warn(key, f"unknown field {key!r} is ignored",
                    "Known fields: " + ", ".join(sorted(KNOWN_KEYS)) + ".")
-    title = check.text(data, "title")
+    title = _title(check, data)
     if not title:
-        check.fail("title" if "title" in data else None, "the story has no title",
-                   "Add a line such as: title: \"What happened\"")
         return None
     published = _published(check, data, timezone)
     if published is None:
@@ -145,6 +152,35 @@ def _story(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> Story | N
     )
 
 
+def _title(check: _Checker, data: dict[str, Any]) -> str:
+    """The headline; a number or yes/no is taken as written, anything else refused."""
+    value = data.get("title")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        check.fail("title", "the story has no title" if value is None else "title is empty",
+                   'Add a line such as: title: "What happened"')
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    written = _written_value(check, "title")
+    if isinstance(value, (int, float, bool)) and written:
+        kind = "yes/no value" if isinstance(value, bool) else "number"
+        check.warn("title", f"title {written} was read as a {kind}; it is used as written",
+                   f'Quote it: title: "{written}"')
+        return written
+    check.fail("title", f"title must be text, got {type(value).__name__} {shorten(value)}",
+               'Write one line such as: title: "What happened"')
+    return ""
+
+
+def _written_value(check: _Checker, key: str) -> str:
+    """The text of a one-line scalar as it is written in the front matter."""
+    line = check.line_of(key)
+    if line is None:
+        return ""
+    text = check.source.front_matter_text.split("\n")[line - 2]
+    return text[len(key) + 1 :].split(" #", 1)[0].strip()
+
+
 def _published(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> datetime | None:
     raw = data.get("publishedDateTime")
     parsed = parse_datetime(raw, timezone) if raw is not None else None
@@ -155,14 +191,15 @@ def _published(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> datet
     hint = "Use ISO 8601, e.g. publishedDateTime: 2020-06-09T03:58:00Z"
     if stem_date:
         try:
-            fallback = datetime(*map(int, stem_date.groups()), tzinfo=timezone)  # type: ignore[misc]
+            year, month, day = map(int, stem_date.groups())
+            fallback = datetime(year, month, day, tzinfo=timezone)
         except ValueError:
             fallback = None
         if fallback is not None:
             check.warn("publishedDateTime", f"publishedDateTime {what}; using the file name's date",
                        hint)
             return fallback
-    check.fail("publishedDateTime" if raw is not None else None, f"publishedDateTime {what}", hint)
+    check.fail("publishedDateTime", f"publishedDateTime {what}", hint)
     return None
 
 
@@ -179,6 +216,8 @@ def parse_datetime(value: object, timezone: tzinfo = UTC) -> datetime | None:
             return None
     else:
         return None
+    if not 1000 <= parsed.year <= 9000:  # far years overflow timezone arithmetic
+        return None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone)
 
 
@@ -192,15 +231,21 @@ def _topics(check: _Checker, value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         check.warn("topics", f"topics should be a list, got {shorten(value)}", "It was ignored.")
         return ()
-    topics: list[str] = []
+    if len(value) > MAX_TOPICS:
+        check.warn("topics", f"the story has {len(value):,} topics; only the first "
+                   f"{MAX_TOPICS} are used", "Keep the few topics the story is really about.")
+        value = value[:MAX_TOPICS]
+    topics: dict[str, None] = {}  # ordered, with fast membership
     for i, item in enumerate(value):
         name = " ".join(str(item).split()) if isinstance(item, (str, int, float)) else ""
         if not isinstance(item, (str, int, float)) or isinstance(item, bool):
             check.warn(f"topics[{i}]", f"a topic must be a name, got {shorten(item)}")
         elif not name:
             check.warn(f"topics[{i}]", "empty topic name is ignored")
-        elif name not in topics:
-            topics.append(name)
+        elif not any(char.isalnum() for char in name):
+            check.warn(f"topics[{i}]", f"topic {name!r} has no letters or digits; it is ignored")
+        else:
+            topics.setdefault(name)
     return tuple(topics)
 
 

@@ -42,8 +42,10 @@ def check_output_folder(output: Path, *, source: Path) -> None:
     if out == home:
         raise DigestError(f"refusing to build into the home directory {out}")
     if out == src or out in src.parents:
-        raise DigestError(f"refusing to build into {out}: it holds the site's sources",
-                          )
+        raise DigestError(f"refusing to build into {out}: it holds the site's sources")
+    content = src / "content"
+    if out == content or content in out.parents:
+        raise DigestError(f"refusing to build into {out}: it is inside the content folder")
     if out.exists() and not out.is_dir():
         raise DigestError(f"the output path {out} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():

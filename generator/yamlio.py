@@ -1,4 +1,10 @@
-"""YAML loading: safe, fast (libyaml when present), with line numbers on errors."""
+"""YAML loading: safe, fast (libyaml when present), with line numbers on errors.
+
+Front matter comes from scrapers and strangers, so loading is bounded: nesting
+deeper than ``MAX_DEPTH`` and aliases that expand to more than
+``MAX_ALIAS_NODES`` nodes ("billion laughs") are refused with a ``YamlProblem``
+instead of exhausting the stack, memory or time of the build.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +12,26 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent, Event
+from yaml.nodes import Node
+
+MAX_DEPTH = 50
+"""Deepest nesting of lists and mappings accepted (real front matter uses about 7)."""
+MAX_ALIAS_NODES = 10_000
+"""Most nodes that ``*alias`` references may add to a document, counted expanded."""
+_FAST_PATH_INDICATORS = 5_000
+"""Below this many ``[{-:?`` characters the C composer cannot overflow its stack."""
+
+_SIMPLIFY = ("Story fields are nested a few levels at most; write values out "
+             "instead of nesting them deeper or repeating them with aliases.")
 
 try:  # libyaml's C parser is ~10x faster; fall back to pure Python when absent
-    _Base: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Base = yaml.SafeLoader
-
-
-class _Loader(_Base):  # type: ignore[misc,valid-type]
-    """A safe loader that leaves timestamps as strings: ``validate`` parses dates
-    itself, so that an impossible date is a diagnostic for one field, not a crash."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    from yaml import CSafeLoader as _Fast
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Fast  # type: ignore[assignment]
+    from yaml.parser import Parser as _Parser  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,22 +42,130 @@ class YamlProblem(Exception):
     """What the parser said."""
     line: int | None = None
     """1-based line within the YAML text."""
+    hint: str | None = None
+    """What to do about it, when the problem is not a plain syntax error."""
 
     def __str__(self) -> str:
         return self.problem
 
 
+class _FastLoader(_Fast):
+    """A safe loader that leaves timestamps as strings: ``validate`` parses dates
+    itself, so that an impossible date is a diagnostic for one field, not a crash."""
+
+
+class _GuardedComposer(Composer):
+    """The pure-Python composer, counting depth and alias expansion as it goes."""
+
+    def compose_document(self) -> Node | None:
+        self.depth = 0
+        self.expanded = 0
+        self.alias_nodes = 0
+        self.sizes: dict[str, int] = {}
+        return super().compose_document()
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        event = self.peek_event()  # type: ignore[attr-defined]  # from the parser mixin
+        if isinstance(event, AliasEvent):
+            size = self.sizes.get(event.anchor or "", 1)
+            self.expanded += size
+            self.alias_nodes += size
+            if self.alias_nodes > MAX_ALIAS_NODES:
+                raise YamlProblem(
+                    f"aliases expand to more than {MAX_ALIAS_NODES:,} values "
+                    f"(at *{event.anchor}); refusing a possible 'billion laughs' document",
+                    _line(event), _SIMPLIFY)
+            return super().compose_node(parent, index)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep",
+                              _line(event), _SIMPLIFY)
+        before = self.expanded
+        node = super().compose_node(parent, index)
+        self.expanded += 1
+        self.depth -= 1
+        if event.anchor is not None:  # what each later *alias to it will add, expanded
+            self.sizes[event.anchor] = self.expanded - before
+        return node
+
+
+class _GuardedLoader(_GuardedComposer, _Parser, yaml.constructor.SafeConstructor,
+                     yaml.resolver.Resolver):
+    """libyaml's event parser (no recursion) feeding the guarded composer."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+
+_NO_TIMESTAMPS = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_FastLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
+_GuardedLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
+
+
 def load_yaml(text: str) -> Any:
     """Parse one YAML document safely; raise ``YamlProblem`` with the line on failure."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        if _needs_guard(text):
+            return _load_guarded(text)
+        data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
+        return data if _depth(data) <= MAX_DEPTH else _load_guarded(text)  # raises, with line
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise YamlProblem(str(exc.problem or exc.context or "invalid YAML"), line) from None
+        raise _syntax_problem(exc, text) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(str(exc)) from None
     except (ValueError, TypeError, OverflowError) as exc:  # a constructor refused a value
         raise YamlProblem(f"unreadable value: {exc}") from None
     except RecursionError:
         raise YamlProblem("the YAML is nested too deeply") from None
+
+
+def _load_guarded(text: str) -> Any:
+    loader = _GuardedLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
+    """The parser's complaint, at the line where the broken construct starts when
+    the parser only noticed at the end of the text (an unclosed quote or bracket)."""
+    problem = " ".join(part for part in (exc.problem, exc.context) if part) or "invalid YAML"
+    mark = exc.problem_mark
+    at_end = mark is None or mark.index >= len(text.rstrip())
+    if exc.context_mark is not None and at_end:
+        mark = exc.context_mark
+    return YamlProblem(problem, mark.line + 1 if mark is not None else None)
+
+
+def _line(event: Event) -> int | None:
+    return event.start_mark.line + 1 if event.start_mark is not None else None
+
+
+def _needs_guard(text: str) -> bool:
+    """True unless the text can hold neither an alias nor deep enough nesting to
+    overflow libyaml's recursive C composer: then the faster C path is safe."""
+    if "*" in text:
+        return True
+    indicators = sum(text.count(char) for char in "[{-:?")
+    return indicators > _FAST_PATH_INDICATORS
+
+
+def _depth(data: object) -> int:
+    """Nesting depth of loaded (alias-free, so tree-shaped) YAML data."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for pair in value.items() for child in pair)
+        elif isinstance(value, list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in value)
+    return deepest

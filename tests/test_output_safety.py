@@ -1,0 +1,280 @@
+"""The output folder: nothing lost, nothing written or deleted where it must not be.
+
+A build killed midway (SIGKILL, on a corpus of a few thousand stories generated
+here) leaves the previous output complete, byte for byte and mtime for mtime, and
+the next build recovers. Every folder the build must refuse is refused before
+anything is written, and left untouched. Nothing outside the output folder is
+ever deleted, whatever the content says or the output folder holds.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.cli import main
+from generator.config import load_config
+from generator.diagnostics import DigestError
+
+ROOT = Path(__file__).resolve().parent.parent
+MakeSite = Callable[[dict[str, str | bytes]], Path]
+Snapshot = dict[str, tuple[bytes, int]]
+
+
+def snapshot(folder: Path) -> Snapshot:
+    """Every file below ``folder`` (hidden ones too) with its bytes and mtime."""
+    found: Snapshot = {}
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            path = Path(root) / name
+            stat = path.lstat()
+            data = os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
+            found[path.relative_to(folder).as_posix()] = (data, stat.st_mtime_ns)
+    return found
+
+
+def write_corpus(site: Path, count: int, *, word: str) -> None:
+    content = site / "content"
+    content.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        day = i % 28 + 1
+        (content / f"2020-06-{day:02d}-story-{i}.md").write_text(
+            f"---\ntitle: Story {i} about {word}\n"
+            f"publishedDateTime: 2020-06-{day:02d}T03:58:00Z\n"
+            f"topics:\n  - Topic {i % 40}\n  - AI\nexcerpt: What story {i} says of {word}.\n"
+            f"---\nThe body of story {i}, about {word}.\n\nA second paragraph.\n",
+            encoding="utf-8",
+        )
+
+
+def digest(site: Path, out: Path) -> subprocess.Popen[bytes]:
+    """``digest build`` in its own process group, so a kill takes any workers with it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--source", str(site), "--output",
+         str(out), "--quiet"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+
+
+def kill(process: subprocess.Popen[bytes]) -> None:
+    assert process.poll() is None, "the build finished before it could be killed"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def previous_output(out: Path, before: Snapshot) -> Snapshot:
+    """The output as a reader sees it: the writer's own ``.digest-*`` work files, which
+    the next build clears away, are left out unless the previous output had them."""
+    return {rel: value for rel, value in snapshot(out).items()
+            if rel in before or not rel.startswith(".digest-")}
+
+
+def listing(*folders: Path) -> list[str]:
+    return sorted(f"{folder}/{name}" for folder in folders for name in os.listdir(folder))
+
+
+def test_a_killed_build_leaves_the_previous_output_complete(tmp_path: Path) -> None:
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_corpus(site, 2000, word="cats")
+    started = time.monotonic()
+    first = digest(site, out)
+    assert first.wait(timeout=600) == 0, first.stderr.read() if first.stderr else ""
+    duration = time.monotonic() - started
+    before = snapshot(out)
+    assert len(before) > 2000
+    write_corpus(site, 2000, word="dogs")  # every page changes
+
+    # 1. Killed while reading and rendering.
+    process = digest(site, out)
+    time.sleep(duration * 0.25)
+    kill(process)
+    assert previous_output(out, before) == before
+
+    # 2. Killed as soon as the writer touches the disk (a staging folder or file appears).
+    quiet = listing(tmp_path, out)
+    process = digest(site, out)
+    deadline = time.monotonic() + 600
+    while listing(tmp_path, out) == quiet and process.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
+    kill(process)
+    assert previous_output(out, before) == before
+
+    # 3. The next build recovers: complete new output, nothing left over.
+    final = digest(site, out)
+    assert final.wait(timeout=600) == 0, final.stderr.read() if final.stderr else ""
+    after = snapshot(out)
+    assert sorted(after) == sorted(before)
+    assert sorted(os.listdir(tmp_path)) == ["out", "site"]
+    page = next(rel for rel in after if rel.startswith("news/") and rel.endswith(".html"))
+    assert b"dogs" in after[page][0] and b"cats" not in after[page][0]
+
+
+# -- refused output folders -------------------------------------------------------------
+
+
+def sample(make_site: MakeSite) -> Path:
+    return make_site({"content/2020-06-09-a.md": (
+        "---\ntitle: A story\npublishedDateTime: 2020-06-09T03:58:00Z\n---\nBody.\n")})
+
+
+def assert_refused(site: Path, output: Path, capsys: pytest.CaptureFixture[str],
+                   watch: Path | None = None) -> None:
+    """``output`` is refused by ``build`` and the CLI, and ``watch`` is left untouched."""
+    watch = watch or output
+    before = snapshot(watch) if watch.is_dir() else None
+    around = sorted(os.listdir(watch.parent)) if watch.parent.is_dir() else None
+    config, _ = load_config(site, output=output)
+    with pytest.raises(DigestError, match="refusing|not a folder"):
+        build(config)
+    assert main(["build", "--source", str(site), "--output", str(output), "--quiet"]) == 1
+    assert "digest: " in capsys.readouterr().err
+    if before is not None:
+        assert snapshot(watch) == before
+    if around is not None:
+        assert sorted(os.listdir(watch.parent)) == around
+
+
+def test_the_source_folder_is_refused(make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+                                      ) -> None:
+    site = sample(make_site)
+    assert_refused(site, site, capsys)
+
+
+def test_a_folder_containing_the_source_is_refused(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = sample(make_site)
+    assert_refused(site, site.parent, capsys)
+
+
+def test_the_content_folder_is_refused(make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+                                       ) -> None:
+    site = sample(make_site)
+    assert_refused(site, site / "content", capsys, watch=site)
+
+
+def test_the_filesystem_root_is_refused(make_site: MakeSite,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    site = sample(make_site)
+    root = Path(Path.cwd().anchor)
+    before = sorted(os.listdir(root))
+    config, _ = load_config(site, output=root)
+    with pytest.raises(DigestError, match="filesystem root"):
+        build(config)
+    assert main(["build", "--source", str(site), "--output", str(root), "--quiet"]) == 1
+    assert sorted(os.listdir(root)) == before
+
+
+def test_the_home_folder_is_refused(make_site: MakeSite, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    site = sample(make_site)
+    home = tmp_path / "home"
+    (home / ".config").mkdir(parents=True)
+    (home / ".config" / "settings").write_text("keep me\n", encoding="utf-8")
+    monkeypatch.setenv("HOME", str(home))
+    assert Path.home() == home
+    assert_refused(site, home, capsys)
+    (home / ".config" / "settings").unlink()
+    (home / ".config").rmdir()
+    assert_refused(site, home, capsys)  # even when empty
+
+
+def test_a_non_empty_folder_digest_did_not_make_is_refused(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = sample(make_site)
+    theirs = tmp_path / "thesis"
+    (theirs / "chapters").mkdir(parents=True)
+    (theirs / "chapters" / "one.tex").write_text("precious\n", encoding="utf-8")
+    (theirs / "index.html").write_text("<p>mine</p>\n", encoding="utf-8")
+    assert_refused(site, theirs, capsys)
+
+
+def test_a_file_or_a_link_to_the_source_is_refused(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = sample(make_site)
+    file = tmp_path / "notes.txt"
+    file.write_text("keep\n", encoding="utf-8")
+    assert_refused(site, file, capsys, watch=tmp_path)
+    assert file.read_text(encoding="utf-8") == "keep\n"
+    link = tmp_path / "link"
+    link.symlink_to(site, target_is_directory=True)
+    assert_refused(site, link, capsys, watch=site)
+
+
+def test_empty_and_digest_made_folders_are_accepted(make_site: MakeSite, tmp_path: Path) -> None:
+    site = sample(make_site)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    config, _ = load_config(site, output=empty)
+    build(config)
+    assert (empty / ".digest-output").is_file() and (empty / "index.html").is_file()
+    build(config)  # now it carries the marker: accepted again
+    assert (empty / "index.html").is_file()
+
+
+# -- nothing deleted or written outside the output -------------------------------------------
+
+
+def test_look_alike_folders_beside_the_output_are_never_deleted(make_site: MakeSite,
+                                                                 tmp_path: Path) -> None:
+    site = sample(make_site)
+    area = tmp_path / "area"
+    for name in ("precious.txt", ".out.staging/keep.txt", ".out.old/keep.txt",
+                 ".digest-staging/keep.txt"):
+        (area / name).parent.mkdir(parents=True, exist_ok=True)
+        (area / name).write_text("keep\n", encoding="utf-8")
+    before = snapshot(area)
+    config, _ = load_config(site, output=area / "out")
+    for _ in range(2):
+        try:
+            build(config)
+        except DigestError as refused:  # refusing to clobber a look-alike is fine
+            assert "refusing" in str(refused)
+    now = snapshot(area)
+    assert {rel: now.get(rel) for rel in before} == before
+    assert all(rel.startswith("out/") for rel in set(now) - set(before)), sorted(now)
+
+
+def test_no_content_value_writes_or_deletes_outside_the_output(make_site: MakeSite,
+                                                               tmp_path: Path) -> None:
+    hostile = ["../../escape", "/etc/passwd", "..", ".", "~", "..\\..\\win", "%2e%2e%2f"]
+    files: dict[str, str | bytes] = {"content/2020-06-09-a.md": (
+        "---\ntitle: ../../../../tmp/evil\npublishedDateTime: 2020-06-09T03:58:00Z\n"
+        "topics:\n" + "".join(f"  - {t!r}\n" for t in hostile) + "---\nBody.\n")}
+    for i, stem in enumerate(["..", "...", ".hidden", "con", "a..b", "-", "~"]):
+        files[f"content/{stem}.md"] = (f"---\ntitle: '../{i}'\n"
+                                       "publishedDateTime: 2020-06-09T03:58:00Z\n---\n")
+    site = make_site(files)
+    area = tmp_path / "area"
+    (area / "outside").mkdir(parents=True)
+    (area / "outside" / "keep.txt").write_text("keep\n", encoding="utf-8")
+    out = area / "out"
+    before_site = snapshot(site)
+    config, _ = load_config(site, output=out)
+    report = build(config)
+    assert report.stories == 5  # "..", "..." and ".hidden" start with a dot: hidden, skipped
+    # A link inside the output to a folder outside it: replacing the output must
+    # remove the link, never what it points to.
+    (out / "link").symlink_to(area / "outside", target_is_directory=True)
+    build(config)
+    assert {rel: v for rel, v in snapshot(site).items()
+            if not rel.startswith(".digest-")} == before_site  # a build cache may be kept
+    assert snapshot(area / "outside") == {"keep.txt": snapshot(area / "outside")["keep.txt"]}
+    assert sorted(os.listdir(area)) == ["out", "outside"]
+    assert sorted(os.listdir(tmp_path)) == ["area", "site"]
+    for path in out.rglob("*"):
+        if path != out / "link":
+            assert path.resolve().is_relative_to(out.resolve()), path

@@ -25,7 +25,15 @@ from .diagnostics import Diagnostic, Severity
 from .fingerprints import page_fingerprints, reader_digest, settings_digest
 from .manifest import CachedFile, Manifest, cache_path, cached_file, load_manifest, save_manifest
 from .model import Site, build_site
-from .output import MARKER, begin, commit, list_output_files, stage_file
+from .output import (
+    MARKER,
+    WriteResult,
+    begin,
+    check_output_folder,
+    commit,
+    list_output_files,
+    stage_file,
+)
 from .pages import Page, plan_pages
 from .parse import ParsedFile, parse_file, stamp_of
 from .read import find_content_files, find_content_paths
@@ -40,7 +48,6 @@ from .workers import (
     render_and_stage,
     worker_count,
 )
-from .write import WriteResult, check_output_folder
 
 PARALLEL_FROM = 400
 """Use worker processes when at least this many files must be read or pages rendered."""

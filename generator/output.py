@@ -49,6 +49,29 @@ class WriteResult:
     """Files of the previous output that are no longer produced."""
 
 
+def check_output_folder(output: Path, *, source: Path) -> None:
+    """Refuse output folders that a build must never replace."""
+    out = output.resolve()
+    src = source.resolve()
+    home = Path.home().resolve()
+    if out == Path(out.anchor):
+        raise DigestError(f"refusing to build into the filesystem root {out}")
+    if out == home:
+        raise DigestError(f"refusing to build into the home directory {out}")
+    if out == src or out in src.parents:
+        raise DigestError(f"refusing to build into {out}: it holds the site's sources")
+    content = src / "content"
+    if out == content or content in out.parents:
+        raise DigestError(f"refusing to build into {out}: it is inside the content folder")
+    if out.exists() and not out.is_dir():
+        raise DigestError(f"the output path {out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise DigestError(
+            f"refusing to replace {out}: it is not empty and was not made by digest "
+            f"(no {MARKER} file). Choose an empty or new folder."
+        )
+
+
 def content_digest(content: bytes) -> str:
     """The hash the manifest keeps of an output file's bytes."""
     return hashlib.blake2b(content, digest_size=16).hexdigest()

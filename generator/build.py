@@ -40,6 +40,7 @@ from .read import find_content_files, find_content_paths
 from .store import StoryStore
 from .summary import StorySummary
 from .theme import static_files, template_dirs
+from .urls import page_path
 from .workers import (
     TICK_EVERY,
     StagedFile,
@@ -187,7 +188,8 @@ def build(config: SiteConfig, *, progress: Progress | None = None,
     save_manifest(manifest_file, Manifest(settings, build_id, files, new_pages, reader))
     lap("write")
     return BuildReport(
-        stories=len(site.articles), topics=len(site.topics), pages=len(pages),
+        stories=len(site.articles), topics=len(site.topics),
+        pages=sum(page_path(p.path).endswith(".html") for p in pages),
         rendered=len(to_render), files=len(new_pages),
         diagnostics=tuple(d for e in files.values() for d in e.diagnostics),
         body_matches=_body_placements(site, files), write=written, timings=timings,
@@ -203,7 +205,8 @@ def site_for(config: SiteConfig) -> tuple[Site, tuple[Diagnostic, ...]]:
 
 
 def _template_files(source: Path) -> list[Path]:
-    return [p for folder in template_dirs(source) for p in folder.glob("*.html")]
+    return [p for folder in template_dirs(source) for pattern in ("*.html", "*.xml")
+            for p in folder.glob(pattern)]
 
 
 def _scan_content(config: SiteConfig, manifest: Manifest) -> ContentState:

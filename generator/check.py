@@ -9,13 +9,15 @@ and never prints; a CLI or a test decides what to do with them.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, ParseError, fromstring
 
 import html5lib
 
@@ -52,6 +54,9 @@ class BuiltSite:
     """URL path the site is hosted at, starting and ending with ``/``."""
     files: frozenset[str]
     """Every file in the output, relative to ``root``, with ``/`` separators."""
+    site_url: str = ""
+    """The site's absolute URL (``https://host/digest/``) when known: absolute links
+    under it are checked like internal ones."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +86,14 @@ PageCheck = Callable[[HtmlPage, BuiltSite], list[CheckProblem]]
 SiteCheck = Callable[[BuiltSite], list[CheckProblem]]
 
 
-def check_site(output_dir: Path, *, base_path: str = "/") -> list[CheckProblem]:
-    """Every problem in the built site at ``output_dir``, hosted at URL path ``base_path``."""
+def check_site(output_dir: Path, *, base_path: str = "/",
+               site_url: str = "") -> list[CheckProblem]:
+    """Every problem in the built site at ``output_dir``, hosted at URL path ``base_path``
+    (and at the absolute URL ``site_url``, when given: it must end in ``base_path``)."""
+    if site_url and not site_url.endswith("/"):
+        site_url += "/"
     site = BuiltSite(root=output_dir, base_path=normalize_base_path(base_path),
-                     files=frozenset(list_files(output_dir)))
+                     files=frozenset(list_files(output_dir)), site_url=site_url)
     problems: list[CheckProblem] = []
     for file in sorted(site.files):
         if file.endswith(".html"):
@@ -197,6 +206,8 @@ def link_problem(value: str, *, page_url: str, site: BuiltSite) -> str | None:
     href = value.strip()
     if not href:
         return "the link is empty"
+    if site.site_url and href.startswith(site.site_url):
+        href = site.base_path + href[len(site.site_url):]
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
         if parts.scheme.lower() in EXTERNAL_SCHEMES or (not parts.scheme and parts.netloc):
@@ -226,5 +237,139 @@ PAGE_CHECKS: tuple[PageCheck, ...] = (
 )
 """Checks run on every HTML page, in order."""
 
-SITE_CHECKS: tuple[SiteCheck, ...] = ()
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+W3C_DATE = re.compile(r"^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d))?$")
+
+
+def parse_xml(site: BuiltSite, file: str) -> tuple[Element | None, list[CheckProblem]]:
+    """Parse an XML file of the output; a parse error becomes a problem."""
+    try:
+        return fromstring((site.root / file).read_bytes()), []
+    except ParseError as exc:
+        return None, [CheckProblem(file, f"XML parse error: {exc.msg}", exc.position[0])]
+
+
+def url_problems(site: BuiltSite, file: str, urls: list[str], what: str) -> list[CheckProblem]:
+    """A problem for each URL (found in a non-HTML file) that does not resolve."""
+    problems = []
+    text = (site.root / file).read_text("utf-8", errors="replace")
+    for url in urls:
+        message = link_problem(url, page_url=site.base_path + file, site=site)
+        if message:
+            index = text.find(url)
+            line = text.count("\n", 0, index) + 1 if index >= 0 else None
+            problems.append(CheckProblem(file, f"{what} {url!r}: {message}", line))
+    return problems
+
+
+def check_feeds(site: BuiltSite) -> list[CheckProblem]:
+    """Atom and RSS feeds parse, have their required elements, and link to built pages."""
+    problems: list[CheckProblem] = []
+    for file in sorted(f for f in site.files if f.endswith((".xml", ".rss", ".atom"))):
+        root, errors = parse_xml(site, file)
+        problems += errors
+        if root is not None and root.tag == f"{ATOM}feed":
+            problems += _atom_problems(site, file, root)
+        elif root is not None and root.tag == "rss":
+            problems += _rss_problems(site, file, root)
+    return problems
+
+
+def _missing(file: str, element: Element, names: tuple[str, ...], where: str) -> list[CheckProblem]:
+    return [CheckProblem(file, f"{where} has no <{name.rsplit('}', 1)[-1]}>")
+            for name in names if not (element.findtext(name) or "").strip()]
+
+
+def _atom_problems(site: BuiltSite, file: str, feed: Element) -> list[CheckProblem]:
+    required = (f"{ATOM}id", f"{ATOM}title", f"{ATOM}updated")
+    problems = _missing(file, feed, required, "the Atom feed")
+    links = []
+    for number, entry in enumerate(feed.iter(f"{ATOM}entry"), start=1):
+        problems += _missing(file, entry, required, f"Atom entry {number}")
+        links += [link.get("href", "") for link in entry.iter(f"{ATOM}link")
+                  if link.get("rel", "alternate") == "alternate"]
+    return problems + url_problems(site, file, links, "entry link")
+
+
+def _rss_problems(site: BuiltSite, file: str, rss: Element) -> list[CheckProblem]:
+    channel = rss.find("channel")
+    if channel is None:
+        return [CheckProblem(file, "the RSS feed has no <channel>")]
+    problems = _missing(file, channel, ("title", "link", "description"), "the RSS channel")
+    links = []
+    for number, item in enumerate(channel.iter("item"), start=1):
+        if not (item.findtext("title") or item.findtext("description")):
+            problems.append(CheckProblem(file, f"RSS item {number} has no title or description"))
+        links += [item.findtext("link") or ""]
+    return problems + url_problems(site, file, links, "item link")
+
+
+def check_json_files(site: BuiltSite) -> list[CheckProblem]:
+    """JSON files parse; JSON Feeds have the fields the 1.1 spec requires."""
+    problems: list[CheckProblem] = []
+    for file in sorted(f for f in site.files if f.endswith(".json")):
+        try:
+            document = json.loads((site.root / file).read_bytes())
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
+            problems.append(CheckProblem(file, f"JSON parse error: {exc}", line))
+            continue
+        if isinstance(document, dict) and str(document.get("version", "")).startswith(
+                "https://jsonfeed.org/version/"):
+            problems += _json_feed_problems(site, file, document)
+    return problems
+
+
+def _json_feed_problems(site: BuiltSite, file: str, feed: dict[str, Any]) -> list[CheckProblem]:
+    problems = []
+    if not isinstance(feed.get("title"), str) or not feed["title"]:
+        problems.append(CheckProblem(file, "the JSON Feed has no title"))
+    items = feed.get("items")
+    if not isinstance(items, list):
+        return [*problems, CheckProblem(file, "the JSON Feed has no items list")]
+    links = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            problems.append(CheckProblem(file, f"JSON Feed item {number} has no id"))
+            continue
+        if not any(isinstance(item.get(k), str) for k in ("content_text", "content_html")):
+            problems.append(CheckProblem(file, f"JSON Feed item {number} has no content"))
+        if isinstance(item.get("url"), str):
+            links.append(item["url"])
+    return problems + url_problems(site, file, links, "item url")
+
+
+def check_sitemap(site: BuiltSite) -> list[CheckProblem]:
+    """The sitemap (if any) parses, its URLs resolve, and it lists every HTML page."""
+    if "sitemap.xml" not in site.files:
+        return []
+    root, problems = parse_xml(site, "sitemap.xml")
+    if root is None:
+        return problems
+    locs = [(url.findtext(f"{SITEMAP}loc") or "").strip() for url in root.iter(f"{SITEMAP}url")]
+    for url in root.iter(f"{SITEMAP}url"):
+        lastmod = url.findtext(f"{SITEMAP}lastmod")
+        if lastmod is not None and not W3C_DATE.match(lastmod.strip()):
+            problems.append(CheckProblem("sitemap.xml", f"lastmod {lastmod!r} is not a W3C date"))
+    problems += url_problems(site, "sitemap.xml", locs, "<loc>")
+    listed = {_target(site, loc) for loc in locs}
+    problems += [CheckProblem("sitemap.xml", f"the page {file!r} is not listed")
+                 for file in sorted(site.files)
+                 if file.endswith("index.html") and file not in listed]
+    return problems
+
+
+def _target(site: BuiltSite, url: str) -> str:
+    """The output file a sitemap URL names ('' if outside the site)."""
+    if site.site_url and url.startswith(site.site_url):
+        url = site.base_path + url[len(site.site_url):]
+    path = urlsplit(url).path
+    if not path.startswith(site.base_path):
+        return ""
+    target = unquote(path[len(site.base_path):])
+    return target + "index.html" if target == "" or target.endswith("/") else target
+
+
+SITE_CHECKS: tuple[SiteCheck, ...] = (check_feeds, check_json_files, check_sitemap)
 """Checks run once on the whole output (feeds, sitemap, ...)."""

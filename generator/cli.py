@@ -16,6 +16,8 @@ from typing import Any, TextIO
 from .build import BuildReport, build
 from .config import load_config
 from .diagnostics import DigestError, Severity
+from .report import report_json
+from .seo import base_url_warnings
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -28,6 +30,9 @@ def make_parser() -> argparse.ArgumentParser:
     _add_site_options(build_cmd)
     build_cmd.add_argument("--strict", action="store_true", help="fail (exit 1) on any warning")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    build_cmd.add_argument("--report", type=Path, default=None, metavar="FILE.json",
+                           help="also write a JSON build report (counts, diagnostics, timings)")
+    _add_check_parser(commands)
     return parser
 
 
@@ -46,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command == "build":
         return run_build(args, out=sys.stdout, err=sys.stderr)
+    if args.command == "check":
+        return run_check(args, out=sys.stdout, err=sys.stderr)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 
@@ -57,6 +64,8 @@ def run_build(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     overrides: dict[str, Any] = {"base_url": args.base_url, "drafts": args.drafts or None}
     config, problems = load_config(args.source, output=args.output, overrides=overrides)
+    if args.strict:  # feeds and the sitemap want an absolute base_url (see seo.py)
+        problems = (*problems, *base_url_warnings(config))
     for problem in problems:
         print(problem.format(), file=err)
     if any(p.severity is Severity.ERROR for p in problems):
@@ -72,6 +81,9 @@ def run_build(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         if bar:
             bar.close()
     print_report(report, out=out, err=err, quiet=args.quiet)
+    if args.report is not None:
+        args.report.write_text(report_json(report, config_problems=problems, strict=args.strict),
+                               encoding="utf-8")
     warnings = len(report.warnings) + sum(p.severity is Severity.WARNING for p in problems)
     if report.errors or (args.strict and warnings):
         if args.strict and warnings and not report.errors:
@@ -128,3 +140,38 @@ def print_report(report: BuildReport, *, out: TextIO, err: TextIO, quiet: bool) 
         f"{len(report.errors)} errors in {report.seconds:.2f} s",
         file=out,
     )
+
+
+# --- digest check -------------------------------------------------------------------------
+
+
+def _add_check_parser(commands: Any) -> None:
+    check_cmd = commands.add_parser("check", help="check a built site: links, titles, images, "
+                                    "feeds, sitemap")
+    check_cmd.add_argument("--source", type=Path, default=Path("."),
+                           help="site folder, for digest.yaml's base_url (default: .)")
+    check_cmd.add_argument("--output", type=Path, default=None,
+                           help="the built site to check (default: <source>/build)")
+    check_cmd.add_argument("--base-url", default=None,
+                           help="where the site is hosted (default: base_url from digest.yaml)")
+
+
+def run_check(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
+    """``digest check``: exit 1 listing each problem, 0 when there is none."""
+    from .check import check_site
+
+    config, problems = load_config(args.source, output=args.output,
+                                   overrides={"base_url": args.base_url})
+    if any(p.severity is Severity.ERROR for p in problems):
+        for problem in problems:
+            print(problem.format(), file=err)
+        return EXIT_USAGE
+    if not config.output.is_dir():
+        print(f"digest: no built site in {config.output}; run digest build first", file=err)
+        return EXIT_USAGE
+    found = check_site(config.output, base_path=config.base_path,
+                       site_url=config.site_url if config.has_host else "")
+    for found_problem in found:
+        print(found_problem.format(), file=err)
+    print(f"checked {config.output}: {len(found)} problem(s)", file=out)
+    return EXIT_CONTENT if found else EXIT_OK

@@ -6,6 +6,7 @@ are reported as warnings; values of the wrong type are errors.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,9 @@ class SiteConfig:
     """Include stories with ``draft: true``."""
     topics: tuple[TopicDefinition, ...] = ()
     """Editorial topic definitions."""
+    source_date_epoch: int = 0
+    """Seconds since 1970 for a date no story gives (an empty feed's ``updated``):
+    the ``SOURCE_DATE_EPOCH`` environment variable, else 0. Never the build time."""
 
     @property
     def content_dir(self) -> Path:
@@ -81,6 +85,11 @@ class SiteConfig:
     def site_url(self) -> str:
         """``base_url`` with a trailing slash (may be relative if no host given)."""
         return self.base_url if self.base_url.endswith("/") else self.base_url + "/"
+
+    @property
+    def has_host(self) -> bool:
+        """Whether ``base_url`` names a scheme and host, so absolute URLs can be made."""
+        return bool(urlsplit(self.base_url).netloc)
 
     def topic_definition(self, name: str) -> TopicDefinition | None:
         """The editorial definition of a topic, if the config has one."""
@@ -117,6 +126,7 @@ def load_config(
     path = source / CONFIG_NAME
     if path.is_file():
         config = _read_config_file(path, config, problems)
+    config = _read_source_date_epoch(config, problems)
     for key, value in (overrides or {}).items():
         if value is not None:
             config = replace(config, **{key: value})
@@ -186,6 +196,18 @@ def _read_topics(file: str, value: object, problems: list[Diagnostic]) -> tuple[
             )
         )
     return tuple(topics)
+
+
+def _read_source_date_epoch(config: SiteConfig, problems: list[Diagnostic]) -> SiteConfig:
+    """Honour ``SOURCE_DATE_EPOCH`` (reproducible-builds.org) when it is set."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or value == "":
+        return config
+    if not value.isdigit():
+        problems.append(error("SOURCE_DATE_EPOCH", f"expected seconds since 1970, got {value!r}",
+                              hint="Use e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)."))
+        return config
+    return replace(config, source_date_epoch=int(value))
 
 
 def _check_values(config: SiteConfig, path: Path) -> list[Diagnostic]:

@@ -24,6 +24,8 @@ from .pages import Page
 from .urls import page_path
 
 SEP = "\x1f"
+SHOWS_COUNTS = frozenset({"home", "topics", "404", "api-topics", "sitemap"})
+"""Kinds of page that show how many stories each topic has (or depend on it)."""
 
 
 @lru_cache(maxsize=1)
@@ -88,7 +90,7 @@ def page_fingerprints(site: Site, pages: Iterable[Page]) -> dict[str, str]:
                 f"{topic.ref.name}{SEP}{topic.ref.slug}{SEP}{topic.description}"
                 f"{SEP}{len(topic.articles)}" if topic else "",
                 *(card(a) for a in page.articles), "|",
-                topic_counts if page.kind in ("home", "topics", "404") else topic_names,
+                topic_counts if page.kind in SHOWS_COUNTS else topic_names,
             ))
         result[page_path(page.path)] = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
     return result

@@ -1,7 +1,9 @@
 """Stage 4a, plan pages: the ``Site`` -> the list of pages to render, with their data.
 
 Each page is a small frozen record naming its template and URL path. Templates
-see it as ``page``; everything they show is decided here, not in Jinja.
+see it as ``page``; everything they show is decided here, not in Jinja. Besides
+the HTML pages there are the machine-read outputs: feeds (Atom, RSS, JSON Feed)
+for the site and each topic, the JSON API, the sitemap and robots.txt.
 """
 
 from __future__ import annotations
@@ -39,15 +41,36 @@ class Pager:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedLink:
+    """A feed announced by a page (auto-discovery and a visible link)."""
+
+    label: str
+    """Short name of the format: "Atom", "RSS" or "JSON Feed"."""
+    media_type: str
+    """MIME type for ``<link rel="alternate" type=...>``."""
+    path: str
+    """Site-relative path of the feed file."""
+    title: str
+    """What the feed holds, e.g. "AI news"."""
+
+
+FEED_FORMATS = (("Atom", "application/atom+xml", "atom.xml"),
+                ("RSS", "application/rss+xml", "rss.xml"),
+                ("JSON Feed", "application/feed+json", "feed.json"))
+"""(label, MIME type, file name and template) of each feed format."""
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
-    """One HTML page to render."""
+    """One output file to render: an HTML page, a feed, an API page, the sitemap..."""
 
     kind: str
-    """"home", "topics", "topic", "article" or "404"."""
+    """"home", "topics", "topic", "article", "404" (HTML); "feed", "api-news",
+    "api-topics", "sitemap", "robots" (machine-read)."""
     path: str
-    """Site-relative URL path (``news/x/``), or a file name (``404.html``)."""
+    """Site-relative URL path (``news/x/``), or a file name (``404.html``, ``atom.xml``)."""
     template: str
-    """Template file name."""
+    """Template file name; names in ``render.PYTHON_RENDERERS`` are made by Python."""
     title: str
     """Page title (without the site title)."""
     articles: tuple[Article, ...] = ()
@@ -58,6 +81,8 @@ class Page:
     """Position among the pages of a paginated listing."""
     description: str = ""
     """Meta description."""
+    feeds: tuple[FeedLink, ...] = ()
+    """Feeds to announce on the page."""
 
     @property
     def article(self) -> Article:
@@ -66,11 +91,17 @@ class Page:
 
 
 def plan_pages(site: Site) -> list[Page]:
+    """Every output page of the site, in a stable order: HTML first, then the rest."""
+    return plan_html_pages(site) + plan_machine_pages(site)
+
+
+def plan_html_pages(site: Site) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
     config = site.config
     pages = [
         Page("home", "", "home.html", "Latest news",
-             articles=site.articles[: config.home_size], description=config.description),
+             articles=site.articles[: config.home_size], description=config.description,
+             feeds=feed_links("", config.title)),
         Page("topics", "topics/", "topics.html", "Topics", description="All topics"),
         Page("404", "404.html", "404.html", "Page not found"),
     ]
@@ -96,5 +127,60 @@ def plan_topic_pages(site: Site, topic: Topic) -> list[Page]:
         title = topic.ref.name if number == 1 else f"{topic.ref.name} (page {number})"
         pages.append(Page("topic", pager.path_of(number), "topic.html", title,
                           articles=tuple(chunk), topic=topic, pager=pager,
-                          description=topic.description or f"News about {topic.ref.name}"))
+                          description=topic.description or f"News about {topic.ref.name}",
+                          feeds=feed_links(topic.ref.path,
+                                           f"{topic.ref.name} · {site.config.title}")))
+    return pages
+
+
+def feed_links(folder: str, title: str) -> tuple[FeedLink, ...]:
+    """The feeds kept in ``folder`` (``""`` for the site's, ``topics/<slug>/``)."""
+    return tuple(FeedLink(label, media_type, folder + name, title)
+                 for label, media_type, name in FEED_FORMATS)
+
+
+def plan_machine_pages(site: Site) -> list[Page]:
+    """Feeds, the JSON API, the sitemap and robots.txt."""
+    config = site.config
+    pages = plan_feed_pages(site, None, site.articles[: config.feed_size])
+    for topic in site.topics:
+        latest = tuple(site.article(slug) for slug in topic.articles[: config.feed_size])
+        pages += plan_feed_pages(site, topic, latest)
+    pages += plan_api_pages(site, None, site.articles)
+    for topic in site.topics:
+        pages += plan_api_pages(site, topic, [site.article(s) for s in topic.articles])
+    pages += [
+        Page("api-topics", "api/topics/index.json", "api-topics.json", "Topics"),
+        Page("sitemap", "sitemap.xml", "sitemap.xml", "Sitemap", articles=site.articles),
+        Page("robots", "robots.txt", "robots.txt", "robots.txt"),
+    ]
+    return pages
+
+
+def plan_feed_pages(site: Site, topic: Topic | None, latest: Sequence[Article]) -> list[Page]:
+    """The three feeds (one per format) of the site, or of a topic."""
+    config = site.config
+    folder = topic.ref.path if topic else ""
+    title = f"{topic.ref.name} · {config.title}" if topic else config.title
+    description = ((topic.description or f"News about {topic.ref.name}") if topic
+                   else config.description)
+    return [Page("feed", folder + name, name, title, articles=tuple(latest), topic=topic,
+                 description=description) for _label, _type, name in FEED_FORMATS]
+
+
+def api_folder(topic: Topic | None) -> str:
+    """Folder of the JSON API pages of a topic (or of every story, for None)."""
+    return f"api/news/{topic.ref.slug}/" if topic else "api/news/"
+
+
+def plan_api_pages(site: Site, topic: Topic | None, articles: Sequence[Article]) -> list[Page]:
+    """The JSON API pages listing ``articles`` (paginated like the HTML topic pages)."""
+    size = site.config.page_size
+    chunks = [tuple(articles[i : i + size]) for i in range(0, len(articles), size)] or [()]
+    title = topic.ref.name if topic else "Latest news"
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        pager = Pager(number, len(chunks), api_folder(topic))
+        pages.append(Page("api-news", pager.path_of(number) + "index.json", "api-news.json",
+                          title, articles=chunk, topic=topic, pager=pager))
     return pages

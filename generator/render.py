@@ -2,25 +2,45 @@
 
 Rendering is pure: a page's bytes depend only on the site, the page and the
 templates, so pages can be rendered in any order or in parallel.
+
+HTML pages, Atom, RSS and the sitemap go through Jinja templates; JSON outputs
+(JSON Feed, the API) and robots.txt are written by Python functions, chosen by
+the page's template name in ``PYTHON_RENDERERS``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from .api import render_api_news, render_api_topics
 from .bodies import render_body
 from .config import SiteConfig
+from .feeds import feed_for, render_json_feed, utc_iso
 from .model import Article, Site, sidebar_links
 from .pages import Page
 from .records import Story
+from .seo import page_meta, render_robots, sitemap_entries
 from .theme import template_dirs
 from .urls import join_url, page_path
+
+PYTHON_RENDERERS: dict[str, Callable[[Site, Page], str]] = {
+    "feed.json": render_json_feed,
+    "api-news.json": render_api_news,
+    "api-topics.json": render_api_topics,
+    "robots.txt": render_robots,
+}
+"""Outputs made by Python rather than a template, by template name."""
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 forbids; dropped from XML outputs so they always parse."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,25 +80,51 @@ def make_environment(config: SiteConfig) -> Environment:
         local = moment.astimezone(zone)
         return f"{local:%B} {local.day}, {local:%Y} {local:%H:%M}"
 
+    def date_rfc822(moment: datetime) -> str:
+        return format_datetime(moment.astimezone(UTC), usegmt=True)
+
     env.globals.update(url=url, abs_url=abs_url, config=config)
-    env.filters.update(date_iso=date_iso, date_human=date_human)
+    env.filters.update(date_iso=date_iso, date_human=date_human, date_utc=utc_iso,
+                       date_rfc822=date_rfc822, as_html=as_html)
     return env
+
+
+def as_html(text: str) -> str:
+    """Plain text as HTML source, for feed elements that readers treat as HTML (RSS
+    ``<description>``, Atom ``type="html"``): autoescaping then escapes it once more,
+    so ``<script>`` in a title reaches the reader as text, never as markup."""
+    return str(escape(text))
 
 
 def render_page(env: Environment, site: Site, page: Page,
                 story_for: Callable[[Article], Story]) -> RenderedPage:
-    """Render one page with its template; ``story_for`` gives an article's full story."""
-    template = env.get_template(page.template)
-    extra: dict[str, object] = {}
+    """Render one page; ``story_for`` gives an article's full story."""
+    python_renderer = PYTHON_RENDERERS.get(page.template)
+    if python_renderer is not None:
+        text = python_renderer(site, page)
+    else:
+        template = env.get_template(page.template)
+        text = template.render(site=site, page=page, **_context(site, page, story_for))
+        if page.template.endswith(".xml"):
+            text = _NOT_XML.sub("", text)
+    return RenderedPage(page_path(page.path), text.encode("utf-8"))
+
+
+def _context(site: Site, page: Page, story_for: Callable[[Article], Story]) -> dict[str, object]:
+    """What a page's template sees besides ``site`` and ``page``."""
+    if page.kind == "feed":
+        return {"feed": feed_for(site, page)}
+    if page.kind == "sitemap":
+        return {"entries": sitemap_entries(site)}
+    extra: dict[str, object] = {"meta": page_meta(site, page)}
     if page.kind == "article":
         story = story_for(page.article)
-        extra = {
-            "story": story,
-            "sidebar": sidebar_links(site, page.article, story),
-            "body_html": Markup(render_body(story.body, story.body_format)),
-        }
-    html = template.render(site=site, page=page, **extra)
-    return RenderedPage(page_path(page.path), html.encode("utf-8"))
+        extra.update(
+            story=story,
+            sidebar=sidebar_links(site, page.article, story),
+            body_html=Markup(render_body(story.body, story.body_format)),
+        )
+    return extra
 
 
 def render_pages(env: Environment, site: Site, pages: Iterable[Page],

@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DIR = ROOT / "tests" / "golden" / "sample"
 SAMPLE_CONTENT = ROOT / "content"
-GOLDEN_SUFFIXES = (".html", ".css")
-"""Output files kept in the golden copy (pages and styles)."""
+GOLDEN_SUFFIXES = (".html", ".css", ".xml", ".json", ".txt")
+"""Output files kept in the golden copy (pages, styles, feeds, API, sitemap, robots)."""
 REFRESH_COMMAND = "python -m tests.golden_refresh"
 
 

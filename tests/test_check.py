@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,61 @@ def test_percent_encoded_links_resolve(tmp_path: Path) -> None:
         "café/index.html": page(""),
     })
     assert check_site(site) == []
+
+
+# --- site checks: feeds, JSON, sitemap ----------------------------------------------------
+
+ATOM_OK = ('<feed xmlns="http://www.w3.org/2005/Atom"><id>x</id><title>t</title>'
+           '<updated>2020-01-01T00:00:00Z</updated>'
+           '<entry><id>e</id><title>e</title><updated>2020-01-01T00:00:00Z</updated>'
+           '<link rel="alternate" href="{href}"/></entry></feed>')
+
+
+def test_built_sample_passes_with_its_absolute_base_url(sample_site: Path, tmp_path: Path) -> None:
+    from tests.support.published import BASE_URL, publish
+
+    published = publish(sample_site, tmp_path / "out")
+    assert messages(check_site(published.output, base_path="/news-digest/",
+                               site_url=BASE_URL)) == []
+
+
+def test_feed_problems_are_found(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {
+        "index.html": page("<p>home</p>"),
+        "news/a/index.html": page("<p>a</p>"),
+        "good.xml": ATOM_OK.format(href="https://example.org/d/news/a/"),
+        "broken-link.xml": ATOM_OK.format(href="https://example.org/d/news/gone/"),
+        "no-id.xml": ATOM_OK.format(href="/d/news/a/").replace("<id>x</id>", ""),
+        "bad.xml": "<rss><channel>\n<title>x</channel></rss>",
+        "rss.xml": "<rss><channel><title>t</title><link>/d/</link></channel></rss>",
+        "feed.json": json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "t",
+                                 "items": [{"id": "1", "url": "/d/news/a/"}]}),
+        "api.json": "{\n  'single': 'quotes'}",
+    })
+    found = messages(check_site(site, base_path="/d/", site_url="https://example.org/d"))
+    assert found == [
+        "bad.xml:2: XML parse error: mismatched tag: line 2, column 10",
+        "broken-link.xml:1: entry link 'https://example.org/d/news/gone/': "
+        "no built file 'news/gone/index.html'",
+        "no-id.xml: the Atom feed has no <id>",
+        "rss.xml: the RSS channel has no <description>",
+        "api.json:2: JSON parse error: Expecting property name enclosed in double quotes: "
+        "line 2 column 3 (char 4)",
+        "feed.json: JSON Feed item 1 has no content",
+    ]
+
+
+def test_sitemap_problems_are_found(tmp_path: Path) -> None:
+    urlset = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{}</urlset>'
+    site = write_site(tmp_path, {
+        "index.html": page("<p>home</p>"),
+        "news/a/index.html": page("<p>a</p>"),
+        "sitemap.xml": urlset.format(
+            "<url><loc>https://example.org/</loc><lastmod>2020-01-01T00:00:00Z</lastmod></url>"
+            "\n<url><loc>https://example.org/news/b/</loc><lastmod>yesterday</lastmod></url>"),
+    })
+    assert messages(check_site(site, site_url="https://example.org/")) == [
+        "sitemap.xml: lastmod 'yesterday' is not a W3C date",
+        "sitemap.xml:2: <loc> 'https://example.org/news/b/': no built file 'news/b/index.html'",
+        "sitemap.xml: the page 'news/a/index.html' is not listed",
+    ]

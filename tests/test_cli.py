@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -145,3 +146,64 @@ def test_python_dash_m_generator_runs_the_cli(tmp_path: Path) -> None:
                          capture_output=True, text=True, check=False,
                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert bad.returncode == 2 and "usage:" in bad.stderr
+
+
+# --- digest check, --report, --strict and base_url ----------------------------------------
+
+PUBLIC = "https://example.org/news-digest/"
+
+
+def test_check_passes_a_fresh_build_and_lists_a_planted_broken_link(
+    sample_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = sample_site.parent / "out"
+    assert run(build_args(sample_site, "--base-url", PUBLIC), capsys)[0] == 0
+    check = ["check", "--source", str(sample_site), "--output", str(out), "--base-url", PUBLIC]
+    code, stdout, err = run(check, capsys)
+    assert (code, err) == (0, "") and "0 problem(s)" in stdout
+    page = out / "topics" / "ai" / "index.html"
+    page.write_text(page.read_text().replace(
+        "</main>", '<a href="/news-digest/news/not-built/">x</a>\n</main>'))
+    (out / "atom.xml").write_text("<feed>")
+    code, stdout, err = run(check, capsys)
+    assert code == 1 and "2 problem(s)" in stdout
+    assert "topics/ai/index.html:" in err
+    assert "no built file 'news/not-built/index.html'" in err
+    assert "atom.xml:1: XML parse error" in err
+
+
+def test_check_without_a_build_is_a_usage_error(
+    sample_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(["check", "--source", str(sample_site)], capsys)
+    assert code == 2 and "run digest build first" in err
+
+
+def test_strict_fails_without_an_absolute_base_url(
+    sample_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(build_args(sample_site, "--strict"), capsys)
+    assert code == 1 and "base_url: base_url '/' has no scheme and host" in err
+    assert run(build_args(sample_site, "--strict", "--base-url", PUBLIC), capsys)[0] == 0
+    assert run(build_args(sample_site), capsys)[0] == 0  # a local build needs no host
+
+
+def test_report_file_has_counts_diagnostics_with_lines_and_timings(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({
+        "content/a.md": STORY.format(title="Fine", extra=""),
+        "content/b.md": STORY.format(title="Odd", extra="colour: blue"),
+    })
+    report_file = site.parent / "report.json"
+    code, _out, _err = run(build_args(site, "--report", str(report_file)), capsys)
+    assert code == 0
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    assert report["ok"] is True and report["strict"] is False
+    assert report["counts"]["stories"] == 2 and report["counts"]["warnings"] >= 1
+    assert report["counts"]["pages"] >= 5 and report["counts"]["files"] > report["counts"]["pages"]
+    [warning] = [d for d in report["diagnostics"] if d["file"] == "content/b.md"]
+    assert warning["severity"] == "warning" and warning["line"] == 5
+    assert set(report["timings"]) >= {"read", "render", "write"}
+    code, _out, _err = run(build_args(site, "--strict", "--report", str(report_file)), capsys)
+    assert code == 1 and json.loads(report_file.read_text())["ok"] is False

@@ -42,6 +42,7 @@ __all__ = [
     "NginxError",
     "NGINX_BIN",
     "serve_with_nginx",
+    "free_port",
     "normalize_prefix",
     "render_nginx_conf",
 ]
@@ -68,6 +69,11 @@ def _quote(value: str) -> str:
     if any(c in value for c in "\n\r\0"):
         raise ValueError(f"unsupported characters in nginx value: {value!r}")
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that is free right now."""
+    return _free_port()
 
 
 def _free_port() -> int:
@@ -187,6 +193,7 @@ def serve_with_nginx(
     *,
     prefix: str = "/",
     startup_timeout: float = 10.0,
+    port: int | None = None,
 ) -> Iterator[str]:
     """Serve ``root_dir`` with nginx under URL ``prefix``; yield the base URL.
 
@@ -195,6 +202,9 @@ def serve_with_nginx(
     index. If ``root_dir/404.html`` exists when the server starts, it is the
     body of every 404 response (status stays 404), as on static hosting.
     MIME types come from the system's ``/etc/nginx/mime.types``.
+
+    ``port`` fixes the port (for a site built for a known URL; pick one with
+    :func:`free_port`); by default a free one is chosen, retrying if it is taken.
     """
     if not os.access(NGINX_BIN, os.X_OK):
         raise MissingTestDependency(f"nginx not found at {NGINX_BIN}: {INSTALL_HINT}")
@@ -210,8 +220,9 @@ def serve_with_nginx(
     proc: subprocess.Popen[bytes] | None = None
     try:
         last_error = ""
-        for _attempt in range(5):  # the free port may be taken before nginx binds it
-            port = _free_port()
+        fixed_port = port
+        for _attempt in range(1 if fixed_port is not None else 5):  # a free port may be taken
+            port = fixed_port if fixed_port is not None else _free_port()
             conf = workdir / "nginx.conf"
             conf.write_text(
                 render_nginx_conf(

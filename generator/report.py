@@ -1,0 +1,57 @@
+"""The machine-readable build report (``digest build --report FILE.json``).
+
+The same facts as the summary line and the diagnostics the CLI prints, as JSON
+for CI and tools: counts, every diagnostic with its file and line, what writing
+changed, and seconds per stage. (Timings differ between runs; the site's own
+output never holds them.)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from .build import BuildReport
+from .diagnostics import Diagnostic
+
+REPORT_VERSION = 1
+"""Bumped when a field changes meaning or goes away."""
+
+
+def report_json(report: BuildReport, *, config_problems: Sequence[Diagnostic] = (),
+                strict: bool = False) -> str:
+    """The report as JSON text (configuration problems first, then the content's)."""
+    diagnostics = [*config_problems, *report.diagnostics]
+    failed = any(d.severity.value == "error" for d in diagnostics) or (
+        strict and any(d.severity.value == "warning" for d in diagnostics))
+    document: dict[str, Any] = {
+        "version": REPORT_VERSION,
+        "ok": not failed,
+        "strict": strict,
+        "counts": {
+            "stories": report.stories, "topics": report.topics, "pages": report.pages,
+            "rendered": report.rendered, "files": report.files,
+            "written": report.write.written, "unchanged": report.write.unchanged,
+            "removed": report.write.removed,
+            "errors": sum(d.severity.value == "error" for d in diagnostics),
+            "warnings": sum(d.severity.value == "warning" for d in diagnostics),
+        },
+        "diagnostics": [diagnostic_record(d) for d in diagnostics],
+        "bodies": [{"body": m.body.source, "article": m.article} for m in report.body_matches],
+        "timings": dict(sorted(report.timings.items())),
+        "seconds": round(report.seconds, 4),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
+    """One diagnostic as a JSON object."""
+    return {
+        "severity": diagnostic.severity.value,
+        "file": diagnostic.file,
+        "line": diagnostic.line,
+        "field": diagnostic.field,
+        "message": diagnostic.message,
+        "hint": diagnostic.hint,
+    }

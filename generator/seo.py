@@ -1,0 +1,185 @@
+"""What search engines and social networks read: canonical links, OpenGraph and
+Twitter-card meta, JSON-LD, the sitemap and robots.txt.
+
+Everything is decided here; ``base.html`` and ``sitemap.xml`` only lay it out.
+JSON-LD is made with ``json.dumps`` and has ``<``, ``>`` and ``&`` escaped as
+``\\u003c`` etc., so no story text can close the ``<script>`` element it sits in.
+
+These outputs want absolute URLs. When ``base_url`` is only a path (``/``, the
+default, for local preview), they hold site-relative paths instead, and
+``base_url_warnings`` gives the warning that ``digest build --strict`` fails on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from markupsafe import Markup
+
+from .config import CONFIG_NAME, SiteConfig
+from .diagnostics import Diagnostic, warning
+from .feeds import absolute, utc_iso
+from .model import Article, Site
+from .pages import Page, plan_html_pages
+from .records import Image
+
+HOSTNAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
+"""A provider domain safe to turn into ``https://<domain>/``."""
+NOT_INDEXED = frozenset({"404"})
+"""Kinds of HTML page left out of the sitemap and given no canonical link."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """The ``<head>`` metadata of one HTML page."""
+
+    canonical: str
+    """The page's canonical URL ('' for pages that are not indexed)."""
+    og_type: str
+    """OpenGraph type: "article" or "website"."""
+    title: str
+    """Title for social cards."""
+    description: str
+    """Description for social cards."""
+    image: Image | None
+    """Picture for social cards, with its width and height."""
+    published: datetime | None
+    """Publication time of an article page."""
+    tags: tuple[str, ...]
+    """Topic names of an article page."""
+    twitter_card: str
+    """"summary_large_image" with a picture, else "summary"."""
+    json_ld: Markup | None
+    """JSON-LD document, safe to put inside ``<script type="application/ld+json">``."""
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    """One ``<url>`` of the sitemap."""
+
+    loc: str
+    """The page's URL."""
+    lastmod: str
+    """W3C date-time of its newest story (RFC 3339, UTC)."""
+
+
+def page_meta(site: Site, page: Page) -> PageMeta:
+    """The metadata of an HTML page."""
+    config = site.config
+    indexed = page.kind not in NOT_INDEXED
+    canonical = absolute(site, page.path) if indexed else ""
+    lead = page.articles[0] if page.articles else None
+    image = next((a.card_image for a in page.articles if a.card_image), None)
+    if page.kind == "article" and lead is not None:
+        image = lead.card_image
+        return PageMeta(
+            canonical=canonical, og_type="article", title=lead.title,
+            description=lead.excerpt or lead.title, image=image, published=lead.published,
+            tags=tuple(ref.name for ref in lead.topics),
+            twitter_card="summary_large_image" if image else "summary",
+            json_ld=json_ld(news_article(site, lead, canonical)),
+        )
+    title = config.title if page.kind == "home" else f"{page.title} · {config.title}"
+    return PageMeta(
+        canonical=canonical, og_type="website", title=title,
+        description=page.description or config.description, image=image, published=None,
+        tags=(), twitter_card="summary_large_image" if image else "summary",
+        json_ld=json_ld(collection_page(site, page, canonical)) if page.kind == "topic" else None,
+    )
+
+
+def news_article(site: Site, article: Article, url: str) -> dict[str, Any]:
+    """schema.org ``NewsArticle`` for an article page."""
+    summary = article.summary
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.excerpt,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": utc_iso(article.published),
+        "inLanguage": site.config.language,
+    }
+    image = article.card_image
+    if image:
+        data["image"] = [{"@type": "ImageObject", "url": image.url,
+                          "width": image.width, "height": image.height}]
+    if article.provider:
+        organization: dict[str, Any] = {"@type": "Organization", "name": article.provider}
+        if HOSTNAME.fullmatch(summary.provider_domain):
+            organization["url"] = f"https://{summary.provider_domain}/"
+        data["author"] = organization
+        data["publisher"] = organization
+    if summary.url:
+        data["isBasedOn"] = summary.url
+    if article.topics:
+        data["keywords"] = [ref.name for ref in article.topics]
+    return {key: value for key, value in data.items() if value != ""}
+
+
+def collection_page(site: Site, page: Page, url: str) -> dict[str, Any]:
+    """schema.org ``CollectionPage`` holding an ``ItemList`` for a topic page."""
+    topic = page.topic
+    first = (page.pager.number - 1) * site.config.page_size if page.pager else 0
+    return {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": page.title,
+        "description": page.description,
+        "url": url,
+        "isPartOf": {"@type": "WebSite", "name": site.config.title,
+                     "url": absolute(site, "")},
+        "mainEntity": {
+            "@type": "ItemList",
+            "numberOfItems": len(topic.articles) if topic else len(page.articles),
+            "itemListOrder": "https://schema.org/ItemListOrderDescending",
+            "itemListElement": [
+                {"@type": "ListItem", "position": first + index,
+                 "url": absolute(site, article.path), "name": article.title}
+                for index, article in enumerate(page.articles, start=1)
+            ],
+        },
+    }
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    """JSON text that is safe inside a ``<script>`` element of an HTML page."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)  # noqa: S704 - escaped above: it cannot hold "<" or "&"
+
+
+def sitemap_entries(site: Site) -> tuple[SitemapEntry, ...]:
+    """Every indexed HTML page, with the date of its newest story."""
+    fallback = datetime.fromtimestamp(site.config.source_date_epoch, UTC)
+    newest = site.articles[0].published if site.articles else fallback
+    entries = []
+    for page in plan_html_pages(site):
+        if page.kind in NOT_INDEXED:
+            continue
+        dates = [a.published for a in page.articles]
+        lastmod = max(dates) if dates else newest
+        entries.append(SitemapEntry(absolute(site, page.path), utc_iso(lastmod)))
+    return tuple(entries)
+
+
+def render_robots(site: Site, page: Page) -> str:
+    """robots.txt: everything may be crawled; the sitemap is named."""
+    return f"User-agent: *\nAllow: /\nSitemap: {absolute(site, 'sitemap.xml')}\n"
+
+
+def base_url_warnings(config: SiteConfig) -> tuple[Diagnostic, ...]:
+    """A warning when ``base_url`` has no host (so feeds and the sitemap hold paths)."""
+    if config.has_host:
+        return ()
+    return (warning(
+        CONFIG_NAME, f"base_url {config.base_url!r} has no scheme and host, so feeds, the "
+        "sitemap, robots.txt, canonical and OpenGraph links hold site-relative paths that "
+        "feed readers and search engines cannot follow", field="base_url",
+        hint="Pass --base-url https://example.org/digest/ or set base_url in digest.yaml."),)

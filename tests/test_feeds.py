@@ -1,0 +1,137 @@
+"""generator.feeds: Atom, RSS and JSON Feed for the site and every topic, read back with
+feedparser (entries, dates, links), Atom's required elements and JSON Feed 1.1's."""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, fromstring
+
+import feedparser
+import pytest
+
+from generator.model import Article
+from tests.support.published import Published, publish
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def feed_folders(published: Published) -> dict[str, tuple[Article, ...]]:
+    """Folder of each feed set -> the stories it must hold, newest first."""
+    site, size = published.site, published.site.config.feed_size
+    folders = {"": site.articles[:size]}
+    for topic in site.topics:
+        folders[topic.ref.path] = tuple(site.article(s) for s in topic.articles[:size])
+    return folders
+
+
+@pytest.fixture(params=["sample", "corpus"])
+def published(request: pytest.FixtureRequest, tmp_path: Path) -> Published:
+    site: Path = request.getfixturevalue(f"{request.param}_site")
+    return publish(site, tmp_path / "out", feed_size=3 if request.param == "sample" else 10)
+
+
+@pytest.mark.parametrize("name", ["atom.xml", "rss.xml"])  # feedparser 6.0 reads no JSON Feed
+def test_feedparser_reads_every_feed(published: Published, name: str) -> None:
+    for folder, articles in feed_folders(published).items():
+        parsed = feedparser.parse((published.output / folder / name).read_bytes())
+        assert not parsed.bozo, (folder, name, parsed.get("bozo_exception"))
+        assert parsed.feed.link == published.url_of(folder)
+        assert [e.link for e in parsed.entries] == [published.url_of(a.path) for a in articles]
+        assert [e.id for e in parsed.entries] == [published.url_of(a.path) for a in articles]
+        for entry, article in zip(parsed.entries, articles, strict=True):
+            assert html.unescape(entry.title) == article.title
+            published_at = datetime(*entry.published_parsed[:6], tzinfo=UTC)
+            assert published_at == article.published.replace(microsecond=0)
+            if article.provider:
+                assert html.unescape(entry.author) == article.provider
+            assert [html.unescape(t.term) for t in entry.get("tags", [])] == [
+                ref.name for ref in article.topics]
+            image = article.card_image
+            if image:
+                assert entry.media_content[0]["url"] == image.url
+                assert entry.media_content[0]["width"] == str(image.width)
+
+
+def test_atom_has_its_required_elements(published: Published) -> None:
+    for folder, articles in feed_folders(published).items():
+        feed = fromstring((published.output / folder / "atom.xml").read_bytes())
+        assert feed.tag == f"{ATOM}feed"
+        for name in ("id", "title", "updated"):
+            assert text(feed, name), name
+        assert feed.find(f"{ATOM}author/{ATOM}name") is not None  # so entries need none
+        assert [link.get("rel") for link in feed.findall(f"{ATOM}link")] == ["self", "alternate"]
+        entries = feed.findall(f"{ATOM}entry")
+        assert len(entries) == len(articles)
+        for entry in entries:
+            for name in ("id", "title", "updated", "published"):
+                assert text(entry, name), name
+            assert any(link.get("rel") == "alternate" for link in entry.findall(f"{ATOM}link"))
+        if articles:
+            assert text(feed, "updated") == text(entries[0], "updated")
+
+
+def text(element: Element, name: str) -> str:
+    return (element.findtext(f"{ATOM}{name}") or "").strip()
+
+
+def test_json_feed_has_the_fields_the_spec_requires(published: Published) -> None:
+    for folder, articles in feed_folders(published).items():
+        feed: dict[str, Any] = published.json(folder + "feed.json")
+        assert feed["version"] == "https://jsonfeed.org/version/1.1"
+        assert feed["title"] and isinstance(feed["items"], list)
+        assert feed["feed_url"] == published.url_of(folder + "feed.json")
+        assert feed["home_page_url"] == published.url_of(folder)
+        for item, article in zip(feed["items"], articles, strict=True):
+            assert isinstance(item["id"], str) and item["id"]
+            assert item.get("content_text") or item.get("content_html")
+            assert item["url"] == published.url_of(article.path)
+            assert datetime.fromisoformat(item["date_published"]) == article.published
+            if article.card_image:
+                assert item["image"] == article.card_image.url
+
+
+def test_home_and_topic_pages_announce_their_feeds(published: Published) -> None:
+    for folder in feed_folders(published):
+        page = (published.output / folder / "index.html").read_text(encoding="utf-8")
+        base = published.base_url.removeprefix("https://example.org")
+        for kind, name in (("atom+xml", "atom.xml"), ("rss+xml", "rss.xml"),
+                           ("feed+json", "feed.json")):
+            assert f'rel="alternate" type="application/{kind}"' in page
+            assert f'href="{base}{folder}{name}"' in page
+
+
+def test_markup_in_titles_is_text_in_every_feed(make_site: Any, tmp_path: Path) -> None:
+    title = 'Q&A: <b>bold</b> "claims" </title><script>x</script>'
+    site = make_site({"content/2021-01-01-a.md": textwrap.dedent(f"""\
+        ---
+        title: '{title}'
+        excerpt: "Tom & Jerry <i>again</i>"
+        publishedDateTime: 2021-01-01T10:00:00Z
+        provider: {{name: "AT&T <News>"}}
+        topics: ["R&D"]
+        ---
+        """)})
+    published = publish(site, tmp_path / "out")
+    for name in ("atom.xml", "rss.xml", "topics/r-d/atom.xml", "topics/r-d/rss.xml"):
+        raw = (published.output / name).read_bytes()
+        assert b"<script>" not in raw and b"<b>" not in raw
+        entry = feedparser.parse(raw).entries[0]
+        assert html.unescape(entry.title) == title
+        assert html.unescape(entry.summary) == "Tom & Jerry <i>again</i>"
+    item = published.json("feed.json")["items"][0]
+    assert item["title"] == title and item["authors"] == [{"name": "AT&T <News>"}]
+
+
+def test_an_empty_feed_is_dated_by_source_date_epoch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "site" / "content").mkdir(parents=True)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
+    published = publish(tmp_path / "site", tmp_path / "out")
+    feed = fromstring((published.output / "atom.xml").read_bytes())
+    assert text(feed, "updated") == "2020-09-13T12:26:40Z"
+    assert feedparser.parse((published.output / "rss.xml").read_bytes()).entries == []

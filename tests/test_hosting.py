@@ -1,0 +1,106 @@
+"""Sub-path hosting on a real nginx: the site built for ``http://127.0.0.1:PORT/news-digest/``
+is served there, and a crawl from the home page finds no 404 and reaches every article,
+topic page and feed."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections import deque
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+from xml.etree.ElementTree import fromstring
+
+import pytest
+
+from generator.pages import plan_html_pages
+from tests.support.nginx import free_port, serve_with_nginx
+from tests.support.published import Published, publish
+
+PREFIX = "/news-digest/"
+
+
+class LinkParser(HTMLParser):
+    """Every href/src of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - 127.0.0.1
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, "", b""
+
+
+def links_in(url: str, content_type: str, body: bytes) -> list[str]:
+    """Links in a page or a feed, made absolute."""
+    if content_type.startswith("text/html"):
+        parser = LinkParser()
+        parser.feed(body.decode("utf-8"))
+        found = parser.links
+    elif url.endswith(".xml"):
+        root = fromstring(body)
+        found = [e.get("href", "") for e in root.iter("{http://www.w3.org/2005/Atom}link")]
+        found += [e.text or "" for e in root.iter() if e.tag in ("link", "loc",
+                  "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    elif url.endswith(".json"):
+        document = json.loads(body)
+        found = [item["url"] for item in document.get("items", [])]
+    else:
+        found = []
+    return [urljoin(url, link.strip()) for link in found if link.strip()]
+
+
+def crawl(start: str) -> tuple[set[str], list[str]]:
+    """Every URL under ``start`` reachable from it; and those that answered 404."""
+    seen, missing = {start}, []
+    queue = deque([start])
+    while queue:
+        url = queue.popleft()
+        status, content_type, body = fetch(url)
+        if status == 404:
+            missing.append(url)
+            continue
+        assert status == 200, (url, status)
+        for link in links_in(url, content_type, body):
+            link = link.split("#", 1)[0]
+            if link.startswith(start) and link not in seen:
+                seen.add(link)
+                queue.append(link)
+    return seen, missing
+
+
+@pytest.mark.parametrize("which", ["sample", "corpus"])
+def test_a_crawl_under_the_sub_path_finds_everything_and_no_404(
+    which: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    site: Path = request.getfixturevalue(f"{which}_site")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}{PREFIX}"
+    published: Published = publish(site, tmp_path / "out", base_url=base_url, page_size=3)
+    with serve_with_nginx(published.output, prefix=PREFIX, port=port) as served:
+        assert served == base_url
+        seen, missing = crawl(base_url)
+        outside_status = fetch(f"http://127.0.0.1:{port}/news/")[0]
+    assert missing == []
+    expected = {published.url_of(page.path) for page in plan_html_pages(published.site)
+                if page.kind != "404"}  # every article and every page of every topic
+    assert len(expected) > len(published.site.articles) + len(published.site.topics)
+    for topic in published.site.topics:
+        expected.update(published.url_of(topic.ref.path + name)
+                        for name in ("atom.xml", "rss.xml", "feed.json"))
+    expected.update(published.url_of(name) for name in ("atom.xml", "rss.xml", "feed.json"))
+    assert expected - seen == set()
+    assert all(urlsplit(url).path.startswith(PREFIX) for url in seen)
+    assert outside_status == 404  # nothing is served outside the sub-path

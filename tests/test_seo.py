@@ -1,0 +1,128 @@
+"""generator.seo: canonical links, OpenGraph and Twitter meta, JSON-LD, sitemap, robots.txt."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import fromstring
+
+import pytest
+
+from generator.config import default_config
+from generator.seo import base_url_warnings, json_ld
+from tests.htmlread import parse_html
+from tests.support.published import Published, publish
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture(params=["sample", "corpus"])
+def published(request: pytest.FixtureRequest, tmp_path: Path) -> Published:
+    site: Path = request.getfixturevalue(f"{request.param}_site")
+    return publish(site, tmp_path / "out", page_size=3)
+
+
+def head_meta(path: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for meta in parse_html(path).iter("meta"):
+        key = meta.get("property") or meta.get("name")
+        if key:
+            found.setdefault(key, []).append(meta.get("content", ""))
+    return found
+
+
+def json_lds(path: Path) -> list[Any]:
+    return [json.loads(script.text or "") for script in parse_html(path).iter("script")
+            if script.get("type") == "application/ld+json"]
+
+
+def test_the_sitemap_lists_every_html_page_with_lastmod(published: Published) -> None:
+    root = fromstring((published.output / "sitemap.xml").read_bytes())
+    urls = root.findall(f"{SITEMAP}url")
+    listed = {published.file_of(u.findtext(f"{SITEMAP}loc") or "") for u in urls}
+    pages = {p for p in published.output.rglob("*.html") if p.name != "404.html"}
+    assert listed == pages
+    for url in urls:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", url.findtext(f"{SITEMAP}lastmod")
+                            or "")
+    robots = (published.output / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {published.url_of('sitemap.xml')}\n" in robots
+
+
+def test_article_pages_carry_canonical_opengraph_twitter_and_news_article(
+    published: Published,
+) -> None:
+    for article in published.site.articles:
+        path = published.output / article.path / "index.html"
+        canonical = [link.get("href") for link in parse_html(path).iter("link")
+                     if link.get("rel") == "canonical"]
+        url = published.url_of(article.path)
+        assert canonical == [url]
+        meta = head_meta(path)
+        assert meta["og:type"] == ["article"] and meta["og:url"] == [url]
+        assert meta["og:title"] == [article.title] and meta["twitter:title"] == [article.title]
+        image = article.card_image
+        if image:
+            assert meta["og:image"] == [image.url] and meta["twitter:image"] == [image.url]
+            assert meta["og:image:width"] == [str(image.width)]
+            assert meta["og:image:height"] == [str(image.height)]
+            assert meta["twitter:card"] == ["summary_large_image"]
+        else:
+            assert "og:image" not in meta and meta["twitter:card"] == ["summary"]
+        [data] = json_lds(path)
+        assert data["@type"] == "NewsArticle" and data["headline"] == article.title
+        assert data["url"] == url and data["datePublished"].endswith("Z")
+        if image:
+            assert data["image"][0]["width"] == image.width
+
+
+def test_topic_pages_carry_a_collection_page_with_an_item_list(published: Published) -> None:
+    size = published.site.config.page_size
+    for topic in published.site.topics:
+        position = 0
+        for number in range(1, (len(topic.articles) + size - 1) // size + 1):
+            rel = topic.ref.path + ("" if number == 1 else f"page/{number}/")
+            [data] = json_lds(published.output / rel / "index.html")
+            assert data["@type"] == "CollectionPage" and data["url"] == published.url_of(rel)
+            items = data["mainEntity"]["itemListElement"]
+            assert data["mainEntity"]["numberOfItems"] == len(topic.articles)
+            for item in items:
+                position += 1
+                assert item["position"] == position
+                slug = topic.articles[position - 1]
+                assert item["url"] == published.url_of(f"news/{slug}/")
+        assert position == len(topic.articles)
+
+
+def test_json_ld_cannot_close_its_script_element(make_site: Any, tmp_path: Path) -> None:
+    title = "</script><script>alert(1)</script> & <!-- x"
+    site = make_site({"content/2021-01-01-a.md": textwrap.dedent(f"""\
+        ---
+        title: '{title}'
+        publishedDateTime: 2021-01-01T10:00:00Z
+        topics: [AI]
+        ---
+        """)})
+    published = publish(site, tmp_path / "out")
+    page = published.output / published.site.articles[0].path / "index.html"
+    raw = page.read_text(encoding="utf-8")
+    script = raw[raw.index('<script type="application/ld+json">'):]
+    assert script.count("</script") == 1 and "<!--" not in script
+    assert json_lds(page)[0]["headline"] == title
+    assert str(json_ld({"a": "<&>\u2028"})) == '{"a":"\\u003c\\u0026\\u003e\\u2028"}'
+
+
+def test_a_base_url_without_a_host_is_a_warning_for_strict(tmp_path: Path) -> None:
+    [problem] = base_url_warnings(default_config(tmp_path))
+    assert problem.field == "base_url" and "--base-url" in (problem.hint or "")
+    config = replace(default_config(tmp_path), base_url="https://example.org/d/")
+    assert base_url_warnings(config) == ()
+
+
+def test_the_404_page_is_not_indexed(published: Published) -> None:
+    meta = head_meta(published.output / "404.html")
+    assert meta["robots"] == ["noindex"] and "og:url" not in meta

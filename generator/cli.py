@@ -11,13 +11,17 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .build import BuildReport, build
 from .config import load_config
 from .diagnostics import DigestError, Severity
 from .report import report_json
 from .seo import base_url_warnings
+
+if TYPE_CHECKING:
+    from .serve import ServeEvent
+    from .serve_build import PreviewBuild
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -32,6 +36,7 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     build_cmd.add_argument("--report", type=Path, default=None, metavar="FILE.json",
                            help="also write a JSON build report (counts, diagnostics, timings)")
+    _add_serve_parser(commands)
     _add_check_parser(commands)
     return parser
 
@@ -51,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command == "build":
         return run_build(args, out=sys.stdout, err=sys.stderr)
+    if args.command == "serve":
+        return run_serve(args, out=sys.stdout, err=sys.stderr)
     if args.command == "check":
         return run_check(args, out=sys.stdout, err=sys.stderr)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
@@ -140,6 +147,82 @@ def print_report(report: BuildReport, *, out: TextIO, err: TextIO, quiet: bool) 
         f"{len(report.errors)} errors in {report.seconds:.2f} s",
         file=out,
     )
+
+
+# --- digest serve -------------------------------------------------------------------------
+
+
+def _add_serve_parser(commands: Any) -> None:
+    serve_cmd = commands.add_parser("serve", help="preview the site, rebuilding on every change")
+    serve_cmd.add_argument("--source", type=Path, default=Path("."),
+                           help="site folder holding content/ (default: .)")
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve_cmd.add_argument("--port", type=int, default=8000,
+                           help="port to listen on (default: 8000; 0 picks a free one)")
+    serve_cmd.add_argument("--drafts", action="store_true", help="include stories with draft: true")
+    serve_cmd.add_argument("--open", action="store_true", help="open the preview in a browser")
+    serve_cmd.add_argument("--poll", action="store_true", help=argparse.SUPPRESS)
+
+
+def run_serve(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
+    """``digest serve``: runs until Ctrl-C."""
+    from .serve import ServeOptions, serve  # Tornado is imported only to serve
+
+    if not (args.source / "content").is_dir():
+        print(f"digest: no content/ folder in {args.source.resolve()}; "
+              "pass --source with the site folder", file=err)
+        return EXIT_USAGE
+    options = ServeOptions(source=args.source, host=args.host, port=args.port,
+                           drafts=args.drafts, open_browser=args.open, poll=args.poll)
+    print(f"digest: building the preview of {args.source.resolve()}", file=out, flush=True)
+
+    def report(event: ServeEvent) -> None:
+        print_serve_event(event, out=out, err=err)
+
+    try:
+        serve(options, report)
+    except OSError as exc:
+        print(f"digest: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+              file=err)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("digest: aborted during a build; the next build repairs the preview", file=err)
+        return 130
+    return EXIT_OK
+
+
+def print_serve_event(event: ServeEvent, *, out: TextIO, err: TextIO) -> None:
+    """One line per server event (and the errors of a failed build)."""
+    from .serve import Listening, Rebuilt, Stopped
+
+    if isinstance(event, Listening):
+        for problem in event.build.problems:
+            print(problem.format(), file=err)
+        print(f"built {_preview_counts(event.build)}", file=out)
+        if event.exposed:
+            print("digest: warning: the preview is reachable from other machines "
+                  "(--host); anyone who can reach this address can read it", file=err)
+        print(f"serving {event.url} (from {event.output}; watching with {event.watcher}); "
+              "Ctrl-C to stop", file=out, flush=True)
+    elif isinstance(event, Rebuilt):
+        cause = event.changed[0] + (f" and {len(event.changed) - 1} more"
+                                    if len(event.changed) > 1 else "")
+        print(f"rebuilt after {cause}: {_preview_counts(event.build)}; "
+              f"{event.reloaded} tab(s) reloaded", file=out, flush=True)
+        for problem in event.build.errors:
+            print(f"  {problem.format()}", file=err, flush=True)
+    elif isinstance(event, Stopped):
+        print(f"stopped; the preview in {event.output} is complete", file=out, flush=True)
+
+
+def _preview_counts(build: PreviewBuild) -> str:
+    errors = f", {len(build.errors)} error(s) shown in the browser" if build.errors else ""
+    if build.report is None:
+        return f"nothing built in {build.seconds:.2f} s{errors}"
+    write = build.report.write
+    return (f"{build.report.rendered} pages rendered, {write.written} written, "
+            f"{write.removed} removed in {build.seconds:.2f} s{errors}")
 
 
 # --- digest check -------------------------------------------------------------------------

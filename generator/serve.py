@@ -1,0 +1,256 @@
+"""``digest serve``: a live-reload preview that an editor can keep open all day.
+
+The server builds the site once (``serve_build.build_preview``: an ordinary
+incremental ``build()`` into ``<site>/.digest-cache/preview/`` with the server's
+address as ``base_url``), serves it (``serve_http``), and watches the sources
+(``serve_watch``). A burst of changes is debounced into one rebuild: the build
+starts once no change has arrived for ``quiet_seconds`` (or ``max_wait_seconds``
+after the first change, so a steady stream of saves cannot starve it). After a
+rebuild that changed anything, every open tab is told to reload.
+
+Builds run on the event loop itself, so no request is ever answered from a
+half-written output and the server needs no locks; an incremental build is
+well under a second. A build that fails (bad YAML, broken template, bad config)
+does not stop the server: its errors become the page every tab shows, until a
+clean build brings the site back.
+
+Ctrl-C (SIGINT) or SIGTERM stop the server after the current build, so the
+output folder is always one complete build. A second Ctrl-C during a long
+build aborts at once (the next build repairs the folder from its journal).
+
+The library never prints: it reports ``Listening``, ``Rebuilt`` and ``Stopped``
+events to a callback; the CLI turns them into terminal lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import socket
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from tornado.web import Application
+from tornado.websocket import WebSocketClosedError
+
+from .serve_build import PreviewBuild, build_preview, preview_folder
+from .serve_http import (
+    RELOAD_SCRIPT,
+    RELOAD_SOCKET,
+    ReloadScriptHandler,
+    ReloadSocket,
+    ServerAddress,
+    SiteHandler,
+)
+from .serve_watch import SourceWatcher
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    """How to run the preview server."""
+
+    source: Path
+    """The site folder."""
+    host: str = "127.0.0.1"
+    """Address to bind; anything but loopback exposes the preview to the network."""
+    port: int = 8000
+    """Port to bind; 0 picks a free one (reported in ``Listening.url``)."""
+    drafts: bool = False
+    """Include stories with ``draft: true``."""
+    open_browser: bool = False
+    """Open the preview in the default web browser once it is served."""
+    poll: bool = False
+    """Poll the sources every second instead of using inotify."""
+    quiet_seconds: float = 0.1
+    """A rebuild starts once no change has arrived for this long."""
+    max_wait_seconds: float = 1.0
+    """...or this long after the first change of a burst, whichever comes first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Listening:
+    """The first build is done and the server answers requests."""
+
+    url: str
+    """Where to open the preview."""
+    output: Path
+    """The preview's output folder."""
+    exposed: bool
+    """Whether the server is reachable from other machines (``--host``)."""
+    watcher: str
+    """How sources are watched: "inotify" or "polling"."""
+    build: PreviewBuild
+    """The first build."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuilt:
+    """A rebuild after changes to the sources."""
+
+    changed: tuple[str, ...]
+    """The changed paths that caused it (relative to the site folder)."""
+    build: PreviewBuild
+    """What it did and found."""
+    reloaded: int
+    """Browser tabs told to reload."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stopped:
+    """The server has shut down; the output folder holds the last complete build."""
+
+    output: Path
+    """The preview's output folder."""
+
+
+ServeEvent = Listening | Rebuilt | Stopped
+Reporter = Callable[[ServeEvent], None]
+
+
+def serve(options: ServeOptions, report: Reporter) -> None:
+    """Build, serve and watch until SIGINT or SIGTERM.
+
+    Raises ``OSError`` when the address cannot be bound (before building) and
+    ``KeyboardInterrupt`` when a second Ctrl-C aborts a build.
+    """
+    sockets = bind_sockets(options.port, address=options.host, family=socket.AF_INET
+                           if ":" not in options.host else socket.AF_UNSPEC)
+    address = ServerAddress(options.host, sockets[0].getsockname()[1])
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    stopping = [False]
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        if stopping[0]:
+            raise KeyboardInterrupt
+        stopping[0] = True
+        loop.call_soon_threadsafe(stop.set)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(_run(options, address, sockets, stop, report))
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for sock in sockets:
+            sock.close()
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+async def _run(options: ServeOptions, address: ServerAddress, sockets: list[socket.socket],
+               stop: asyncio.Event, report: Reporter) -> None:
+    session = PreviewSession(options, address, report)
+    first = session.build()
+    if stop.is_set():
+        report(Stopped(session.output))
+        return
+    watcher = SourceWatcher(options.source.resolve(), session.on_change, poll=options.poll)
+    server = HTTPServer(session.application())
+    server.add_sockets(sockets)
+    watcher.start()
+    report(Listening(address.url, session.output, address.exposed, watcher.kind, first))
+    if options.open_browser:
+        webbrowser.open(address.url)
+    try:
+        await stop.wait()
+    finally:
+        watcher.close()
+        session.cancel_pending()
+        server.stop()
+        for sock in list(session.sockets):
+            sock.close()
+        with contextlib.suppress(TimeoutError):  # a client that hangs on goes with the process
+            await asyncio.wait_for(server.close_all_connections(), timeout=2)
+    report(Stopped(session.output))
+
+
+class PreviewSession:
+    """The server's state: the last build, the open reload sockets, pending changes."""
+
+    def __init__(self, options: ServeOptions, address: ServerAddress, report: Reporter) -> None:
+        self.options = options
+        self.address = address
+        self.report = report
+        self.output = preview_folder(options.source)
+        self.sockets: set[ReloadSocket] = set()
+        self.last: PreviewBuild | None = None
+        self._pending: set[str] = set()
+        self._first_change: float | None = None
+        self._timer: asyncio.TimerHandle | None = None
+
+    def application(self) -> Application:
+        """The Tornado application serving this session."""
+        return Application(
+            [
+                (RELOAD_SOCKET, ReloadSocket, {"address": self.address, "sockets": self.sockets}),
+                (RELOAD_SCRIPT, ReloadScriptHandler, {"address": self.address}),
+                (r".*", SiteHandler, {"address": self.address, "root": self.output,
+                                      "error_page": self.error_page}),
+            ],
+            log_function=lambda _handler: None,  # the CLI reports builds, not requests
+            websocket_max_message_size=64 * 1024,
+        )
+
+    def error_page(self) -> bytes | None:
+        """The page to show instead of the site while the last build has errors."""
+        return self.last.error_page if self.last is not None else None
+
+    def build(self) -> PreviewBuild:
+        """Build the preview now; remember the outcome."""
+        self.last = build_preview(self.options.source, base_url=self.address.url,
+                                  drafts=self.options.drafts)
+        return self.last
+
+    def on_change(self, paths: tuple[str, ...]) -> None:
+        """Note changed sources; (re)schedule the debounced rebuild."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        self._pending.update(paths)
+        if self._first_change is None:
+            self._first_change = now
+        if self._timer is not None:
+            self._timer.cancel()
+        when = min(now + self.options.quiet_seconds,
+                   self._first_change + self.options.max_wait_seconds)
+        self._timer = loop.call_at(when, self._rebuild)
+
+    def cancel_pending(self) -> None:
+        """Forget changes not yet built (the server is stopping)."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer, self._first_change = None, None
+        self._pending.clear()
+
+    def _rebuild(self) -> None:
+        changed = tuple(sorted(self._pending))
+        self.cancel_pending()
+        before = self.last
+        result = self.build()
+        reloaded = self._reload_tabs() if _visible_change(before, result) else 0
+        self.report(Rebuilt(changed, result, reloaded))
+
+    def _reload_tabs(self) -> int:
+        told = 0
+        for sock in list(self.sockets):
+            try:
+                sock.send_reload()
+                told += 1
+            except WebSocketClosedError:
+                self.sockets.discard(sock)
+        return told
+
+
+def _visible_change(before: PreviewBuild | None, after: PreviewBuild) -> bool:
+    """Whether a tab could now show something different."""
+    if before is None or after.report is None or before.error_page != after.error_page:
+        return True
+    write = after.report.write
+    return bool(write.written or write.removed)

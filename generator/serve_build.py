@@ -1,0 +1,135 @@
+"""One preview build: the site built for the server's address, and its error page.
+
+The preview goes into its own output folder inside the site's cache
+(``<site>/.digest-cache/preview/``) with ``base_url`` set to the server's
+address, so links work at that address whatever ``digest.yaml`` says and the
+site's real ``build/`` folder is never touched. It is an ordinary incremental
+``build()``: only what a change affects is read, rendered and written.
+
+A preview build never raises: configuration errors, content errors, a broken
+template or an unsafe output folder all come back as error diagnostics, with an
+error page (``error.html``, in the site's own style) for the browser to show
+until the next clean build.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import TemplateError, TemplateSyntaxError
+
+from .build import BuildReport, build
+from .config import SiteConfig, load_config
+from .diagnostics import Diagnostic, DigestError, Severity, error
+from .manifest import CACHE_DIR
+from .model import build_site
+from .pages import Page
+
+ERROR_TEMPLATE = "error.html"
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewBuild:
+    """What one preview build did and found."""
+
+    report: BuildReport | None
+    """The build's report; None when nothing could be built (config error, crash)."""
+    problems: tuple[Diagnostic, ...]
+    """Configuration problems and build diagnostics, errors and warnings."""
+    seconds: float
+    """Wall time of the whole preview build."""
+    error_page: bytes | None
+    """The page the browser shows instead of the site while errors remain."""
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        """The problems that are errors."""
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """The problems that are warnings."""
+        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+
+
+def preview_folder(source: Path) -> Path:
+    """Where the preview of the site in ``source`` is built."""
+    return source.resolve() / CACHE_DIR / "preview"
+
+
+def build_preview(source: Path, *, base_url: str, drafts: bool) -> PreviewBuild:
+    """Build the preview of ``source`` as served at ``base_url``; never raises."""
+    start = time.perf_counter()
+    overrides = {"base_url": base_url, "drafts": drafts or None}
+    config, problems = load_config(source, output=preview_folder(source), overrides=overrides)
+    report: BuildReport | None = None
+    if not any(p.severity is Severity.ERROR for p in problems):
+        report, failure = _build(config)
+        problems += failure if report is None else report.diagnostics
+    seconds = time.perf_counter() - start
+    errors = tuple(p for p in problems if p.severity is Severity.ERROR)
+    page = render_error_page(config, errors) if errors else None
+    return PreviewBuild(report, problems, seconds, page)
+
+
+def _build(config: SiteConfig) -> tuple[BuildReport | None, tuple[Diagnostic, ...]]:
+    try:
+        return build(config), ()
+    except DigestError as exc:
+        return None, exc.diagnostics or (error(_site_file(config, config.output), str(exc)),)
+    except TemplateError as exc:
+        return None, (_template_problem(config, exc),)
+    except OSError as exc:  # e.g. a file deleted while the build read it
+        return None, (error(_site_file(config, Path(str(exc.filename or config.source))),
+                            f"cannot read or write: {exc.strerror or exc}",
+                            hint="Save the file again; the preview rebuilds by itself."),)
+    except Exception as exc:  # noqa: BLE001 - a bug must not kill the server; it is shown
+        return None, (error("digest", f"internal error: {type(exc).__name__}: {exc}",
+                            hint="This is a bug in digest: please report it. The server "
+                                 "keeps running and rebuilds on the next change."),)
+
+
+def _template_problem(config: SiteConfig, exc: TemplateError) -> Diagnostic:
+    if isinstance(exc, TemplateSyntaxError):
+        where = exc.filename or exc.name or "templates"
+        return error(_site_file(config, Path(where)), f"template error: {exc.message}",
+                     line=exc.lineno, hint="Fix the template; the preview rebuilds on save.")
+    return error("templates", f"template error: {exc.message or exc}",
+                 hint="A template uses a name the page does not have; check the last edit.")
+
+
+def _site_file(config: SiteConfig, path: Path) -> str:
+    """A path as the site's author knows it: relative to the site folder."""
+    try:
+        return path.resolve().relative_to(config.source).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def render_error_page(config: SiteConfig, problems: tuple[Diagnostic, ...]) -> bytes:
+    """The error page in the site's own style, or a plain one if the theme is broken."""
+    from .render import make_environment  # Jinja is imported only to render
+
+    page = Page("error", "", ERROR_TEMPLATE, "Build failed",
+                description=f"{len(problems)} problem(s) stop the preview")
+    try:
+        env = make_environment(config)
+        text = env.get_template(ERROR_TEMPLATE).render(
+            site=build_site(config, []), page=page, problems=problems)
+    except (TemplateError, OSError) as exc:
+        text = _plain_error_page(problems, theme_problem=str(exc))
+    return text.encode("utf-8")
+
+
+def _plain_error_page(problems: tuple[Diagnostic, ...], *, theme_problem: str) -> str:
+    items = "".join(f"<li><pre>{html.escape(p.format())}</pre></li>" for p in problems)
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<title>Build failed</title></head>\n<body style=\"font-family:sans-serif;margin:2em\">"
+        "<h1>Build failed</h1>\n<ol>" + items + "</ol>\n"
+        f"<p>The theme could not show this page: {html.escape(theme_problem)}</p>"
+        "</body></html>\n"
+    )

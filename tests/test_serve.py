@@ -1,0 +1,56 @@
+"""The preview server as a whole: debounced rebuilds, reloads, terminal lines, exposure warning."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from generator.cli import print_serve_event
+from generator.serve import Listening, Rebuilt, Stopped
+from generator.serve_build import build_preview
+from tests.support.serve import running_server
+
+
+def test_a_burst_of_saves_gives_one_rebuild(sample_site: Path) -> None:
+    content = sample_site / "content"
+    with running_server(sample_site) as server:
+        start = len(server.lines)
+        for i in range(20):
+            (content / f"burst-{i:02}.md").write_text(
+                f"---\ntitle: Burst story {i}\npublishedDateTime: 2024-01-01T00:00:{i:02}Z\n"
+                f"topics: [Burst]\n---\nBody {i}.\n", encoding="utf-8")
+        line = server.wait_for_line("rebuilt after", after=start)
+        server.drain(1.5)
+        rebuilds = [x for x in server.lines[start:] if x.startswith("rebuilt after")]
+        assert rebuilds == [line]
+        assert "content/burst-00.md and 19 more" in line
+        assert "pages rendered" in line and "written" in line and " s;" in line
+
+
+def test_template_and_static_changes_rebuild(sample_site: Path) -> None:
+    (sample_site / "templates").mkdir()
+    with running_server(sample_site) as server:
+        start = len(server.lines)
+        (sample_site / "templates" / "404.html").write_text(
+            '{% extends "base.html" %}{% block main %}<h1>Lost</h1>{% endblock %}')
+        line = server.wait_for_line("rebuilt after templates/404.html", after=start)
+        assert "0 written" not in line
+        start = len(server.lines)
+        (sample_site / "static").mkdir()
+        (sample_site / "static" / "extra.css").write_text("body{}")
+        server.wait_for_line("rebuilt after static", after=start)
+
+
+def test_terminal_lines(sample_site: Path) -> None:
+    build = build_preview(sample_site, base_url="http://127.0.0.1:1/", drafts=False)
+    out, err = io.StringIO(), io.StringIO()
+    print_serve_event(Listening("http://0.0.0.0:8000/", Path("/o"), True, "inotify", build),
+                      out=out, err=err)
+    print_serve_event(Rebuilt(("content/a.md",), build, 2), out=out, err=err)
+    print_serve_event(Stopped(Path("/o")), out=out, err=err)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("built ") and lines[1].startswith("serving http://0.0.0.0:8000/")
+    assert lines[2].startswith("rebuilt after content/a.md: ")
+    assert lines[2].endswith("2 tab(s) reloaded")
+    assert lines[3].startswith("stopped")
+    assert "reachable from other machines" in err.getvalue()

@@ -123,9 +123,8 @@ def news_article(site: Site, article: Article, url: str) -> dict[str, Any]:
 
 
 def collection_page(site: Site, page: Page, url: str) -> dict[str, Any]:
-    """schema.org ``CollectionPage`` holding an ``ItemList`` for a topic page."""
-    topic = page.topic
-    first = (page.pager.number - 1) * site.config.page_size if page.pager else 0
+    """schema.org ``CollectionPage`` for a topic page, its ``ItemList`` the stories the
+    page shows, in order (each page of a paginated topic describes itself)."""
     return {
         "@context": "https://schema.org",
         "@type": "CollectionPage",
@@ -136,12 +135,12 @@ def collection_page(site: Site, page: Page, url: str) -> dict[str, Any]:
                      "url": absolute(site, "")},
         "mainEntity": {
             "@type": "ItemList",
-            "numberOfItems": len(topic.articles) if topic else len(page.articles),
+            "numberOfItems": len(page.articles),
             "itemListOrder": "https://schema.org/ItemListOrderDescending",
             "itemListElement": [
-                {"@type": "ListItem", "position": first + index,
+                {"@type": "ListItem", "position": position,
                  "url": absolute(site, article.path), "name": article.title}
-                for index, article in enumerate(page.articles, start=1)
+                for position, article in enumerate(page.articles, start=1)
             ],
         },
     }

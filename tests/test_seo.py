@@ -13,6 +13,7 @@ from xml.etree.ElementTree import fromstring
 import pytest
 
 from generator.config import default_config
+from generator.pages import plan_html_pages
 from generator.seo import base_url_warnings, json_ld
 from tests.htmlread import parse_html
 from tests.support.published import Published, publish
@@ -81,21 +82,21 @@ def test_article_pages_carry_canonical_opengraph_twitter_and_news_article(
 
 
 def test_topic_pages_carry_a_collection_page_with_an_item_list(published: Published) -> None:
-    size = published.site.config.page_size
-    for topic in published.site.topics:
-        position = 0
-        for number in range(1, (len(topic.articles) + size - 1) // size + 1):
-            rel = topic.ref.path + ("" if number == 1 else f"page/{number}/")
-            [data] = json_lds(published.output / rel / "index.html")
-            assert data["@type"] == "CollectionPage" and data["url"] == published.url_of(rel)
-            items = data["mainEntity"]["itemListElement"]
-            assert data["mainEntity"]["numberOfItems"] == len(topic.articles)
-            for item in items:
-                position += 1
-                assert item["position"] == position
-                slug = topic.articles[position - 1]
-                assert item["url"] == published.url_of(f"news/{slug}/")
-        assert position == len(topic.articles)
+    pages = [p for p in plan_html_pages(published.site) if p.kind == "topic"]
+    listed: dict[str, list[str]] = {}
+    for page in pages:
+        [data] = json_lds(published.output / page.path / "index.html")
+        assert data["@type"] == "CollectionPage" and data["url"] == published.url_of(page.path)
+        items = data["mainEntity"]["itemListElement"]
+        assert data["mainEntity"]["numberOfItems"] == len(items) == len(page.articles)
+        assert [item["position"] for item in items] == list(range(1, len(items) + 1))
+        assert [item["url"] for item in items] == [
+            published.url_of(a.path) for a in page.articles]
+        assert page.topic is not None
+        listed.setdefault(page.topic.ref.slug, []).extend(item["url"] for item in items)
+    for topic in published.site.topics:  # over its pages, each story of the topic once
+        urls = listed[topic.ref.slug]
+        assert sorted(urls) == sorted(published.url_of(f"news/{s}/") for s in topic.articles)
 
 
 def test_json_ld_cannot_close_its_script_element(make_site: Any, tmp_path: Path) -> None:

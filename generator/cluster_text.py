@@ -1,10 +1,14 @@
 """Story text as weighted terms: the vocabulary that event clustering and related scoring share.
 
 A story becomes a sparse, L2-normalised vector of stemmed terms. A term's weight is its
-inverse document frequency over the stories being clustered (smoothed, so a handful of
-stories does not make every shared word worthless), times a field weight (title words
-count more than excerpt and body words) and an entity boost (acronyms, numbers, amounts and
-words capitalised mid-sentence, which name *this* event rather than its topic).
+inverse document frequency, times a field weight (title words count more than excerpt and
+body words) and an entity boost (acronyms, numbers, amounts and words capitalised
+mid-sentence, which name *this* event rather than its topic).
+
+The idf is *banded*: it depends on a term's document frequency only through its power-of-two
+band (1, 2-3, 4-7, ...), against a fixed scale rather than the collection size. Adding or
+removing a story therefore changes the weights of other stories only when one of its terms
+crosses a band edge, which keeps incremental updates local (see ``cluster_engine``).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,8 +31,8 @@ ENTITY_BOOST = 1.6
 """Multiplier for entity-like terms (acronyms, numbers, amounts, mid-sentence capitals)."""
 TEXT_TOKEN_LIMIT = 60
 """How many leading text tokens (excerpt, then body) count: the lead says what happened."""
-IDF_PRIOR = 40.0
-"""Pseudo-count of unseen background stories in the idf, so tiny collections stay sensible."""
+IDF_SCALE = 400.0
+"""Idf of a term = ln(1 + IDF_SCALE / band), band = the power of two at or below its count."""
 
 _STOPWORD_TEXT = """
     a about above after again against all also am an and any are as at be been before being
@@ -87,28 +91,74 @@ class StoryFeatures:
 
 
 def build_story_features(docs: Sequence[ClusterDoc]) -> StoryFeatures:
-    """Tokenise every story, weigh its terms by smoothed idf, field and entity boost."""
+    """Tokenise every story, weigh its terms by banded idf, field and entity boost."""
     memo: dict[str, str] = {}
-    terms = [extract_story_terms(doc, memo) for doc in docs]
-    document_frequency: dict[str, int] = {}
-    for story in terms:
-        for term in story.title | story.text:
-            document_frequency[term] = document_frequency.get(term, 0) + 1
-    total = len(docs) + IDF_PRIOR
-    idf = {term: math.log(total / (count + 1.0)) for term, count in document_frequency.items()}
-    vectors = tuple(_weigh_terms(story, idf) for story in terms)
+    raws = [weigh_story_terms(extract_story_terms(doc, memo)) for doc in docs]
+    counts = count_documents(raws)
+    vectors = tuple(normalize_vector(raw, counts) for raw in raws)
     return StoryFeatures(
         vectors=vectors,
         days=tuple(doc.published.timestamp() / 86400.0 for doc in docs),
-        urls=tuple(frozenset(filter(None, map(canonicalize_url, doc.urls))) for doc in docs),
-        related_urls=tuple(
-            frozenset(filter(None, map(canonicalize_url, doc.related_urls))) for doc in docs
-        ),
-        related_titles=tuple(
-            frozenset(filter(None, map(normalize_title, doc.related_titles))) for doc in docs
-        ),
-        titles=tuple(normalize_title(doc.title) for doc in docs),
+        urls=tuple(_keys(doc.urls, doc, canonicalize_url) for doc in docs),
+        related_urls=tuple(_keys(doc.related_urls, doc, canonicalize_url) for doc in docs),
+        related_titles=tuple(_keys(doc.related_titles, doc, normalize_title) for doc in docs),
+        titles=tuple(title_key_of(doc) for doc in docs),
     )
+
+
+def count_documents(raws: Sequence[Mapping[str, float]]) -> dict[str, int]:
+    """How many stories contain each term."""
+    counts: dict[str, int] = {}
+    get = counts.get
+    for raw in raws:
+        for term in raw:
+            counts[term] = get(term, 0) + 1
+    return counts
+
+
+def idf_of_count(count: int) -> float:
+    """Banded inverse document frequency of a term found in ``count`` stories."""
+    return math.log(1.0 + IDF_SCALE / (1 << (max(count, 1).bit_length() - 1)))
+
+
+def weigh_story_terms(story: StoryTerms) -> dict[str, float]:
+    """Each term's weight before idf: field weight times entity boost (sorted by term)."""
+    weights: dict[str, float] = {}
+    for term in sorted(story.title | story.text):
+        weight = TITLE_WEIGHT if term in story.title else 1.0
+        weights[term] = weight * ENTITY_BOOST if term in story.entities else weight
+    return weights
+
+
+def normalize_vector(raw: Mapping[str, float], counts: Mapping[str, int]) -> dict[str, float]:
+    """Weighted, L2-normalised vector of one story (empty when it has no terms)."""
+    weights = {term: w * idf_of_count(counts[term]) for term, w in raw.items()}
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    if norm == 0.0:
+        return {}
+    return {term: w / norm for term, w in weights.items()}
+
+
+def url_keys_of(doc: ClusterDoc) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Sorted comparison keys of a story's own URLs, related URLs and related titles."""
+    return (
+        tuple(sorted(_keys(doc.urls, doc, canonicalize_url))),
+        tuple(sorted(_keys(doc.related_urls, doc, canonicalize_url))),
+        tuple(sorted(_keys(doc.related_titles, doc, normalize_title))),
+    )
+
+
+def title_key_of(doc: ClusterDoc) -> str:
+    """The key that ``related[]`` titles of other stories are compared with."""
+    return normalize_title(doc.title) if doc.title_key is None else doc.title_key
+
+
+def _keys(values: Sequence[str], doc: ClusterDoc, canonical: Callable[[str], str],
+          ) -> frozenset[str]:
+    """Comparison keys of URLs or titles; values are keys already when the doc says so."""
+    if doc.title_key is not None:
+        return frozenset(filter(None, values))
+    return frozenset(filter(None, map(canonical, values)))
 
 
 def extract_story_terms(doc: ClusterDoc, memo: dict[str, str] | None = None) -> StoryTerms:
@@ -197,17 +247,3 @@ def _strip_provider_suffix(title: str, provider: str) -> str:
         ):
             return head
     return title
-
-
-def _weigh_terms(story: StoryTerms, idf: Mapping[str, float]) -> dict[str, float]:
-    """Weighted, L2-normalised vector of one story (empty when it has no terms)."""
-    weights: dict[str, float] = {}
-    for term in sorted(story.title | story.text):
-        weight = idf[term] * (TITLE_WEIGHT if term in story.title else 1.0)
-        if term in story.entities:
-            weight *= ENTITY_BOOST
-        weights[term] = weight
-    norm = math.sqrt(sum(w * w for w in weights.values()))
-    if norm == 0.0:
-        return {}
-    return {term: w / norm for term, w in weights.items()}

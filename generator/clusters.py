@@ -65,6 +65,10 @@ class ClusterDoc:
     """Whether the story has an image to show."""
     has_body: bool = False
     """Whether the story has its own body text."""
+    title_key: str | None = None
+    """When set, ``urls``, ``related_urls`` and ``related_titles`` already hold opaque
+    comparison keys (as the site model keeps them) and this is the title's key: they
+    are compared as given, not canonicalized again."""
 
 
 @dataclass(frozen=True, slots=True)

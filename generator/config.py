@@ -60,6 +60,8 @@ class SiteConfig:
     """Stories per feed."""
     related_count: int = 6
     """Related stories per article (from ``related[]``, completed by computed ones)."""
+    cluster_threshold: float = 0.36
+    """How alike two stories must be (0-1) to count as one event; higher splits more."""
     max_file_bytes: int = 5_000_000
     """Content files larger than this are refused."""
     drafts: bool = False
@@ -109,6 +111,7 @@ _SCALARS: dict[str, type] = {
     "home_size": int,
     "feed_size": int,
     "related_count": int,
+    "cluster_threshold": float,
     "max_file_bytes": int,
 }
 
@@ -155,7 +158,9 @@ def _read_config_file(path: Path, config: SiteConfig, problems: list[Diagnostic]
     for key, value in data.items():
         if key in _SCALARS:
             expected = _SCALARS[key]
-            if isinstance(value, expected) and not isinstance(value, bool):
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                values[key] = float(value)
+            elif isinstance(value, expected) and not isinstance(value, bool):
                 values[key] = value
             else:
                 problems.append(

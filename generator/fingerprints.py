@@ -90,6 +90,8 @@ def page_fingerprints(site: Site, pages: Iterable[Page]) -> dict[str, str]:
                 f"{topic.ref.name}{SEP}{topic.ref.slug}{SEP}{topic.description}"
                 f"{SEP}{len(topic.articles)}" if topic else "",
                 *(card(a) for a in page.articles), "|",
+                *(f"{c.lead.slug}{SEP}{card(c.lead)}{SEP}" + SEP.join(map(card, c.others))
+                  for c in page.cards), "|",
                 topic_counts if page.kind in SHOWS_COUNTS else topic_names,
             ))
         result[page_path(page.path)] = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()

@@ -7,12 +7,14 @@ without re-reading unchanged files.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from .bodies import match_body_titles
+from .clusters import Cluster
 from .config import SiteConfig
+from .events import Events, find_events
 from .records import Image, Provider, Story
 from .slugs import assign_unique, topic_slug
 from .summary import StorySummary, link_key
@@ -122,6 +124,16 @@ class SidebarLink:
 
 
 @dataclass(frozen=True, slots=True)
+class Card:
+    """One event on a listing page: its lead story and the other coverage of it."""
+
+    lead: Article
+    """The story shown (the event's lead among the stories the listing holds)."""
+    others: tuple[Article, ...] = ()
+    """The other stories reporting the same event ("also covered by")."""
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """The whole site, ready to be laid out in pages."""
 
@@ -133,10 +145,35 @@ class Site:
     """Every topic, in display order."""
     by_slug: dict[str, Article] = field(repr=False)
     """Articles by slug."""
+    clusters: tuple[Cluster, ...] = ()
+    """Every event, with the evidence that joined its stories."""
+    members: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    """The stories of each event (by cluster id), lead first."""
 
     def article(self, slug: str) -> Article:
         """The article with this slug."""
         return self.by_slug[slug]
+
+    def cards(self, slugs: Sequence[str]) -> list[Card]:
+        """One card per event for a newest-first list of stories, in the order of each
+        event's newest story; the card leads with the event's lead among ``slugs`` and
+        lists the event's other stories among ``slugs`` as its other coverage."""
+        order: list[str] = []
+        members: dict[str, list[str]] = {}
+        for slug in slugs:
+            event = self.by_slug[slug].cluster
+            if event not in members:
+                order.append(event)
+                members[event] = []
+            members[event].append(slug)
+        cards = []
+        for event in order:
+            listed = set(members[event])
+            ranking = self.members.get(event, (members[event][0],))
+            lead = next(slug for slug in ranking if slug in listed)
+            cards.append(Card(self.by_slug[lead],
+                              tuple(self.by_slug[s] for s in ranking if s != lead and s in listed)))
+        return cards
 
 
 def build_site(config: SiteConfig, summaries: Sequence[StorySummary]) -> Site:
@@ -156,19 +193,30 @@ def build_site(config: SiteConfig, summaries: Sequence[StorySummary]) -> Site:
     ordered = sorted(stories, key=lambda s: (-s.timestamp, slugs[s.source]))
     refs = _topic_refs(ordered)
     find = _related_finder(ordered, slugs)
+    events = find_events([(slugs[s.source], s) for s in ordered],
+                         threshold=config.cluster_threshold, related_count=config.related_count)
     articles = tuple(
-        Article(
-            summary=story,
-            slug=slugs[story.source],
-            topics=tuple(refs[name] for name in story.topics),
-            related_slugs=tuple(map(find, story.related_keys)),
-            body_file=body_of.get(story.source),
-            cluster=slugs[story.source],
-        )
-        for story in ordered
+        _article(story, slugs[story.source], refs, find, body_of, events) for story in ordered
     )
     return Site(config=config, articles=articles, topics=_topics(config, articles, refs),
-                by_slug={a.slug: a for a in articles})
+                by_slug={a.slug: a for a in articles}, clusters=events.clusters,
+                members={c.id: c.members for c in events.clusters})
+
+
+def _article(story: StorySummary, slug: str, refs: dict[str, TopicRef],
+             find: Callable[[tuple[str, str]], str | None],
+             body_of: dict[str, StorySummary], events: Events) -> Article:
+    cluster = events.cluster_of.get(slug)
+    return Article(
+        summary=story,
+        slug=slug,
+        topics=tuple(refs[name] for name in story.topics),
+        related_slugs=tuple(map(find, story.related_keys)),
+        body_file=body_of.get(story.source),
+        cluster=cluster.id if cluster else slug,
+        coverage=tuple(m for m in cluster.members if m != slug) if cluster else (),
+        computed_related=events.related.get(slug, ()),
+    )
 
 
 def _topic_refs(stories: Sequence[StorySummary]) -> dict[str, TopicRef]:
@@ -205,7 +253,8 @@ def _topics(config: SiteConfig, articles: Sequence[Article],
     return tuple(sorted(topics, key=order))
 
 
-def _related_finder(stories: Sequence[StorySummary], slugs: dict[str, str]):  # type: ignore[no-untyped-def]
+def _related_finder(stories: Sequence[StorySummary],
+                    slugs: dict[str, str]) -> Callable[[tuple[str, str]], str | None]:
     """Resolve a related[] entry (canonical URL, normalized title) to one of our slugs."""
     by_url: dict[str, str] = {}
     by_title: dict[str, str] = {}
@@ -223,7 +272,18 @@ def _related_finder(stories: Sequence[StorySummary], slugs: dict[str, str]):  # 
     return find
 
 
-def sidebar_links(site: Site, article: Article, story: Story) -> tuple[SidebarLink, ...]:
+@dataclass(frozen=True, slots=True)
+class Sidebar:
+    """The sidebar of an article page."""
+
+    coverage: tuple[SidebarLink, ...]
+    """Other stories reporting the same event, lead first."""
+    related: tuple[SidebarLink, ...]
+    """Related stories: the story's related[] (our page when we have the story), then
+    computed ones from other events, up to the site's ``related_count``."""
+
+
+def sidebar_links(site: Site, article: Article, story: Story) -> Sidebar:
     """The sidebar of an article page: other coverage of its event, its related[]
     stories (linked to our page when we have the story), then computed related ones."""
     links: list[SidebarLink] = []
@@ -244,11 +304,16 @@ def sidebar_links(site: Site, article: Article, story: Story) -> tuple[SidebarLi
             links.append(SidebarLink(related.title, f"news/{slug}/", True, provider, image))
         elif related.url:
             links.append(SidebarLink(related.title, related.url, False, provider, image))
+    room = site.config.related_count - sum(1 for link in links if link.kind == "related")
     for slug in article.computed_related:
+        if room <= 0:
+            break
         if slug not in seen:
+            room -= 1
             seen.add(slug)
             links.append(_internal_link(site.article(slug), "computed"))
-    return tuple(links)
+    return Sidebar(coverage=tuple(link for link in links if link.kind == "coverage"),
+                   related=tuple(link for link in links if link.kind != "coverage"))
 
 
 def _internal_link(article: Article, kind: str) -> SidebarLink:

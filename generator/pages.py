@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import Article, Site, Topic
+from .model import Article, Card, Site, Topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +83,8 @@ class Page:
     """Meta description."""
     feeds: tuple[FeedLink, ...] = ()
     """Feeds to announce on the page."""
+    cards: tuple[Card, ...] = ()
+    """Listing pages: one card per event (``articles`` holds their stories)."""
 
     @property
     def article(self) -> Article:
@@ -98,9 +100,11 @@ def plan_pages(site: Site) -> list[Page]:
 def plan_html_pages(site: Site) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
     config = site.config
+    home_cards = tuple(site.cards([a.slug for a in site.articles])[: config.home_size])
     pages = [
         Page("home", "", "home.html", "Latest news",
-             articles=site.articles[: config.home_size], description=config.description,
+             articles=tuple(a for card in home_cards for a in (card.lead, *card.others)),
+             cards=home_cards, description=config.description,
              feeds=feed_links("", config.title)),
         Page("topics", "topics/", "topics.html", "Topics", description="All topics"),
         Page("404", "404.html", "404.html", "Page not found"),
@@ -118,15 +122,18 @@ def plan_html_pages(site: Site) -> list[Page]:
 def plan_topic_pages(site: Site, topic: Topic) -> list[Page]:
     """The paginated pages of one topic."""
     size = site.config.page_size
-    articles = [site.article(slug) for slug in topic.articles]
-    chunks: Sequence[list[Article]] = [articles[i : i + size]
-                                       for i in range(0, len(articles), size)] or [[]]
+    cards = site.cards(topic.articles)
+    chunks: Sequence[list[Card]] = [cards[i : i + size]
+                                    for i in range(0, len(cards), size)] or [[]]
+    in_topic = set(topic.articles)
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         pager = Pager(number, len(chunks), topic.ref.path)
         title = topic.ref.name if number == 1 else f"{topic.ref.name} (page {number})"
+        listed = tuple(a for card in chunk for a in (card.lead, *card.others)
+                       if a.slug in in_topic)
         pages.append(Page("topic", pager.path_of(number), "topic.html", title,
-                          articles=tuple(chunk), topic=topic, pager=pager,
+                          articles=listed, cards=tuple(chunk), topic=topic, pager=pager,
                           description=topic.description or f"News about {topic.ref.name}",
                           feeds=feed_links(topic.ref.path,
                                            f"{topic.ref.name} · {site.config.title}")))

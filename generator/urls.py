@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from .cluster_urls import canonicalize_url
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
@@ -57,9 +59,6 @@ def join_url(base: str, path: str) -> str:
 
 
 def canonical_url(url: str) -> str:
-    """A URL reduced for matching: no scheme, ``www.``, fragment, tracking query or slash."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").removeprefix("www.")
-    query = "&".join(sorted(p for p in parts.query.split("&")
-                            if p and not re.match(r"(utm_|fbclid|gclid|mc_|ref=|amp\b)", p)))
-    return urlunsplit(("", host, parts.path.rstrip("/"), query, ""))
+    """A URL reduced for matching the same story: see ``cluster_urls.canonicalize_url``
+    (no scheme, ``www.``/``m.``/AMP variants, fragment or tracking query)."""
+    return canonicalize_url(url)

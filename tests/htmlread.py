@@ -30,6 +30,20 @@ def find_all(tree: Element, tag: str, **attributes: str) -> list[Element]:
     return found
 
 
+def listed_titles(tree: Element) -> list[str]:
+    """Titles of every story a listing page lists: each card's headline, then the
+    stories of the same event it names under "Also covered by" (their title attribute)."""
+    titles = []
+    main = tree.find(".//main")
+    assert main is not None, "the page has no <main>"
+    for card in main.iter("article"):
+        titles += [text_of(link) for level in ("h2", "h3") for heading in card.iter(level)
+                   for link in heading.iter("a")]
+        titles += [link.get("title", "") for para in card.iter("p")
+                   if "coverage" in para.get("class", "").split() for link in para.iter("a")]
+    return titles
+
+
 def headline_links(tree: Element) -> list[Element]:
     """Links inside headings of ``<main>``: one per story listed on a listing page."""
     main = tree.find(".//main")

@@ -11,7 +11,7 @@ from pathlib import Path
 from generator.build import build
 from generator.config import load_config
 from tests.conftest import MakeSite
-from tests.htmlread import headline_links, parse_html, text_of
+from tests.htmlread import listed_titles, parse_html, text_of
 
 
 def story(title: str, when: str, *, topics: str = "[AI]", url: str = "",
@@ -39,7 +39,7 @@ def build_site_at(site: Path) -> Path:
 
 
 def listed(page: Path) -> list[str]:
-    return [text_of(a) for a in headline_links(parse_html(page))]
+    return listed_titles(parse_html(page))
 
 
 def pages(output: Path) -> list[str]:
@@ -115,6 +115,7 @@ def test_slugs_are_unique_and_adding_newer_stories_renames_nothing(make_site: Ma
 
 def test_related_stories_link_to_our_page_when_we_have_it(make_site: MakeSite) -> None:
     out = build_site_at(make_site({
+        "digest.yaml": "cluster_threshold: 1.5\n",  # no events: the sidebar is related[] only
         "content/a.md": story("Alpha story", "2020-06-09T01:00:00Z",
                               url="https://news.example/alpha",
                               related=related_item("Beta story, as titled there",

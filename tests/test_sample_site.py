@@ -18,7 +18,7 @@ from generator.build import BuildReport, build
 from generator.check import check_site
 from generator.config import load_config
 from tests.conftest import SAMPLE_CONTENT
-from tests.htmlread import find_all, headline_links, parse_html, text_of
+from tests.htmlread import find_all, listed_titles, parse_html, text_of
 
 SUB_PATH_URL = "https://example.org/digest/"
 BODY_SEED = "002_b227e8eca072cde8.txt"
@@ -103,7 +103,7 @@ def test_topic_folders_list_exactly_the_seed_stories_tagged_with_them(
     tagged = {meta(s)["title"] for s in ARTICLE_SEEDS if topic in meta(s)["topics"]}
     assert tagged, f"no seed is tagged {topic!r}"
     tree = parse_html(built.output / "topics" / slug / "index.html")
-    listed = [text_of(link) for link in headline_links(tree)]
+    listed = listed_titles(tree)
     assert sorted(listed) == sorted(tagged)
     assert text_of(tree.find(".//h1")) == topic  # type: ignore[arg-type]
 

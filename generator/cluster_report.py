@@ -1,0 +1,49 @@
+"""``digest clusters``: the events of a site, their stories and why they were joined.
+
+Pure formatting: returns lines of text for the CLI to print.
+"""
+
+from __future__ import annotations
+
+from .clusters import Evidence
+from .model import Site
+
+
+def describe_clusters(site: Site, *, include_single: bool = False) -> list[str]:
+    """One block per event: id, stories (lead first) and the evidence of each join."""
+    lines: list[str] = []
+    shown = 0
+    for cluster in site.clusters:
+        if len(cluster.members) < 2 and not include_single:
+            continue
+        shown += 1
+        lead = site.article(cluster.members[0])
+        lines.append(f"{cluster.id}  {len(cluster.members)} stories  "
+                     f"{lead.published:%Y-%m-%d}  {lead.title}")
+        for number, slug in enumerate(cluster.members):
+            article = site.article(slug)
+            role = "lead" if number == 0 else "    "
+            lines.append(f"  {role} {article.summary.source}  [{article.provider or '?'}]  "
+                         f"{article.title}")
+        for evidence in cluster.evidence:
+            lines.append(f"    joined: {explain(evidence)}")
+        lines.append("")
+    singles = sum(1 for cluster in site.clusters if len(cluster.members) == 1)
+    lines.append(f"{shown} events with more than one story"
+                 + ("" if include_single else f"; {singles} stories stand alone"))
+    return lines
+
+
+def explain(evidence: Evidence) -> str:
+    """Why two stories were joined, in a phrase."""
+    reasons = []
+    if evidence.override:
+        reasons.append("editor override (cluster:)")
+    if evidence.same_url:
+        reasons.append("same URL")
+    if evidence.related_link:
+        reasons.append("one lists the other in related[]")
+    if evidence.shared_terms:
+        reasons.append("shared terms: " + ", ".join(evidence.shared_terms[:8]))
+    return f"{evidence.left} + {evidence.right} (score {evidence.score:.2f}; " \
+           + "; ".join(reasons or ["similar"]) + ")"

@@ -5,7 +5,7 @@ topic), with further pages at ``.../page/<n>/index.json``; each page is
 ``{"page": n, "value": [stories], "nextPage": n + 1 or null}``, newest first,
 with as many stories as an HTML topic page. A story is its schema fields (from
 ``StorySummary.record_json``, which never holds ``secured``) plus ``pageUrl``,
-its page on this site. ``api/topics/index.json`` lists the topics.
+its page on this site, and ``cluster``, the id of the event it reports. ``api/topics/index.json`` lists the topics.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from .pages import Page, api_folder
 
 PAGE_URL_KEY = "pageUrl"
 """The key added to each story: the URL of its page on this site."""
+CLUSTER_KEY = "cluster"
+"""The key added to each story: the stable id of the event it reports."""
 
 
 def render_api_news(site: Site, page: Page) -> str:
@@ -38,6 +40,7 @@ def api_story(site: Site, article: Article) -> dict[str, Any]:
     """A story as the API gives it: its schema fields and its page URL."""
     record: dict[str, Any] = json.loads(article.summary.record_json or "{}")
     record[PAGE_URL_KEY] = absolute(site, article.path)
+    record[CLUSTER_KEY] = article.cluster
     return record
 
 

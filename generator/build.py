@@ -85,6 +85,8 @@ class BuildReport:
     """Every problem found, in file order."""
     body_matches: tuple[BodyPlacement, ...]
     """What became of each plain-text body file."""
+    clusters: tuple[tuple[str, tuple[str, ...]], ...]
+    """Each event: its id and the source files of its stories, lead first."""
     write: WriteResult
     """What writing changed."""
     timings: dict[str, float] = field(default_factory=dict)
@@ -185,14 +187,19 @@ def build(config: SiteConfig, *, progress: Progress | None = None,
     written = commit(config.output, keep=new_pages.keys(), previous=old_files,
                      marker_text=build_id,
                      written_in_place=sum(changed for _r, _d, changed in staged) if direct else 0)
-    save_manifest(manifest_file, Manifest(settings, build_id, files, new_pages, reader))
+    events = tuple((c.id, tuple(site.article(m).summary.source for m in c.members))
+                   for c in site.clusters)
+    placements = _body_placements(site)
+    save_manifest(manifest_file, Manifest(
+        settings, build_id, files, new_pages, reader, events,
+        tuple((p.body.source, p.article or "") for p in placements)))
     lap("write")
     return BuildReport(
         stories=len(site.articles), topics=len(site.topics),
         pages=sum(page_path(p.path).endswith(".html") for p in pages),
         rendered=len(to_render), files=len(new_pages),
         diagnostics=tuple(d for e in files.values() for d in e.diagnostics),
-        body_matches=_body_placements(site, files), write=written, timings=timings,
+        body_matches=placements, clusters=events, write=written, timings=timings,
     )
 
 
@@ -305,14 +312,19 @@ def _report_unchanged(manifest: Manifest, timings: dict[str, float]) -> BuildRep
     topics = {t for s in summaries for t in s.topics}
     pages = sum(1 for rel, (key, _d) in manifest.pages.items()
                 if not key.startswith("asset:") and rel.endswith(".html"))
+    placements = tuple(
+        BodyPlacement(summary, article or None)
+        for body, article in manifest.placements
+        if (summary := manifest.files[body].summary) is not None)
     return BuildReport(
         stories=stories, topics=len(topics), pages=pages, rendered=0, files=len(manifest.pages),
         diagnostics=tuple(d for e in manifest.files.values() for d in e.diagnostics),
-        body_matches=(), write=WriteResult(0, len(manifest.pages), 0), timings=timings,
+        body_matches=placements, clusters=manifest.events,
+        write=WriteResult(0, len(manifest.pages), 0), timings=timings,
     )
 
 
-def _body_placements(site: Site, files: dict[str, CachedFile]) -> tuple[BodyPlacement, ...]:
+def _body_placements(site: Site) -> tuple[BodyPlacement, ...]:
     placed = [BodyPlacement(a.body_file, a.summary.source) for a in site.articles if a.body_file]
     placed += [BodyPlacement(a.summary, None) for a in site.articles if a.summary.is_body_file]
     return tuple(sorted(placed, key=lambda p: p.body.source))

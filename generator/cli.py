@@ -38,6 +38,7 @@ def make_parser() -> argparse.ArgumentParser:
                            help="also write a JSON build report (counts, diagnostics, timings)")
     _add_serve_parser(commands)
     _add_check_parser(commands)
+    _add_clusters_parser(commands)
     return parser
 
 
@@ -60,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_serve(args, out=sys.stdout, err=sys.stderr)
     if args.command == "check":
         return run_check(args, out=sys.stdout, err=sys.stderr)
+    if args.command == "clusters":
+        return run_clusters(args, out=sys.stdout, err=sys.stderr)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 
@@ -258,3 +261,37 @@ def run_check(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         print(found_problem.format(), file=err)
     print(f"checked {config.output}: {len(found)} problem(s)", file=out)
     return EXIT_CONTENT if found else EXIT_OK
+
+
+# --- digest clusters ----------------------------------------------------------------------
+
+
+def _add_clusters_parser(commands: Any) -> None:
+    clusters_cmd = commands.add_parser(
+        "clusters", help="list the events: stories that report the same thing, and why")
+    clusters_cmd.add_argument("--source", type=Path, default=Path("."),
+                              help="site folder holding content/ (default: .)")
+    clusters_cmd.add_argument("--drafts", action="store_true",
+                              help="include stories with draft: true")
+    clusters_cmd.add_argument("--all", action="store_true",
+                              help="also list stories that stand alone")
+
+
+def run_clusters(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
+    """``digest clusters``: each event with its stories (lead first) and the evidence."""
+    from .build import site_for
+    from .cluster_report import describe_clusters
+
+    if not (args.source / "content").is_dir():
+        print(f"digest: no content/ folder in {args.source.resolve()}; "
+              "pass --source with the site folder", file=err)
+        return EXIT_USAGE
+    config, problems = load_config(args.source, overrides={"drafts": args.drafts or None})
+    if any(p.severity is Severity.ERROR for p in problems):
+        for problem in problems:
+            print(problem.format(), file=err)
+        return EXIT_CONTENT
+    site, _diagnostics = site_for(config)
+    for line in describe_clusters(site, include_single=args.all):
+        print(line, file=out)
+    return EXIT_OK

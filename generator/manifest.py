@@ -20,7 +20,7 @@ from .diagnostics import Diagnostic, Severity
 from .parse import FileStamp, ParsedFile
 from .summary import StorySummary
 
-FORMAT = 4
+FORMAT = 5
 CACHE_DIR = ".digest-cache"
 
 
@@ -52,6 +52,10 @@ class Manifest:
     """Output files by path: (input fingerprint, content digest)."""
     reader: str = ""
     """Hash of the settings that reading depends on; another value voids ``files``."""
+    events: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Events of the last build (id, member sources), for reports of unchanged builds."""
+    placements: tuple[tuple[str, str], ...] = ()
+    """Plain-text body files and the article each became the body of ('' = none)."""
 
 
 def cache_path(source: Path, output: Path) -> Path:
@@ -66,7 +70,7 @@ def load_manifest(path: Path) -> Manifest:
         data = marshal.loads(path.read_bytes())
         if data[0] != FORMAT:
             return Manifest()
-        _version, settings, build_id, files, pages, reader = data
+        _version, settings, build_id, files, pages, reader, events, placements = data
         return Manifest(
             settings=settings,
             build_id=build_id,
@@ -76,6 +80,8 @@ def load_manifest(path: Path) -> Manifest:
                    for src, row in files.items()},
             pages=pages,
             reader=reader,
+            events=events,
+            placements=placements,
         )
     except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError):
         return Manifest()
@@ -90,7 +96,7 @@ def save_manifest(path: Path, manifest: Manifest) -> None:
         for src, entry in manifest.files.items()
     }
     data = marshal.dumps((FORMAT, manifest.settings, manifest.build_id, files, manifest.pages,
-                          manifest.reader))
+                          manifest.reader, manifest.events, manifest.placements))
     path.parent.mkdir(parents=True, exist_ok=True)
     ignore = path.parent / ".gitignore"
     if not ignore.exists():

@@ -139,3 +139,35 @@ def test_a_copy_of_the_sample_clusters_the_same(sample_site: Path, tmp_path: Pat
     first, _ = site_for(load_config(sample_site)[0])
     second, _ = site_for(load_config(other)[0])
     assert first.clusters == second.clusters
+
+
+def test_api_stories_carry_their_event_and_the_report_lists_events(sample_site: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    out = sample_site / "out"
+    report_file = sample_site / "report.json"
+    for _ in range(2):  # the second build changes nothing: its report still lists events
+        done = subprocess.run([sys.executable, "-m", "generator", "build", "--source",
+                               str(sample_site), "--output", str(out), "--report",
+                               str(report_file)], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        report = json.loads(report_file.read_text())
+        assert len(report["clusters"]) == 1 and report["singleStories"] == 0
+        assert len(report["clusters"][0]["stories"]) == 4
+    api = json.loads((out / "api/news/index.json").read_text())
+    events = {story["cluster"] for story in api["value"]}
+    assert events == {report["clusters"][0]["id"]}
+
+
+def test_the_clusters_command_shows_members_and_evidence(sample_site: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "generator", "clusters", "--source",
+                           str(sample_site)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "4 stories" in done.stdout and done.stdout.count("joined:") == 3
+    assert "shared terms: ibm" in done.stdout
+    assert "1 events with more than one story" in done.stdout

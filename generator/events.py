@@ -1,18 +1,25 @@
 """Events: group the site's stories into event clusters and find related stories.
 
-The bridge between the site model and the clustering engine (``clusters``,
-``related``), which know only the small ``ClusterDoc`` interface.
+The bridge between the site model and the clustering engine (``cluster_engine``), which
+knows only the small ``ClusterDoc`` interface. :func:`update_events` takes the state the
+previous build kept and recomputes only what the changed stories reach; its result always
+equals a computation from nothing (``update_events(None, ...)``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
-from .cluster_text import build_story_features
-from .clusters import Cluster, ClusterDoc, cluster_stories
-from .related import compute_related
+from .cluster_engine import EngineState, list_clusters, update_engine
+from .clusters import DEFAULT_WINDOW_DAYS, Cluster, ClusterDoc
 from .summary import StorySummary, link_key
+
+STATE_FORMAT = "digest-events-1"
+"""Tag of :meth:`EventState.to_data`; data with another tag is refused."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,15 +54,57 @@ def cluster_doc(slug: str, summary: StorySummary) -> ClusterDoc:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class EventState:
+    """What :func:`update_events` keeps between builds (store it with ``to_data``)."""
+
+    engine: EngineState
+    """Per-story records, links, clusters and related lists of the last computation."""
+
+    def to_data(self) -> tuple[object, ...]:
+        """Plain tuples, lists, dicts, str, float, int, bool and None, for ``marshal``."""
+        return STATE_FORMAT, self.engine.to_data()
+
+    @classmethod
+    def from_data(cls, data: object) -> EventState:
+        """Inverse of :meth:`to_data`; raises ValueError for anything else."""
+        if not (isinstance(data, tuple) and len(data) == 2 and data[0] == STATE_FORMAT):
+            raise ValueError("not an event state of this version; compute from None instead")
+        return cls(EngineState.from_data(data[1]))
+
+
+def story_digest(summary: StorySummary) -> str:
+    """Hash of every field :func:`cluster_doc` reads: equal digests, equal docs."""
+    fields = (
+        summary.title, summary.excerpt, summary.text, summary.provider_domain,
+        summary.provider, summary.timestamp, summary.url_keys, summary.related_keys,
+        summary.topics, summary.cluster, summary.quality, summary.image is not None,
+        summary.has_body, summary.title_key,
+    )
+    return hashlib.blake2b(marshal.dumps(fields), digest_size=16).hexdigest()
+
+
+def update_events(previous: EventState | None, stories: Sequence[tuple[str, StorySummary]],
+                  *, threshold: float, related_count: int) -> tuple[Events, EventState]:
+    """Events of ``(slug, summary)`` pairs, reusing ``previous`` where no change reaches.
+
+    The result equals ``update_events(None, stories, ...)`` exactly; keep the returned state
+    for the next build (``state.to_data()`` survives ``marshal``).
+    """
+    inputs = [
+        (slug, story_digest(summary), partial(cluster_doc, slug, summary))
+        for slug, summary in stories
+    ]
+    engine = update_engine(previous.engine if previous is not None else None, inputs,
+                           threshold=threshold, window_days=DEFAULT_WINDOW_DAYS,
+                           related_count=related_count)
+    clusters = list_clusters(engine)
+    cluster_of = {key: cluster for cluster in clusters for key in cluster.members}
+    related = {key: engine.related[key] for key in sorted(engine.related)}
+    return Events(clusters, cluster_of, related), EventState(engine)
+
+
 def find_events(stories: Sequence[tuple[str, StorySummary]], *, threshold: float,
                 related_count: int) -> Events:
     """Cluster ``(slug, summary)`` pairs into events and score related stories."""
-    docs = [cluster_doc(slug, summary) for slug, summary in stories]
-    if not docs:
-        return Events((), {}, {})
-    features = build_story_features(docs)
-    clusters = cluster_stories(docs, threshold=threshold, features=features)
-    related = compute_related(docs, clusters, count=related_count, features=features) \
-        if related_count > 0 else {}
-    cluster_of = {key: cluster for cluster in clusters for key in cluster.members}
-    return Events(clusters, cluster_of, related)
+    return update_events(None, stories, threshold=threshold, related_count=related_count)[0]

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from generator.cluster_text import StoryFeatures, build_story_features
+from generator.cluster_records import R_TIME, R_VECTOR, StoryRecord, related_lookups
 from generator.clusters import Cluster, ClusterDoc
 
 TOPIC_WEIGHT = 1.0
-"""Weight of a shared topic, times the topic's idf (a topic on every story adds ~nothing)."""
+"""Weight of a shared topic, times the topic's banded idf (a topic on every story adds little)."""
+TOPIC_SCALE = 64.0
+"""A shared topic scores ln(1 + TOPIC_SCALE / band), band = the power of two at or below the
+number of stories filed under it (banded, so one more story rarely moves it)."""
 TERM_WEIGHT = 8.0
 """Weight of the shared-term overlap (sum of products of the two stories' term weights)."""
-TERMS_PER_STORY = 5
-"""How many of a story's strongest terms are looked up in the term index."""
 NEIGHBOURS_PER_POSTING = 12
 """How many stories nearest in time are taken from each topic or term posting list."""
 HALF_LIFE_DAYS = 30.0
@@ -34,66 +35,91 @@ def compute_related(
     clusters: Sequence[Cluster],
     *,
     count: int,
-    features: StoryFeatures | None = None,
+    features: object = None,
 ) -> dict[str, tuple[str, ...]]:
     """Up to ``count`` related story keys for every story, best first.
 
     Stories in the same cluster as the story are excluded (they report the same event).
-    Ties break on the key, so the result does not depend on input order. ``features`` may
-    be passed when already built over the same ``docs`` in the same order.
+    Ties break on the key, so the result does not depend on input order. ``features`` is
+    accepted for compatibility and ignored.
     """
-    order = sorted(range(len(docs)), key=lambda i: (docs[i].published, docs[i].key))
-    if features is None or len(features.vectors) != len(docs):
-        features = build_story_features(docs)
-    keys = [docs[i].key for i in order]
-    days = [features.days[i] for i in order]
-    vectors = [features.vectors[i] for i in order]
+    from generator.cluster_engine import build_records
+
+    stories = build_records(docs)
     event_of = {key: cluster.id for cluster in clusters for key in cluster.members}
-    events = [event_of.get(key, key) for key in keys]
-    lookups = [_index_keys(docs[i].topics, vectors[n]) for n, i in enumerate(order)]
-    postings: dict[str, list[int]] = {}
-    for position, story_keys in enumerate(lookups):
-        for name in story_keys:
-            postings.setdefault(name, []).append(position)
-    gains = _topic_gains(postings, len(keys))
-    related: dict[str, tuple[str, ...]] = {}
-    for position, story_keys in enumerate(lookups):
-        scores: dict[int, float] = {}
-        for name in story_keys:
-            for other in _nearest(postings[name], position):
-                if other == position or events[other] == events[position]:
-                    continue
-                if name in gains:
-                    gain = gains[name]
-                else:
-                    gain = TERM_WEIGHT * vectors[position][name] * vectors[other][name]
-                scores[other] = scores.get(other, 0.0) + gain
-        ranked = sorted(
-            (-score / (1.0 + abs(days[other] - days[position]) / HALF_LIFE_DAYS), keys[other])
-            for other, score in scores.items()
-        )
-        related[keys[position]] = tuple(key for _, key in ranked[:count])
-    return {key: related[key] for key in sorted(related)}
-
-
-def _index_keys(topics: Sequence[str], vector: Mapping[str, float]) -> tuple[str, ...]:
-    """The topic and term index entries a story is filed under and looks up."""
-    terms = sorted((-weight, term) for term, weight in vector.items())
-    topic_keys = sorted({"topic:" + topic.strip().lower() for topic in topics if topic.strip()})
-    return (*topic_keys, *(term for _, term in terms[:TERMS_PER_STORY]))
-
-
-def _topic_gains(postings: Mapping[str, list[int]], total: int) -> dict[str, float]:
-    """Score of sharing each topic: its weight times ln(1 + stories / stories with it)."""
+    postings = build_postings(stories)
     return {
-        name: TOPIC_WEIGHT * math.log(1.0 + total / len(members))
-        for name, members in postings.items()
-        if name.startswith("topic:")
+        key: rank_related(key, stories, postings, event_of, count=count)
+        for key in sorted(stories)
     }
 
 
-def _nearest(positions: list[int], position: int) -> list[int]:
-    """The entries of a time-sorted posting list closest to ``position`` (itself included)."""
+def build_postings(stories: Mapping[str, StoryRecord]) -> dict[str, list[str]]:
+    """Each topic and term index entry -> the stories filed under it, sorted by time."""
+    postings: dict[str, list[str]] = {}
+    for key in sorted(stories, key=lambda k: (stories[k][R_TIME], k)):
+        for name in related_lookups(stories[key]):
+            postings.setdefault(name, []).append(key)
+    return postings
+
+
+def rank_related(
+    key: str,
+    stories: Mapping[str, StoryRecord],
+    postings: Mapping[str, list[str]],
+    event_of: Mapping[str, str],
+    *,
+    count: int,
+) -> tuple[str, ...]:
+    """The ``count`` best related stories of ``key`` from other events, best first."""
+    record = stories[key]
+    vector = record[R_VECTOR]
+    event = event_of.get(key, key)
+    scores: dict[str, float] = {}
+    for name in related_lookups(record):
+        members = postings[name]
+        topic = name.startswith("topic:")
+        gain = topic_gain(len(members)) if topic else 0.0
+        for other in list_nearest(members, key, stories):
+            if other == key or event_of.get(other, other) == event:
+                continue
+            if not topic:
+                gain = TERM_WEIGHT * vector[name] * stories[other][R_VECTOR][name]
+            scores[other] = scores.get(other, 0.0) + gain
+    now = record[R_TIME]
+    ranked = sorted(
+        (-score / (1.0 + abs(stories[other][R_TIME] - now) / 86400.0 / HALF_LIFE_DAYS), other)
+        for other, score in scores.items()
+    )
+    return tuple(other for _, other in ranked[:count])
+
+
+def topic_gain(filed: int) -> float:
+    """Score of sharing a topic that ``filed`` stories are filed under."""
+    return TOPIC_WEIGHT * math.log(1.0 + TOPIC_SCALE / topic_band(filed))
+
+
+def topic_band(filed: int) -> int:
+    """The power of two at or below ``filed``: all a topic's gain depends on."""
+    return 1 << (max(filed, 1).bit_length() - 1)
+
+
+def list_nearest(members: list[str], key: str, stories: Mapping[str, StoryRecord]
+                 ) -> list[str]:
+    """The entries of a time-sorted posting list closest to ``key`` (itself included)."""
     half = NEIGHBOURS_PER_POSTING // 2
-    at = bisect_left(positions, position)
-    return positions[max(0, at - half) : at + half + 1]
+    at = bisect_left(members, (stories[key][R_TIME], key), key=lambda k: (stories[k][R_TIME], k))
+    return members[max(0, at - half) : at + half + 1]
+
+
+def list_neighbourhood(members: list[str], keys: Iterable[str],
+                       stories: Mapping[str, StoryRecord]) -> set[str]:
+    """Every entry whose nearest-entries window can include one of ``keys`` (at its place
+    in ``members``, present or not)."""
+    reach = NEIGHBOURS_PER_POSTING // 2 + 1
+    found: set[str] = set()
+    for key in keys:
+        at = bisect_left(members, (stories[key][R_TIME], key),
+                         key=lambda k: (stories[k][R_TIME], k))
+        found.update(members[max(0, at - reach) : at + reach + 1])
+    return found

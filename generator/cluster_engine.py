@@ -1,0 +1,432 @@
+"""The incremental clustering engine: events and related stories, reusing the last build.
+
+:func:`update_engine` takes the previous :class:`EngineState` (or None) and every story as
+``(key, digest, make_doc)``; it returns exactly the state a computation from nothing would,
+recomputing only what the stories whose digest changed can reach:
+
+1. **Vectors**: a story's vector depends on its own terms and on the idf *band* of each
+   term (see ``cluster_text``); only stories holding a term whose band moved get new ones.
+2. **Forward links** (``cluster_links``): those of story ``a`` look only at stories up to
+   one window after it, so they are recomputed for stories up to one window before a
+   changed story. Shared-address links are recomputed for the addresses changed stories use.
+3. **Clusters** (``cluster_join``): joined per connected component of the link graph, so
+   only components holding a changed story or link (or a member of one of their former
+   clusters) are joined again; overrides are applied over all clusters, which is cheap.
+4. **Related stories** (``related``): a story's list looks at the nearest entries of its
+   topic and term postings, so only stories near a changed story in a posting, stories whose
+   event changed, and stories filed under a topic whose band moved are ranked again.
+
+A clean computation is the same code with every story changed.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from generator.cluster_join import GroupRecord, apply_overrides, join_component
+from generator.cluster_links import ForwardLink, LinkIndex, find_forward_links
+from generator.cluster_records import (
+    R_DIGEST,
+    R_RAW,
+    R_TIME,
+    R_URLS,
+    StoryRecord,
+    build_record,
+    day_of,
+    is_eligible,
+    related_lookups,
+    with_vector,
+)
+from generator.cluster_text import count_documents, idf_of_count
+from generator.clusters import Cluster, ClusterDoc, Evidence
+from generator.related import list_neighbourhood, rank_related, topic_band
+
+ENGINE_VERSION = 1
+"""Bumped whenever the algorithm changes, so an old state is never reused."""
+_EPSILON_DAYS = 1e-6
+"""Slack on window edges when choosing what to recompute (a superset is always safe)."""
+
+StoryInput = tuple[str, str, Callable[[], ClusterDoc]]
+"""(key, digest of everything ``make_doc`` would put in the doc, make_doc)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EngineState:
+    """Everything an update reuses, in plain marshal-friendly containers (never mutated)."""
+
+    params: tuple[float, float, int, int]
+    """(threshold, window_days, related_count, ENGINE_VERSION) it was computed with."""
+    stories: dict[str, StoryRecord]
+    """Each story's record, by key."""
+    timeline: list[str]
+    """Keys sorted by (time, key)."""
+    counts: dict[str, int]
+    """How many stories contain each term."""
+    url_groups: dict[str, list[str]]
+    """Canonical address -> stories having it, sorted by (time, key)."""
+    forward: dict[str, tuple[ForwardLink, ...]]
+    """Each eligible story's links to later stories in its window."""
+    backward: dict[str, tuple[str, ...]]
+    """Each story's earlier stories whose forward links reach it."""
+    groups: dict[str, GroupRecord]
+    """Automatic clusters by id, before overrides."""
+    group_of: dict[str, str]
+    """Automatic cluster id of each eligible story."""
+    events: dict[str, GroupRecord]
+    """Final clusters (after overrides) by id."""
+    event_of: dict[str, str]
+    """Final cluster id of each story."""
+    postings: dict[str, list[str]]
+    """Related-story index: topic or term -> stories filed under it, sorted by (time, key)."""
+    related: dict[str, tuple[str, ...]]
+    """Computed related stories of each story."""
+
+    def to_data(self) -> tuple[object, ...]:
+        """The state as nested tuples, dicts, lists, str, float and int (for ``marshal``)."""
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    @classmethod
+    def from_data(cls, data: Sequence[object]) -> EngineState:
+        """Inverse of :meth:`to_data`."""
+        return cls(*data)  # type: ignore[arg-type]
+
+
+def empty_state(params: tuple[float, float, int, int]) -> EngineState:
+    """The state of no stories."""
+    return EngineState(params, {}, [], {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+
+
+def build_records(docs: Sequence[ClusterDoc]) -> dict[str, StoryRecord]:
+    """Records with vectors for ``docs`` (no reuse), by key."""
+    memo: dict[str, str] = {}
+    raw = {doc.key: build_record(doc, "", memo, None) for doc in docs}
+    counts = count_documents([record[R_RAW] for record in raw.values()])
+    return {key: with_vector(record, counts) for key, record in raw.items()}
+
+
+def update_engine(
+    previous: EngineState | None,
+    inputs: Iterable[StoryInput],
+    *,
+    threshold: float,
+    window_days: float,
+    related_count: int,
+) -> EngineState:
+    """The state for ``inputs``, reusing ``previous`` wherever no change can reach."""
+    params = (threshold, window_days, related_count, ENGINE_VERSION)
+    old = previous if previous is not None and previous.params == params else empty_state(params)
+    stories, changed, deleted = _read_inputs(old.stories, inputs)
+    counts, moved = _update_counts(old, stories, changed, deleted)
+    dirty = {*changed, *deleted, *moved}
+    timeline = _update_timeline(old, stories, dirty)
+    forward, backward, linked = _update_links(
+        old, stories, timeline, dirty, threshold=threshold, window_days=window_days
+    )
+    url_groups, shared = _update_url_groups(old, stories, [*changed, *deleted])
+    groups, group_of = _update_groups(
+        old, stories, forward, backward, url_groups, dirty | linked | shared,
+        threshold=threshold, window_days=window_days,
+    )
+    overridden = sorted((k for k, r in stories.items() if not is_eligible(r)),
+                        key=lambda k: (stories[k][R_TIME], k))
+    events = apply_overrides(groups, overridden, stories)
+    event_of, moved_events = _update_event_of(old, events)
+    postings, related = _update_related(
+        old, stories, dirty, moved_events, event_of, count=related_count
+    )
+    return EngineState(params, stories, timeline, counts, url_groups, forward, backward,
+                       groups, group_of, events, event_of, postings, related)
+
+
+def _read_inputs(
+    old: Mapping[str, StoryRecord], inputs: Iterable[StoryInput]
+) -> tuple[dict[str, StoryRecord], list[str], list[str]]:
+    """New records (vectors still to weigh for changed ones), changed keys, deleted keys."""
+    stories: dict[str, StoryRecord] = {}
+    changed: list[str] = []
+    memo: dict[str, str] = {}
+    for key, digest, make_doc in inputs:
+        if key in stories:
+            raise ValueError(f"two stories share the key {key!r}; keys must be unique")
+        record = old.get(key)
+        if record is None or record[R_DIGEST] != digest:
+            record = build_record(make_doc(), digest, memo, None)
+            changed.append(key)
+        stories[key] = record
+    deleted = [key for key in old if key not in stories]
+    return stories, changed, deleted
+
+
+def _update_counts(
+    old: EngineState, stories: dict[str, StoryRecord], changed: Sequence[str],
+    deleted: Sequence[str],
+) -> tuple[dict[str, int], set[str]]:
+    """New term counts; weighs changed stories and re-weighs those a band change reaches.
+
+    Returns the counts and the unchanged stories whose vectors moved.
+    """
+    counts = dict(old.counts)
+    touched: set[str] = set()
+    for key in [*changed, *deleted]:
+        if key in old.stories:
+            for term in old.stories[key][R_RAW]:
+                counts[term] -= 1
+                touched.add(term)
+    for key in changed:
+        for term in stories[key][R_RAW]:
+            counts[term] = counts.get(term, 0) + 1
+            touched.add(term)
+    moved_terms = {
+        term for term in touched
+        if idf_of_count(counts.get(term, 0)) != idf_of_count(old.counts.get(term, 0))
+    }  # equal idf <=> same band
+    for term in touched:
+        if counts.get(term) == 0:
+            del counts[term]
+    fresh = set(changed)
+    moved = {
+        key for key, record in stories.items()
+        if key not in fresh and not moved_terms.isdisjoint(record[R_RAW])
+    } if moved_terms else set()
+    for key in [*changed, *sorted(moved)]:
+        stories[key] = with_vector(stories[key], counts)
+    return counts, moved
+
+
+def _sort_key(stories: Mapping[str, StoryRecord]) -> Callable[[str], tuple[float, str]]:
+    """(time, key) of a story in ``stories``."""
+    return lambda key: (stories[key][R_TIME], key)
+
+
+def _update_timeline(old: EngineState, stories: Mapping[str, StoryRecord],
+                     dirty: set[str]) -> list[str]:
+    """Keys sorted by (time, key)."""
+    if len(dirty) * 8 > len(stories) + 8:
+        return sorted(stories, key=_sort_key(stories))
+    timeline = list(old.timeline)
+    old_key = _sort_key(old.stories)
+    for key in dirty:
+        if key in old.stories:
+            del timeline[bisect_left(timeline, old_key(key), key=old_key)]
+    new_key = _sort_key(stories)
+    for key in dirty:
+        if key in stories:
+            insort(timeline, key, key=new_key)
+    return timeline
+
+
+def _update_links(
+    old: EngineState, stories: Mapping[str, StoryRecord], timeline: list[str], dirty: set[str],
+    *, threshold: float, window_days: float,
+) -> tuple[dict[str, tuple[ForwardLink, ...]], dict[str, tuple[str, ...]], set[str]]:
+    """Forward links recomputed for stories up to a window before a dirty story.
+
+    Returns forward and backward links and the stories at either end of a changed link.
+    """
+    spans = sorted(
+        (day - window_days - _EPSILON_DAYS, day + _EPSILON_DAYS)
+        for key in dirty
+        for day in {day_of(r) for r in (old.stories.get(key), stories.get(key)) if r}
+    )
+    merged: list[list[float]] = []
+    for low, high in spans:
+        if merged and low <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], high)
+        else:
+            merged.append([low, high])
+    days = [day_of(stories[key]) for key in timeline] if len(merged) > 64 else None
+    forward = dict(old.forward)
+    for key in dirty:
+        forward.pop(key, None)
+    redone: set[str] = set(dirty) & set(old.forward)
+    for low, high in merged:
+        start, stop, end = _find_range(timeline, stories, days, low, high, high + window_days)
+        index = LinkIndex(stories, timeline[start:end])
+        for key in timeline[start:stop]:
+            forward.pop(key, None)
+            redone.add(key)
+            if key in index.signature:
+                links = find_forward_links(key, index, threshold=threshold,
+                                           window_days=window_days)
+                if links:
+                    forward[key] = links
+    linked: set[str] = set()
+    backward = dict(old.backward)
+    for key in redone:
+        before, after = old.forward.get(key, ()), forward.get(key, ())
+        if before == after:
+            continue
+        linked.add(key)
+        for other, *_ in before:
+            linked.add(other)
+            backward[other] = tuple(k for k in backward.get(other, ()) if k != key)
+        for other, *_ in after:
+            linked.add(other)
+            backward[other] = tuple(sorted((*backward.get(other, ()), key)))
+    for key in list(linked):
+        if key in backward and not backward[key]:
+            del backward[key]
+    return forward, backward, linked
+
+
+def _find_range(timeline: list[str], stories: Mapping[str, StoryRecord],
+                days: list[float] | None, low: float, high: float, end: float
+                ) -> tuple[int, int, int]:
+    """Positions in the timeline of the first day >= low, and after the last <= high, <= end."""
+    if days is not None:
+        return (bisect_left(days, low), bisect_right(days, high), bisect_right(days, end))
+
+    def day(key: str) -> float:
+        return day_of(stories[key])
+
+    return (bisect_left(timeline, low, key=day), bisect_right(timeline, high, key=day),
+            bisect_right(timeline, end, key=day))
+
+
+def _update_url_groups(
+    old: EngineState, stories: Mapping[str, StoryRecord], changed: Sequence[str]
+) -> tuple[dict[str, list[str]], set[str]]:
+    """Address -> stories; and every story of an address a changed story had or has."""
+    groups = dict(old.url_groups)
+    touched: set[str] = set()
+    for key in changed:
+        for url in old.stories[key][R_URLS] if key in old.stories else ():
+            groups[url] = [k for k in groups[url] if k != key]
+            touched.add(url)
+    new_key = _sort_key(stories)
+    for key in changed:
+        for url in stories[key][R_URLS] if key in stories else ():
+            groups[url] = sorted([*groups.get(url, ()), key], key=new_key)
+            touched.add(url)
+    shared: set[str] = set()
+    for url in touched:
+        shared.update(old.url_groups.get(url, ()))
+        shared.update(groups[url])
+        if not groups[url]:
+            del groups[url]
+    return groups, shared
+
+
+def _update_groups(
+    old: EngineState, stories: Mapping[str, StoryRecord],
+    forward: Mapping[str, tuple[ForwardLink, ...]], backward: Mapping[str, tuple[str, ...]],
+    url_groups: Mapping[str, list[str]], dirty: set[str], *, threshold: float,
+    window_days: float,
+) -> tuple[dict[str, GroupRecord], dict[str, str]]:
+    """Automatic clusters, re-joining only the components a change reaches."""
+
+    def neighbours(key: str) -> Iterable[str]:
+        yield from (other for other, *_ in forward.get(key, ()))
+        yield from backward.get(key, ())
+        for url in stories[key][R_URLS]:
+            yield from (k for k in url_groups[url] if is_eligible(stories[k]))
+
+    def former(key: str) -> tuple[str, ...]:
+        group = old.group_of.get(key)
+        return old.groups[group][0] if group is not None else ()
+
+    todo = [key for key in dirty for key in (key, *former(key))]
+    seen: set[str] = set()
+    components: list[list[str]] = []
+    while todo:
+        start = todo.pop()
+        if start in seen or start not in stories or not is_eligible(stories[start]):
+            continue
+        component, stack = [start], [start]
+        seen.add(start)
+        while stack:
+            for other in neighbours(stack.pop()):
+                if other not in seen:
+                    seen.add(other)
+                    component.append(other)
+                    stack.append(other)
+        components.append(component)
+        todo.extend(k for key in component for k in former(key))
+    groups, group_of = dict(old.groups), dict(old.group_of)
+    for key in seen | dirty:
+        group = group_of.pop(key, None)
+        if group is not None:
+            groups.pop(group, None)
+    order = _sort_key(stories)
+    for component in components:
+        found = join_component(sorted(component, key=order), stories, forward, url_groups,
+                               threshold=threshold, window_days=window_days)
+        for group, record in found.items():
+            groups[group] = record
+            group_of.update(dict.fromkeys(record[0], group))
+    return groups, group_of
+
+
+def _update_event_of(
+    old: EngineState, events: Mapping[str, GroupRecord]
+) -> tuple[dict[str, str], set[str]]:
+    """Final cluster id of each story, and the stories whose cluster changed in any way."""
+    event_of = dict(old.event_of)
+    changed = [g for g in old.events.keys() | events.keys() if old.events.get(g) != events.get(g)]
+    moved: set[str] = set()
+    for group in changed:
+        if group in old.events:
+            moved.update(old.events[group][0])
+            for key in old.events[group][0]:
+                if event_of.get(key) == group:
+                    del event_of[key]
+    for group in changed:
+        if group in events:
+            moved.update(events[group][0])
+            event_of.update(dict.fromkeys(events[group][0], group))
+    return event_of, moved
+
+
+def _update_related(
+    old: EngineState, stories: Mapping[str, StoryRecord], dirty: set[str], moved: set[str],
+    event_of: Mapping[str, str], *, count: int,
+) -> tuple[dict[str, list[str]], dict[str, tuple[str, ...]]]:
+    """The related-story index, and related stories re-ranked where a change can reach."""
+    if count <= 0:
+        return {}, {}
+    postings = dict(old.postings)
+    before = {key: related_lookups(old.stories[key]) for key in dirty if key in old.stories}
+    after = {key: related_lookups(stories[key]) for key in dirty if key in stories}
+    names = {name for lookups in (*before.values(), *after.values()) for name in lookups}
+    reach = set(dirty | moved)
+    for name in names:
+        members = old.postings.get(name, [])
+        reach |= list_neighbourhood(members, (k for k in before if name in before[k]),
+                                    old.stories)
+        members = [k for k in members if k not in before]
+        members.extend(k for k in after if name in after[k])
+        members.sort(key=_sort_key(stories))
+        reach |= list_neighbourhood(members, (k for k in after if name in after[k]), stories)
+        if members:
+            postings[name] = members
+        else:
+            del postings[name]
+        if name.startswith("topic:") and topic_band(len(members)) != topic_band(
+            len(old.postings.get(name, ()))
+        ):
+            reach.update(members)
+    related = dict(old.related)
+    for key in reach:
+        if key in stories:
+            related[key] = rank_related(key, stories, postings, event_of, count=count)
+        else:
+            related.pop(key, None)
+    return postings, related
+
+
+def list_clusters(state: EngineState) -> tuple[Cluster, ...]:
+    """The state's final clusters, sorted by their earliest story, then id."""
+    stories = state.stories
+    order = _sort_key(stories)
+    ranked = sorted(
+        (min(order(members[0]), order(members[1])) if len(members) > 1 else order(members[0]),
+         group)
+        for group, (members, _) in state.events.items()
+    )
+    return tuple(
+        Cluster(group, state.events[group][0],
+                tuple(Evidence(*e) for e in state.events[group][1]))
+        for _, group in ranked
+    )

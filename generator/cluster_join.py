@@ -1,0 +1,174 @@
+"""Join the stories of one connected component of the link graph into event clusters.
+
+Linked stories are joined best link first, but only when the joined group spans at most
+one date window and the two groups are also close on average (average linkage), so a chain
+of loosely similar stories cannot snowball. Everything here looks only at the component's
+own stories and links, so components are independent: an update re-joins only the
+components that contain a changed story or link. Editor overrides are applied last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from generator.cluster_links import (
+    ForwardLink,
+    list_shared_terms,
+    list_url_links,
+    score_story_pair,
+)
+from generator.cluster_records import R_LEAD, R_OVERRIDE, R_TIME, R_URLS, StoryRecord
+
+LINKAGE_RATIO = 0.55
+"""Two groups join only if their average pair score reaches this share of the threshold."""
+LINKAGE_SAMPLE = 6
+"""At most this many members of each group (earliest first) enter the average-linkage check."""
+OVERRIDE_ALONE = "none"
+"""The ``cluster:`` override value that keeps a story in a cluster of its own."""
+
+EvidenceRecord = tuple[str, str, float, tuple[str, ...], bool, bool, bool]
+"""(left, right, score, shared_terms, same_url, related_link, override), as in ``Evidence``."""
+GroupRecord = tuple[tuple[str, ...], tuple[EvidenceRecord, ...]]
+"""(members, lead first then by time; evidence, strongest first)."""
+
+
+def join_component(
+    component: Sequence[str],
+    stories: Mapping[str, StoryRecord],
+    forward: Mapping[str, tuple[ForwardLink, ...]],
+    url_groups: Mapping[str, Sequence[str]],
+    *,
+    threshold: float,
+    window_days: float,
+) -> dict[str, GroupRecord]:
+    """The clusters (by id) of one component, given as time-sorted keys of eligible stories."""
+    place = {key: i for i, key in enumerate(component)}
+    links: dict[tuple[int, int], tuple[float, bool, bool]] = {}
+    for key in component:
+        for other, score, related in forward.get(key, ()):
+            links[(place[key], place[other])] = (score, False, related)
+        for url in stories[key][R_URLS]:
+            for earliest, later in list_url_links(url_groups[url], stories):
+                if earliest == key:
+                    links.setdefault((place[earliest], place[later]), (1.0, True, False))
+    ordered = sorted(links.items(), key=lambda item: (-item[1][0], item[0]))
+    records = [stories[key] for key in component]
+    days = [record[R_TIME] / 86400.0 for record in records]
+    root = list(range(len(component)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(component))}
+    evidence: dict[int, list[EvidenceRecord]] = {}
+    known = {pair: link[0] for pair, link in links.items()}
+    first, last = list(days), list(days)
+    for (a, b), (score, same_url, related) in ordered:
+        left, right = root[a], root[b]
+        if left == right:
+            continue
+        span = max(last[left], last[right]) - min(first[left], first[right])
+        if not same_url and span > window_days:
+            continue  # an event's coverage spans at most one window: no chains over weeks
+        floor = LINKAGE_RATIO * threshold
+        if not same_url and not _are_close_on_average(
+            records, known, members[left], members[right], floor=floor, window_days=window_days
+        ):
+            continue
+        keep, gone = (left, right) if left < right else (right, left)
+        for index in members[gone]:
+            root[index] = keep
+        members[keep].extend(members.pop(gone))
+        first[keep], last[keep] = min(first[left], first[right]), max(last[left], last[right])
+        evidence.setdefault(keep, []).extend(evidence.pop(gone, []))
+        terms = list_shared_terms(records[a], records[b])
+        evidence[keep].append(
+            (component[a], component[b], round(score, 4), terms, same_url, related, False)
+        )
+    groups: dict[str, GroupRecord] = {}
+    for index, group in members.items():
+        keys = [component[i] for i in sorted(group)]
+        groups[make_cluster_id(keys[0])] = make_group(keys, stories, evidence.get(index, []))
+    return groups
+
+
+def make_group(keys: Sequence[str], stories: Mapping[str, StoryRecord],
+               evidence: Iterable[EvidenceRecord]) -> GroupRecord:
+    """A cluster of time-sorted ``keys``: lead first, then the rest by time; evidence sorted."""
+    lead = min(keys, key=lambda key: lead_rank(key, stories[key]))
+    found = sorted(evidence, key=lambda e: (-e[2], e[0], e[1]))
+    return (lead, *(key for key in keys if key != lead)), tuple(found)
+
+
+def lead_rank(key: str, record: StoryRecord) -> tuple[Any, ...]:
+    """Sort key of the lead rule: quality, then image, then body, then earliest, then key."""
+    quality, has_image, has_body = record[R_LEAD]
+    return -quality, not has_image, not has_body, record[R_TIME], key
+
+
+def apply_overrides(
+    groups: Mapping[str, GroupRecord],
+    overridden: Sequence[str],
+    stories: Mapping[str, StoryRecord],
+) -> dict[str, GroupRecord]:
+    """Automatic clusters plus overridden stories (time-sorted keys), by cluster id:
+    "none" keeps a story alone, any other value joins (or starts) the cluster it names."""
+    result = dict(groups)
+    wanted: dict[str, list[str]] = {}
+    for key in overridden:
+        value = stories[key][R_OVERRIDE]
+        if value.strip().lower() == OVERRIDE_ALONE:
+            result[make_cluster_id(key)] = make_group([key], stories, [])
+        else:
+            wanted.setdefault(slug_override(value), []).append(key)
+    for cluster_id, keys in sorted(wanted.items()):
+        existing = groups.get(cluster_id)
+        base = existing[0] if existing else ()
+        group = sorted({*base, *keys}, key=lambda k: (stories[k][R_TIME], k))
+        anchor = group[0]
+        forced: list[EvidenceRecord] = [
+            (anchor, key, 1.0, (), False, False, True) for key in keys if key != anchor
+        ]
+        old: list[EvidenceRecord] = list(existing[1]) if existing else []
+        result[cluster_id] = make_group(group, stories, old + forced)
+    return result
+
+
+def make_cluster_id(earliest_key: str) -> str:
+    """Stable id of an automatic cluster, from the key of its earliest story."""
+    return "evt-" + hashlib.sha1(earliest_key.encode("utf-8")).hexdigest()[:12]
+
+
+def slug_override(value: str) -> str:
+    """The cluster id an editor's ``cluster:`` value names (lower-case ASCII, hyphens)."""
+    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "cluster"
+
+
+def _are_close_on_average(
+    records: Sequence[StoryRecord],
+    known: dict[tuple[int, int], float],
+    first: Sequence[int],
+    second: Sequence[int],
+    *,
+    floor: float,
+    window_days: float,
+) -> bool:
+    """Whether the mean pair score between two groups (sampled) reaches ``floor``.
+
+    ``known`` holds scores already computed (pairs as (earlier, later) index); it grows.
+    """
+    if len(first) == 1 and len(second) == 1:
+        return True
+    total = 0.0
+    left, right = sorted(first)[:LINKAGE_SAMPLE], sorted(second)[:LINKAGE_SAMPLE]
+    for a in left:
+        for b in right:
+            pair = (a, b) if a < b else (b, a)
+            score = known.get(pair)
+            if score is None:
+                score = score_story_pair(records[pair[0]], records[pair[1]],
+                                         window_days=window_days)[0]
+                known[pair] = score
+            total += score
+    return total / (len(left) * len(right)) >= floor

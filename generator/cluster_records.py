@@ -1,0 +1,103 @@
+"""One story as the clustering engine keeps it: a plain, marshal-friendly tuple.
+
+Event clustering and related scoring run over these records rather than over
+:class:`~generator.clusters.ClusterDoc` objects, so that an :class:`EngineState` can be
+stored with ``marshal`` and reused by the next build. Fields are read through the ``R_*``
+index constants below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from generator.cluster_text import (
+    extract_story_terms,
+    normalize_vector,
+    title_key_of,
+    url_keys_of,
+    weigh_story_terms,
+)
+
+if TYPE_CHECKING:
+    from generator.clusters import ClusterDoc
+
+StoryRecord = tuple[Any, ...]
+"""(digest, time, raw, vector, urls, related_urls, related_titles, title, override, lead,
+topics): see the ``R_*`` constants."""
+
+R_DIGEST = 0
+"""Hash of the story's clustering inputs: a record is reused while it is unchanged."""
+R_TIME = 1
+"""Publication time, seconds since the Unix epoch."""
+R_RAW = 2
+"""Term -> field weight times entity boost (before idf), sorted by term."""
+R_VECTOR = 3
+"""Term -> weight in the L2-normalised vector (depends on the idf bands of its terms)."""
+R_URLS = 4
+"""Sorted canonical keys of the story's own addresses."""
+R_RELATED_URLS = 5
+"""Sorted canonical keys of the addresses in its ``related[]``."""
+R_RELATED_TITLES = 6
+"""Sorted normalised titles in its ``related[]``."""
+R_TITLE = 7
+"""Normalised title (the key other stories' ``related[]`` titles are compared with)."""
+R_OVERRIDE = 8
+"""Front matter ``cluster:`` value, or None."""
+R_LEAD = 9
+"""(quality or -1, has_image, has_body): what choosing a cluster's lead looks at."""
+R_TOPICS = 10
+"""Sorted index keys ("topic:" + lower-cased name) of its topics."""
+
+SIGNATURE_TERMS = 6
+"""How many of a story's strongest terms are indexed to find candidate links."""
+RELATED_TERMS = 5
+"""How many of a story's strongest terms are looked up for related stories."""
+SECONDS_PER_DAY = 86400.0
+
+
+def build_record(doc: ClusterDoc, digest: str, memo: dict[str, str],
+                 counts: Mapping[str, int] | None) -> StoryRecord:
+    """The record of ``doc``; its vector is left empty when ``counts`` is None."""
+    raw = weigh_story_terms(extract_story_terms(doc, memo))
+    urls, related_urls, related_titles = url_keys_of(doc)
+    topics = tuple(sorted({"topic:" + t.strip().lower() for t in doc.topics if t.strip()}))
+    quality = doc.quality if doc.quality is not None else -1
+    return (
+        digest,
+        doc.published.timestamp(),
+        raw,
+        normalize_vector(raw, counts) if counts is not None else {},
+        urls,
+        related_urls,
+        related_titles,
+        title_key_of(doc),
+        doc.override,
+        (quality, doc.has_image, doc.has_body),
+        topics,
+    )
+
+
+def with_vector(record: StoryRecord, counts: Mapping[str, int]) -> StoryRecord:
+    """The record with its vector recomputed from its raw weights and ``counts``."""
+    return (*record[:R_VECTOR], normalize_vector(record[R_RAW], counts), *record[R_VECTOR + 1:])
+
+
+def day_of(record: StoryRecord) -> float:
+    """Publication time in days since the epoch."""
+    return float(record[R_TIME]) / SECONDS_PER_DAY
+
+
+def strongest_terms(vector: Mapping[str, float], count: int) -> list[str]:
+    """The ``count`` heaviest terms of a vector, heaviest first (ties by term)."""
+    return sorted(vector, key=lambda term: (-vector[term], term))[:count]
+
+
+def related_lookups(record: StoryRecord) -> tuple[str, ...]:
+    """The topic and term index entries a story is filed under and looks up."""
+    return (*record[R_TOPICS], *strongest_terms(record[R_VECTOR], RELATED_TERMS))
+
+
+def is_eligible(record: StoryRecord) -> bool:
+    """Whether automatic clustering may join the story (no editor override)."""
+    return record[R_OVERRIDE] is None

@@ -1,0 +1,149 @@
+"""Incremental event computation: after any edit, addition or deletion, the result of an
+update from the previous state equals a computation from nothing, and the state survives
+``marshal``."""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import random
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.bench_clusters import PROVIDERS, START, TOPICS, make_docs, make_title, sentence
+from generator.cluster_engine import EngineState, list_clusters, update_engine
+from generator.clusters import ClusterDoc
+from generator.events import EventState, find_events, update_events
+from generator.summary import StorySummary
+
+THRESHOLD = 0.36
+WINDOW = 4.0
+RELATED = 4
+
+
+def roundtrip(data: Any) -> Any:
+    """``data`` after a trip through ``marshal``."""
+    return marshal.loads(marshal.dumps(data))
+
+
+def run(previous: EngineState | None, docs: list[ClusterDoc]) -> EngineState:
+    """The engine over ``docs``, reusing ``previous``."""
+    inputs = [(d.key, hashlib.sha1(repr(d).encode()).hexdigest(), lambda d=d: d) for d in docs]
+    return update_engine(previous, inputs, threshold=THRESHOLD, window_days=WINDOW,
+                         related_count=RELATED)
+
+
+def assert_same_result(incremental: EngineState, docs: list[ClusterDoc]) -> None:
+    """The incremental state gives the clusters and related lists of a clean run."""
+    clean = run(None, docs)
+    assert list_clusters(incremental) == list_clusters(clean)
+    assert incremental.related == clean.related
+    assert set(incremental.related) == {d.key for d in docs}
+
+
+def dense_docs(count: int, seed: int, days: int) -> list[ClusterDoc]:
+    """Synthetic stories squeezed into ``days`` days, so windows and events overlap."""
+    docs = make_docs(count, seed)
+    rng = random.Random(seed)
+    return [
+        replace(d, published=START + timedelta(minutes=rng.randrange(days * 24 * 60)))
+        for d in docs
+    ]
+
+
+def edit(rng: random.Random, doc: ClusterDoc, others: list[ClusterDoc]) -> ClusterDoc:
+    """One random change to a story's clustering inputs."""
+    kind = rng.randrange(7)
+    if kind == 0:
+        return replace(doc, title=make_title(rng))
+    if kind == 1:
+        return replace(doc, title=rng.choice(others).title if others else doc.title)
+    if kind == 2:
+        return replace(doc, text=sentence(rng, 10, 30))
+    if kind == 3:
+        return replace(doc, published=doc.published + timedelta(hours=rng.randint(-96, 96)))
+    if kind == 4:
+        return replace(doc, topics=tuple(rng.sample(TOPICS, rng.randint(1, 3))))
+    if kind == 5:
+        return replace(doc, override=rng.choice([None, "none", "team-x"]))
+    other = rng.choice(others) if others else doc
+    return replace(doc, urls=(*doc.urls, other.urls[0]), provider=rng.choice(PROVIDERS))
+
+
+def step(rng: random.Random, docs: list[ClusterDoc], serial: int) -> list[ClusterDoc]:
+    """Edit, add or delete one or a few stories."""
+    docs = list(docs)
+    for _ in range(rng.choice((1, 1, 1, 2, 3))):
+        action = rng.randrange(3) if docs else 1
+        if action == 0:
+            at = rng.randrange(len(docs))
+            docs[at] = edit(rng, docs[at], docs)
+        elif action == 1:
+            base = rng.choice(docs) if docs and rng.random() < 0.5 else make_docs(1, serial)[0]
+            key = f"new-{serial}-{rng.randrange(10**6)}"
+            docs.append(replace(base, key=key, urls=(f"https://example.com/{key}",),
+                                published=base.published + timedelta(hours=rng.randint(0, 30))))
+        else:
+            docs.pop(rng.randrange(len(docs)))
+    return docs
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), steps=st.integers(1, 8), days=st.integers(2, 40))
+def test_random_changes_give_the_clean_result(seed: int, steps: int, days: int) -> None:
+    rng = random.Random(seed)
+    docs = dense_docs(rng.randint(0, 60), seed, days)
+    state = run(None, docs)
+    for serial in range(steps):
+        docs = step(rng, docs, serial)
+        state = run(state, docs)
+        assert_same_result(state, docs)
+
+
+def test_a_larger_corpus_stays_exact_through_many_changes() -> None:
+    rng = random.Random(5)
+    docs = dense_docs(1500, 5, 120)
+    state = run(None, docs)
+    for serial in range(12):
+        docs = step(rng, docs, serial)
+        state = EngineState.from_data(roundtrip(state.to_data()))
+        state = run(state, docs)
+    assert_same_result(state, docs)
+
+
+def test_nothing_changed_reuses_everything() -> None:
+    docs = dense_docs(200, 2, 20)
+    state = run(None, docs)
+    again = run(state, docs)
+    assert again.stories == state.stories
+    assert list_clusters(again) == list_clusters(state)
+    assert again.related == state.related
+
+
+def summary(index: int, title: str, day: int, topics: tuple[str, ...]) -> StorySummary:
+    """A small story summary as the site model keeps it."""
+    return StorySummary(
+        source=f"content/s{index}.md", digest=str(index), title=title,
+        timestamp=(START + timedelta(days=day)).timestamp(), wanted_slug=f"s{index}",
+        excerpt=f"{title}. Analysts said the move surprised the industry.",
+        provider=f"provider {index % 3}", provider_domain=f"p{index % 3}.com",
+        topics=topics, url_keys=(f"url{index}",), title_key=f"t{index}",
+    )
+
+
+def test_update_events_equals_find_events_and_its_state_survives_marshal() -> None:
+    titles = ["IBM exits facial recognition business", "IBM quits facial recognition",
+              "Amazon pauses police use of Rekognition", "Nvidia unveils AI chip",
+              "Nvidia launches new AI chip for data centres"]
+    stories = [(f"s{i}", summary(i, t, i % 3, ("AI",))) for i, t in enumerate(titles)]
+    events, state = update_events(None, stories, threshold=THRESHOLD, related_count=3)
+    assert events == find_events(stories, threshold=THRESHOLD, related_count=3)
+    stored = EventState.from_data(roundtrip(state.to_data()))
+    changed = [*stories[:4], ("s9", summary(9, "IBM leaves facial recognition", 0, ("AI",)))]
+    updated, _ = update_events(stored, changed, threshold=THRESHOLD, related_count=3)
+    assert updated == find_events(changed, threshold=THRESHOLD, related_count=3)
+    assert updated.cluster_of["s9"] is updated.cluster_of["s0"]

@@ -1,24 +1,31 @@
 """Benchmark event clustering and computed related stories on synthetic stories.
 
     python -m bench.bench_clusters [--sizes 10000 100000] [--repeat 3] [--seed 1]
+                                   [--incremental 10000]
 
 Stories are made in memory, deterministically, in the shape of the news corpus
 (titles combined from subjects, verbs, objects and tails; an excerpt of filler words;
 40% with a body; 1-3 Zipf-weighted topics; 2-6 related entries; dates over 3 years).
-Prints the median wall time of feature building, clustering and related scoring.
+Prints, per size, the median wall and CPU time of a clean computation (clusters and
+5 related stories per story); and, at the ``--incremental`` size, of an update from the
+previous state after editing, adding or deleting one story (plus the state's marshal
+size and load time, which a fresh build process pays first).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import marshal
 import random
 import statistics
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from generator.cluster_text import build_story_features
-from generator.clusters import ClusterDoc, cluster_stories
-from generator.related import compute_related
+from generator.cluster_engine import EngineState, update_engine
+from generator.clusters import ClusterDoc
 
 TOPICS = [
     "AI", "Machine Learning", "Computer Vision", "NLP", "Robotics", "Deep Learning", "IBM AI",
@@ -117,16 +124,54 @@ def sentence(rng: random.Random, low: int, high: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(rng.randint(low, high))).capitalize() + "."
 
 
-def time_once(docs: list[ClusterDoc]) -> tuple[float, float, float, int]:
-    """Seconds for features, clustering (given features), related; and the cluster count."""
-    started = time.perf_counter()
-    features = build_story_features(docs)
-    built = time.perf_counter()
-    clusters = cluster_stories(docs, features=features)
-    clustered = time.perf_counter()
-    compute_related(docs, clusters, count=5, features=features)
-    done = time.perf_counter()
-    return built - started, clustered - built, done - clustered, len(clusters)
+def run_engine(previous: EngineState | None, docs: list[ClusterDoc]) -> EngineState:
+    """Clusters and related stories of ``docs``, reusing ``previous``."""
+    inputs = [(d.key, digest(d), lambda d=d: d) for d in docs]
+    return update_engine(previous, inputs, threshold=0.36, window_days=4.0, related_count=5)
+
+
+def digest(doc: ClusterDoc) -> str:
+    """Hash of a doc's fields (what a caller's story digest stands for)."""
+    return hashlib.blake2b(repr(doc).encode(), digest_size=16).hexdigest()
+
+
+def timed(work: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of ``work``."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        work()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def bench_incremental(docs: list[ClusterDoc], repeat: int) -> None:
+    """Print update times after one edit, one addition and one deletion."""
+    state = run_engine(None, docs)
+    data = marshal.dumps(state.to_data())  # type: ignore[arg-type]
+    load = timed(lambda: EngineState.from_data(marshal.loads(data)), repeat)
+    print(f"  state: {len(data) / 1e6:.1f} MB marshalled; load {load[0] * 1000:.0f} ms "
+          f"(cpu {load[1] * 1000:.0f} ms)")
+    rng = random.Random(9)
+    middle = len(docs) // 2
+    edited = list(docs)
+    edited[middle] = replace(docs[middle], title=make_title(rng))
+    extra = make_doc(rng, len(docs), 3 * 365 * 24 * 60 // 2)
+    cases = {
+        "edit one": edited,
+        "add one": [*docs, extra],
+        "delete one": docs[:middle] + docs[middle + 1 :],
+        "nothing changed": docs,
+    }
+    digests = {d.key: digest(d) for d in docs}
+    original = {d.key: d for d in docs}
+    for name, changed in cases.items():
+        inputs = [(d.key, digests[d.key] if original.get(d.key) is d else digest(d),
+                   lambda d=d: d) for d in changed]
+        wall, cpu = timed(lambda inputs=inputs: update_engine(  # type: ignore[misc]
+            state, inputs, threshold=0.36, window_days=4.0, related_count=5), repeat)
+        print(f"  update after {name:<15}: {wall * 1000:6.1f} ms (cpu {cpu * 1000:6.1f} ms)")
 
 
 def main() -> None:
@@ -135,17 +180,17 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--incremental", type=int, default=10_000)
     args = parser.parse_args()
     for size in args.sizes:
         docs = make_docs(size, args.seed)
-        runs = [time_once(docs) for _ in range(args.repeat)]
-        features, clusters, related = (statistics.median(r[i] for r in runs) for i in range(3))
-        print(
-            f"N={size:>7}: features {features:6.2f} s + clustering {clusters:6.2f} s "
-            f"= {features + clusters:6.2f} s to cluster; related {related:6.2f} s; "
-            f"total {features + clusters + related:6.2f} s "
-            f"(median of {args.repeat}; {runs[0][3]} clusters)"
-        )
+        wall, cpu = timed(lambda docs=docs: run_engine(None, docs), args.repeat)
+        state = run_engine(None, docs)
+        print(f"N={size:>7}: clean {wall:6.2f} s (cpu {cpu:6.2f} s), median of {args.repeat}; "
+              f"{len(state.events)} clusters")
+    if args.incremental:
+        print(f"N={args.incremental:>7}, incremental (median of {args.repeat}):")
+        bench_incremental(make_docs(args.incremental, args.seed), args.repeat)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ from generator.cluster_records import (
 )
 from generator.cluster_text import count_documents, idf_of_count
 from generator.clusters import Cluster, ClusterDoc, Evidence
-from generator.related import list_neighbourhood, rank_related, topic_band
+from generator.related import build_postings, list_neighbourhood, rank_related, topic_band
 
 ENGINE_VERSION = 1
 """Bumped whenever the algorithm changes, so an old state is never reused."""
@@ -386,27 +386,12 @@ def _update_related(
     """The related-story index, and related stories re-ranked where a change can reach."""
     if count <= 0:
         return {}, {}
-    postings = dict(old.postings)
-    before = {key: related_lookups(old.stories[key]) for key in dirty if key in old.stories}
-    after = {key: related_lookups(stories[key]) for key in dirty if key in stories}
-    names = {name for lookups in (*before.values(), *after.values()) for name in lookups}
-    reach = set(dirty | moved)
-    for name in names:
-        members = old.postings.get(name, [])
-        reach |= list_neighbourhood(members, (k for k in before if name in before[k]),
-                                    old.stories)
-        members = [k for k in members if k not in before]
-        members.extend(k for k in after if name in after[k])
-        members.sort(key=_sort_key(stories))
-        reach |= list_neighbourhood(members, (k for k in after if name in after[k]), stories)
-        if members:
-            postings[name] = members
-        else:
-            del postings[name]
-        if name.startswith("topic:") and topic_band(len(members)) != topic_band(
-            len(old.postings.get(name, ()))
-        ):
-            reach.update(members)
+    if not old.stories:
+        postings = build_postings(stories)
+        reach = set(stories)
+    else:
+        postings, reach = _update_postings(old, stories, dirty)
+        reach |= moved
     related = dict(old.related)
     for key in reach:
         if key in stories:
@@ -430,3 +415,35 @@ def list_clusters(state: EngineState) -> tuple[Cluster, ...]:
                 tuple(Evidence(*e) for e in state.events[group][1]))
         for _, group in ranked
     )
+
+
+def _update_postings(old: EngineState, stories: Mapping[str, StoryRecord], dirty: set[str]
+                     ) -> tuple[dict[str, list[str]], set[str]]:
+    """The related-story index after a change, and the stories whose list it can move."""
+    postings = dict(old.postings)
+    before: dict[str, list[str]] = {}
+    after: dict[str, list[str]] = {}
+    for key in dirty:
+        for name in related_lookups(old.stories[key]) if key in old.stories else ():
+            before.setdefault(name, []).append(key)
+        for name in related_lookups(stories[key]) if key in stories else ():
+            after.setdefault(name, []).append(key)
+    reach = set(dirty)
+    for name in before.keys() | after.keys():
+        leaving, coming = before.get(name, []), after.get(name, [])
+        members = old.postings.get(name, [])
+        reach |= list_neighbourhood(members, leaving, old.stories)
+        gone = set(leaving)
+        members = [k for k in members if k not in gone]
+        for key in coming:
+            insort(members, key, key=_sort_key(stories))
+        reach |= list_neighbourhood(members, coming, stories)
+        if members:
+            postings[name] = members
+        else:
+            del postings[name]
+        if name.startswith("topic:") and topic_band(len(members)) != topic_band(
+            len(old.postings.get(name, ()))
+        ):
+            reach.update(members)
+    return postings, reach

@@ -38,7 +38,7 @@ def render_api_news(site: Site, page: Page) -> str:
 
 def api_story(site: Site, article: Article) -> dict[str, Any]:
     """A story as the API gives it: its schema fields and its page URL."""
-    record: dict[str, Any] = json.loads(article.summary.record_json or "{}")
+    record: dict[str, Any] = json.loads(site.record_json(article))
     record[PAGE_URL_KEY] = absolute(site, article.path)
     record[CLUSTER_KEY] = article.cluster
     return record

@@ -23,7 +23,15 @@ from zoneinfo import ZoneInfo
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Severity
 from .fingerprints import page_fingerprints, reader_digest, settings_digest
-from .manifest import CachedFile, Manifest, cache_path, cached_file, load_manifest, save_manifest
+from .manifest import (
+    Manifest,
+    cache_path,
+    cached_file,
+    load_manifest,
+    load_summaries,
+    records_path,
+    save_manifest,
+)
 from .model import Site, build_site
 from .output import (
     MARKER,
@@ -37,6 +45,7 @@ from .output import (
 from .pages import Page, plan_pages
 from .parse import ParsedFile, parse_file, stamp_of
 from .read import find_content_files, find_content_paths
+from .record_store import RecordStore
 from .store import StoryStore
 from .summary import StorySummary
 from .theme import static_files, template_dirs
@@ -61,8 +70,8 @@ Progress = Callable[[str, int, int], None]
 class BodyPlacement:
     """What became of one plain-text body file."""
 
-    body: StorySummary
-    """The body file."""
+    body: str
+    """Source path of the body file."""
     article: str | None
     """Source path of the article it became the body of, or None if it stands alone."""
 
@@ -148,6 +157,10 @@ def build(config: SiteConfig, *, progress: Progress | None = None,
             and not state.removed and _assets_unchanged(assets, manifest)):
         return _report_unchanged(manifest, timings)
 
+    records = RecordStore(records_path(manifest_file))
+    if manifest.files and not (records.usable() and load_summaries(manifest_file, manifest)):
+        manifest.files = {}  # summaries or records lost: read every file again
+        state = _scan_content(config, manifest)
     store = StoryStore(config, zone)
     pool = WorkerPool(config, worker_count()) if len(state.changed) >= PARALLEL_FROM else None
     try:
@@ -156,8 +169,12 @@ def build(config: SiteConfig, *, progress: Progress | None = None,
         files = {src: entry for src, entry in manifest.files.items() if src in state.paths}
         files.update((p.source, cached_file(p)) for p in parsed)
         files = dict(sorted(files.items()))
+        records.update(((p.source, p.summary.digest, p.summary.record_json)
+                        for p in parsed if p.summary is not None),
+                       removed=state.removed, fresh=not manifest.files)
         lap("read")
-        site = build_site(config, [e.summary for e in files.values() if e.summary is not None])
+        site = build_site(config, [e.summary for e in files.values() if e.summary is not None],
+                          records)
         pages = plan_pages(site)
         fingerprints = page_fingerprints(site, pages)
         same_settings = settings == manifest.settings
@@ -165,7 +182,7 @@ def build(config: SiteConfig, *, progress: Progress | None = None,
         to_render = [p for p, (rel, fp) in zip(pages, fingerprints.items(), strict=True)
                      if old.get(rel, ("",))[0] != fp]
         lap("model")
-        direct = begin(config.output, manifest.build_id)
+        direct = begin(config.output, manifest.build_id, known=bool(manifest.pages))
         previous = {rel: digest for rel, (_fp, digest) in manifest.pages.items()}
         if pool is None and len(to_render) >= PARALLEL_FROM:
             pool = WorkerPool(config, worker_count())
@@ -190,13 +207,15 @@ def build(config: SiteConfig, *, progress: Progress | None = None,
     events = tuple((c.id, tuple(site.article(m).summary.source for m in c.members))
                    for c in site.clusters)
     placements = _body_placements(site)
+    html_pages = sum(page_path(p.path).endswith(".html") for p in pages)
     save_manifest(manifest_file, Manifest(
         settings, build_id, files, new_pages, reader, events,
-        tuple((p.body.source, p.article or "") for p in placements)))
+        tuple((p.body, p.article or "") for p in placements),
+        (len(site.articles), len(site.topics), html_pages)))
     lap("write")
     return BuildReport(
         stories=len(site.articles), topics=len(site.topics),
-        pages=sum(page_path(p.path).endswith(".html") for p in pages),
+        pages=html_pages,
         rendered=len(to_render), files=len(new_pages),
         diagnostics=tuple(d for e in files.values() for d in e.diagnostics),
         body_matches=placements, clusters=events, write=written, timings=timings,
@@ -307,17 +326,11 @@ def _build_id(pages: dict[str, tuple[str, str]]) -> str:
 
 def _report_unchanged(manifest: Manifest, timings: dict[str, float]) -> BuildReport:
     """Nothing changed since the last build: report it without touching anything."""
-    summaries = [e.summary for e in manifest.files.values() if e.summary is not None]
-    stories = sum(1 for s in summaries if not s.is_body_file)
-    topics = {t for s in summaries for t in s.topics}
-    pages = sum(1 for rel, (key, _d) in manifest.pages.items()
-                if not key.startswith("asset:") and rel.endswith(".html"))
-    placements = tuple(
-        BodyPlacement(summary, article or None)
-        for body, article in manifest.placements
-        if (summary := manifest.files[body].summary) is not None)
+    stories, topics, pages = manifest.counts
+    placements = tuple(BodyPlacement(body, article or None)
+                       for body, article in manifest.placements)
     return BuildReport(
-        stories=stories, topics=len(topics), pages=pages, rendered=0, files=len(manifest.pages),
+        stories=stories, topics=topics, pages=pages, rendered=0, files=len(manifest.pages),
         diagnostics=tuple(d for e in manifest.files.values() for d in e.diagnostics),
         body_matches=placements, clusters=manifest.events,
         write=WriteResult(0, len(manifest.pages), 0), timings=timings,
@@ -325,6 +338,8 @@ def _report_unchanged(manifest: Manifest, timings: dict[str, float]) -> BuildRep
 
 
 def _body_placements(site: Site) -> tuple[BodyPlacement, ...]:
-    placed = [BodyPlacement(a.body_file, a.summary.source) for a in site.articles if a.body_file]
-    placed += [BodyPlacement(a.summary, None) for a in site.articles if a.summary.is_body_file]
-    return tuple(sorted(placed, key=lambda p: p.body.source))
+    placed = [BodyPlacement(a.body_file.source, a.summary.source)
+              for a in site.articles if a.body_file]
+    placed += [BodyPlacement(a.summary.source, None)
+               for a in site.articles if a.summary.is_body_file]
+    return tuple(sorted(placed, key=lambda p: p.body))

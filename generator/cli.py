@@ -139,9 +139,9 @@ def print_report(report: BuildReport, *, out: TextIO, err: TextIO, quiet: bool) 
         return
     for match in report.body_matches:
         if match.article:
-            print(f"body: {match.body.source} is the body of {match.article}", file=out)
+            print(f"body: {match.body} is the body of {match.article}", file=out)
         else:
-            print(f"body: {match.body.source} matches no article; it is an article of its own",
+            print(f"body: {match.body} matches no article; it is an article of its own",
                   file=out)
     print(
         f"built {report.stories} stories, {report.topics} topics, {report.pages} pages "

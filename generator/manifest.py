@@ -1,11 +1,14 @@
 """The build cache: what the last build read and wrote, kept outside the output.
 
-It remembers, for each content file, its size, mtime, summary and diagnostics;
+It remembers, for each content file, its size, mtime, diagnostics and summary;
 for each output file, the fingerprint of the inputs it was rendered from and
 the hash of its bytes. A rebuild re-reads only files whose size or mtime moved
-and re-renders only pages whose fingerprint moved. It is stored with
-``marshal`` (plain tuples and dicts), which loads 10,000 stories in milliseconds.
-A missing, old or damaged cache only makes the next build a cold one.
+and re-renders only pages whose fingerprint moved.
+
+It is two ``marshal`` files (plain tuples and dicts, which load fast): a small
+index (stamps, diagnostics, pages) that is all a build with nothing to do
+reads, and the summaries, loaded only when something changed. A missing, old or
+damaged cache only makes the next build a cold one.
 """
 
 from __future__ import annotations
@@ -13,15 +16,16 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity
 from .parse import FileStamp, ParsedFile
 from .summary import StorySummary
 
-FORMAT = 5
+FORMAT = 6
 CACHE_DIR = ".digest-cache"
+_DAMAGED = (OSError, EOFError, ValueError, TypeError, IndexError, KeyError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,11 +35,13 @@ class CachedFile:
     stamp: FileStamp
     """Size and mtime when read."""
     summary: StorySummary | None
-    """Its summary (None when refused)."""
+    """Its summary (None when refused, or not loaded yet: see ``has_summary``)."""
     diagnostics: tuple[Diagnostic, ...]
     """Its problems, reported again on every build until fixed."""
+    has_summary: bool = True
+    """Whether the file gave a story (its summary is in the summaries file)."""
     row: tuple[object, ...] | None = field(default=None, compare=False, repr=False)
-    """The stored form it was loaded from (saved again as is)."""
+    """The stored form of the summary (saved again as is)."""
 
 
 @dataclass(slots=True)
@@ -43,7 +49,7 @@ class Manifest:
     """The cache of one output folder."""
 
     settings: str = ""
-    """Hash of everything that affects every page: config, templates, generator version."""
+    """Hash of everything that affects every page: config, templates, generator code."""
     build_id: str = ""
     """Written into the output's marker file; a mismatch means the output was replaced."""
     files: dict[str, CachedFile] = field(default_factory=dict)
@@ -56,51 +62,79 @@ class Manifest:
     """Events of the last build (id, member sources), for reports of unchanged builds."""
     placements: tuple[tuple[str, str], ...] = ()
     """Plain-text body files and the article each became the body of ('' = none)."""
+    counts: tuple[int, int, int] = (0, 0, 0)
+    """Stories, topics and HTML pages of the last build."""
 
 
 def cache_path(source: Path, output: Path) -> Path:
-    """Where the manifest of this site and output folder lives."""
+    """Where the manifest index of this site and output folder lives."""
     key = hashlib.blake2b(str(output.resolve()).encode(), digest_size=6).hexdigest()
     return source / CACHE_DIR / f"manifest-{key}.bin"
 
 
+def _summaries_path(path: Path) -> Path:
+    return path.with_name(path.name.replace("manifest-", "stories-", 1))
+
+
+def records_path(path: Path) -> Path:
+    """Where the stories' schema records of this manifest live (see ``record_store``)."""
+    return path.with_name(path.name.replace("manifest-", "records-", 1)).with_suffix(".sqlite")
+
+
 def load_manifest(path: Path) -> Manifest:
-    """The stored manifest, or an empty one when missing, old or damaged."""
+    """The stored index (summaries not loaded), or an empty manifest."""
     try:
         data = marshal.loads(path.read_bytes())
         if data[0] != FORMAT:
             return Manifest()
-        _version, settings, build_id, files, pages, reader, events, placements = data
+        (_version, settings, build_id, files, pages, reader, events, placements,
+         counts) = data
         return Manifest(
-            settings=settings,
-            build_id=build_id,
-            files={src: CachedFile(FileStamp(row[0], row[1]),
-                                   StorySummary.from_tuple(row[2]) if row[2] else None,
-                                   tuple(_diagnostic(d) for d in row[3]), row)
-                   for src, row in files.items()},
-            pages=pages,
-            reader=reader,
-            events=events,
-            placements=placements,
-        )
-    except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError):
+            settings=settings, build_id=build_id,
+            files={src: CachedFile(FileStamp(size, mtime), None,
+                                   tuple(_diagnostic(d) for d in diags), has_summary)
+                   for src, (size, mtime, diags, has_summary) in files.items()},
+            pages=pages, reader=reader, events=events, placements=placements, counts=counts)
+    except _DAMAGED:
         return Manifest()
 
 
+def load_summaries(path: Path, manifest: Manifest) -> bool:
+    """Fill in the summaries of ``manifest`` (False, and nothing changed, if they cannot
+    be read or do not belong to it: the caller then reads every file again)."""
+    try:
+        version, build_id, rows = marshal.loads(_summaries_path(path).read_bytes())
+        if version != FORMAT or build_id != manifest.build_id:
+            return False
+        for src, entry in manifest.files.items():
+            if entry.has_summary:
+                row = rows[src]
+                manifest.files[src] = replace(entry, summary=StorySummary.from_tuple(row),
+                                              row=row)
+        return True
+    except _DAMAGED:
+        return False
+
+
 def save_manifest(path: Path, manifest: Manifest) -> None:
-    """Store the manifest (atomically: a reader never sees half a file)."""
-    files = {
-        src: entry.row or (entry.stamp.size, entry.stamp.mtime_ns,
-                           entry.summary.to_tuple() if entry.summary else None,
-                           tuple(_diagnostic_tuple(d) for d in entry.diagnostics))
-        for src, entry in manifest.files.items()
-    }
-    data = marshal.dumps((FORMAT, manifest.settings, manifest.build_id, files, manifest.pages,
-                          manifest.reader, manifest.events, manifest.placements))
+    """Store the manifest: summaries first, then the index (each file atomically)."""
+    rows = {src: entry.row or entry.summary.to_tuple()
+            for src, entry in manifest.files.items() if entry.summary is not None}
+    files = {src: (entry.stamp.size, entry.stamp.mtime_ns,
+                   tuple(_diagnostic_tuple(d) for d in entry.diagnostics),
+                   entry.summary is not None)
+             for src, entry in manifest.files.items()}
     path.parent.mkdir(parents=True, exist_ok=True)
     ignore = path.parent / ".gitignore"
     if not ignore.exists():
         ignore.write_text("*\n", encoding="utf-8")
+    _write_atomically(_summaries_path(path), marshal.dumps((FORMAT, manifest.build_id, rows)))
+    _write_atomically(path, marshal.dumps((
+        FORMAT, manifest.settings, manifest.build_id, files, manifest.pages, manifest.reader,
+        manifest.events, manifest.placements, manifest.counts)))
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
@@ -108,7 +142,8 @@ def save_manifest(path: Path, manifest: Manifest) -> None:
 
 def cached_file(parsed: ParsedFile) -> CachedFile:
     """The cache entry of a freshly parsed file."""
-    return CachedFile(parsed.stamp, parsed.summary, parsed.diagnostics)
+    return CachedFile(parsed.stamp, parsed.summary, parsed.diagnostics,
+                      parsed.summary is not None)
 
 
 def _diagnostic_tuple(d: Diagnostic) -> tuple[object, ...]:

@@ -14,8 +14,11 @@ from datetime import datetime
 from .bodies import match_body_titles
 from .clusters import Cluster
 from .config import SiteConfig
+from .diagnostics import DigestError
 from .events import Events, find_events
+from .manifest import CACHE_DIR
 from .records import Image, Provider, Story
+from .record_store import RecordStore
 from .slugs import assign_unique, topic_slug
 from .summary import StorySummary, link_key
 from .urls import canonical_url
@@ -149,6 +152,19 @@ class Site:
     """Every event, with the evidence that joined its stories."""
     members: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     """The stories of each event (by cluster id), lead first."""
+    records: RecordStore | None = field(default=None, repr=False, compare=False)
+    """Where the schema records of stories read by earlier builds are kept."""
+
+    def record_json(self, article: Article) -> str:
+        """The story's schema record as JSON (see ``schema_json``)."""
+        summary = article.summary
+        if summary.record_json:
+            return summary.record_json
+        found = self.records.get(summary.source, summary.digest) if self.records else None
+        if found is None:
+            raise DigestError(f"the cached record of {summary.source} is missing; "
+                              f"delete {CACHE_DIR}/ and build again")
+        return found
 
     def article(self, slug: str) -> Article:
         """The article with this slug."""
@@ -176,7 +192,8 @@ class Site:
         return cards
 
 
-def build_site(config: SiteConfig, summaries: Sequence[StorySummary]) -> Site:
+def build_site(config: SiteConfig, summaries: Sequence[StorySummary],
+               records: RecordStore | None = None) -> Site:
     """Place stories in a site: bodies, slugs, newest-first order, topics, related links."""
     stories = [s for s in summaries if not s.is_body_file]
     body_files = sorted((s for s in summaries if s.is_body_file), key=lambda s: s.source)
@@ -200,7 +217,7 @@ def build_site(config: SiteConfig, summaries: Sequence[StorySummary]) -> Site:
     )
     return Site(config=config, articles=articles, topics=_topics(config, articles, refs),
                 by_slug={a.slug: a for a in articles}, clusters=events.clusters,
-                members={c.id: c.members for c in events.clusters})
+                members={c.id: c.members for c in events.clusters}, records=records)
 
 
 def _article(story: StorySummary, slug: str, refs: dict[str, TopicRef],

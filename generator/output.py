@@ -113,18 +113,19 @@ def stage_file(output: Path, rel: str, content: bytes, previous: str | None,
     return digest, True
 
 
-def begin(output: Path, marker_text: str) -> bool:
+def begin(output: Path, marker_text: str, *, known: bool = False) -> bool:
     """Prepare the output folder: finish or discard an earlier build's transaction.
 
     Returns True when the output holds no earlier build (nothing to protect):
-    files are then written in place, saving a rename per file.
+    files are then written in place, saving a rename per file. ``known`` says the
+    caller knows the output holds the last build (so it need not be listed).
     """
     output.mkdir(parents=True, exist_ok=True)
     recover(output)
     marker = output / MARKER
     if not marker.exists():
         marker.write_text(marker_text, encoding="utf-8")
-    if not list_output_files(output):
+    if not known and not list_output_files(output):
         return True
     staging = staging_folder(output)
     staging.mkdir()

@@ -84,8 +84,9 @@ class StorySummary:
         return Image(*self.image) if self.image else None
 
     def to_tuple(self) -> tuple[object, ...]:
-        """A marshal-friendly tuple."""
-        return tuple([getattr(self, name) for name in _FIELDS])
+        """A marshal-friendly tuple, without ``record_json`` (kept apart: ``record_store``)."""
+        return tuple([getattr(self, name) if name != "record_json" else ""
+                      for name in _FIELDS])
 
     @classmethod
     def from_tuple(cls, values: tuple[object, ...]) -> StorySummary:

@@ -224,3 +224,25 @@ def test_parallel_build_equals_serial_build(site: Path, tmp_path: Path,
     touch_later(edit)
     run(site, tmp_path / "parallel")
     assert tree(tmp_path / "parallel") == clean_build(site, tmp_path)
+
+
+def test_lost_summaries_only_cost_reading_every_file_again(site: Path, tmp_path: Path) -> None:
+    def damage(root: Path) -> None:
+        for path in (root / ".digest-cache").glob("stories-*"):
+            path.write_bytes(b"\x00garbage")
+        edit = root / "content/2021-03-02-story-2.md"
+        edit.write_text(story(2, title="Story two, after the cache broke"), encoding="utf-8")
+        touch_later(edit)
+
+    check_equal_after(damage, site, tmp_path)
+
+
+def test_damaged_records_only_cost_reading_every_file_again(site: Path, tmp_path: Path) -> None:
+    def damage(root: Path) -> None:
+        for path in (root / ".digest-cache").glob("records-*"):
+            path.write_bytes(b"this is not a database" * 100)
+        edit = root / "content/2021-03-04-story-4.md"
+        edit.write_text(story(4, title="Story four, records lost"), encoding="utf-8")
+        touch_later(edit)
+
+    check_equal_after(damage, site, tmp_path)

@@ -149,7 +149,7 @@ def test_seed_002_is_the_body_of_the_article_it_repeats(built: Built) -> None:
     # ...and it is not an article of its own.
     assert title not in pages
     assert len(pages) == len(ARTICLE_SEEDS)
-    matches = [(m.body.source, m.article) for m in built.report.body_matches]
+    matches = [(m.body, m.article) for m in built.report.body_matches]
     assert matches == [(f"content/{BODY_SEED}", "content/000_07ceffb361487906.txt")]
 
 

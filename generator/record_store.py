@@ -1,0 +1,71 @@
+"""The stories' schema records (JSON), kept in the cache and fetched one by one.
+
+A story's record is most of what a summary weighs (its related[] list), yet only
+the JSON API shows it. So the cache keeps records apart, in SQLite (random
+access; an edit rewrites one row), and a rebuild fetches just the records of the
+API pages it renders again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+
+class RecordStore:
+    """Schema JSON of each story, by source path. Pickles as its path (for workers)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"path": self.path}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.path = state["path"]
+        self._db = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path)
+            self._db.execute("CREATE TABLE IF NOT EXISTS records "
+                             "(source TEXT PRIMARY KEY, digest TEXT, json TEXT)")
+        return self._db
+
+    def usable(self) -> bool:
+        """Whether the store can be read; a damaged one is deleted (and False returned:
+        the caller must then read every file again to refill it)."""
+        try:
+            self._connection().execute("SELECT count(*) FROM records").fetchone()
+            return True
+        except sqlite3.DatabaseError:
+            self.close()
+            self.path.unlink(missing_ok=True)
+            return False
+
+    def get(self, source: str, digest: str) -> str | None:
+        """The record of a story as it was at ``digest`` (None if not stored)."""
+        row = self._connection().execute(
+            "SELECT json FROM records WHERE source = ? AND digest = ?", (source, digest)).fetchone()
+        return row[0] if row else None
+
+    def update(self, records: Iterable[tuple[str, str, str]], *, removed: Iterable[str],
+               fresh: bool = False) -> None:
+        """Store ``(source, digest, json)`` records and forget ``removed`` sources
+        (``fresh``: forget every record first)."""
+        db = self._connection()
+        with db:
+            if fresh:
+                db.execute("DELETE FROM records")
+            db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?)", records)
+            db.executemany("DELETE FROM records WHERE source = ?", ((s,) for s in removed))
+
+    def close(self) -> None:
+        """Close the database."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -17,13 +17,21 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from markupsafe import Markup, escape
 
 from .api import render_api_news, render_api_topics
 from .bodies import render_body
 from .config import SiteConfig
 from .feeds import feed_for, render_json_feed, utc_iso
+from .manifest import CACHE_DIR
 from .model import Article, Site, sidebar_links
 from .pages import Page
 from .records import Story
@@ -62,6 +70,8 @@ def make_environment(config: SiteConfig) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # compiled templates are kept beside the build cache: a fresh process skips compiling
+        bytecode_cache=_bytecode_cache(config),
     )
     zone = ZoneInfo(config.timezone)
     base_path = config.base_path
@@ -94,6 +104,16 @@ def as_html(text: str) -> str:
     ``<description>``, Atom ``type="html"``): autoescaping then escapes it once more,
     so ``<script>`` in a title reaches the reader as text, never as markup."""
     return str(escape(text))
+
+
+def _bytecode_cache(config: SiteConfig) -> FileSystemBytecodeCache | None:
+    """Compiled templates, kept in the site's cache folder (none if it is not writable)."""
+    folder = config.source / CACHE_DIR / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
 
 
 def render_page(env: Environment, site: Site, page: Page,

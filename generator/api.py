@@ -5,7 +5,8 @@ topic), with further pages at ``.../page/<n>/index.json``; each page is
 ``{"page": n, "value": [stories], "nextPage": n + 1 or null}``, newest first,
 with as many stories as an HTML topic page. A story is its schema fields (from
 ``StorySummary.record_json``, which never holds ``secured``) plus ``pageUrl``,
-its page on this site, and ``cluster``, the id of the event it reports. ``api/topics/index.json`` lists the topics.
+its page on this site, and ``cluster``, the id of the event it reports.
+``api/topics/index.json`` lists the topics.
 """
 
 from __future__ import annotations

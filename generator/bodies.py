@@ -62,7 +62,8 @@ def attach_bodies(
     return result, matches
 
 
-def match_body_titles(article_titles: Sequence[str], body_titles: Sequence[str]) -> list[int | None]:
+def match_body_titles(article_titles: Sequence[str],
+                      body_titles: Sequence[str]) -> list[int | None]:
     """For each body title, the index of the article title it matches, or None.
 
     Titles are compared normalized (see ``normalize_title``); one word may differ
@@ -80,10 +81,10 @@ def match_body_titles(article_titles: Sequence[str], body_titles: Sequence[str])
     taken: set[int] = set()
     found: list[int | None] = []
     for title in body_titles:
-        index = _find(title, exact, halves, article_titles, taken)
-        if index is not None:
-            taken.add(index)
-        found.append(index)
+        match = _find(title, exact, halves, article_titles, taken)
+        if match is not None:
+            taken.add(match)
+        found.append(match)
     return found
 
 
@@ -131,7 +132,8 @@ def body_file_date(body: TextBody, zone: tzinfo = UTC) -> datetime:
     dated = _DATED_STEM.match(body.stem)
     if dated:
         try:
-            return datetime(*map(int, dated.groups()), tzinfo=zone)  # type: ignore[misc]
+            year, month, day = map(int, dated.groups())
+            return datetime(year, month, day, tzinfo=zone)
         except ValueError:
             pass
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
@@ -160,7 +162,7 @@ def render_body(body: str, body_format: str) -> str:
         return ""
     if body_format == "text":
         return render_plain_text(body)
-    return _markdown().render(body)
+    return str(_markdown().render(body))
 
 
 def render_plain_text(text: str) -> str:

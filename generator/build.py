@@ -47,7 +47,6 @@ from .parse import ParsedFile, parse_file, stamp_of
 from .read import find_content_files, find_content_paths
 from .record_store import RecordStore
 from .store import StoryStore
-from .summary import StorySummary
 from .theme import static_files, template_dirs
 from .urls import page_path
 from .workers import (

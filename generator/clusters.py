@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from datetime import datetime
+from functools import partial
 
 from generator.cluster_join import OVERRIDE_ALONE, make_cluster_id, slug_override
 

@@ -152,7 +152,8 @@ def _read_config_file(path: Path, config: SiteConfig, problems: list[Diagnostic]
     if data is None:
         return config
     if not isinstance(data, dict):
-        problems.append(error(path.name, f"the config must be a mapping, got {type(data).__name__}"))
+        problems.append(error(path.name,
+                              f"the config must be a mapping, got {type(data).__name__}"))
         return config
     values: dict[str, Any] = {}
     for key, value in data.items():
@@ -177,7 +178,8 @@ def _read_config_file(path: Path, config: SiteConfig, problems: list[Diagnostic]
     return replace(config, **values)
 
 
-def _read_topics(file: str, value: object, problems: list[Diagnostic]) -> tuple[TopicDefinition, ...]:
+def _read_topics(file: str, value: object,
+                 problems: list[Diagnostic]) -> tuple[TopicDefinition, ...]:
     if isinstance(value, dict):  # {name: {description: ...}} form
         value = [{"name": k, **(v if isinstance(v, dict) else {})} for k, v in value.items()]
     if not isinstance(value, list):

@@ -17,8 +17,8 @@ from .config import SiteConfig
 from .diagnostics import DigestError
 from .events import Events, find_events
 from .manifest import CACHE_DIR
-from .records import Image, Provider, Story
 from .record_store import RecordStore
+from .records import Image, Provider, Story
 from .slugs import assign_unique, topic_slug
 from .summary import StorySummary, link_key
 from .urls import canonical_url
@@ -309,16 +309,16 @@ def sidebar_links(site: Site, article: Article, story: Story) -> Sidebar:
         if slug not in seen:
             seen.add(slug)
             links.append(_internal_link(site.article(slug), "coverage"))
-    for related, slug in zip(story.related, article.related_slugs, strict=False):
-        key = slug or canonical_url(related.url) or related.title
+    for related, ours in zip(story.related, article.related_slugs, strict=False):
+        key = ours if ours is not None else (canonical_url(related.url) or related.title)
         if key in seen:
             continue
         seen.add(key)
         image = related.image if related.image and related.image.width and related.image.height \
             else None
         provider = related.provider.name if isinstance(related.provider, Provider) else ""
-        if slug is not None:
-            links.append(SidebarLink(related.title, f"news/{slug}/", True, provider, image))
+        if ours is not None:
+            links.append(SidebarLink(related.title, f"news/{ours}/", True, provider, image))
         elif related.url:
             links.append(SidebarLink(related.title, related.url, False, provider, image))
     room = site.config.related_count - sum(1 for link in links if link.kind == "related")

@@ -10,6 +10,7 @@ and digests travel between processes.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import traceback
@@ -120,10 +121,10 @@ class WorkerPool:
         waiting = dict(enumerate(self._pipes))
         answers: list[tuple[int, Any]] = []
         while waiting:
-            for pipe in wait(list(waiting.values())):
-                index = next(i for i, p in waiting.items() if p is pipe)
+            for ready in wait(list(waiting.values())):
+                index = next(i for i, p in waiting.items() if p is ready)
                 try:
-                    status, payload = pipe.recv()  # type: ignore[union-attr]
+                    status, payload = waiting[index].recv()
                 except EOFError:
                     raise DigestError("a worker process died during the build") from None
                 if status == "progress":
@@ -139,10 +140,8 @@ class WorkerPool:
     def close(self) -> None:
         """Stop the workers."""
         for pipe in self._pipes:
-            try:
+            with contextlib.suppress(BrokenPipeError, OSError):
                 pipe.send(("stop",))
-            except (BrokenPipeError, OSError):
-                pass
             pipe.close()
         for process in self._processes:
             process.join(timeout=5)

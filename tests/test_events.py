@@ -130,7 +130,8 @@ def test_cluster_override_forces_stories_together(make_site: MakeSite) -> None:
     joined = [c for c in model.clusters if len(c.members) > 1]
     assert len(joined) == 1 and joined[0].id == "acme-deal"
     assert {model.article(s).title for s in joined[0].members} == {
-        "Acme Robotics agrees $2 billion deal for Zeta Vision", "Weather drones map floods in Bavaria"}
+        "Acme Robotics agrees $2 billion deal for Zeta Vision",
+        "Weather drones map floods in Bavaria"}
 
 
 def test_a_copy_of_the_sample_clusters_the_same(sample_site: Path, tmp_path: Path) -> None:

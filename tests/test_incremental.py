@@ -168,8 +168,8 @@ def test_change_a_template(site: Path, tmp_path: Path) -> None:
 
 def test_change_the_config(site: Path, tmp_path: Path) -> None:
     def configure(root: Path) -> None:
-        (root / "digest.yaml").write_text("title: Robot Weekly\npage_size: 2\ncluster_threshold: 1.5\n",
-                                         encoding="utf-8")
+        (root / "digest.yaml").write_text(
+            "title: Robot Weekly\npage_size: 2\ncluster_threshold: 1.5\n", encoding="utf-8")
 
     check_equal_after(configure, site, tmp_path)
     assert (site.parent / "out/topics/ai/page/4/index.html").is_file()

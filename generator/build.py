@@ -27,9 +27,11 @@ from .manifest import (
     Manifest,
     cache_path,
     cached_file,
+    load_event_state,
     load_manifest,
     load_summaries,
     records_path,
+    save_event_state,
     save_manifest,
 )
 from .model import Site, build_site
@@ -172,8 +174,9 @@ def build(config: SiteConfig, *, progress: Progress | None = None,
                         for p in parsed if p.summary is not None),
                        removed=state.removed, fresh=not manifest.files)
         lap("read")
+        previous_events = load_event_state(manifest_file) if manifest.files else None
         site = build_site(config, [e.summary for e in files.values() if e.summary is not None],
-                          records)
+                          records, previous_events)
         pages = plan_pages(site)
         fingerprints = page_fingerprints(site, pages)
         same_settings = settings == manifest.settings
@@ -207,6 +210,7 @@ def build(config: SiteConfig, *, progress: Progress | None = None,
                    for c in site.clusters)
     placements = _body_placements(site)
     html_pages = sum(page_path(p.path).endswith(".html") for p in pages)
+    save_event_state(manifest_file, site.event_state)
     save_manifest(manifest_file, Manifest(
         settings, build_id, files, new_pages, reader, events,
         tuple((p.body, p.article or "") for p in placements),

@@ -74,7 +74,9 @@ class EventState:
 
 
 def story_digest(summary: StorySummary) -> str:
-    """Hash of every field :func:`cluster_doc` reads: equal digests, equal docs."""
+    """Hash of every field :func:`cluster_doc` reads: equal digests, equal docs. (A summary
+    read from a file has ``digest``, the hash of the file's bytes, which determines every
+    field for a given generator version; this is for summaries made otherwise.)"""
     fields = (
         summary.title, summary.excerpt, summary.text, summary.provider_domain,
         summary.provider, summary.timestamp, summary.url_keys, summary.related_keys,
@@ -92,7 +94,7 @@ def update_events(previous: EventState | None, stories: Sequence[tuple[str, Stor
     for the next build (``state.to_data()`` survives ``marshal``).
     """
     inputs = [
-        (slug, story_digest(summary), partial(cluster_doc, slug, summary))
+        (slug, summary.digest or story_digest(summary), partial(cluster_doc, slug, summary))
         for slug, summary in stories
     ]
     engine = update_engine(previous.engine if previous is not None else None, inputs,

@@ -61,6 +61,7 @@ def page_fingerprints(site: Site, pages: Iterable[Page]) -> dict[str, str]:
     topic_counts = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}{SEP}{len(t.articles)}{SEP}"
                             f"{t.description}" for t in site.topics)
     cards: dict[str, str] = {}
+    newest = site.articles[0].summary.timestamp if site.articles else 0.0
 
     def card(article: Article) -> str:
         found = cards.get(article.slug)
@@ -92,6 +93,8 @@ def page_fingerprints(site: Site, pages: Iterable[Page]) -> dict[str, str]:
                 *(card(a) for a in page.articles), "|",
                 *(f"{c.lead.slug}{SEP}{card(c.lead)}{SEP}" + SEP.join(map(card, c.others))
                   for c in page.cards), "|",
+                *(f"{path}{SEP}{stamp}" for path, stamp in page.links),
+                str(newest) if page.links else "",
                 topic_counts if page.kind in SHOWS_COUNTS else topic_names,
             ))
         result[page_path(page.path)] = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()

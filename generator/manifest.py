@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity
+from .events import EventState
 from .parse import FileStamp, ParsedFile
 from .summary import StorySummary
 
@@ -74,6 +75,24 @@ def cache_path(source: Path, output: Path) -> Path:
 
 def _summaries_path(path: Path) -> Path:
     return path.with_name(path.name.replace("manifest-", "stories-", 1))
+
+
+def load_event_state(path: Path) -> EventState | None:
+    """The event state the last build kept (None when missing, old or damaged)."""
+    try:
+        return EventState.from_data(marshal.loads(_events_path(path).read_bytes()))
+    except (*_DAMAGED, AttributeError):
+        return None
+
+
+def save_event_state(path: Path, state: EventState | None) -> None:
+    """Keep the event state for the next build."""
+    if state is not None:
+        _write_atomically(_events_path(path), marshal.dumps(state.to_data()))  # type: ignore[arg-type]
+
+
+def _events_path(path: Path) -> Path:
+    return path.with_name(path.name.replace("manifest-", "events-", 1))
 
 
 def records_path(path: Path) -> Path:

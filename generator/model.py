@@ -15,7 +15,7 @@ from .bodies import match_body_titles
 from .clusters import Cluster
 from .config import SiteConfig
 from .diagnostics import DigestError
-from .events import Events, find_events
+from .events import Events, EventState, update_events
 from .manifest import CACHE_DIR
 from .record_store import RecordStore
 from .records import Image, Provider, Story
@@ -154,6 +154,8 @@ class Site:
     """The stories of each event (by cluster id), lead first."""
     records: RecordStore | None = field(default=None, repr=False, compare=False)
     """Where the schema records of stories read by earlier builds are kept."""
+    event_state: EventState | None = field(default=None, repr=False, compare=False)
+    """What the next build needs to update the events incrementally."""
 
     def record_json(self, article: Article) -> str:
         """The story's schema record as JSON (see ``schema_json``)."""
@@ -184,6 +186,9 @@ class Site:
             members[event].append(slug)
         cards = []
         for event in order:
+            if len(self.members.get(event, ())) < 2:  # most events are a single story
+                cards.append(Card(self.by_slug[members[event][0]]))
+                continue
             listed = set(members[event])
             ranking = self.members.get(event, (members[event][0],))
             lead = next(slug for slug in ranking if slug in listed)
@@ -193,7 +198,8 @@ class Site:
 
 
 def build_site(config: SiteConfig, summaries: Sequence[StorySummary],
-               records: RecordStore | None = None) -> Site:
+               records: RecordStore | None = None,
+               previous_events: EventState | None = None) -> Site:
     """Place stories in a site: bodies, slugs, newest-first order, topics, related links."""
     stories = [s for s in summaries if not s.is_body_file]
     body_files = sorted((s for s in summaries if s.is_body_file), key=lambda s: s.source)
@@ -210,14 +216,16 @@ def build_site(config: SiteConfig, summaries: Sequence[StorySummary],
     ordered = sorted(stories, key=lambda s: (-s.timestamp, slugs[s.source]))
     refs = _topic_refs(ordered)
     find = _related_finder(ordered, slugs)
-    events = find_events([(slugs[s.source], s) for s in ordered],
-                         threshold=config.cluster_threshold, related_count=config.related_count)
+    events, event_state = update_events(
+        previous_events, [(slugs[s.source], s) for s in ordered],
+        threshold=config.cluster_threshold, related_count=config.related_count)
     articles = tuple(
         _article(story, slugs[story.source], refs, find, body_of, events) for story in ordered
     )
     return Site(config=config, articles=articles, topics=_topics(config, articles, refs),
                 by_slug={a.slug: a for a in articles}, clusters=events.clusters,
-                members={c.id: c.members for c in events.clusters}, records=records)
+                members={c.id: c.members for c in events.clusters}, records=records,
+                event_state=event_state)
 
 
 def _article(story: StorySummary, slug: str, refs: dict[str, TopicRef],

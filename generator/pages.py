@@ -54,6 +54,9 @@ class FeedLink:
     """What the feed holds, e.g. "AI news"."""
 
 
+NOT_INDEXED = frozenset({"404"})
+"""Kinds of HTML pages left out of the sitemap (and marked noindex)."""
+
 FEED_FORMATS = (("Atom", "application/atom+xml", "atom.xml"),
                 ("RSS", "application/rss+xml", "rss.xml"),
                 ("JSON Feed", "application/feed+json", "feed.json"))
@@ -85,6 +88,8 @@ class Page:
     """Feeds to announce on the page."""
     cards: tuple[Card, ...] = ()
     """Listing pages: one card per event (``articles`` holds their stories)."""
+    links: tuple[tuple[str, float], ...] = ()
+    """The sitemap: (path, newest story's timestamp or 0.0) of each indexed HTML page."""
 
     @property
     def article(self) -> Article:
@@ -94,7 +99,8 @@ class Page:
 
 def plan_pages(site: Site) -> list[Page]:
     """Every output page of the site, in a stable order: HTML first, then the rest."""
-    return plan_html_pages(site) + plan_machine_pages(site)
+    html = plan_html_pages(site)
+    return html + plan_machine_pages(site, html)
 
 
 def plan_html_pages(site: Site) -> list[Page]:
@@ -146,8 +152,8 @@ def feed_links(folder: str, title: str) -> tuple[FeedLink, ...]:
                  for label, media_type, name in FEED_FORMATS)
 
 
-def plan_machine_pages(site: Site) -> list[Page]:
-    """Feeds, the JSON API, the sitemap and robots.txt."""
+def plan_machine_pages(site: Site, html: Sequence[Page]) -> list[Page]:
+    """Feeds, the JSON API, the sitemap (of the ``html`` pages) and robots.txt."""
     config = site.config
     pages = plan_feed_pages(site, None, site.articles[: config.feed_size])
     for topic in site.topics:
@@ -158,10 +164,16 @@ def plan_machine_pages(site: Site) -> list[Page]:
         pages += plan_api_pages(site, topic, [site.article(s) for s in topic.articles])
     pages += [
         Page("api-topics", "api/topics/index.json", "api-topics.json", "Topics"),
-        Page("sitemap", "sitemap.xml", "sitemap.xml", "Sitemap", articles=site.articles),
+        Page("sitemap", "sitemap.xml", "sitemap.xml", "Sitemap", links=sitemap_links(html)),
         Page("robots", "robots.txt", "robots.txt", "robots.txt"),
     ]
     return pages
+
+
+def sitemap_links(html: Sequence[Page]) -> tuple[tuple[str, float], ...]:
+    """Each indexed HTML page with the time of its newest story (0.0: none)."""
+    return tuple((page.path, max((a.summary.timestamp for a in page.articles), default=0.0))
+                 for page in html if page.kind not in NOT_INDEXED)
 
 
 def plan_feed_pages(site: Site, topic: Topic | None, latest: Sequence[Article]) -> list[Page]:

@@ -135,7 +135,7 @@ def _context(site: Site, page: Page, story_for: Callable[[Article], Story]) -> d
     if page.kind == "feed":
         return {"feed": feed_for(site, page)}
     if page.kind == "sitemap":
-        return {"entries": sitemap_entries(site)}
+        return {"entries": sitemap_entries(site, page)}
     extra: dict[str, object] = {"meta": page_meta(site, page)}
     if page.kind == "article":
         story = story_for(page.article)

@@ -24,13 +24,11 @@ from .config import CONFIG_NAME, SiteConfig
 from .diagnostics import Diagnostic, warning
 from .feeds import absolute, utc_iso
 from .model import Article, Site
-from .pages import Page, plan_html_pages
+from .pages import NOT_INDEXED, Page
 from .records import Image
 
 HOSTNAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
 """A provider domain safe to turn into ``https://<domain>/``."""
-NOT_INDEXED = frozenset({"404"})
-"""Kinds of HTML page left out of the sitemap and given no canonical link."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,18 +152,14 @@ def json_ld(data: dict[str, Any]) -> Markup:
     return Markup(text)  # noqa: S704 - escaped above: it cannot hold "<" or "&"
 
 
-def sitemap_entries(site: Site) -> tuple[SitemapEntry, ...]:
-    """Every indexed HTML page, with the date of its newest story."""
+def sitemap_entries(site: Site, page: Page) -> tuple[SitemapEntry, ...]:
+    """Every indexed HTML page (``page.links``), with the date of its newest story."""
     fallback = datetime.fromtimestamp(site.config.source_date_epoch, UTC)
     newest = site.articles[0].published if site.articles else fallback
-    entries = []
-    for page in plan_html_pages(site):
-        if page.kind in NOT_INDEXED:
-            continue
-        dates = [a.published for a in page.articles]
-        lastmod = max(dates) if dates else newest
-        entries.append(SitemapEntry(absolute(site, page.path), utc_iso(lastmod)))
-    return tuple(entries)
+    return tuple(
+        SitemapEntry(absolute(site, path),
+                     utc_iso(datetime.fromtimestamp(stamp, UTC) if stamp else newest))
+        for path, stamp in page.links)
 
 
 def render_robots(site: Site, page: Page) -> str:

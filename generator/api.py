@@ -29,20 +29,24 @@ def render_api_news(site: Site, page: Page) -> str:
     pager = page.pager
     number = pager.number if pager else 1
     has_next = pager is not None and pager.next_path is not None
-    document = {
-        "page": number,
-        "value": [api_story(site, article) for article in page.articles],
-        "nextPage": number + 1 if has_next else None,
-    }
-    return dump_json(document)
+    # Stories are spliced in as JSON text (``api_story_json``): the same bytes as
+    # ``dump_json`` of the parsed records, without parsing 10,000s of them again.
+    stories = ",".join(api_story_json(site, article) for article in page.articles)
+    next_page = json.dumps(number + 1 if has_next else None)
+    return f'{{"page":{number},"value":[{stories}],"nextPage":{next_page}}}\n'
 
 
-def api_story(site: Site, article: Article) -> dict[str, Any]:
-    """A story as the API gives it: its schema fields and its page URL."""
-    record: dict[str, Any] = json.loads(site.record_json(article))
-    record[PAGE_URL_KEY] = absolute(site, article.path)
-    record[CLUSTER_KEY] = article.cluster
-    return record
+def api_story_json(site: Site, article: Article) -> str:
+    """A story as the API gives it, as compact JSON text: its schema fields (as stored,
+    in the same compact form as ``dump_json``), its page URL and its event."""
+    record = site.record_json(article)
+    extra = (f'"{PAGE_URL_KEY}":{_text(absolute(site, article.path))},'
+             f'"{CLUSTER_KEY}":{_text(article.cluster)}}}')
+    return record[:-1] + ("," if record != "{}" else "") + extra
+
+
+def _text(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def render_api_topics(site: Site, page: Page) -> str:

@@ -12,7 +12,6 @@ its page on this site, and ``cluster``, the id of the event it reports.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from .feeds import absolute, dump_json, feed_paths
 from .model import Article, Site

@@ -30,15 +30,16 @@ def render_api_news(site: Site, page: Page) -> str:
     has_next = pager is not None and pager.next_path is not None
     # Stories are spliced in as JSON text (``api_story_json``): the same bytes as
     # ``dump_json`` of the parsed records, without parsing 10,000s of them again.
-    stories = ",".join(api_story_json(site, article) for article in page.articles)
+    records = site.record_jsons(page.articles)
+    stories = ",".join(api_story_json(site, article, record)
+                       for article, record in zip(page.articles, records, strict=True))
     next_page = json.dumps(number + 1 if has_next else None)
     return f'{{"page":{number},"value":[{stories}],"nextPage":{next_page}}}\n'
 
 
-def api_story_json(site: Site, article: Article) -> str:
-    """A story as the API gives it, as compact JSON text: its schema fields (as stored,
-    in the same compact form as ``dump_json``), its page URL and its event."""
-    record = site.record_json(article)
+def api_story_json(site: Site, article: Article, record: str) -> str:
+    """A story as the API gives it, as compact JSON text: its schema fields (``record``,
+    as stored, in the same compact form as ``dump_json``), its page URL and its event."""
     extra = (f'"{PAGE_URL_KEY}":{_text(absolute(site, article.path))},'
              f'"{CLUSTER_KEY}":{_text(article.cluster)}}}')
     return record[:-1] + ("," if record != "{}" else "") + extra

@@ -162,17 +162,18 @@ def build(config: SiteConfig, *, progress: Progress | None = None,
     if manifest.files and not (records.usable() and load_summaries(manifest_file, manifest)):
         manifest.files = {}  # summaries or records lost: read every file again
         state = _scan_content(config, manifest)
+    records.update((), removed=state.removed, fresh=not manifest.files)
     store = StoryStore(config, zone)
     pool = WorkerPool(config, worker_count()) if len(state.changed) >= PARALLEL_FROM else None
     try:
-        parsed, holders = _parse(state.changed, config, zone, store, pool,
+        parsed, holders = _parse(state.changed, config, zone, store, pool, records,
                                  _ticker(progress, "reading", len(state.changed)))
         files = {src: entry for src, entry in manifest.files.items() if src in state.paths}
         files.update((p.source, cached_file(p)) for p in parsed)
         files = dict(sorted(files.items()))
         records.update(((p.source, p.summary.digest, p.summary.record_json)
-                        for p in parsed if p.summary is not None),
-                       removed=state.removed, fresh=not manifest.files)
+                        for p in parsed if p.summary is not None and p.summary.record_json),
+                       removed=())
         lap("read")
         previous_events = load_event_state(manifest_file) if manifest.files else None
         site = build_site(config, [e.summary for e in files.values() if e.summary is not None],
@@ -270,9 +271,10 @@ def _ticker(progress: Progress | None, stage: str, total: int) -> Tick | None:
 
 
 def _parse(changed: Sequence[Path], config: SiteConfig, zone: ZoneInfo, store: StoryStore,
-           pool: WorkerPool | None, tick: Tick | None) -> tuple[list[ParsedFile], dict[str, int]]:
+           pool: WorkerPool | None, records: RecordStore,
+           tick: Tick | None) -> tuple[list[ParsedFile], dict[str, int]]:
     if pool is not None:
-        return pool.parse(changed, tick)
+        return pool.parse(changed, records, tick)
     parsed = []
     for done, path in enumerate(changed, start=1):
         if tick is not None and done % TICK_EVERY == 0:

@@ -157,15 +157,18 @@ class Site:
     event_state: EventState | None = field(default=None, repr=False, compare=False)
     """What the next build needs to update the events incrementally."""
 
-    def record_json(self, article: Article) -> str:
-        """The story's schema record as JSON (see ``schema_json``)."""
-        summary = article.summary
-        if summary.record_json:
-            return summary.record_json
-        found = self.records.get(summary.source, summary.digest) if self.records else None
-        if found is None:
-            raise DigestError(f"the cached record of {summary.source} is missing; "
-                              f"delete {CACHE_DIR}/ and build again")
+    def record_jsons(self, articles: Sequence[Article]) -> list[str]:
+        """The stories' schema records as JSON (see ``schema_json``), in order."""
+        stored = self.records.get_many(
+            (a.summary.source, a.summary.digest) for a in articles if not a.summary.record_json
+        ) if self.records else {}
+        found = []
+        for article in articles:
+            text = article.summary.record_json or stored.get(article.summary.source)
+            if text is None:
+                raise DigestError(f"the cached record of {article.summary.source} is missing; "
+                                  f"delete {CACHE_DIR}/ and build again")
+            found.append(text)
         return found
 
     def article(self, slug: str) -> Article:

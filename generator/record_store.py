@@ -31,7 +31,7 @@ class RecordStore:
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path)
+            self._db = sqlite3.connect(self.path, timeout=120)  # workers write in turn
             self._db.execute("CREATE TABLE IF NOT EXISTS records "
                              "(source TEXT PRIMARY KEY, digest TEXT, json TEXT)")
         return self._db
@@ -52,6 +52,17 @@ class RecordStore:
         row = self._connection().execute(
             "SELECT json FROM records WHERE source = ? AND digest = ?", (source, digest)).fetchone()
         return row[0] if row else None
+
+    def get_many(self, wanted: Iterable[tuple[str, str]]) -> dict[str, str]:
+        """Records of many ``(source, digest)`` pairs at once (missing ones left out)."""
+        pairs = dict(wanted)
+        if not pairs:
+            return {}
+        marks = ",".join("?" * len(pairs))
+        rows = self._connection().execute(
+            f"SELECT source, digest, json FROM records WHERE source IN ({marks})",  # noqa: S608
+            tuple(pairs))
+        return {source: text for source, digest, text in rows if pairs[source] == digest}
 
     def update(self, records: Iterable[tuple[str, str, str]], *, removed: Iterable[str],
                fresh: bool = False) -> None:

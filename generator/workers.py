@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from .model import Site
 from .output import stage_file
 from .pages import Page
 from .parse import ParsedFile, parse_file
+from .record_store import RecordStore
 from .store import StoryStore
 
 StagedFile = tuple[str, str, bool]
@@ -88,12 +90,16 @@ class WorkerPool:
         """Number of workers."""
         return len(self._pipes)
 
-    def parse(self, paths: Sequence[Path], progress: Tick | None = None,
+    def parse(self, paths: Sequence[Path], records: RecordStore, progress: Tick | None = None,
               ) -> tuple[list[ParsedFile], dict[str, int]]:
-        """Parse files across the workers; also say which worker holds each source."""
+        """Parse files across the workers; also say which worker holds each source.
+
+        The workers put the stories' schema records into ``records`` themselves and send
+        back summaries without them: they are most of a summary's weight.
+        """
         shares = [list(paths[i :: self.size]) for i in range(self.size)]
         for pipe, share in zip(self._pipes, shares, strict=True):
-            pipe.send(("parse", share))
+            pipe.send(("parse", share, records))
         parsed: list[ParsedFile] = []
         holder: dict[str, int] = {}
         for index, payload in self._gather(progress):
@@ -159,7 +165,7 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
         pipe.send(("progress", count))
 
     handlers: dict[str, Callable[..., Any]] = {
-        "parse": lambda paths: _parse_share(paths, config, zone, store, tick),
+        "parse": lambda paths, records: _parse_share(paths, config, zone, store, tick, records),
         "render": lambda site, pages, previous, direct: render_and_stage(
             site, pages, store, previous, tick, direct=direct),
     }
@@ -177,14 +183,21 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
 
 
 def _parse_share(paths: Sequence[Path], config: SiteConfig, zone: ZoneInfo,
-                 store: StoryStore, tick: Tick) -> list[ParsedFile]:
+                 store: StoryStore, tick: Tick, records: RecordStore) -> list[ParsedFile]:
     results = []
+    kept: list[tuple[str, str, str]] = []
     for done, path in enumerate(paths, start=1):
         if done % TICK_EVERY == 0:
             tick(TICK_EVERY)
         parsed = parse_file(path, config, zone)
         if parsed.item is not None:
             store.add(parsed.source, parsed.item)
-        results.append(ParsedFile(parsed.source, parsed.stamp, parsed.summary, None,
+        summary = parsed.summary
+        if summary is not None:
+            kept.append((parsed.source, summary.digest, summary.record_json))
+            summary = replace(summary, record_json="")
+        results.append(ParsedFile(parsed.source, parsed.stamp, summary, None,
                                   parsed.diagnostics))
+    records.update(kept, removed=())
+    records.close()
     return results

@@ -21,7 +21,7 @@ from tests.conftest import ROOT, SAMPLE_CONTENT
 
 pytestmark = pytest.mark.install
 
-PACKAGE_FILES = ("pyproject.toml", "generator", "templates")
+PACKAGE_FILES = ("pyproject.toml", "setup.cfg", "generator", "templates")
 OPTIONAL_FILES = ("README.md", "LICENSE")
 
 
@@ -79,3 +79,16 @@ def test_pip_install_then_digest_build_uses_the_packaged_theme(tmp_path: Path) -
     run(bindir / "python", "-m", "generator", "build", "--source", site,
         "--output", tmp_path / "out2", "--quiet", cwd=tmp_path)
     assert (tmp_path / "out2" / "index.html").is_file()
+
+
+def test_the_readme_quick_start_builds_the_sample_in_the_clone(tmp_path: Path) -> None:
+    """`python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/digest build`, run in
+    the repository itself: pip's build must not leave a folder digest refuses as build/."""
+    clone = copy_package_sources(tmp_path / "clone")
+    shutil.copytree(SAMPLE_CONTENT, clone / "content")
+    run(sys.executable, "-m", "venv", ".venv", cwd=clone)
+    run(clone / ".venv/bin/pip", "install", "--quiet", "--disable-pip-version-check", ".",
+        cwd=clone)
+    result = run(clone / ".venv/bin/digest", "build", cwd=clone)
+    assert "built 4 stories, 3 topics" in result.stdout
+    assert (clone / "build" / "topics" / "ibm-ai" / "index.html").is_file()

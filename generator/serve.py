@@ -39,6 +39,7 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application
 from tornado.websocket import WebSocketClosedError
 
+from .build import BuildMemory
 from .serve_build import PreviewBuild, build_preview, preview_folder
 from .serve_http import (
     RELOAD_SCRIPT,
@@ -182,6 +183,7 @@ class PreviewSession:
         self.output = preview_folder(options.source)
         self.sockets: set[ReloadSocket] = set()
         self.last: PreviewBuild | None = None
+        self.memory = BuildMemory()  # the cache, kept in memory between rebuilds
         self._pending: set[str] = set()
         self._first_change: float | None = None
         self._timer: asyncio.TimerHandle | None = None
@@ -206,7 +208,7 @@ class PreviewSession:
     def build(self) -> PreviewBuild:
         """Build the preview now; remember the outcome."""
         self.last = build_preview(self.options.source, base_url=self.address.url,
-                                  drafts=self.options.drafts)
+                                  drafts=self.options.drafts, memory=self.memory)
         return self.last
 
     def on_change(self, paths: tuple[str, ...]) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from .build import BuildReport, build
+from .build import BuildMemory, BuildReport, build
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, DigestError, Severity, error
 from .manifest import CACHE_DIR
@@ -60,14 +60,16 @@ def preview_folder(source: Path) -> Path:
     return source.resolve() / CACHE_DIR / "preview"
 
 
-def build_preview(source: Path, *, base_url: str, drafts: bool) -> PreviewBuild:
-    """Build the preview of ``source`` as served at ``base_url``; never raises."""
+def build_preview(source: Path, *, base_url: str, drafts: bool,
+                  memory: BuildMemory | None = None) -> PreviewBuild:
+    """Build the preview of ``source`` as served at ``base_url``; never raises.
+    ``memory`` keeps the cache between a server's builds (see ``BuildMemory``)."""
     start = time.perf_counter()
     overrides = {"base_url": base_url, "drafts": drafts or None}
     config, problems = load_config(source, output=preview_folder(source), overrides=overrides)
     report: BuildReport | None = None
     if not any(p.severity is Severity.ERROR for p in problems):
-        report, failure = _build(config)
+        report, failure = _build(config, memory)
         problems += failure if report is None else report.diagnostics
     seconds = time.perf_counter() - start
     errors = tuple(p for p in problems if p.severity is Severity.ERROR)
@@ -75,9 +77,10 @@ def build_preview(source: Path, *, base_url: str, drafts: bool) -> PreviewBuild:
     return PreviewBuild(report, problems, seconds, page)
 
 
-def _build(config: SiteConfig) -> tuple[BuildReport | None, tuple[Diagnostic, ...]]:
+def _build(config: SiteConfig,
+           memory: BuildMemory | None) -> tuple[BuildReport | None, tuple[Diagnostic, ...]]:
     try:
-        return build(config), ()
+        return build(config, memory=memory), ()
     except DigestError as exc:
         return None, exc.diagnostics or (error(_site_file(config, config.output), str(exc)),)
     except TemplateError as exc:

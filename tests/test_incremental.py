@@ -246,3 +246,28 @@ def test_damaged_records_only_cost_reading_every_file_again(site: Path, tmp_path
         touch_later(edit)
 
     check_equal_after(damage, site, tmp_path)
+
+
+def test_builds_that_keep_the_cache_in_memory_equal_clean_builds(site: Path,
+                                                                tmp_path: Path) -> None:
+    from generator.build import BuildMemory
+
+    memory = BuildMemory()
+    out = site.parent / "out"
+    config, _ = load_config(site, output=out)
+    build(config, memory=memory)
+    assert memory.manifest is not None
+    steps = [
+        lambda root: (root / "content/2021-03-03-story-3.md").write_text(
+            story(3, title="Story three, from memory"), encoding="utf-8"),
+        lambda root: (root / "content/2021-03-09-story-9.md").write_text(story(9)),
+        lambda root: (root / "content/2021-03-05-story-5.md").unlink(),
+    ]
+    for change in steps:
+        change(site)
+        for path in (site / "content").glob("*.md"):
+            touch_later(path)
+        report = build(config, memory=memory)
+        assert report.rendered > 0
+        assert tree(out) == clean_build(site, tmp_path)
+    assert build(config, memory=memory).write.written == 0

@@ -70,7 +70,7 @@ def test_a_broken_base_template_still_gives_a_plain_error_page(sample_site: Path
 
 def test_an_unexpected_failure_is_shown_not_raised(sample_site: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    def explode(_config: object) -> None:
+    def explode(_config: object, **_options: object) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(serve_build, "build", explode)

@@ -41,9 +41,15 @@ from generator.cluster_records import (
 )
 from generator.cluster_text import count_documents, idf_of_count
 from generator.clusters import Cluster, ClusterDoc, Evidence
-from generator.related import build_postings, list_neighbourhood, rank_related, topic_band
+from generator.related import (
+    build_postings,
+    index_postings,
+    list_neighbourhood,
+    rank_related,
+    topic_band,
+)
 
-ENGINE_VERSION = 1
+ENGINE_VERSION = 2
 """Bumped whenever the algorithm changes, so an old state is never reused."""
 _EPSILON_DAYS = 1e-6
 """Slack on window edges when choosing what to recompute (a superset is always safe)."""
@@ -147,12 +153,13 @@ def _read_inputs(
     stories: dict[str, StoryRecord] = {}
     changed: list[str] = []
     memo: dict[str, str] = {}
+    key_memo: dict[str, str] = {}
     for key, digest, make_doc in inputs:
         if key in stories:
             raise ValueError(f"two stories share the key {key!r}; keys must be unique")
         record = old.get(key)
         if record is None or record[R_DIGEST] != digest:
-            record = build_record(make_doc(), digest, memo, None)
+            record = build_record(make_doc(), digest, memo, None, key_memo)
             changed.append(key)
         stories[key] = record
     deleted = [key for key in old if key not in stories]
@@ -393,9 +400,11 @@ def _update_related(
         postings, reach = _update_postings(old, stories, dirty)
         reach |= moved
     related = dict(old.related)
+    index = index_postings(postings, stories, event_of) if len(reach) * 4 > len(stories) else None
     for key in reach:
         if key in stories:
-            related[key] = rank_related(key, stories, postings, event_of, count=count)
+            related[key] = rank_related(key, stories, postings, event_of, count=count,
+                                        index=index)
         else:
             related.pop(key, None)
     return postings, related

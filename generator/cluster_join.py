@@ -27,6 +27,8 @@ LINKAGE_RATIO = 0.55
 """Two groups join only if their average pair score reaches this share of the threshold."""
 LINKAGE_SAMPLE = 6
 """At most this many members of each group (earliest first) enter the average-linkage check."""
+_MAX_PAIR_SCORE = 1.1
+"""More than any pair score can be (a cosine of at most 1, plus the ``related[]`` bonus)."""
 OVERRIDE_ALONE = "none"
 """The ``cluster:`` override value that keeps a story in a cluster of its own."""
 
@@ -162,6 +164,8 @@ def _are_close_on_average(
         return True
     total = 0.0
     left, right = sorted(first)[:LINKAGE_SAMPLE], sorted(second)[:LINKAGE_SAMPLE]
+    pairs = len(left) * len(right)
+    remaining = pairs
     for a in left:
         for b in right:
             pair = (a, b) if a < b else (b, a)
@@ -171,4 +175,9 @@ def _are_close_on_average(
                                          window_days=window_days)[0]
                 known[pair] = score
             total += score
-    return total / (len(left) * len(right)) >= floor
+            remaining -= 1
+            if total / pairs >= floor:
+                return True  # scores are never negative: the mean can only grow
+            if (total + _MAX_PAIR_SCORE * remaining) / pairs < floor:
+                return False
+    return total / pairs >= floor

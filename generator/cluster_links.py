@@ -13,21 +13,22 @@ Stories sharing a canonical address are linked separately (any dates), see ``lis
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import repeat
+from operator import mul
 
 from generator.cluster_records import (
     R_RELATED_TITLES,
     R_RELATED_URLS,
+    R_STRONGEST,
     R_TIME,
     R_TITLE,
     R_URLS,
     R_VECTOR,
     SECONDS_PER_DAY,
-    SIGNATURE_TERMS,
     StoryRecord,
     is_eligible,
-    strongest_terms,
 )
 
 DATE_PENALTY = 0.3
@@ -39,6 +40,11 @@ MAX_WINDOW_NEIGHBOURS = 32
 PREFILTER_RATIO = 0.7
 """A candidate is scored exactly when its partial overlap reaches this share of the threshold."""
 
+MAX_SCORED_CANDIDATES = 4
+"""At most this many index candidates (largest partial overlap first, ties by key) are
+scored exactly per story: in a dense stretch of news the weaker ones add links that the
+joins below would not use, and scoring them all grows with the square of the density."""
+
 ForwardLink = tuple[str, float, bool]
 """(later story's key, score, whether ``related[]`` links them)."""
 
@@ -48,21 +54,40 @@ class LinkIndex:
 
     def __init__(self, stories: Mapping[str, StoryRecord], run: Iterable[str]) -> None:
         self.stories = stories
-        self.postings: dict[str, list[str]] = {}
-        self.signature: dict[str, list[str]] = {}
+        self.postings: dict[str, tuple[list[str], list[float], list[float]]] = {}
+        """Signature term -> the run's stories having it (in run order), the publication
+        day of each and the term's weight in each."""
+        self.signature: dict[str, list[tuple[str, int]]] = {}
+        """Each eligible story's signature terms (sorted) with its place in their postings."""
+        self.own: dict[str, tuple[str, ...]] = {}
+        """Each eligible story's :func:`own_keys`."""
+        self.listed: dict[str, tuple[str, ...]] = {}
+        """Each eligible story's :func:`listed_keys`."""
         self.by_key: dict[str, list[str]] = {}
         self.by_related: dict[str, list[str]] = {}
+        postings = self.postings
         for key in run:
             record = stories[key]
             if not is_eligible(record):
                 continue
-            terms = sorted(strongest_terms(record[R_VECTOR], SIGNATURE_TERMS))
-            self.signature[key] = terms
-            for term in terms:
-                self.postings.setdefault(term, []).append(key)
-            for name in own_keys(record):
+            day = float(record[R_TIME]) / SECONDS_PER_DAY
+            vector = record[R_VECTOR]
+            places = []
+            for term in sorted(record[R_STRONGEST]):
+                columns = postings.get(term)
+                if columns is None:
+                    columns = postings[term] = ([], [], [])
+                members, days, weights = columns
+                places.append((term, len(members)))
+                members.append(key)
+                days.append(day)
+                weights.append(vector[term])
+            self.signature[key] = places
+            self.own[key] = own = own_keys(record)
+            self.listed[key] = listed = listed_keys(record)
+            for name in own:
                 self.by_key.setdefault(name, []).append(key)
-            for name in listed_keys(record):
+            for name in listed:
                 self.by_related.setdefault(name, []).append(key)
 
 
@@ -98,20 +123,21 @@ def find_forward_links(key: str, index: LinkIndex, *, threshold: float,
     def day(other: str) -> float:
         return float(stories[other][R_TIME]) / SECONDS_PER_DAY
 
-    for term in index.signature.get(key, ()):
-        members = index.postings[term]
-        position = bisect_left(members, mark, key=sort_key)
-        end = bisect_right(members, limit, lo=position + 1, key=day)
+    for term, position in index.signature.get(key, ()):
+        members, days, weights = index.postings[term]
+        end = bisect_right(days, limit, lo=position + 1)
         if end - position - 1 > MAX_WINDOW_NEIGHBOURS:
             continue
         weight = vector[term]
-        for other in members[position + 1 : end]:
-            overlaps[other] = get(other, 0.0) + weight * stories[other][R_VECTOR][term]
+        for other, theirs in zip(members[position + 1 : end], weights[position + 1 : end],
+                                 strict=True):
+            overlaps[other] = get(other, 0.0) + weight * theirs
     floor = PREFILTER_RATIO * threshold
-    candidates = {other for other, overlap in overlaps.items() if overlap >= floor}
-    for name in listed_keys(record):
+    passing = sorted((-overlap, other) for other, overlap in overlaps.items() if overlap >= floor)
+    candidates = {other for _, other in passing[:MAX_SCORED_CANDIDATES]}
+    for name in index.listed[key]:
         candidates.update(index.by_key.get(name, ()))
-    for name in own_keys(record):
+    for name in index.own[key]:
         candidates.update(index.by_related.get(name, ()))
     links: list[ForwardLink] = []
     for other in sorted(candidates, key=sort_key):
@@ -160,7 +186,8 @@ def dot_vectors(first: Mapping[str, float], second: Mapping[str, float]) -> floa
     floating-point sum is always taken in the same order)."""
     if len(first) > len(second):
         first, second = second, first
-    return sum(weight * second.get(term, 0.0) for term, weight in first.items())
+    total: float = sum(map(mul, first.values(), map(second.get, first, repeat(0.0))))
+    return total
 
 
 def list_shared_terms(first: StoryRecord, second: StoryRecord, *, limit: int = 8

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 StoryRecord = tuple[Any, ...]
 """(digest, time, raw, vector, urls, related_urls, related_titles, title, override, lead,
-topics): see the ``R_*`` constants."""
+topics, strongest): see the ``R_*`` constants."""
 
 R_DIGEST = 0
 """Hash of the story's clustering inputs: a record is reused while it is unchanged."""
@@ -48,6 +48,9 @@ R_LEAD = 9
 """(quality or -1, has_image, has_body): what choosing a cluster's lead looks at."""
 R_TOPICS = 10
 """Sorted index keys ("topic:" + lower-cased name) of its topics."""
+R_STRONGEST = 11
+"""Its ``SIGNATURE_TERMS`` heaviest vector terms, heaviest first (ties by term): weighed
+once with the vector, then read by both the link index and the related-story index."""
 
 SIGNATURE_TERMS = 6
 """How many of a story's strongest terms are indexed to find candidate links."""
@@ -57,17 +60,22 @@ SECONDS_PER_DAY = 86400.0
 
 
 def build_record(doc: ClusterDoc, digest: str, memo: dict[str, str],
-                 counts: Mapping[str, int] | None) -> StoryRecord:
-    """The record of ``doc``; its vector is left empty when ``counts`` is None."""
+                 counts: Mapping[str, int] | None, key_memo: dict[str, str] | None = None,
+                 ) -> StoryRecord:
+    """The record of ``doc``; its vector is left empty when ``counts`` is None.
+
+    ``memo`` and ``key_memo`` cache tokens and URL/title keys across one build's stories.
+    """
     raw = weigh_story_terms(extract_story_terms(doc, memo))
-    urls, related_urls, related_titles = url_keys_of(doc)
+    urls, related_urls, related_titles = url_keys_of(doc, key_memo)
     topics = tuple(sorted({"topic:" + t.strip().lower() for t in doc.topics if t.strip()}))
     quality = doc.quality if doc.quality is not None else -1
+    vector = normalize_vector(raw, counts) if counts is not None else {}
     return (
         digest,
         doc.published.timestamp(),
         raw,
-        normalize_vector(raw, counts) if counts is not None else {},
+        vector,
         urls,
         related_urls,
         related_titles,
@@ -75,12 +83,15 @@ def build_record(doc: ClusterDoc, digest: str, memo: dict[str, str],
         doc.override,
         (quality, doc.has_image, doc.has_body),
         topics,
+        strongest_terms(vector, SIGNATURE_TERMS),
     )
 
 
 def with_vector(record: StoryRecord, counts: Mapping[str, int]) -> StoryRecord:
     """The record with its vector recomputed from its raw weights and ``counts``."""
-    return (*record[:R_VECTOR], normalize_vector(record[R_RAW], counts), *record[R_VECTOR + 1:])
+    vector = normalize_vector(record[R_RAW], counts)
+    return (*record[:R_VECTOR], vector, *record[R_VECTOR + 1 : R_STRONGEST],
+            strongest_terms(vector, SIGNATURE_TERMS))
 
 
 def day_of(record: StoryRecord) -> float:
@@ -88,14 +99,14 @@ def day_of(record: StoryRecord) -> float:
     return float(record[R_TIME]) / SECONDS_PER_DAY
 
 
-def strongest_terms(vector: Mapping[str, float], count: int) -> list[str]:
+def strongest_terms(vector: Mapping[str, float], count: int) -> tuple[str, ...]:
     """The ``count`` heaviest terms of a vector, heaviest first (ties by term)."""
-    return sorted(vector, key=lambda term: (-vector[term], term))[:count]
+    return tuple(term for _, term in sorted([(-w, t) for t, w in vector.items()])[:count])
 
 
 def related_lookups(record: StoryRecord) -> tuple[str, ...]:
     """The topic and term index entries a story is filed under and looks up."""
-    return (*record[R_TOPICS], *strongest_terms(record[R_VECTOR], RELATED_TERMS))
+    return (*record[R_TOPICS], *record[R_STRONGEST][:RELATED_TERMS])
 
 
 def is_eligible(record: StoryRecord) -> bool:

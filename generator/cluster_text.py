@@ -116,9 +116,13 @@ def count_documents(raws: Sequence[Mapping[str, float]]) -> dict[str, int]:
     return counts
 
 
+_IDF_BY_BAND = tuple(math.log(1.0 + IDF_SCALE / (1 << bits)) for bits in range(64))
+"""Idf of each band, by the band's exponent (a count's bit length minus one)."""
+
+
 def idf_of_count(count: int) -> float:
     """Banded inverse document frequency of a term found in ``count`` stories."""
-    return math.log(1.0 + IDF_SCALE / (1 << (max(count, 1).bit_length() - 1)))
+    return _IDF_BY_BAND[max(count, 1).bit_length() - 1]
 
 
 def weigh_story_terms(story: StoryTerms) -> dict[str, float]:
@@ -132,19 +136,26 @@ def weigh_story_terms(story: StoryTerms) -> dict[str, float]:
 
 def normalize_vector(raw: Mapping[str, float], counts: Mapping[str, int]) -> dict[str, float]:
     """Weighted, L2-normalised vector of one story (empty when it has no terms)."""
-    weights = {term: w * idf_of_count(counts[term]) for term, w in raw.items()}
+    idf = _IDF_BY_BAND
+    weights = {term: w * idf[max(counts[term], 1).bit_length() - 1] for term, w in raw.items()}
     norm = math.sqrt(sum(w * w for w in weights.values()))
     if norm == 0.0:
         return {}
     return {term: w / norm for term, w in weights.items()}
 
 
-def url_keys_of(doc: ClusterDoc) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """Sorted comparison keys of a story's own URLs, related URLs and related titles."""
+def url_keys_of(doc: ClusterDoc, memo: dict[str, str] | None = None,
+                ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Sorted comparison keys of a story's own URLs, related URLs and related titles.
+
+    ``memo`` caches value -> key across calls of one build (many stories list the same
+    related entries).
+    """
+    cache: dict[str, str] = {} if memo is None else memo
     return (
-        tuple(sorted(_keys(doc.urls, doc, canonicalize_url))),
-        tuple(sorted(_keys(doc.related_urls, doc, canonicalize_url))),
-        tuple(sorted(_keys(doc.related_titles, doc, normalize_title))),
+        tuple(sorted(_keys(doc.urls, doc, canonicalize_url, cache))),
+        tuple(sorted(_keys(doc.related_urls, doc, canonicalize_url, cache))),
+        tuple(sorted(_keys(doc.related_titles, doc, normalize_title, cache, "\0"))),
     )
 
 
@@ -154,11 +165,23 @@ def title_key_of(doc: ClusterDoc) -> str:
 
 
 def _keys(values: Sequence[str], doc: ClusterDoc, canonical: Callable[[str], str],
-          ) -> frozenset[str]:
-    """Comparison keys of URLs or titles; values are keys already when the doc says so."""
+          memo: dict[str, str] | None = None, tag: str = "") -> frozenset[str]:
+    """Comparison keys of URLs or titles; values are keys already when the doc says so.
+
+    ``memo`` caches ``tag + value`` -> key (a distinct ``tag`` per ``canonical``).
+    """
     if doc.title_key is not None:
         return frozenset(filter(None, values))
-    return frozenset(filter(None, map(canonical, values)))
+    if memo is None:
+        return frozenset(filter(None, map(canonical, values)))
+    keys = set()
+    for value in values:
+        found = memo.get(tag + value)
+        if found is None:
+            found = memo[tag + value] = canonical(value)
+        if found:
+            keys.add(found)
+    return frozenset(keys)
 
 
 def extract_story_terms(doc: ClusterDoc, memo: dict[str, str] | None = None) -> StoryTerms:

@@ -11,6 +11,7 @@ and digests travel between processes.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import traceback
@@ -159,8 +160,10 @@ class WorkerPool:
 
 def _serve(pipe: Connection, config: SiteConfig) -> None:
     """The worker loop: parse, then render, until told to stop."""
+    gc.enable()  # forked from a build that paused it; rendering makes short-lived cycles
     zone = ZoneInfo(config.timezone)
     store = StoryStore(config, zone)
+
     def tick(count: int) -> None:
         pipe.send(("progress", count))
 
@@ -200,4 +203,5 @@ def _parse_share(paths: Sequence[Path], config: SiteConfig, zone: ZoneInfo,
                                   parsed.diagnostics))
     records.update(kept, removed=())
     records.close()
+    gc.freeze()  # the parsed stories live on: keep them out of every later collection
     return results

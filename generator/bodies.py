@@ -10,11 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
 
 from .records import Story, TextBody
 from .urls import is_safe_link
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _DATED_STEM = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _WORD = re.compile(r"\w+")
@@ -151,6 +153,10 @@ def standalone_story(body: TextBody, zone: tzinfo = UTC) -> Story:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
+    from markdown_it import (
+        MarkdownIt,  # imported on first use: a build with nothing to do never renders
+    )
+
     md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
     md.validateLink = is_safe_link  # type: ignore[assignment]  # only http(s) and site paths
     return md

@@ -19,11 +19,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Severity
-from .events import EventState
 from .fingerprints import page_fingerprints, reader_digest, settings_digest
 from .manifest import (
     Manifest,
@@ -61,6 +61,9 @@ from .workers import (
     render_and_stage,
     worker_count,
 )
+
+if TYPE_CHECKING:
+    from .events import EventState
 
 PARALLEL_FROM = 400
 """Use worker processes when at least this many files must be read or pages rendered."""

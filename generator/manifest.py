@@ -18,11 +18,14 @@ import marshal
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, Severity
-from .events import EventState
 from .parse import FileStamp, ParsedFile
 from .summary import StorySummary
+
+if TYPE_CHECKING:
+    from .events import EventState
 
 FORMAT = 6
 CACHE_DIR = ".digest-cache"
@@ -79,6 +82,8 @@ def _summaries_path(path: Path) -> Path:
 
 def load_event_state(path: Path) -> EventState | None:
     """The event state the last build kept (None when missing, old or damaged)."""
+    from .events import EventState
+
     try:
         return EventState.from_data(marshal.loads(_events_path(path).read_bytes()))
     except (*_DAMAGED, AttributeError):

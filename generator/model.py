@@ -10,18 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .bodies import match_body_titles
-from .clusters import Cluster
 from .config import SiteConfig
 from .diagnostics import DigestError
-from .events import Events, EventState, update_events
 from .manifest import CACHE_DIR
 from .record_store import RecordStore
 from .records import Image, Provider, Story
 from .slugs import assign_unique, topic_slug
 from .summary import StorySummary, link_key
 from .urls import canonical_url
+
+if TYPE_CHECKING:  # the clustering engine is imported when a site is modeled, not before
+    from .clusters import Cluster
+    from .events import Events, EventState
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +222,8 @@ def build_site(config: SiteConfig, summaries: Sequence[StorySummary],
     ordered = sorted(stories, key=lambda s: (-s.timestamp, slugs[s.source]))
     refs = _topic_refs(ordered)
     find = _related_finder(ordered, slugs)
+    from .events import update_events
+
     events, event_state = update_events(
         previous_events, [(slugs[s.source], s) for s in ordered],
         threshold=config.cluster_threshold, related_count=config.related_count)

@@ -56,12 +56,16 @@ def attach_bodies(
             result.append(standalone_story(body))
             matches.append(BodyMatch(body, None))
             continue
-        article = result[index]
-        text = body.text if not article.body else article.body + "\n\n" + body.text
-        result[index] = replace(article, body=text, body_format="text" if not article.body
-                                else article.body_format, body_source=body.source)
-        matches.append(BodyMatch(body, article.source))
+        result[index] = merge_body(result[index], body)
+        matches.append(BodyMatch(body, result[index].source))
     return result, matches
+
+
+def merge_body(story: Story, body: TextBody) -> Story:
+    """The story with a plain-text body file's text as its body (after its own, if any)."""
+    if not story.body:
+        return replace(story, body=body.text, body_format="text", body_source=body.source)
+    return replace(story, body=story.body + "\n\n" + body.text, body_source=body.source)
 
 
 def match_body_titles(article_titles: Sequence[str],

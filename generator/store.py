@@ -8,10 +8,9 @@ renders whose files did not change.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import tzinfo
 
-from .bodies import standalone_story
+from .bodies import merge_body, standalone_story
 from .config import SiteConfig
 from .diagnostics import DigestError
 from .model import Article
@@ -48,7 +47,5 @@ class StoryStore:
         if article.body_file is not None:
             body = self.item(article.body_file.source)
             if isinstance(body, TextBody):
-                text = body.text if not story.body else story.body + "\n\n" + body.text
-                story = replace(story, body=text, body_source=body.source,
-                                body_format="text" if not story.body else story.body_format)
+                story = merge_body(story, body)
         return story

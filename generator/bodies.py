@@ -13,12 +13,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .records import Story, TextBody
+from .slugs import date_in_name
 from .urls import is_safe_link
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-_DATED_STEM = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _WORD = re.compile(r"\w+")
 
 
@@ -135,13 +135,9 @@ def _edit_distance(a: str, b: str) -> int:
 def body_file_date(body: TextBody, zone: tzinfo = UTC) -> datetime:
     """The date of a body file standing alone: from its name (``YYYY-MM-DD...``), else
     ``SOURCE_DATE_EPOCH`` (for reproducible builds), else its modification time."""
-    dated = _DATED_STEM.match(body.stem)
-    if dated:
-        try:
-            year, month, day = map(int, dated.groups())
-            return datetime(year, month, day, tzinfo=zone)
-        except ValueError:
-            pass
+    dated = date_in_name(body.stem, zone)
+    if dated is not None:
+        return dated
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)

@@ -52,7 +52,6 @@ from .read import find_content_files, find_content_paths
 from .record_store import RecordStore
 from .store import StoryStore
 from .theme import static_files, template_dirs
-from .urls import page_path
 from .workers import (
     TICK_EVERY,
     StagedFile,
@@ -263,7 +262,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     events = tuple((c.id, tuple(site.article(m).summary.source for m in c.members))
                    for c in site.clusters)
     placements = _body_placements(site)
-    html_pages = sum(page_path(p.path).endswith(".html") for p in pages)
+    html_pages = sum(rel.endswith(".html") for rel in fingerprints)
     save_event_state(manifest_file, site.event_state)
     kept = Manifest(settings, build_id, files, new_pages, reader, events,
                     tuple((p.body, p.article or "") for p in placements),

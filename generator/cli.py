@@ -66,11 +66,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 
+def has_content_folder(source: Path, err: TextIO) -> bool:
+    """Whether ``source`` is a site folder; says what to do when it is not."""
+    if (source / "content").is_dir():
+        return True
+    print(f"digest: no content/ folder in {source.resolve()}; pass --source with the site folder",
+          file=err)
+    return False
+
+
 def run_build(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     """``digest build``."""
-    if not (args.source / "content").is_dir():
-        print(f"digest: no content/ folder in {args.source.resolve()}; "
-              "pass --source with the site folder", file=err)
+    if not has_content_folder(args.source, err):
         return EXIT_USAGE
     overrides: dict[str, Any] = {"base_url": args.base_url, "drafts": args.drafts or None}
     config, problems = load_config(args.source, output=args.output, overrides=overrides)
@@ -172,9 +179,7 @@ def run_serve(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     """``digest serve``: runs until Ctrl-C."""
     from .serve import ServeOptions, serve  # Tornado is imported only to serve
 
-    if not (args.source / "content").is_dir():
-        print(f"digest: no content/ folder in {args.source.resolve()}; "
-              "pass --source with the site folder", file=err)
+    if not has_content_folder(args.source, err):
         return EXIT_USAGE
     options = ServeOptions(source=args.source, host=args.host, port=args.port,
                            drafts=args.drafts, open_browser=args.open, poll=args.poll)
@@ -282,9 +287,7 @@ def run_clusters(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     from .build import site_for
     from .cluster_report import describe_clusters
 
-    if not (args.source / "content").is_dir():
-        print(f"digest: no content/ folder in {args.source.resolve()}; "
-              "pass --source with the site folder", file=err)
+    if not has_content_folder(args.source, err):
         return EXIT_USAGE
     config, problems = load_config(args.source, overrides={"drafts": args.drafts or None})
     if any(p.severity is Severity.ERROR for p in problems):

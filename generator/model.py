@@ -20,7 +20,6 @@ from .record_store import RecordStore
 from .records import Image, Provider, Story
 from .slugs import assign_unique, topic_slug
 from .summary import StorySummary, link_key
-from .urls import canonical_url
 
 if TYPE_CHECKING:  # the clustering engine is imported when a site is modeled, not before
     from .clusters import Cluster
@@ -325,8 +324,10 @@ def sidebar_links(site: Site, article: Article, story: Story) -> Sidebar:
         if slug not in seen:
             seen.add(slug)
             links.append(_internal_link(site.article(slug), "coverage"))
-    for related, ours in zip(story.related, article.related_slugs, strict=False):
-        key = ours if ours is not None else (canonical_url(related.url) or related.title)
+    keys = article.summary.related_keys  # computed when the file was read, aligned with related
+    for related, ours, (url_key, title_key) in zip(story.related, article.related_slugs, keys,
+                                                   strict=False):
+        key = ours if ours is not None else (url_key or title_key)
         if key in seen:
             continue
         seen.add(key)

@@ -5,14 +5,28 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
+from datetime import datetime, tzinfo
 from typing import TypeVar
 
 from slugify import slugify
 
 MAX_SLUG = 80
 _DATED_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}-[\w-]*\w")
+_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?![\d])")
 _PLAIN_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 T = TypeVar("T")
+
+
+def date_in_name(name: str, zone: tzinfo) -> datetime | None:
+    """The date a file name starts with (``2020-06-09-words.md``), if it is a real date."""
+    dated = _DATE_PREFIX.match(name)
+    if dated is None:
+        return None
+    year, month, day = map(int, dated.groups())
+    try:
+        return datetime(year, month, day, tzinfo=zone)
+    except ValueError:
+        return None
 
 
 def make_slug(text: str, *, fallback: str = "item") -> str:

@@ -13,10 +13,10 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, tzinfo
 
 from .bodies import body_file_date, normalize_title, standalone_story
+from .cluster_urls import canonicalize_url
 from .records import Image, Story, TextBody
 from .schema_json import story_json
 from .slugs import story_slug
-from .urls import canonical_url
 
 CardImage = tuple[str, int, int, str]
 TEXT_WORDS = 60
@@ -112,9 +112,9 @@ def summarize_story(story: Story, digest: str, *, date_prefix: str) -> StorySumm
         image=card,
         topics=story.topics,
         url=story.url,
-        url_keys=tuple(link_key(canonical_url(u)) for u in (story.url, story.original_url) if u),
+        url_keys=tuple(link_key(canonicalize_url(u)) for u in (story.url, story.original_url) if u),
         title_key=normalize_title(story.title),
-        related_keys=tuple((link_key(canonical_url(r.url)) if r.url else "",
+        related_keys=tuple((link_key(canonicalize_url(r.url)) if r.url else "",
                             link_key(normalize_title(r.title))) for r in story.related),
         quality=story.quality,
         has_body=bool(story.body),

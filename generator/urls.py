@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from .cluster_urls import canonicalize_url
-
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
 
@@ -56,9 +54,3 @@ def page_path(url_path: str) -> str:
 def join_url(base: str, path: str) -> str:
     """Join a base ending in ``/`` with a site-relative path (no leading ``/``)."""
     return base + path.lstrip("/")
-
-
-def canonical_url(url: str) -> str:
-    """A URL reduced for matching the same story: see ``cluster_urls.canonicalize_url``
-    (no scheme, ``www.``/``m.``/AMP variants, fragment or tracking query)."""
-    return canonicalize_url(url)

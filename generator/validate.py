@@ -15,6 +15,7 @@ from typing import Any
 from .diagnostics import Diagnostic, error, shorten, warning
 from .read import SourceFile
 from .records import Image, Provider, RelatedStory, Story, TextBody
+from .slugs import date_in_name
 from .urls import safe_http_url
 
 KNOWN_KEYS = frozenset({
@@ -22,7 +23,6 @@ KNOWN_KEYS = frozenset({
     "cdnAmpWebUrl", "type", "quality", "heat", "published", "provider", "topics", "images",
     "related", "secured", "draft", "cluster", "body",
 })
-_DATED_STEM = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
 MAX_TOPICS = 100
 """Topics kept per story: more is a scraper's bug, and each one becomes a page."""
 
@@ -186,19 +186,13 @@ def _published(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> datet
     parsed = parse_datetime(raw, timezone) if raw is not None else None
     if parsed is not None:
         return parsed
-    stem_date = _DATED_STEM.match(PurePosixPath(check.source.path).name)
     what = "is missing" if raw is None else f"{shorten(raw)} is not a valid date and time"
     hint = "Use ISO 8601, e.g. publishedDateTime: 2020-06-09T03:58:00Z"
-    if stem_date:
-        try:
-            year, month, day = map(int, stem_date.groups())
-            fallback = datetime(year, month, day, tzinfo=timezone)
-        except ValueError:
-            fallback = None
-        if fallback is not None:
-            check.warn("publishedDateTime", f"publishedDateTime {what}; using the file name's date",
-                       hint)
-            return fallback
+    fallback = date_in_name(PurePosixPath(check.source.path).name, timezone)
+    if fallback is not None:
+        check.warn("publishedDateTime", f"publishedDateTime {what}; using the file name's date",
+                   hint)
+        return fallback
     check.fail("publishedDateTime", f"publishedDateTime {what}", hint)
     return None
 

@@ -39,7 +39,7 @@ from generator.cluster_records import (
     related_lookups,
     with_vector,
 )
-from generator.cluster_text import count_documents, idf_of_count
+from generator.cluster_text import TextMemo, count_documents, idf_of_count, idf_of_terms
 from generator.clusters import Cluster, ClusterDoc, Evidence
 from generator.related import (
     build_postings,
@@ -49,7 +49,7 @@ from generator.related import (
     topic_band,
 )
 
-ENGINE_VERSION = 2
+ENGINE_VERSION = 3
 """Bumped whenever the algorithm changes, so an old state is never reused."""
 _EPSILON_DAYS = 1e-6
 """Slack on window edges when choosing what to recompute (a superset is always safe)."""
@@ -106,10 +106,11 @@ def empty_state(params: tuple[float, float, int, int]) -> EngineState:
 
 def build_records(docs: Sequence[ClusterDoc]) -> dict[str, StoryRecord]:
     """Records with vectors for ``docs`` (no reuse), by key."""
-    memo: dict[str, str] = {}
-    raw = {doc.key: build_record(doc, "", memo, None) for doc in docs}
-    counts = count_documents([record[R_RAW] for record in raw.values()])
-    return {key: with_vector(record, counts) for key, record in raw.items()}
+    memo = TextMemo()
+    raw = {doc.key: build_record(doc, "", memo) for doc in docs}
+    counts = count_documents(record[R_RAW] for record in raw.values())
+    idf = idf_of_terms(counts, counts)
+    return {key: with_vector(record, idf) for key, record in raw.items()}
 
 
 def update_engine(
@@ -152,14 +153,13 @@ def _read_inputs(
     """New records (vectors still to weigh for changed ones), changed keys, deleted keys."""
     stories: dict[str, StoryRecord] = {}
     changed: list[str] = []
-    memo: dict[str, str] = {}
-    key_memo: dict[str, str] = {}
+    memo = TextMemo()
     for key, digest, make_doc in inputs:
         if key in stories:
             raise ValueError(f"two stories share the key {key!r}; keys must be unique")
         record = old.get(key)
         if record is None or record[R_DIGEST] != digest:
-            record = build_record(make_doc(), digest, memo, None, key_memo)
+            record = build_record(make_doc(), digest, memo)
             changed.append(key)
         stories[key] = record
     deleted = [key for key in old if key not in stories]
@@ -175,16 +175,15 @@ def _update_counts(
     Returns the counts and the unchanged stories whose vectors moved.
     """
     counts = dict(old.counts)
-    touched: set[str] = set()
-    for key in [*changed, *deleted]:
-        if key in old.stories:
-            for term in old.stories[key][R_RAW]:
-                counts[term] -= 1
-                touched.add(term)
-    for key in changed:
-        for term in stories[key][R_RAW]:
-            counts[term] = counts.get(term, 0) + 1
-            touched.add(term)
+    gone = count_documents(
+        old.stories[key][R_RAW] for key in (*changed, *deleted) if key in old.stories
+    )
+    came = count_documents(stories[key][R_RAW] for key in changed)
+    for term, number in gone.items():
+        counts[term] -= number
+    for term, number in came.items():
+        counts[term] = counts.get(term, 0) + number
+    touched = gone.keys() | came.keys()
     moved_terms = {
         term for term in touched
         if idf_of_count(counts.get(term, 0)) != idf_of_count(old.counts.get(term, 0))
@@ -196,9 +195,14 @@ def _update_counts(
     moved = {
         key for key, record in stories.items()
         if key not in fresh and not moved_terms.isdisjoint(record[R_RAW])
-    } if moved_terms else set()
-    for key in [*changed, *sorted(moved)]:
-        stories[key] = with_vector(stories[key], counts)
+    } if moved_terms and len(fresh) < len(stories) else set()
+    todo = [*changed, *sorted(moved)]
+    terms = counts if len(todo) * 8 > len(stories) else {
+        term for key in todo for term in stories[key][R_RAW]
+    }
+    idf = idf_of_terms(counts, terms)
+    for key in todo:
+        stories[key] = with_vector(stories[key], idf)
     return counts, moved
 
 
@@ -254,7 +258,7 @@ def _update_links(
         for key in timeline[start:stop]:
             forward.pop(key, None)
             redone.add(key)
-            if key in index.signature:
+            if key in index.place:
                 links = find_forward_links(key, index, threshold=threshold,
                                            window_days=window_days)
                 if links:
@@ -400,7 +404,7 @@ def _update_related(
         postings, reach = _update_postings(old, stories, dirty)
         reach |= moved
     related = dict(old.related)
-    index = index_postings(postings, stories, event_of) if len(reach) * 4 > len(stories) else None
+    index = index_postings(postings, stories) if len(reach) * 4 > len(stories) else None
     for key in reach:
         if key in stories:
             related[key] = rank_related(key, stories, postings, event_of, count=count,

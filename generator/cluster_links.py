@@ -13,17 +13,17 @@ Stories sharing a canonical address are linked separately (any dates), see ``lis
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import repeat
 from operator import mul
 
 from generator.cluster_records import (
-    R_RELATED_TITLES,
-    R_RELATED_URLS,
+    R_LISTED,
+    R_OVERRIDE,
+    R_OWN,
     R_STRONGEST,
     R_TIME,
-    R_TITLE,
     R_URLS,
     R_VECTOR,
     SECONDS_PER_DAY,
@@ -50,105 +50,109 @@ ForwardLink = tuple[str, float, bool]
 
 
 class LinkIndex:
-    """Signature-term postings and ``related[]`` keys over a time-sorted run of stories."""
+    """Signature-term postings and ``related[]`` keys over a time-sorted run of stories.
+
+    The run's eligible stories are numbered in run order (so by (time, key)), and every
+    list below holds those numbers, ascending: a window is a range of numbers.
+    """
 
     def __init__(self, stories: Mapping[str, StoryRecord], run: Iterable[str]) -> None:
         self.stories = stories
-        self.postings: dict[str, tuple[list[str], list[float], list[float]]] = {}
-        """Signature term -> the run's stories having it (in run order), the publication
-        day of each and the term's weight in each."""
-        self.signature: dict[str, list[tuple[str, int]]] = {}
-        """Each eligible story's signature terms (sorted) with its place in their postings."""
-        self.own: dict[str, tuple[str, ...]] = {}
-        """Each eligible story's :func:`own_keys`."""
-        self.listed: dict[str, tuple[str, ...]] = {}
-        """Each eligible story's :func:`listed_keys`."""
-        self.by_key: dict[str, list[str]] = {}
-        self.by_related: dict[str, list[str]] = {}
-        postings = self.postings
+        self.keys: list[str] = []
+        """The run's eligible stories, by number."""
+        self.place: dict[str, int] = {}
+        """Each eligible story's number."""
+        self.days: list[float] = []
+        """Publication day of each story, by number."""
+        self.postings: dict[str, tuple[list[int], list[float]]] = {}
+        """Signature term -> the stories having it, and the term's weight in each."""
+        self.signature: list[list[tuple[str, int]]] = []
+        """Each story's signature terms (sorted), with its place in their postings."""
+        self.by_key: dict[str, list[int]] = {}
+        """Key in ``R_OWN`` -> the stories having it."""
+        self.by_related: dict[str, list[int]] = {}
+        """Key in ``R_LISTED`` -> the stories listing it."""
         for key in run:
             record = stories[key]
-            if not is_eligible(record):
-                continue
-            day = float(record[R_TIME]) / SECONDS_PER_DAY
-            vector = record[R_VECTOR]
-            places = []
-            for term in sorted(record[R_STRONGEST]):
-                columns = postings.get(term)
-                if columns is None:
-                    columns = postings[term] = ([], [], [])
-                members, days, weights = columns
-                places.append((term, len(members)))
-                members.append(key)
-                days.append(day)
-                weights.append(vector[term])
-            self.signature[key] = places
-            self.own[key] = own = own_keys(record)
-            self.listed[key] = listed = listed_keys(record)
-            for name in own:
-                self.by_key.setdefault(name, []).append(key)
-            for name in listed:
-                self.by_related.setdefault(name, []).append(key)
+            if record[R_OVERRIDE] is None:
+                self._add(key, record)
 
-
-def own_keys(record: StoryRecord) -> tuple[str, ...]:
-    """The keys under which other stories' ``related[]`` can name this story."""
-    title = ("title:" + record[R_TITLE],) if record[R_TITLE] else ()
-    return (*record[R_URLS], *title)
-
-
-def listed_keys(record: StoryRecord) -> tuple[str, ...]:
-    """The keys this story's ``related[]`` names."""
-    return (*record[R_RELATED_URLS], *("title:" + t for t in record[R_RELATED_TITLES]))
+    def _add(self, key: str, record: StoryRecord) -> None:
+        """Number the next eligible story and file it under its terms and keys."""
+        number = len(self.keys)
+        self.keys.append(key)
+        self.place[key] = number
+        self.days.append(float(record[R_TIME]) / SECONDS_PER_DAY)
+        vector = record[R_VECTOR]
+        places = []
+        for term in sorted(record[R_STRONGEST]):
+            columns = self.postings.get(term)
+            if columns is None:
+                columns = self.postings[term] = ([], [])
+            places.append((term, len(columns[0])))
+            columns[0].append(number)
+            columns[1].append(vector[term])
+        self.signature.append(places)
+        for name in record[R_OWN]:
+            self.by_key.setdefault(name, []).append(number)
+        for name in record[R_LISTED]:
+            self.by_related.setdefault(name, []).append(number)
 
 
 def find_forward_links(key: str, index: LinkIndex, *, threshold: float,
                        window_days: float) -> tuple[ForwardLink, ...]:
     """Links scoring at least ``threshold`` from story ``key`` to later stories in its window.
 
-    ``index`` must hold every eligible story from ``key`` to one window after it. Pairs
-    sharing an address are left to :func:`list_url_links`.
+    ``index`` must hold every eligible story from ``key`` to one window after it, ``key``
+    among them. Pairs sharing an address are left to :func:`list_url_links`.
     """
-    stories = index.stories
+    stories, keys = index.stories, index.keys
     record = stories[key]
-    mark = (record[R_TIME], key)
-    limit = record[R_TIME] / SECONDS_PER_DAY + window_days
-    vector = record[R_VECTOR]
-    overlaps: dict[str, float] = {}
+    number = index.place[key]
+    stop = bisect_right(index.days, record[R_TIME] / SECONDS_PER_DAY + window_days,
+                        number + 1)  # the window is the numbers after ``number``, below stop
+    overlaps = _add_overlaps(index, number, stop, record[R_VECTOR])
+    floor = PREFILTER_RATIO * threshold
+    passing = sorted((-overlap, keys[other], other) for other, overlap in overlaps.items()
+                     if overlap >= floor)
+    candidates = {other for *_, other in passing[:MAX_SCORED_CANDIDATES]}
+    for name in record[R_LISTED]:
+        candidates.update(_within(index.by_key.get(name, ()), number, stop))
+    for name in record[R_OWN]:
+        candidates.update(_within(index.by_related.get(name, ()), number, stop))
+    links: list[ForwardLink] = []
+    urls = set(record[R_URLS])
+    for other in sorted(candidates):
+        later = stories[keys[other]]
+        if not urls.isdisjoint(later[R_URLS]):
+            continue
+        score, related = score_story_pair(record, later, window_days=window_days)
+        if score >= threshold:
+            links.append((keys[other], score, related))
+    return tuple(links)
+
+
+def _add_overlaps(index: LinkIndex, number: int, stop: int, vector: Mapping[str, float]
+                  ) -> dict[int, float]:
+    """Partial dot products with the stories numbered after ``number`` and below ``stop``,
+    through the signature terms not too common in that window."""
+    overlaps: dict[int, float] = {}
     get = overlaps.get
-
-    def sort_key(other: str) -> tuple[float, str]:
-        return stories[other][R_TIME], other
-
-    def day(other: str) -> float:
-        return float(stories[other][R_TIME]) / SECONDS_PER_DAY
-
-    for term, position in index.signature.get(key, ()):
-        members, days, weights = index.postings[term]
-        end = bisect_right(days, limit, lo=position + 1)
-        if end - position - 1 > MAX_WINDOW_NEIGHBOURS:
+    for term, place in index.signature[number]:
+        numbers, weights = index.postings[term]
+        end = bisect_left(numbers, stop, place + 1)
+        if end - place - 1 > MAX_WINDOW_NEIGHBOURS:
             continue
         weight = vector[term]
-        for other, theirs in zip(members[position + 1 : end], weights[position + 1 : end],
+        for other, theirs in zip(numbers[place + 1 : end], weights[place + 1 : end],
                                  strict=True):
             overlaps[other] = get(other, 0.0) + weight * theirs
-    floor = PREFILTER_RATIO * threshold
-    passing = sorted((-overlap, other) for other, overlap in overlaps.items() if overlap >= floor)
-    candidates = {other for _, other in passing[:MAX_SCORED_CANDIDATES]}
-    for name in index.listed[key]:
-        candidates.update(index.by_key.get(name, ()))
-    for name in index.own[key]:
-        candidates.update(index.by_related.get(name, ()))
-    links: list[ForwardLink] = []
-    for other in sorted(candidates, key=sort_key):
-        if sort_key(other) <= mark or day(other) > limit or not is_eligible(stories[other]):
-            continue
-        if share_address(record, stories[other]):
-            continue
-        score, related = score_story_pair(record, stories[other], window_days=window_days)
-        if score >= threshold:
-            links.append((other, score, related))
-    return tuple(links)
+    return overlaps
+
+
+def _within(numbers: Sequence[int], low: int, high: int) -> Sequence[int]:
+    """The ascending ``numbers`` above ``low`` and below ``high``."""
+    return numbers[bisect_right(numbers, low) : bisect_left(numbers, high)]
 
 
 def list_url_links(members: Sequence[str], stories: Mapping[str, StoryRecord]
@@ -201,9 +205,6 @@ def list_shared_terms(first: StoryRecord, second: StoryRecord, *, limit: int = 8
 def are_related(first: StoryRecord, second: StoryRecord) -> bool:
     """Whether either story lists the other in ``related[]``."""
     return bool(
-        not set(first[R_RELATED_URLS]).isdisjoint(second[R_URLS])
-        or not set(second[R_RELATED_URLS]).isdisjoint(first[R_URLS])
-        or second[R_TITLE] in first[R_RELATED_TITLES]
-        or first[R_TITLE] in second[R_RELATED_TITLES]
+        not set(first[R_LISTED]).isdisjoint(second[R_OWN])
+        or not set(second[R_LISTED]).isdisjoint(first[R_OWN])
     )
-

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from generator.cluster_text import (
+    TextMemo,
     extract_story_terms,
     normalize_vector,
     title_key_of,
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
     from generator.clusters import ClusterDoc
 
 StoryRecord = tuple[Any, ...]
-"""(digest, time, raw, vector, urls, related_urls, related_titles, title, override, lead,
-topics, strongest): see the ``R_*`` constants."""
+"""(digest, time, raw, vector, urls, own, listed, override, lead, topics, strongest): see the
+``R_*`` constants."""
 
 R_DIGEST = 0
 """Hash of the story's clustering inputs: a record is reused while it is unchanged."""
@@ -36,19 +37,18 @@ R_VECTOR = 3
 """Term -> weight in the L2-normalised vector (depends on the idf bands of its terms)."""
 R_URLS = 4
 """Sorted canonical keys of the story's own addresses."""
-R_RELATED_URLS = 5
-"""Sorted canonical keys of the addresses in its ``related[]``."""
-R_RELATED_TITLES = 6
-"""Sorted normalised titles in its ``related[]``."""
-R_TITLE = 7
-"""Normalised title (the key other stories' ``related[]`` titles are compared with)."""
-R_OVERRIDE = 8
+R_OWN = 5
+"""The keys under which other stories' ``related[]`` can name it: its address keys, then
+"title:" + its normalised title."""
+R_LISTED = 6
+"""The keys its ``related[]`` names: address keys, then "title:" + normalised titles."""
+R_OVERRIDE = 7
 """Front matter ``cluster:`` value, or None."""
-R_LEAD = 9
+R_LEAD = 8
 """(quality or -1, has_image, has_body): what choosing a cluster's lead looks at."""
-R_TOPICS = 10
+R_TOPICS = 9
 """Sorted index keys ("topic:" + lower-cased name) of its topics."""
-R_STRONGEST = 11
+R_STRONGEST = 10
 """Its ``SIGNATURE_TERMS`` heaviest vector terms, heaviest first (ties by term): weighed
 once with the vector, then read by both the link index and the related-story index."""
 
@@ -59,37 +59,34 @@ RELATED_TERMS = 5
 SECONDS_PER_DAY = 86400.0
 
 
-def build_record(doc: ClusterDoc, digest: str, memo: dict[str, str],
-                 counts: Mapping[str, int] | None, key_memo: dict[str, str] | None = None,
-                 ) -> StoryRecord:
-    """The record of ``doc``; its vector is left empty when ``counts`` is None.
+def build_record(doc: ClusterDoc, digest: str, memo: TextMemo) -> StoryRecord:
+    """The record of ``doc``, with its vector left empty (see :func:`with_vector`).
 
-    ``memo`` and ``key_memo`` cache tokens and URL/title keys across one build's stories.
+    ``memo`` caches what tokens, providers, addresses and titles give across one build.
     """
     raw = weigh_story_terms(extract_story_terms(doc, memo))
-    urls, related_urls, related_titles = url_keys_of(doc, key_memo)
+    urls, related_urls, related_titles = url_keys_of(doc, memo)
+    title = title_key_of(doc)
     topics = tuple(sorted({"topic:" + t.strip().lower() for t in doc.topics if t.strip()}))
     quality = doc.quality if doc.quality is not None else -1
-    vector = normalize_vector(raw, counts) if counts is not None else {}
     return (
         digest,
         doc.published.timestamp(),
         raw,
-        vector,
+        {},
         urls,
-        related_urls,
-        related_titles,
-        title_key_of(doc),
+        (*urls, "title:" + title) if title else urls,
+        (*related_urls, *("title:" + t for t in related_titles)),
         doc.override,
         (quality, doc.has_image, doc.has_body),
         topics,
-        strongest_terms(vector, SIGNATURE_TERMS),
+        (),
     )
 
 
-def with_vector(record: StoryRecord, counts: Mapping[str, int]) -> StoryRecord:
-    """The record with its vector recomputed from its raw weights and ``counts``."""
-    vector = normalize_vector(record[R_RAW], counts)
+def with_vector(record: StoryRecord, idf: Mapping[str, float]) -> StoryRecord:
+    """The record with its vector recomputed from its raw weights and the terms' ``idf``."""
+    vector = normalize_vector(record[R_RAW], idf)
     return (*record[:R_VECTOR], vector, *record[R_VECTOR + 1 : R_STRONGEST],
             strongest_terms(vector, SIGNATURE_TERMS))
 
@@ -100,8 +97,9 @@ def day_of(record: StoryRecord) -> float:
 
 
 def strongest_terms(vector: Mapping[str, float], count: int) -> tuple[str, ...]:
-    """The ``count`` heaviest terms of a vector, heaviest first (ties by term)."""
-    return tuple(term for _, term in sorted([(-w, t) for t, w in vector.items()])[:count])
+    """The ``count`` heaviest terms of a vector, heaviest first (ties by term: vectors are
+    sorted by term, and a sort keeps the order of equal weights)."""
+    return tuple(sorted(vector, key=vector.__getitem__, reverse=True)[:count])
 
 
 def related_lookups(record: StoryRecord) -> tuple[str, ...]:

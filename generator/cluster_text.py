@@ -16,8 +16,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from generator.cluster_urls import canonicalize_url
@@ -50,8 +52,9 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 """Words that say nothing about which event a story reports."""
 
 _TOKEN = re.compile(
-    r"[^\W\d_]+-\d[\w.]*|\$?\d+(?:[.,]\d+)*(?:bn|[mbk])?%?|[^\W\d_]+(?:['’][^\W\d_]+)?"
+    r"[^\W\d_]+(?:-\d[\w.]*|['’][^\W\d_]+)?|\$?\d+(?:[.,]\d+)*(?:bn|[mbk])?%?"
 )
+"""A model name (GPT-4), a word (with one apostrophe), or a number or amount ($40m, 3.2bn)."""
 _TITLE_WORD = re.compile(r"[a-z0-9]+")
 _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z0-9,] )[A-Z][^\W\d_]+")
 """A capital right after a lower-case word, digit or comma: a name, not a sentence start."""
@@ -70,50 +73,23 @@ class StoryTerms:
 
 
 @dataclass(frozen=True, slots=True)
-class StoryFeatures:
-    """Everything derived from the stories once, shared by clustering and related scoring.
+class TextMemo:
+    """What one build's stories share: each cache maps a value to what it always gives."""
 
-    All tuples are index-aligned with the ``docs`` sequence they were built from.
-    """
+    terms: dict[str, str] = field(default_factory=dict)
+    """Token -> its stemmed term ('' for a stopword or a single letter)."""
+    entity_tokens: set[str] = field(default_factory=set)
+    """The tokens in ``terms`` that mark an entity (acronym, model name, amount, year)."""
+    providers: dict[str, tuple[frozenset[str], str | None]] = field(default_factory=dict)
+    """Provider -> its terms (and '') and squashed name (see ``_strip_provider_suffix``)."""
+    url_keys: dict[str, str] = field(default_factory=dict)
+    """Address -> its canonical key ('' for none)."""
+    title_keys: dict[str, str] = field(default_factory=dict)
+    """Title -> its normalised key."""
 
-    vectors: tuple[Mapping[str, float], ...]
-    """L2-normalised weighted term vector of each story."""
-    days: tuple[float, ...]
-    """Publication time of each story, in days since the Unix epoch."""
-    urls: tuple[frozenset[str], ...]
-    """Canonical forms of each story's own addresses."""
-    related_urls: tuple[frozenset[str], ...]
-    """Canonical forms of the addresses in each story's ``related[]``."""
-    related_titles: tuple[frozenset[str], ...]
-    """Normalised titles in each story's ``related[]``."""
-    titles: tuple[str, ...]
-    """Normalised title of each story, to match against ``related_titles``."""
-
-
-def build_story_features(docs: Sequence[ClusterDoc]) -> StoryFeatures:
-    """Tokenise every story, weigh its terms by banded idf, field and entity boost."""
-    memo: dict[str, str] = {}
-    raws = [weigh_story_terms(extract_story_terms(doc, memo)) for doc in docs]
-    counts = count_documents(raws)
-    vectors = tuple(normalize_vector(raw, counts) for raw in raws)
-    return StoryFeatures(
-        vectors=vectors,
-        days=tuple(doc.published.timestamp() / 86400.0 for doc in docs),
-        urls=tuple(_keys(doc.urls, doc, canonicalize_url) for doc in docs),
-        related_urls=tuple(_keys(doc.related_urls, doc, canonicalize_url) for doc in docs),
-        related_titles=tuple(_keys(doc.related_titles, doc, normalize_title) for doc in docs),
-        titles=tuple(title_key_of(doc) for doc in docs),
-    )
-
-
-def count_documents(raws: Sequence[Mapping[str, float]]) -> dict[str, int]:
+def count_documents(raws: Iterable[Mapping[str, float]]) -> Counter[str]:
     """How many stories contain each term."""
-    counts: dict[str, int] = {}
-    get = counts.get
-    for raw in raws:
-        for term in raw:
-            counts[term] = get(term, 0) + 1
-    return counts
+    return Counter(chain.from_iterable(raws))
 
 
 _IDF_BY_BAND = tuple(math.log(1.0 + IDF_SCALE / (1 << bits)) for bits in range(64))
@@ -127,35 +103,45 @@ def idf_of_count(count: int) -> float:
 
 def weigh_story_terms(story: StoryTerms) -> dict[str, float]:
     """Each term's weight before idf: field weight times entity boost (sorted by term)."""
-    weights: dict[str, float] = {}
-    for term in sorted(story.title | story.text):
-        weight = TITLE_WEIGHT if term in story.title else 1.0
-        weights[term] = weight * ENTITY_BOOST if term in story.entities else weight
+    weights = dict.fromkeys(sorted(story.title | story.text), 1.0)
+    for term in story.title:
+        weights[term] = TITLE_WEIGHT
+    for term in story.entities:
+        weights[term] *= ENTITY_BOOST
     return weights
 
 
-def normalize_vector(raw: Mapping[str, float], counts: Mapping[str, int]) -> dict[str, float]:
-    """Weighted, L2-normalised vector of one story (empty when it has no terms)."""
+def idf_of_terms(counts: Mapping[str, int], terms: Iterable[str]) -> dict[str, float]:
+    """Banded idf of each of ``terms`` (see :func:`idf_of_count`)."""
     idf = _IDF_BY_BAND
-    weights = {term: w * idf[max(counts[term], 1).bit_length() - 1] for term, w in raw.items()}
-    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {term: idf[max(counts[term], 1).bit_length() - 1] for term in terms}
+
+
+def normalize_vector(raw: Mapping[str, float], idf: Mapping[str, float]) -> dict[str, float]:
+    """Weighted, L2-normalised vector of one story (empty when it has no terms);
+    ``idf`` holds each term's banded idf (:func:`idf_of_terms`)."""
+    weights = {term: w * idf[term] for term, w in raw.items()}
+    norm = math.sqrt(sum([w * w for w in weights.values()]))
     if norm == 0.0:
         return {}
     return {term: w / norm for term, w in weights.items()}
 
 
-def url_keys_of(doc: ClusterDoc, memo: dict[str, str] | None = None,
+def url_keys_of(doc: ClusterDoc, memo: TextMemo | None = None,
                 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """Sorted comparison keys of a story's own URLs, related URLs and related titles.
 
     ``memo`` caches value -> key across calls of one build (many stories list the same
     related entries).
     """
-    cache: dict[str, str] = {} if memo is None else memo
+    if doc.title_key is not None:
+        return (_sorted_keys(doc.urls), _sorted_keys(doc.related_urls),
+                _sorted_keys(doc.related_titles))
+    cache = TextMemo() if memo is None else memo
     return (
-        tuple(sorted(_keys(doc.urls, doc, canonicalize_url, cache))),
-        tuple(sorted(_keys(doc.related_urls, doc, canonicalize_url, cache))),
-        tuple(sorted(_keys(doc.related_titles, doc, normalize_title, cache, "\0"))),
+        _sorted_keys(_look_up(doc.urls, cache.url_keys, canonicalize_url)),
+        _sorted_keys(_look_up(doc.related_urls, cache.url_keys, canonicalize_url)),
+        _sorted_keys(_look_up(doc.related_titles, cache.title_keys, normalize_title)),
     )
 
 
@@ -164,45 +150,61 @@ def title_key_of(doc: ClusterDoc) -> str:
     return normalize_title(doc.title) if doc.title_key is None else doc.title_key
 
 
-def _keys(values: Sequence[str], doc: ClusterDoc, canonical: Callable[[str], str],
-          memo: dict[str, str] | None = None, tag: str = "") -> frozenset[str]:
-    """Comparison keys of URLs or titles; values are keys already when the doc says so.
-
-    ``memo`` caches ``tag + value`` -> key (a distinct ``tag`` per ``canonical``).
-    """
-    if doc.title_key is not None:
-        return frozenset(filter(None, values))
-    if memo is None:
-        return frozenset(filter(None, map(canonical, values)))
-    keys = set()
-    for value in values:
-        found = memo.get(tag + value)
-        if found is None:
-            found = memo[tag + value] = canonical(value)
-        if found:
-            keys.add(found)
-    return frozenset(keys)
+def _sorted_keys(keys: Iterable[str]) -> tuple[str, ...]:
+    """The distinct non-empty ``keys``, sorted."""
+    return tuple(sorted(set(keys).difference(("",))))
 
 
-def extract_story_terms(doc: ClusterDoc, memo: dict[str, str] | None = None) -> StoryTerms:
+def _look_up(values: Sequence[str], cache: dict[str, str], make: Callable[[str], str]
+             ) -> list[str]:
+    """``make(value)`` of each value, through ``cache``."""
+    found = list(map(cache.get, values))
+    if None in found:
+        for value in values:
+            if value not in cache:
+                cache[value] = make(value)
+        found = list(map(cache.__getitem__, values))
+    return found  # type: ignore[return-value]
+
+
+def extract_story_terms(doc: ClusterDoc, memo: TextMemo | None = None) -> StoryTerms:
     """Split a story's title and leading text into stemmed, stopword-free terms.
 
-    ``memo`` caches token -> term ('' for a dropped token) across calls of one build.
+    ``memo`` caches what tokens and providers give across the stories of one build.
     """
-    cache: dict[str, str] = {} if memo is None else memo
-    provider_words = {_term_of(w, cache) for w in _TOKEN.findall(doc.provider)}
-    provider_words.add("")
-    title_tokens = _TOKEN.findall(_strip_provider_suffix(doc.title, doc.provider))
+    cache = TextMemo() if memo is None else memo
+    provider_terms, squashed_provider = _read_provider(doc.provider, cache)
     span = TEXT_TOKEN_LIMIT * 9
-    text_tokens = _TOKEN.findall(doc.text, 0, span)[:TEXT_TOKEN_LIMIT]
-    title = {cache[t] if t in cache else _term_of(t, cache) for t in title_tokens}
-    text = {cache[t] if t in cache else _term_of(t, cache) for t in text_tokens}
-    title -= provider_words
-    text -= provider_words
-    marked = [t for t in (*title_tokens, *text_tokens) if not t.islower() and _looks_like_entity(t)]
-    marked += _MID_SENTENCE_CAPITAL.findall(doc.text, 0, span)
-    entities = {_term_of(t, cache) for t in marked} & (title | text)
+    title_tokens = set(_TOKEN.findall(_strip_provider_suffix(doc.title, squashed_provider)))
+    text_tokens = set(_TOKEN.findall(doc.text, 0, span)[:TEXT_TOKEN_LIMIT])
+    capitals = set(_MID_SENTENCE_CAPITAL.findall(doc.text, 0, span))
+    terms = cache.terms
+    _learn_tokens((title_tokens | text_tokens | capitals).difference(terms), cache)
+    term_of = terms.__getitem__
+    title = set(map(term_of, title_tokens)).difference(provider_terms)
+    text = set(map(term_of, text_tokens)).difference(provider_terms)
+    marked = (title_tokens | text_tokens) & cache.entity_tokens
+    entities = {*map(term_of, marked), *map(term_of, capitals)} & (title | text)
     return StoryTerms(title=frozenset(title), text=frozenset(text), entities=frozenset(entities))
+
+
+def _learn_tokens(tokens: Iterable[str], memo: TextMemo) -> None:
+    """Add new tokens' terms (and whether they mark an entity) to ``memo``."""
+    for token in tokens:
+        memo.terms[token] = _term_of(token)
+        if not token.islower() and _looks_like_entity(token):
+            memo.entity_tokens.add(token)
+
+
+def _read_provider(provider: str, memo: TextMemo) -> tuple[frozenset[str], str | None]:
+    """A provider's terms (with '', so that removing them drops dropped tokens too) and its
+    squashed name (None for no provider), through ``memo``."""
+    found = memo.providers.get(provider)
+    if found is None:
+        terms = frozenset({"", *map(_term_of, _TOKEN.findall(provider))})
+        squashed = normalize_title(provider).replace(" ", "") if provider else None
+        found = memo.providers[provider] = terms, squashed
+    return found
 
 
 def stem_word(word: str) -> str:
@@ -230,19 +232,14 @@ def normalize_title(title: str) -> str:
     return " ".join(_TITLE_WORD.findall(folded))
 
 
-def _term_of(token: str, cache: dict[str, str]) -> str:
-    """The stemmed term of a token, or '' for stopwords and single letters (memoised)."""
-    term = cache.get(token)
-    if term is None:
-        lowered = token.lower().replace("’", "'")
-        if lowered.endswith("'s"):
-            lowered = lowered[:-2]
-        if lowered in STOPWORDS or (len(lowered) < 2 and not lowered.isdigit()):
-            term = ""
-        else:
-            term = stem_word(lowered)
-        cache[token] = term
-    return term
+def _term_of(token: str) -> str:
+    """The stemmed term of a token, or '' for stopwords and single letters."""
+    lowered = token.lower().replace("’", "'")
+    if lowered.endswith("'s"):
+        lowered = lowered[:-2]
+    if lowered in STOPWORDS or (len(lowered) < 2 and not lowered.isdigit()):
+        return ""
+    return stem_word(lowered)
 
 
 def _looks_like_entity(token: str) -> bool:
@@ -254,19 +251,18 @@ def _looks_like_entity(token: str) -> bool:
     return True
 
 
-def _strip_provider_suffix(title: str, provider: str) -> str:
-    """Drop a trailing ``| Provider`` or `` - Provider`` that some feeds append to titles."""
-    if not provider:
+def _strip_provider_suffix(title: str, squashed_provider: str | None) -> str:
+    """Drop a trailing ``| Provider`` or `` - Provider`` that some feeds append to titles
+    (``squashed_provider``: the provider's normalised title without spaces)."""
+    if squashed_provider is None:
         return title
-    squashed_provider = normalize_title(provider).replace(" ", "")
     for separator in (" | ", " - ", " — ", " – "):
         head, found, tail = title.rpartition(separator)
+        if not (found and head):
+            continue
         squashed_tail = normalize_title(tail).replace(" ", "")
-        if (
-            found
-            and head
-            and len(squashed_tail) >= 4
-            and (squashed_tail in squashed_provider or squashed_provider in squashed_tail)
+        if len(squashed_tail) >= 4 and (
+            squashed_tail in squashed_provider or squashed_provider in squashed_tail
         ):
             return head
     return title

@@ -79,8 +79,7 @@ def canonicalize_url(url: str) -> str:
         if inner:
             return canonicalize_url("https://" + inner + ("?" + query if query else ""))
     host = _strip_host_prefixes(host)
-    segments = [s for s in path.split("/") if s and s.lower() not in AMP_PATH_PARTS]
-    canonical = host + "/" + "/".join(segments)
+    canonical = host + "/" + _strip_path(path)
     if query:
         kept = sorted(
             (k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _is_tracking_key(k)
@@ -88,6 +87,13 @@ def canonicalize_url(url: str) -> str:
         if kept:
             canonical += "?" + urlencode(kept)
     return canonical
+
+
+def _strip_path(path: str) -> str:
+    """The path without AMP segments, empty segments or a trailing slash."""
+    if path.startswith("/") or path.endswith("/") or "//" in path or "amp" in path.lower():
+        return "/".join(s for s in path.split("/") if s and s.lower() not in AMP_PATH_PARTS)
+    return path  # nothing to strip (the common case)
 
 
 def _unwrap_amp_cache(path: str) -> str:
@@ -101,6 +107,8 @@ def _unwrap_amp_cache(path: str) -> str:
 
 def _strip_host_prefixes(host: str) -> str:
     """Drop one leading ``www.``/``m.``/``amp.``/``mobile.`` label, if the rest is a domain."""
+    if not host.startswith(HOST_PREFIXES):
+        return host
     for prefix in HOST_PREFIXES:
         if host.startswith(prefix) and "." in host[len(prefix) :]:
             return host[len(prefix) :]

@@ -48,7 +48,7 @@ def compute_related(
     stories = build_records(docs)
     event_of = {key: cluster.id for cluster in clusters for key in cluster.members}
     postings = build_postings(stories)
-    index = index_postings(postings, stories, event_of)
+    index = index_postings(postings, stories)
     return {
         key: rank_related(key, stories, postings, event_of, count=count, index=index)
         for key in sorted(stories)
@@ -64,15 +64,15 @@ def build_postings(stories: Mapping[str, StoryRecord]) -> dict[str, list[str]]:
     return postings
 
 
-PostingColumns = tuple[dict[str, int], list[float], list[float], list[str]]
-"""One posting's columns, in posting order: the place of each story; each story's weight of
-the term (empty for a topic); its publication time; its event."""
+PostingColumns = tuple[dict[str, int], list[float]]
+"""One posting's columns: the place of each story in it, and each story's weight of the term
+along it (empty for a topic)."""
 PostingIndex = dict[str, PostingColumns]
 """Index entry -> its posting's columns."""
 
 
-def index_postings(postings: Mapping[str, list[str]], stories: Mapping[str, StoryRecord],
-                   event_of: Mapping[str, str]) -> PostingIndex:
+def index_postings(postings: Mapping[str, list[str]], stories: Mapping[str, StoryRecord]
+                   ) -> PostingIndex:
     """What ranking reads of each posting's stories, laid out along the posting.
 
     Worth building when most stories are ranked (a clean computation): ranking then reads
@@ -82,9 +82,7 @@ def index_postings(postings: Mapping[str, list[str]], stories: Mapping[str, Stor
     return {
         name: ({key: at for at, key in enumerate(members)},
                [] if name.startswith("topic:") else
-               [stories[key][R_VECTOR][name] for key in members],
-               [stories[key][R_TIME] for key in members],
-               [event_of.get(key, key) for key in members])
+               [stories[key][R_VECTOR][name] for key in members])
         for name, members in postings.items()
     }
 
@@ -105,56 +103,57 @@ def rank_related(
     """
     record = stories[key]
     vector = record[R_VECTOR]
-    event = event_of.get(key, key)
     scores: dict[str, float] = {}
-    seen: dict[str, float] = {}
     get = scores.get
     for name in related_lookups(record):
         members = postings[name]
-        near, weights, times, events = _list_nearest_columns(
-            name, key, members, stories, event_of, index)
+        near, weights = _list_nearest_columns(name, key, members, stories, index)
         if name.startswith("topic:"):
             gain = topic_gain(len(members))
-            for other, when, other_event in zip(near, times, events, strict=True):
-                if other_event != event:
-                    scores[other] = get(other, 0.0) + gain
-                    seen[other] = when
+            for other in near:
+                scores[other] = get(other, 0.0) + gain
         else:
             weight = TERM_WEIGHT * vector[name]
-            for other, theirs, when, other_event in zip(near, weights, times, events,
-                                                       strict=True):
-                if other_event != event:
-                    scores[other] = get(other, 0.0) + weight * theirs
-                    seen[other] = when
-    now = record[R_TIME]
-    ranked = sorted([
-        (-score / (1.0 + abs(seen[other] - now) / 86400.0 / HALF_LIFE_DAYS), other)
-        for other, score in scores.items()
-    ])
-    return tuple(other for _, other in ranked[:count])
+            for other, theirs in zip(near, weights, strict=True):
+                scores[other] = get(other, 0.0) + weight * theirs
+    event = event_of.get(key, key)
+    others = [other for other in scores if event_of.get(other, other) != event]
+    return _best_decayed(others, scores, stories, record[R_TIME], count)
+
+
+def _best_decayed(others: Sequence[str], scores: Mapping[str, float],
+                  stories: Mapping[str, StoryRecord], now: float, count: int
+                  ) -> tuple[str, ...]:
+    """The ``count`` best ``others`` by score / (1 + days apart / HALF_LIFE_DAYS), ties by key."""
+    ranked = [
+        -scores[other] / (1.0 + abs(stories[other][R_TIME] - now) / 86400.0 / HALF_LIFE_DAYS)
+        for other in others
+    ]
+    if len(ranked) > count:  # pair up only the few that can make the cut (cheaper to sort)
+        cutoff = sorted(ranked)[count - 1]
+        best = sorted([pair for pair in zip(ranked, others, strict=True) if pair[0] <= cutoff])
+    else:
+        best = sorted(zip(ranked, others, strict=True))
+    return tuple(other for _, other in best[:count])
 
 
 def _list_nearest_columns(
     name: str, key: str, members: list[str], stories: Mapping[str, StoryRecord],
-    event_of: Mapping[str, str], index: PostingIndex | None,
-) -> tuple[list[str], list[float], list[float], list[str]]:
+    index: PostingIndex | None,
+) -> tuple[list[str], list[float]]:
     """The stories nearest ``key`` in posting ``name`` (itself included), with their term
-    weights (empty for a topic), publication times and events."""
+    weights (empty for a topic)."""
     half = NEIGHBOURS_PER_POSTING // 2
     if index is not None:
-        places, weights, times, events = index[name]
+        places, weights = index[name]
         at = places[key]
         low, high = max(0, at - half), at + half + 1
-        return members[low:high], weights[low:high], times[low:high], events[low:high]
+        return members[low:high], weights[low:high]
     at = _find_place(members, key, stories)
     near = members[max(0, at - half) : at + half + 1]
-    records = [stories[other] for other in near]
-    return (
-        near,
-        [] if name.startswith("topic:") else [r[R_VECTOR][name] for r in records],
-        [r[R_TIME] for r in records],
-        [event_of.get(other, other) for other in near],
-    )
+    if name.startswith("topic:"):
+        return near, []
+    return near, [stories[other][R_VECTOR][name] for other in near]
 
 
 def topic_gain(filed: int) -> float:

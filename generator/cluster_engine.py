@@ -42,6 +42,7 @@ from generator.cluster_records import (
 from generator.cluster_text import TextMemo, count_documents, idf_of_count, idf_of_terms
 from generator.clusters import Cluster, ClusterDoc, Evidence
 from generator.related import (
+    PostingIndex,
     build_postings,
     index_postings,
     list_neighbourhood,
@@ -141,7 +142,7 @@ def update_engine(
     events = apply_overrides(groups, overridden, stories)
     event_of, moved_events = _update_event_of(old, events)
     postings, related = _update_related(
-        old, stories, dirty, moved_events, event_of, count=related_count
+        old, stories, timeline, dirty, moved_events, event_of, count=related_count
     )
     return EngineState(params, stories, timeline, counts, url_groups, forward, backward,
                        groups, group_of, events, event_of, postings, related)
@@ -391,8 +392,8 @@ def _update_event_of(
 
 
 def _update_related(
-    old: EngineState, stories: Mapping[str, StoryRecord], dirty: set[str], moved: set[str],
-    event_of: Mapping[str, str], *, count: int,
+    old: EngineState, stories: Mapping[str, StoryRecord], timeline: Sequence[str],
+    dirty: set[str], moved: set[str], event_of: Mapping[str, str], *, count: int,
 ) -> tuple[dict[str, list[str]], dict[str, tuple[str, ...]]]:
     """The related-story index, and related stories re-ranked where a change can reach."""
     if count <= 0:
@@ -404,13 +405,15 @@ def _update_related(
         postings, reach = _update_postings(old, stories, dirty)
         reach |= moved
     related = dict(old.related)
-    index = index_postings(postings, stories) if len(reach) * 4 > len(stories) else None
-    for key in reach:
-        if key in stories:
-            related[key] = rank_related(key, stories, postings, event_of, count=count,
-                                        index=index)
-        else:
-            related.pop(key, None)
+    for key in reach.difference(stories):
+        related.pop(key, None)
+    if len(reach) * 4 > len(stories):  # rank in time order: neighbours' data is then at hand
+        index: PostingIndex | None = index_postings(postings, stories, event_of, timeline)
+        order = [key for key in timeline if key in reach]
+    else:
+        index, order = None, sorted(reach.intersection(stories))
+    for key in order:
+        related[key] = rank_related(key, stories, postings, event_of, count=count, index=index)
     return postings, related
 
 

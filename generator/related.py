@@ -11,8 +11,11 @@ never make the work quadratic.
 from __future__ import annotations
 
 import math
+from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
 
 from generator.cluster_records import R_TIME, R_VECTOR, StoryRecord, related_lookups
 from generator.clusters import Cluster, ClusterDoc
@@ -28,6 +31,9 @@ NEIGHBOURS_PER_POSTING = 12
 """How many stories nearest in time are taken from each topic or term posting list."""
 HALF_LIFE_DAYS = 30.0
 """Time apart at which a candidate's score is halved."""
+
+T = TypeVar("T", str, int)
+"""A story's name in scoring: its key, or its number in a :class:`PostingIndex`."""
 
 
 def compute_related(
@@ -48,7 +54,8 @@ def compute_related(
     stories = build_records(docs)
     event_of = {key: cluster.id for cluster in clusters for key in cluster.members}
     postings = build_postings(stories)
-    index = index_postings(postings, stories)
+    timeline = sorted(stories, key=lambda k: (stories[k][R_TIME], k))
+    index = index_postings(postings, stories, event_of, timeline)
     return {
         key: rank_related(key, stories, postings, event_of, count=count, index=index)
         for key in sorted(stories)
@@ -64,27 +71,45 @@ def build_postings(stories: Mapping[str, StoryRecord]) -> dict[str, list[str]]:
     return postings
 
 
-PostingColumns = tuple[dict[str, int], list[float]]
-"""One posting's columns: the place of each story in it, and each story's weight of the term
-along it (empty for a topic)."""
-PostingIndex = dict[str, PostingColumns]
-"""Index entry -> its posting's columns."""
+@dataclass(frozen=True, slots=True)
+class PostingIndex:
+    """What ranking reads, in flat arrays indexed by story number (the stories numbered in
+    time order): on a large site, reading each neighbour's record would wait on memory."""
+
+    number_of: dict[str, int]
+    """Each story's number."""
+    keys: list[str]
+    """Each number's story."""
+    times: array[float]
+    """Publication time of each story, by number."""
+    events: array[int]
+    """A number for the event of each story, by number."""
+    columns: dict[str, tuple[dict[str, int], array[int], array[float]]]
+    """Index entry -> the place of each story in its posting, the posting's stories (by
+    number) and their weights of the term (empty for a topic)."""
 
 
-def index_postings(postings: Mapping[str, list[str]], stories: Mapping[str, StoryRecord]
-                   ) -> PostingIndex:
-    """What ranking reads of each posting's stories, laid out along the posting.
+def index_postings(postings: Mapping[str, list[str]], stories: Mapping[str, StoryRecord],
+                   event_of: Mapping[str, str], timeline: Sequence[str]) -> PostingIndex:
+    """The index of ``postings`` for :func:`rank_related` (``timeline``: every story, sorted
+    by (time, key)).
 
-    Worth building when most stories are ranked (a clean computation): ranking then reads
-    a few short runs of lists instead of each neighbour's record. Otherwise
+    Worth building when most stories are ranked (a clean computation). Otherwise
     :func:`rank_related` finds a story's place by bisection and reads the records.
     """
-    return {
+    number_of = {key: number for number, key in enumerate(timeline)}
+    event_numbers: dict[str, int] = {}
+    events = array("q", [event_numbers.setdefault(event_of.get(key, key), len(event_numbers))
+                         for key in timeline])
+    columns = {
         name: ({key: at for at, key in enumerate(members)},
-               [] if name.startswith("topic:") else
-               [stories[key][R_VECTOR][name] for key in members])
+               array("q", map(number_of.__getitem__, members)),
+               array("d", [] if name.startswith("topic:") else
+                     [stories[key][R_VECTOR][name] for key in members]))
         for name, members in postings.items()
     }
+    times = array("d", [stories[key][R_TIME] for key in timeline])
+    return PostingIndex(number_of, list(timeline), times, events, columns)
 
 
 def rank_related(
@@ -101,59 +126,79 @@ def rank_related(
     ``index`` (from :func:`index_postings` over the same arguments) gives the same result,
     faster.
     """
+    if index is not None:
+        return _rank_indexed(key, stories[key], index, count)
     record = stories[key]
     vector = record[R_VECTOR]
     scores: dict[str, float] = {}
-    get = scores.get
     for name in related_lookups(record):
         members = postings[name]
-        near, weights = _list_nearest_columns(name, key, members, stories, index)
+        near = list_nearest(members, key, stories)
         if name.startswith("topic:"):
-            gain = topic_gain(len(members))
-            for other in near:
-                scores[other] = get(other, 0.0) + gain
+            _add_scores(scores, near, None, topic_gain(len(members)))
         else:
-            weight = TERM_WEIGHT * vector[name]
-            for other, theirs in zip(near, weights, strict=True):
-                scores[other] = get(other, 0.0) + weight * theirs
+            _add_scores(scores, near, [stories[other][R_VECTOR][name] for other in near],
+                        TERM_WEIGHT * vector[name])
     event = event_of.get(key, key)
     others = [other for other in scores if event_of.get(other, other) != event]
-    return _best_decayed(others, scores, stories, record[R_TIME], count)
+    times = [stories[other][R_TIME] for other in others]
+    return _best_decayed(others, scores, times, record[R_TIME], count, _same_key)
 
 
-def _best_decayed(others: Sequence[str], scores: Mapping[str, float],
-                  stories: Mapping[str, StoryRecord], now: float, count: int
+def _rank_indexed(key: str, record: StoryRecord, index: PostingIndex, count: int
                   ) -> tuple[str, ...]:
-    """The ``count`` best ``others`` by score / (1 + days apart / HALF_LIFE_DAYS), ties by key."""
+    """:func:`rank_related` through an index: the same operations on story numbers."""
+    vector = record[R_VECTOR]
+    scores: dict[int, float] = {}
+    half = NEIGHBOURS_PER_POSTING // 2
+    for name in related_lookups(record):
+        places, numbers, weights = index.columns[name]
+        at = places[key]
+        low, high = max(0, at - half), at + half + 1
+        if name.startswith("topic:"):
+            _add_scores(scores, numbers[low:high], None, topic_gain(len(places)))
+        else:
+            _add_scores(scores, numbers[low:high], weights[low:high],
+                        TERM_WEIGHT * vector[name])
+    events, times = index.events, index.times
+    event = events[index.number_of[key]]
+    others = [other for other in scores if events[other] != event]
+    return _best_decayed(others, scores, [times[other] for other in others], record[R_TIME],
+                         count, index.keys.__getitem__)
+
+
+def _add_scores(scores: dict[T, float], near: Sequence[T], weights: Sequence[float] | None,
+                weight: float) -> None:
+    """Add ``weight`` times each story's weight (1 when ``weights`` is None) to its score."""
+    get = scores.get
+    if weights is None:
+        for other in near:
+            scores[other] = get(other, 0.0) + weight
+    else:
+        for other, theirs in zip(near, weights, strict=True):
+            scores[other] = get(other, 0.0) + weight * theirs
+
+
+def _best_decayed(others: Sequence[T], scores: Mapping[T, float], times: Sequence[float],
+                  now: float, count: int, key_of: Callable[[T], str]) -> tuple[str, ...]:
+    """The keys of the ``count`` best ``others`` (published at ``times``) by
+    score / (1 + days apart / HALF_LIFE_DAYS), ties by key."""
     ranked = [
-        -scores[other] / (1.0 + abs(stories[other][R_TIME] - now) / 86400.0 / HALF_LIFE_DAYS)
-        for other in others
+        -scores[other] / (1.0 + abs(time - now) / 86400.0 / HALF_LIFE_DAYS)
+        for other, time in zip(others, times, strict=True)
     ]
     if len(ranked) > count:  # pair up only the few that can make the cut (cheaper to sort)
         cutoff = sorted(ranked)[count - 1]
-        best = sorted([pair for pair in zip(ranked, others, strict=True) if pair[0] <= cutoff])
+        best = sorted([(value, key_of(other)) for value, other in zip(ranked, others, strict=True)
+                       if value <= cutoff])
     else:
-        best = sorted(zip(ranked, others, strict=True))
-    return tuple(other for _, other in best[:count])
+        best = sorted([(value, key_of(other)) for value, other in zip(ranked, others, strict=True)])
+    return tuple(key for _, key in best[:count])
 
 
-def _list_nearest_columns(
-    name: str, key: str, members: list[str], stories: Mapping[str, StoryRecord],
-    index: PostingIndex | None,
-) -> tuple[list[str], list[float]]:
-    """The stories nearest ``key`` in posting ``name`` (itself included), with their term
-    weights (empty for a topic)."""
-    half = NEIGHBOURS_PER_POSTING // 2
-    if index is not None:
-        places, weights = index[name]
-        at = places[key]
-        low, high = max(0, at - half), at + half + 1
-        return members[low:high], weights[low:high]
-    at = _find_place(members, key, stories)
-    near = members[max(0, at - half) : at + half + 1]
-    if name.startswith("topic:"):
-        return near, []
-    return near, [stories[other][R_VECTOR][name] for other in near]
+def _same_key(key: str) -> str:
+    """``key`` itself (stories named by key need no lookup)."""
+    return key
 
 
 def topic_gain(filed: int) -> float:

@@ -333,7 +333,9 @@ def _update_groups(
         yield from (other for other, *_ in forward.get(key, ()))
         yield from backward.get(key, ())
         for url in stories[key][R_URLS]:
-            yield from (k for k in url_groups[url] if is_eligible(stories[k]))
+            members = url_groups[url]
+            if len(members) > 1:  # (a story alone at its address is no one's neighbour)
+                yield from (k for k in members if is_eligible(stories[k]))
 
     def former(key: str) -> tuple[str, ...]:
         group = old.group_of.get(key)

@@ -54,17 +54,21 @@ def join_component(
         for other, score, related in forward.get(key, ()):
             links[(place[key], place[other])] = (score, False, related)
         for url in stories[key][R_URLS]:
-            for earliest, later in list_url_links(url_groups[url], stories):
-                if earliest == key:
-                    links.setdefault((place[earliest], place[later]), (1.0, True, False))
+            sharing = url_groups[url]
+            if len(sharing) > 1:
+                for earliest, later in list_url_links(sharing, stories):
+                    if earliest == key:
+                        links.setdefault((place[earliest], place[later]), (1.0, True, False))
     ordered = sorted(links.items(), key=lambda item: (-item[1][0], item[0]))
     records = [stories[key] for key in component]
     days = [record[R_TIME] / 86400.0 for record in records]
     root = list(range(len(component)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(component))}
+    sample = {i: [i] for i in range(len(component))}  # each group's earliest members, in order
     evidence: dict[int, list[EvidenceRecord]] = {}
     known = {pair: link[0] for pair, link in links.items()}
     first, last = list(days), list(days)
+    floor = LINKAGE_RATIO * threshold
     for (a, b), (score, same_url, related) in ordered:
         left, right = root[a], root[b]
         if left == right:
@@ -72,15 +76,15 @@ def join_component(
         span = max(last[left], last[right]) - min(first[left], first[right])
         if not same_url and span > window_days:
             continue  # an event's coverage spans at most one window: no chains over weeks
-        floor = LINKAGE_RATIO * threshold
         if not same_url and not _are_close_on_average(
-            records, known, members[left], members[right], floor=floor, window_days=window_days
+            records, known, sample[left], sample[right], floor=floor, window_days=window_days
         ):
             continue
-        keep, gone = (left, right) if left < right else (right, left)
+        keep, gone = (left, right) if len(members[left]) >= len(members[right]) else (right, left)
         for index in members[gone]:
             root[index] = keep
         members[keep].extend(members.pop(gone))
+        sample[keep] = sorted(sample[keep] + sample.pop(gone))[:LINKAGE_SAMPLE]
         first[keep], last[keep] = min(first[left], first[right]), max(last[left], last[right])
         evidence.setdefault(keep, []).extend(evidence.pop(gone, []))
         terms = list_shared_terms(records[a], records[b])
@@ -156,14 +160,15 @@ def _are_close_on_average(
     floor: float,
     window_days: float,
 ) -> bool:
-    """Whether the mean pair score between two groups (sampled) reaches ``floor``.
+    """Whether the mean pair score between two groups' samples (their earliest members, in
+    order) reaches ``floor``.
 
     ``known`` holds scores already computed (pairs as (earlier, later) index); it grows.
     """
     if len(first) == 1 and len(second) == 1:
         return True
     total = 0.0
-    left, right = sorted(first)[:LINKAGE_SAMPLE], sorted(second)[:LINKAGE_SAMPLE]
+    left, right = first, second
     pairs = len(left) * len(right)
     remaining = pairs
     for a in left:

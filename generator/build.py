@@ -37,6 +37,7 @@ from .manifest import (
     save_manifest,
 )
 from .model import Site, build_site
+from .model_patch import PatchIndex, SitePatch, patch_site
 from .output import (
     MARKER,
     WriteResult,
@@ -52,6 +53,7 @@ from .read import find_content_files, find_content_paths
 from .record_store import RecordStore
 from .store import StoryStore
 from .theme import static_files, template_dirs
+from .urls import page_path
 from .workers import (
     TICK_EVERY,
     StagedFile,
@@ -143,6 +145,32 @@ class BuildMemory:
     """The last build's manifest, summaries loaded."""
     events: EventState | None = None
     """The last build's event state."""
+    site: Site | None = None
+    """The last build's site model (an edit that keeps its shape patches it)."""
+    pages: list[Page] | None = None
+    """The last build's pages."""
+    fingerprints: dict[str, str] | None = None
+    """The last build's page fingerprints, by output path."""
+    index: PatchIndex | None = None
+    """The reverse links of the last site, when a patch made them."""
+    defer_saves: bool = False
+    """Keep the cache files of a build for ``save`` instead of writing them at once
+    (the server saves when idle, so an editor's page is not held up by them)."""
+    unsaved: tuple[Path, Manifest, EventState | None] | None = None
+    """The cache of the last build, not yet written: (manifest file, manifest, events)."""
+
+    def forget(self) -> None:
+        """Drop what a failed build may have left half-updated (not the unsaved cache of
+        the last good build: it still describes the output and the sources it read)."""
+        self.manifest = self.events = self.site = self.pages = self.fingerprints = None
+        self.index = None
+
+    def save(self) -> None:
+        """Write the cache files of the last build, if they wait."""
+        if self.unsaved is not None:
+            manifest_file, manifest, events = self.unsaved
+            self.unsaved = None
+            _save_cache(manifest_file, manifest, events)
 
 
 def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bool = True,
@@ -160,7 +188,7 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
         return _build(config, progress=progress, use_cache=use_cache, memory=memory)
     except BaseException:
         if memory is not None:
-            memory.manifest = memory.events = None
+            memory.forget()
         raise
     finally:
         gc.unfreeze()
@@ -188,6 +216,8 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     if remembered and memory is not None and memory.manifest is not None:
         manifest = memory.manifest  # summaries already loaded
     else:
+        if memory is not None:
+            memory.save()  # what the disk holds must be the newest before it is read
         manifest = load_manifest(manifest_file) if use_cache else Manifest()
     reader = reader_digest(config)
     if manifest.reader != reader:
@@ -220,21 +250,27 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                         for p in parsed if p.summary is not None and p.summary.record_json),
                        removed=())
         lap("read")
-        if not manifest.files:
-            previous_events = None
-        elif remembered and memory is not None:
-            previous_events = memory.events
-        else:
-            previous_events = load_event_state(manifest_file)
-        site = build_site(config, [e.summary for e in files.values() if e.summary is not None],
-                          records, previous_events)
-        pages = plan_pages(site)
-        fingerprints = page_fingerprints(site, pages)
         same_settings = settings == manifest.settings
+        patch = _patch(memory, parsed, config, records) \
+            if remembered and same_settings and manifest.pages and not state.removed else None
+        if patch is not None:
+            site, pages, fingerprints = patch.site, patch.pages, patch.fingerprints
+            candidates = patch.touched
+        else:
+            if not manifest.files:
+                previous_events = None
+            elif remembered and memory is not None:
+                previous_events = memory.events
+            else:
+                previous_events = load_event_state(manifest_file)
+            site = build_site(config, [e.summary for e in files.values()
+                                       if e.summary is not None], records, previous_events)
+            pages = candidates = plan_pages(site)
+            fingerprints = page_fingerprints(site, pages)
         old = manifest.pages if same_settings else {}
-        to_render = [p for p, (rel, fp) in zip(pages, fingerprints.items(), strict=True)
-                     if old.get(rel, ("",))[0] != fp]
-        lap("model")
+        to_render = [p for p in candidates
+                     if old.get(rel := page_path(p.path), ("",))[0] != fingerprints[rel]]
+        lap("model" if patch is None else "patch")
         gc.freeze()
         gc.enable()
         direct = begin(config.output, manifest.build_id, known=bool(manifest.pages))
@@ -263,13 +299,17 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                    for c in site.clusters)
     placements = _body_placements(site)
     html_pages = sum(rel.endswith(".html") for rel in fingerprints)
-    save_event_state(manifest_file, site.event_state)
     kept = Manifest(settings, build_id, files, new_pages, reader, events,
                     tuple((p.body, p.article or "") for p in placements),
                     (len(site.articles), len(site.topics), html_pages))
-    save_manifest(manifest_file, kept)
+    if memory is not None and memory.defer_saves:
+        memory.unsaved = (manifest_file, kept, site.event_state)
+    else:
+        _save_cache(manifest_file, kept, site.event_state)
     if memory is not None:
         memory.manifest, memory.events = kept, site.event_state
+        memory.site, memory.pages, memory.fingerprints = site, pages, fingerprints
+        memory.index = patch.index if patch is not None else None
     lap("write")
     return BuildReport(
         stories=len(site.articles), topics=len(site.topics),
@@ -286,6 +326,23 @@ def site_for(config: SiteConfig) -> tuple[Site, tuple[Diagnostic, ...]]:
     parsed = [parse_file(p, config, zone) for p in find_content_files(config.content_dir)]
     site = build_site(config, [p.summary for p in parsed if p.summary is not None])
     return site, tuple(d for p in parsed for d in p.diagnostics)
+
+
+def _save_cache(manifest_file: Path, manifest: Manifest, events: EventState | None) -> None:
+    save_event_state(manifest_file, events)
+    save_manifest(manifest_file, manifest)
+
+
+def _patch(memory: BuildMemory | None, parsed: Sequence[ParsedFile], config: SiteConfig,
+           records: RecordStore) -> SitePatch | None:
+    """The remembered site patched with the files just read, when they keep its shape."""
+    if memory is None or memory.site is None or memory.pages is None \
+            or memory.fingerprints is None:
+        return None
+    changed = {p.source: p.summary for p in parsed if p.summary is not None}
+    dropped = [p.source for p in parsed if p.summary is None]
+    return patch_site(memory.site, memory.pages, memory.fingerprints, changed,
+                      dropped=dropped, config=config, records=records, index=memory.index)
 
 
 def _template_files(source: Path) -> list[Path]:

@@ -177,20 +177,40 @@ class Site:
         """The article with this slug."""
         return self.by_slug[slug]
 
+    def newest_cards(self, count: int) -> list[Card]:
+        """``self.cards`` of every article, cut to the first ``count``, without going
+        through the whole archive: as every story is listed, a card is its whole event."""
+        cards: list[Card] = []
+        seen: set[str] = set()
+        for article in self.articles:
+            if len(cards) == count:
+                break
+            if article.cluster in seen:
+                continue
+            seen.add(article.cluster)
+            ranking = self.members.get(article.cluster, ())
+            if len(ranking) < 2:
+                cards.append(Card(article))
+            else:
+                cards.append(Card(self.by_slug[ranking[0]],
+                                  tuple(self.by_slug[s] for s in ranking[1:])))
+        return cards
+
     def cards(self, slugs: Sequence[str]) -> list[Card]:
         """One card per event for a newest-first list of stories, in the order of each
         event's newest story; the card leads with the event's lead among ``slugs`` and
         lists the event's other stories among ``slugs`` as its other coverage."""
-        order: list[str] = []
-        members: dict[str, list[str]] = {}
+        by_slug = self.by_slug
+        members: dict[str, list[str]] = {}  # in the order of each event's first story
         for slug in slugs:
-            event = self.by_slug[slug].cluster
-            if event not in members:
-                order.append(event)
-                members[event] = []
-            members[event].append(slug)
+            event = by_slug[slug].cluster
+            group = members.get(event)
+            if group is None:
+                members[event] = [slug]
+            else:
+                group.append(slug)
         cards = []
-        for event in order:
+        for event in members:
             if len(self.members.get(event, ())) < 2:  # most events are a single story
                 cards.append(Card(self.by_slug[members[event][0]]))
                 continue
@@ -238,17 +258,25 @@ def build_site(config: SiteConfig, summaries: Sequence[StorySummary],
 def _article(story: StorySummary, slug: str, refs: dict[str, TopicRef],
              find: Callable[[tuple[str, str]], str | None],
              body_of: dict[str, StorySummary], events: Events) -> Article:
-    cluster = events.cluster_of.get(slug)
+    cluster, coverage, computed = event_fields(events, slug)
     return Article(
         summary=story,
         slug=slug,
         topics=tuple(refs[name] for name in story.topics),
         related_slugs=tuple(map(find, story.related_keys)),
         body_file=body_of.get(story.source),
-        cluster=cluster.id if cluster else slug,
-        coverage=tuple(m for m in cluster.members if m != slug) if cluster else (),
-        computed_related=events.related.get(slug, ()),
+        cluster=cluster,
+        coverage=coverage,
+        computed_related=computed,
     )
+
+
+def event_fields(events: Events, slug: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """An article's ``cluster``, ``coverage`` and ``computed_related`` from the events."""
+    cluster = events.cluster_of.get(slug)
+    return (cluster.id if cluster else slug,
+            tuple(m for m in cluster.members if m != slug) if cluster else (),
+            events.related.get(slug, ()))
 
 
 def _topic_refs(stories: Sequence[StorySummary]) -> dict[str, TopicRef]:

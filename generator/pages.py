@@ -105,24 +105,31 @@ def plan_pages(site: Site) -> list[Page]:
 
 def plan_html_pages(site: Site) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
-    config = site.config
-    home_cards = tuple(site.cards([a.slug for a in site.articles])[: config.home_size])
     pages = [
-        Page("home", "", "home.html", "Latest news",
-             articles=tuple(a for card in home_cards for a in (card.lead, *card.others)),
-             cards=home_cards, description=config.description,
-             feeds=feed_links("", config.title)),
+        home_page(site),
         Page("topics", "topics/", "topics.html", "Topics", description="All topics"),
         Page("404", "404.html", "404.html", "Page not found"),
     ]
     for topic in site.topics:
         pages.extend(plan_topic_pages(site, topic))
-    pages.extend(
-        Page("article", article.path, "article.html", article.title,
-             articles=(article,), description=article.excerpt)
-        for article in site.articles
-    )
+    pages.extend(article_page(article) for article in site.articles)
     return pages
+
+
+def home_page(site: Site) -> Page:
+    """The home page: the newest events."""
+    config = site.config
+    home_cards = tuple(site.newest_cards(config.home_size))
+    return Page("home", "", "home.html", "Latest news",
+                articles=tuple(a for card in home_cards for a in (card.lead, *card.others)),
+                cards=home_cards, description=config.description,
+                feeds=feed_links("", config.title))
+
+
+def article_page(article: Article) -> Page:
+    """The page of one article."""
+    return Page("article", article.path, "article.html", article.title,
+                articles=(article,), description=article.excerpt)
 
 
 def plan_topic_pages(site: Site, topic: Topic) -> list[Page]:
@@ -168,6 +175,11 @@ def plan_machine_pages(site: Site, html: Sequence[Page]) -> list[Page]:
         Page("robots", "robots.txt", "robots.txt", "robots.txt"),
     ]
     return pages
+
+
+def is_html(page: Page) -> bool:
+    """Whether the page is an HTML page (the rest are feeds, API pages, sitemap, robots)."""
+    return page.template.endswith(".html")
 
 
 def sitemap_links(html: Sequence[Page]) -> tuple[tuple[str, float], ...]:

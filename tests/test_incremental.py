@@ -260,6 +260,14 @@ def test_builds_that_keep_the_cache_in_memory_equal_clean_builds(site: Path,
     steps = [
         lambda root: (root / "content/2021-03-03-story-3.md").write_text(
             story(3, title="Story three, from memory"), encoding="utf-8"),
+        # the title story 3 lists in related[] moves away, then comes back
+        lambda root: (root / "content/2021-03-04-story-4.md").write_text(
+            story(4, title="Story four is elsewhere"), encoding="utf-8"),
+        lambda root: (root / "content/2021-03-04-story-4.md").write_text(
+            story(4), encoding="utf-8"),
+        lambda root: (root / "content/2021-03-07-vision.md").write_text(
+            story(7, topic="Computer Vision").replace("An excerpt", "A new excerpt"),
+            encoding="utf-8"),
         lambda root: (root / "content/2021-03-09-story-9.md").write_text(story(9)),
         lambda root: (root / "content/2021-03-05-story-5.md").unlink(),
     ]
@@ -269,5 +277,7 @@ def test_builds_that_keep_the_cache_in_memory_equal_clean_builds(site: Path,
             touch_later(path)
         report = build(config, memory=memory)
         assert report.rendered > 0
+        # edits in place patch the model kept in memory; an added or deleted story does not
+        assert ("patch" in report.timings) == (change in steps[:4])
         assert tree(out) == clean_build(site, tmp_path)
     assert build(config, memory=memory).write.written == 0

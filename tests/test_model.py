@@ -154,3 +154,14 @@ def test_topic_order_and_descriptions_come_from_the_config(make_site: MakeSite) 
              and a.get("href") != "/topics/"]
     assert names == ["Robots", "AI"]
     assert "Machines that move." in text_of(parse_html(out / "topics" / "robots" / "index.html"))
+
+
+def test_the_newest_cards_are_the_first_cards_of_the_whole_archive(sample_site: Path) -> None:
+    from generator.build import site_for
+
+    config, _ = load_config(sample_site, output=sample_site.parent / "out")
+    site, _ = site_for(config)
+    everything = site.cards([a.slug for a in site.articles])
+    first_event = next(i for i, card in enumerate(everything) if card.others)
+    for count in (1, 5, first_event, first_event + 1, len(everything), len(everything) + 5):
+        assert site.newest_cards(count) == everything[:count]

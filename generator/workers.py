@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from multiprocessing.connection import Connection, wait
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,7 +27,7 @@ from .config import SiteConfig
 from .diagnostics import DigestError
 from .model import Site
 from .output import stage_file
-from .pages import Page
+from .pages import Page, article_page
 from .parse import ParsedFile, parse_file
 from .record_store import RecordStore
 from .store import StoryStore
@@ -112,9 +113,16 @@ class WorkerPool:
 
     def start_render(self, site: Site, shares: Sequence[Sequence[Page]],
                      previous: dict[str, str], *, direct: bool) -> None:
-        """Send each worker its pages (``shares[i]`` for worker i) to render and stage."""
+        """Send each worker its article pages (``shares[i]`` for worker i) to render and
+        stage. The site goes pickled once, without what article pages never read (the
+        event state, the clusters' evidence: half its weight); pages go as slugs."""
+        if any(page.kind != "article" for share in shares for page in share):
+            raise ValueError("workers render article pages only")
+        view = replace(site, event_state=None, clusters=(), members={})
+        message = bytes(ForkingPickler.dumps(("site", view)))
         for pipe, share in zip(self._pipes, shares, strict=True):
-            pipe.send(("render", site, list(share), previous, direct))
+            pipe.send_bytes(message)
+            pipe.send(("render", [page.article.slug for page in share], previous, direct))
 
     def finish_render(self, progress: Tick | None = None) -> list[StagedFile]:
         """Wait for the workers' rendering to finish."""
@@ -167,10 +175,16 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
     def tick(count: int) -> None:
         pipe.send(("progress", count))
 
+    sites: list[Site] = []  # the site to render, as the last "site" message gave it
+
+    def render(slugs: list[str], previous: dict[str, str], direct: bool) -> list[StagedFile]:
+        site = sites[-1]
+        pages = [article_page(site.by_slug[slug]) for slug in slugs]
+        return render_and_stage(site, pages, store, previous, tick, direct=direct)
+
     handlers: dict[str, Callable[..., Any]] = {
         "parse": lambda paths, records: _parse_share(paths, config, zone, store, tick, records),
-        "render": lambda site, pages, previous, direct: render_and_stage(
-            site, pages, store, previous, tick, direct=direct),
+        "render": render,
     }
     while True:
         try:
@@ -179,6 +193,9 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
             return
         if command == "stop":
             return
+        if command == "site":  # no answer: a "render" follows
+            sites[:] = args
+            continue
         try:
             pipe.send(("ok", handlers[command](*args)))
         except Exception:  # noqa: BLE001 - reported to the main process, which raises it

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import SiteConfig
-from .model import Article, Site
+from .model import Article, Site, TopicRef
 from .pages import Page
 from .urls import page_path
 
@@ -60,15 +60,29 @@ def page_fingerprints(site: Site, pages: Iterable[Page]) -> dict[str, str]:
     topic_names = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}" for t in site.topics)
     topic_counts = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}{SEP}{len(t.articles)}{SEP}"
                             f"{t.description}" for t in site.topics)
+    linked = {a.slug: f"{a.slug}{SEP}{a.summary.digest}" for a in site.articles}
+    refs: dict[tuple[TopicRef, ...], str] = {}
     cards: dict[str, str] = {}
     newest = site.articles[0].summary.timestamp if site.articles else 0.0
+
+    def link(slug: str) -> str:
+        """A linked story: its slug and digest (a story not in the site: its slug)."""
+        found = linked.get(slug)
+        return found if found is not None else f"{slug}{SEP}"
+
+    def refs_of(article: Article) -> str:
+        found = refs.get(article.topics)
+        if found is None:
+            found = refs[article.topics] = SEP.join(f"{ref.name}{SEP}{ref.slug}"
+                                                    for ref in article.topics)
+        return found
 
     def card(article: Article) -> str:
         found = cards.get(article.slug)
         if found is None:
             found = cards[article.slug] = SEP.join((
-                article.slug, article.summary.digest, _refs(article), article.cluster,
-                *(_linked(site, slug) for slug in article.coverage)))
+                article.slug, article.summary.digest, refs_of(article), article.cluster,
+                *map(link, article.coverage)))
         return found
 
     result: dict[str, str] = {}
@@ -76,11 +90,11 @@ def page_fingerprints(site: Site, pages: Iterable[Page]) -> dict[str, str]:
         if page.kind == "article":
             article = page.article
             text = SEP.join((
-                page.path, article.slug, article.summary.digest, _refs(article),
+                page.path, article.slug, article.summary.digest, refs_of(article),
                 *(slug or "-" for slug in article.related_slugs), "|",
                 article.body_file.digest if article.body_file else "",
-                *(_linked(site, slug) for slug in article.coverage), "|",
-                *(_linked(site, slug) for slug in article.computed_related), "|",
+                *map(link, article.coverage), "|",
+                *map(link, article.computed_related), "|",
                 topic_names,
             ))
         else:
@@ -90,7 +104,7 @@ def page_fingerprints(site: Site, pages: Iterable[Page]) -> dict[str, str]:
                 f"{page.pager.number}/{page.pager.count}" if page.pager else "",
                 f"{topic.ref.name}{SEP}{topic.ref.slug}{SEP}{topic.description}"
                 f"{SEP}{len(topic.articles)}" if topic else "",
-                *(card(a) for a in page.articles), "|",
+                *map(card, page.articles), "|",
                 *(f"{c.lead.slug}{SEP}{card(c.lead)}{SEP}" + SEP.join(map(card, c.others))
                   for c in page.cards), "|",
                 *(f"{path}{SEP}{stamp}" for path, stamp in page.links),
@@ -99,12 +113,3 @@ def page_fingerprints(site: Site, pages: Iterable[Page]) -> dict[str, str]:
             ))
         result[page_path(page.path)] = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
     return result
-
-
-def _refs(article: Article) -> str:
-    return SEP.join(f"{ref.name}{SEP}{ref.slug}" for ref in article.topics)
-
-
-def _linked(site: Site, slug: str) -> str:
-    article = site.by_slug.get(slug)
-    return f"{slug}{SEP}{article.summary.digest if article else ''}"

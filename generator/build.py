@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Severity
-from .fingerprints import page_fingerprints, reader_digest, settings_digest
+from .fingerprints import page_fingerprints, reader_digest, settings_digest, templates_digest
 from .manifest import (
     Manifest,
     cache_path,
@@ -52,7 +52,7 @@ from .parse import ParsedFile, parse_file, stamp_of
 from .read import find_content_files, find_content_paths
 from .record_store import RecordStore
 from .store import StoryStore
-from .theme import static_files, template_dirs
+from .theme import static_files, template_digests
 from .urls import page_path
 from .workers import (
     TICK_EVERY,
@@ -153,6 +153,8 @@ class BuildMemory:
     """The last build's page fingerprints, by output path."""
     index: PatchIndex | None = None
     """The reverse links of the last site, when a patch made them."""
+    templates: dict[str, str] | None = None
+    """The template digests the last build's fingerprints hold."""
     defer_saves: bool = False
     """Keep the cache files of a build for ``save`` instead of writing them at once
     (the server saves when idle, so an editor's page is not held up by them)."""
@@ -163,7 +165,7 @@ class BuildMemory:
         """Drop what a failed build may have left half-updated (not the unsaved cache of
         the last good build: it still describes the output and the sources it read)."""
         self.manifest = self.events = self.site = self.pages = self.fingerprints = None
-        self.index = None
+        self.index = self.templates = None
 
     def save(self) -> None:
         """Write the cache files of the last build, if they wait."""
@@ -224,11 +226,14 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
         manifest.files = {}  # files were read with other settings: read them all again
     if not _output_matches(config.output, manifest):
         manifest.pages = {}  # the output is not what we last wrote: compare files on disk
-    settings = settings_digest(config, _template_files(config.source))
+    settings = settings_digest(config)
+    templates = template_digests(config.source)
+    templates_key = templates_digest(templates)
     assets = static_files(config.source)
     state = _scan_content(config, manifest)
     lap("scan")
     if (manifest.pages and settings == manifest.settings and not state.changed
+            and templates_key == manifest.templates
             and not state.removed and _assets_unchanged(assets, manifest)):
         return _report_unchanged(manifest, timings)
 
@@ -251,7 +256,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                        removed=())
         lap("read")
         same_settings = settings == manifest.settings
-        patch = _patch(memory, parsed, config, records) \
+        patch = _patch(memory, parsed, config, records, templates) \
             if remembered and same_settings and manifest.pages and not state.removed else None
         if patch is not None:
             site, pages, fingerprints = patch.site, patch.pages, patch.fingerprints
@@ -266,7 +271,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
             site = build_site(config, [e.summary for e in files.values()
                                        if e.summary is not None], records, previous_events)
             pages = candidates = plan_pages(site)
-            fingerprints = page_fingerprints(site, pages)
+            fingerprints = page_fingerprints(site, pages, templates)
         old = manifest.pages if same_settings else {}
         to_render = [p for p in candidates
                      if old.get(rel := page_path(p.path), ("",))[0] != fingerprints[rel]]
@@ -299,7 +304,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                    for c in site.clusters)
     placements = _body_placements(site)
     html_pages = sum(rel.endswith(".html") for rel in fingerprints)
-    kept = Manifest(settings, build_id, files, new_pages, reader, events,
+    kept = Manifest(settings, templates_key, build_id, files, new_pages, reader, events,
                     tuple((p.body, p.article or "") for p in placements),
                     (len(site.articles), len(site.topics), html_pages))
     if memory is not None and memory.defer_saves:
@@ -310,6 +315,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
         memory.manifest, memory.events = kept, site.event_state
         memory.site, memory.pages, memory.fingerprints = site, pages, fingerprints
         memory.index = patch.index if patch is not None else None
+        memory.templates = templates
     lap("write")
     return BuildReport(
         stories=len(site.articles), topics=len(site.topics),
@@ -334,20 +340,16 @@ def _save_cache(manifest_file: Path, manifest: Manifest, events: EventState | No
 
 
 def _patch(memory: BuildMemory | None, parsed: Sequence[ParsedFile], config: SiteConfig,
-           records: RecordStore) -> SitePatch | None:
+           records: RecordStore, templates: dict[str, str]) -> SitePatch | None:
     """The remembered site patched with the files just read, when they keep its shape."""
     if memory is None or memory.site is None or memory.pages is None \
-            or memory.fingerprints is None:
-        return None
+            or memory.fingerprints is None or memory.templates != templates:
+        return None  # (a template change: model it all, render what uses the template)
     changed = {p.source: p.summary for p in parsed if p.summary is not None}
     dropped = [p.source for p in parsed if p.summary is None]
     return patch_site(memory.site, memory.pages, memory.fingerprints, changed,
-                      dropped=dropped, config=config, records=records, index=memory.index)
-
-
-def _template_files(source: Path) -> list[Path]:
-    return [p for folder in template_dirs(source) for pattern in ("*.html", "*.xml")
-            for p in folder.glob(pattern)]
+                      dropped=dropped, config=config, records=records, index=memory.index,
+                      templates=templates)
 
 
 def _scan_content(config: SiteConfig, manifest: Manifest) -> ContentState:

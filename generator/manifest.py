@@ -27,7 +27,7 @@ from .summary import StorySummary
 if TYPE_CHECKING:
     from .events import EventState
 
-FORMAT = 6
+FORMAT = 7
 CACHE_DIR = ".digest-cache"
 _DAMAGED = (OSError, EOFError, ValueError, TypeError, IndexError, KeyError)
 
@@ -53,7 +53,9 @@ class Manifest:
     """The cache of one output folder."""
 
     settings: str = ""
-    """Hash of everything that affects every page: config, templates, generator code."""
+    """Hash of everything that affects every page: config, generator code."""
+    templates: str = ""
+    """Hash of every template (``fingerprints.templates_digest``)."""
     build_id: str = ""
     """Written into the output's marker file; a mismatch means the output was replaced."""
     files: dict[str, CachedFile] = field(default_factory=dict)
@@ -111,10 +113,10 @@ def load_manifest(path: Path) -> Manifest:
         data = marshal.loads(path.read_bytes())
         if data[0] != FORMAT:
             return Manifest()
-        (_version, settings, build_id, files, pages, reader, events, placements,
+        (_version, settings, templates, build_id, files, pages, reader, events, placements,
          counts) = data
         return Manifest(
-            settings=settings, build_id=build_id,
+            settings=settings, templates=templates, build_id=build_id,
             files={src: CachedFile(FileStamp(size, mtime), None,
                                    tuple(_diagnostic(d) for d in diags), has_summary)
                    for src, (size, mtime, diags, has_summary) in files.items()},
@@ -154,7 +156,8 @@ def save_manifest(path: Path, manifest: Manifest) -> None:
         ignore.write_text("*\n", encoding="utf-8")
     _write_atomically(_summaries_path(path), marshal.dumps((FORMAT, manifest.build_id, rows)))
     _write_atomically(path, marshal.dumps((
-        FORMAT, manifest.settings, manifest.build_id, files, manifest.pages, manifest.reader,
+        FORMAT, manifest.settings, manifest.templates, manifest.build_id, files,
+        manifest.pages, manifest.reader,
         manifest.events, manifest.placements, manifest.counts)))
 
 

@@ -90,11 +90,13 @@ def index_site(site: Site) -> PatchIndex:
 def patch_site(site: Site, pages: Sequence[Page], fingerprints: Mapping[str, str],
                changed: Mapping[str, StorySummary], *, dropped: Iterable[str] = (),
                config: SiteConfig, records: RecordStore | None,
-               index: PatchIndex | None = None) -> SitePatch | None:
+               index: PatchIndex | None = None,
+               templates: Mapping[str, str]) -> SitePatch | None:
     """``site`` after the stories in ``changed`` (by source path) were edited in place,
     or None when the edit may change the site's shape (then model from scratch).
     ``dropped`` are files read again that gave no story (an error, a draft); ``index``
-    is the one the last patch returned (made from ``site`` when None)."""
+    is the one the last patch returned (made from ``site`` when None); ``templates`` are
+    the template digests ``fingerprints`` were made with."""
     if config != site.config or site.event_state is None:
         return None
     index = index if index is not None else index_site(site)
@@ -141,7 +143,7 @@ def patch_site(site: Site, pages: Sequence[Page], fingerprints: Mapping[str, str
     shown = listed.union(*(index.linked_from.get(slug, ()) for slug in fresh))
     new_pages, touched, gone = _replan_pages(new_site, pages, listed, shown, regrouped)
     new_fingerprints = {rel: fp for rel, fp in fingerprints.items() if rel not in gone}
-    new_fingerprints.update(page_fingerprints(new_site, touched))
+    new_fingerprints.update(page_fingerprints(new_site, touched, templates))
     return SitePatch(new_site, new_pages, new_fingerprints, touched,
                      _reindex(index, [(site.by_slug[slug], new) for slug, new in fresh.items()]))
 

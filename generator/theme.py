@@ -7,6 +7,9 @@ overrides it file by file, and its ``static/`` folder adds or replaces assets.
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -44,4 +47,57 @@ def static_files(site_root: Path) -> dict[str, Path]:
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and not path.name.startswith(".") and path.suffix != ".py":
                     found["static/" + path.relative_to(folder).as_posix()] = path
+    return found
+
+
+_REFERENCE = re.compile(r"\{%-?\s*(?:extends|include|import|from)\b(.*?)-?%\}", re.DOTALL)
+_LITERAL = re.compile(r"""\s*(["'])([^"']+)\1""")
+
+
+def template_files(site_root: Path) -> dict[str, Path]:
+    """Every template by name (its path under a template folder), the site's own first."""
+    found: dict[str, Path] = {}
+    for folder in template_dirs(site_root):
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder)
+            if path.is_file() and rel.parts[0] != "static" and not path.name.startswith(".") \
+                    and path.suffix != ".py" and rel.as_posix() not in found:
+                found[rel.as_posix()] = path
+    return found
+
+
+def template_digests(site_root: Path) -> dict[str, str]:
+    """Template name -> hash of the template and of every template it extends, includes
+    or imports, through any depth: what a page rendered with it depends on. A template
+    that names another by a variable depends on them all."""
+    files = template_files(site_root)
+    texts = {name: path.read_bytes() for name, path in files.items()}
+    uses = {name: _references(text.decode("utf-8", "replace"), files.keys())
+            for name, text in texts.items()}
+    digests = {}
+    for name in texts:
+        closure, todo = {name}, [name]
+        while todo:
+            for used in uses.get(todo.pop(), ()):
+                if used not in closure:
+                    closure.add(used)
+                    todo.append(used)
+        h = hashlib.blake2b(digest_size=12)
+        for used in sorted(closure):  # a missing one counts too: it may appear later
+            text = texts.get(used)
+            h.update(f"{used}\0{len(text) if text is not None else 'missing'}\0".encode())
+            h.update(text or b"")
+        digests[name] = h.hexdigest()
+    return digests
+
+
+def _references(text: str, names: Iterable[str]) -> set[str]:
+    """The templates ``text`` extends, includes or imports by name (every one of
+    ``names`` when one is named by an expression)."""
+    found: set[str] = set()
+    for argument in _REFERENCE.findall(text):
+        literal = _LITERAL.match(argument)
+        if literal is None:
+            return set(names)
+        found.add(literal.group(2))
     return found

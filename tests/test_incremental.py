@@ -166,6 +166,37 @@ def test_change_a_template(site: Path, tmp_path: Path) -> None:
     assert "Nothing here" in (site.parent / "out/404.html").read_text()
 
 
+def override_template(root: Path, name: str, old: str, new: str) -> None:
+    default = Path(__file__).resolve().parent.parent / "templates" / name
+    text = default.read_text(encoding="utf-8")
+    assert old in text
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "old", "new", "kinds"), [
+    ("article.html", "{% block main %}", "{% block main %}<!-- article -->", {"news"}),
+    ("_cards.html", "<p class=\"coverage\">", "<p class=\"coverage also\">",
+     {"index.html", "topics", "news"}),
+    ("base.html", "<footer", "<!-- base --><footer", {"index.html", "topics", "news", "404.html"}),
+])
+def test_a_template_change_rerenders_only_the_pages_that_use_it(
+        site: Path, tmp_path: Path, name: str, old: str, new: str, kinds: set[str]) -> None:
+    out = site.parent / "out"
+    run(site, out)
+    before = tree(out)
+    report = check_equal_after(lambda root: override_template(root, name, old, new), site,
+                               tmp_path)
+    after = tree(out)
+    changed = {rel for rel in after if after[rel] != before.get(rel)} - {".digest-output"}
+    assert changed and {rel.split("/")[0] for rel in changed} <= kinds
+    html = {rel for rel in after if rel.endswith(".html")}
+    uses = {rel for rel in html if rel.split("/")[0] in kinds}
+    if name != "_cards.html":  # (only pages with an event or related card show it)
+        assert changed == uses
+    assert report.rendered <= len(uses)  # no feed, API page or page of another template
+
+
 def test_change_the_config(site: Path, tmp_path: Path) -> None:
     def configure(root: Path) -> None:
         (root / "digest.yaml").write_text(

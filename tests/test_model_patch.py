@@ -23,6 +23,7 @@ from generator.model_patch import PatchIndex, SitePatch, index_site, patch_site
 from generator.pages import Page, plan_pages
 from generator.parse import parse_file
 from generator.summary import StorySummary
+from generator.theme import template_digests
 from generator.urls import page_path
 from tests.conftest import MakeSite
 
@@ -50,7 +51,7 @@ Modeled = tuple[Site, list[Page], dict[str, str]]
 def model(config: SiteConfig) -> Modeled:
     site, _ = site_for(config)
     pages = plan_pages(site)
-    return site, pages, page_fingerprints(site, pages)
+    return site, pages, page_fingerprints(site, pages, template_digests(config.source))
 
 
 def patch(config: SiteConfig, before: Modeled, *paths: Path,
@@ -59,7 +60,8 @@ def patch(config: SiteConfig, before: Modeled, *paths: Path,
     parsed = [parse_file(p, config, zone) for p in paths]
     changed: dict[str, StorySummary] = {p.source: p.summary for p in parsed if p.summary}
     return patch_site(*before, changed, dropped=[p.source for p in parsed if not p.summary],
-                      config=config, records=None, index=index)
+                      config=config, records=None, index=index,
+                      templates=template_digests(config.source))
 
 
 def assert_same(patched: SitePatch, before: Modeled, full: Modeled) -> None:

@@ -1,0 +1,50 @@
+"""Template digests: a page's template and every template it uses, through any depth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.theme import template_digests, template_files
+from tests.conftest import MakeSite
+
+
+def test_a_digest_follows_extends_include_and_import(make_site: MakeSite) -> None:
+    site = make_site({
+        "templates/base.html": "<html>{% block main %}{% endblock %}</html>",
+        "templates/page.html": '{% extends "base.html" %}{% from "parts/m.html" import x %}',
+        "templates/parts/m.html": "{% macro x() %}{% include 'leaf.html' %}{% endmacro %}",
+        "templates/leaf.html": "leaf",
+        "templates/alone.html": "alone",
+        "templates/static/style.css": "body{}",
+    })
+    assert "parts/m.html" in template_files(site)
+    assert "static/style.css" not in template_files(site)
+    before = template_digests(site)
+    (site / "templates/leaf.html").write_text("a new leaf", encoding="utf-8")
+    after = template_digests(site)
+    moved = {name for name in after if after[name] != before[name]}
+    assert {"leaf.html", "parts/m.html", "page.html"} <= moved
+    assert not moved & {"base.html", "alone.html", "404.html", "atom.xml"}
+
+
+def test_a_template_named_by_a_variable_depends_on_every_template(make_site: MakeSite) -> None:
+    site = make_site({"templates/page.html": "{% extends layout %}",
+                      "templates/other.html": "other"})
+    before = template_digests(site)
+    (site / "templates/other.html").write_text("changed", encoding="utf-8")
+    assert template_digests(site)["page.html"] != before["page.html"]
+
+
+def test_a_missing_template_that_appears_moves_its_users(make_site: MakeSite) -> None:
+    site = make_site({"templates/page.html": '{% include "extra.html" ignore missing %}'})
+    before = template_digests(site)
+    (site / "templates/extra.html").write_text("now here", encoding="utf-8")
+    assert template_digests(site)["page.html"] != before["page.html"]
+
+
+def test_the_site_overrides_a_default_template_by_name(make_site: MakeSite) -> None:
+    site = make_site({"templates/404.html": "mine"})
+    assert template_files(site)["404.html"] == site / "templates/404.html"
+    default = template_digests(Path(__file__).resolve().parent)  # no templates/ of its own
+    assert template_digests(site)["404.html"] != default["404.html"]
+    assert template_digests(site)["topic.html"] == default["topic.html"]

@@ -57,30 +57,39 @@ class LinkIndex:
     """
 
     def __init__(self, stories: Mapping[str, StoryRecord], run: Iterable[str]) -> None:
-        self.stories = stories
         self.keys: list[str] = []
         """The run's eligible stories, by number."""
+        self.records: list[StoryRecord] = []
+        """Their records, by number (read in order, not looked up by key)."""
         self.place: dict[str, int] = {}
         """Each eligible story's number."""
         self.days: list[float] = []
         """Publication day of each story, by number."""
         self.postings: dict[str, tuple[list[int], list[float]]] = {}
         """Signature term -> the stories having it, and the term's weight in each."""
-        self.signature: list[list[tuple[str, int]]] = []
-        """Each story's signature terms (sorted), with its place in their postings."""
+        self.signature: list[list[tuple[tuple[list[int], list[float]], int, float]]] = []
+        """Each story's signature terms (sorted): their postings, its place in each and its
+        weight of the term."""
         self.by_key: dict[str, list[int]] = {}
         """Key in ``R_OWN`` -> the stories having it."""
         self.by_related: dict[str, list[int]] = {}
-        """Key in ``R_LISTED`` -> the stories listing it."""
-        for key in run:
-            record = stories[key]
-            if record[R_OVERRIDE] is None:
-                self._add(key, record)
+        """Key in ``R_LISTED`` that some story of the run has -> the stories listing it
+        (a key no one has can link nothing: most listed addresses are elsewhere)."""
+        eligible = [(key, stories[key]) for key in run]
+        eligible = [(key, record) for key, record in eligible if record[R_OVERRIDE] is None]
+        for key, record in eligible:
+            self._add(key, record)
+        by_key, by_related = self.by_key, self.by_related
+        for number, (_key, record) in enumerate(eligible):
+            for name in record[R_LISTED]:
+                if name in by_key:
+                    by_related.setdefault(name, []).append(number)
 
     def _add(self, key: str, record: StoryRecord) -> None:
-        """Number the next eligible story and file it under its terms and keys."""
+        """Number the next eligible story and file it under its terms and own keys."""
         number = len(self.keys)
         self.keys.append(key)
+        self.records.append(record)
         self.place[key] = number
         self.days.append(float(record[R_TIME]) / SECONDS_PER_DAY)
         vector = record[R_VECTOR]
@@ -89,14 +98,13 @@ class LinkIndex:
             columns = self.postings.get(term)
             if columns is None:
                 columns = self.postings[term] = ([], [])
-            places.append((term, len(columns[0])))
+            weight = vector[term]
+            places.append((columns, len(columns[0]), weight))
             columns[0].append(number)
-            columns[1].append(vector[term])
+            columns[1].append(weight)
         self.signature.append(places)
         for name in record[R_OWN]:
             self.by_key.setdefault(name, []).append(number)
-        for name in record[R_LISTED]:
-            self.by_related.setdefault(name, []).append(number)
 
 
 def find_forward_links(key: str, index: LinkIndex, *, threshold: float,
@@ -106,44 +114,46 @@ def find_forward_links(key: str, index: LinkIndex, *, threshold: float,
     ``index`` must hold every eligible story from ``key`` to one window after it, ``key``
     among them. Pairs sharing an address are left to :func:`list_url_links`.
     """
-    stories, keys = index.stories, index.keys
-    record = stories[key]
+    keys, records = index.keys, index.records
     number = index.place[key]
+    record = records[number]
     stop = bisect_right(index.days, record[R_TIME] / SECONDS_PER_DAY + window_days,
                         number + 1)  # the window is the numbers after ``number``, below stop
-    overlaps = _add_overlaps(index, number, stop, record[R_VECTOR])
+    overlaps = _add_overlaps(index, number, stop)
     floor = PREFILTER_RATIO * threshold
-    passing = sorted((-overlap, keys[other], other) for other, overlap in overlaps.items()
-                     if overlap >= floor)
-    candidates = {other for *_, other in passing[:MAX_SCORED_CANDIDATES]}
+    passing = [other for other, overlap in overlaps.items() if overlap >= floor]
+    if len(passing) > MAX_SCORED_CANDIDATES:
+        passing = [other for *_, other in sorted(
+            (-overlaps[other], keys[other], other) for other in passing
+        )[:MAX_SCORED_CANDIDATES]]
+    related: set[int] = set()
     for name in record[R_LISTED]:
-        candidates.update(_within(index.by_key.get(name, ()), number, stop))
+        related.update(_within(index.by_key.get(name, ()), number, stop))
     for name in record[R_OWN]:
-        candidates.update(_within(index.by_related.get(name, ()), number, stop))
+        related.update(_within(index.by_related.get(name, ()), number, stop))
+    candidates = related.union(passing)
     links: list[ForwardLink] = []
     urls = set(record[R_URLS])
     for other in sorted(candidates):
-        later = stories[keys[other]]
-        if not urls.isdisjoint(later[R_URLS]):
+        later = records[other]
+        if urls and not urls.isdisjoint(later[R_URLS]):
             continue
-        score, related = score_story_pair(record, later, window_days=window_days)
+        score = score_unshared_pair(record, later, related=other in related,
+                                    window_days=window_days)
         if score >= threshold:
-            links.append((keys[other], score, related))
+            links.append((keys[other], score, other in related))
     return tuple(links)
 
 
-def _add_overlaps(index: LinkIndex, number: int, stop: int, vector: Mapping[str, float]
-                  ) -> dict[int, float]:
+def _add_overlaps(index: LinkIndex, number: int, stop: int) -> dict[int, float]:
     """Partial dot products with the stories numbered after ``number`` and below ``stop``,
     through the signature terms not too common in that window."""
     overlaps: dict[int, float] = {}
     get = overlaps.get
-    for term, place in index.signature[number]:
-        numbers, weights = index.postings[term]
+    for (numbers, weights), place, weight in index.signature[number]:
         end = bisect_left(numbers, stop, place + 1)
         if end - place - 1 > MAX_WINDOW_NEIGHBOURS:
             continue
-        weight = vector[term]
         for other, theirs in zip(numbers[place + 1 : end], weights[place + 1 : end],
                                  strict=True):
             overlaps[other] = get(other, 0.0) + weight * theirs
@@ -176,13 +186,20 @@ def score_story_pair(first: StoryRecord, second: StoryRecord, *, window_days: fl
     """
     if share_address(first, second):
         return 1.0, False
-    distance = abs(first[R_TIME] - second[R_TIME]) / SECONDS_PER_DAY
-    if distance > window_days:
-        return 0.0, False
-    cosine = dot_vectors(first[R_VECTOR], second[R_VECTOR])
     related = are_related(first, second)
+    return score_unshared_pair(first, second, related=related, window_days=window_days), related
+
+
+def score_unshared_pair(first: StoryRecord, second: StoryRecord, *, related: bool,
+                        window_days: float) -> float:
+    """:func:`score_story_pair` of two stories known to share no address, given whether
+    ``related[]`` links them."""
+    distance: float = abs(first[R_TIME] - second[R_TIME]) / SECONDS_PER_DAY
+    if distance > window_days:
+        return 0.0
+    cosine = dot_vectors(first[R_VECTOR], second[R_VECTOR])
     score = cosine * (1.0 - DATE_PENALTY * distance / window_days)
-    return score + (RELATED_BONUS if related else 0.0), related
+    return score + (RELATED_BONUS if related else 0.0)
 
 
 def dot_vectors(first: Mapping[str, float], second: Mapping[str, float]) -> float:
@@ -198,8 +215,9 @@ def list_shared_terms(first: StoryRecord, second: StoryRecord, *, limit: int = 8
                       ) -> tuple[str, ...]:
     """The terms contributing most to two stories' overlap, strongest first."""
     left, right = first[R_VECTOR], second[R_VECTOR]
-    shared = sorted((-(left[term] * right[term]), term) for term in left.keys() & right.keys())
-    return tuple(term for _, term in shared[:limit])
+    small, large = (left, right) if len(left) <= len(right) else (right, left)
+    shared = sorted([(-(left[term] * right[term]), term) for term in small if term in large])
+    return tuple([term for _, term in shared[:limit]])
 
 
 def are_related(first: StoryRecord, second: StoryRecord) -> bool:

@@ -1,0 +1,84 @@
+"""The YAML loader builds plain documents directly, and gives exactly PyYAML's result
+(or refuses exactly what PyYAML refuses) for any document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import yamlio
+from generator.yamlio import YamlProblem, load_yaml
+
+
+class StandardLoader(yaml.SafeLoader):
+    """PyYAML's own safe loader, with the same resolvers (timestamps left as strings)."""
+
+
+StandardLoader.yaml_implicit_resolvers = yamlio._NO_TIMESTAMPS
+
+
+def standard(text: str) -> tuple[str, Any]:
+    try:
+        return "ok", yaml.load(text, Loader=StandardLoader)  # noqa: S506 - a safe loader
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError, IndexError,
+            KeyError):
+        return "error", None
+
+
+def ours(text: str) -> tuple[str, Any]:
+    try:
+        return "ok", load_yaml(text)
+    except YamlProblem:
+        return "error", None
+
+
+scalars = st.one_of(st.text(max_size=20), st.integers(), st.booleans(), st.none(),
+                    st.floats(allow_nan=False), st.sampled_from(["2020-06-09T10:00:00Z", "yes",
+                                                                 "0o17", "1e3", "~", "<<"]))
+documents = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=25)
+FRAGMENTS = ["a: ", "b: ", "- ", "\n", "\n  ", "<<: ", "*x", "&x ", "!!str ", "!!map ",
+             "!!int ", "!!binary ", "? ", "[", "]", "{", "}", ", ", '"', "'", "1", "x",
+             "2020-13-45", "!tag ", "null", "~", "#c"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents, st.booleans())
+def test_dumped_documents_load_as_pyyaml_loads_them(data: Any, flow: bool) -> None:
+    text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True)
+    assert ours(text) == standard(text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=14))
+def test_odd_documents_load_or_fail_as_pyyaml_does(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert ours(text) == standard(text)
+
+
+@pytest.mark.parametrize("text", [
+    "base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n",      # merge keys (and an alias)
+    "? [a, b]\n: complex key\n",                          # a key that is not a scalar
+    "title: !!str 42\nn: !!float 3\n",                    # explicit tags
+    "a: 1\na: 2\n",                                       # a repeated key: the last wins
+])
+def test_documents_left_to_the_standard_constructor(text: str) -> None:
+    assert ours(text) == standard(text)
+
+
+def test_an_empty_tagged_number_is_a_problem_not_a_crash() -> None:
+    with pytest.raises(YamlProblem, match="unreadable value"):
+        load_yaml("quality: !!int \n")
+
+
+def test_deep_nesting_is_refused_with_its_line() -> None:
+    text = "a: " + "[" * (yamlio.MAX_DEPTH + 1) + "]" * (yamlio.MAX_DEPTH + 1) + "\n"
+    with pytest.raises(YamlProblem, match="nested more than"):
+        load_yaml(text)
+    fine = "a: " + "[" * (yamlio.MAX_DEPTH - 1) + "]" * (yamlio.MAX_DEPTH - 1) + "\n"
+    assert ours(fine) == standard(fine)

@@ -17,7 +17,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from generator.cluster_records import R_TIME, R_VECTOR, StoryRecord, related_lookups
+from generator.cluster_records import (
+    R_STRONGEST,
+    R_TIME,
+    R_TOPICS,
+    R_VECTOR,
+    RELATED_TERMS,
+    StoryRecord,
+    related_lookups,
+)
 from generator.clusters import Cluster, ClusterDoc
 
 TOPIC_WEIGHT = 1.0
@@ -84,9 +92,9 @@ class PostingIndex:
     """Publication time of each story, by number."""
     events: array[int]
     """A number for the event of each story, by number."""
-    columns: dict[str, tuple[dict[str, int], array[int], array[float]]]
-    """Index entry -> the place of each story in its posting, the posting's stories (by
-    number) and their weights of the term (empty for a topic)."""
+    columns: dict[str, tuple[array[int], array[float]]]
+    """Index entry -> the posting's stories (by number, ascending) and their weights of the
+    term (empty for a topic)."""
 
 
 def index_postings(postings: Mapping[str, list[str]], stories: Mapping[str, StoryRecord],
@@ -102,8 +110,7 @@ def index_postings(postings: Mapping[str, list[str]], stories: Mapping[str, Stor
     events = array("q", [event_numbers.setdefault(event_of.get(key, key), len(event_numbers))
                          for key in timeline])
     columns = {
-        name: ({key: at for at, key in enumerate(members)},
-               array("q", map(number_of.__getitem__, members)),
+        name: (array("q", map(number_of.__getitem__, members)),
                array("d", [] if name.startswith("topic:") else
                      [stories[key][R_VECTOR][name] for key in members]))
         for name, members in postings.items()
@@ -147,21 +154,29 @@ def rank_related(
 
 def _rank_indexed(key: str, record: StoryRecord, index: PostingIndex, count: int
                   ) -> tuple[str, ...]:
-    """:func:`rank_related` through an index: the same operations on story numbers."""
+    """:func:`rank_related` through an index: the same operations on story numbers (the
+    score loops written out: this runs for every story of a clean build)."""
     vector = record[R_VECTOR]
     scores: dict[int, float] = {}
+    get = scores.get
     half = NEIGHBOURS_PER_POSTING // 2
-    for name in related_lookups(record):
-        places, numbers, weights = index.columns[name]
-        at = places[key]
+    number = index.number_of[key]
+    columns = index.columns
+    for name in record[R_TOPICS]:
+        numbers = columns[name][0]
+        at = bisect_left(numbers, number)
+        gain = topic_gain(len(numbers))
+        for other in numbers[max(0, at - half) : at + half + 1]:
+            scores[other] = get(other, 0.0) + gain
+    for name in record[R_STRONGEST][:RELATED_TERMS]:
+        numbers, weights = columns[name]
+        at = bisect_left(numbers, number)
         low, high = max(0, at - half), at + half + 1
-        if name.startswith("topic:"):
-            _add_scores(scores, numbers[low:high], None, topic_gain(len(places)))
-        else:
-            _add_scores(scores, numbers[low:high], weights[low:high],
-                        TERM_WEIGHT * vector[name])
+        weight = TERM_WEIGHT * vector[name]
+        for other, theirs in zip(numbers[low:high], weights[low:high], strict=True):
+            scores[other] = get(other, 0.0) + weight * theirs
     events, times = index.events, index.times
-    event = events[index.number_of[key]]
+    event = events[number]
     others = [other for other in scores if events[other] != event]
     return _best_decayed(others, scores, [times[other] for other in others], record[R_TIME],
                          count, index.keys.__getitem__)

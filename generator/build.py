@@ -17,7 +17,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -270,12 +270,16 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                 previous_events = load_event_state(manifest_file)
             site = build_site(config, [e.summary for e in files.values()
                                        if e.summary is not None], records, previous_events)
+            del previous_events
             pages = candidates = plan_pages(site)
             fingerprints = page_fingerprints(site, pages, templates)
         old = manifest.pages if same_settings else {}
         to_render = [p for p in candidates
                      if old.get(rel := page_path(p.path), ("",))[0] != fingerprints[rel]]
         lap("model" if patch is None else "patch")
+        if memory is None:  # nobody keeps the event state: store it, free it before rendering
+            save_event_state(manifest_file, site.event_state)
+            site = replace(site, event_state=None)
         gc.freeze()
         gc.enable()
         direct = begin(config.output, manifest.build_id, known=bool(manifest.pages))

@@ -38,6 +38,9 @@ Tick = Callable[[int], None]
 """Told how many more items are done."""
 TICK_EVERY = 250
 """Workers report progress after this many items."""
+RECORD_BATCH = 500
+"""Workers store the schema records of this many stories at a time (holding them all
+until the end of a share cost ~250 MB per worker at 100,000 stories)."""
 
 
 def worker_count() -> int:
@@ -64,6 +67,16 @@ def render_and_stage(site: Site, pages: Sequence[Page], store: StoryStore,
                                      previous.get(rendered.path), direct=direct)
         staged.append((rendered.path, digest, changed))
     return staged
+
+
+def render_view(site: Site) -> Site:
+    """The site without what article pages never read: the event state and the clusters'
+    evidence (half its weight), and the words, title and address keys of each summary
+    (for clustering and matching; a third of the rest)."""
+    slim = {a.slug: replace(a, summary=replace(a.summary, text="", title_key="", url_keys=()))
+            for a in site.articles}
+    return replace(site, articles=tuple(slim.values()), by_slug=slim, event_state=None,
+                   clusters=(), members={})
 
 
 class WorkerPool:
@@ -114,12 +127,10 @@ class WorkerPool:
     def start_render(self, site: Site, shares: Sequence[Sequence[Page]],
                      previous: dict[str, str], *, direct: bool) -> None:
         """Send each worker its article pages (``shares[i]`` for worker i) to render and
-        stage. The site goes pickled once, without what article pages never read (the
-        event state, the clusters' evidence: half its weight); pages go as slugs."""
+        stage. The site goes pickled once, as ``render_view`` gives it; pages as slugs."""
         if any(page.kind != "article" for share in shares for page in share):
             raise ValueError("workers render article pages only")
-        view = replace(site, event_state=None, clusters=(), members={})
-        message = bytes(ForkingPickler.dumps(("site", view)))
+        message = bytes(ForkingPickler.dumps(("site", render_view(site))))
         for pipe, share in zip(self._pipes, shares, strict=True):
             pipe.send_bytes(message)
             pipe.send(("render", [page.article.slug for page in share], previous, direct))
@@ -216,6 +227,9 @@ def _parse_share(paths: Sequence[Path], config: SiteConfig, zone: ZoneInfo,
         if summary is not None:
             kept.append((parsed.source, summary.digest, summary.record_json))
             summary = replace(summary, record_json="")
+            if len(kept) == RECORD_BATCH:  # records are most of a story's weight: store them
+                records.update(kept, removed=())
+                kept.clear()
         results.append(ParsedFile(parsed.source, parsed.stamp, summary, None,
                                   parsed.diagnostics))
     records.update(kept, removed=())

@@ -257,6 +257,19 @@ def test_parallel_build_equals_serial_build(site: Path, tmp_path: Path,
     assert tree(tmp_path / "parallel") == clean_build(site, tmp_path)
 
 
+def test_parallel_build_of_the_sample_equals_serial_build(sample_site: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers render from a slimmed site (``workers.render_view``): events with four
+    sources, a plain-text body and related links must come out the same."""
+    import generator.build as build_module
+
+    run(sample_site, tmp_path / "serial")
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    shutil.rmtree(sample_site / ".digest-cache")
+    run(sample_site, tmp_path / "parallel")
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+
+
 def test_lost_summaries_only_cost_reading_every_file_again(site: Path, tmp_path: Path) -> None:
     def damage(root: Path) -> None:
         for path in (root / ".digest-cache").glob("stories-*"):

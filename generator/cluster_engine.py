@@ -132,7 +132,7 @@ def update_engine(
     forward, backward, linked = _update_links(
         old, stories, timeline, dirty, threshold=threshold, window_days=window_days
     )
-    url_groups, shared = _update_url_groups(old, stories, [*changed, *deleted])
+    url_groups, shared = _update_url_groups(old, stories, [*changed, *deleted], timeline)
     groups, group_of = _update_groups(
         old, stories, forward, backward, url_groups, dirty | linked | shared,
         threshold=threshold, window_days=window_days,
@@ -298,9 +298,16 @@ def _find_range(timeline: list[str], stories: Mapping[str, StoryRecord],
 
 
 def _update_url_groups(
-    old: EngineState, stories: Mapping[str, StoryRecord], changed: Sequence[str]
+    old: EngineState, stories: Mapping[str, StoryRecord], changed: Sequence[str],
+    timeline: Sequence[str],
 ) -> tuple[dict[str, list[str]], set[str]]:
     """Address -> stories; and every story of an address a changed story had or has."""
+    if not old.stories:  # from nothing: file the stories in time order, no sorting
+        filed: dict[str, list[str]] = {}
+        for key in timeline:
+            for url in stories[key][R_URLS]:
+                filed.setdefault(url, []).append(key)
+        return filed, {key for members in filed.values() for key in members}
     groups = dict(old.url_groups)
     touched: set[str] = set()
     for key in changed:

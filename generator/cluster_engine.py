@@ -408,7 +408,7 @@ def _update_related(
     if count <= 0:
         return {}, {}
     if not old.stories:
-        postings = build_postings(stories)
+        postings = build_postings(stories, timeline)
         reach = set(stories)
     else:
         postings, reach = _update_postings(old, stories, dirty)

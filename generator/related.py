@@ -61,8 +61,8 @@ def compute_related(
 
     stories = build_records(docs)
     event_of = {key: cluster.id for cluster in clusters for key in cluster.members}
-    postings = build_postings(stories)
     timeline = sorted(stories, key=lambda k: (stories[k][R_TIME], k))
+    postings = build_postings(stories, timeline)
     index = index_postings(postings, stories, event_of, timeline)
     return {
         key: rank_related(key, stories, postings, event_of, count=count, index=index)
@@ -70,10 +70,12 @@ def compute_related(
     }
 
 
-def build_postings(stories: Mapping[str, StoryRecord]) -> dict[str, list[str]]:
-    """Each topic and term index entry -> the stories filed under it, sorted by time."""
+def build_postings(stories: Mapping[str, StoryRecord], timeline: Iterable[str]
+                   ) -> dict[str, list[str]]:
+    """Each topic and term index entry -> the stories filed under it, sorted by time
+    (``timeline``: every story, sorted by (time, key))."""
     postings: dict[str, list[str]] = {}
-    for key in sorted(stories, key=lambda k: (stories[k][R_TIME], k)):
+    for key in timeline:
         for name in related_lookups(stories[key]):
             postings.setdefault(name, []).append(key)
     return postings

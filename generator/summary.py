@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, fields
+from operator import attrgetter
 from datetime import UTC, datetime, tzinfo
 
 from .bodies import body_file_date, normalize_title, standalone_story
@@ -88,6 +89,14 @@ class StorySummary:
         return tuple([getattr(self, name) if name != "record_json" else ""
                       for name in _FIELDS])
 
+    def to_render_tuple(self) -> tuple[object, ...]:
+        """``to_tuple`` without what only clustering and matching read (the body's words,
+        the title and address keys): what rendering a page needs of the story."""
+        values = list(_ALL_FIELDS(self))
+        for index, blank in _RENDER_BLANKS:
+            values[index] = blank
+        return tuple(values)
+
     @classmethod
     def from_tuple(cls, values: tuple[object, ...]) -> StorySummary:
         """Inverse of ``to_tuple``."""
@@ -138,3 +147,6 @@ def summarize_body_file(body: TextBody, digest: str, *, zone: tzinfo) -> StorySu
 
 
 _FIELDS = tuple(f.name for f in fields(StorySummary))
+_ALL_FIELDS = attrgetter(*_FIELDS)
+_RENDER_BLANKS = tuple((_FIELDS.index(name), blank) for name, blank in (
+    ("text", ""), ("title_key", ""), ("url_keys", ()), ("record_json", "")))

@@ -1,0 +1,28 @@
+"""What travels to worker processes: the site packed for rendering article pages."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from generator.build import site_for
+from generator.config import load_config
+from generator.workers import pack_site, unpack_site
+
+
+def test_a_packed_site_unpacks_to_what_article_pages_read(sample_site: Path) -> None:
+    config, _ = load_config(sample_site, output=sample_site.parent / "out")
+    site, _ = site_for(config)
+    assert any(a.coverage for a in site.articles) and any(a.body_file for a in site.articles)
+    unpacked = unpack_site(pack_site(site), config)
+
+    def slim(article):  # type: ignore[no-untyped-def]
+        def blank(summary):  # type: ignore[no-untyped-def]
+            return replace(summary, text="", title_key="", url_keys=(), record_json="")
+        return replace(article, summary=blank(article.summary),
+                       body_file=blank(article.body_file) if article.body_file else None)
+
+    assert unpacked.articles == tuple(slim(a) for a in site.articles)
+    assert unpacked.by_slug == {a.slug: slim(a) for a in site.articles}
+    assert unpacked.topics == site.topics
+    assert unpacked.config == config and unpacked.event_state is None

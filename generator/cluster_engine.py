@@ -197,7 +197,8 @@ def _update_counts(
         key for key, record in stories.items()
         if key not in fresh and not moved_terms.isdisjoint(record[R_RAW])
     } if moved_terms and len(fresh) < len(stories) else set()
-    todo = [*changed, *sorted(moved)]
+    todo = sorted([*changed, *moved], key=_sort_key(stories))  # in time order, so the new
+    # records and vectors lie in memory in the order the later stages read them
     terms = counts if len(todo) * 8 > len(stories) else {
         term for key in todo for term in stories[key][R_RAW]
     }

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, fields
-from operator import attrgetter
 from datetime import UTC, datetime, tzinfo
+from operator import attrgetter
 
 from .bodies import body_file_date, normalize_title, standalone_story
 from .cluster_urls import canonicalize_url

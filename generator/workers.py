@@ -234,7 +234,6 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
             return
         if command == "site":  # no answer: a "render" follows
             sites[:] = [unpack_site(args[0], config)]
-            gc.freeze()  # the site lives as long as the worker: out of every collection
             continue
         try:
             pipe.send(("ok", handlers[command](*args)))
@@ -259,7 +258,6 @@ def _parse_share(paths: Sequence[Path], config: SiteConfig, zone: ZoneInfo,
             if len(kept) == RECORD_BATCH:  # records are most of a story's weight: store them
                 records.update(kept, removed=())
                 kept.clear()
-                gc.freeze()  # the stories kept so far live on: out of every later collection
         results.append(ParsedFile(parsed.source, parsed.stamp, summary, None,
                                   parsed.diagnostics))
     records.update(kept, removed=())

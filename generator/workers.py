@@ -245,22 +245,31 @@ def _parse_share(paths: Sequence[Path], config: SiteConfig, zone: ZoneInfo,
                  store: StoryStore, tick: Tick, records: RecordStore) -> list[ParsedFile]:
     results = []
     kept: list[tuple[str, str, str]] = []
-    for done, path in enumerate(paths, start=1):
-        if done % TICK_EVERY == 0:
-            tick(TICK_EVERY)
-        parsed = parse_file(path, config, zone)
-        if parsed.item is not None:
-            store.add(parsed.source, parsed.item)
-        summary = parsed.summary
-        if summary is not None:
-            kept.append((parsed.source, summary.digest, summary.record_json))
-            summary = replace(summary, record_json="")
-            if len(kept) == RECORD_BATCH:  # records are most of a story's weight: store them
-                records.update(kept, removed=())
-                kept.clear()
-        results.append(ParsedFile(parsed.source, parsed.stamp, summary, None,
-                                  parsed.diagnostics))
-    records.update(kept, removed=())
-    records.close()
-    gc.freeze()  # the parsed stories live on: keep them out of every later collection
+    # The collector is paused while parsing, as ``build()`` pauses it while loading:
+    # parsing makes few cycles, and collecting a heap that grows to 50,000 stories cost
+    # 12 s of a 77 s read stage at 100,000 stories. One collection at the end frees the
+    # cycles there are; the stories, which live on, are then frozen out of its sight.
+    gc.disable()
+    try:
+        for done, path in enumerate(paths, start=1):
+            if done % TICK_EVERY == 0:
+                tick(TICK_EVERY)
+            parsed = parse_file(path, config, zone)
+            if parsed.item is not None:
+                store.add(parsed.source, parsed.item)
+            summary = parsed.summary
+            if summary is not None:
+                kept.append((parsed.source, summary.digest, summary.record_json))
+                summary = replace(summary, record_json="")
+                if len(kept) == RECORD_BATCH:  # records are most of a story's weight: store them
+                    records.update(kept, removed=())
+                    kept.clear()
+            results.append(ParsedFile(parsed.source, parsed.stamp, summary, None,
+                                      parsed.diagnostics))
+        records.update(kept, removed=())
+        records.close()
+    finally:
+        gc.collect()
+        gc.freeze()
+        gc.enable()  # rendering makes short-lived cycles
     return results

@@ -65,7 +65,7 @@ def page_fingerprints(site: Site, pages: Iterable[Page],
     topic_names = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}" for t in site.topics)
     topic_counts = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}{SEP}{len(t.articles)}{SEP}"
                             f"{t.description}" for t in site.topics)
-    linked = {a.slug: f"{a.slug}{SEP}{a.summary.digest}" for a in site.articles}
+    linked: dict[str, str] = {}
     refs: dict[tuple[TopicRef, ...], str] = {}
     cards: dict[str, str] = {}
     newest = site.articles[0].summary.timestamp if site.articles else 0.0
@@ -73,7 +73,10 @@ def page_fingerprints(site: Site, pages: Iterable[Page],
     def link(slug: str) -> str:
         """A linked story: its slug and digest (a story not in the site: its slug)."""
         found = linked.get(slug)
-        return found if found is not None else f"{slug}{SEP}"
+        if found is None:
+            article = site.by_slug.get(slug)
+            found = linked[slug] = f"{slug}{SEP}{article.summary.digest if article else ''}"
+        return found
 
     def refs_of(article: Article) -> str:
         found = refs.get(article.topics)

@@ -16,9 +16,10 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -49,7 +50,7 @@ from .output import (
 )
 from .pages import Page, plan_pages
 from .parse import ParsedFile, parse_file, stamp_of
-from .read import find_content_files, find_content_paths
+from .read import CONTENT_SUFFIXES, find_content_files, find_content_paths
 from .record_store import RecordStore
 from .store import StoryStore
 from .theme import static_files, template_digests
@@ -176,8 +177,14 @@ class BuildMemory:
 
 
 def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bool = True,
-          memory: BuildMemory | None = None) -> BuildReport:
+          memory: BuildMemory | None = None,
+          touched: Collection[str] | None = None) -> BuildReport:
     """Build the site described by ``config`` into ``config.output``.
+
+    ``touched``: with ``memory``, every site-relative path that may have changed since
+    the last build (the preview server's watcher knows them): then only those content
+    files are looked at instead of every one. A folder among them, or a path that is
+    neither there nor a known content file, means a full look after all.
 
     The cyclic garbage collector is paused while the cache is loaded and the site is
     modeled (a storm of small, long-lived, acyclic objects: collecting them cost a
@@ -187,7 +194,8 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(config, progress=progress, use_cache=use_cache, memory=memory)
+        return _build(config, progress=progress, use_cache=use_cache, memory=memory,
+                      touched=touched)
     except BaseException:
         if memory is not None:
             memory.forget()
@@ -201,7 +209,7 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
 
 
 def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
-           memory: BuildMemory | None) -> BuildReport:
+           memory: BuildMemory | None, touched: Collection[str] | None) -> BuildReport:
     timings: dict[str, float] = {}
     clock = [time.perf_counter()]
 
@@ -230,7 +238,9 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     templates = template_digests(config.source)
     templates_key = templates_digest(templates)
     assets = static_files(config.source)
-    state = _scan_content(config, manifest)
+    hinted = _scan_touched(config, manifest, touched) \
+        if remembered and touched is not None else None
+    state = hinted if hinted is not None else _scan_content(config, manifest)
     lap("scan")
     if (manifest.pages and settings == manifest.settings and not state.changed
             and templates_key == manifest.templates
@@ -372,6 +382,39 @@ def _scan_content(config: SiteConfig, manifest: Manifest) -> ContentState:
             changed.append(Path(path))
     removed = sorted(set(manifest.files) - set(paths))
     return ContentState(paths, changed, removed)
+
+
+def _scan_touched(config: SiteConfig, manifest: Manifest,
+                  touched: Collection[str]) -> ContentState | None:
+    """``_scan_content`` looking only at ``touched`` paths (None: look at everything)."""
+    folder = config.content_dir.relative_to(config.source).as_posix() + "/"
+    paths = {rel: "" for rel in manifest.files}  # (only membership is read)
+    changed, removed = [], []
+    for rel in touched:
+        if folder.startswith(rel.rstrip("/") + "/"):
+            return None  # the content folder itself (or above it) changed
+        if not rel.startswith(folder):
+            continue
+        path = config.source / rel
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            if rel not in manifest.files:
+                return None  # a folder gone, or a file never read: look at everything
+            del paths[rel]
+            removed.append(rel)
+            continue
+        if not S_ISREG(stat.st_mode):
+            return None  # a folder: its files are not named one by one
+        if any(part.startswith(".") for part in rel.split("/")) \
+                or not rel.endswith(CONTENT_SUFFIXES):
+            continue  # not content (as find_content_paths decides)
+        paths[rel] = str(path)
+        cached = manifest.files.get(rel)
+        if cached is None or (cached.stamp.size, cached.stamp.mtime_ns) != \
+                (stat.st_size, stat.st_mtime_ns):
+            changed.append(path)
+    return ContentState(paths, sorted(changed), sorted(removed))
 
 
 def _ticker(progress: Progress | None, stage: str, total: int) -> Tick | None:

@@ -155,6 +155,7 @@ async def _run(options: ServeOptions, address: ServerAddress, sockets: list[sock
         report(Stopped(session.output))
         return
     watcher = SourceWatcher(options.source.resolve(), session.on_change, poll=options.poll)
+    session.exact_changes = watcher.kind == "inotify"
     server = HTTPServer(session.application())
     server.add_sockets(sockets)
     watcher.start()
@@ -196,6 +197,8 @@ class PreviewSession:
         self._first_change: float | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._save_timer: asyncio.TimerHandle | None = None
+        self.exact_changes = False
+        """Whether the watcher names every changed path (inotify does; polling may not)."""
 
     def application(self) -> Application:
         """The Tornado application serving this session."""
@@ -214,11 +217,13 @@ class PreviewSession:
         """The page to show instead of the site while the last build has errors."""
         return self.last.error_page if self.last is not None else None
 
-    def build(self) -> PreviewBuild:
-        """Build the preview now; remember the outcome. The cache files are written
+    def build(self, touched: tuple[str, ...] | None = None) -> PreviewBuild:
+        """Build the preview now (``touched``: the paths changed since the last build, when
+        the watcher names every one); remember the outcome. The cache files are written
         ``SAVE_AFTER_SECONDS`` later, once no other build came (or by ``save``)."""
         self.last = build_preview(self.options.source, base_url=self.address.url,
-                                  drafts=self.options.drafts, memory=self.memory)
+                                  drafts=self.options.drafts, memory=self.memory,
+                                  touched=touched)
         with contextlib.suppress(RuntimeError):  # no running loop: the caller saves
             loop = asyncio.get_running_loop()
             if self._save_timer is not None:
@@ -257,7 +262,7 @@ class PreviewSession:
         changed = tuple(sorted(self._pending))
         self.cancel_pending()
         before = self.last
-        result = self.build()
+        result = self.build(changed if self.exact_changes else None)
         reloaded = self._reload_tabs() if _visible_change(before, result) else 0
         self.report(Rebuilt(changed, result, reloaded))
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,26 +62,30 @@ def preview_folder(source: Path) -> Path:
 
 
 def build_preview(source: Path, *, base_url: str, drafts: bool,
-                  memory: BuildMemory | None = None) -> PreviewBuild:
+                  memory: BuildMemory | None = None,
+                  touched: Collection[str] | None = None) -> PreviewBuild:
     """Build the preview of ``source`` as served at ``base_url``; never raises.
-    ``memory`` keeps the cache between a server's builds (see ``BuildMemory``)."""
+    ``memory`` keeps the cache between a server's builds (see ``BuildMemory``);
+    ``touched`` are the paths changed since the last build, when the watcher knows them."""
     start = time.perf_counter()
     overrides = {"base_url": base_url, "drafts": drafts or None}
     config, problems = load_config(source, output=preview_folder(source), overrides=overrides)
     report: BuildReport | None = None
     if not any(p.severity is Severity.ERROR for p in problems):
-        report, failure = _build(config, memory)
+        report, failure = _build(config, memory, touched)
         problems += failure if report is None else report.diagnostics
+    elif memory is not None:
+        memory.forget()  # no build looked at the touched paths: the next one looks at all
     seconds = time.perf_counter() - start
     errors = tuple(p for p in problems if p.severity is Severity.ERROR)
     page = render_error_page(config, errors) if errors else None
     return PreviewBuild(report, problems, seconds, page)
 
 
-def _build(config: SiteConfig,
-           memory: BuildMemory | None) -> tuple[BuildReport | None, tuple[Diagnostic, ...]]:
+def _build(config: SiteConfig, memory: BuildMemory | None, touched: Collection[str] | None,
+           ) -> tuple[BuildReport | None, tuple[Diagnostic, ...]]:
     try:
-        return build(config, memory=memory), ()
+        return build(config, memory=memory, touched=touched), ()
     except DigestError as exc:
         return None, exc.diagnostics or (error(_site_file(config, config.output), str(exc)),)
     except TemplateError as exc:

@@ -37,6 +37,7 @@ OnChange = Callable[[tuple[str, ...]], None]
 _IN_MODIFY, _IN_ATTRIB, _IN_CLOSE_WRITE = 0x002, 0x004, 0x008
 _IN_MOVED_FROM, _IN_MOVED_TO, _IN_CREATE, _IN_DELETE = 0x040, 0x080, 0x100, 0x200
 _IN_DELETE_SELF, _IN_MOVE_SELF, _IN_IGNORED, _IN_ISDIR = 0x400, 0x800, 0x8000, 0x40000000
+_IN_Q_OVERFLOW = 0x4000
 _MASK = (_IN_MODIFY | _IN_ATTRIB | _IN_CLOSE_WRITE | _IN_MOVED_FROM | _IN_MOVED_TO
          | _IN_CREATE | _IN_DELETE | _IN_DELETE_SELF | _IN_MOVE_SELF)
 _EVENT = struct.Struct("iIII")  # wd, mask, cookie, len; then len bytes of name
@@ -173,6 +174,9 @@ class _Inotify:
             wd, mask, _cookie, length = _EVENT.unpack_from(data, offset)
             raw = data[offset + _EVENT.size: offset + _EVENT.size + length]
             offset += _EVENT.size + length
+            if mask & _IN_Q_OVERFLOW:  # events were lost: name the folders, to look at all
+                yield from WATCHED_FOLDERS
+                continue
             folder = self._folders.get(wd)
             if folder is None:
                 continue
@@ -185,8 +189,8 @@ class _Inotify:
                 yield path
 
     def _relevant(self, folder: Path, name: str, mask: int) -> str | None:
-        if not name:
-            return None  # an event on the watched folder itself (deleted, moved)
+        if not name:  # an event on the watched folder itself (deleted, moved)
+            return folder.relative_to(self.site).as_posix() if folder != self.site else None
         if is_editor_litter(name):
             return None
         path = folder / name

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -238,6 +239,43 @@ def test_a_replaced_output_is_rebuilt(site: Path, tmp_path: Path) -> None:
         (out / ".digest-output").write_text("someone else\n", encoding="utf-8")
 
     check_equal_after(wipe, site, tmp_path)
+
+
+def test_builds_told_what_changed_equal_clean_builds(site: Path, tmp_path: Path) -> None:
+    """The preview server names the changed paths (``touched``): only those files are
+    looked at, and a folder among them means looking at everything."""
+    from generator.build import BuildMemory
+
+    memory = BuildMemory()
+    out = site.parent / "out"
+    config, _ = load_config(site, output=out)
+    build(config, memory=memory)
+
+    def write(rel: str, text: str) -> None:
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text, encoding="utf-8")
+        touch_later(site / rel)
+
+    steps: list[tuple[Callable[[], None], list[str]]] = [
+        (lambda: write("content/2021-03-02-story-2.md", story(2, title="Two, told")),
+         ["content/2021-03-02-story-2.md", "templates/x.html"]),
+        (lambda: write("content/2021-03-10-story-10.md", story(10)),
+         ["content/2021-03-10-story-10.md"]),
+        (lambda: (site / "content/2021-03-10-story-10.md").unlink(),
+         ["content/2021-03-10-story-10.md"]),
+        (lambda: write("content/more/2021-03-11-story-11.md", story(11)), ["content/more"]),
+        (lambda: shutil.rmtree(site / "content/more"), ["content/more"]),
+    ]
+    for change, touched in steps:
+        change()
+        report = build(config, memory=memory, touched=touched)
+        assert report.rendered > 0
+        assert tree(out) == clean_build(site, tmp_path)
+    # a path the caller did not name is not looked at (the watcher names every one)
+    (site / "content/2021-03-03-story-3.md").write_text(story(3, title="Unseen"))
+    touch_later(site / "content/2021-03-03-story-3.md")
+    assert build(config, memory=memory, touched=[]).rendered == 0
+    assert build(config, memory=memory).rendered > 0
 
 
 def test_parallel_build_equals_serial_build(site: Path, tmp_path: Path,

@@ -50,7 +50,7 @@ from .output import (
 )
 from .pages import Page, plan_pages
 from .parse import ParsedFile, parse_file, stamp_of
-from .read import CONTENT_SUFFIXES, find_content_files, find_content_paths
+from .read import find_content_files, find_content_paths, is_content_name
 from .record_store import RecordStore
 from .store import StoryStore
 from .theme import static_files, template_digests
@@ -144,10 +144,9 @@ class BuildMemory:
 
     manifest: Manifest | None = None
     """The last build's manifest, summaries loaded."""
-    events: EventState | None = None
-    """The last build's event state."""
     site: Site | None = None
-    """The last build's site model (an edit that keeps its shape patches it)."""
+    """The last build's site model, event state included (an edit that keeps its shape
+    patches it)."""
     pages: list[Page] | None = None
     """The last build's pages."""
     fingerprints: dict[str, str] | None = None
@@ -165,7 +164,7 @@ class BuildMemory:
     def forget(self) -> None:
         """Drop what a failed build may have left half-updated (not the unsaved cache of
         the last good build: it still describes the output and the sources it read)."""
-        self.manifest = self.events = self.site = self.pages = self.fingerprints = None
+        self.manifest = self.site = self.pages = self.fingerprints = None
         self.index = self.templates = None
 
     def save(self) -> None:
@@ -275,7 +274,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
             if not manifest.files:
                 previous_events = None
             elif remembered and memory is not None:
-                previous_events = memory.events
+                previous_events = memory.site.event_state if memory.site else None
             else:
                 previous_events = load_event_state(manifest_file)
             site = build_site(config, [e.summary for e in files.values()
@@ -326,7 +325,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     else:
         _save_cache(manifest_file, kept, site.event_state)
     if memory is not None:
-        memory.manifest, memory.events = kept, site.event_state
+        memory.manifest = kept
         memory.site, memory.pages, memory.fingerprints = site, pages, fingerprints
         memory.index = patch.index if patch is not None else None
         memory.templates = templates
@@ -406,8 +405,8 @@ def _scan_touched(config: SiteConfig, manifest: Manifest,
             continue
         if not S_ISREG(stat.st_mode):
             return None  # a folder: its files are not named one by one
-        if any(part.startswith(".") for part in rel.split("/")) \
-                or not rel.endswith(CONTENT_SUFFIXES):
+        parts = rel.split("/")
+        if any(part.startswith(".") for part in parts[:-1]) or not is_content_name(parts[-1]):
             continue  # not content (as find_content_paths decides)
         paths[rel] = str(path)
         cached = manifest.files.get(rel)

@@ -61,10 +61,14 @@ def find_content_paths(content_dir: Path) -> list[str]:
     found: list[str] = []
     for root, dirs, files in os.walk(content_dir):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(os.path.join(root, name) for name in files
-                     if name.endswith(CONTENT_SUFFIXES) and not name.startswith("."))
+        found.extend(os.path.join(root, name) for name in files if is_content_name(name))
     found.sort()
     return found
+
+
+def is_content_name(name: str) -> bool:
+    """Whether a file of this name (in a folder that is not hidden) is a content file."""
+    return name.endswith(CONTENT_SUFFIXES) and not name.startswith(".")
 
 
 def read_source(path: Path, *, site_root: Path, max_bytes: int) -> SourceFile | Diagnostic:

@@ -86,14 +86,16 @@ class StorySummary:
 
     def to_tuple(self) -> tuple[object, ...]:
         """A marshal-friendly tuple, without ``record_json`` (kept apart: ``record_store``)."""
-        return tuple([getattr(self, name) if name != "record_json" else ""
-                      for name in _FIELDS])
+        return self._row(_STORE_BLANKS)
 
     def to_render_tuple(self) -> tuple[object, ...]:
         """``to_tuple`` without what only clustering and matching read (the body's words,
         the title and address keys): what rendering a page needs of the story."""
+        return self._row(_RENDER_BLANKS)
+
+    def _row(self, blanks: tuple[tuple[int, object], ...]) -> tuple[object, ...]:
         values = list(_ALL_FIELDS(self))
-        for index, blank in _RENDER_BLANKS:
+        for index, blank in blanks:
             values[index] = blank
         return tuple(values)
 
@@ -148,5 +150,7 @@ def summarize_body_file(body: TextBody, digest: str, *, zone: tzinfo) -> StorySu
 
 _FIELDS = tuple(f.name for f in fields(StorySummary))
 _ALL_FIELDS = attrgetter(*_FIELDS)
-_RENDER_BLANKS = tuple((_FIELDS.index(name), blank) for name, blank in (
-    ("text", ""), ("title_key", ""), ("url_keys", ()), ("record_json", "")))
+_STORE_BLANKS: tuple[tuple[int, object], ...] = ((_FIELDS.index("record_json"), ""),)
+_RENDER_BLANKS: tuple[tuple[int, object], ...] = _STORE_BLANKS + tuple(
+    (_FIELDS.index(name), blank) for name, blank in (
+        ("text", ""), ("title_key", ""), ("url_keys", ())))

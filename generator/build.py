@@ -293,8 +293,8 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
         gc.enable()
         direct = begin(config.output, manifest.build_id, known=bool(manifest.pages))
         previous = {rel: digest for rel, (_fp, digest) in manifest.pages.items()}
-        if pool is None and len(to_render) >= PARALLEL_FROM:
-            pool = WorkerPool(config, worker_count())
+        if pool is None and sum(p.kind == "article" for p in to_render) >= PARALLEL_FROM:
+            pool = WorkerPool(config, worker_count())  # (workers render article pages only)
         staged = _render(site, to_render, store, pool, holders, previous,
                          _ticker(progress, "rendering", len(to_render)), direct)
         lap("render")

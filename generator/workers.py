@@ -33,6 +33,7 @@ from .parse import ParsedFile, parse_file
 from .record_store import RecordStore
 from .store import StoryStore
 from .summary import StorySummary
+from .urls import page_path
 
 StagedFile = tuple[str, str, bool]
 """(output path, content digest, whether it was staged as new or changed)."""
@@ -161,7 +162,9 @@ class WorkerPool:
         message = bytes(ForkingPickler.dumps(("site", pack_site(site))))
         for pipe, share in zip(self._pipes, shares, strict=True):
             pipe.send_bytes(message)
-            pipe.send(("render", [page.article.slug for page in share], previous, direct))
+            paths = [page_path(page.path) for page in share]
+            known = {rel: previous[rel] for rel in paths if rel in previous}
+            pipe.send(("render", [page.article.slug for page in share], known, direct))
 
     def finish_render(self, progress: Tick | None = None) -> list[StagedFile]:
         """Wait for the workers' rendering to finish."""

@@ -28,6 +28,11 @@ class RecordStore:
         self.path = state["path"]
         self._db = None
 
+    def reopened(self) -> RecordStore:
+        """The same store for a forked process: it must open its own connection (one
+        inherited across ``fork`` must not be used, nor closed)."""
+        return RecordStore(self.path)
+
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -72,6 +72,64 @@ def render_and_stage(site: Site, pages: Sequence[Page], store: StoryStore,
     return staged
 
 
+def render_forked(site: Site, pages: Sequence[Page], store: StoryStore,
+                  previous: dict[str, str], count: int, tick: Tick | None = None, *,
+                  direct: bool = False) -> list[StagedFile]:
+    """``render_and_stage`` across ``count`` processes, ``count - 1`` of them forked now.
+
+    Forked after the site was modeled, the children inherit the site and the stories
+    this process holds: nothing is sent to them, and they render pages of every kind
+    (parsing the stories of unchanged files on demand, each for its own share). Only
+    the staged files' digests come back. Used when no worker pool read the files.
+    """
+    context = multiprocessing.get_context("fork")
+    shares = [pages[i::count] for i in range(count)]
+    children: list[tuple[Connection, Any]] = []
+    try:
+        for share in shares[1:]:
+            mine, theirs = context.Pipe(duplex=False)
+            process = context.Process(target=_render_child, daemon=True,
+                                      args=(theirs, site, share, store, previous, direct))
+            process.start()
+            theirs.close()
+            children.append((mine, process))
+        staged = render_and_stage(site, shares[0], store, previous, tick, direct=direct)
+        for pipe, _process in children:
+            while True:
+                try:
+                    status, payload = pipe.recv()
+                except EOFError:
+                    raise DigestError("a worker process died during the build") from None
+                if status == "progress":
+                    if tick is not None:
+                        tick(payload)
+                    continue
+                if status == "error":
+                    raise DigestError(f"a worker process failed:\n{payload}")
+                staged.extend(payload)
+                break
+        return staged
+    finally:
+        for pipe, process in children:
+            pipe.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+
+
+def _render_child(pipe: Connection, site: Site, pages: Sequence[Page], store: StoryStore,
+                  previous: dict[str, str], direct: bool) -> None:
+    """A forked child of ``render_forked``: render its share, send back what it staged."""
+    try:
+        if site.records is not None:  # an inherited SQLite connection must not be used
+            site = replace(site, records=site.records.reopened())
+        staged = render_and_stage(site, pages, store, previous,
+                                  lambda count: pipe.send(("progress", count)), direct=direct)
+        pipe.send(("ok", staged))
+    except Exception:  # noqa: BLE001 - reported to the main process, which raises it
+        pipe.send(("error", traceback.format_exc()))
+
+
 def pack_site(site: Site) -> bytes:
     """What article pages read of the site, as ``marshal`` data (plain tuples load ten
     times faster than pickled dataclasses): articles and topics, with each summary's

@@ -17,7 +17,8 @@ import pytest
 
 from generator.build import BuildReport, build
 from generator.config import load_config
-from tests.conftest import MakeSite
+from generator.diagnostics import DigestError
+from tests.conftest import ROOT, MakeSite
 
 STORY = """\
 ---
@@ -306,6 +307,64 @@ def test_parallel_build_of_the_sample_equals_serial_build(sample_site: Path, tmp
     shutil.rmtree(sample_site / ".digest-cache")
     run(sample_site, tmp_path / "parallel")
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+
+
+def test_forked_rendering_equals_a_clean_build(sample_site: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that read few files forks helpers to render its pages (``render_forked``):
+    they inherit the site, parse unchanged stories on demand and fetch API records from
+    the cache through their own database connection."""
+    import generator.build as build_module
+    import generator.workers as workers_module
+
+    out = tmp_path / "out"
+    run(sample_site, out)
+    monkeypatch.setattr(build_module, "FORK_FROM", 1)
+    monkeypatch.setattr(workers_module, "worker_count", lambda: 2)
+    monkeypatch.setattr(build_module, "worker_count", lambda: 2)
+    forked: list[int] = []
+    real = workers_module.render_forked
+
+    def spy(*args: object, **kwargs: object) -> object:
+        forked.append(len(args[1]))  # type: ignore[arg-type]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "render_forked", spy)
+    template = sample_site / "templates" / "base.html"
+    template.parent.mkdir(exist_ok=True)
+    template.write_text((ROOT / "templates" / "base.html").read_text("utf-8").replace(
+        "<body", "<!-- forked -->\n<body"), encoding="utf-8")
+    report = run(sample_site, out)
+    assert forked and forked[-1] == report.rendered > 1
+    assert tree(out) == clean_build(sample_site, tmp_path)
+    assert "<!-- forked -->" in (out / "index.html").read_text("utf-8")
+
+
+def test_a_failing_forked_renderer_fails_the_build_and_keeps_the_output(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.build as build_module
+    import generator.workers as workers_module
+
+    out = tmp_path / "out"
+    run(site, out)
+    before = tree(out)
+    monkeypatch.setattr(build_module, "FORK_FROM", 1)
+    monkeypatch.setattr(build_module, "worker_count", lambda: 2)
+    real = workers_module.render_and_stage
+
+    def broken(site_: object, pages: list[object], *args: object, **kwargs: object) -> object:
+        if os.getpid() != parent:
+            raise RuntimeError("template exploded in a child")
+        return real(site_, pages, *args, **kwargs)  # type: ignore[arg-type]
+
+    parent = os.getpid()
+    monkeypatch.setattr(workers_module, "render_and_stage", broken)
+    edit = site / "content/2021-03-01-story-1.md"
+    edit.write_text(story(1, title="Story one, rendered by a broken child"), encoding="utf-8")
+    touch_later(edit)
+    with pytest.raises(DigestError, match="template exploded in a child"):
+        run(site, out)
+    assert tree(out) == before
 
 
 def test_lost_summaries_only_cost_reading_every_file_again(site: Path, tmp_path: Path) -> None:

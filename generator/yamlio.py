@@ -62,6 +62,17 @@ class _FastLoader(_Fast):
     plain = False
     """Whether the document was built directly (then it is nested ``MAX_DEPTH`` at most)."""
 
+    def resolve(self, kind: type[Node], value: str | None, implicit: Any) -> str:
+        """``BaseResolver.resolve`` for a loader without path resolvers: the C parser
+        asks it for the tag of every node (150 per story), so it does the least."""
+        if self.yaml_path_resolvers:
+            return str(super().resolve(kind, value, implicit))
+        if kind is ScalarNode and implicit[0] and value is not None:
+            for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                if regexp.match(value):
+                    return str(tag)
+        return _DEFAULT_TAGS[kind]
+
     def construct_document(self, node: Node) -> Any:
         try:
             data = _construct_plain(self, node, 1)
@@ -72,7 +83,9 @@ class _FastLoader(_Fast):
         return data
 
 
-_STR, _SEQ, _MAP, _MERGE = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "seq", "map", "merge"))
+_STR, _INT, _SEQ, _MAP, _MERGE = (f"tag:yaml.org,2002:{kind}"
+                                  for kind in ("str", "int", "seq", "map", "merge"))
+_DEFAULT_TAGS: dict[type[Node], str] = {ScalarNode: _STR, SequenceNode: _SEQ, MappingNode: _MAP}
 
 
 class _NotPlain(Exception):
@@ -83,7 +96,12 @@ def _construct_plain(loader: yaml.constructor.SafeConstructor, node: Node, depth
     """A node made of mappings with scalar keys, lists and scalars, built directly."""
     tag = node.tag
     if isinstance(node, ScalarNode):
-        return node.value if tag == _STR else loader.construct_object(node, deep=True)
+        if tag == _STR:
+            return node.value
+        value = node.value
+        if tag == _INT and value.isdigit() and (value[0] != "0" or len(value) == 1):
+            return int(value)  # (what construct_yaml_int makes of plain decimal digits)
+        return loader.construct_object(node, deep=True)
     if depth > MAX_DEPTH:
         raise _NotPlain
     if tag == _SEQ and isinstance(node, SequenceNode):
@@ -149,6 +167,9 @@ _NO_TIMESTAMPS = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+if None in _NO_TIMESTAMPS:  # pragma: no cover - no PyYAML has wildcard implicit resolvers
+    raise ImportError("this PyYAML has wildcard implicit resolvers; _FastLoader.resolve "
+                      "does not look at them")
 _FastLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
 _GuardedLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
 

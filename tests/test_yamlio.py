@@ -82,3 +82,20 @@ def test_deep_nesting_is_refused_with_its_line() -> None:
         load_yaml(text)
     fine = "a: " + "[" * (yamlio.MAX_DEPTH - 1) + "]" * (yamlio.MAX_DEPTH - 1) + "\n"
     assert ours(fine) == standard(fine)
+
+
+NUMBERISH = st.text(st.sampled_from(list("0123456789_+-:.xob٣²e")), min_size=1, max_size=8)
+
+
+@settings(max_examples=500, deadline=None)
+@given(NUMBERISH)
+def test_number_like_scalars_load_to_the_same_value_and_type(word: str) -> None:
+    text = f"width: {word}\nlist: [{word}, '{word}']\n"
+    assert repr(ours(text)) == repr(standard(text))  # (1 == True == 1.0: compare types too)
+
+
+@pytest.mark.parametrize("word", ["0", "00", "012", "123", "1_000", "+5", "-5", "12:30",
+                                  "0x1f", "0b11", "٣", "²", "9" * 30, "", "~", "yes", "1.5"])
+def test_known_number_like_scalars(word: str) -> None:
+    text = f"n: {word}\n"
+    assert repr(ours(text)) == repr(standard(text))

@@ -66,7 +66,7 @@ class _FastLoader(_Fast):
         """``BaseResolver.resolve`` for a loader without path resolvers: the C parser
         asks it for the tag of every node (150 per story), so it does the least."""
         if self.yaml_path_resolvers:
-            return str(super().resolve(kind, value, implicit))
+            return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
         if kind is ScalarNode and implicit[0] and value is not None:
             for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
                 if regexp.match(value):

@@ -316,7 +316,9 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                             else _asset_key(assets, rel), digest))
                      for rel, digest, _changed in staged)
     build_id = _build_id(new_pages)
-    old_files = manifest.pages.keys() if manifest.pages else list_output_files(config.output)
+    # (a fresh output held nothing before: ``direct`` builds skip walking what they wrote)
+    old_files = manifest.pages.keys() if manifest.pages or direct \
+        else list_output_files(config.output)
     written = commit(config.output, keep=new_pages.keys(), previous=old_files,
                      marker_text=build_id,
                      written_in_place=sum(changed for _r, _d, changed in staged) if direct else 0)

@@ -239,6 +239,8 @@ PAGE_CHECKS: tuple[PageCheck, ...] = (
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+SITEMAP_LIMIT = 50_000
+"""Most URLs one sitemap file may hold (sitemaps.org)."""
 W3C_DATE = re.compile(r"^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d))?$")
 
 
@@ -341,23 +343,52 @@ def _json_feed_problems(site: BuiltSite, file: str, feed: dict[str, Any]) -> lis
 
 
 def check_sitemap(site: BuiltSite) -> list[CheckProblem]:
-    """The sitemap (if any) parses, its URLs resolve, and it lists every HTML page."""
+    """The sitemap (if any) parses, its URLs resolve, and it lists every HTML page; a
+    sitemap index's files are read in turn."""
     if "sitemap.xml" not in site.files:
         return []
     root, problems = parse_xml(site, "sitemap.xml")
     if root is None:
         return problems
-    locs = [(url.findtext(f"{SITEMAP}loc") or "").strip() for url in root.iter(f"{SITEMAP}url")]
-    for url in root.iter(f"{SITEMAP}url"):
-        lastmod = url.findtext(f"{SITEMAP}lastmod")
-        if lastmod is not None and not W3C_DATE.match(lastmod.strip()):
-            problems.append(CheckProblem("sitemap.xml", f"lastmod {lastmod!r} is not a W3C date"))
-    problems += url_problems(site, "sitemap.xml", locs, "<loc>")
-    listed = {_target(site, loc) for loc in locs}
+    sitemaps = [("sitemap.xml", root)]
+    if root.tag == f"{SITEMAP}sitemapindex":
+        problems += _sitemap_entry_problems(site, "sitemap.xml", root, "sitemap")
+        sitemaps = []
+        for loc in _locs(root, "sitemap"):
+            file = _target(site, loc)
+            if file in site.files:
+                part, errors = parse_xml(site, file)
+                problems += errors
+                if part is not None:
+                    sitemaps.append((file, part))
+    listed: set[str] = set()
+    for file, urlset in sitemaps:
+        problems += _sitemap_entry_problems(site, file, urlset, "url")
+        locs = _locs(urlset, "url")
+        if len(locs) > SITEMAP_LIMIT:
+            problems.append(CheckProblem(file, f"{len(locs):,} URLs: a sitemap may hold "
+                                               f"{SITEMAP_LIMIT:,} at most"))
+        listed.update(_target(site, loc) for loc in locs)
     problems += [CheckProblem("sitemap.xml", f"the page {file!r} is not listed")
                  for file in sorted(site.files)
                  if file.endswith("index.html") and file not in listed]
     return problems
+
+
+def _locs(root: Element, element: str) -> list[str]:
+    return [(entry.findtext(f"{SITEMAP}loc") or "").strip()
+            for entry in root.iter(f"{SITEMAP}{element}")]
+
+
+def _sitemap_entry_problems(site: BuiltSite, file: str, root: Element,
+                            element: str) -> list[CheckProblem]:
+    """Each ``<url>`` (or ``<sitemap>``) has a W3C lastmod, if any, and a loc that resolves."""
+    problems = []
+    for entry in root.iter(f"{SITEMAP}{element}"):
+        lastmod = entry.findtext(f"{SITEMAP}lastmod")
+        if lastmod is not None and not W3C_DATE.match(lastmod.strip()):
+            problems.append(CheckProblem(file, f"lastmod {lastmod!r} is not a W3C date"))
+    return problems + url_problems(site, file, _locs(root, element), "<loc>")
 
 
 def _target(site: BuiltSite, url: str) -> str:

@@ -26,7 +26,7 @@ from .pages import Page
 from .urls import page_path
 
 SEP = "\x1f"
-SHOWS_COUNTS = frozenset({"home", "topics", "404", "api-topics", "sitemap"})
+SHOWS_COUNTS = frozenset({"home", "topics", "404", "api-topics", "sitemap", "sitemap-index"})
 """Kinds of page that show how many stories each topic has (or depend on it)."""
 
 

@@ -26,10 +26,12 @@ from .fingerprints import page_fingerprints
 from .model import Article, Card, Site, event_fields
 from .pages import (
     NOT_INDEXED,
+    SITEMAP_KINDS,
     Page,
     article_page,
     home_page,
     is_html,
+    plan_sitemap_pages,
     plan_topic_pages,
     sitemap_links,
 )
@@ -159,6 +161,7 @@ def _replan_pages(site: Site, pages: Sequence[Page], listed: set[str], shown: se
     result: list[Page] = []
     touched: list[Page] = []
     gone: set[str] = set()
+    sitemap: list[Page] = []
     for page in pages:
         if page.kind == "article":
             if page.article.slug not in shown:
@@ -175,11 +178,18 @@ def _replan_pages(site: Site, pages: Sequence[Page], listed: set[str], shown: se
             continue
         elif regrouped and page.kind == "home":
             new = home_page(site)
-        elif regrouped and page.kind == "sitemap":  # listings planned again may differ
-            stamps = dict(page.links)
-            stamps.update(sitemap_links([p for p in touched if is_html(p)]))
-            new = replace(page, links=tuple((p.path, stamps[p.path]) for p in result
-                                            if is_html(p) and p.kind not in NOT_INDEXED))
+        elif regrouped and page.kind in SITEMAP_KINDS:  # listings planned again may differ
+            gone.add(page_path(page.path))
+            if not sitemap:  # (the HTML pages come first: all are in ``result`` by now)
+                stamps = {path: stamp for p in pages if p.kind == "sitemap"
+                          for path, stamp in p.links}
+                stamps.update(sitemap_links([p for p in touched if is_html(p)]))
+                sitemap = plan_sitemap_pages(tuple(
+                    (p.path, stamps[p.path]) for p in result
+                    if is_html(p) and p.kind not in NOT_INDEXED))
+                result += sitemap
+                touched += sitemap
+            continue
         elif _lists_any(page, listed):
             new = _replan(page, site.by_slug)
         else:

@@ -56,6 +56,11 @@ class FeedLink:
 
 NOT_INDEXED = frozenset({"404"})
 """Kinds of HTML pages left out of the sitemap (and marked noindex)."""
+SITEMAP_LIMIT = 50_000
+"""Most URLs in one sitemap file (the sitemaps.org protocol's limit): a larger site gets
+``sitemap.xml`` as an index of ``sitemap-1.xml``, ``sitemap-2.xml``..."""
+SITEMAP_KINDS = frozenset({"sitemap", "sitemap-index"})
+"""Kinds of the sitemap's pages."""
 
 FEED_FORMATS = (("Atom", "application/atom+xml", "atom.xml"),
                 ("RSS", "application/rss+xml", "rss.xml"),
@@ -69,7 +74,7 @@ class Page:
 
     kind: str
     """"home", "topics", "topic", "article", "404" (HTML); "feed", "api-news",
-    "api-topics", "sitemap", "robots" (machine-read)."""
+    "api-topics", "sitemap", "sitemap-index", "robots" (machine-read)."""
     path: str
     """Site-relative URL path (``news/x/``), or a file name (``404.html``, ``atom.xml``)."""
     template: str
@@ -89,7 +94,8 @@ class Page:
     cards: tuple[Card, ...] = ()
     """Listing pages: one card per event (``articles`` holds their stories)."""
     links: tuple[tuple[str, float], ...] = ()
-    """The sitemap: (path, newest story's timestamp or 0.0) of each indexed HTML page."""
+    """A sitemap: (path, newest story's timestamp or 0.0) of each indexed HTML page it
+    lists; the sitemap index: (path, newest timestamp) of each sitemap file."""
 
     @property
     def article(self) -> Article:
@@ -171,10 +177,24 @@ def plan_machine_pages(site: Site, html: Sequence[Page]) -> list[Page]:
         pages += plan_api_pages(site, topic, [site.article(s) for s in topic.articles])
     pages += [
         Page("api-topics", "api/topics/index.json", "api-topics.json", "Topics"),
-        Page("sitemap", "sitemap.xml", "sitemap.xml", "Sitemap", links=sitemap_links(html)),
+        *plan_sitemap_pages(sitemap_links(html)),
         Page("robots", "robots.txt", "robots.txt", "robots.txt"),
     ]
     return pages
+
+
+def plan_sitemap_pages(links: tuple[tuple[str, float], ...]) -> list[Page]:
+    """The sitemap of ``links``: ``sitemap.xml``, or past ``SITEMAP_LIMIT`` URLs, that
+    many per ``sitemap-N.xml`` and ``sitemap.xml`` as their index. (The files stay at the
+    site's root: a sitemap may only list URLs at or below its own folder.)"""
+    if len(links) <= SITEMAP_LIMIT:
+        return [Page("sitemap", "sitemap.xml", "sitemap.xml", "Sitemap", links=links)]
+    parts = [Page("sitemap", f"sitemap-{number}.xml", "sitemap.xml", f"Sitemap {number}",
+                  links=links[start : start + SITEMAP_LIMIT])
+             for number, start in enumerate(range(0, len(links), SITEMAP_LIMIT), start=1)]
+    index = tuple((part.path, max(stamp for _path, stamp in part.links)) for part in parts)
+    return [Page("sitemap-index", "sitemap.xml", "sitemap-index.xml", "Sitemap", links=index),
+            *parts]
 
 
 def is_html(page: Page) -> bool:

@@ -33,7 +33,7 @@ from .config import SiteConfig
 from .feeds import feed_for, render_json_feed, utc_iso
 from .manifest import CACHE_DIR
 from .model import Article, Site, sidebar_links
-from .pages import Page
+from .pages import SITEMAP_KINDS, Page
 from .records import Story
 from .seo import page_meta, render_robots, sitemap_entries
 from .theme import template_dirs
@@ -146,7 +146,7 @@ def _context(site: Site, page: Page, story_for: Callable[[Article], Story],
     """What a page's template sees besides ``site`` and ``page``."""
     if page.kind == "feed":
         return {"feed": feed_for(site, page)}
-    if page.kind == "sitemap":
+    if page.kind in SITEMAP_KINDS:
         return {"entries": sitemap_entries(site, page)}
     extra: dict[str, object] = {"meta": page_meta(site, page)}
     if page.kind == "article":

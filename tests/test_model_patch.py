@@ -12,9 +12,11 @@ import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import generator.pages as pages_module
 from generator.build import site_for
 from generator.config import SiteConfig, load_config
 from generator.fingerprints import page_fingerprints
@@ -154,6 +156,33 @@ def test_an_edit_that_splits_an_event_is_patched(make_site: MakeSite) -> None:
     again = patch(config, full, path)
     assert again is not None
     assert_same(again, full, before)
+
+
+def test_an_event_split_patches_a_sitemap_split_in_files(make_site: MakeSite,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past ``SITEMAP_LIMIT`` URLs the sitemap is an index of files: a patch that plans
+    listings again plans every sitemap file again, as a full model does."""
+    monkeypatch.setattr(pages_module, "SITEMAP_LIMIT", 4)
+    same = "https://wire.example/ibm-exits"
+    files: dict[str, str | bytes] = {
+        f"content/2021-03-{day:02d}-s{day}.md": story(TITLES[day % len(TITLES)], day)
+        for day in range(3, 9)}
+    files["content/2021-03-01-a.md"] = story("IBM exits the face recognition business", 1,
+                                             url=same)
+    files["content/2021-03-02-b.md"] = story("IBM exits face recognition business", 2,
+                                             url=same + "?utm=x")
+    site = make_site(files)
+    config, _ = load_config(site, output=site.parent / "out")
+    before = model(config)
+    sitemaps = [p.path for p in before[1] if p.kind.startswith("sitemap")]
+    assert sitemaps == ["sitemap.xml", *(f"sitemap-{n}.xml" for n in range(1, len(sitemaps)))]
+    assert len(sitemaps) >= 4
+    path = site / "content/2021-03-02-b.md"
+    path.write_text(story("Gardening tips for spring", 2, url="https://other.example/g"),
+                    encoding="utf-8")
+    patched = patch(config, before, path)
+    assert patched is not None
+    assert_same(patched, before, model(config))
 
 
 def test_a_title_edit_with_body_files_around_is_declined(make_site: MakeSite) -> None:

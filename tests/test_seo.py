@@ -54,6 +54,37 @@ def test_the_sitemap_lists_every_html_page_with_lastmod(published: Published) ->
     assert f"Sitemap: {published.url_of('sitemap.xml')}\n" in robots
 
 
+def test_a_sitemap_past_the_limit_is_an_index_of_sitemap_files(
+        sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past 50,000 URLs (here 4) a sitemap is not valid: sitemap.xml becomes an index."""
+    import generator.pages as pages_module
+    from generator.check import BuiltSite, check_sitemap, list_files
+
+    def built_site(published: Published) -> BuiltSite:
+        return BuiltSite(root=published.output, base_path="/news-digest/",
+                         files=frozenset(list_files(published.output)),
+                         site_url=published.base_url)
+
+    monkeypatch.setattr(pages_module, "SITEMAP_LIMIT", 4)
+    published = publish(sample_site, tmp_path / "out", page_size=3)
+    index = fromstring((published.output / "sitemap.xml").read_bytes())
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    listed: set[Path] = set()
+    for entry in index.findall(f"{SITEMAP}sitemap"):
+        part = published.file_of(entry.findtext(f"{SITEMAP}loc") or "")
+        assert part.parent == published.output and re.fullmatch(r"sitemap-\d+\.xml", part.name)
+        urls = fromstring(part.read_bytes()).findall(f"{SITEMAP}url")
+        assert 1 <= len(urls) <= 4
+        assert entry.findtext(f"{SITEMAP}lastmod") == max(
+            u.findtext(f"{SITEMAP}lastmod") or "" for u in urls)
+        listed |= {published.file_of(u.findtext(f"{SITEMAP}loc") or "") for u in urls}
+    assert listed == {p for p in published.output.rglob("*.html") if p.name != "404.html"}
+    assert check_sitemap(built_site(published)) == []
+    (published.output / "sitemap-1.xml").write_text(
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>', "utf-8")
+    assert any("is not listed" in p.message for p in check_sitemap(built_site(published)))
+
+
 def test_article_pages_carry_canonical_opengraph_twitter_and_news_article(
     published: Published,
 ) -> None:

@@ -97,6 +97,10 @@ def stage_file(output: Path, rel: str, content: bytes, previous: str | None,
     """
     digest = content_digest(content)
     target = output / safe_relative(rel)
+    if direct:  # the output held no file when the build began: nothing to compare
+        target.parent.mkdir(parents=True, exist_ok=True)  # (one system call: folders are new)
+        target.write_bytes(content)
+        return digest, True
     if previous is not None:
         if previous == digest and target.is_file():
             return digest, False
@@ -106,7 +110,7 @@ def stage_file(output: Path, rel: str, content: bytes, previous: str | None,
                 return digest, False
         except OSError:
             pass
-    staged = target if direct else staging_folder(output) / rel
+    staged = staging_folder(output) / rel
     if not staged.parent.is_dir():
         staged.parent.mkdir(parents=True, exist_ok=True)
     staged.write_bytes(content)

@@ -272,9 +272,9 @@ def _serve(pipe: Connection, config: SiteConfig, ahead: Lock) -> None:
     """The worker loop: parse, then render, until told to stop.
 
     Between parsing and rendering the main process models the site on one core. The
-    other core then renders the Markdown bodies of parsed stories ahead (a sixth of an
-    article page's time): one worker at a time (``ahead`` lock), so the modeling keeps
-    its core, each stopping as soon as a message arrives.
+    other core then renders the Markdown bodies of parsed stories ahead (0.15 ms per story
+    on average, of 0.5 ms for its whole page): one worker at a time (``ahead`` lock), so
+    the modeling keeps its core, each stopping as soon as a message arrives.
     """
     gc.enable()  # forked from a build that paused it; rendering makes short-lived cycles
     zone = ZoneInfo(config.timezone)

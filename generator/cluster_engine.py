@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from generator.cluster_join import GroupRecord, apply_overrides, join_component
 from generator.cluster_links import ForwardLink, LinkIndex, find_forward_links
+from generator.cluster_parallel import run_split
 from generator.cluster_records import (
     R_DIGEST,
     R_RAW,
@@ -257,31 +258,53 @@ def _update_links(
     for low, high in merged:
         start, stop, end = _find_range(timeline, stories, days, low, high, high + window_days)
         index = LinkIndex(stories, timeline[start:end])
-        for key in timeline[start:stop]:
+        run = timeline[start:stop]
+        for key in run:
             forward.pop(key, None)
-            redone.add(key)
-            if key in index.place:
-                links = find_forward_links(key, index, threshold=threshold,
-                                           window_days=window_days)
-                if links:
-                    forward[key] = links
+        redone.update(run)
+
+        def find(low: int, high: int, run: list[str] = run, index: LinkIndex = index
+                 ) -> list[tuple[str, tuple[ForwardLink, ...]]]:
+            found = (
+                (key, find_forward_links(key, index, threshold=threshold,
+                                         window_days=window_days))
+                for key in run[low:high] if key in index.place
+            )
+            return [(key, links) for key, links in found if links]
+
+        for part in run_split(find, len(run)):
+            forward.update(part)
+    backward, linked = _update_backward(old, forward, redone)
+    return forward, backward, linked
+
+
+def _update_backward(old: EngineState, forward: Mapping[str, tuple[ForwardLink, ...]],
+                     redone: Iterable[str]) -> tuple[dict[str, tuple[str, ...]], set[str]]:
+    """Backward links after the forward links of ``redone`` were recomputed, and the stories
+    at either end of a changed link (each story's earlier stories sorted once, at the end)."""
     linked: set[str] = set()
-    backward = dict(old.backward)
+    leaving: dict[str, set[str]] = {}
+    coming: dict[str, list[str]] = {}
     for key in redone:
         before, after = old.forward.get(key, ()), forward.get(key, ())
         if before == after:
             continue
         linked.add(key)
-        for other, *_ in before:
-            linked.add(other)
-            backward[other] = tuple(k for k in backward.get(other, ()) if k != key)
-        for other, *_ in after:
-            linked.add(other)
-            backward[other] = tuple(sorted((*backward.get(other, ()), key)))
-    for key in list(linked):
-        if key in backward and not backward[key]:
-            del backward[key]
-    return forward, backward, linked
+        for link in before:
+            leaving.setdefault(link[0], set()).add(key)
+        for link in after:
+            coming.setdefault(link[0], []).append(key)
+    backward = dict(old.backward)
+    for other in leaving.keys() | coming.keys():
+        linked.add(other)
+        gone = leaving.get(other, ())
+        kept = [k for k in backward.get(other, ()) if k not in gone]
+        kept.extend(coming.get(other, ()))
+        if kept:
+            backward[other] = tuple(sorted(kept))
+        else:
+            backward.pop(other, None)
+    return backward, linked
 
 
 def _find_range(timeline: list[str], stories: Mapping[str, StoryRecord],
@@ -422,8 +445,13 @@ def _update_related(
         order = [key for key in timeline if key in reach]
     else:
         index, order = None, sorted(reach.intersection(stories))
-    for key in order:
-        related[key] = rank_related(key, stories, postings, event_of, count=count, index=index)
+
+    def rank(low: int, high: int) -> list[tuple[str, ...]]:
+        return [rank_related(key, stories, postings, event_of, count=count, index=index)
+                for key in order[low:high]]
+
+    ranked = [found for part in run_split(rank, len(order)) for found in part]
+    related.update(zip(order, ranked, strict=True))
     return postings, related
 
 

@@ -47,55 +47,81 @@ def join_component(
     threshold: float,
     window_days: float,
 ) -> dict[str, GroupRecord]:
-    """The clusters (by id) of one component, given as time-sorted keys of eligible stories."""
+    """The clusters (by id) of one component, given as time-sorted keys of eligible stories.
+
+    Stories are numbered in component order, and a link (a, b) is coded as the one int
+    ``a * size + b``, so links sort by (a, b) as their codes do.
+    """
+    size = len(component)
+    records = [stories[key] for key in component]
+    links = _collect_links(component, stories, records, forward, url_groups)
+    codes = sorted(links)
+    codes.sort(key=lambda code: -links[code][0])  # best first, ties by (a, b): a stable sort
+    days = [record[R_TIME] / 86400.0 for record in records]
+    root = list(range(size))
+    members: list[list[int] | None] = [[i] for i in range(size)]
+    sample = [[i] for i in range(size)]  # each group's earliest members, in order
+    evidence: dict[int, list[EvidenceRecord]] = {}
+    known = {code: link[0] for code, link in links.items()}
+    scorer = _PairScorer(records, known, size, window_days=window_days)
+    first, last = list(days), days
+    floor = LINKAGE_RATIO * threshold
+    for code in codes:
+        a, b = divmod(code, size)
+        left, right = root[a], root[b]
+        if left == right:
+            continue
+        score, same_url, related = links[code]
+        if not same_url and (
+            max(last[left], last[right]) - min(first[left], first[right]) > window_days
+            # an event's coverage spans at most one window: no chains over weeks
+            or not _are_close_on_average(scorer, sample[left], sample[right], floor=floor)
+        ):
+            continue
+        kept, gone = members[left], members[right]
+        assert kept is not None and gone is not None
+        if len(kept) < len(gone):
+            left, right, kept, gone = right, left, gone, kept
+        for index in gone:
+            root[index] = left
+        kept.extend(gone)
+        members[right] = None
+        sample[left] = sorted(sample[left] + sample[right])[:LINKAGE_SAMPLE]
+        first[left], last[left] = min(first[left], first[right]), max(last[left], last[right])
+        joined = evidence.setdefault(left, [])
+        joined.extend(evidence.pop(right, ()))
+        terms = list_shared_terms(records[a], records[b])
+        joined.append((component[a], component[b], round(score, 4), terms, same_url, related,
+                       False))
+    groups: dict[str, GroupRecord] = {}
+    for index, group in enumerate(members):
+        if group is not None:
+            keys = [component[i] for i in sorted(group)]
+            groups[make_cluster_id(keys[0])] = make_group(keys, stories,
+                                                          evidence.get(index, []))
+    return groups
+
+
+def _collect_links(
+    component: Sequence[str], stories: Mapping[str, StoryRecord],
+    records: Sequence[StoryRecord], forward: Mapping[str, tuple[ForwardLink, ...]],
+    url_groups: Mapping[str, Sequence[str]],
+) -> dict[int, tuple[float, bool, bool]]:
+    """The component's links by code: (score, same_url, related_link)."""
+    size = len(component)
     place = {key: i for i, key in enumerate(component)}
-    links: dict[tuple[int, int], tuple[float, bool, bool]] = {}
-    for key in component:
+    links: dict[int, tuple[float, bool, bool]] = {}
+    for at, key in enumerate(component):
+        base = at * size
         for other, score, related in forward.get(key, ()):
-            links[(place[key], place[other])] = (score, False, related)
-        for url in stories[key][R_URLS]:
+            links[base + place[other]] = (score, False, related)
+        for url in records[at][R_URLS]:
             sharing = url_groups[url]
             if len(sharing) > 1:
                 for earliest, later in list_url_links(sharing, stories):
                     if earliest == key:
-                        links.setdefault((place[earliest], place[later]), (1.0, True, False))
-    ordered = sorted(links.items(), key=lambda item: (-item[1][0], item[0]))
-    records = [stories[key] for key in component]
-    days = [record[R_TIME] / 86400.0 for record in records]
-    root = list(range(len(component)))
-    members: dict[int, list[int]] = {i: [i] for i in range(len(component))}
-    sample = {i: [i] for i in range(len(component))}  # each group's earliest members, in order
-    evidence: dict[int, list[EvidenceRecord]] = {}
-    known = {pair: link[0] for pair, link in links.items()}
-    first, last = list(days), list(days)
-    floor = LINKAGE_RATIO * threshold
-    for (a, b), (score, same_url, related) in ordered:
-        left, right = root[a], root[b]
-        if left == right:
-            continue
-        span = max(last[left], last[right]) - min(first[left], first[right])
-        if not same_url and span > window_days:
-            continue  # an event's coverage spans at most one window: no chains over weeks
-        if not same_url and not _are_close_on_average(
-            records, known, sample[left], sample[right], floor=floor, window_days=window_days
-        ):
-            continue
-        keep, gone = (left, right) if len(members[left]) >= len(members[right]) else (right, left)
-        for index in members[gone]:
-            root[index] = keep
-        members[keep].extend(members.pop(gone))
-        sample[keep] = sorted(sample[keep] + sample.pop(gone))[:LINKAGE_SAMPLE]
-        first[keep], last[keep] = min(first[left], first[right]), max(last[left], last[right])
-        evidence.setdefault(keep, []).extend(evidence.pop(gone, []))
-        terms = list_shared_terms(records[a], records[b])
-        evidence[keep].append(
-            (component[a], component[b], round(score, 4), terms, same_url, related, False)
-        )
-    groups: dict[str, GroupRecord] = {}
-    for index, group in members.items():
-        keys = [component[i] for i in sorted(group)]
-        groups[make_cluster_id(keys[0])] = make_group(keys, stories, evidence.get(index, []))
-    return groups
+                        links.setdefault(base + place[later], (1.0, True, False))
+    return links
 
 
 def make_group(keys: Sequence[str], stories: Mapping[str, StoryRecord],
@@ -151,34 +177,46 @@ def slug_override(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "cluster"
 
 
+class _PairScorer:
+    """Scores of pairs of one component's stories (by number), each computed once."""
+
+    def __init__(self, records: Sequence[StoryRecord], known: dict[int, float], size: int,
+                 *, window_days: float) -> None:
+        self.records = records
+        """The component's records, by number."""
+        self.known = known
+        """Scores found so far, by pair code (links' scores to begin with); it grows."""
+        self.size = size
+        """How many stories the component has (the pair code's base)."""
+        self.window_days = window_days
+        """The date window."""
+
+    def score(self, a: int, b: int) -> float:
+        """:func:`score_story_pair` of stories ``a < b``."""
+        code = a * self.size + b
+        found = self.known.get(code)
+        if found is None:
+            found = self.known[code] = score_story_pair(
+                self.records[a], self.records[b], window_days=self.window_days)[0]
+        return found
+
+
 def _are_close_on_average(
-    records: Sequence[StoryRecord],
-    known: dict[tuple[int, int], float],
-    first: Sequence[int],
-    second: Sequence[int],
-    *,
-    floor: float,
-    window_days: float,
+    scorer: _PairScorer, first: Sequence[int], second: Sequence[int], *, floor: float
 ) -> bool:
     """Whether the mean pair score between two groups' samples (their earliest members, in
-    order) reaches ``floor``.
-
-    ``known`` holds scores already computed (pairs as (earlier, later) index); it grows.
-    """
+    order) reaches ``floor``."""
     if len(first) == 1 and len(second) == 1:
         return True
+    known, size = scorer.known, scorer.size
     total = 0.0
-    left, right = first, second
-    pairs = len(left) * len(right)
+    pairs = len(first) * len(second)
     remaining = pairs
-    for a in left:
-        for b in right:
-            pair = (a, b) if a < b else (b, a)
-            score = known.get(pair)
+    for a in first:
+        for b in second:
+            score = known.get(a * size + b if a < b else b * size + a)
             if score is None:
-                score = score_story_pair(records[pair[0]], records[pair[1]],
-                                         window_days=window_days)[0]
-                known[pair] = score
+                score = scorer.score(a, b) if a < b else scorer.score(b, a)
             total += score
             remaining -= 1
             if total / pairs >= floor:

@@ -117,32 +117,57 @@ def find_forward_links(key: str, index: LinkIndex, *, threshold: float,
     keys, records = index.keys, index.records
     number = index.place[key]
     record = records[number]
-    stop = bisect_right(index.days, record[R_TIME] / SECONDS_PER_DAY + window_days,
+    time = record[R_TIME]
+    stop = bisect_right(index.days, time / SECONDS_PER_DAY + window_days,
                         number + 1)  # the window is the numbers after ``number``, below stop
     overlaps = _add_overlaps(index, number, stop)
     floor = PREFILTER_RATIO * threshold
     passing = [other for other, overlap in overlaps.items() if overlap >= floor]
     if len(passing) > MAX_SCORED_CANDIDATES:
-        passing = [other for *_, other in sorted(
-            (-overlaps[other], keys[other], other) for other in passing
-        )[:MAX_SCORED_CANDIDATES]]
+        passing = _choose_best(passing, overlaps, keys)
     related: set[int] = set()
     for name in record[R_LISTED]:
-        related.update(_within(index.by_key.get(name, ()), number, stop))
+        found = index.by_key.get(name)
+        if found is not None:
+            related.update(_within(found, number, stop))
     for name in record[R_OWN]:
-        related.update(_within(index.by_related.get(name, ()), number, stop))
-    candidates = related.union(passing)
+        found = index.by_related.get(name)
+        if found is not None:
+            related.update(_within(found, number, stop))
+    candidates = related.union(passing) if related else passing
     links: list[ForwardLink] = []
-    urls = set(record[R_URLS])
+    urls = record[R_URLS]
+    vector = record[R_VECTOR]
     for other in sorted(candidates):
         later = records[other]
-        if urls and not urls.isdisjoint(later[R_URLS]):
+        if urls and not set(urls).isdisjoint(later[R_URLS]):
             continue
-        score = score_unshared_pair(record, later, related=other in related,
-                                    window_days=window_days)
+        # score_unshared_pair, written out (the same operations, so the same floats)
+        distance: float = abs(time - later[R_TIME]) / SECONDS_PER_DAY
+        linked = other in related
+        if distance > window_days:
+            score = 0.0
+        else:
+            score = dot_vectors(vector, later[R_VECTOR]) * (
+                1.0 - DATE_PENALTY * distance / window_days)
+            if linked:
+                score += RELATED_BONUS
         if score >= threshold:
-            links.append((keys[other], score, other in related))
+            links.append((keys[other], score, linked))
     return tuple(links)
+
+
+def _choose_best(passing: list[int], overlaps: Mapping[int, float], keys: Sequence[str]
+                 ) -> list[int]:
+    """The ``MAX_SCORED_CANDIDATES`` of ``passing`` with the largest overlap, ties by key
+    (only the few at or above the cut are paired with their keys and sorted)."""
+    cut = sorted([overlaps[other] for other in passing], reverse=True)[MAX_SCORED_CANDIDATES - 1]
+    best = [other for other in passing if overlaps[other] >= cut]
+    if len(best) > MAX_SCORED_CANDIDATES:
+        best = [other for *_, other in sorted(
+            (-overlaps[other], keys[other], other) for other in best
+        )[:MAX_SCORED_CANDIDATES]]
+    return best
 
 
 def _add_overlaps(index: LinkIndex, number: int, stop: int) -> dict[int, float]:
@@ -151,11 +176,12 @@ def _add_overlaps(index: LinkIndex, number: int, stop: int) -> dict[int, float]:
     overlaps: dict[int, float] = {}
     get = overlaps.get
     for (numbers, weights), place, weight in index.signature[number]:
-        end = bisect_left(numbers, stop, place + 1)
-        if end - place - 1 > MAX_WINDOW_NEIGHBOURS:
-            continue
-        for other, theirs in zip(numbers[place + 1 : end], weights[place + 1 : end],
-                                 strict=True):
+        start = place + 1
+        end = bisect_left(numbers, stop, start,
+                          min(len(numbers), start + MAX_WINDOW_NEIGHBOURS + 1))
+        if end - start > MAX_WINDOW_NEIGHBOURS:
+            continue  # (the search stops one past the limit: that is enough to know)
+        for other, theirs in zip(numbers[start:end], weights[start:end], strict=True):
             overlaps[other] = get(other, 0.0) + weight * theirs
     return overlaps
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from generator.cli import print_serve_event
 from generator.serve import Listening, Rebuilt, Stopped
 from generator.serve_build import build_preview
+from tests.conftest import ROOT
 from tests.support.serve import running_server
 
 
@@ -54,3 +55,27 @@ def test_terminal_lines(sample_site: Path) -> None:
     assert lines[2].endswith("2 tab(s) reloaded")
     assert lines[3].startswith("stopped")
     assert "reachable from other machines" in err.getvalue()
+
+
+def test_a_template_change_on_a_larger_site_renders_in_forked_helpers(sample_site: Path) -> None:
+    """Past ``build.FORK_FROM`` pages to render the server forks helpers (from a process
+    running its HTTP and watcher threads): every page still gets the new template."""
+    content = sample_site / "content"
+    for i in range(220):
+        (content / f"2024-01-{1 + i % 28:02}-filler-{i:03}.md").write_text(
+            f"---\ntitle: Filler story number {i}\npublishedDateTime: "
+            f"2024-01-{1 + i % 28:02}T{i % 24:02}:00:00Z\ntopics: [Filler, Topic {i % 7}]\n"
+            f"---\nBody of filler {i}.\n", encoding="utf-8")
+    (sample_site / "templates").mkdir()
+    base = (ROOT / "templates" / "base.html").read_text(encoding="utf-8")
+    with running_server(sample_site) as server:
+        start = len(server.lines)
+        (sample_site / "templates" / "base.html").write_text(
+            base.replace("<body", "<!-- forked -->\n<body"), encoding="utf-8")
+        line = server.wait_for_line("rebuilt after templates/base.html", after=start)
+        rendered = int(line.split(" pages rendered")[0].rsplit(" ", 1)[-1].replace(",", ""))
+        assert rendered >= 200  # (build.FORK_FROM)
+        preview = sample_site / ".digest-cache" / "preview"
+        pages = list(preview.rglob("*.html"))
+        assert len(pages) >= 200
+        assert all("<!-- forked -->" in p.read_text(encoding="utf-8") for p in pages)

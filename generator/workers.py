@@ -44,7 +44,8 @@ TICK_EVERY = 250
 """Workers report progress after this many items."""
 RECORD_BATCH = 500
 """Workers store the schema records of this many stories at a time (holding them all
-until the end of a share cost ~250 MB per worker at 100,000 stories)."""
+until the end of a share cost ~250 MB per worker at 100,000 stories), and send back the
+results of this many files at a time (the main process unpickles them meanwhile)."""
 
 
 def worker_count() -> int:
@@ -234,9 +235,11 @@ class WorkerPool:
         return staged
 
     def _gather(self, progress: Tick | None) -> list[tuple[int, Any]]:
-        """Each worker's answer, passing on their progress reports as they come."""
+        """Each worker's answer, passing on their progress reports as they come (an
+        answer sent in parts, a list, is put together)."""
         waiting = dict(enumerate(self._pipes))
         answers: list[tuple[int, Any]] = []
+        parts: dict[int, list[Any]] = {}
         while waiting:
             for ready in wait(list(waiting.values())):
                 index = next(i for i, p in waiting.items() if p is ready)
@@ -248,9 +251,13 @@ class WorkerPool:
                     if progress is not None:
                         progress(payload)
                     continue
+                if status == "part":
+                    parts.setdefault(index, []).extend(payload)
+                    continue
                 if status == "error":
                     raise DigestError(f"a worker process failed:\n{payload}")
-                answers.append((index, payload))
+                answers.append((index, [*parts.pop(index), *payload] if index in parts
+                                else payload))
                 del waiting[index]
         return sorted(answers, key=lambda answer: answer[0])
 
@@ -292,9 +299,14 @@ def _serve(pipe: Connection, config: SiteConfig, ahead: Lock) -> None:
         return render_and_stage(site, pages, store, previous, tick, direct=direct)
 
     def parse(paths: Sequence[Path], records: RecordStore) -> list[ParsedFile]:
-        parsed = _parse_share(paths, config, zone, store, tick, records)
-        waiting[:] = reversed([p.source for p in parsed if p.summary and p.summary.has_body])
-        return parsed
+        def send_part(part: list[ParsedFile]) -> None:
+            pipe.send(("part", part))
+            waiting.extend(p.source for p in part if p.summary and p.summary.has_body)
+
+        last = _parse_share(paths, config, zone, store, tick, records, send_part)
+        waiting.extend(p.source for p in last if p.summary and p.summary.has_body)
+        waiting.reverse()  # (rendered ahead from the end of this list: in reading order)
+        return last
 
     handlers: dict[str, Callable[..., Any]] = {"parse": parse, "render": render}
     while True:
@@ -329,8 +341,11 @@ def _render_ahead(store: StoryStore, waiting: list[str], pipe: Connection, ahead
 
 
 def _parse_share(paths: Sequence[Path], config: SiteConfig, zone: ZoneInfo,
-                 store: StoryStore, tick: Tick, records: RecordStore) -> list[ParsedFile]:
-    results = []
+                 store: StoryStore, tick: Tick, records: RecordStore,
+                 send_part: Callable[[list[ParsedFile]], None]) -> list[ParsedFile]:
+    """Parse ``paths``; results go out ``RECORD_BATCH`` at a time through ``send_part``
+    (the main process unpickles them while the workers go on), the rest are returned."""
+    results: list[ParsedFile] = []
     kept: list[tuple[str, str, str]] = []
     # The collector is paused while parsing, as ``build()`` pauses it while loading:
     # parsing makes few cycles, and collecting a heap that grows to 50,000 stories cost
@@ -353,6 +368,9 @@ def _parse_share(paths: Sequence[Path], config: SiteConfig, zone: ZoneInfo,
                     kept.clear()
             results.append(ParsedFile(parsed.source, parsed.stamp, summary, None,
                                       parsed.diagnostics))
+            if len(results) == RECORD_BATCH:
+                send_part(results)
+                results = []
         records.update(kept, removed=())
         records.close()
     finally:

@@ -302,9 +302,11 @@ def test_parallel_build_of_the_sample_equals_serial_build(sample_site: Path, tmp
     """Workers render from a slimmed site (``workers.render_view``): events with four
     sources, a plain-text body and related links must come out the same."""
     import generator.build as build_module
+    import generator.workers as workers_module
 
     run(sample_site, tmp_path / "serial")
     monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers_module, "RECORD_BATCH", 2)  # results sent back in parts
     shutil.rmtree(sample_site / ".digest-cache")
     run(sample_site, tmp_path / "parallel")
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")

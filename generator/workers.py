@@ -97,19 +97,10 @@ def render_forked(site: Site, pages: Sequence[Page], store: StoryStore,
             children.append((mine, process))
         staged = render_and_stage(site, shares[0], store, previous, tick, direct=direct)
         for pipe, _process in children:
-            while True:
-                try:
-                    status, payload = pipe.recv()
-                except EOFError:
-                    raise DigestError("a worker process died during the build") from None
-                if status == "progress":
-                    if tick is not None:
-                        tick(payload)
-                    continue
-                if status == "error":
-                    raise DigestError(f"a worker process failed:\n{payload}")
-                staged.extend(payload)
-                break
+            while (message := _receive(pipe))[0] == "progress":
+                if tick is not None:
+                    tick(message[1])
+            staged.extend(message[1])
         return staged
     finally:
         for pipe, process in children:
@@ -117,6 +108,17 @@ def render_forked(site: Site, pages: Sequence[Page], store: StoryStore,
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
+
+
+def _receive(pipe: Connection) -> tuple[str, Any]:
+    """A worker's next message, (status, payload); its failure or death is raised."""
+    try:
+        status, payload = pipe.recv()
+    except EOFError:
+        raise DigestError("a worker process died during the build") from None
+    if status == "error":
+        raise DigestError(f"a worker process failed:\n{payload}")
+    return status, payload
 
 
 def _render_child(pipe: Connection, site: Site, pages: Sequence[Page], store: StoryStore,
@@ -243,10 +245,7 @@ class WorkerPool:
         while waiting:
             for ready in wait(list(waiting.values())):
                 index = next(i for i, p in waiting.items() if p is ready)
-                try:
-                    status, payload = waiting[index].recv()
-                except EOFError:
-                    raise DigestError("a worker process died during the build") from None
+                status, payload = _receive(waiting[index])
                 if status == "progress":
                     if progress is not None:
                         progress(payload)
@@ -254,8 +253,6 @@ class WorkerPool:
                 if status == "part":
                     parts.setdefault(index, []).extend(payload)
                     continue
-                if status == "error":
-                    raise DigestError(f"a worker process failed:\n{payload}")
                 answers.append((index, [*parts.pop(index), *payload] if index in parts
                                 else payload))
                 del waiting[index]

@@ -24,10 +24,11 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from generator.cluster_join import GroupRecord, apply_overrides, join_component
 from generator.cluster_links import ForwardLink, LinkIndex, find_forward_links
-from generator.cluster_parallel import run_split
+from generator.cluster_parallel import Forked, run_split, start_forked
 from generator.cluster_records import (
     R_DIGEST,
     R_RAW,
@@ -45,14 +46,19 @@ from generator.clusters import Cluster, ClusterDoc, Evidence
 from generator.related import (
     PostingIndex,
     build_postings,
+    choose_related,
     index_postings,
     list_neighbourhood,
+    rank_candidates,
     rank_related,
     topic_band,
 )
 
 ENGINE_VERSION = 3
 """Bumped whenever the algorithm changes, so an old state is never reused."""
+SPARE_CANDIDATES = 16
+"""Related candidates ranked early beyond the count, to make up for those that turn out to
+be in the story's own event (a story whose list runs short is ranked again)."""
 _EPSILON_DAYS = 1e-6
 """Slack on window edges when choosing what to recompute (a superset is always safe)."""
 
@@ -130,21 +136,33 @@ def update_engine(
     counts, moved = _update_counts(old, stories, changed, deleted)
     dirty = {*changed, *deleted, *moved}
     timeline = _update_timeline(old, stories, dirty)
-    forward, backward, linked = _update_links(
-        old, stories, timeline, dirty, threshold=threshold, window_days=window_days
-    )
-    url_groups, shared = _update_url_groups(old, stories, [*changed, *deleted], timeline)
-    groups, group_of = _update_groups(
-        old, stories, forward, backward, url_groups, dirty | linked | shared,
-        threshold=threshold, window_days=window_days,
-    )
+    early = _start_ranking(old, stories, timeline, count=related_count)
+    try:
+        forward, backward, linked = _update_links(
+            old, stories, timeline, dirty, threshold=threshold, window_days=window_days
+        )
+        url_groups, shared = _update_url_groups(old, stories, [*changed, *deleted], timeline)
+        groups, group_of = _update_groups(
+            old, stories, forward, backward, url_groups, dirty | linked | shared,
+            threshold=threshold, window_days=window_days,
+        )
+    except BaseException:
+        if early is not None:
+            early[1].cancel()
+        raise
     overridden = sorted((k for k, r in stories.items() if not is_eligible(r)),
                         key=lambda k: (stories[k][R_TIME], k))
     events = apply_overrides(groups, overridden, stories)
     event_of, moved_events = _update_event_of(old, events)
-    postings, related = _update_related(
-        old, stories, timeline, dirty, moved_events, event_of, count=related_count
-    )
+    if early is not None:
+        postings = early[0]
+        chosen = choose_related(early[1].result(), stories, postings, event_of, timeline,
+                                count=related_count)
+        related = dict(zip(timeline, chosen, strict=True))
+    else:
+        postings, related = _update_related(
+            old, stories, timeline, dirty, moved_events, event_of, count=related_count
+        )
     return EngineState(params, stories, timeline, counts, url_groups, forward, backward,
                        groups, group_of, events, event_of, postings, related)
 
@@ -257,7 +275,7 @@ def _update_links(
     redone: set[str] = set(dirty) & set(old.forward)
     for low, high in merged:
         start, stop, end = _find_range(timeline, stories, days, low, high, high + window_days)
-        index = LinkIndex(stories, timeline[start:end])
+        index = LinkIndex(stories, timeline[start:end], window_days=window_days)
         run = timeline[start:stop]
         for key in run:
             forward.pop(key, None)
@@ -422,6 +440,23 @@ def _update_event_of(
             moved.update(events[group][0])
             event_of.update(dict.fromkeys(events[group][0], group))
     return event_of, moved
+
+
+EarlyRanking = tuple[dict[str, list[str]], Forked[tuple[bytes, bytes, bytes]]]
+"""The related-story index, and each story's candidates being ranked in a forked child."""
+
+
+def _start_ranking(old: EngineState, stories: Mapping[str, StoryRecord],
+                   timeline: Sequence[str], *, count: int) -> EarlyRanking | None:
+    """For a computation from nothing on a large site, the related-story candidates ranked
+    in a child while this process finds links and clusters (they depend on the vectors and
+    times only; events are filtered out once known, see ``related.choose_related``)."""
+    if old.stories or count <= 0:
+        return None
+    postings = build_postings(stories, timeline)
+    forked = start_forked(partial(rank_candidates, postings, stories, timeline,
+                                  keep=count + SPARE_CANDIDATES), items=len(stories))
+    return (postings, forked) if forked is not None else None
 
 
 def _update_related(

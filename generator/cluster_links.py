@@ -47,6 +47,7 @@ joins below would not use, and scoring them all grows with the square of the den
 
 ForwardLink = tuple[str, float, bool]
 """(later story's key, score, whether ``related[]`` links them)."""
+_NONE: frozenset[int] = frozenset()
 
 
 class LinkIndex:
@@ -56,7 +57,8 @@ class LinkIndex:
     list below holds those numbers, ascending: a window is a range of numbers.
     """
 
-    def __init__(self, stories: Mapping[str, StoryRecord], run: Iterable[str]) -> None:
+    def __init__(self, stories: Mapping[str, StoryRecord], run: Iterable[str], *,
+                 window_days: float) -> None:
         self.keys: list[str] = []
         """The run's eligible stories, by number."""
         self.records: list[StoryRecord] = []
@@ -75,15 +77,39 @@ class LinkIndex:
         self.by_related: dict[str, list[int]] = {}
         """Key in ``R_LISTED`` that some story of the run has -> the stories listing it
         (a key no one has can link nothing: most listed addresses are elsewhere)."""
+        self.stops: list[int] = []
+        """Each story's window: the numbers after it and below its stop."""
+        self.partners: dict[int, set[int]] = {}
+        """Each story's later stories in its window that ``related[]`` links it with (by
+        number; stories with none are left out)."""
         eligible = [(key, stories[key]) for key in run]
         eligible = [(key, record) for key, record in eligible if record[R_OVERRIDE] is None]
         for key, record in eligible:
             self._add(key, record)
+        days = self.days
+        self.stops = [bisect_right(days, record[R_TIME] / SECONDS_PER_DAY + window_days,
+                                   number + 1) for number, (_, record) in enumerate(eligible)]
         by_key, by_related = self.by_key, self.by_related
         for number, (_key, record) in enumerate(eligible):
             for name in record[R_LISTED]:
                 if name in by_key:
                     by_related.setdefault(name, []).append(number)
+        self._pair_partners()
+
+    def _pair_partners(self) -> None:
+        """Fill ``partners``: for each key that one story lists and another has, the pairs
+        within one window (the later story in the earlier one's window)."""
+        stops, partners = self.stops, self.partners
+        for name, listers in self.by_related.items():
+            owners = self.by_key[name]
+            for lister in listers:
+                later = owners[bisect_right(owners, lister) : bisect_left(owners, stops[lister])]
+                if later:
+                    partners.setdefault(lister, set()).update(later)
+                # earlier owners whose window reaches the lister (stops never decrease)
+                for owner in owners[bisect_left(owners, bisect_right(stops, lister)) :
+                                    bisect_left(owners, lister)]:
+                    partners.setdefault(owner, set()).add(lister)
 
     def _add(self, key: str, record: StoryRecord) -> None:
         """Number the next eligible story and file it under its terms and own keys."""
@@ -118,22 +144,13 @@ def find_forward_links(key: str, index: LinkIndex, *, threshold: float,
     number = index.place[key]
     record = records[number]
     time = record[R_TIME]
-    stop = bisect_right(index.days, time / SECONDS_PER_DAY + window_days,
-                        number + 1)  # the window is the numbers after ``number``, below stop
+    stop = index.stops[number]  # the window is the numbers after ``number``, below stop
     overlaps = _add_overlaps(index, number, stop)
     floor = PREFILTER_RATIO * threshold
     passing = [other for other, overlap in overlaps.items() if overlap >= floor]
     if len(passing) > MAX_SCORED_CANDIDATES:
         passing = _choose_best(passing, overlaps, keys)
-    related: set[int] = set()
-    for name in record[R_LISTED]:
-        found = index.by_key.get(name)
-        if found is not None:
-            related.update(_within(found, number, stop))
-    for name in record[R_OWN]:
-        found = index.by_related.get(name)
-        if found is not None:
-            related.update(_within(found, number, stop))
+    related = index.partners.get(number, _NONE)
     candidates = related.union(passing) if related else passing
     links: list[ForwardLink] = []
     urls = record[R_URLS]
@@ -184,11 +201,6 @@ def _add_overlaps(index: LinkIndex, number: int, stop: int) -> dict[int, float]:
         for other, theirs in zip(numbers[start:end], weights[start:end], strict=True):
             overlaps[other] = get(other, 0.0) + weight * theirs
     return overlaps
-
-
-def _within(numbers: Sequence[int], low: int, high: int) -> Sequence[int]:
-    """The ascending ``numbers`` above ``low`` and below ``high``."""
-    return numbers[bisect_right(numbers, low) : bisect_left(numbers, high)]
 
 
 def list_url_links(members: Sequence[str], stories: Mapping[str, StoryRecord]

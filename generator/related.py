@@ -156,13 +156,23 @@ def rank_related(
 
 def _rank_indexed(key: str, record: StoryRecord, index: PostingIndex, count: int
                   ) -> tuple[str, ...]:
-    """:func:`rank_related` through an index: the same operations on story numbers (the
-    score loops written out: this runs for every story of a clean build)."""
+    """:func:`rank_related` through an index: the same operations on story numbers."""
+    number = index.number_of[key]
+    scores = _score_indexed(record, number, index)
+    events, times = index.events, index.times
+    event = events[number]
+    others = [other for other in scores if events[other] != event]
+    return _best_decayed(others, scores, [times[other] for other in others], record[R_TIME],
+                         count, index.keys.__getitem__)
+
+
+def _score_indexed(record: StoryRecord, number: int, index: PostingIndex) -> dict[int, float]:
+    """Each candidate's score (before the time decay) for story ``number`` (the score loops
+    written out: this runs for every story of a clean build)."""
     vector = record[R_VECTOR]
     scores: dict[int, float] = {}
     get = scores.get
     half = NEIGHBOURS_PER_POSTING // 2
-    number = index.number_of[key]
     columns = index.columns
     for name in record[R_TOPICS]:
         numbers = columns[name][0]
@@ -177,11 +187,60 @@ def _rank_indexed(key: str, record: StoryRecord, index: PostingIndex, count: int
         weight = TERM_WEIGHT * vector[name]
         for other, theirs in zip(numbers[low:high], weights[low:high], strict=True):
             scores[other] = get(other, 0.0) + weight * theirs
-    events, times = index.events, index.times
-    event = events[number]
-    others = [other for other in scores if events[other] != event]
-    return _best_decayed(others, scores, [times[other] for other in others], record[R_TIME],
-                         count, index.keys.__getitem__)
+    return scores
+
+
+def rank_candidates(postings: Mapping[str, list[str]], stories: Mapping[str, StoryRecord],
+                    timeline: Sequence[str], *, keep: int) -> tuple[bytes, bytes, bytes]:
+    """Each story's best ``keep`` related candidates before events are known (any other
+    story may be one), for :func:`choose_related` to filter once they are.
+
+    Returns three ``array("q")`` as bytes: the candidates' numbers (in ``timeline``), best
+    first, story after story; how many each story has there; how many it had in all.
+    """
+    index = index_postings(postings, stories, {}, timeline)  # every story its own event
+    found, kept, total = array("q"), array("q"), array("q")
+    times = index.times
+    for number, key in enumerate(timeline):
+        record = stories[key]
+        scores = _score_indexed(record, number, index)
+        scores.pop(number, None)
+        others = list(scores)
+        best = _best_numbers(others, scores, [times[other] for other in others],
+                             record[R_TIME], keep, timeline)
+        found.extend(best)
+        kept.append(len(best))
+        total.append(len(others))
+    return found.tobytes(), kept.tobytes(), total.tobytes()
+
+
+def choose_related(candidates: tuple[bytes, bytes, bytes], stories: Mapping[str, StoryRecord],
+                   postings: Mapping[str, list[str]], event_of: Mapping[str, str],
+                   timeline: Sequence[str], *, count: int) -> list[tuple[str, ...]]:
+    """The related stories of each story in ``timeline``, from :func:`rank_candidates`' lists
+    (for the same stories and postings): the first ``count`` candidates from other events.
+    A story whose list ran out before ``count`` while it had more candidates is ranked again
+    (:func:`rank_related`)."""
+    found, kept, total = array("q"), array("q"), array("q")
+    found.frombytes(candidates[0])
+    kept.frombytes(candidates[1])
+    total.frombytes(candidates[2])
+    numbers: dict[str, int] = {}
+    events = [numbers.setdefault(event_of.get(key, key), len(numbers)) for key in timeline]
+    chosen: list[tuple[str, ...]] = []
+    start = 0
+    for number, key in enumerate(timeline):
+        stop = start + kept[number]
+        event = events[number]
+        best = [timeline[other] for other in found[start:stop] if events[other] != event]
+        if len(best) >= count:
+            chosen.append(tuple(best[:count]))
+        elif kept[number] == total[number]:
+            chosen.append(tuple(best))
+        else:
+            chosen.append(rank_related(key, stories, postings, event_of, count=count))
+        start = stop
+    return chosen
 
 
 def _add_scores(scores: dict[T, float], near: Sequence[T], weights: Sequence[float] | None,
@@ -211,6 +270,20 @@ def _best_decayed(others: Sequence[T], scores: Mapping[T, float], times: Sequenc
     else:
         best = sorted([(value, key_of(other)) for value, other in zip(ranked, others, strict=True)])
     return tuple(key for _, key in best[:count])
+
+
+def _best_numbers(others: Sequence[int], scores: Mapping[int, float], times: Sequence[float],
+                  now: float, count: int, keys: Sequence[str]) -> list[int]:
+    """:func:`_best_decayed` of stories named by number (``keys``: each number's key), as
+    numbers."""
+    ranked = [
+        -scores[other] / (1.0 + abs(time - now) / 86400.0 / HALF_LIFE_DAYS)
+        for other, time in zip(others, times, strict=True)
+    ]
+    cutoff = sorted(ranked)[count - 1] if len(ranked) > count else math.inf
+    best = sorted([(value, keys[other], other)
+                   for value, other in zip(ranked, others, strict=True) if value <= cutoff])
+    return [other for *_, other in best[:count]]
 
 
 def _same_key(key: str) -> str:

@@ -172,16 +172,24 @@ def _read_inputs(
 ) -> tuple[dict[str, StoryRecord], list[str], list[str]]:
     """New records (vectors still to weigh for changed ones), changed keys, deleted keys."""
     stories: dict[str, StoryRecord] = {}
-    changed: list[str] = []
-    memo = TextMemo()
-    for key, digest, make_doc in inputs:
+    todo: list[StoryInput] = []
+    for story in inputs:
+        key, digest, _ = story
         if key in stories:
             raise ValueError(f"two stories share the key {key!r}; keys must be unique")
         record = old.get(key)
         if record is None or record[R_DIGEST] != digest:
-            record = build_record(make_doc(), digest, memo)
-            changed.append(key)
+            todo.append(story)
+            record = ()  # (a placeholder, filled in below: the stories stay in input order)
         stories[key] = record
+
+    def build(start: int, stop: int) -> list[StoryRecord]:
+        memo = TextMemo()
+        return [build_record(make_doc(), digest, memo) for _, digest, make_doc in todo[start:stop]]
+
+    changed = [key for key, _, _ in todo]
+    built = [record for part in run_split(build, len(todo)) for record in part]
+    stories.update(zip(changed, built, strict=True))
     deleted = [key for key in old if key not in stories]
     return stories, changed, deleted
 

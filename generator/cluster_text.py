@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -63,8 +64,10 @@ _ASCII_TOKEN = re.compile(
 )
 """``_TOKEN`` for ASCII text (the same matches there, found faster than through Unicode
 character classes)."""
-_ASCII_MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z0-9,] )[A-Z][A-Za-z]+", re.ASCII)
-"""``_MID_SENTENCE_CAPITAL`` for ASCII text."""
+_ASCII_MID_SENTENCE_CAPITAL = re.compile(r"[a-z0-9,] (?=([A-Z][A-Za-z]+))", re.ASCII)
+"""``_MID_SENTENCE_CAPITAL`` for ASCII text, found faster: the two characters before a name are
+matched and the name captured ahead of them (matches never overlap a name, so this finds
+every name the look-behind finds)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +208,8 @@ def extract_story_terms(doc: ClusterDoc, memo: TextMemo | None = None) -> StoryT
 def _learn_tokens(tokens: Iterable[str], memo: TextMemo) -> None:
     """Add new tokens' terms (and whether they mark an entity) to ``memo``."""
     for token in tokens:
-        memo.terms[token] = _term_of(token)
+        memo.terms[token] = sys.intern(_term_of(token))  # (the same object in every
+        # process: records made in a forked process share their terms with this one's)
         if not token.islower() and _looks_like_entity(token):
             memo.entity_tokens.add(token)
 

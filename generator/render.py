@@ -70,6 +70,8 @@ def make_environment(config: SiteConfig) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # an environment serves one build: no need to stat each template for every page
+        auto_reload=False,
         # compiled templates are kept beside the build cache: a fresh process skips compiling
         bytecode_cache=_bytecode_cache(config),
     )

@@ -25,6 +25,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from generator.cluster_join import GroupRecord, apply_overrides, join_component
 from generator.cluster_links import ForwardLink, LinkIndex, find_forward_links
@@ -139,11 +140,12 @@ def update_engine(
     early = _start_ranking(old, stories, timeline, count=related_count)
     try:
         forward, backward, linked = _update_links(
-            old, stories, timeline, dirty, threshold=threshold, window_days=window_days
+            old, stories, timeline, dirty, threshold=threshold, window_days=window_days,
+            split=early is None,  # (with a child ranking already, both cores are busy)
         )
         url_groups, shared = _update_url_groups(old, stories, [*changed, *deleted], timeline)
         groups, group_of = _update_groups(
-            old, stories, forward, backward, url_groups, dirty | linked | shared,
+            old, stories, timeline, forward, backward, url_groups, dirty | linked | shared,
             threshold=threshold, window_days=window_days,
         )
     except BaseException:
@@ -259,7 +261,7 @@ def _update_timeline(old: EngineState, stories: Mapping[str, StoryRecord],
 
 def _update_links(
     old: EngineState, stories: Mapping[str, StoryRecord], timeline: list[str], dirty: set[str],
-    *, threshold: float, window_days: float,
+    *, threshold: float, window_days: float, split: bool,
 ) -> tuple[dict[str, tuple[ForwardLink, ...]], dict[str, tuple[str, ...]], set[str]]:
     """Forward links recomputed for stories up to a window before a dirty story.
 
@@ -298,7 +300,7 @@ def _update_links(
             )
             return [(key, links) for key, links in found if links]
 
-        for part in run_split(find, len(run)):
+        for part in run_split(find, len(run)) if split else [find(0, len(run))]:
             forward.update(part)
     backward, linked = _update_backward(old, forward, redone)
     return forward, backward, linked
@@ -379,20 +381,12 @@ def _update_url_groups(
 
 
 def _update_groups(
-    old: EngineState, stories: Mapping[str, StoryRecord],
+    old: EngineState, stories: Mapping[str, StoryRecord], timeline: Sequence[str],
     forward: Mapping[str, tuple[ForwardLink, ...]], backward: Mapping[str, tuple[str, ...]],
     url_groups: Mapping[str, list[str]], dirty: set[str], *, threshold: float,
     window_days: float,
 ) -> tuple[dict[str, GroupRecord], dict[str, str]]:
     """Automatic clusters, re-joining only the components a change reaches."""
-
-    def neighbours(key: str) -> Iterable[str]:
-        yield from (other for other, *_ in forward.get(key, ()))
-        yield from backward.get(key, ())
-        for url in stories[key][R_URLS]:
-            members = url_groups[url]
-            if len(members) > 1:  # (a story alone at its address is no one's neighbour)
-                yield from (k for k in members if is_eligible(stories[k]))
 
     def former(key: str) -> tuple[str, ...]:
         group = old.group_of.get(key)
@@ -405,14 +399,7 @@ def _update_groups(
         start = todo.pop()
         if start in seen or start not in stories or not is_eligible(stories[start]):
             continue
-        component, stack = [start], [start]
-        seen.add(start)
-        while stack:
-            for other in neighbours(stack.pop()):
-                if other not in seen:
-                    seen.add(other)
-                    component.append(other)
-                    stack.append(other)
+        component = _find_component(start, stories, forward, backward, url_groups, seen)
         components.append(component)
         todo.extend(k for key in component for k in former(key))
     groups, group_of = dict(old.groups), dict(old.group_of)
@@ -420,14 +407,43 @@ def _update_groups(
         group = group_of.pop(key, None)
         if group is not None:
             groups.pop(group, None)
-    order = _sort_key(stories)
+    order: Callable[[str], Any] = _sort_key(stories)
+    if sum(map(len, components)) * 4 > len(timeline):  # most stories: sort by place instead
+        order = {key: place for place, key in enumerate(timeline)}.__getitem__
     for component in components:
-        found = join_component(sorted(component, key=order), stories, forward, url_groups,
+        component.sort(key=order)
+        found = join_component(component, stories, forward, url_groups,
                                threshold=threshold, window_days=window_days)
         for group, record in found.items():
             groups[group] = record
             group_of.update(dict.fromkeys(record[0], group))
     return groups, group_of
+
+
+def _find_component(
+    start: str, stories: Mapping[str, StoryRecord],
+    forward: Mapping[str, tuple[ForwardLink, ...]], backward: Mapping[str, tuple[str, ...]],
+    url_groups: Mapping[str, list[str]], seen: set[str],
+) -> list[str]:
+    """The eligible stories connected to ``start`` by links or shared addresses (each added
+    to ``seen``)."""
+    component, stack = [start], [start]
+    seen.add(start)
+    add = seen.add
+    while stack:
+        key = stack.pop()
+        found = [link[0] for link in forward.get(key, ())]
+        found.extend(backward.get(key, ()))
+        for url in stories[key][R_URLS]:
+            members = url_groups[url]
+            if len(members) > 1:  # (a story alone at its address is no one's neighbour)
+                found.extend(k for k in members if is_eligible(stories[k]))
+        for other in found:
+            if other not in seen:
+                add(other)
+                component.append(other)
+                stack.append(other)
+    return component
 
 
 def _update_event_of(

@@ -19,9 +19,17 @@ from generator.cluster_links import (
     ForwardLink,
     list_shared_terms,
     list_url_links,
-    score_story_pair,
+    score_unshared_pair,
 )
-from generator.cluster_records import R_LEAD, R_OVERRIDE, R_TIME, R_URLS, StoryRecord
+from generator.cluster_records import (
+    R_LEAD,
+    R_LISTED,
+    R_OVERRIDE,
+    R_OWN,
+    R_TIME,
+    R_URLS,
+    StoryRecord,
+)
 
 LINKAGE_RATIO = 0.55
 """Two groups join only if their average pair score reaches this share of the threshold."""
@@ -191,13 +199,33 @@ class _PairScorer:
         self.window_days = window_days
         """The date window."""
 
+        self.keys: dict[int, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+        """Stories' (addresses, own keys, listed keys), made when first asked for."""
+
     def score(self, a: int, b: int) -> float:
         """:func:`score_story_pair` of stories ``a < b``."""
         code = a * self.size + b
         found = self.known.get(code)
         if found is None:
-            found = self.known[code] = score_story_pair(
-                self.records[a], self.records[b], window_days=self.window_days)[0]
+            first, second = self.records[a], self.records[b]
+            urls, own, listed = self._keys(a)
+            other_urls, other_own, other_listed = self._keys(b)
+            if not urls.isdisjoint(other_urls):
+                found = 1.0
+            else:
+                related = not listed.isdisjoint(other_own) or not other_listed.isdisjoint(own)
+                found = score_unshared_pair(first, second, related=related,
+                                            window_days=self.window_days)
+            self.known[code] = found
+        return found
+
+    def _keys(self, number: int) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """The story's addresses, own keys and listed keys, as sets."""
+        found = self.keys.get(number)
+        if found is None:
+            record = self.records[number]
+            found = self.keys[number] = (frozenset(record[R_URLS]), frozenset(record[R_OWN]),
+                                         frozenset(record[R_LISTED]))
         return found
 
 

@@ -17,11 +17,12 @@ from __future__ import annotations
 import gc
 import marshal
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 MIN_SPLIT_ITEMS = 3000
 """Fewer items than this run in one process: forking costs more than it saves."""
@@ -34,78 +35,115 @@ def count_cores() -> int:
     return os.cpu_count() or 1
 
 
+class _Child:
+    """A forked child process, waited for once."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        """Its process id (0 once it has been waited for)."""
+
+    def reap(self) -> None:
+        """Wait for the child to end (at once if it has already)."""
+        if self.pid:
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+
+
 class Forked(Generic[T]):
     """A result being computed in a forked child: :meth:`result` waits for it."""
 
-    def __init__(self, work: Callable[[], T], child: int, reading: int) -> None:
+    def __init__(self, work: Callable[[], T], child: _Child, reading: int, *, last: bool
+                 ) -> None:
         self._work = work
         """What the child computes (computed again here if the child fails)."""
         self._child = child
-        """The child's process id (0 once it has been waited for)."""
+        """The child computing it."""
         self._reading = reading
-        """The pipe end its result comes through."""
+        """The pipe end its result comes through (-1 once read or closed)."""
+        self._last = last
+        """Whether it is the child's last result (the child is reaped after it)."""
 
     def result(self) -> T:
         """The child's result (its failure makes this process compute it instead)."""
         with os.fdopen(self._reading, "rb") as pipe:
             data = pipe.read()
-        status = self._wait()
-        if status != 0:
+        self._reading = -1
+        if self._last:
+            self._child.reap()
+        if len(data) < 8 or int.from_bytes(data[:8], "little") != len(data) - 8:
             return self._work()  # the child failed: see the real error here
-        found: T = marshal.loads(data)
+        found: T = marshal.loads(memoryview(data)[8:])
         return found
 
     def cancel(self) -> None:
         """Stop waiting for the result (the child, if still writing, ends on a broken pipe)."""
-        if self._child:
+        if self._reading >= 0:
             os.close(self._reading)
-            self._wait()
-
-    def _wait(self) -> int:
-        """Reap the child; its exit status."""
-        _, status = os.waitpid(self._child, 0)
-        self._child = 0
-        return status
+            self._reading = -1
+        if self._last:
+            self._child.reap()
 
 
-def start_forked(work: Callable[[], T], *, items: int) -> Forked[T] | None:
-    """``work()`` over ``items`` items started in a forked child (its result must survive
-    ``marshal``), or None for fewer than ``MIN_SPLIT_ITEMS``, no ``fork`` or one core."""
+def start_forked(works: Sequence[Callable[[], Any]], *, items: int
+                 ) -> list[Forked[Any]] | None:
+    """``works``, one after the other, started in a forked child (their results must survive
+    ``marshal``); or None for fewer than ``MIN_SPLIT_ITEMS`` items, no ``fork`` or one core.
+    Each result comes through a pipe of its own, as soon as it is made."""
     if items < MIN_SPLIT_ITEMS or not hasattr(os, "fork") or count_cores() < 2:
         return None
-    reading, writing = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover (runs in the forked process)
-        _run_child(work, reading, writing)
-    os.close(writing)
-    return Forked(work, child, reading)
+    pipes = [os.pipe() for _ in works]
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (runs in the forked process)
+        _run_child(works, pipes)
+    child = _Child(pid)
+    for _, writing in pipes:
+        os.close(writing)
+    return [Forked(work, child, reading, last=number == len(works) - 1)
+            for number, (work, (reading, _)) in enumerate(zip(works, pipes, strict=True))]
 
 
 def run_split(work: Callable[[int, int], T], count: int) -> list[T]:
     """``work(start, stop)`` over items ``0 .. count``, as one part or as two parts in order
     (each part's result must survive ``marshal``)."""
-    middle = count // 2
-    forked = start_forked(partial(work, middle, count), items=count)
+    return run_split_then(work, count, None)[0]
+
+
+def run_split_then(work: Callable[[int, int], T], count: int, then: Callable[[], U] | None,
+                   *, share: float = 0.5) -> tuple[list[T], Forked[U] | None]:
+    """:func:`run_split`, the child taking the last ``share`` of the items (none at all for
+    0.0); and, when it forks, ``then()`` started in the same child after its part (None when
+    it does not fork)."""
+    middle = count - int(count * share)
+    works: list[Callable[[], Any]] = [partial(work, middle, count)] if middle < count else []
+    if then is not None:
+        works.append(then)
+    forked = start_forked(works, items=count) if works else None
     if forked is None:
-        return [work(0, count)]
+        return [work(0, count)], None
     try:
         first = work(0, middle)
+        parts = [first, forked[0].result()] if middle < count else [first]
     except BaseException:
-        forked.cancel()
+        for handle in forked:
+            handle.cancel()
         raise
-    return [first, forked.result()]
+    return parts, forked[-1] if then is not None else None
 
 
-def _run_child(work: Callable[[], object], reading: int, writing: int
+def _run_child(works: Sequence[Callable[[], object]], pipes: Sequence[tuple[int, int]]
                ) -> None:  # pragma: no cover (runs in the forked process)
-    """Compute ``work()``, write it to ``writing`` and exit (1 on any failure)."""
+    """Compute each of ``works``, write each result (its length first) to its pipe, and exit
+    (1 on any failure)."""
     status = 1
     try:
-        os.close(reading)
+        for reading, _ in pipes:
+            os.close(reading)
         gc.disable()  # a collection would touch, and so copy, every page of the parent's heap
-        data = marshal.dumps(work())  # type: ignore[arg-type]
-        with os.fdopen(writing, "wb") as pipe:
-            pipe.write(data)
+        for work, (_, writing) in zip(works, pipes, strict=True):
+            data = marshal.dumps(work())  # type: ignore[arg-type]
+            with os.fdopen(writing, "wb") as pipe:
+                pipe.write(len(data).to_bytes(8, "little"))
+                pipe.write(data)
         status = 0
     finally:
         os._exit(status)

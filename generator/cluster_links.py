@@ -84,8 +84,7 @@ class LinkIndex:
         number; stories with none are left out)."""
         eligible = [(key, stories[key]) for key in run]
         eligible = [(key, record) for key, record in eligible if record[R_OVERRIDE] is None]
-        for key, record in eligible:
-            self._add(key, record)
+        self._add_all(eligible)
         days = self.days
         self.stops = [bisect_right(days, record[R_TIME] / SECONDS_PER_DAY + window_days,
                                    number + 1) for number, (_, record) in enumerate(eligible)]
@@ -111,26 +110,33 @@ class LinkIndex:
                                     bisect_left(owners, lister)]:
                     partners.setdefault(owner, set()).add(lister)
 
-    def _add(self, key: str, record: StoryRecord) -> None:
-        """Number the next eligible story and file it under its terms and own keys."""
-        number = len(self.keys)
-        self.keys.append(key)
-        self.records.append(record)
-        self.place[key] = number
-        self.days.append(float(record[R_TIME]) / SECONDS_PER_DAY)
-        vector = record[R_VECTOR]
-        places = []
-        for term in sorted(record[R_STRONGEST]):
-            columns = self.postings.get(term)
-            if columns is None:
-                columns = self.postings[term] = ([], [])
-            weight = vector[term]
-            places.append((columns, len(columns[0]), weight))
-            columns[0].append(number)
-            columns[1].append(weight)
-        self.signature.append(places)
-        for name in record[R_OWN]:
-            self.by_key.setdefault(name, []).append(number)
+    def _add_all(self, eligible: Sequence[tuple[str, StoryRecord]]) -> None:
+        """Number the eligible stories in order and file each under its terms and own keys
+        (one loop over local names: this runs for every story of a clean build)."""
+        self.keys = [key for key, _ in eligible]
+        self.records = [record for _, record in eligible]
+        self.place = {key: number for number, key in enumerate(self.keys)}
+        self.days = [float(record[R_TIME]) / SECONDS_PER_DAY for record in self.records]
+        postings, signature, by_key = self.postings, self.signature, self.by_key
+        for number, record in enumerate(self.records):
+            vector = record[R_VECTOR]
+            places = []
+            for term in sorted(record[R_STRONGEST]):
+                columns = postings.get(term)
+                if columns is None:
+                    columns = postings[term] = ([], [])
+                numbers, weights = columns
+                weight = vector[term]
+                places.append((columns, len(numbers), weight))
+                numbers.append(number)
+                weights.append(weight)
+            signature.append(places)
+            for name in record[R_OWN]:
+                found = by_key.get(name)
+                if found is None:
+                    by_key[name] = [number]
+                else:
+                    found.append(number)
 
 
 def find_forward_links(key: str, index: LinkIndex, *, threshold: float,

@@ -17,6 +17,12 @@ recomputing only what the stories whose digest changed can reach:
    event changed, and stories filed under a topic whose band moved are ranked again.
 
 A clean computation is the same code with every story changed.
+
+A large run uses a second core (``cluster_parallel``, by ``fork``): a child builds part of
+the changed stories' records; from nothing, a child ranks every story's related candidates
+(needing only the vectors) while this process finds links and joins clusters, and on a
+dense site it first finds a share of the links. The result never depends on how the work
+was split.
 """
 
 from __future__ import annotations

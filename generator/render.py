@@ -118,33 +118,21 @@ def _bytecode_cache(config: SiteConfig) -> FileSystemBytecodeCache | None:
     return FileSystemBytecodeCache(str(folder))
 
 
-BodyHtml = Callable[[Story], str]
-"""A story's body as HTML."""
-
-
-def _render_body(story: Story) -> str:
-    return render_body(story.body, story.body_format)
-
-
 def render_page(env: Environment, site: Site, page: Page,
-                story_for: Callable[[Article], Story],
-                body_html: BodyHtml = _render_body) -> RenderedPage:
-    """Render one page; ``story_for`` gives an article's full story, ``body_html`` its
-    body as HTML (the story store's, when it rendered bodies ahead)."""
+                story_for: Callable[[Article], Story]) -> RenderedPage:
+    """Render one page; ``story_for`` gives an article's full story."""
     python_renderer = PYTHON_RENDERERS.get(page.template)
     if python_renderer is not None:
         text = python_renderer(site, page)
     else:
         template = env.get_template(page.template)
-        text = template.render(site=site, page=page,
-                               **_context(site, page, story_for, body_html))
+        text = template.render(site=site, page=page, **_context(site, page, story_for))
         if page.template.endswith(".xml"):
             text = _NOT_XML.sub("", text)
     return RenderedPage(page_path(page.path), text.encode("utf-8"))
 
 
-def _context(site: Site, page: Page, story_for: Callable[[Article], Story],
-             body_html: BodyHtml) -> dict[str, object]:
+def _context(site: Site, page: Page, story_for: Callable[[Article], Story]) -> dict[str, object]:
     """What a page's template sees besides ``site`` and ``page``."""
     if page.kind == "feed":
         return {"feed": feed_for(site, page)}
@@ -156,7 +144,7 @@ def _context(site: Site, page: Page, story_for: Callable[[Article], Story],
         extra.update(
             story=story,
             sidebar=sidebar_links(site, page.article, story),
-            body_html=Markup(body_html(story)),
+            body_html=Markup(render_body(story.body, story.body_format)),
         )
     return extra
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from .bodies import merge_body, render_body, standalone_story
+from .bodies import merge_body, standalone_story
 from .config import SiteConfig
 from .diagnostics import DigestError
 from .model import Article
@@ -25,7 +25,6 @@ class StoryStore:
         self._config = config
         self._zone = zone
         self._items: dict[str, Story | TextBody] = {}
-        self._bodies: dict[tuple[str, str], str] = {}  # body HTML rendered ahead, by text
 
     def add(self, source: str, item: Story | TextBody) -> None:
         """Keep an item parsed elsewhere."""
@@ -50,15 +49,3 @@ class StoryStore:
             if isinstance(body, TextBody):
                 story = merge_body(story, body)
         return story
-
-    def render_ahead(self, source: str) -> None:
-        """Render the body of a story read from ``source`` now, for ``body_html`` to
-        find later (workers do it while the main process models the site)."""
-        item = self._items.get(source)
-        if isinstance(item, Story) and item.body:
-            self._bodies[item.body_format, item.body] = render_body(item.body, item.body_format)
-
-    def body_html(self, story: Story) -> str:
-        """The story's body as HTML (rendered ahead or now; each is handed out once)."""
-        found = self._bodies.pop((story.body_format, story.body), None)
-        return found if found is not None else render_body(story.body, story.body_format)

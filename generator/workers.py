@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.reduction import ForkingPickler
-from multiprocessing.synchronize import Lock
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -67,7 +66,7 @@ def render_and_stage(site: Site, pages: Sequence[Page], store: StoryStore,
     for done, page in enumerate(pages, start=1):
         if tick is not None and done % TICK_EVERY == 0:
             tick(TICK_EVERY)
-        rendered = render_page(env, site, page, store.story_for, store.body_html)
+        rendered = render_page(env, site, page, store.story_for)
         digest, changed = stage_file(site.config.output, rendered.path, rendered.content,
                                      previous.get(rendered.path), direct=direct)
         staged.append((rendered.path, digest, changed))
@@ -177,10 +176,9 @@ class WorkerPool:
         context = multiprocessing.get_context("fork")
         self._pipes: list[Connection] = []
         self._processes = []
-        ahead = context.Lock()  # held by the one worker rendering bodies ahead
         for _ in range(count):
             mine, theirs = context.Pipe()
-            process = context.Process(target=_serve, args=(theirs, config, ahead), daemon=True)
+            process = context.Process(target=_serve, args=(theirs, config), daemon=True)
             process.start()
             theirs.close()
             self._pipes.append(mine)
@@ -272,18 +270,11 @@ class WorkerPool:
         self._processes.clear()
 
 
-def _serve(pipe: Connection, config: SiteConfig, ahead: Lock) -> None:
-    """The worker loop: parse, then render, until told to stop.
-
-    Between parsing and rendering the main process models the site on one core. The
-    other core then renders the Markdown bodies of parsed stories ahead (0.15 ms per story
-    on average, of 0.5 ms for its whole page): one worker at a time (``ahead`` lock), so
-    the modeling keeps its core, each stopping as soon as a message arrives.
-    """
+def _serve(pipe: Connection, config: SiteConfig) -> None:
+    """The worker loop: parse, then render, until told to stop."""
     gc.enable()  # forked from a build that paused it; rendering makes short-lived cycles
     zone = ZoneInfo(config.timezone)
     store = StoryStore(config, zone)
-    waiting: list[str] = []  # sources of parsed stories whose bodies are not rendered yet
 
     def tick(count: int) -> None:
         pipe.send(("progress", count))
@@ -296,21 +287,11 @@ def _serve(pipe: Connection, config: SiteConfig, ahead: Lock) -> None:
         return render_and_stage(site, pages, store, previous, tick, direct=direct)
 
     def parse(paths: Sequence[Path], records: RecordStore) -> list[ParsedFile]:
-        def send_part(part: list[ParsedFile]) -> None:
-            pipe.send(("part", part))
-            waiting.extend(p.source for p in part if p.summary and p.summary.has_body)
-
-        last = _parse_share(paths, config, zone, store, tick, records, send_part)
-        waiting.extend(p.source for p in last if p.summary and p.summary.has_body)
-        waiting.reverse()  # (rendered ahead from the end of this list: in reading order)
-        return last
+        return _parse_share(paths, config, zone, store, tick, records,
+                            lambda part: pipe.send(("part", part)))
 
     handlers: dict[str, Callable[..., Any]] = {"parse": parse, "render": render}
     while True:
-        if waiting and not pipe.poll():
-            _render_ahead(store, waiting, pipe, ahead)
-            continue
-        waiting.clear()  # a message came: rendering ahead is over
         try:
             command, *args = pipe.recv()
         except EOFError:
@@ -324,17 +305,6 @@ def _serve(pipe: Connection, config: SiteConfig, ahead: Lock) -> None:
             pipe.send(("ok", handlers[command](*args)))
         except Exception:  # noqa: BLE001 - reported to the main process, which raises it
             pipe.send(("error", traceback.format_exc()))
-
-
-def _render_ahead(store: StoryStore, waiting: list[str], pipe: Connection, ahead: Lock) -> None:
-    """Render bodies ahead while no message waits, if no other worker does."""
-    if not ahead.acquire(timeout=0.02):
-        return
-    try:
-        while waiting and not pipe.poll():
-            store.render_ahead(waiting.pop())
-    finally:
-        ahead.release()
 
 
 def _parse_share(paths: Sequence[Path], config: SiteConfig, zone: ZoneInfo,

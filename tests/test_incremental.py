@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -310,58 +309,6 @@ def test_parallel_build_of_the_sample_equals_serial_build(sample_site: Path, tmp
     shutil.rmtree(sample_site / ".digest-cache")
     run(sample_site, tmp_path / "parallel")
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
-
-
-def test_bodies_rendered_ahead_by_workers_come_out_the_same(
-        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Workers render Markdown bodies ahead while the main process models the site."""
-    import generator.build as build_module
-    from generator.store import StoryStore
-
-    run(site, tmp_path / "serial")
-    shutil.rmtree(site / ".digest-cache")
-    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
-    real_model, real_ahead = build_module.build_site, StoryStore.render_ahead
-    log = tmp_path / "ahead.log"
-
-    def slow_model(*args: object, **kwargs: object) -> object:
-        time.sleep(0.5)  # the workers are idle meanwhile
-        return real_model(*args, **kwargs)  # type: ignore[arg-type]
-
-    def logged_ahead(self: StoryStore, source: str) -> None:
-        with log.open("a", encoding="utf-8") as out:
-            out.write(source + "\n")
-        real_ahead(self, source)
-
-    monkeypatch.setattr(build_module, "build_site", slow_model)
-    monkeypatch.setattr(StoryStore, "render_ahead", logged_ahead)  # (forked workers inherit it)
-    run(site, tmp_path / "parallel")
-    assert len(set(log.read_text("utf-8").split())) == 7
-    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
-
-
-def test_a_body_rendered_ahead_is_the_body_rendered_now(site: Path) -> None:
-    from zoneinfo import ZoneInfo
-
-    from generator.bodies import render_body
-    from generator.parse import parse_file
-    from generator.records import Story
-    from generator.store import StoryStore
-
-    config, _ = load_config(site, output=site / "out")
-    store = StoryStore(config, ZoneInfo(config.timezone))
-    stories = []
-    for path in sorted((site / "content").rglob("*.md")):
-        parsed = parse_file(path, config, ZoneInfo(config.timezone))
-        if isinstance(parsed.item, Story) and parsed.item.body:
-            store.add(parsed.source, parsed.item)
-            store.render_ahead(parsed.source)
-            stories.append(parsed.item)
-    assert len(stories) == 7
-    for story in stories:
-        expected = render_body(story.body, story.body_format)
-        assert store.body_html(story) == expected
-        assert store.body_html(story) == expected  # (handed out once, then rendered again)
 
 
 def test_forked_rendering_equals_a_clean_build(sample_site: Path, tmp_path: Path,

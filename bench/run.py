@@ -8,7 +8,8 @@
 For each N the corpus (bench/make_corpus.py) is generated once into WORKDIR/site-N-sSEED and
 reused by later runs.  Every build is a fresh process:
 
-    <cmd> build --source SITE --output OUT --quiet        (cmd defaults to `python -m generator`)
+    <cmd> build --source SITE --output OUT --quiet --report LOGS/LABEL.json
+                                          (cmd defaults to `python -m generator`)
 
 Measures, each repeated --repeats times (state restored between repeats, untimed):
   cold    OUT and SITE/.digest-cache deleted first
@@ -178,7 +179,7 @@ class DigestSite:
     def build(self, label: str) -> Run:
         before = snapshot(self.out)
         argv = [*self.cmd, "build", "--source", str(self.site), "--output", str(self.out),
-                "--quiet"]
+                "--quiet", "--report", str(self.logs / f"{label}.json")]  # (stage timings)
         seconds, cpu, rss = run_timed(argv, cwd=REPO_ROOT, log=self.logs / f"{label}.log",
                                       env=self.env)
         written, removed = diff_snapshots(before, snapshot(self.out))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.bench_clusters import make_docs, make_inputs, run_inputs
-from generator import cluster_engine, cluster_parallel
+from generator import cluster_parallel, cluster_steps
 from generator.cluster_engine import list_clusters
 from generator.cluster_parallel import run_split
 
@@ -46,6 +46,6 @@ def test_related_lists_run_short_are_ranked_again(monkeypatch: pytest.MonkeyPatc
     inputs = make_inputs(make_docs(400, 4), built=True)
     serial = run_inputs(None, inputs)
     monkeypatch.setattr(cluster_parallel, "MIN_SPLIT_ITEMS", 10)
-    monkeypatch.setattr(cluster_engine, "SPARE_CANDIDATES", 0)  # every story in a cluster
+    monkeypatch.setattr(cluster_steps, "SPARE_CANDIDATES", 0)  # every story in a cluster
     # of two or more has its list run short
     assert run_inputs(None, inputs).related == serial.related

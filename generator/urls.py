@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 _PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#][^\x00-\x20\x7f]*)?")
 """An http(s) URL with an ASCII host, no user, no port and no control character or
-space: what nearly every URL in a feed looks like, and always safe (``urlsplit`` takes
-a fifth of the time to read a story; such URLs skip it)."""
+space: what nearly every URL in a feed looks like, and always safe (judging a story's
+URLs with ``urlsplit`` took 0.05 of its 0.7 ms to read; such URLs skip it)."""
 
 
 def safe_http_url(value: str) -> str | None:
@@ -21,6 +21,11 @@ def safe_http_url(value: str) -> str | None:
     candidate = value.strip()
     if _PLAIN_HTTP_URL.fullmatch(candidate):
         return candidate
+    return _checked_http_url(candidate)
+
+
+def _checked_http_url(candidate: str) -> str | None:
+    """``safe_http_url`` of a stripped value, judged by ``urlsplit`` (no fast path)."""
     if not candidate or _CONTROL.search(candidate):
         return None
     try:

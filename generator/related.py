@@ -206,8 +206,8 @@ def rank_candidates(postings: Mapping[str, list[str]], stories: Mapping[str, Sto
         scores = _score_indexed(record, number, index)
         scores.pop(number, None)
         others = list(scores)
-        best = _best_numbers(others, scores, [times[other] for other in others],
-                             record[R_TIME], keep, timeline)
+        best = _best(others, scores, [times[other] for other in others], record[R_TIME],
+                     keep, timeline.__getitem__)
         found.extend(best)
         kept.append(len(best))
         total.append(len(others))
@@ -257,31 +257,21 @@ def _add_scores(scores: dict[T, float], near: Sequence[T], weights: Sequence[flo
 
 def _best_decayed(others: Sequence[T], scores: Mapping[T, float], times: Sequence[float],
                   now: float, count: int, key_of: Callable[[T], str]) -> tuple[str, ...]:
-    """The keys of the ``count`` best ``others`` (published at ``times``) by
+    """The keys of the ``count`` best ``others`` (see :func:`_best`)."""
+    return tuple(key_of(other) for other in _best(others, scores, times, now, count, key_of))
+
+
+def _best(others: Sequence[T], scores: Mapping[T, float], times: Sequence[float],
+          now: float, count: int, key_of: Callable[[T], str]) -> list[T]:
+    """The ``count`` best ``others`` (published at ``times``) by
     score / (1 + days apart / HALF_LIFE_DAYS), ties by key."""
     ranked = [
         -scores[other] / (1.0 + abs(time - now) / 86400.0 / HALF_LIFE_DAYS)
         for other, time in zip(others, times, strict=True)
     ]
-    if len(ranked) > count:  # pair up only the few that can make the cut (cheaper to sort)
-        cutoff = sorted(ranked)[count - 1]
-        best = sorted([(value, key_of(other)) for value, other in zip(ranked, others, strict=True)
-                       if value <= cutoff])
-    else:
-        best = sorted([(value, key_of(other)) for value, other in zip(ranked, others, strict=True)])
-    return tuple(key for _, key in best[:count])
-
-
-def _best_numbers(others: Sequence[int], scores: Mapping[int, float], times: Sequence[float],
-                  now: float, count: int, keys: Sequence[str]) -> list[int]:
-    """:func:`_best_decayed` of stories named by number (``keys``: each number's key), as
-    numbers."""
-    ranked = [
-        -scores[other] / (1.0 + abs(time - now) / 86400.0 / HALF_LIFE_DAYS)
-        for other, time in zip(others, times, strict=True)
-    ]
+    # pair up only the few that can make the cut with their keys (cheaper to sort)
     cutoff = sorted(ranked)[count - 1] if len(ranked) > count else math.inf
-    best = sorted([(value, keys[other], other)
+    best = sorted([(value, key_of(other), other)
                    for value, other in zip(ranked, others, strict=True) if value <= cutoff])
     return [other for *_, other in best[:count]]
 

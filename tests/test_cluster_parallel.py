@@ -49,3 +49,30 @@ def test_related_lists_run_short_are_ranked_again(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(cluster_steps, "SPARE_CANDIDATES", 0)  # every story in a cluster
     # of two or more has its list run short
     assert run_inputs(None, inputs).related == serial.related
+
+
+def test_forward_links_score_pairs_as_score_unshared_pair_does() -> None:
+    """find_forward_links writes the pair score out (a hot loop); it must stay the same
+    operations as score_unshared_pair, so the same floats."""
+    from dataclasses import replace
+
+    from bench.bench_clusters import with_built_keys
+    from generator.cluster_engine import build_records
+    from generator.cluster_links import LinkIndex, find_forward_links, score_unshared_pair
+    from generator.cluster_records import R_TIME
+
+    docs = sorted(make_docs(1500, 5), key=lambda doc: doc.published)
+    for number in range(0, 600, 6):  # some stories list the next one in related[]
+        docs[number] = replace(docs[number], related_titles=(docs[number + 1].title,))
+    stories = build_records([with_built_keys(doc) for doc in docs])
+    timeline = sorted(stories, key=lambda key: (stories[key][R_TIME], key))
+    index = LinkIndex(stories, timeline, window_days=4.0)
+    checked = linked = 0
+    for key in index.keys:
+        for other, score, related in find_forward_links(key, index, threshold=0.0,
+                                                        window_days=4.0):
+            assert score == score_unshared_pair(stories[key], stories[other], related=related,
+                                                window_days=4.0)
+            checked += 1
+            linked += related
+    assert checked > 1000 and linked > 0

@@ -203,7 +203,9 @@ class _PairScorer:
         """Stories' (addresses, own keys, listed keys), made when first asked for."""
 
     def score(self, a: int, b: int) -> float:
-        """:func:`score_story_pair` of stories ``a < b``."""
+        """The score of stories ``a < b``: 1.0 if they share an address, else
+        :func:`score_unshared_pair` (``related[]`` linking them when either lists one of
+        the other's own keys)."""
         code = a * self.size + b
         found = self.known.get(code)
         if found is None:

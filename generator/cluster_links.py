@@ -216,28 +216,12 @@ def list_url_links(members: Sequence[str], stories: Mapping[str, StoryRecord]
     return [(eligible[0], other) for other in eligible[1:]]
 
 
-def share_address(first: StoryRecord, second: StoryRecord) -> bool:
-    """Whether two stories have a canonical address in common."""
-    return not set(first[R_URLS]).isdisjoint(second[R_URLS])
-
-
-def score_story_pair(first: StoryRecord, second: StoryRecord, *, window_days: float
-                     ) -> tuple[float, bool]:
-    """Similarity of two stories and whether ``related[]`` links them.
-
-    Cosine of the term vectors, scaled down linearly with the time between them (zero
-    beyond the window), plus a small bonus for a ``related[]`` link; 1.0 for a shared address.
-    """
-    if share_address(first, second):
-        return 1.0, False
-    related = are_related(first, second)
-    return score_unshared_pair(first, second, related=related, window_days=window_days), related
-
-
 def score_unshared_pair(first: StoryRecord, second: StoryRecord, *, related: bool,
                         window_days: float) -> float:
-    """:func:`score_story_pair` of two stories known to share no address, given whether
-    ``related[]`` links them."""
+    """Similarity of two stories known to share no address, given whether ``related[]``
+    links them: the cosine of their term vectors, scaled down linearly with the time
+    between them (zero beyond the window), plus a small bonus for a ``related[]`` link.
+    (Two stories sharing an address score 1.0: see ``cluster_join._PairScorer``.)"""
     distance: float = abs(first[R_TIME] - second[R_TIME]) / SECONDS_PER_DAY
     if distance > window_days:
         return 0.0
@@ -263,10 +247,3 @@ def list_shared_terms(first: StoryRecord, second: StoryRecord, *, limit: int = 8
     shared = sorted([(-(left[term] * right[term]), term) for term in small if term in large])
     return tuple([term for _, term in shared[:limit]])
 
-
-def are_related(first: StoryRecord, second: StoryRecord) -> bool:
-    """Whether either story lists the other in ``related[]``."""
-    return bool(
-        not set(first[R_LISTED]).isdisjoint(second[R_OWN])
-        or not set(second[R_LISTED]).isdisjoint(first[R_OWN])
-    )

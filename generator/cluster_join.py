@@ -99,20 +99,22 @@ def join_component(
         joined = evidence.setdefault(left, [])
         joined.extend(evidence.pop(right, ()))
         terms = list_shared_terms(records[a], records[b])
-        joined.append((component[a], component[b], round(score, 4), terms, same_url, related,
-                       False))
+        joined.append(
+            (component[a], component[b], round(score, 4), terms, same_url, related, False)
+        )
     groups: dict[str, GroupRecord] = {}
     for index, group in enumerate(members):
         if group is not None:
             keys = [component[i] for i in sorted(group)]
-            groups[make_cluster_id(keys[0])] = make_group(keys, stories,
-                                                          evidence.get(index, []))
+            groups[make_cluster_id(keys[0])] = make_group(keys, stories, evidence.get(index, []))
     return groups
 
 
 def _collect_links(
-    component: Sequence[str], stories: Mapping[str, StoryRecord],
-    records: Sequence[StoryRecord], forward: Mapping[str, tuple[ForwardLink, ...]],
+    component: Sequence[str],
+    stories: Mapping[str, StoryRecord],
+    records: Sequence[StoryRecord],
+    forward: Mapping[str, tuple[ForwardLink, ...]],
     url_groups: Mapping[str, Sequence[str]],
 ) -> dict[int, tuple[float, bool, bool]]:
     """The component's links by code: (score, same_url, related_link)."""
@@ -132,8 +134,9 @@ def _collect_links(
     return links
 
 
-def make_group(keys: Sequence[str], stories: Mapping[str, StoryRecord],
-               evidence: Iterable[EvidenceRecord]) -> GroupRecord:
+def make_group(
+    keys: Sequence[str], stories: Mapping[str, StoryRecord], evidence: Iterable[EvidenceRecord]
+) -> GroupRecord:
     """A cluster of time-sorted ``keys``: lead first, then the rest by time; evidence sorted."""
     lead = min(keys, key=lambda key: lead_rank(key, stories[key]))
     found = sorted(evidence, key=lambda e: (-e[2], e[0], e[1]))
@@ -188,8 +191,14 @@ def slug_override(value: str) -> str:
 class _PairScorer:
     """Scores of pairs of one component's stories (by number), each computed once."""
 
-    def __init__(self, records: Sequence[StoryRecord], known: dict[int, float], size: int,
-                 *, window_days: float) -> None:
+    def __init__(
+        self,
+        records: Sequence[StoryRecord],
+        known: dict[int, float],
+        size: int,
+        *,
+        window_days: float,
+    ) -> None:
         self.records = records
         """The component's records, by number."""
         self.known = known
@@ -216,8 +225,9 @@ class _PairScorer:
                 found = 1.0
             else:
                 related = not listed.isdisjoint(other_own) or not other_listed.isdisjoint(own)
-                found = score_unshared_pair(first, second, related=related,
-                                            window_days=self.window_days)
+                found = score_unshared_pair(
+                    first, second, related=related, window_days=self.window_days
+                )
             self.known[code] = found
         return found
 
@@ -226,8 +236,11 @@ class _PairScorer:
         found = self.keys.get(number)
         if found is None:
             record = self.records[number]
-            found = self.keys[number] = (frozenset(record[R_URLS]), frozenset(record[R_OWN]),
-                                         frozenset(record[R_LISTED]))
+            found = self.keys[number] = (
+                frozenset(record[R_URLS]),
+                frozenset(record[R_OWN]),
+                frozenset(record[R_LISTED]),
+            )
         return found
 
 

@@ -80,6 +80,9 @@ server's median edit at 10,000 stories went from 0.34 to 0.46 s."""
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` during long stages."""
 
+PendingCache = tuple[Path, Manifest, "EventState | None"]
+"""A build's cache, to write: (manifest file, manifest, event state)."""
+
 
 @dataclass(frozen=True, slots=True)
 class BodyPlacement:
@@ -165,7 +168,7 @@ class BuildMemory:
     defer_saves: bool = False
     """Keep the cache files of a build for ``save`` instead of writing them at once
     (the server saves when idle, so an editor's page is not held up by them)."""
-    unsaved: tuple[Path, Manifest, EventState | None] | None = None
+    unsaved: PendingCache | None = None
     """The cache of the last build, not yet written: (manifest file, manifest, events)."""
 
     def forget(self) -> None:
@@ -200,8 +203,21 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(config, progress=progress, use_cache=use_cache, memory=memory,
-                      touched=touched)
+        report, cache = _build(config, progress=progress, use_cache=use_cache, memory=memory,
+                               touched=touched)
+        if cache is None:
+            return report
+        if memory is not None and memory.defer_saves:
+            memory.unsaved = cache
+            return report
+        # (saved once ``_build`` has returned: the site and pages it made are freed by
+        # then unless ``memory`` keeps them, and at 100,000 stories the summaries'
+        # marshalled bytes, 112 MB, came on top of them: the build's peak memory)
+        started = time.perf_counter()
+        _save_cache(*cache)
+        timings = dict(report.timings)
+        timings["write"] = round(timings.get("write", 0.0) + time.perf_counter() - started, 4)
+        return replace(report, timings=timings)
     except BaseException:
         if memory is not None:
             memory.forget()
@@ -215,7 +231,9 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
 
 
 def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
-           memory: BuildMemory | None, touched: Collection[str] | None) -> BuildReport:
+           memory: BuildMemory | None, touched: Collection[str] | None,
+           ) -> tuple[BuildReport, PendingCache | None]:
+    """The build; returns its report and the cache it leaves to write (None: unchanged)."""
     timings: dict[str, float] = {}
     clock = [time.perf_counter()]
 
@@ -251,7 +269,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     if (manifest.pages and settings == manifest.settings and not state.changed
             and templates_key == manifest.templates
             and not state.removed and _assets_unchanged(assets, manifest)):
-        return _report_unchanged(manifest, timings)
+        return _report_unchanged(manifest, timings), None
 
     records = RecordStore(records_path(manifest_file))
     if manifest.files and not (records.usable() and (
@@ -287,15 +305,17 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
             site = build_site(config, [e.summary for e in files.values()
                                        if e.summary is not None], records, previous_events)
             del previous_events
+            if memory is None:  # nobody keeps the event state: store it and free it before
+                # the pages are planned (at 100,000 stories it is ~600 MB in memory, and
+                # its marshalled bytes another 145 MB: the build's peak when it was kept)
+                save_event_state(manifest_file, site.event_state)
+                site = replace(site, event_state=None)
             pages = candidates = plan_pages(site)
             fingerprints = page_fingerprints(site, pages, templates)
         old = manifest.pages if same_settings else {}
         to_render = [p for p in candidates
                      if old.get(rel := page_path(p.path), ("",))[0] != fingerprints[rel]]
         lap("model" if patch is None else "patch")
-        if memory is None:  # nobody keeps the event state: store it, free it before rendering
-            save_event_state(manifest_file, site.event_state)
-            site = replace(site, event_state=None)
         gc.freeze()
         gc.enable()
         direct = begin(config.output, manifest.build_id, known=bool(manifest.pages))
@@ -331,23 +351,20 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     kept = Manifest(settings, templates_key, build_id, files, new_pages, reader, events,
                     tuple((p.body, p.article or "") for p in placements),
                     (len(site.articles), len(site.topics), html_pages))
-    if memory is not None and memory.defer_saves:
-        memory.unsaved = (manifest_file, kept, site.event_state)
-    else:
-        _save_cache(manifest_file, kept, site.event_state)
     if memory is not None:
         memory.manifest = kept
         memory.site, memory.pages, memory.fingerprints = site, pages, fingerprints
         memory.index = patch.index if patch is not None else None
         memory.templates = templates
     lap("write")
-    return BuildReport(
+    report = BuildReport(
         stories=len(site.articles), topics=len(site.topics),
         pages=html_pages,
         rendered=len(to_render), files=len(new_pages),
         diagnostics=tuple(d for e in files.values() for d in e.diagnostics),
         body_matches=placements, clusters=events, write=written, timings=timings,
     )
+    return report, (manifest_file, kept, site.event_state)
 
 
 def site_for(config: SiteConfig) -> tuple[Site, tuple[Diagnostic, ...]]:

@@ -58,31 +58,39 @@ def join_component(
     """The clusters (by id) of one component, given as time-sorted keys of eligible stories.
 
     Stories are numbered in component order, and a link (a, b) is coded as the one int
-    ``a * size + b``, so links sort by (a, b) as their codes do.
+    ``a * size + b``, so links sort by (a, b) as their codes do. Each group is known by the
+    number of one of its members (``root``), and keeps its members' numbers, its earliest
+    members (``sample``) and its first and last day.
     """
     size = len(component)
     records = [stories[key] for key in component]
-    links = _collect_links(component, stories, records, forward, url_groups)
-    codes = sorted(links)
-    codes.sort(key=lambda code: -links[code][0])  # best first, ties by (a, b): a stable sort
-    days = [record[R_TIME] / 86400.0 for record in records]
+    known, flags = _collect_links(component, stories, records, forward, url_groups)
+    codes = sorted(known)
+    codes.sort(key=known.__getitem__, reverse=True)  # best first, ties by (a, b): a sort
+    # is stable, reversed too
+    scorer = _PairScorer(records, known, size, window_days=window_days)
     root = list(range(size))
     members: list[list[int] | None] = [[i] for i in range(size)]
     sample = [[i] for i in range(size)]  # each group's earliest members, in order
-    evidence: dict[int, list[EvidenceRecord]] = {}
-    known = {code: link[0] for code, link in links.items()}
-    scorer = _PairScorer(records, known, size, window_days=window_days)
-    first, last = list(days), days
+    first = [record[R_TIME] / 86400.0 for record in records]
+    last = list(first)
     floor = LINKAGE_RATIO * threshold
-    for code in codes:
+    joins: list[int] = []
+    for code in codes:  # (written out: this runs once per link, 390,000 times for the
+        # 100k bench's largest component, most of them between stories already joined)
         a, b = divmod(code, size)
         left, right = root[a], root[b]
         if left == right:
             continue
-        score, same_url, related = links[code]
-        if not same_url and (
-            max(last[left], last[right]) - min(first[left], first[right]) > window_days
-            # an event's coverage spans at most one window: no chains over weeks
+        low, high = first[left], last[left]
+        if first[right] < low:
+            low = first[right]
+        if last[right] > high:
+            high = last[right]
+        flag = flags.get(code)
+        if (flag is None or not flag[0]) and (
+            high - low > window_days  # an event's coverage spans at most one window:
+            # no chains over weeks (stories sharing an address are joined at any dates)
             or not _are_close_on_average(scorer, sample[left], sample[right], floor=floor)
         ):
             continue
@@ -95,12 +103,15 @@ def join_component(
         kept.extend(gone)
         members[right] = None
         sample[left] = sorted(sample[left] + sample[right])[:LINKAGE_SAMPLE]
-        first[left], last[left] = min(first[left], first[right]), max(last[left], last[right])
-        joined = evidence.setdefault(left, [])
-        joined.extend(evidence.pop(right, ()))
+        first[left], last[left] = low, high
+        joins.append(code)
+    evidence: dict[int, list[EvidenceRecord]] = {}
+    for code in joins:
+        a, b = divmod(code, size)
+        same_url, related = flags.get(code, (False, False))
         terms = list_shared_terms(records[a], records[b])
-        joined.append(
-            (component[a], component[b], round(score, 4), terms, same_url, related, False)
+        evidence.setdefault(root[a], []).append(
+            (component[a], component[b], round(known[code], 4), terms, same_url, related, False)
         )
     groups: dict[str, GroupRecord] = {}
     for index, group in enumerate(members):
@@ -116,22 +127,28 @@ def _collect_links(
     records: Sequence[StoryRecord],
     forward: Mapping[str, tuple[ForwardLink, ...]],
     url_groups: Mapping[str, Sequence[str]],
-) -> dict[int, tuple[float, bool, bool]]:
-    """The component's links by code: (score, same_url, related_link)."""
+) -> tuple[dict[int, float], dict[int, tuple[bool, bool]]]:
+    """The component's links by code: their scores, and (same_url, related_link) of those
+    with either set."""
     size = len(component)
     place = {key: i for i, key in enumerate(component)}
-    links: dict[int, tuple[float, bool, bool]] = {}
+    known: dict[int, float] = {}
+    flags: dict[int, tuple[bool, bool]] = {}
     for at, key in enumerate(component):
         base = at * size
         for other, score, related in forward.get(key, ()):
-            links[base + place[other]] = (score, False, related)
+            code = base + place[other]
+            known[code] = score
+            if related:
+                flags[code] = (False, True)
         for url in records[at][R_URLS]:
             sharing = url_groups[url]
             if len(sharing) > 1:
                 for earliest, later in list_url_links(sharing, stories):
-                    if earliest == key:
-                        links.setdefault(base + place[later], (1.0, True, False))
-    return links
+                    if earliest == key and (code := base + place[later]) not in known:
+                        known[code] = 1.0
+                        flags[code] = (True, False)
+    return known, flags
 
 
 def make_group(
@@ -207,40 +224,36 @@ class _PairScorer:
         """How many stories the component has (the pair code's base)."""
         self.window_days = window_days
         """The date window."""
-
-        self.keys: dict[int, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
-        """Stories' (addresses, own keys, listed keys), made when first asked for."""
+        self.keys: list[tuple[frozenset[str], frozenset[str], frozenset[str]] | None] = [
+            None
+        ] * size
+        """Stories' (addresses, own keys, listed keys), by number, made when first asked for."""
 
     def score(self, a: int, b: int) -> float:
-        """The score of stories ``a < b``: 1.0 if they share an address, else
-        :func:`score_unshared_pair` (``related[]`` linking them when either lists one of
-        the other's own keys)."""
-        code = a * self.size + b
-        found = self.known.get(code)
-        if found is None:
-            first, second = self.records[a], self.records[b]
-            urls, own, listed = self._keys(a)
-            other_urls, other_own, other_listed = self._keys(b)
-            if not urls.isdisjoint(other_urls):
-                found = 1.0
-            else:
-                related = not listed.isdisjoint(other_own) or not other_listed.isdisjoint(own)
-                found = score_unshared_pair(
-                    first, second, related=related, window_days=self.window_days
-                )
-            self.known[code] = found
+        """The score of stories ``a < b``, not yet known (kept for the next time): 1.0 if
+        they share an address, else :func:`score_unshared_pair` (``related[]`` linking them
+        when either lists one of the other's own keys)."""
+        keys = self.keys
+        urls, own, listed = keys[a] or self._keys(a)
+        other_urls, other_own, other_listed = keys[b] or self._keys(b)
+        if not urls.isdisjoint(other_urls):
+            found = 1.0
+        else:
+            related = not listed.isdisjoint(other_own) or not other_listed.isdisjoint(own)
+            found = score_unshared_pair(
+                self.records[a], self.records[b], related=related, window_days=self.window_days
+            )
+        self.known[a * self.size + b] = found
         return found
 
     def _keys(self, number: int) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-        """The story's addresses, own keys and listed keys, as sets."""
-        found = self.keys.get(number)
-        if found is None:
-            record = self.records[number]
-            found = self.keys[number] = (
-                frozenset(record[R_URLS]),
-                frozenset(record[R_OWN]),
-                frozenset(record[R_LISTED]),
-            )
+        """The story's addresses, own keys and listed keys, as sets (made once)."""
+        record = self.records[number]
+        found = self.keys[number] = (
+            frozenset(record[R_URLS]),
+            frozenset(record[R_OWN]),
+            frozenset(record[R_LISTED]),
+        )
         return found
 
 

@@ -49,8 +49,9 @@ def sort_key(stories: Mapping[str, StoryRecord]) -> Callable[[str], tuple[float,
     return lambda key: (stories[key][R_TIME], key)
 
 
-def update_timeline(old: EngineState, stories: Mapping[str, StoryRecord],
-                     dirty: set[str]) -> list[str]:
+def update_timeline(
+    old: EngineState, stories: Mapping[str, StoryRecord], dirty: set[str]
+) -> list[str]:
     """Keys sorted by (time, key)."""
     if len(dirty) * 8 > len(stories) + 8:
         return sorted(stories, key=sort_key(stories))
@@ -67,11 +68,18 @@ def update_timeline(old: EngineState, stories: Mapping[str, StoryRecord],
 
 
 def update_links(
-    old: EngineState, stories: Mapping[str, StoryRecord], timeline: list[str], dirty: set[str],
-    *, threshold: float, window_days: float, then: Callable[[], T] | None = None,
+    old: EngineState,
+    stories: Mapping[str, StoryRecord],
+    timeline: list[str],
+    dirty: set[str],
+    *,
+    threshold: float,
+    window_days: float,
+    then: Callable[[], T] | None = None,
     share: float = 0.5,
-) -> tuple[dict[str, tuple[ForwardLink, ...]], dict[str, tuple[str, ...]], set[str],
-           Forked[T] | None]:
+) -> tuple[
+    dict[str, tuple[ForwardLink, ...]], dict[str, tuple[str, ...]], set[str], Forked[T] | None
+]:
     """Forward links recomputed for stories up to a window before a dirty story.
 
     Large runs are split across processes, a child taking ``share`` of the stories. Returns
@@ -105,12 +113,18 @@ def update_links(
                 forward.pop(key, None)
             redone.update(run)
 
-            def find(low: int, high: int, run: list[str] = run, index: LinkIndex = index
-                     ) -> list[tuple[str, tuple[ForwardLink, ...]]]:
+            def find(
+                low: int, high: int, run: list[str] = run, index: LinkIndex = index
+            ) -> list[tuple[str, tuple[ForwardLink, ...]]]:
                 found = (
-                    (key, find_forward_links(key, index, threshold=threshold,
-                                             window_days=window_days))
-                    for key in run[low:high] if key in index.place
+                    (
+                        key,
+                        find_forward_links(
+                            key, index, threshold=threshold, window_days=window_days
+                        ),
+                    )
+                    for key in run[low:high]
+                    if key in index.place
                 )
                 return [(key, links) for key, links in found if links]
 
@@ -127,8 +141,9 @@ def update_links(
     return forward, backward, linked, forked
 
 
-def child_share(stories: Mapping[str, StoryRecord], timeline: Sequence[str],
-                 window_days: float) -> float:
+def child_share(
+    stories: Mapping[str, StoryRecord], timeline: Sequence[str], window_days: float
+) -> float:
     """The share of link finding to give a child that also ranks related stories, so that
     both end about together: the child finds its links then ranks, this process finds the
     rest then joins clusters. (Timings only, never results, depend on it.)
@@ -147,8 +162,9 @@ def child_share(stories: Mapping[str, StoryRecord], timeline: Sequence[str],
     return min(0.5, max(0.0, (finding + joining - ranking) / (2 * finding)))
 
 
-def _update_backward(old: EngineState, forward: Mapping[str, tuple[ForwardLink, ...]],
-                     redone: Iterable[str]) -> tuple[dict[str, tuple[str, ...]], set[str]]:
+def _update_backward(
+    old: EngineState, forward: Mapping[str, tuple[ForwardLink, ...]], redone: Iterable[str]
+) -> tuple[dict[str, tuple[str, ...]], set[str]]:
     """Backward links after the forward links of ``redone`` were recomputed, and the stories
     at either end of a changed link (each story's earlier stories sorted once, at the end)."""
     linked: set[str] = set()
@@ -176,9 +192,14 @@ def _update_backward(old: EngineState, forward: Mapping[str, tuple[ForwardLink, 
     return backward, linked
 
 
-def _find_range(timeline: list[str], stories: Mapping[str, StoryRecord],
-                days: list[float] | None, low: float, high: float, end: float
-                ) -> tuple[int, int, int]:
+def _find_range(
+    timeline: list[str],
+    stories: Mapping[str, StoryRecord],
+    days: list[float] | None,
+    low: float,
+    high: float,
+    end: float,
+) -> tuple[int, int, int]:
     """Positions in the timeline of the first day >= low, and after the last <= high, <= end."""
     if days is not None:
         return (bisect_left(days, low), bisect_right(days, high), bisect_right(days, end))
@@ -186,12 +207,17 @@ def _find_range(timeline: list[str], stories: Mapping[str, StoryRecord],
     def day(key: str) -> float:
         return day_of(stories[key])
 
-    return (bisect_left(timeline, low, key=day), bisect_right(timeline, high, key=day),
-            bisect_right(timeline, end, key=day))
+    return (
+        bisect_left(timeline, low, key=day),
+        bisect_right(timeline, high, key=day),
+        bisect_right(timeline, end, key=day),
+    )
 
 
 def update_url_groups(
-    old: EngineState, stories: Mapping[str, StoryRecord], changed: Sequence[str],
+    old: EngineState,
+    stories: Mapping[str, StoryRecord],
+    changed: Sequence[str],
     timeline: Sequence[str],
 ) -> tuple[dict[str, list[str]], set[str]]:
     """Address -> stories; and every story of an address a changed story had or has."""
@@ -222,9 +248,15 @@ def update_url_groups(
 
 
 def update_groups(
-    old: EngineState, stories: Mapping[str, StoryRecord], timeline: Sequence[str],
-    forward: Mapping[str, tuple[ForwardLink, ...]], backward: Mapping[str, tuple[str, ...]],
-    url_groups: Mapping[str, list[str]], dirty: set[str], *, threshold: float,
+    old: EngineState,
+    stories: Mapping[str, StoryRecord],
+    timeline: Sequence[str],
+    forward: Mapping[str, tuple[ForwardLink, ...]],
+    backward: Mapping[str, tuple[str, ...]],
+    url_groups: Mapping[str, list[str]],
+    dirty: set[str],
+    *,
+    threshold: float,
     window_days: float,
 ) -> tuple[dict[str, GroupRecord], dict[str, str]]:
     """Automatic clusters, re-joining only the components a change reaches."""
@@ -253,8 +285,9 @@ def update_groups(
         order = {key: place for place, key in enumerate(timeline)}.__getitem__
     for component in components:
         component.sort(key=order)
-        found = join_component(component, stories, forward, url_groups,
-                               threshold=threshold, window_days=window_days)
+        found = join_component(
+            component, stories, forward, url_groups, threshold=threshold, window_days=window_days
+        )
         for group, record in found.items():
             groups[group] = record
             group_of.update(dict.fromkeys(record[0], group))
@@ -262,9 +295,12 @@ def update_groups(
 
 
 def _find_component(
-    start: str, stories: Mapping[str, StoryRecord],
-    forward: Mapping[str, tuple[ForwardLink, ...]], backward: Mapping[str, tuple[str, ...]],
-    url_groups: Mapping[str, list[str]], seen: set[str],
+    start: str,
+    stories: Mapping[str, StoryRecord],
+    forward: Mapping[str, tuple[ForwardLink, ...]],
+    backward: Mapping[str, tuple[str, ...]],
+    url_groups: Mapping[str, list[str]],
+    seen: set[str],
 ) -> list[str]:
     """The eligible stories connected to ``start`` by links or shared addresses (each added
     to ``seen``)."""
@@ -311,9 +347,9 @@ Candidates = tuple[bytes, bytes, bytes]
 """Each story's best related candidates, before events are known (``rank_candidates``)."""
 
 
-def plan_ranking(old: EngineState, stories: Mapping[str, StoryRecord],
-                  timeline: Sequence[str], *, count: int
-                  ) -> tuple[dict[str, list[str]], Callable[[], Candidates] | None]:
+def plan_ranking(
+    old: EngineState, stories: Mapping[str, StoryRecord], timeline: Sequence[str], *, count: int
+) -> tuple[dict[str, list[str]], Callable[[], Candidates] | None]:
     """For a computation from nothing, the related-story index and the ranking of every
     story's candidates, which depends on the vectors and times only: it can run in the child
     that finds half the links, while this process joins the clusters (events are filtered
@@ -321,13 +357,20 @@ def plan_ranking(old: EngineState, stories: Mapping[str, StoryRecord],
     if old.stories or count <= 0:
         return {}, None
     postings = build_postings(stories, timeline)
-    return postings, partial(rank_candidates, postings, stories, timeline,
-                             keep=count + SPARE_CANDIDATES)
+    return postings, partial(
+        rank_candidates, postings, stories, timeline, keep=count + SPARE_CANDIDATES
+    )
 
 
 def update_related(
-    old: EngineState, stories: Mapping[str, StoryRecord], timeline: Sequence[str],
-    dirty: set[str], moved: set[str], event_of: Mapping[str, str], *, count: int,
+    old: EngineState,
+    stories: Mapping[str, StoryRecord],
+    timeline: Sequence[str],
+    dirty: set[str],
+    moved: set[str],
+    event_of: Mapping[str, str],
+    *,
+    count: int,
 ) -> tuple[dict[str, list[str]], dict[str, tuple[str, ...]]]:
     """The related-story index, and related stories re-ranked where a change can reach."""
     if count <= 0:
@@ -348,16 +391,19 @@ def update_related(
         index, order = None, sorted(reach.intersection(stories))
 
     def rank(low: int, high: int) -> list[tuple[str, ...]]:
-        return [rank_related(key, stories, postings, event_of, count=count, index=index)
-                for key in order[low:high]]
+        return [
+            rank_related(key, stories, postings, event_of, count=count, index=index)
+            for key in order[low:high]
+        ]
 
     ranked = [found for part in run_split(rank, len(order)) for found in part]
     related.update(zip(order, ranked, strict=True))
     return postings, related
 
 
-def _update_postings(old: EngineState, stories: Mapping[str, StoryRecord], dirty: set[str]
-                     ) -> tuple[dict[str, list[str]], set[str]]:
+def _update_postings(
+    old: EngineState, stories: Mapping[str, StoryRecord], dirty: set[str]
+) -> tuple[dict[str, list[str]], set[str]]:
     """The related-story index after a change, and the stories whose list it can move."""
     postings = dict(old.postings)
     before: dict[str, list[str]] = {}

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildReport, build
+from generator.build import BuildReport, build, site_for
+from generator.cluster_records import R_DIGEST
 from generator.config import load_config
 from generator.diagnostics import DigestError
+from generator.manifest import cache_path, load_event_state
 from tests.conftest import ROOT, MakeSite
 
 STORY = """\
@@ -129,6 +131,31 @@ def test_edit_a_story(site: Path, tmp_path: Path) -> None:
     untouched = [rel for rel in before if before[rel] == after.get(rel)]
     assert "news/2021-03-05-story-5/index.html" in untouched  # does not show story 3
     assert "static/digest.css" in untouched
+
+
+def test_each_build_stores_the_event_state_of_the_stories_it_built(site: Path) -> None:
+    """The next build updates the events from the stored state instead of computing them
+    again, so the state on disk must describe the stories just built, edits included."""
+    out = site.parent / "out"
+    config, _ = load_config(site, output=out)
+
+    def stored() -> dict[str, str]:
+        state = load_event_state(cache_path(site, out))
+        assert state is not None
+        return {key: record[R_DIGEST] for key, record in state.engine.stories.items()}
+
+    def built() -> dict[str, str]:
+        model, _ = site_for(config)
+        return {article.slug: article.summary.digest for article in model.articles}
+
+    build(config)
+    assert stored() == built() and len(built()) == 7
+    path = site / "content/2021-03-03-story-3.md"
+    before = stored()["2021-03-03-story-3"]
+    path.write_text(story(3, title="Story three, corrected"), encoding="utf-8")
+    touch_later(path)
+    build(config)
+    assert stored() == built() and stored()["2021-03-03-story-3"] != before
 
 
 def test_add_a_story(site: Path, tmp_path: Path) -> None:

@@ -106,16 +106,24 @@ def update_links(
     forked: Forked[T] | None = None
     try:
         for low, high in merged:
-            start, stop, end = _find_range(timeline, stories, days, low, high, high + window_days)
-            index = LinkIndex(stories, timeline[start:end], window_days=window_days)
+            start = _find_day(timeline, stories, days, low)
+            stop = _find_day(timeline, stories, days, high, after=True, lo=start)
             run = timeline[start:stop]
             for key in run:
                 forward.pop(key, None)
             redone.update(run)
 
             def find(
-                low: int, high: int, run: list[str] = run, index: LinkIndex = index
+                first: int, last: int, start: int = start
             ) -> list[tuple[str, tuple[ForwardLink, ...]]]:
+                """Forward links of the run's stories ``first .. last``, through an index of
+                them and the window after them, built here (in the process that reads it,
+                and only as large as its share of the run)."""
+                if first >= last:
+                    return []
+                reach = day_of(stories[timeline[start + last - 1]]) + window_days
+                end = _find_day(timeline, stories, days, reach, after=True, lo=start + last)
+                index = LinkIndex(stories, timeline[start + first : end], window_days=window_days)
                 found = (
                     (
                         key,
@@ -123,7 +131,7 @@ def update_links(
                             key, index, threshold=threshold, window_days=window_days
                         ),
                     )
-                    for key in run[low:high]
+                    for key in timeline[start + first : start + last]
                     if key in index.place
                 )
                 return [(key, links) for key, links in found if links]
@@ -192,26 +200,25 @@ def _update_backward(
     return backward, linked
 
 
-def _find_range(
+def _find_day(
     timeline: list[str],
     stories: Mapping[str, StoryRecord],
     days: list[float] | None,
-    low: float,
-    high: float,
-    end: float,
-) -> tuple[int, int, int]:
-    """Positions in the timeline of the first day >= low, and after the last <= high, <= end."""
+    day: float,
+    *,
+    after: bool = False,
+    lo: int = 0,
+) -> int:
+    """The position in the timeline (from ``lo`` on) of its first story on ``day`` or later
+    (``after``: later); ``days``, if given, holds the day of each story."""
+    find = bisect_right if after else bisect_left
     if days is not None:
-        return (bisect_left(days, low), bisect_right(days, high), bisect_right(days, end))
+        return find(days, day, lo)
 
-    def day(key: str) -> float:
+    def day_at(key: str) -> float:
         return day_of(stories[key])
 
-    return (
-        bisect_left(timeline, low, key=day),
-        bisect_right(timeline, high, key=day),
-        bisect_right(timeline, end, key=day),
-    )
+    return find(timeline, day, lo, key=day_at)
 
 
 def update_url_groups(

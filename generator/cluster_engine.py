@@ -142,33 +142,61 @@ def update_engine(
             ranked, rank = started[0], None
     try:
         forward, backward, linked, forked = update_links(
-            old, stories, timeline, dirty, threshold=threshold, window_days=window_days,
-            then=rank, share=share,
+            old,
+            stories,
+            timeline,
+            dirty,
+            threshold=threshold,
+            window_days=window_days,
+            then=rank,
+            share=share,
         )
         ranked = ranked or forked
         url_groups, shared = update_url_groups(old, stories, [*changed, *deleted], timeline)
         groups, group_of = update_groups(
-            old, stories, timeline, forward, backward, url_groups, dirty | linked | shared,
-            threshold=threshold, window_days=window_days,
+            old,
+            stories,
+            timeline,
+            forward,
+            backward,
+            url_groups,
+            dirty | linked | shared,
+            threshold=threshold,
+            window_days=window_days,
         )
     except BaseException:
         if ranked is not None:
             ranked.cancel()
         raise
-    overridden = sorted((k for k, r in stories.items() if not is_eligible(r)),
-                        key=lambda k: (stories[k][R_TIME], k))
+    overridden = sorted(
+        (k for k, r in stories.items() if not is_eligible(r)), key=lambda k: (stories[k][R_TIME], k)
+    )
     events = apply_overrides(groups, overridden, stories)
     event_of, moved_events = update_event_of(old, events)
     if ranked is not None:
-        chosen = choose_related(ranked.result(), stories, postings, event_of, timeline,
-                                count=related_count)
+        chosen = choose_related(
+            ranked.result(), stories, postings, event_of, timeline, count=related_count
+        )
         related = dict(zip(timeline, chosen, strict=True))
     else:
         postings, related = update_related(
             old, stories, timeline, dirty, moved_events, event_of, count=related_count
         )
-    return EngineState(params, stories, timeline, counts, url_groups, forward, backward,
-                       groups, group_of, events, event_of, postings, related)
+    return EngineState(
+        params,
+        stories,
+        timeline,
+        counts,
+        url_groups,
+        forward,
+        backward,
+        groups,
+        group_of,
+        events,
+        event_of,
+        postings,
+        related,
+    )
 
 
 def _read_inputs(
@@ -201,7 +229,9 @@ def _read_inputs(
 
 
 def _update_counts(
-    old: EngineState, stories: dict[str, StoryRecord], changed: Sequence[str],
+    old: EngineState,
+    stories: dict[str, StoryRecord],
+    changed: Sequence[str],
     deleted: Sequence[str],
 ) -> tuple[dict[str, int], set[str]]:
     """New term counts; weighs changed stories and re-weighs those a band change reaches.
@@ -219,22 +249,30 @@ def _update_counts(
         counts[term] = counts.get(term, 0) + number
     touched = gone.keys() | came.keys()
     moved_terms = {
-        term for term in touched
+        term
+        for term in touched
         if idf_of_count(counts.get(term, 0)) != idf_of_count(old.counts.get(term, 0))
     }  # equal idf <=> same band
     for term in touched:
         if counts.get(term) == 0:
             del counts[term]
     fresh = set(changed)
-    moved = {
-        key for key, record in stories.items()
-        if key not in fresh and not moved_terms.isdisjoint(record[R_RAW])
-    } if moved_terms and len(fresh) < len(stories) else set()
+    moved = (
+        {
+            key
+            for key, record in stories.items()
+            if key not in fresh and not moved_terms.isdisjoint(record[R_RAW])
+        }
+        if moved_terms and len(fresh) < len(stories)
+        else set()
+    )
     todo = sorted([*changed, *moved], key=sort_key(stories))  # in time order, so the new
     # records and vectors lie in memory in the order the later stages read them
-    terms = counts if len(todo) * 8 > len(stories) else {
-        term for key in todo for term in stories[key][R_RAW]
-    }
+    terms = (
+        counts
+        if len(todo) * 8 > len(stories)
+        else {term for key in todo for term in stories[key][R_RAW]}
+    )
     idf = idf_of_terms(counts, terms)
     for key in todo:
         stories[key] = with_vector(stories[key], idf)
@@ -246,12 +284,13 @@ def list_clusters(state: EngineState) -> tuple[Cluster, ...]:
     stories = state.stories
     order = sort_key(stories)
     ranked = sorted(
-        (min(order(members[0]), order(members[1])) if len(members) > 1 else order(members[0]),
-         group)
+        (
+            min(order(members[0]), order(members[1])) if len(members) > 1 else order(members[0]),
+            group,
+        )
         for group, (members, _) in state.events.items()
     )
     return tuple(
-        Cluster(group, state.events[group][0],
-                tuple(Evidence(*e) for e in state.events[group][1]))
+        Cluster(group, state.events[group][0], tuple(Evidence(*e) for e in state.events[group][1]))
         for _, group in ranked
     )

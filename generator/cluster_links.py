@@ -57,8 +57,9 @@ class LinkIndex:
     list below holds those numbers, ascending: a window is a range of numbers.
     """
 
-    def __init__(self, stories: Mapping[str, StoryRecord], run: Iterable[str], *,
-                 window_days: float) -> None:
+    def __init__(
+        self, stories: Mapping[str, StoryRecord], run: Iterable[str], *, window_days: float
+    ) -> None:
         self.keys: list[str] = []
         """The run's eligible stories, by number."""
         self.records: list[StoryRecord] = []
@@ -86,8 +87,10 @@ class LinkIndex:
         eligible = [(key, record) for key, record in eligible if record[R_OVERRIDE] is None]
         self._add_all(eligible)
         days = self.days
-        self.stops = [bisect_right(days, record[R_TIME] / SECONDS_PER_DAY + window_days,
-                                   number + 1) for number, (_, record) in enumerate(eligible)]
+        self.stops = [
+            bisect_right(days, record[R_TIME] / SECONDS_PER_DAY + window_days, number + 1)
+            for number, (_, record) in enumerate(eligible)
+        ]
         by_key, by_related = self.by_key, self.by_related
         for number, (_key, record) in enumerate(eligible):
             for name in record[R_LISTED]:
@@ -106,8 +109,9 @@ class LinkIndex:
                 if later:
                     partners.setdefault(lister, set()).update(later)
                 # earlier owners whose window reaches the lister (stops never decrease)
-                for owner in owners[bisect_left(owners, bisect_right(stops, lister)) :
-                                    bisect_left(owners, lister)]:
+                for owner in owners[
+                    bisect_left(owners, bisect_right(stops, lister)) : bisect_left(owners, lister)
+                ]:
                     partners.setdefault(owner, set()).add(lister)
 
     def _add_all(self, eligible: Sequence[tuple[str, StoryRecord]]) -> None:
@@ -139,8 +143,9 @@ class LinkIndex:
                     found.append(number)
 
 
-def find_forward_links(key: str, index: LinkIndex, *, threshold: float,
-                       window_days: float) -> tuple[ForwardLink, ...]:
+def find_forward_links(
+    key: str, index: LinkIndex, *, threshold: float, window_days: float
+) -> tuple[ForwardLink, ...]:
     """Links scoring at least ``threshold`` from story ``key`` to later stories in its window.
 
     ``index`` must hold every eligible story from ``key`` to one window after it, ``key``
@@ -172,7 +177,8 @@ def find_forward_links(key: str, index: LinkIndex, *, threshold: float,
             score = 0.0
         else:
             score = dot_vectors(vector, later[R_VECTOR]) * (
-                1.0 - DATE_PENALTY * distance / window_days)
+                1.0 - DATE_PENALTY * distance / window_days
+            )
             if linked:
                 score += RELATED_BONUS
         if score >= threshold:
@@ -180,16 +186,20 @@ def find_forward_links(key: str, index: LinkIndex, *, threshold: float,
     return tuple(links)
 
 
-def _choose_best(passing: list[int], overlaps: Mapping[int, float], keys: Sequence[str]
-                 ) -> list[int]:
+def _choose_best(
+    passing: list[int], overlaps: Mapping[int, float], keys: Sequence[str]
+) -> list[int]:
     """The ``MAX_SCORED_CANDIDATES`` of ``passing`` with the largest overlap, ties by key
     (only the few at or above the cut are paired with their keys and sorted)."""
     cut = sorted([overlaps[other] for other in passing], reverse=True)[MAX_SCORED_CANDIDATES - 1]
     best = [other for other in passing if overlaps[other] >= cut]
     if len(best) > MAX_SCORED_CANDIDATES:
-        best = [other for *_, other in sorted(
-            (-overlaps[other], keys[other], other) for other in best
-        )[:MAX_SCORED_CANDIDATES]]
+        best = [
+            other
+            for *_, other in sorted((-overlaps[other], keys[other], other) for other in best)[
+                :MAX_SCORED_CANDIDATES
+            ]
+        ]
     return best
 
 
@@ -200,8 +210,9 @@ def _add_overlaps(index: LinkIndex, number: int, stop: int) -> dict[int, float]:
     get = overlaps.get
     for (numbers, weights), place, weight in index.signature[number]:
         start = place + 1
-        end = bisect_left(numbers, stop, start,
-                          min(len(numbers), start + MAX_WINDOW_NEIGHBOURS + 1))
+        end = bisect_left(
+            numbers, stop, start, min(len(numbers), start + MAX_WINDOW_NEIGHBOURS + 1)
+        )
         if end - start > MAX_WINDOW_NEIGHBOURS:
             continue  # (the search stops one past the limit: that is enough to know)
         for other, theirs in zip(numbers[start:end], weights[start:end], strict=True):
@@ -209,15 +220,17 @@ def _add_overlaps(index: LinkIndex, number: int, stop: int) -> dict[int, float]:
     return overlaps
 
 
-def list_url_links(members: Sequence[str], stories: Mapping[str, StoryRecord]
-                   ) -> list[tuple[str, str]]:
+def list_url_links(
+    members: Sequence[str], stories: Mapping[str, StoryRecord]
+) -> list[tuple[str, str]]:
     """Links within one address's stories (time-sorted): the earliest eligible to each other."""
     eligible = [key for key in members if is_eligible(stories[key])]
     return [(eligible[0], other) for other in eligible[1:]]
 
 
-def score_unshared_pair(first: StoryRecord, second: StoryRecord, *, related: bool,
-                        window_days: float) -> float:
+def score_unshared_pair(
+    first: StoryRecord, second: StoryRecord, *, related: bool, window_days: float
+) -> float:
     """Similarity of two stories known to share no address, given whether ``related[]``
     links them: the cosine of their term vectors, scaled down linearly with the time
     between them (zero beyond the window), plus a small bonus for a ``related[]`` link.
@@ -239,11 +252,11 @@ def dot_vectors(first: Mapping[str, float], second: Mapping[str, float]) -> floa
     return total
 
 
-def list_shared_terms(first: StoryRecord, second: StoryRecord, *, limit: int = 8
-                      ) -> tuple[str, ...]:
+def list_shared_terms(
+    first: StoryRecord, second: StoryRecord, *, limit: int = 8
+) -> tuple[str, ...]:
     """The terms contributing most to two stories' overlap, strongest first."""
     left, right = first[R_VECTOR], second[R_VECTOR]
     small, large = (left, right) if len(left) <= len(right) else (right, left)
     shared = sorted([(-(left[term] * right[term]), term) for term in small if term in large])
     return tuple([term for _, term in shared[:limit]])
-

@@ -130,9 +130,10 @@ def update_engine(
     params = (threshold, window_days, related_count, ENGINE_VERSION)
     old = previous if previous is not None and previous.params == params else empty_state(params)
     stories, changed, deleted = _read_inputs(old.stories, inputs)
-    counts, moved = _update_counts(old, stories, changed, deleted)
+    timeline = update_timeline(old, stories, {*changed, *deleted})  # (a story whose vector
+    # the counts move keeps its place: its time is the same)
+    counts, moved = _update_counts(old, stories, changed, deleted, timeline)
     dirty = {*changed, *deleted, *moved}
-    timeline = update_timeline(old, stories, dirty)
     postings, rank = plan_ranking(old, stories, timeline, count=related_count)
     share, ranked = 0.5, None
     if rank is not None:
@@ -233,8 +234,10 @@ def _update_counts(
     stories: dict[str, StoryRecord],
     changed: Sequence[str],
     deleted: Sequence[str],
+    timeline: list[str],
 ) -> tuple[dict[str, int], set[str]]:
-    """New term counts; weighs changed stories and re-weighs those a band change reaches.
+    """New term counts; weighs changed stories and re-weighs those a band change reaches
+    (``timeline``: every story, sorted by (time, key)).
 
     Returns the counts and the unchanged stories whose vectors moved.
     """
@@ -266,8 +269,10 @@ def _update_counts(
         if moved_terms and len(fresh) < len(stories)
         else set()
     )
-    todo = sorted([*changed, *moved], key=sort_key(stories))  # in time order, so the new
-    # records and vectors lie in memory in the order the later stages read them
+    # in time order, so the new records and vectors lie in memory in the order the later
+    # stages read them (all stories: the timeline's order, no sorting again)
+    every = len(fresh) + len(moved) == len(stories)
+    todo = timeline if every else sorted([*changed, *moved], key=sort_key(stories))
     terms = (
         counts
         if len(todo) * 8 > len(stories)

@@ -87,15 +87,13 @@ def update_links(
     being computed in that child, if one was started (if none, ``then`` is left to the
     caller).
     """
-    spans = sorted(
-        (day - window_days - _EPSILON_DAYS, day + _EPSILON_DAYS)
-        for key in dirty
-        for day in {day_of(r) for r in (old.stories.get(key), stories.get(key)) if r}
-    )
-    merged: list[list[float]] = []
-    for low, high in spans:
+    touched = [old.stories[key] for key in dirty if key in old.stories]
+    touched.extend(stories[key] for key in dirty if key in stories)
+    merged: list[list[float]] = []  # each dirty day's span, from a window before it
+    for day in sorted(set(map(day_of, touched))):
+        low, high = day - window_days - _EPSILON_DAYS, day + _EPSILON_DAYS
         if merged and low <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], high)
+            merged[-1][1] = high  # (the days ascend, so the spans' ends do)
         else:
             merged.append([low, high])
     days = [day_of(stories[key]) for key in timeline] if len(merged) > 64 else None

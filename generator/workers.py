@@ -30,6 +30,7 @@ from .model import Article, Site, Topic, TopicRef
 from .output import stage_file
 from .pages import Page, article_page
 from .parse import ParsedFile, parse_file
+from .read import Readahead
 from .record_store import RecordStore
 from .store import StoryStore
 from .summary import StorySummary
@@ -207,7 +208,9 @@ class WorkerPool:
             pipe.send(("parse", share, records))
         parsed: list[ParsedFile] = []
         holder: dict[str, int] = {}
-        for index, payload in self._gather(progress):
+        with Readahead(paths):  # (in the order the workers go through their shares)
+            answers = self._gather(progress)
+        for index, payload in answers:
             for item in payload:
                 parsed.append(item)
                 holder[item.source] = index

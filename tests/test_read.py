@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pytest
 
 from generator.diagnostics import Diagnostic, Severity
-from generator.read import SourceFile, find_content_files, read_source, split_source
+from generator.read import (
+    Readahead,
+    SourceFile,
+    find_content_files,
+    read_source,
+    split_source,
+)
 from tests.conftest import MakeSite
 
 
@@ -118,3 +126,41 @@ def test_the_seed_files_read() -> None:
         source = read_source(path, site_root=seeds.parent, max_bytes=5_000_000)
         assert isinstance(source, SourceFile), source
         assert source.has_front_matter == (not path.name.startswith("002"))
+
+
+def test_readahead_advises_each_file_in_order_and_skips_missing_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    files = [tmp_path / f"{n}.md" for n in range(5)]
+    for path in files:
+        path.write_text("x")
+    files.insert(2, tmp_path / "gone.md")
+    advised: list[int] = []
+    inodes = {os.stat(path).st_ino: path for path in files if path.exists()}
+
+    def record(handle: int, offset: int, length: int, advice: int) -> None:
+        assert (offset, length, advice) == (0, 0, os.POSIX_FADV_WILLNEED)
+        advised.append(os.fstat(handle).st_ino)
+
+    monkeypatch.setattr(os, "posix_fadvise", record)
+    with Readahead(files) as readahead:
+        readahead._thread.join(5)  # (let it reach the end before the block stops it)
+    assert [inodes[inode] for inode in advised] == [path for path in files if path.exists()]
+
+
+def test_readahead_stops_when_its_block_ends(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("x")
+    started = threading.Event()
+    calls: list[int] = []
+
+    def count(handle: int, offset: int, length: int, advice: int) -> None:
+        calls.append(handle)
+        started.set()
+
+    monkeypatch.setattr(os, "posix_fadvise", count)
+    with Readahead([path] * 1_000_000) as readahead:
+        assert started.wait(5)
+    assert not readahead._thread.is_alive()
+    assert 0 < len(calls) < 1_000_000  # stopped, not run to the end

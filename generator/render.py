@@ -119,20 +119,24 @@ def _bytecode_cache(config: SiteConfig) -> FileSystemBytecodeCache | None:
 
 
 def render_page(env: Environment, site: Site, page: Page,
-                story_for: Callable[[Article], Story]) -> RenderedPage:
-    """Render one page; ``story_for`` gives an article's full story."""
+                story_for: Callable[[Article], Story],
+                body_html: Callable[[Story], str] | None = None) -> RenderedPage:
+    """Render one page; ``story_for`` gives an article's full story, ``body_html`` its
+    body as HTML (default: rendered now)."""
     python_renderer = PYTHON_RENDERERS.get(page.template)
     if python_renderer is not None:
         text = python_renderer(site, page)
     else:
         template = env.get_template(page.template)
-        text = template.render(site=site, page=page, **_context(site, page, story_for))
+        context = _context(site, page, story_for, body_html)
+        text = template.render(site=site, page=page, **context)
         if page.template.endswith(".xml"):
             text = _NOT_XML.sub("", text)
     return RenderedPage(page_path(page.path), text.encode("utf-8"))
 
 
-def _context(site: Site, page: Page, story_for: Callable[[Article], Story]) -> dict[str, object]:
+def _context(site: Site, page: Page, story_for: Callable[[Article], Story],
+             body_html: Callable[[Story], str] | None) -> dict[str, object]:
     """What a page's template sees besides ``site`` and ``page``."""
     if page.kind == "feed":
         return {"feed": feed_for(site, page)}
@@ -144,7 +148,8 @@ def _context(site: Site, page: Page, story_for: Callable[[Article], Story]) -> d
         extra.update(
             story=story,
             sidebar=sidebar_links(site, page.article, story),
-            body_html=Markup(render_body(story.body, story.body_format)),
+            body_html=Markup(body_html(story) if body_html is not None
+                             else render_body(story.body, story.body_format)),
         )
     return extra
 

@@ -67,7 +67,7 @@ def render_and_stage(site: Site, pages: Sequence[Page], store: StoryStore,
     for done, page in enumerate(pages, start=1):
         if tick is not None and done % TICK_EVERY == 0:
             tick(TICK_EVERY)
-        rendered = render_page(env, site, page, store.story_for)
+        rendered = render_page(env, site, page, store.story_for, store.body_html)
         digest, changed = stage_file(site.config.output, rendered.path, rendered.content,
                                      previous.get(rendered.path), direct=direct)
         staged.append((rendered.path, digest, changed))
@@ -217,6 +217,12 @@ class WorkerPool:
         parsed.sort(key=lambda item: item.source)
         return parsed, holder
 
+    def render_bodies(self) -> None:
+        """Have each worker render the bodies of the stories it parsed, unanswered (done
+        while the main process models the site; the pages ask for them later)."""
+        for pipe in self._pipes:
+            pipe.send(("bodies",))
+
     def start_render(self, site: Site, shares: Sequence[Sequence[Page]],
                      previous: dict[str, str], *, direct: bool) -> None:
         """Send each worker its article pages (``shares[i]`` for worker i) to render and
@@ -303,6 +309,10 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
             return
         if command == "site":  # no answer: a "render" follows
             sites[:] = [unpack_site(args[0], config)]
+            continue
+        if command == "bodies":  # no answer: a "render" follows (a failure shows there)
+            with contextlib.suppress(Exception):
+                store.render_bodies()
             continue
         try:
             pipe.send(("ok", handlers[command](*args)))

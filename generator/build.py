@@ -297,6 +297,8 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
         if patch is not None:
             site, pages, fingerprints = patch.site, patch.pages, patch.fingerprints
             candidates = patch.touched
+            if pool is not None:
+                pool.send_site(site)
         else:
             if not manifest.files:
                 previous_events = None
@@ -312,6 +314,8 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                 # bytes, 145 MB, gives back ~440 MB: kept, it made the build's peak)
                 save_event_state(manifest_file, site.event_state)
                 site = replace(site, event_state=None)
+            if pool is not None:
+                pool.send_site(site)  # (the workers unpack it while the pages are planned)
             pages = candidates = plan_pages(site)
             fingerprints = page_fingerprints(site, pages, templates)
         old = manifest.pages if same_settings else {}
@@ -488,7 +492,7 @@ def _render(site: Site, pages: Sequence[Page], store: StoryStore, pool: WorkerPo
             shares[holder].append(page)
         else:
             listings.append(page)
-    pool.start_render(site, shares, previous, direct=direct)
+    pool.start_render(shares, previous, direct=direct)
     staged = render_and_stage(site, listings, store, previous, tick, direct=direct)
     return staged + pool.finish_render(tick)
 

@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import traceback
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.reduction import ForkingPickler
@@ -177,6 +178,8 @@ class WorkerPool:
         context = multiprocessing.get_context("fork")
         self._pipes: list[Connection] = []
         self._processes = []
+        self._sender = ThreadPoolExecutor(max_workers=1)  # (sends the site: see send_site)
+        self._sent: Future[None] | None = None
         for _ in range(count):
             mine, theirs = context.Pipe()
             process = context.Process(target=_serve, args=(theirs, config), daemon=True)
@@ -223,15 +226,33 @@ class WorkerPool:
         for pipe in self._pipes:
             pipe.send(("bodies",))
 
-    def start_render(self, site: Site, shares: Sequence[Sequence[Page]],
-                     previous: dict[str, str], *, direct: bool) -> None:
+    def send_site(self, site: Site) -> None:
+        """Send the workers the site their article pages are rendered from, packed once
+        (``pack_site``), unanswered. Sent as soon as it is modeled, so that they unpack it
+        while this process plans the pages; ``start_render`` follows."""
+        message = bytes(ForkingPickler.dumps(("site", pack_site(site))))
+        self._finish_sending()
+
+        def send() -> None:  # (in a thread: a worker reads it only when its bodies are done)
+            for pipe in self._pipes:
+                pipe.send_bytes(message)
+
+        self._sent = self._sender.submit(send)
+
+    def _finish_sending(self) -> None:
+        """Wait until the site is sent (nothing else may go down the pipes meanwhile)."""
+        if self._sent is not None:
+            sent, self._sent = self._sent, None
+            sent.result()
+
+    def start_render(self, shares: Sequence[Sequence[Page]], previous: dict[str, str], *,
+                     direct: bool) -> None:
         """Send each worker its article pages (``shares[i]`` for worker i) to render and
-        stage. The site goes packed once (``pack_site``); pages as slugs."""
+        stage, as slugs of the site ``send_site`` sent last."""
         if any(page.kind != "article" for share in shares for page in share):
             raise ValueError("workers render article pages only")
-        message = bytes(ForkingPickler.dumps(("site", pack_site(site))))
+        self._finish_sending()
         for pipe, share in zip(self._pipes, shares, strict=True):
-            pipe.send_bytes(message)
             paths = [page_path(page.path) for page in share]
             known = {rel: previous[rel] for rel in paths if rel in previous}
             pipe.send(("render", [page.article.slug for page in share], known, direct))
@@ -267,6 +288,9 @@ class WorkerPool:
 
     def close(self) -> None:
         """Stop the workers."""
+        with contextlib.suppress(OSError):  # (a worker died: reading its answer says so)
+            self._finish_sending()
+        self._sender.shutdown()
         for pipe in self._pipes:
             with contextlib.suppress(BrokenPipeError, OSError):
                 pipe.send(("stop",))

@@ -362,9 +362,7 @@ def plan_ranking(
     if old.stories or count <= 0:
         return {}, None
     postings = build_postings(stories, timeline)
-    return postings, partial(
-        rank_candidates, postings, stories, timeline, keep=count + SPARE_CANDIDATES
-    )
+    return postings, partial(rank_candidates, stories, timeline, keep=count + SPARE_CANDIDATES)
 
 
 def update_related(
@@ -390,7 +388,7 @@ def update_related(
     for key in reach.difference(stories):
         related.pop(key, None)
     if len(reach) * 4 > len(stories):  # rank in time order: neighbours' data is then at hand
-        index: PostingIndex | None = index_postings(postings, stories, event_of, timeline)
+        index: PostingIndex | None = index_postings(stories, event_of, timeline)
         order = [key for key in timeline if key in reach]
     else:
         index, order = None, sorted(reach.intersection(stories))

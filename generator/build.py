@@ -317,10 +317,17 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
             if pool is not None:
                 pool.send_site(site)  # (the workers unpack it while the pages are planned)
             pages = candidates = plan_pages(site)
-            fingerprints = page_fingerprints(site, pages, templates)
+            fingerprints = None
         old = manifest.pages if same_settings else {}
-        to_render = [p for p in candidates
-                     if old.get(rel := page_path(p.path), ("",))[0] != fingerprints[rel]]
+        later = _Fingerprints(site, pages, templates)
+        if fingerprints is None and not old:
+            # Nothing to compare with: every page is rendered, and their fingerprints (for
+            # the next build) are made while the workers render, not before they can begin.
+            to_render = list(candidates)
+        else:
+            fingerprints = fingerprints if fingerprints is not None else later()
+            to_render = [p for p in candidates
+                         if old.get(rel := page_path(p.path), ("",))[0] != fingerprints[rel]]
         lap("model" if patch is None else "patch")
         gc.freeze()
         gc.enable()
@@ -329,9 +336,12 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
         tick = _ticker(progress, "rendering", len(to_render))
         if pool is None and len(to_render) >= FORK_FROM and worker_count() > 1:
             staged = render_forked(site, to_render, store, previous, worker_count(), tick,
-                                   direct=direct)
+                                   direct=direct, meanwhile=later)
         else:
-            staged = _render(site, to_render, store, pool, holders, previous, tick, direct)
+            staged = _render(site, to_render, store, pool, holders, previous, tick, direct,
+                             later)
+        if fingerprints is None:
+            fingerprints = later()
         lap("render")
     finally:
         if pool is not None:
@@ -479,9 +489,26 @@ def _parse(changed: Sequence[Path], config: SiteConfig, zone: ZoneInfo, store: S
     return parsed, {}
 
 
+class _Fingerprints:
+    """The pages' fingerprints, made on the first call (``page_fingerprints``)."""
+
+    def __init__(self, site: Site, pages: Sequence[Page], templates: dict[str, str]) -> None:
+        self._inputs: tuple[Site, Sequence[Page], dict[str, str]] | None = \
+            (site, pages, templates)
+        self._made: dict[str, str] = {}
+
+    def __call__(self) -> dict[str, str]:
+        if self._inputs is not None:
+            self._made = page_fingerprints(*self._inputs)
+            self._inputs = None
+        return self._made
+
+
 def _render(site: Site, pages: Sequence[Page], store: StoryStore, pool: WorkerPool | None,
             holders: dict[str, int], previous: dict[str, str],
-            tick: Tick | None, direct: bool) -> list[StagedFile]:
+            tick: Tick | None, direct: bool, meanwhile: Callable[[], object]) -> list[StagedFile]:
+    """Render and stage ``pages``: article pages by the workers that hold their stories,
+    the rest here; then ``meanwhile`` is called here while the workers finish."""
     if pool is None:
         return render_and_stage(site, pages, store, previous, tick, direct=direct)
     shares: list[list[Page]] = [[] for _ in range(pool.size)]
@@ -494,6 +521,7 @@ def _render(site: Site, pages: Sequence[Page], store: StoryStore, pool: WorkerPo
             listings.append(page)
     pool.start_render(shares, previous, direct=direct)
     staged = render_and_stage(site, listings, store, previous, tick, direct=direct)
+    meanwhile()
     return staged + pool.finish_render(tick)
 
 

@@ -77,13 +77,16 @@ def render_and_stage(site: Site, pages: Sequence[Page], store: StoryStore,
 
 def render_forked(site: Site, pages: Sequence[Page], store: StoryStore,
                   previous: dict[str, str], count: int, tick: Tick | None = None, *,
-                  direct: bool = False) -> list[StagedFile]:
+                  direct: bool = False,
+                  meanwhile: Callable[[], object] | None = None) -> list[StagedFile]:
     """``render_and_stage`` across ``count`` processes, ``count - 1`` of them forked now.
 
     Forked after the site was modeled, the children inherit the site and the stories
     this process holds: nothing is sent to them, and they render pages of every kind
     (parsing the stories of unchanged files on demand, each for its own share). Only
     the staged files' digests come back. Used when no worker pool read the files.
+    ``meanwhile`` is called once this process has rendered its share, while the
+    children may still render theirs.
     """
     context = multiprocessing.get_context("fork")
     shares = [pages[i::count] for i in range(count)]
@@ -97,6 +100,8 @@ def render_forked(site: Site, pages: Sequence[Page], store: StoryStore,
             theirs.close()
             children.append((mine, process))
         staged = render_and_stage(site, shares[0], store, previous, tick, direct=direct)
+        if meanwhile is not None:
+            meanwhile()
         for pipe, _process in children:
             while (message := _receive(pipe))[0] == "progress":
                 if tick is not None:

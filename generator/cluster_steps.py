@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from generator.cluster_join import GroupRecord, join_component
+from generator.cluster_join import GroupRecord, join_component, list_sharing
 from generator.cluster_links import ForwardLink, LinkIndex, find_forward_links
 from generator.cluster_parallel import Forked, run_split, run_split_then
 from generator.cluster_records import (
@@ -271,13 +272,17 @@ def update_groups(
         return old.groups[group][0] if group is not None else ()
 
     todo = [key for key in dirty for key in (key, *former(key))]
+    # (most stories: find those sharing an address at once, not by reading each one's)
+    sharing = list_sharing(url_groups) if len(todo) * 4 > len(stories) else None
     seen: set[str] = set()
     components: list[list[str]] = []
     while todo:
         start = todo.pop()
         if start in seen or start not in stories or not is_eligible(stories[start]):
             continue
-        component = _find_component(start, stories, forward, backward, url_groups, seen)
+        component = _find_component(
+            start, stories, forward, backward, url_groups, seen, sharing=sharing
+        )
         components.append(component)
         todo.extend(k for key in component for k in former(key))
     groups, group_of = dict(old.groups), dict(old.group_of)
@@ -291,7 +296,13 @@ def update_groups(
     for component in components:
         component.sort(key=order)
         found = join_component(
-            component, stories, forward, url_groups, threshold=threshold, window_days=window_days
+            component,
+            stories,
+            forward,
+            url_groups,
+            threshold=threshold,
+            window_days=window_days,
+            sharing=sharing,
         )
         for group, record in found.items():
             groups[group] = record
@@ -306,9 +317,11 @@ def _find_component(
     backward: Mapping[str, tuple[str, ...]],
     url_groups: Mapping[str, list[str]],
     seen: set[str],
+    *,
+    sharing: AbstractSet[str] | None = None,
 ) -> list[str]:
     """The eligible stories connected to ``start`` by links or shared addresses (each added
-    to ``seen``)."""
+    to ``seen``; ``sharing``, if given: every story that shares an address)."""
     component, stack = [start], [start]
     seen.add(start)
     add = seen.add
@@ -316,7 +329,7 @@ def _find_component(
         key = stack.pop()
         found = [link[0] for link in forward.get(key, ())]
         found.extend(backward.get(key, ()))
-        for url in stories[key][R_URLS]:
+        for url in stories[key][R_URLS] if sharing is None or key in sharing else ():
             members = url_groups[url]
             if len(members) > 1:  # (a story alone at its address is no one's neighbour)
                 found.extend(k for k in members if is_eligible(stories[k]))

@@ -278,3 +278,44 @@ def test_no_content_value_writes_or_deletes_outside_the_output(make_site: MakeSi
     for path in out.rglob("*"):
         if path != out / "link":
             assert path.resolve().is_relative_to(out.resolve()), path
+
+
+
+# -- the transaction itself -----------------------------------------------------------------
+
+
+def test_a_commit_cut_short_after_its_journal_is_finished_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.output as output
+
+    out = tmp_path / "out"
+    assert output.begin(out, "first\n")  # a fresh output: files go straight in
+    old = {"a/index.html": b"old a", "b/c/index.html": b"old c", "gone.html": b"stale"}
+    digests = {rel: output.stage_file(out, rel, data, None, direct=True)[0]
+               for rel, data in old.items()}
+    output.commit(out, keep=old, previous=(), marker_text="first\n", written_in_place=3)
+
+    assert not output.begin(out, "first\n", known=True)
+    staged = [rel for rel, data in {"a/index.html": b"new a", "b/c/index.html": b"old c",
+                                    "d/e/f/index.html": b"new f"}.items()
+              if output.stage_file(out, rel, data, digests.get(rel))[1]]
+    assert staged == ["a/index.html", "d/e/f/index.html"]  # the unchanged file is not staged
+    assert (out / "a/index.html").read_bytes() == b"old a"  # nothing changed before the commit
+
+    def cut(*_args: object) -> None:
+        raise KeyboardInterrupt  # as if killed right after the commit point
+
+    monkeypatch.setattr(output, "_apply", cut)
+    with pytest.raises(KeyboardInterrupt):
+        output.commit(out, keep=["a/index.html", "b/c/index.html", "d/e/f/index.html"],
+                      previous=old, marker_text="second\n")
+    assert output.journal_file(out).is_file()
+    assert (out / "a/index.html").read_bytes() == b"old a"
+    monkeypatch.undo()
+
+    output.recover(out)  # what the next build's ``begin`` does first
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+            if p.is_file() and p.name != output.MARKER} == {
+        "a/index.html": b"new a", "b/c/index.html": b"old c", "d/e/f/index.html": b"new f"}
+    assert not output.staging_folder(out).exists() and not output.journal_file(out).exists()

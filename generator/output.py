@@ -151,7 +151,11 @@ def recover(output: Path) -> None:
 
 
 def _remove_staging(staging: Path) -> None:
-    """Delete a staging folder, only if digest made it (it holds the marker)."""
+    """Delete a staging folder, only if digest made it (it holds the marker). An empty
+    one goes too: a build killed between making it and marking it left it so."""
+    if staging.is_dir() and not staging.is_symlink() and not any(staging.iterdir()):
+        staging.rmdir()
+        return
     if staging.is_symlink() or (staging.exists() and not (staging / MARKER).is_file()):
         raise DigestError(f"refusing to delete {staging}: digest uses that name for staging, "
                           f"but this one was not made by digest. Move it away.")

@@ -319,3 +319,24 @@ def test_a_commit_cut_short_after_its_journal_is_finished_by_the_next_build(
             if p.is_file() and p.name != output.MARKER} == {
         "a/index.html": b"new a", "b/c/index.html": b"old c", "d/e/f/index.html": b"new f"}
     assert not output.staging_folder(out).exists() and not output.journal_file(out).exists()
+
+
+def test_an_empty_staging_folder_left_by_a_kill_is_cleared_but_a_filled_one_is_refused(
+    tmp_path: Path
+) -> None:
+    import generator.output as output
+
+    out = tmp_path / "out"
+    output.begin(out, "first\n")
+    output.stage_file(out, "a.html", b"a", None, direct=True)
+    output.commit(out, keep=["a.html"], previous=(), marker_text="first\n", written_in_place=1)
+    staging = output.staging_folder(out)
+    staging.mkdir()  # killed between making the staging folder and marking it as ours
+    assert not output.begin(out, "first\n", known=True)
+    assert (staging / output.MARKER).is_file()  # the next build cleared it and made its own
+    output.recover(out)
+    (staging / "keep.txt").parent.mkdir()
+    (staging / "keep.txt").write_text("not ours\n", encoding="utf-8")
+    with pytest.raises(DigestError, match="not made by digest"):
+        output.begin(out, "first\n", known=True)
+    assert (staging / "keep.txt").read_text(encoding="utf-8") == "not ours\n"

@@ -118,18 +118,14 @@ def index_postings(stories: Mapping[str, StoryRecord], event_of: Mapping[str, st
     for number, key in enumerate(timeline):
         record = stories[key]
         times.append(record[R_TIME])
-        for name in record[R_TOPICS]:
-            column = columns.get(name)
-            if column is None:
-                column = columns[name] = (array("q"), array("d"))
-            column[0].append(number)
         vector = record[R_VECTOR]
-        for name in record[R_STRONGEST][:RELATED_TERMS]:
+        for name in related_lookups(record):  # (what build_postings files it under)
             column = columns.get(name)
             if column is None:
                 column = columns[name] = (array("q"), array("d"))
             column[0].append(number)
-            column[1].append(vector[name])
+            if not name.startswith("topic:"):  # a term: its weight too
+                column[1].append(vector[name])
     return PostingIndex(number_of, list(timeline), times, events, columns)
 
 

@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache, partial
 from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING
@@ -319,13 +320,15 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
             pages = candidates = plan_pages(site)
             fingerprints = None
         old = manifest.pages if same_settings else {}
-        later = _Fingerprints(site, pages, templates)
+        later: Callable[[], dict[str, str]] | None = None
         if fingerprints is None and not old:
             # Nothing to compare with: every page is rendered, and their fingerprints (for
             # the next build) are made while the workers render, not before they can begin.
             to_render = list(candidates)
+            later = cache(partial(page_fingerprints, site, pages, templates))
         else:
-            fingerprints = fingerprints if fingerprints is not None else later()
+            if fingerprints is None:
+                fingerprints = page_fingerprints(site, pages, templates)
             to_render = [p for p in candidates
                          if old.get(rel := page_path(p.path), ("",))[0] != fingerprints[rel]]
         lap("model" if patch is None else "patch")
@@ -340,8 +343,9 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
         else:
             staged = _render(site, to_render, store, pool, holders, previous, tick, direct,
                              later)
-        if fingerprints is None:
+        if later is not None:
             fingerprints = later()
+        assert fingerprints is not None  # (made before rendering, or by ``later``)
         lap("render")
     finally:
         if pool is not None:
@@ -489,26 +493,12 @@ def _parse(changed: Sequence[Path], config: SiteConfig, zone: ZoneInfo, store: S
     return parsed, {}
 
 
-class _Fingerprints:
-    """The pages' fingerprints, made on the first call (``page_fingerprints``)."""
-
-    def __init__(self, site: Site, pages: Sequence[Page], templates: dict[str, str]) -> None:
-        self._inputs: tuple[Site, Sequence[Page], dict[str, str]] | None = \
-            (site, pages, templates)
-        self._made: dict[str, str] = {}
-
-    def __call__(self) -> dict[str, str]:
-        if self._inputs is not None:
-            self._made = page_fingerprints(*self._inputs)
-            self._inputs = None
-        return self._made
-
-
 def _render(site: Site, pages: Sequence[Page], store: StoryStore, pool: WorkerPool | None,
             holders: dict[str, int], previous: dict[str, str],
-            tick: Tick | None, direct: bool, meanwhile: Callable[[], object]) -> list[StagedFile]:
+            tick: Tick | None, direct: bool,
+            meanwhile: Callable[[], object] | None) -> list[StagedFile]:
     """Render and stage ``pages``: article pages by the workers that hold their stories,
-    the rest here; then ``meanwhile`` is called here while the workers finish."""
+    the rest here; then ``meanwhile`` (if any) is called here while the workers finish."""
     if pool is None:
         return render_and_stage(site, pages, store, previous, tick, direct=direct)
     shares: list[list[Page]] = [[] for _ in range(pool.size)]
@@ -521,7 +511,8 @@ def _render(site: Site, pages: Sequence[Page], store: StoryStore, pool: WorkerPo
             listings.append(page)
     pool.start_render(shares, previous, direct=direct)
     staged = render_and_stage(site, listings, store, previous, tick, direct=direct)
-    meanwhile()
+    if meanwhile is not None:
+        meanwhile()
     return staged + pool.finish_render(tick)
 
 

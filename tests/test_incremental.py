@@ -451,3 +451,39 @@ def test_builds_that_keep_the_cache_in_memory_equal_clean_builds(site: Path,
         assert ("patch" in report.timings) == (change in steps[:4])
         assert tree(out) == clean_build(site, tmp_path)
     assert build(config, memory=memory).write.written == 0
+
+
+def test_each_build_fingerprints_its_pages_at_most_once(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold build makes the fingerprints while its pages render; a build from the cache
+    makes them once, to choose what to render; a build that patches the remembered site
+    (the preview server) has them from the patch and makes none, forked renderers or not."""
+    import generator.build as build_module
+    from generator.build import BuildMemory
+
+    made: list[int] = []
+    real = build_module.page_fingerprints
+
+    def counting(*args: object) -> dict[str, str]:
+        made.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "page_fingerprints", counting)
+    monkeypatch.setattr(build_module, "FORK_FROM", 1)
+    monkeypatch.setattr(build_module, "worker_count", lambda: 2)
+    config, _ = load_config(site, output=tmp_path / "out")
+    memory = BuildMemory()
+
+    def edit(n: int, title: str) -> None:
+        path = site / f"content/2021-03-0{n}-story-{n}.md"
+        path.write_text(story(n, title=title), encoding="utf-8")
+        touch_later(path)
+
+    build(config, memory=memory)
+    assert len(made) == 1  # cold
+    edit(1, "Story one, patched")
+    assert build(config, memory=memory).rendered > 0 and memory.index is not None
+    assert len(made) == 1  # patched: no page fingerprinted again
+    edit(2, "Story two, from the cache")
+    assert build(config).rendered > 0
+    assert len(made) == 2  # a fresh process: once

@@ -30,8 +30,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from generator.cluster_join import GroupRecord, apply_overrides
-from generator.cluster_links import ForwardLink
+from generator.cluster_join import EvidenceRecord, GroupRecord, apply_overrides
+from generator.cluster_links import ForwardLink, list_shared_terms
 from generator.cluster_parallel import run_split_then, start_forked
 from generator.cluster_records import (
     R_DIGEST,
@@ -57,7 +57,7 @@ from generator.cluster_text import TextMemo, count_documents, idf_of_count, idf_
 from generator.clusters import Cluster, ClusterDoc, Evidence
 from generator.related import choose_related
 
-ENGINE_VERSION = 3
+ENGINE_VERSION = 4
 """Bumped whenever the algorithm changes, so an old state is never reused."""
 StoryInput = tuple[str, str, Callable[[], ClusterDoc]]
 """(key, digest of everything ``make_doc`` would put in the doc, make_doc)."""
@@ -284,8 +284,11 @@ def _update_counts(
     return counts, moved
 
 
-def list_clusters(state: EngineState) -> tuple[Cluster, ...]:
-    """The state's final clusters, sorted by their earliest story, then id."""
+def list_clusters(state: EngineState, *, explain: bool = False) -> tuple[Cluster, ...]:
+    """The state's final clusters, sorted by their earliest story, then id; with
+    ``explain``, each join's evidence names the terms the two stories share most (a build
+    never shows them: ``digest clusters`` and :func:`~generator.clusters.cluster_stories`
+    do)."""
     stories = state.stories
     order = sort_key(stories)
     ranked = sorted(
@@ -296,6 +299,19 @@ def list_clusters(state: EngineState) -> tuple[Cluster, ...]:
         for group, (members, _) in state.events.items()
     )
     return tuple(
-        Cluster(group, state.events[group][0], tuple(Evidence(*e) for e in state.events[group][1]))
+        Cluster(
+            group,
+            state.events[group][0],
+            tuple(_explained(e, stories) if explain else Evidence(*e)
+                  for e in state.events[group][1]),
+        )
         for _, group in ranked
     )
+
+
+def _explained(record: EvidenceRecord, stories: dict[str, StoryRecord]) -> Evidence:
+    """The evidence of one join, with the terms its two stories share most (none for an
+    editor's override)."""
+    left, right, score, _, same_url, related, override = record
+    terms = () if override else list_shared_terms(stories[left], stories[right])
+    return Evidence(left, right, score, terms, same_url, related, override)

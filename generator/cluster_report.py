@@ -5,15 +5,20 @@ Pure formatting: returns lines of text for the CLI to print.
 
 from __future__ import annotations
 
+from .cluster_engine import list_clusters
 from .clusters import Evidence
 from .model import Site
 
 
 def describe_clusters(site: Site, *, include_single: bool = False) -> list[str]:
-    """One block per event: id, stories (lead first) and the evidence of each join."""
+    """One block per event: id, stories (lead first) and the evidence of each join (with
+    the terms that joined them when the site still holds its event state, as
+    ``build.site_for`` leaves it)."""
     lines: list[str] = []
     shown = 0
-    for cluster in site.clusters:
+    state = site.event_state
+    clusters = list_clusters(state.engine, explain=True) if state is not None else site.clusters
+    for cluster in clusters:
         if len(cluster.members) < 2 and not include_single:
             continue
         shown += 1

@@ -80,7 +80,8 @@ class Evidence:
     score: float
     """Link score, rounded to 4 decimals (1.0 for a shared URL or an override)."""
     shared_terms: tuple[str, ...]
-    """Stemmed terms contributing most to the similarity, strongest first."""
+    """Stemmed terms contributing most to the similarity, strongest first (empty in a
+    site's clusters: found when a report explains them, see ``list_clusters``)."""
     same_url: bool = False
     """Both stories have the same canonical address."""
     related_link: bool = False
@@ -118,7 +119,7 @@ def cluster_stories(
     inputs = [(doc.key, "", partial(_same, doc)) for doc in docs]
     state = update_engine(None, inputs, threshold=threshold, window_days=window_days,
                           related_count=0)
-    return list_clusters(state)
+    return list_clusters(state, explain=True)
 
 
 def _same(doc: ClusterDoc) -> ClusterDoc:

@@ -11,7 +11,9 @@ recomputing only what the stories whose digest changed can reach:
    changed story. Shared-address links are recomputed for the addresses changed stories use.
 3. **Clusters** (``cluster_join``): joined per connected component of the link graph, so
    only components holding a changed story or link (or a member of one of their former
-   clusters) are joined again; overrides are applied over all clusters, which is cheap.
+   clusters) are joined again, and there a link between two groups that hold no change
+   takes the decision it took last time, unscored (``cluster_join.Replay``); overrides are
+   applied over all clusters, which is cheap.
 4. **Related stories** (``related``): a story's list looks at the nearest entries of its
    topic and term postings, so only stories near a changed story in a posting, stories whose
    event changed, and stories filed under a topic whose band moved are ranked again.

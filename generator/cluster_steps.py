@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from generator.cluster_join import GroupRecord, join_component, list_sharing
+from generator.cluster_join import GroupRecord, Replay, join_component, list_sharing
 from generator.cluster_links import ForwardLink, LinkIndex, find_forward_links
 from generator.cluster_parallel import Forked, run_split, run_split_then
 from generator.cluster_records import (
@@ -285,7 +285,8 @@ def update_groups(
     threshold: float,
     window_days: float,
 ) -> tuple[dict[str, GroupRecord], dict[str, str]]:
-    """Automatic clusters, re-joining only the components a change reaches."""
+    """Automatic clusters, re-joining only the components a change reaches; within them,
+    only the decisions a changed group takes are made again (``cluster_join.Replay``)."""
 
     def former(key: str) -> tuple[str, ...]:
         group = old.group_of.get(key)
@@ -313,6 +314,11 @@ def update_groups(
     order: Callable[[str], Any] = sort_key(stories)
     if sum(map(len, components)) * 4 > len(timeline):  # most stories: sort by place instead
         order = {key: place for place, key in enumerate(timeline)}.__getitem__
+    replay = (
+        Replay(dirty, {(e[0], e[1]) for _, evidence in old.groups.values() for e in evidence})
+        if old.groups
+        else None
+    )
     for component in components:
         component.sort(key=order)
         found = join_component(
@@ -323,6 +329,7 @@ def update_groups(
             threshold=threshold,
             window_days=window_days,
             sharing=sharing,
+            replay=replay,
         )
         for group, record in found.items():
             groups[group] = record

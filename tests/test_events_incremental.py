@@ -147,3 +147,34 @@ def test_update_events_equals_find_events_and_its_state_survives_marshal() -> No
     updated, _ = update_events(stored, changed, threshold=THRESHOLD, related_count=3)
     assert updated == find_events(changed, threshold=THRESHOLD, related_count=3)
     assert updated.cluster_of["s9"] is updated.cluster_of["s0"]
+
+
+def test_an_edit_rescores_only_the_groups_it_touches(monkeypatch: Any) -> None:
+    """In a dense corpus nearly every story is in one link component; re-joining it after
+    one edit takes the last decisions of the groups the edit cannot reach (cluster_join.
+    Replay) and scores only the others, with the result of a clean run."""
+    from generator import cluster_join
+
+    checks: list[int] = []
+    real = cluster_join._are_close_on_average
+
+    def counted(*args: Any, **kwargs: Any) -> bool:
+        checks.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cluster_join, "_are_close_on_average", counted)
+    docs = dense_docs(1500, 7, 30)
+    state = run(None, docs)
+    clean_checks = len(checks)
+    assert clean_checks > 300  # (the corpus is dense enough for the count to mean something)
+    rng = random.Random(7)
+    for serial in range(6):  # (a story moved in time: its terms, so every other story's
+        # vector, stay the same; a change of vocabulary can move the vectors of many)
+        docs = list(docs)
+        at = rng.randrange(len(docs))
+        docs[at] = replace(docs[at], published=docs[at].published
+                           + timedelta(hours=rng.choice((-30, -5, 5, 30))))
+        checks.clear()
+        state = run(state, docs)
+        assert len(checks) * 10 < clean_checks, (serial, len(checks), clean_checks)
+        assert_same_result(state, docs)

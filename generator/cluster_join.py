@@ -125,15 +125,24 @@ def join_component(
     evidence: dict[int, list[EvidenceRecord]] = {}
     for code in joins:
         a, b = divmod(code, size)
+        if not touched[root[a]]:
+            continue  # (a group no change reached is the last computation's: kept whole)
         same_url, related = flags.get(code, (False, False))
         evidence.setdefault(root[a], []).append(
             (component[a], component[b], round(known[code], 4), (), same_url, related, False)
         )
     groups: dict[str, GroupRecord] = {}
     for index, group in enumerate(members):
-        if group is not None:
-            keys = [component[i] for i in sorted(group)]
-            groups[make_cluster_id(keys[0])] = make_group(keys, stories, evidence.get(index, []))
+        if group is None:
+            continue
+        if not touched[index] and replay is not None:
+            group_id = make_cluster_id(component[min(group)])
+            kept_record = replay.groups.get(group_id)
+            if kept_record is not None:
+                groups[group_id] = kept_record
+                continue
+        keys = [component[i] for i in sorted(group)]
+        groups[make_cluster_id(keys[0])] = make_group(keys, stories, evidence.get(index, []))
     return groups
 
 
@@ -158,6 +167,9 @@ class Replay:
     """Stories whose record, links or addresses changed."""
     joined: AbstractSet[tuple[str, str]]
     """(earlier, later) story keys of every link the last computation joined on."""
+    groups: Mapping[str, GroupRecord]
+    """The last computation's automatic clusters, by id: a group no change reached ends as
+    one of them (same members, same joins), and its record is kept."""
 
 
 def _collect_links(

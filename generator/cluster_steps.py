@@ -315,7 +315,11 @@ def update_groups(
     if sum(map(len, components)) * 4 > len(timeline):  # most stories: sort by place instead
         order = {key: place for place, key in enumerate(timeline)}.__getitem__
     replay = (
-        Replay(dirty, {(e[0], e[1]) for _, evidence in old.groups.values() for e in evidence})
+        Replay(
+            dirty,
+            {(e[0], e[1]) for _, evidence in old.groups.values() for e in evidence},
+            old.groups,
+        )
         if old.groups
         else None
     )

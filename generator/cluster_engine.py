@@ -311,7 +311,7 @@ def list_clusters(state: EngineState, *, explain: bool = False) -> tuple[Cluster
     )
 
 
-def _explained(record: EvidenceRecord, stories: dict[str, StoryRecord]) -> Evidence:
+def _explained(record: EvidenceRecord, stories: Mapping[str, StoryRecord]) -> Evidence:
     """The evidence of one join, with the terms its two stories share most (none for an
     editor's override)."""
     left, right, score, _, same_url, related, override = record

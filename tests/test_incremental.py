@@ -158,6 +158,50 @@ def test_each_build_stores_the_event_state_of_the_stories_it_built(site: Path) -
     assert stored() == built() and stored()["2021-03-03-story-3"] != before
 
 
+def test_a_forked_child_stores_the_event_state_while_the_pages_are_made(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a site of 3,000+ stories a child writes the event state (build.
+    _save_events_meanwhile); here forking is allowed from one story. The state on disk
+    is the one the build made, and a child that fails leaves the writing to the build."""
+    from generator import build as build_module
+    from generator import cluster_parallel
+
+    monkeypatch.setattr(cluster_parallel, "MIN_SPLIT_ITEMS", 1)
+    writers = tmp_path / "writers"
+    real = build_module._save_events
+    parent = os.getpid()
+
+    def save(manifest_file: Path, state: object) -> int:
+        with writers.open("a") as log:
+            log.write(f"{os.getpid()}\n")
+        if os.getpid() != parent and (site / "fail-in-child").exists():
+            raise OSError("disk full (in the child)")
+        return real(manifest_file, state)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "_save_events", save)
+    out = site.parent / "out"
+    config, _ = load_config(site, output=out)
+    build(config)
+    pids = [int(line) for line in writers.read_text().split()]
+    assert len(pids) == 1 and pids[0] != parent  # written by a child
+    state = load_event_state(cache_path(site, out))
+    assert state is not None and len(state.engine.stories) == 7
+
+    writers.unlink()
+    (site / "fail-in-child").write_text("")
+    path = site / "content/2021-03-03-story-3.md"
+    path.write_text(story(3, title="Story three, corrected"), encoding="utf-8")
+    touch_later(path)
+    build(config)
+    pids = [int(line) for line in writers.read_text().split()]
+    assert pids[0] != parent and pids[-1] == parent  # the child failed; the build wrote it
+    state = load_event_state(cache_path(site, out))
+    assert state is not None
+    model, _ = site_for(config)
+    assert {k: r[R_DIGEST] for k, r in state.engine.stories.items()} == \
+        {a.slug: a.summary.digest for a in model.articles}
+
+
 def test_add_a_story(site: Path, tmp_path: Path) -> None:
     def add(root: Path) -> None:
         (root / "content/2021-03-08-story-8.md").write_text(story(8), encoding="utf-8")

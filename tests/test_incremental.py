@@ -202,6 +202,37 @@ def test_a_forked_child_stores_the_event_state_while_the_pages_are_made(
         {a.slug: a.summary.digest for a in model.articles}
 
 
+def test_fingerprints_split_with_a_child_give_the_clean_build(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An incremental build of 3,000+ stories has the child that writes the event state
+    fingerprint the second half of the pages (build._save_events_meanwhile); here forking
+    is allowed from one story. The pages it renders, so the output, are the clean build's."""
+    from generator import build as build_module
+    from generator import cluster_parallel
+
+    monkeypatch.setattr(cluster_parallel, "MIN_SPLIT_ITEMS", 1)
+    helpers = tmp_path / "helpers"
+    real = build_module._fingerprint_second_half
+
+    def second_half(*args: object) -> dict[str, str]:
+        with helpers.open("a") as log:
+            log.write(f"{os.getpid()}\n")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "_fingerprint_second_half", second_half)
+    (site / "digest.yaml").write_text("cluster_threshold: 1.5\nrelated_count: 1\n")
+
+    def edit(root: Path) -> None:
+        path = root / "content/2021-03-03-story-3.md"
+        path.write_text(story(3, title="Story three, corrected"), encoding="utf-8")
+        touch_later(path)
+
+    report = check_equal_after(edit, site, tmp_path)
+    assert 0 < report.rendered < report.files - 10  # (the fingerprints told them apart)
+    assert [int(pid) for pid in helpers.read_text().split()] != [os.getpid()]
+    assert len(helpers.read_text().split()) == 1  # one incremental build: one child
+
+
 def test_add_a_story(site: Path, tmp_path: Path) -> None:
     def add(root: Path) -> None:
         (root / "content/2021-03-08-story-8.md").write_text(story(8), encoding="utf-8")

@@ -38,6 +38,7 @@ from .manifest import (
     records_path,
     save_event_state,
     save_manifest,
+    save_stories,
 )
 from .model import Site, build_site
 from .model_patch import PatchIndex, SitePatch, patch_site
@@ -87,7 +88,8 @@ SAVE_ALONGSIDE_UP_TO = 30_000
 """Most stories whose event state a forked child writes while the pages are made (see
 ``_save_events_meanwhile``; ``cluster_parallel.start_forked`` forks from 3,000 items)."""
 
-PendingCache = tuple[Path, Manifest, "EventState | None"]
+PendingCache = tuple[Path, Manifest, "EventState | None", bool]
+"""(manifest file, manifest, event state, whether the manifest's stories are stored)."""
 """A build's cache, to write: (manifest file, manifest, event state)."""
 
 
@@ -187,9 +189,9 @@ class BuildMemory:
     def save(self) -> None:
         """Write the cache files of the last build, if they wait."""
         if self.unsaved is not None:
-            manifest_file, manifest, events = self.unsaved
+            cache = self.unsaved
             self.unsaved = None
-            _save_cache(manifest_file, manifest, events)
+            _save_cache(*cache)
 
 
 def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bool = True,
@@ -306,6 +308,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                        removed=())
         lap("read")
         same_settings = settings == manifest.settings
+        stories_id, stories_saved = os.urandom(8).hex(), False  # (see Manifest.stories_id)
         patch = _patch(memory, parsed, config, records, templates) \
             if remembered and same_settings and manifest.pages and not state.removed else None
         if patch is not None:
@@ -327,8 +330,10 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
             if memory is None:  # nobody keeps the event state: store it and free it before
                 # the pages are planned (at 100,000 stories freeing it and its marshalled
                 # bytes, 145 MB, gives back ~440 MB: kept, it made the build's peak)
-                helping = _save_events_meanwhile(manifest_file, site, templates, saving,
-                                                 compare=same_settings and bool(manifest.pages))
+                helping, stories_saved = _save_meanwhile(
+                    manifest_file, site, templates, saving,
+                    Manifest(files=files, stories_id=stories_id),
+                    compare=same_settings and bool(manifest.pages))
                 site = replace(site, event_state=None)
             if pool is not None:
                 pool.send_site(site)  # (the workers unpack it while the pages are planned)
@@ -389,7 +394,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     html_pages = sum(rel.endswith(".html") for rel in fingerprints)
     kept = Manifest(settings, templates_key, build_id, files, new_pages, reader, events,
                     tuple((p.body, p.article or "") for p in placements),
-                    (len(site.articles), len(site.topics), html_pages))
+                    (len(site.articles), len(site.topics), html_pages), stories_id)
     if memory is not None:
         memory.manifest = kept
         memory.site, memory.pages, memory.fingerprints = site, pages, fingerprints
@@ -403,18 +408,21 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
         diagnostics=tuple(d for e in files.values() for d in e.diagnostics),
         body_matches=placements, clusters=events, write=written, timings=timings,
     )
-    return report, (manifest_file, kept, site.event_state)
+    return report, (manifest_file, kept, site.event_state, stories_saved)
 
 
-def _save_events_meanwhile(manifest_file: Path, site: Site, templates: dict[str, str],
-                           saving: list[Forked[Any]], *, compare: bool,
-                           ) -> Forked[dict[str, str]] | None:
+def _save_meanwhile(manifest_file: Path, site: Site, templates: dict[str, str],
+                    saving: list[Forked[Any]], stories: Manifest, *, compare: bool,
+                    ) -> tuple[Forked[dict[str, str]] | None, bool]:
     """Store the site's event state: up to ``SAVE_ALONGSIDE_UP_TO`` stories, in a forked
     child while this process plans, renders and writes the pages (put in ``saving``, to
-    wait for); else here and now. At 10,000 stories writing it takes 0.07-0.09 s, a tenth
-    of a fresh build after one edit. A larger state is written here: the child's copy of
-    the pages it reads would add as much memory again as the state takes (440 MB at
-    100,000).
+    wait for), with the stories (summaries) of the manifest to come (``stories``: its
+    files and stories id); else the event state here and now, and the stories with the
+    manifest. At 10,000 stories writing the state takes 0.07-0.09 s and the stories
+    0.06 s, together a sixth of a fresh build after one edit. A larger state is written
+    here: the child's copy of the pages it reads would add as much memory again as the
+    state takes (440 MB at 100,000). Returns the fingerprints being made (below) and
+    whether the stories are being stored.
 
     With ``compare`` (the pages' fingerprints are needed before rendering: an incremental
     build), the child first plans the pages too and fingerprints their second half, which
@@ -424,13 +432,14 @@ def _save_events_meanwhile(manifest_file: Path, site: Site, templates: dict[str,
         works: list[Callable[[], Any]] = \
             [partial(_fingerprint_second_half, site, templates)] if compare else []
         works.append(partial(_save_events, manifest_file, site.event_state))
+        works.append(partial(_save_stories, manifest_file, stories))
         started = start_forked(works, items=len(site.articles))
         if started is not None:
             saving.extend(started)  # (in order: a failing build closes the first pipe
             # first, so the child is never left writing into a pipe nobody reads)
-            return started[0] if compare else None
+            return (started[0] if compare else None), True
     save_event_state(manifest_file, site.event_state)
-    return None
+    return None, False
 
 
 def _fingerprint_second_half(site: Site, templates: dict[str, str]) -> dict[str, str]:
@@ -445,6 +454,12 @@ def _save_events(manifest_file: Path, state: EventState | None) -> int:
     return 0
 
 
+def _save_stories(manifest_file: Path, stories: Manifest) -> int:
+    """:func:`save_stories`, with a result a forked child can send back."""
+    save_stories(manifest_file, stories)
+    return 0
+
+
 def site_for(config: SiteConfig) -> tuple[Site, tuple[Diagnostic, ...]]:
     """Read and model the site without rendering or writing (for tools and tests)."""
     zone = ZoneInfo(config.timezone)
@@ -453,9 +468,10 @@ def site_for(config: SiteConfig) -> tuple[Site, tuple[Diagnostic, ...]]:
     return site, tuple(d for p in parsed for d in p.diagnostics)
 
 
-def _save_cache(manifest_file: Path, manifest: Manifest, events: EventState | None) -> None:
+def _save_cache(manifest_file: Path, manifest: Manifest, events: EventState | None,
+                stories_saved: bool = False) -> None:
     save_event_state(manifest_file, events)
-    save_manifest(manifest_file, manifest)
+    save_manifest(manifest_file, manifest, stories=not stories_saved)
 
 
 def _patch(memory: BuildMemory | None, parsed: Sequence[ParsedFile], config: SiteConfig,

@@ -27,7 +27,7 @@ from .summary import StorySummary
 if TYPE_CHECKING:
     from .events import EventState
 
-FORMAT = 7
+FORMAT = 8
 CACHE_DIR = ".digest-cache"
 _DAMAGED = (OSError, EOFError, ValueError, TypeError, IndexError, KeyError)
 
@@ -70,6 +70,10 @@ class Manifest:
     """Plain-text body files and the article each became the body of ('' = none)."""
     counts: tuple[int, int, int] = (0, 0, 0)
     """Stories, topics and HTML pages of the last build."""
+    stories_id: str = ""
+    """Names the stories file (the summaries) written with this index: the two are
+    written apart (the stories while the pages are made, see ``build``), and stories
+    under another name are not this index's."""
 
 
 def cache_path(source: Path, output: Path) -> Path:
@@ -114,13 +118,14 @@ def load_manifest(path: Path) -> Manifest:
         if data[0] != FORMAT:
             return Manifest()
         (_version, settings, templates, build_id, files, pages, reader, events, placements,
-         counts) = data
+         counts, stories_id) = data
         return Manifest(
             settings=settings, templates=templates, build_id=build_id,
             files={src: CachedFile(FileStamp(size, mtime), None,
                                    tuple(_diagnostic(d) for d in diags), has_summary)
                    for src, (size, mtime, diags, has_summary) in files.items()},
-            pages=pages, reader=reader, events=events, placements=placements, counts=counts)
+            pages=pages, reader=reader, events=events, placements=placements, counts=counts,
+            stories_id=stories_id)
     except _DAMAGED:
         return Manifest()
 
@@ -129,8 +134,8 @@ def load_summaries(path: Path, manifest: Manifest) -> bool:
     """Fill in the summaries of ``manifest`` (False, and nothing changed, if they cannot
     be read or do not belong to it: the caller then reads every file again)."""
     try:
-        version, build_id, rows = marshal.loads(_summaries_path(path).read_bytes())
-        if version != FORMAT or build_id != manifest.build_id:
+        version, stories_id, rows = marshal.loads(_summaries_path(path).read_bytes())
+        if version != FORMAT or stories_id != manifest.stories_id:
             return False
         for src, entry in manifest.files.items():
             if entry.has_summary:
@@ -142,23 +147,32 @@ def load_summaries(path: Path, manifest: Manifest) -> bool:
         return False
 
 
-def save_manifest(path: Path, manifest: Manifest) -> None:
-    """Store the manifest: summaries first, then the index (each file atomically)."""
-    rows = {src: entry.row or entry.summary.to_tuple()
-            for src, entry in manifest.files.items() if entry.summary is not None}
+def save_manifest(path: Path, manifest: Manifest, *, stories: bool = True) -> None:
+    """Store the manifest: summaries first (unless ``stories`` is False: already stored,
+    see :func:`save_stories`), then the index (each file atomically)."""
+    if stories:
+        save_stories(path, manifest)
+    path.parent.mkdir(parents=True, exist_ok=True)
     files = {src: (entry.stamp.size, entry.stamp.mtime_ns,
                    tuple(_diagnostic_tuple(d) for d in entry.diagnostics),
                    entry.summary is not None)
              for src, entry in manifest.files.items()}
+    _write_atomically(path, marshal.dumps((
+        FORMAT, manifest.settings, manifest.templates, manifest.build_id, files,
+        manifest.pages, manifest.reader,
+        manifest.events, manifest.placements, manifest.counts, manifest.stories_id)))
+
+
+def save_stories(path: Path, manifest: Manifest) -> None:
+    """Store the summaries of ``manifest.files`` under ``manifest.stories_id``, for the
+    index saved next (only the files and that id are read)."""
+    rows = {src: entry.row or entry.summary.to_tuple()
+            for src, entry in manifest.files.items() if entry.summary is not None}
     path.parent.mkdir(parents=True, exist_ok=True)
     ignore = path.parent / ".gitignore"
     if not ignore.exists():
         ignore.write_text("*\n", encoding="utf-8")
-    _write_atomically(_summaries_path(path), marshal.dumps((FORMAT, manifest.build_id, rows)))
-    _write_atomically(path, marshal.dumps((
-        FORMAT, manifest.settings, manifest.templates, manifest.build_id, files,
-        manifest.pages, manifest.reader,
-        manifest.events, manifest.placements, manifest.counts)))
+    _write_atomically(_summaries_path(path), marshal.dumps((FORMAT, manifest.stories_id, rows)))
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -19,7 +19,7 @@ from generator.build import BuildReport, build, site_for
 from generator.cluster_records import R_DIGEST
 from generator.config import load_config
 from generator.diagnostics import DigestError
-from generator.manifest import cache_path, load_event_state
+from generator.manifest import cache_path, load_event_state, load_manifest, load_summaries
 from tests.conftest import ROOT, MakeSite
 
 STORY = """\
@@ -200,6 +200,11 @@ def test_a_forked_child_stores_the_event_state_while_the_pages_are_made(
     model, _ = site_for(config)
     assert {k: r[R_DIGEST] for k, r in state.engine.stories.items()} == \
         {a.slug: a.summary.digest for a in model.articles}
+    # the child stored the summaries too, under the id of the index the build wrote
+    manifest = load_manifest(cache_path(site, out))
+    assert manifest.stories_id and load_summaries(cache_path(site, out), manifest)
+    assert {src: e.summary.title for src, e in manifest.files.items() if e.summary} == \
+        {a.summary.source: a.summary.title for a in model.articles}
 
 
 def test_fingerprints_split_with_a_child_give_the_clean_build(
@@ -480,6 +485,29 @@ def test_lost_summaries_only_cost_reading_every_file_again(site: Path, tmp_path:
         touch_later(edit)
 
     check_equal_after(damage, site, tmp_path)
+
+
+def test_summaries_of_another_build_are_not_taken(site: Path, tmp_path: Path) -> None:
+    """The summaries file names the index it was written with (Manifest.stories_id); an
+    older one beside a newer index (a build killed between writing the two) is refused,
+    which only costs reading every file again."""
+    out = site.parent / "out"
+    run(site, out)
+    (older,) = (site / ".digest-cache").glob("stories-*")
+    kept = older.read_bytes()
+
+    def restore_older(root: Path) -> None:
+        edit = root / "content/2021-03-02-story-2.md"
+        edit.write_text(story(2, title="Story two, edited"), encoding="utf-8")
+        touch_later(edit)
+        run(root, out)
+        older.write_bytes(kept)
+        manifest = load_manifest(cache_path(root, out))
+        assert not load_summaries(cache_path(root, out), manifest)
+        edit.write_text(story(2, title="Story two, edited again"), encoding="utf-8")
+        touch_later(edit)
+
+    check_equal_after(restore_older, site, tmp_path)
 
 
 def test_damaged_records_only_cost_reading_every_file_again(site: Path, tmp_path: Path) -> None:

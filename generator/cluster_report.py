@@ -11,9 +11,9 @@ from .model import Site
 
 
 def describe_clusters(site: Site, *, include_single: bool = False) -> list[str]:
-    """One block per event: id, stories (lead first) and the evidence of each join (with
-    the terms that joined them when the site still holds its event state, as
-    ``build.site_for`` leaves it)."""
+    """One block per event: id, stories (lead first) and the evidence of each join, with
+    the terms that joined them, from the site's event state (``build.site_for`` leaves
+    it; a site without it lists no evidence)."""
     lines: list[str] = []
     shown = 0
     state = site.event_state

@@ -27,7 +27,8 @@ class Events:
     """Which event each story reports, and its computed related stories."""
 
     clusters: tuple[Cluster, ...]
-    """Every event, each with its members (lead first) and the evidence that joined them."""
+    """Every event, each with its members (lead first); no evidence (``list_clusters`` of
+    the state gives it)."""
     cluster_of: dict[str, Cluster]
     """The event of each story, by slug."""
     related: dict[str, tuple[str, ...]]
@@ -100,7 +101,8 @@ def update_events(previous: EventState | None, stories: Sequence[tuple[str, Stor
     engine = update_engine(previous.engine if previous is not None else None, inputs,
                            threshold=threshold, window_days=DEFAULT_WINDOW_DAYS,
                            related_count=related_count)
-    clusters = list_clusters(engine)
+    clusters = list_clusters(engine, evidence=False)  # (digest clusters lists it from the
+    # state: see cluster_report)
     cluster_of = {key: cluster for cluster in clusters for key in cluster.members}
     related = {key: engine.related[key] for key in sorted(engine.related)}
     return Events(clusters, cluster_of, related), EventState(engine)

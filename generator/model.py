@@ -151,7 +151,8 @@ class Site:
     by_slug: dict[str, Article] = field(repr=False)
     """Articles by slug."""
     clusters: tuple[Cluster, ...] = ()
-    """Every event, with the evidence that joined its stories."""
+    """Every event, members lead first (no evidence: ``cluster_report`` lists it from the
+    event state)."""
     members: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     """The stories of each event (by cluster id), lead first."""
     records: RecordStore | None = field(default=None, repr=False, compare=False)

@@ -327,17 +327,20 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                                        if e.summary is not None], records, previous_events)
             del previous_events
             helping: Forked[dict[str, str]] | None = None
+            planned: list[Page] | None = None
             if memory is None:  # nobody keeps the event state: store it and free it before
                 # the pages are planned (at 100,000 stories freeing it and its marshalled
                 # bytes, 145 MB, gives back ~440 MB: kept, it made the build's peak)
+                if pool is None and len(site.articles) <= SAVE_ALONGSIDE_UP_TO:
+                    planned = plan_pages(site)  # (before the child is forked: it has them)
                 helping, stories_saved = _save_meanwhile(
                     manifest_file, site, templates, saving,
-                    Manifest(files=files, stories_id=stories_id),
+                    Manifest(files=files, stories_id=stories_id), planned,
                     compare=same_settings and bool(manifest.pages))
                 site = replace(site, event_state=None)
             if pool is not None:
                 pool.send_site(site)  # (the workers unpack it while the pages are planned)
-            pages = candidates = plan_pages(site)
+            pages = candidates = planned if planned is not None else plan_pages(site)
             fingerprints = None
             if helping is not None:  # the child fingerprints the second half of the pages
                 fingerprints = page_fingerprints(site, pages[: len(pages) // 2], templates)
@@ -412,8 +415,8 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
 
 
 def _save_meanwhile(manifest_file: Path, site: Site, templates: dict[str, str],
-                    saving: list[Forked[Any]], stories: Manifest, *, compare: bool,
-                    ) -> tuple[Forked[dict[str, str]] | None, bool]:
+                    saving: list[Forked[Any]], stories: Manifest, pages: list[Page] | None,
+                    *, compare: bool) -> tuple[Forked[dict[str, str]] | None, bool]:
     """Store the site's event state: up to ``SAVE_ALONGSIDE_UP_TO`` stories, in a forked
     child while this process plans, renders and writes the pages (put in ``saving``, to
     wait for), with the stories (summaries) of the manifest to come (``stories``: its
@@ -425,26 +428,28 @@ def _save_meanwhile(manifest_file: Path, site: Site, templates: dict[str, str],
     whether the stories are being stored.
 
     With ``compare`` (the pages' fingerprints are needed before rendering: an incremental
-    build), the child first plans the pages too and fingerprints their second half, which
-    is returned (also put in ``saving`` until it is read): this process does the first
-    half meanwhile (all of them took 0.16 s at 10,000 stories)."""
+    build) and the site's ``pages`` planned, the child first fingerprints their second
+    half, which is returned (also put in ``saving`` until it is read): this process does
+    the first half meanwhile (all of them took 0.16 s at 10,000 stories)."""
     if len(site.articles) <= SAVE_ALONGSIDE_UP_TO:
+        split = compare and pages is not None
         works: list[Callable[[], Any]] = \
-            [partial(_fingerprint_second_half, site, templates)] if compare else []
+            [partial(_fingerprint_second_half, site, pages, templates)] if split else []
         works.append(partial(_save_events, manifest_file, site.event_state))
         works.append(partial(_save_stories, manifest_file, stories))
         started = start_forked(works, items=len(site.articles))
         if started is not None:
             saving.extend(started)  # (in order: a failing build closes the first pipe
             # first, so the child is never left writing into a pipe nobody reads)
-            return (started[0] if compare else None), True
+            return (started[0] if split else None), True
     save_event_state(manifest_file, site.event_state)
     return None, False
 
 
-def _fingerprint_second_half(site: Site, templates: dict[str, str]) -> dict[str, str]:
-    """The fingerprints of the second half of the site's pages (``plan_pages`` order)."""
-    pages = plan_pages(site)
+def _fingerprint_second_half(site: Site, pages: Sequence[Page] | None,
+                             templates: dict[str, str]) -> dict[str, str]:
+    """The fingerprints of the second half of ``pages``, the site's pages."""
+    assert pages is not None  # (given whenever the work is split)
     return page_fingerprints(site, pages[len(pages) // 2 :], templates)
 
 

@@ -85,12 +85,12 @@ Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` during long stages."""
 
 SAVE_ALONGSIDE_UP_TO = 30_000
-"""Most stories whose event state a forked child writes while the pages are made (see
-``_save_events_meanwhile``; ``cluster_parallel.start_forked`` forks from 3,000 items)."""
+"""Most stories whose event state and summaries a forked child writes while the pages are
+made (see ``_save_meanwhile``; ``cluster_parallel.start_forked`` forks from 3,000 items)."""
 
 PendingCache = tuple[Path, Manifest, "EventState | None", bool]
-"""(manifest file, manifest, event state, whether the manifest's stories are stored)."""
-"""A build's cache, to write: (manifest file, manifest, event state)."""
+"""A build's cache, to write: (manifest file, manifest, event state, whether the
+manifest's stories are stored already)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +249,8 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
            saving: list[Forked[Any]],
            ) -> tuple[BuildReport, PendingCache | None]:
     """The build; returns its report and the cache it leaves to write (None: unchanged);
-    a child writing the event state meanwhile is put in ``saving``."""
+    what a forked child makes meanwhile (see :func:`_save_meanwhile`) is put in
+    ``saving``, for the caller to wait for before it writes the manifest."""
     timings: dict[str, float] = {}
     clock = [time.perf_counter()]
 
@@ -328,9 +329,10 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
             del previous_events
             helping: Forked[dict[str, str]] | None = None
             planned: list[Page] | None = None
-            if memory is None:  # nobody keeps the event state: store it and free it before
-                # the pages are planned (at 100,000 stories freeing it and its marshalled
-                # bytes, 145 MB, gives back ~440 MB: kept, it made the build's peak)
+            if memory is None:  # nobody keeps the event state: store it and free it (on
+                # a large site before the pages are planned: at 100,000 stories freeing it
+                # and its marshalled bytes, 145 MB, gives back ~440 MB; kept, it made the
+                # build's peak)
                 if pool is None and len(site.articles) <= SAVE_ALONGSIDE_UP_TO:
                     planned = plan_pages(site)  # (before the child is forked: it has them)
                 helping, stories_saved = _save_meanwhile(

@@ -434,9 +434,10 @@ def _save_meanwhile(manifest_file: Path, site: Site, templates: dict[str, str],
     half, which is returned (also put in ``saving`` until it is read): this process does
     the first half meanwhile (all of them took 0.16 s at 10,000 stories)."""
     if len(site.articles) <= SAVE_ALONGSIDE_UP_TO:
-        split = compare and pages is not None
         works: list[Callable[[], Any]] = \
-            [partial(_fingerprint_second_half, site, pages, templates)] if split else []
+            [partial(_fingerprint_second_half, site, pages, templates)] \
+            if compare and pages is not None else []
+        split = bool(works)
         works.append(partial(_save_events, manifest_file, site.event_state))
         works.append(partial(_save_stories, manifest_file, stories))
         started = start_forked(works, items=len(site.articles))
@@ -448,10 +449,9 @@ def _save_meanwhile(manifest_file: Path, site: Site, templates: dict[str, str],
     return None, False
 
 
-def _fingerprint_second_half(site: Site, pages: Sequence[Page] | None,
+def _fingerprint_second_half(site: Site, pages: Sequence[Page],
                              templates: dict[str, str]) -> dict[str, str]:
     """The fingerprints of the second half of ``pages``, the site's pages."""
-    assert pages is not None  # (given whenever the work is split)
     return page_fingerprints(site, pages[len(pages) // 2 :], templates)
 
 

@@ -314,10 +314,15 @@ def update_groups(
     order: Callable[[str], Any] = sort_key(stories)
     if sum(map(len, components)) * 4 > len(timeline):  # most stories: sort by place instead
         order = {key: place for place, key in enumerate(timeline)}.__getitem__
+    # (the joins of the former groups of the stories re-joined, not of every group: an
+    # edit on a sparse site re-joins a few small components)
+    former_groups = {
+        old.group_of[key] for component in components for key in component if key in old.group_of
+    }
     replay = (
         Replay(
             dirty,
-            {(e[0], e[1]) for _, evidence in old.groups.values() for e in evidence},
+            {(e[0], e[1]) for group in former_groups for e in old.groups[group][1]},
             old.groups,
         )
         if old.groups

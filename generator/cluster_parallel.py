@@ -133,17 +133,38 @@ def run_split_then(work: Callable[[int, int], T], count: int, then: Callable[[],
 def _run_child(works: Sequence[Callable[[], object]], pipes: Sequence[tuple[int, int]]
                ) -> None:  # pragma: no cover (runs in the forked process)
     """Compute each of ``works``, write each result (its length first) to its pipe, and exit
-    (1 on any failure)."""
+    (1 on any failure).
+
+    A result with more work after it is written by a thread, so the next work starts at
+    once: a pipe holds 64 KiB, and the parent reads it only when it is ready for the result
+    (on the 100k bench, the child's links waited up to 0.6 s for the parent, its ranking
+    with them)."""
     status = 1
+    writers: list[Any] = []
     try:
         for reading, _ in pipes:
             os.close(reading)
         gc.disable()  # a collection would touch, and so copy, every page of the parent's heap
-        for work, (_, writing) in zip(works, pipes, strict=True):
+        for number, (work, (_, writing)) in enumerate(zip(works, pipes, strict=True)):
             data = marshal.dumps(work())  # type: ignore[arg-type]
-            with os.fdopen(writing, "wb") as pipe:
-                pipe.write(len(data).to_bytes(8, "little"))
-                pipe.write(data)
+            if number == len(works) - 1:
+                _write_result(writing, data)
+            else:
+                import threading
+
+                writer = threading.Thread(target=_write_result, args=(writing, data))
+                writer.start()
+                writers.append(writer)
+        for writer in writers:
+            writer.join()
         status = 0
     finally:
         os._exit(status)
+
+
+def _write_result(writing: int, data: bytes) -> None:  # pragma: no cover (in the child)
+    """Write one result to its pipe: its length, then its bytes (a broken pipe, from a parent
+    that stopped waiting, ends the writing)."""
+    with os.fdopen(writing, "wb") as pipe:
+        pipe.write(len(data).to_bytes(8, "little"))
+        pipe.write(data)

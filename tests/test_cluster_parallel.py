@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bench.bench_clusters import make_docs, make_inputs, run_inputs
@@ -30,6 +32,36 @@ def test_a_failing_child_leaves_the_error_to_the_parent() -> None:
 
     with pytest.raises(KeyError, match="second half"):
         run_split(fail_late, count)
+
+
+def test_a_child_goes_on_to_its_next_work_before_its_first_result_is_read(
+    tmp_path: Path,
+) -> None:
+    """The first result fills the pipe many times over, and the parent reads it only once
+    the second work has run (as the engine reads the links once it has found its own). A
+    child that wrote its first result itself would wait on the pipe, the second work not
+    begun."""
+    import time
+
+    big = list(range(200_000))  # about 1 MB of marshal bytes: many times a pipe's buffer
+    marker = tmp_path / "second-work-ran"
+
+    def second() -> list[int]:
+        marker.write_text("ran")
+        return squares(0, 10)
+
+    forked = cluster_parallel.start_forked(
+        [lambda: big, second], items=cluster_parallel.MIN_SPLIT_ITEMS
+    )
+    if forked is None:
+        pytest.skip("this system cannot fork a second process")
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    ran = marker.exists()
+    assert forked[0].result() == big
+    assert forked[1].result() == squares(0, 10)
+    assert ran, "the child waited for its first result to be read"
 
 
 def test_the_engine_gives_the_same_result_split_or_not(monkeypatch: pytest.MonkeyPatch) -> None:

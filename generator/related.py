@@ -83,20 +83,21 @@ def build_postings(stories: Mapping[str, StoryRecord], timeline: Iterable[str]
 
 @dataclass(frozen=True, slots=True)
 class PostingIndex:
-    """What ranking reads, in flat arrays indexed by story number (the stories numbered in
+    """What ranking reads, in flat lists indexed by story number (the stories numbered in
     time order): on a large site, reading each neighbour's record would wait on memory."""
 
     number_of: dict[str, int]
     """Each story's number."""
     keys: list[str]
     """Each number's story."""
-    times: array[float]
+    times: list[float]
     """Publication time of each story, by number."""
     events: array[int]
     """A number for the event of each story, by number."""
-    columns: dict[str, tuple[array[int], array[float]]]
+    columns: dict[str, tuple[list[int], list[float]]]
     """Index entry -> the posting's stories (by number, ascending) and their weights of the
-    term (empty for a topic)."""
+    term (empty for a topic). (Lists, not arrays: ranking reads slices of them, and a
+    list's slice hands over the objects it holds, an array's makes new ones.)"""
 
 
 def index_postings(stories: Mapping[str, StoryRecord], event_of: Mapping[str, str],
@@ -113,8 +114,8 @@ def index_postings(stories: Mapping[str, StoryRecord], event_of: Mapping[str, st
     event_numbers: dict[str, int] = {}
     events = array("q", [event_numbers.setdefault(event_of.get(key, key), len(event_numbers))
                          for key in timeline])
-    times = array("d")
-    columns: dict[str, tuple[array[int], array[float]]] = {}
+    times: list[float] = []
+    columns: dict[str, tuple[list[int], list[float]]] = {}
     for number, key in enumerate(timeline):
         record = stories[key]
         times.append(record[R_TIME])
@@ -122,7 +123,7 @@ def index_postings(stories: Mapping[str, StoryRecord], event_of: Mapping[str, st
         for name in related_lookups(record):  # (what build_postings files it under)
             column = columns.get(name)
             if column is None:
-                column = columns[name] = (array("q"), array("d"))
+                column = columns[name] = ([], [])
             column[0].append(number)
             if not name.startswith("topic:"):  # a term: its weight too
                 column[1].append(vector[name])
@@ -157,9 +158,10 @@ def rank_related(
             _add_scores(scores, near, [stories[other][R_VECTOR][name] for other in near],
                         TERM_WEIGHT * vector[name])
     event = event_of.get(key, key)
-    others = [other for other in scores if event_of.get(other, other) != event]
-    times = [stories[other][R_TIME] for other in others]
-    return _best_decayed(others, scores, times, record[R_TIME], count, _same_key)
+    eligible = {other: score for other, score in scores.items()
+                if event_of.get(other, other) != event}
+    times = {other: stories[other][R_TIME] for other in eligible}
+    return _best_decayed(eligible, times, record[R_TIME], count, _same_key)
 
 
 def _rank_indexed(key: str, record: StoryRecord, index: PostingIndex, count: int
@@ -167,11 +169,10 @@ def _rank_indexed(key: str, record: StoryRecord, index: PostingIndex, count: int
     """:func:`rank_related` through an index: the same operations on story numbers."""
     number = index.number_of[key]
     scores = _score_indexed(record, number, index)
-    events, times = index.events, index.times
+    events = index.events
     event = events[number]
-    others = [other for other in scores if events[other] != event]
-    return _best_decayed(others, scores, [times[other] for other in others], record[R_TIME],
-                         count, index.keys.__getitem__)
+    eligible = {other: score for other, score in scores.items() if events[other] != event}
+    return _best_decayed(eligible, index.times, record[R_TIME], count, index.keys.__getitem__)
 
 
 def _score_indexed(record: StoryRecord, number: int, index: PostingIndex) -> dict[int, float]:
@@ -213,12 +214,10 @@ def rank_candidates(stories: Mapping[str, StoryRecord], timeline: Sequence[str],
         record = stories[key]
         scores = _score_indexed(record, number, index)
         scores.pop(number, None)
-        others = list(scores)
-        best = _best(others, scores, [times[other] for other in others], record[R_TIME],
-                     keep, timeline.__getitem__)
+        best = _best(scores, times, record[R_TIME], keep, timeline.__getitem__)
         found.extend(best)
         kept.append(len(best))
-        total.append(len(others))
+        total.append(len(scores))
     return found.tobytes(), kept.tobytes(), total.tobytes()
 
 
@@ -263,24 +262,24 @@ def _add_scores(scores: dict[T, float], near: Sequence[T], weights: Sequence[flo
             scores[other] = get(other, 0.0) + weight * theirs
 
 
-def _best_decayed(others: Sequence[T], scores: Mapping[T, float], times: Sequence[float],
+def _best_decayed(scores: Mapping[T, float], times: Mapping[T, float] | Sequence[float],
                   now: float, count: int, key_of: Callable[[T], str]) -> tuple[str, ...]:
-    """The keys of the ``count`` best ``others`` (see :func:`_best`)."""
-    return tuple(key_of(other) for other in _best(others, scores, times, now, count, key_of))
+    """The keys of the ``count`` best stories of ``scores`` (see :func:`_best`)."""
+    return tuple(key_of(other) for other in _best(scores, times, now, count, key_of))
 
 
-def _best(others: Sequence[T], scores: Mapping[T, float], times: Sequence[float],
+def _best(scores: Mapping[T, float], times: Mapping[T, float] | Sequence[float],
           now: float, count: int, key_of: Callable[[T], str]) -> list[T]:
-    """The ``count`` best ``others`` (published at ``times``) by
+    """The ``count`` best stories of ``scores`` (each published at ``times[story]``) by
     score / (1 + days apart / HALF_LIFE_DAYS), ties by key."""
     ranked = [
-        -scores[other] / (1.0 + abs(time - now) / 86400.0 / HALF_LIFE_DAYS)
-        for other, time in zip(others, times, strict=True)
+        -score / (1.0 + abs(times[other] - now) / 86400.0 / HALF_LIFE_DAYS)  # type: ignore[call-overload]
+        for other, score in scores.items()
     ]
     # pair up only the few that can make the cut with their keys (cheaper to sort)
     cutoff = sorted(ranked)[count - 1] if len(ranked) > count else math.inf
     best = sorted([(value, key_of(other), other)
-                   for value, other in zip(ranked, others, strict=True) if value <= cutoff])
+                   for value, other in zip(ranked, scores, strict=True) if value <= cutoff])
     return [other for *_, other in best[:count]]
 
 

@@ -18,11 +18,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from generator.cluster_records import (
-    R_STRONGEST,
     R_TIME,
-    R_TOPICS,
     R_VECTOR,
-    RELATED_TERMS,
     StoryRecord,
     related_lookups,
 )
@@ -98,6 +95,11 @@ class PostingIndex:
     """Index entry -> the posting's stories (by number, ascending) and their weights of the
     term (empty for a topic). (Lists, not arrays: ranking reads slices of them, and a
     list's slice hands over the objects it holds, an array's makes new ones.)"""
+    places: list[tuple[tuple[list[int], list[float], int], ...]]
+    """Each story's topic and term postings, by number, in ``related_lookups`` order: the
+    posting's two lists and the story's place in them."""
+    gains: dict[int, float]
+    """Each topic posting's gain (:func:`topic_gain`), by the ``id`` of its list of numbers."""
 
 
 def index_postings(stories: Mapping[str, StoryRecord], event_of: Mapping[str, str],
@@ -116,18 +118,25 @@ def index_postings(stories: Mapping[str, StoryRecord], event_of: Mapping[str, st
                          for key in timeline])
     times: list[float] = []
     columns: dict[str, tuple[list[int], list[float]]] = {}
+    places: list[tuple[tuple[list[int], list[float], int], ...]] = []
     for number, key in enumerate(timeline):
         record = stories[key]
         times.append(record[R_TIME])
         vector = record[R_VECTOR]
+        mine = []
         for name in related_lookups(record):  # (what build_postings files it under)
             column = columns.get(name)
             if column is None:
                 column = columns[name] = ([], [])
-            column[0].append(number)
+            numbers, weights = column
+            mine.append((numbers, weights, len(numbers)))
+            numbers.append(number)
             if not name.startswith("topic:"):  # a term: its weight too
-                column[1].append(vector[name])
-    return PostingIndex(number_of, list(timeline), times, events, columns)
+                weights.append(vector[name])
+        places.append(tuple(mine))
+    gains = {id(numbers): topic_gain(len(numbers))
+             for name, (numbers, _) in columns.items() if name.startswith("topic:")}
+    return PostingIndex(number_of, list(timeline), times, events, columns, places, gains)
 
 
 def rank_related(
@@ -168,34 +177,30 @@ def _rank_indexed(key: str, record: StoryRecord, index: PostingIndex, count: int
                   ) -> tuple[str, ...]:
     """:func:`rank_related` through an index: the same operations on story numbers."""
     number = index.number_of[key]
-    scores = _score_indexed(record, number, index)
+    scores = _score_indexed(number, index)
     events = index.events
     event = events[number]
     eligible = {other: score for other, score in scores.items() if events[other] != event}
     return _best_decayed(eligible, index.times, record[R_TIME], count, index.keys.__getitem__)
 
 
-def _score_indexed(record: StoryRecord, number: int, index: PostingIndex) -> dict[int, float]:
+def _score_indexed(number: int, index: PostingIndex) -> dict[int, float]:
     """Each candidate's score (before the time decay) for story ``number`` (the score loops
     written out: this runs for every story of a clean build)."""
-    vector = record[R_VECTOR]
     scores: dict[int, float] = {}
     get = scores.get
     half = NEIGHBOURS_PER_POSTING // 2
-    columns = index.columns
-    for name in record[R_TOPICS]:
-        numbers = columns[name][0]
-        at = bisect_left(numbers, number)
-        gain = topic_gain(len(numbers))
-        for other in numbers[max(0, at - half) : at + half + 1]:
-            scores[other] = get(other, 0.0) + gain
-    for name in record[R_STRONGEST][:RELATED_TERMS]:
-        numbers, weights = columns[name]
-        at = bisect_left(numbers, number)
+    gains = index.gains
+    for numbers, weights, at in index.places[number]:
         low, high = max(0, at - half), at + half + 1
-        weight = TERM_WEIGHT * vector[name]
-        for other, theirs in zip(numbers[low:high], weights[low:high], strict=True):
-            scores[other] = get(other, 0.0) + weight * theirs
+        if not weights:  # a topic: the same gain for every story under it
+            gain = gains[id(numbers)]
+            for other in numbers[low:high]:
+                scores[other] = get(other, 0.0) + gain
+        else:  # a term: the story's weight of it (at its place) times each other's
+            weight = TERM_WEIGHT * weights[at]
+            for other, theirs in zip(numbers[low:high], weights[low:high], strict=True):
+                scores[other] = get(other, 0.0) + weight * theirs
     return scores
 
 
@@ -212,7 +217,7 @@ def rank_candidates(stories: Mapping[str, StoryRecord], timeline: Sequence[str],
     times = index.times
     for number, key in enumerate(timeline):
         record = stories[key]
-        scores = _score_indexed(record, number, index)
+        scores = _score_indexed(number, index)
         scores.pop(number, None)
         best = _best(scores, times, record[R_TIME], keep, timeline.__getitem__)
         found.extend(best)

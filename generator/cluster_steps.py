@@ -156,18 +156,18 @@ def child_share(
     rest then joins clusters. (Timings only, never results, depend on it.)
 
     Costs per story, measured on the bench corpora (2026-11-22: 10k and 100k stories):
-    finding links about 20 us, joining about 10 us and ranking about 44 us, plus 0.1, 0.08
+    finding links about 20 us, joining about 10 us and ranking about 35 us, plus 0.1, 0.08
     and 0.02 us per story in its window (taken as if stories were spread evenly; ranking
     grows only as a larger site's data is further from the cache). A sparse site (10k
     stories over three years: 36 a window) gives the child no links, and it starts ranking
-    at once; a dense one (100k: 365 a window) about 40% of them.
+    at once; a dense one (100k: 365 a window) about 46% of them.
     """
     if len(timeline) < 2:
         return 0.0
     days = day_of(stories[timeline[-1]]) - day_of(stories[timeline[0]])
     window = len(timeline) * min(1.0, window_days / days) if days > 0 else len(timeline)
     finding, joining = 20.0 + 0.1 * window, 10.0 + 0.08 * window
-    ranking = 44.0 + 0.02 * window
+    ranking = 35.0 + 0.02 * window
     return min(0.5, max(0.0, (finding + joining - ranking) / (2 * finding)))
 
 

@@ -59,7 +59,7 @@ from generator.cluster_text import TextMemo, count_documents, idf_of_count, idf_
 from generator.clusters import Cluster, ClusterDoc, Evidence
 from generator.related import choose_related
 
-ENGINE_VERSION = 4
+ENGINE_VERSION = 5
 """Bumped whenever the algorithm changes, so an old state is never reused."""
 StoryInput = tuple[str, str, Callable[[], ClusterDoc]]
 """(key, digest of everything ``make_doc`` would put in the doc, make_doc)."""
@@ -266,7 +266,7 @@ def _update_counts(
         {
             key
             for key, record in stories.items()
-            if key not in fresh and not moved_terms.isdisjoint(record[R_RAW])
+            if key not in fresh and not moved_terms.isdisjoint(record[R_RAW][0])
         }
         if moved_terms and len(fresh) < len(stories)
         else set()
@@ -278,7 +278,7 @@ def _update_counts(
     terms = (
         counts
         if len(todo) * 8 > len(stories)
-        else {term for key in todo for term in stories[key][R_RAW]}
+        else {term for key in todo for term in stories[key][R_RAW][0]}
     )
     idf = idf_of_terms(counts, terms)
     for key in todo:

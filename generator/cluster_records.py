@@ -32,7 +32,8 @@ R_DIGEST = 0
 R_TIME = 1
 """Publication time, seconds since the Unix epoch."""
 R_RAW = 2
-"""Term -> field weight times entity boost (before idf), sorted by term."""
+"""Its terms, sorted, and their field weights times entity boosts, before idf, as codes
+(``cluster_text.RawWeights``)."""
 R_VECTOR = 3
 """Term -> weight in the L2-normalised vector (depends on the idf bands of its terms)."""
 R_URLS = 4

@@ -98,9 +98,25 @@ class TextMemo:
     title_keys: dict[str, str] = field(default_factory=dict)
     """Title -> its normalised key."""
 
-def count_documents(raws: Iterable[Mapping[str, float]]) -> Counter[str]:
+RawWeights = tuple[tuple[str, ...], str]
+"""A story's terms, sorted, and their weights before idf, one code letter a term (see
+``WEIGHT_OF_CODE``): a string of letters, not a dict of floats, for the engine keeps this
+for every story (at 100,000 stories, 150 MB as dicts)."""
+
+WEIGHT_OF_CODE = {
+    "1": 1.0,
+    "T": TITLE_WEIGHT,
+    "E": 1.0 * ENTITY_BOOST,
+    "B": TITLE_WEIGHT * ENTITY_BOOST,
+}
+"""A term's weight before idf, by its code: text, title, text entity, title entity (the
+products :func:`weigh_story_terms` makes, so the same floats)."""
+_CODE_OF_WEIGHT = {weight: code for code, weight in WEIGHT_OF_CODE.items()}
+
+
+def count_documents(raws: Iterable[RawWeights]) -> Counter[str]:
     """How many stories contain each term."""
-    return Counter(chain.from_iterable(raws))
+    return Counter(chain.from_iterable(terms for terms, _ in raws))
 
 
 _IDF_BY_BAND = tuple(math.log(1.0 + IDF_SCALE / (1 << bits)) for bits in range(64))
@@ -112,14 +128,14 @@ def idf_of_count(count: int) -> float:
     return _IDF_BY_BAND[max(count, 1).bit_length() - 1]
 
 
-def weigh_story_terms(story: StoryTerms) -> dict[str, float]:
+def weigh_story_terms(story: StoryTerms) -> RawWeights:
     """Each term's weight before idf: field weight times entity boost (sorted by term)."""
     weights = dict.fromkeys(sorted(story.title | story.text), 1.0)
     for term in story.title:
         weights[term] = TITLE_WEIGHT
     for term in story.entities:
         weights[term] *= ENTITY_BOOST
-    return weights
+    return tuple(weights), "".join(map(_CODE_OF_WEIGHT.__getitem__, weights.values()))
 
 
 def idf_of_terms(counts: Mapping[str, int], terms: Iterable[str]) -> dict[str, float]:
@@ -128,15 +144,17 @@ def idf_of_terms(counts: Mapping[str, int], terms: Iterable[str]) -> dict[str, f
     return {term: idf[max(counts[term], 1).bit_length() - 1] for term in terms}
 
 
-def normalize_vector(raw: Mapping[str, float], idf: Mapping[str, float]) -> dict[str, float]:
+def normalize_vector(raw: RawWeights, idf: Mapping[str, float]) -> dict[str, float]:
     """Weighted, L2-normalised vector of one story (empty when it has no terms);
     ``idf`` holds each term's banded idf (:func:`idf_of_terms`)."""
-    weights = list(map(mul, raw.values(), map(idf.__getitem__, raw)))  # (C loops: the
-    # same products, squares, sum and quotients as a comprehension would make, faster)
+    terms, codes = raw
+    weights = list(map(mul, map(WEIGHT_OF_CODE.__getitem__, codes),
+                       map(idf.__getitem__, terms)))  # (C loops: the same products,
+    # squares, sum and quotients as a comprehension would make, faster)
     norm = math.sqrt(sum(map(mul, weights, weights)))
     if norm == 0.0:
         return {}
-    return dict(zip(raw, map(truediv, weights, repeat(norm)), strict=True))
+    return dict(zip(terms, map(truediv, weights, repeat(norm)), strict=True))
 
 
 def url_keys_of(doc: ClusterDoc, memo: TextMemo | None = None,

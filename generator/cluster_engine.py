@@ -136,7 +136,7 @@ def update_engine(
     # the counts move keeps its place: its time is the same)
     counts, moved = _update_counts(old, stories, changed, deleted, timeline)
     dirty = {*changed, *deleted, *moved}
-    postings, rank = plan_ranking(old, stories, timeline, count=related_count)
+    rank = plan_ranking(old, stories, timeline, count=related_count)
     share, ranked = 0.5, None
     if rank is not None:
         share = child_share(stories, timeline, window_days)
@@ -177,8 +177,9 @@ def update_engine(
     events = apply_overrides(groups, overridden, stories)
     event_of, moved_events = update_event_of(old, events)
     if ranked is not None:
+        candidates, postings = ranked.result()
         chosen = choose_related(
-            ranked.result(), stories, postings, event_of, timeline, count=related_count
+            candidates, stories, postings, event_of, timeline, count=related_count
         )
         related = dict(zip(timeline, chosen, strict=True))
     else:

@@ -88,15 +88,20 @@ def update_links(
     being computed in that child, if one was started (if none, ``then`` is left to the
     caller).
     """
-    touched = [old.stories[key] for key in dirty if key in old.stories]
-    touched.extend(stories[key] for key in dirty if key in stories)
     merged: list[list[float]] = []  # each dirty day's span, from a window before it
-    for day in sorted(set(map(day_of, touched))):
-        low, high = day - window_days - _EPSILON_DAYS, day + _EPSILON_DAYS
-        if merged and low <= merged[-1][1]:
-            merged[-1][1] = high  # (the days ascend, so the spans' ends do)
-        else:
-            merged.append([low, high])
+    if not old.stories and timeline:  # from nothing: one span over every story (the spans
+        # of their days cover the same stories; sorting 100,000 days took 0.2 s)
+        merged.append([day_of(stories[timeline[0]]) - window_days - _EPSILON_DAYS,
+                       day_of(stories[timeline[-1]]) + _EPSILON_DAYS])
+    else:
+        touched = [old.stories[key] for key in dirty if key in old.stories]
+        touched.extend(stories[key] for key in dirty if key in stories)
+        for day in sorted(set(map(day_of, touched))):
+            low, high = day - window_days - _EPSILON_DAYS, day + _EPSILON_DAYS
+            if merged and low <= merged[-1][1]:
+                merged[-1][1] = high  # (the days ascend, so the spans' ends do)
+            else:
+                merged.append([low, high])
     days = [day_of(stories[key]) for key in timeline] if len(merged) > 64 else None
     forward = dict(old.forward)
     for key in dirty:
@@ -156,17 +161,17 @@ def child_share(
     rest then joins clusters. (Timings only, never results, depend on it.)
 
     Costs per story, measured on the bench corpora (2026-11-22: 10k and 100k stories):
-    finding links about 20 us, joining about 10 us and ranking about 35 us, plus 0.1, 0.08
+    finding links about 20 us, joining about 10 us and ranking about 35 us, plus 0.1, 0.09
     and 0.02 us per story in its window (taken as if stories were spread evenly; ranking
     grows only as a larger site's data is further from the cache). A sparse site (10k
     stories over three years: 36 a window) gives the child no links, and it starts ranking
-    at once; a dense one (100k: 365 a window) about 46% of them.
+    at once; a dense one (100k: 365 a window) half of them.
     """
     if len(timeline) < 2:
         return 0.0
     days = day_of(stories[timeline[-1]]) - day_of(stories[timeline[0]])
     window = len(timeline) * min(1.0, window_days / days) if days > 0 else len(timeline)
-    finding, joining = 20.0 + 0.1 * window, 10.0 + 0.08 * window
+    finding, joining = 20.0 + 0.1 * window, 10.0 + 0.09 * window
     ranking = 35.0 + 0.02 * window
     return min(0.5, max(0.0, (finding + joining - ranking) / (2 * finding)))
 
@@ -403,17 +408,28 @@ Candidates = tuple[bytes, bytes, bytes]
 """Each story's best related candidates, before events are known (``rank_candidates``)."""
 
 
+Ranking = tuple[Candidates, dict[str, list[str]]]
+"""Every story's related candidates, and the related-story index (see ``plan_ranking``)."""
+
+
 def plan_ranking(
     old: EngineState, stories: Mapping[str, StoryRecord], timeline: Sequence[str], *, count: int
-) -> tuple[dict[str, list[str]], Callable[[], Candidates] | None]:
-    """For a computation from nothing, the related-story index and the ranking of every
-    story's candidates, which depends on the vectors and times only: it can run in the child
-    that finds half the links, while this process joins the clusters (events are filtered
-    out once known, see ``related.choose_related``). Otherwise ({}, None)."""
+) -> Callable[[], Ranking] | None:
+    """For a computation from nothing, the ranking of every story's candidates, which
+    depends on the vectors and times only, and the related-story index: both can be made
+    in the child that finds a share of the links, while this process joins the clusters
+    (events are filtered out once known, see ``related.choose_related``). Otherwise None."""
     if old.stories or count <= 0:
-        return {}, None
-    postings = build_postings(stories, timeline)
-    return postings, partial(rank_candidates, stories, timeline, keep=count + SPARE_CANDIDATES)
+        return None
+    return partial(_rank_all, stories, timeline, keep=count + SPARE_CANDIDATES)
+
+
+def _rank_all(stories: Mapping[str, StoryRecord], timeline: Sequence[str], *, keep: int
+              ) -> Ranking:
+    """:func:`~generator.related.rank_candidates`, and the index of every story
+    (:func:`~generator.related.build_postings`: 0.2 s at 100,000 stories, no longer spent
+    before the child is forked)."""
+    return rank_candidates(stories, timeline, keep=keep), build_postings(stories, timeline)
 
 
 def update_related(

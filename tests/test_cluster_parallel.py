@@ -72,6 +72,7 @@ def test_the_engine_gives_the_same_result_split_or_not(monkeypatch: pytest.Monke
     assert list_clusters(split) == list_clusters(serial)
     assert split.related == serial.related
     assert split.forward == serial.forward
+    assert split.postings == serial.postings  # (made by the child that ranks, when split)
 
 
 def test_related_lists_run_short_are_ranked_again(monkeypatch: pytest.MonkeyPatch) -> None:

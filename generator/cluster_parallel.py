@@ -150,7 +150,7 @@ def _run_child(works: Sequence[Callable[[], object]], pipes: Sequence[tuple[int,
             if number == len(works) - 1:
                 _write_result(writing, data)
             else:
-                import threading
+                import threading  # (here: only a child with work after a result needs it)
 
                 writer = threading.Thread(target=_write_result, args=(writing, data))
                 writer.start()

@@ -101,7 +101,8 @@ class TextMemo:
 RawWeights = tuple[tuple[str, ...], str]
 """A story's terms, sorted, and their weights before idf, one code letter a term (see
 ``WEIGHT_OF_CODE``): a string of letters, not a dict of floats, for the engine keeps this
-for every story (at 100,000 stories, 150 MB as dicts)."""
+for every story (the event state of a 10,000-story build held 47 MB in memory with dicts,
+42 MB with codes, and loads a fifth faster)."""
 
 WEIGHT_OF_CODE = {
     "1": 1.0,

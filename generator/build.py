@@ -438,8 +438,9 @@ def _save_meanwhile(manifest_file: Path, site: Site, templates: dict[str, str],
             [partial(_fingerprint_second_half, site, pages, templates)] \
             if compare and pages is not None else []
         split = bool(works)
-        works.append(partial(_save_events, manifest_file, site.event_state))
-        works.append(partial(_save_stories, manifest_file, stories))
+        works.append(partial(save_event_state, manifest_file, site.event_state))
+        works.append(partial(save_stories, manifest_file, stories))  # (both return None,
+        # which marshal sends back as any result)
         started = start_forked(works, items=len(site.articles))
         if started is not None:
             saving.extend(started)  # (in order: a failing build closes the first pipe
@@ -453,18 +454,6 @@ def _fingerprint_second_half(site: Site, pages: Sequence[Page],
                              templates: dict[str, str]) -> dict[str, str]:
     """The fingerprints of the second half of ``pages``, the site's pages."""
     return page_fingerprints(site, pages[len(pages) // 2 :], templates)
-
-
-def _save_events(manifest_file: Path, state: EventState | None) -> int:
-    """:func:`save_event_state`, with a result a forked child can send back."""
-    save_event_state(manifest_file, state)
-    return 0
-
-
-def _save_stories(manifest_file: Path, stories: Manifest) -> int:
-    """:func:`save_stories`, with a result a forked child can send back."""
-    save_stories(manifest_file, stories)
-    return 0
 
 
 def site_for(config: SiteConfig) -> tuple[Site, tuple[Diagnostic, ...]]:

@@ -161,24 +161,26 @@ def test_each_build_stores_the_event_state_of_the_stories_it_built(site: Path) -
 def test_a_forked_child_stores_the_event_state_while_the_pages_are_made(
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """On a site of 3,000+ stories a child writes the event state (build.
-    _save_events_meanwhile); here forking is allowed from one story. The state on disk
+    _save_meanwhile); here forking is allowed from one story. The state on disk
     is the one the build made, and a child that fails leaves the writing to the build."""
     from generator import build as build_module
     from generator import cluster_parallel
 
     monkeypatch.setattr(cluster_parallel, "MIN_SPLIT_ITEMS", 1)
     writers = tmp_path / "writers"
-    real = build_module._save_events
+    real = build_module.save_event_state
     parent = os.getpid()
 
-    def save(manifest_file: Path, state: object) -> int:
+    def save(manifest_file: Path, state: object) -> None:
+        if state is None:
+            return  # (writes nothing: the build passes None once the state is stored)
         with writers.open("a") as log:
             log.write(f"{os.getpid()}\n")
         if os.getpid() != parent and (site / "fail-in-child").exists():
             raise OSError("disk full (in the child)")
-        return real(manifest_file, state)  # type: ignore[arg-type]
+        real(manifest_file, state)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(build_module, "_save_events", save)
+    monkeypatch.setattr(build_module, "save_event_state", save)
     out = site.parent / "out"
     config, _ = load_config(site, output=out)
     build(config)
@@ -210,7 +212,7 @@ def test_a_forked_child_stores_the_event_state_while_the_pages_are_made(
 def test_fingerprints_split_with_a_child_give_the_clean_build(
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An incremental build of 3,000+ stories has the child that writes the event state
-    fingerprint the second half of the pages (build._save_events_meanwhile); here forking
+    fingerprint the second half of the pages (build._save_meanwhile); here forking
     is allowed from one story. The pages it renders, so the output, are the clean build's."""
     from generator import build as build_module
     from generator import cluster_parallel

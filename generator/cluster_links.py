@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import repeat
 from operator import mul
 
+from generator import kernels
 from generator.cluster_records import (
     R_LISTED,
     R_OVERRIDE,
@@ -156,9 +157,10 @@ def find_forward_links(
     record = records[number]
     time = record[R_TIME]
     stop = index.stops[number]  # the window is the numbers after ``number``, below stop
-    overlaps = _add_overlaps(index, number, stop)
-    floor = PREFILTER_RATIO * threshold
-    passing = [other for other, overlap in overlaps.items() if overlap >= floor]
+    overlaps = passing_overlaps(
+        index.signature[number], stop, MAX_WINDOW_NEIGHBOURS, PREFILTER_RATIO * threshold
+    )
+    passing = list(overlaps)
     if len(passing) > MAX_SCORED_CANDIDATES:
         passing = _choose_best(passing, overlaps, keys)
     related = index.partners.get(number, _NONE)
@@ -203,21 +205,29 @@ def _choose_best(
     return best
 
 
-def _add_overlaps(index: LinkIndex, number: int, stop: int) -> dict[int, float]:
-    """Partial dot products with the stories numbered after ``number`` and below ``stop``,
-    through the signature terms not too common in that window."""
+def passing_overlaps_python(
+    signature: list[tuple[tuple[list[int], list[float]], int, float]],
+    stop: int,
+    most: int,
+    floor: float,
+) -> dict[int, float]:
+    """The partial dot products reaching ``floor`` between one story (its ``signature`` in a
+    :class:`LinkIndex`) and the stories numbered after it and below ``stop``, through its
+    signature terms that have at most ``most`` such stories."""
     overlaps: dict[int, float] = {}
     get = overlaps.get
-    for (numbers, weights), place, weight in index.signature[number]:
+    for (numbers, weights), place, weight in signature:
         start = place + 1
-        end = bisect_left(
-            numbers, stop, start, min(len(numbers), start + MAX_WINDOW_NEIGHBOURS + 1)
-        )
-        if end - start > MAX_WINDOW_NEIGHBOURS:
+        end = bisect_left(numbers, stop, start, min(len(numbers), start + most + 1))
+        if end - start > most:
             continue  # (the search stops one past the limit: that is enough to know)
         for other, theirs in zip(numbers[start:end], weights[start:end], strict=True):
             overlaps[other] = get(other, 0.0) + weight * theirs
-    return overlaps
+    return {other: overlap for other, overlap in overlaps.items() if overlap >= floor}
+
+
+passing_overlaps: kernels.Overlaps = kernels.overlaps or passing_overlaps_python
+""":func:`passing_overlaps_python`, compiled where it is built (``generator.kernels``)."""
 
 
 def list_url_links(
@@ -243,13 +253,17 @@ def score_unshared_pair(
     return score + (RELATED_BONUS if related else 0.0)
 
 
-def dot_vectors(first: Mapping[str, float], second: Mapping[str, float]) -> float:
+def dot_vectors_python(first: Mapping[str, float], second: Mapping[str, float]) -> float:
     """Dot product of two sparse vectors (callers pass the earlier story first, so a pair's
     floating-point sum is always taken in the same order)."""
     if len(first) > len(second):
         first, second = second, first
     total: float = sum(map(mul, first.values(), map(second.get, first, repeat(0.0))))
     return total
+
+
+dot_vectors: kernels.Dot = kernels.dot or dot_vectors_python
+""":func:`dot_vectors_python`, compiled where it is built (``generator.kernels``)."""
 
 
 def list_shared_terms(

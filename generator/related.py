@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from generator import kernels
 from generator.cluster_records import (
     R_TIME,
     R_VECTOR,
@@ -213,17 +214,29 @@ def rank_candidates(stories: Mapping[str, StoryRecord], timeline: Sequence[str],
     first, story after story; how many each story has there; how many it had in all.
     """
     index = index_postings(stories, {}, timeline)  # every story its own event
+    if rank_all is None:
+        return rank_all_python(index, keep)
+    return rank_all(index.places, index.gains, index.times, index.keys, keep, TERM_WEIGHT,
+                    NEIGHBOURS_PER_POSTING // 2, HALF_LIFE_DAYS)
+
+
+def rank_all_python(index: PostingIndex, keep: int) -> tuple[bytes, bytes, bytes]:
+    """:func:`rank_candidates` for the stories of ``index`` (every story its own event)."""
     found, kept, total = array("q"), array("q"), array("q")
-    times = index.times
-    for number, key in enumerate(timeline):
-        record = stories[key]
+    times, keys = index.times, index.keys
+    for number, now in enumerate(times):
         scores = _score_indexed(number, index)
         scores.pop(number, None)
-        best = _best(scores, times, record[R_TIME], keep, timeline.__getitem__)
+        best = _best(scores, times, now, keep, keys.__getitem__)
         found.extend(best)
         kept.append(len(best))
         total.append(len(scores))
     return found.tobytes(), kept.tobytes(), total.tobytes()
+
+
+rank_all: kernels.Rank | None = kernels.rank
+""":func:`rank_all_python` (with the index's lists and the scoring constants as arguments),
+compiled; None where it is not built (``generator.kernels``)."""
 
 
 def choose_related(candidates: tuple[bytes, bytes, bytes], stories: Mapping[str, StoryRecord],

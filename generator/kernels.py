@@ -1,0 +1,38 @@
+"""The compiled inner loops (``generator/_kernels.c``), or None where they are not built.
+
+Three loops take most of a large clean clustering's time, and each has a compiled twin
+that runs the same floating-point operations in the same order (so the same results):
+
+- ``dot``: :func:`generator.cluster_links.dot_vectors`;
+- ``overlaps``: :func:`generator.cluster_links.passing_overlaps`;
+- ``rank``: :func:`generator.related.rank_all`.
+
+The extension is optional (``setup.py``): where it is not built, or the environment sets
+``DIGEST_PURE_PYTHON`` to a non-empty value, the names below are None and callers run
+their Python references.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+Dot = Callable[[Mapping[str, float], Mapping[str, float]], float]
+Overlaps = Callable[[list[Any], int, int, float], dict[int, float]]
+Rank = Callable[[list[Any], dict[int, float], list[float], list[str], int, float, int, float],
+                tuple[bytes, bytes, bytes]]
+
+
+def _load() -> tuple[Dot | None, Overlaps | None, Rank | None]:
+    """The compiled functions, or Nones."""
+    if os.environ.get("DIGEST_PURE_PYTHON"):
+        return None, None, None
+    try:
+        from generator import _kernels
+    except ImportError:
+        return None, None, None
+    return _kernels.dot, _kernels.overlaps, _kernels.rank
+
+
+dot, overlaps, rank = _load()

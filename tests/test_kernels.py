@@ -1,0 +1,112 @@
+"""The compiled kernels (generator/_kernels.c) give exactly what their Python references give."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.bench_clusters import make_docs, make_inputs, run_inputs, with_built_keys
+from generator import cluster_links, kernels, related
+from generator.cluster_engine import build_records
+from generator.cluster_records import R_TIME
+
+PURE = bool(os.environ.get("DIGEST_PURE_PYTHON"))
+
+weights = st.floats(min_value=-4.0, max_value=4.0, allow_nan=False, allow_subnormal=True)
+terms = st.text(alphabet="abcdefgh", min_size=1, max_size=3)
+
+
+def test_the_kernels_are_built_for_the_suite() -> None:
+    """The test command installs the package, which compiles the kernels (this machine has
+    a C compiler): without them every comparison below would compare Python with itself."""
+    if PURE:
+        assert kernels.dot is None and kernels.overlaps is None and kernels.rank is None
+    else:
+        assert kernels.dot is not None and kernels.overlaps is not None
+        assert kernels.rank is not None
+
+
+def native_only() -> None:
+    if PURE:
+        pytest.skip("DIGEST_PURE_PYTHON is set: the Python references run everywhere")
+
+
+@settings(max_examples=300)
+@given(st.dictionaries(terms, weights, max_size=12), st.dictionaries(terms, weights, max_size=12))
+def test_dot_equals_the_python_sum(first: dict[str, float], second: dict[str, float]) -> None:
+    native_only()
+    assert kernels.dot is not None
+    found = kernels.dot(first, second)
+    assert isinstance(found, float)
+    assert found.hex() == float(cluster_links.dot_vectors_python(first, second)).hex()
+
+
+@st.composite
+def signatures(draw: st.DrawFn) -> tuple[list[tuple[tuple[list[int], list[float]], int, float]],
+                                         int, int, float]:
+    """A story's signature entries over random postings (sorted story numbers with weights),
+    a window stop, a neighbour limit and a floor."""
+    story = draw(st.integers(0, 30))
+    entries = []
+    for _ in range(draw(st.integers(0, 6))):
+        numbers = sorted(draw(st.sets(st.integers(0, 80), max_size=40)) | {story})
+        column = (numbers, [draw(weights) for _ in numbers])
+        entries.append((column, numbers.index(story), draw(weights)))
+    return entries, draw(st.integers(story, 90)), draw(st.integers(0, 12)), draw(weights)
+
+
+@settings(max_examples=300)
+@given(signatures())
+def test_overlaps_equal_the_python_loop(
+    case: tuple[list[tuple[tuple[list[int], list[float]], int, float]], int, int, float],
+) -> None:
+    native_only()
+    assert kernels.overlaps is not None
+    found = kernels.overlaps(*case)
+    expected = cluster_links.passing_overlaps_python(*case)
+    assert found == expected
+    assert [value.hex() for value in found.values()] == [
+        value.hex() for value in expected.values()
+    ]
+
+
+@pytest.mark.parametrize("size,seed,copies", [(300, 1, 1), (2000, 7, 1), (400, 3, 3)])
+def test_rank_equals_the_python_ranking(size: int, seed: int, copies: int) -> None:
+    """Every story's candidates, in order, on synthetic stories; ``copies`` > 1 repeats each
+    story under other keys at the same time, so scores tie and only keys order them."""
+    native_only()
+    assert related.rank_all is not None
+    docs = [with_built_keys(doc) for doc in make_docs(size, seed)]
+    docs += [replace(doc, key=f"{doc.key}-copy{n}") for n in range(1, copies) for doc in docs]
+    stories = build_records(docs)
+    timeline = sorted(stories, key=lambda key: (stories[key][R_TIME], key))
+    index = related.index_postings(stories, {}, timeline)
+    found = related.rank_all(index.places, index.gains, index.times, index.keys, 5,
+                             related.TERM_WEIGHT, related.NEIGHBOURS_PER_POSTING // 2,
+                             related.HALF_LIFE_DAYS)
+    assert found == related.rank_all_python(index, 5)
+
+
+def test_rank_refuses_lists_that_do_not_match() -> None:
+    native_only()
+    assert related.rank_all is not None
+    with pytest.raises(ValueError, match="differ in length"):
+        related.rank_all([()], {}, [0.0, 1.0], ["a", "b"], 5, 8.0, 6, 30.0)
+    with pytest.raises(IndexError, match="names no story"):
+        related.rank_all([(([0, 7], [1.0, 1.0], 0),)], {}, [0.0], ["a"], 5, 8.0, 6, 30.0)
+
+
+def test_a_whole_computation_is_the_same_with_or_without_the_kernels(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    native_only()
+    inputs = make_inputs(make_docs(3000, 11), built=True)
+    compiled = run_inputs(None, inputs).to_data()
+    monkeypatch.setattr(cluster_links, "dot_vectors", cluster_links.dot_vectors_python)
+    monkeypatch.setattr(cluster_links, "passing_overlaps", cluster_links.passing_overlaps_python)
+    monkeypatch.setattr(related, "rank_all", None)
+    assert run_inputs(None, inputs).to_data() == compiled

@@ -65,13 +65,9 @@ PyDoc_STRVAR(dot_doc,
 "dot(first, second) -> float\n\n"
 "Dot product of two sparse vectors (dicts of term -> float); see kernels.dot_vectors.");
 
-static PyObject *dot(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+/* the dot product of two dicts of term -> float, as cluster_links.dot_vectors_python */
+static int dot_dicts(PyObject *first, PyObject *second, double *out)
 {
-    if (nargs != 2 || !PyDict_Check(args[0]) || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "dot(first: dict, second: dict)");
-        return NULL;
-    }
-    PyObject *first = args[0], *second = args[1];
     if (PyDict_GET_SIZE(first) > PyDict_GET_SIZE(second)) {
         PyObject *swap = first;
         first = second;
@@ -83,20 +79,34 @@ static PyObject *dot(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     while (PyDict_Next(first, &position, &term, &value)) {
         double mine, theirs = 0.0;
         if (as_double(value, &mine) < 0) {
-            return NULL;
+            return -1;
         }
         PyObject *other = PyDict_GetItemWithError(second, term);
         if (other != NULL) {
             if (as_double(other, &theirs) < 0) {
-                return NULL;
+                return -1;
             }
         }
         else if (PyErr_Occurred()) {
-            return NULL;
+            return -1;
         }
         sum_add(&sum, mine * theirs);
     }
-    return PyFloat_FromDouble(sum_result(&sum));
+    *out = sum_result(&sum);
+    return 0;
+}
+
+static PyObject *dot(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyDict_Check(args[0]) || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "dot(first: dict, second: dict)");
+        return NULL;
+    }
+    double total;
+    if (dot_dicts(args[0], args[1], &total) < 0) {
+        return NULL;
+    }
+    return PyFloat_FromDouble(total);
 }
 
 /* ---- a small map from story number to a running total ---------------------------------- */
@@ -514,12 +524,459 @@ done:
     return result;
 }
 
+/* ---- join ----------------------------------------------------------------------------- */
+
+/* A growing map from int64 codes (>= 0; -1 marks a free slot) to doubles. */
+typedef struct {
+    int64_t *keys;
+    double *values;
+    Py_ssize_t mask, count;
+} Table;
+
+static int table_init(Table *table, Py_ssize_t expected)
+{
+    Py_ssize_t size = 64;
+    while (size < 2 * expected) {
+        size *= 2;
+    }
+    table->keys = PyMem_Malloc(size * sizeof(int64_t));
+    table->values = PyMem_Malloc(size * sizeof(double));
+    if (!table->keys || !table->values) {
+        PyMem_Free(table->keys);
+        PyMem_Free(table->values);
+        table->keys = NULL;
+        table->values = NULL;
+        PyErr_NoMemory();
+        return -1;
+    }
+    memset(table->keys, 0xff, size * sizeof(int64_t));
+    table->mask = size - 1;
+    table->count = 0;
+    return 0;
+}
+
+static void table_free(Table *table)
+{
+    PyMem_Free(table->keys);
+    PyMem_Free(table->values);
+}
+
+static inline Py_ssize_t table_slot(const Table *table, int64_t key)
+{
+    Py_ssize_t slot = ((uint64_t)key * 0x9E3779B97F4A7C15ull >> 20) & table->mask;
+    while (table->keys[slot] != -1 && table->keys[slot] != key) {
+        slot = (slot + 1) & table->mask;
+    }
+    return slot;
+}
+
+static inline int table_get(const Table *table, int64_t key, double *out)
+{
+    Py_ssize_t slot = table_slot(table, key);
+    if (table->keys[slot] == -1) {
+        return 0;
+    }
+    *out = table->values[slot];
+    return 1;
+}
+
+static int table_put(Table *table, int64_t key, double value)
+{
+    if (2 * (table->count + 1) > table->mask + 1) {
+        Table grown;
+        if (table_init(&grown, table->mask + 1) < 0) {
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i <= table->mask; i++) {
+            if (table->keys[i] != -1) {
+                Py_ssize_t slot = table_slot(&grown, table->keys[i]);
+                grown.keys[slot] = table->keys[i];
+                grown.values[slot] = table->values[i];
+                grown.count++;
+            }
+        }
+        table_free(table);
+        *table = grown;
+    }
+    Py_ssize_t slot = table_slot(table, key);
+    if (table->keys[slot] == -1) {
+        table->keys[slot] = key;
+        table->count++;
+    }
+    table->values[slot] = value;
+    return 0;
+}
+
+/* every int of an iterable (a set of codes) into `table` */
+static int table_fill(Table *table, PyObject *iterable)
+{
+    PyObject *iterator = PyObject_GetIter(iterable), *item;
+    if (iterator == NULL) {
+        return -1;
+    }
+    while ((item = PyIter_Next(iterator)) != NULL) {
+        long long code = PyLong_AsLongLong(item);
+        Py_DECREF(item);
+        if ((code == -1 && PyErr_Occurred()) || table_put(table, code, 1.0) < 0) {
+            Py_DECREF(iterator);
+            return -1;
+        }
+    }
+    Py_DECREF(iterator);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* what join reads of the records and the constants */
+typedef struct {
+    PyObject *records, *known;
+    Py_ssize_t size, sample_size;
+    double max_pair_score, seconds_per_day, date_penalty, related_bonus, window_days;
+    Py_ssize_t r_time, r_vector, r_urls, r_own, r_listed;
+    double *times;
+    Table scores;
+} Join;
+
+static int record_field(const Join *join, Py_ssize_t number, Py_ssize_t field, PyObject **out)
+{
+    PyObject *record = PyList_GET_ITEM(join->records, number);
+    if (!PyTuple_Check(record) || field < 0 || field >= PyTuple_GET_SIZE(record)) {
+        PyErr_SetString(PyExc_TypeError, "a story record is a tuple with every field");
+        return -1;
+    }
+    *out = PyTuple_GET_ITEM(record, field);
+    return 0;
+}
+
+/* whether two tuples (or lists) of keys have one in common (as frozenset.isdisjoint) */
+static int share(PyObject *first, PyObject *second)
+{
+    if (!(PyTuple_Check(first) || PyList_Check(first))
+        || !(PyTuple_Check(second) || PyList_Check(second))) {
+        PyErr_SetString(PyExc_TypeError, "a record's keys are a tuple or a list");
+        return -1;
+    }
+    Py_ssize_t m = PySequence_Fast_GET_SIZE(first), n = PySequence_Fast_GET_SIZE(second);
+    PyObject **left = PySequence_Fast_ITEMS(first), **right = PySequence_Fast_ITEMS(second);
+    for (Py_ssize_t i = 0; i < m; i++) {
+        for (Py_ssize_t j = 0; j < n; j++) {
+            int equal = PyObject_RichCompareBool(left[i], right[j], Py_EQ);
+            if (equal != 0) {
+                return equal;
+            }
+        }
+    }
+    return 0;
+}
+
+/* cluster_join._PairScorer.score(a, b), a < b, with score_unshared_pair */
+static int pair_score(const Join *join, Py_ssize_t a, Py_ssize_t b, double *out)
+{
+    PyObject *urls, *other_urls, *own, *other_own, *listed, *other_listed;
+    if (record_field(join, a, join->r_urls, &urls) < 0
+        || record_field(join, b, join->r_urls, &other_urls) < 0) {
+        return -1;
+    }
+    int shared = share(urls, other_urls);
+    if (shared != 0) {
+        *out = 1.0;
+        return shared < 0 ? -1 : 0;
+    }
+    if (record_field(join, a, join->r_own, &own) < 0
+        || record_field(join, b, join->r_own, &other_own) < 0
+        || record_field(join, a, join->r_listed, &listed) < 0
+        || record_field(join, b, join->r_listed, &other_listed) < 0) {
+        return -1;
+    }
+    int related = share(listed, other_own);
+    if (related == 0) {
+        related = share(other_listed, own);
+    }
+    if (related < 0) {
+        return -1;
+    }
+    double distance = fabs(join->times[a] - join->times[b]) / join->seconds_per_day;
+    if (distance > join->window_days) {
+        *out = 0.0;
+        return 0;
+    }
+    PyObject *vector, *other_vector;
+    if (record_field(join, a, join->r_vector, &vector) < 0
+        || record_field(join, b, join->r_vector, &other_vector) < 0) {
+        return -1;
+    }
+    if (!PyDict_Check(vector) || !PyDict_Check(other_vector)) {
+        PyErr_SetString(PyExc_TypeError, "a record's vector is a dict");
+        return -1;
+    }
+    double cosine;
+    if (dot_dicts(vector, other_vector, &cosine) < 0) {
+        return -1;
+    }
+    double score = cosine * (1.0 - join->date_penalty * distance / join->window_days);
+    *out = score + (related ? join->related_bonus : 0.0);
+    return 0;
+}
+
+/* known[code] = score */
+static int remember(PyObject *known, int64_t code, double score)
+{
+    PyObject *key = PyLong_FromLongLong(code), *value = PyFloat_FromDouble(score);
+    int failed = key == NULL || value == NULL || PyDict_SetItem(known, key, value) < 0;
+    Py_XDECREF(key);
+    Py_XDECREF(value);
+    return failed ? -1 : 0;
+}
+
+/* cluster_join._are_close_on_average: 1, 0, or -1 on an error */
+static int close_on_average(Join *join, const Py_ssize_t *first, Py_ssize_t first_count,
+                            const Py_ssize_t *second, Py_ssize_t second_count, double floor)
+{
+    if (first_count == 1 && second_count == 1) {
+        return 1;
+    }
+    double total = 0.0;
+    Py_ssize_t pairs = first_count * second_count, remaining = pairs;
+    for (Py_ssize_t i = 0; i < first_count; i++) {
+        for (Py_ssize_t j = 0; j < second_count; j++) {
+            Py_ssize_t a = first[i], b = second[j];
+            if (a > b) {
+                Py_ssize_t swap = a;
+                a = b;
+                b = swap;
+            }
+            int64_t code = (int64_t)a * join->size + b;
+            double score;
+            if (!table_get(&join->scores, code, &score)) {
+                if (pair_score(join, a, b, &score) < 0
+                    || table_put(&join->scores, code, score) < 0
+                    || remember(join->known, code, score) < 0) {
+                    return -1;
+                }
+            }
+            total += score;
+            remaining -= 1;
+            if (total / (double)pairs >= floor) {
+                return 1;
+            }
+            if ((total + join->max_pair_score * (double)remaining) / (double)pairs < floor) {
+                return 0;
+            }
+        }
+    }
+    return total / (double)pairs >= floor;
+}
+
+PyDoc_STRVAR(join_doc,
+"join(codes, known, same_url, records, touched, joined, window_days, floor, constants)\n"
+"-> (root, touched, joins)\n\n"
+"Which links join their groups; see cluster_join.decide_joins_python.");
+
+static PyObject *join_links(PyObject *module, PyObject *args)
+{
+    PyObject *codes, *known, *same_url, *records, *touched_list, *joined, *constants;
+    double window_days, floor;
+    Join join;
+    if (!PyArg_ParseTuple(args, "O!O!OO!O!OddO!", &PyList_Type, &codes, &PyDict_Type, &known,
+                          &same_url, &PyList_Type, &records, &PyList_Type, &touched_list,
+                          &joined, &window_days, &floor, &PyTuple_Type, &constants)) {
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(constants, "ndnnnnnddd", &join.sample_size, &join.max_pair_score,
+                          &join.r_time, &join.r_vector, &join.r_urls, &join.r_own,
+                          &join.r_listed, &join.seconds_per_day, &join.date_penalty,
+                          &join.related_bonus)) {
+        return NULL;
+    }
+    Py_ssize_t size = PyList_GET_SIZE(records);
+    if (PyList_GET_SIZE(touched_list) != size || join.sample_size < 1) {
+        PyErr_SetString(PyExc_ValueError, "touched and records differ in length");
+        return NULL;
+    }
+    join.records = records;
+    join.known = known;
+    join.size = size;
+    join.window_days = window_days;
+    PyObject *result = NULL, *joins = NULL;
+    Table same = {NULL, NULL, 0, 0}, before = {NULL, NULL, 0, 0};
+    join.scores.keys = NULL;
+    join.scores.values = NULL;
+    Py_ssize_t sample_size = join.sample_size;
+    join.times = PyMem_Malloc((size + 1) * sizeof(double));
+    double *first = PyMem_Malloc((size + 1) * sizeof(double));
+    double *last = PyMem_Malloc((size + 1) * sizeof(double));
+    Py_ssize_t *root = PyMem_Malloc((size + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *next = PyMem_Malloc((size + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *tail = PyMem_Malloc((size + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *count = PyMem_Malloc((size + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *sample = PyMem_Malloc((size + 1) * sample_size * sizeof(Py_ssize_t));
+    Py_ssize_t *sample_count = PyMem_Malloc((size + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *merged = PyMem_Malloc(2 * sample_size * sizeof(Py_ssize_t));
+    char *touched = PyMem_Malloc(size + 1);
+    if (!join.times || !first || !last || !root || !next || !tail || !count || !sample
+        || !sample_count || !merged || !touched) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < size; i++) {
+        PyObject *time;
+        if (record_field(&join, i, join.r_time, &time) < 0
+            || as_double(time, &join.times[i]) < 0) {
+            goto done;
+        }
+        first[i] = last[i] = join.times[i] / 86400.0;
+        root[i] = tail[i] = i;
+        next[i] = -1;
+        count[i] = 1;
+        sample[i * sample_size] = i;
+        sample_count[i] = 1;
+        int is_touched = PyObject_IsTrue(PyList_GET_ITEM(touched_list, i));
+        if (is_touched < 0) {
+            goto done;
+        }
+        touched[i] = (char)is_touched;
+    }
+    if (table_init(&join.scores, PyDict_GET_SIZE(known)) < 0
+        || table_init(&same, 16) < 0 || table_init(&before, 16) < 0
+        || table_fill(&same, same_url) < 0 || (joined != Py_None && table_fill(&before, joined) < 0)) {
+        goto done;
+    }
+    Py_ssize_t position = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(known, &position, &key, &value)) {
+        long long code = PyLong_AsLongLong(key);
+        double score;
+        if ((code == -1 && PyErr_Occurred()) || as_double(value, &score) < 0
+            || table_put(&join.scores, code, score) < 0) {
+            goto done;
+        }
+    }
+    joins = PyList_New(0);
+    if (joins == NULL) {
+        goto done;
+    }
+    double unused;
+    for (Py_ssize_t c = 0; c < PyList_GET_SIZE(codes); c++) {
+        PyObject *item = PyList_GET_ITEM(codes, c);
+        long long code = PyLong_AsLongLong(item);
+        if (code == -1 && PyErr_Occurred()) {
+            goto done;
+        }
+        if (code < 0 || code >= (long long)size * size) {
+            PyErr_SetString(PyExc_IndexError, "a link code names no pair of stories");
+            goto done;
+        }
+        Py_ssize_t a = (Py_ssize_t)(code / size), b = (Py_ssize_t)(code % size);
+        Py_ssize_t left = root[a], right = root[b];
+        if (left == right) {
+            continue;
+        }
+        double low = first[left], high = last[left];
+        if (first[right] < low) {
+            low = first[right];
+        }
+        if (last[right] > high) {
+            high = last[right];
+        }
+        if (touched[left] || touched[right]) {
+            if (!table_get(&same, code, &unused)) {
+                int close = 0;
+                if (!(high - low > window_days)) {
+                    close = close_on_average(&join, &sample[left * sample_size],
+                                             sample_count[left], &sample[right * sample_size],
+                                             sample_count[right], floor);
+                    if (close < 0) {
+                        goto done;
+                    }
+                }
+                if (!close) {
+                    if (table_get(&before, code, &unused)) {
+                        touched[left] = touched[right] = 1;
+                    }
+                    continue;
+                }
+            }
+        }
+        else if (!table_get(&before, code, &unused)) {
+            continue;
+        }
+        if (count[left] < count[right]) {
+            Py_ssize_t swap = left;
+            left = right;
+            right = swap;
+        }
+        for (Py_ssize_t index = right; index != -1; index = next[index]) {
+            root[index] = left;
+        }
+        next[tail[left]] = right;
+        tail[left] = tail[right];
+        count[left] += count[right];
+        /* the earliest members of both, in order (both samples are sorted) */
+        Py_ssize_t *mine = &sample[left * sample_size], *theirs = &sample[right * sample_size];
+        Py_ssize_t i = 0, j = 0, k = 0;
+        while (k < sample_size && (i < sample_count[left] || j < sample_count[right])) {
+            if (j >= sample_count[right] || (i < sample_count[left] && mine[i] < theirs[j])) {
+                merged[k++] = mine[i++];
+            }
+            else {
+                merged[k++] = theirs[j++];
+            }
+        }
+        memcpy(mine, merged, k * sizeof(Py_ssize_t));
+        sample_count[left] = k;
+        first[left] = low;
+        last[left] = high;
+        touched[left] = touched[left] || touched[right];
+        if (PyList_Append(joins, item) < 0) {
+            goto done;
+        }
+    }
+    PyObject *roots = PyList_New(size), *touched_out = PyList_New(size);
+    if (roots == NULL || touched_out == NULL) {
+        Py_XDECREF(roots);
+        Py_XDECREF(touched_out);
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < size; i++) {
+        PyObject *number = PyLong_FromSsize_t(root[i]);
+        if (number == NULL) {
+            Py_DECREF(roots);
+            Py_DECREF(touched_out);
+            goto done;
+        }
+        PyList_SET_ITEM(roots, i, number);
+        PyObject *flag = touched[i] ? Py_True : Py_False;
+        Py_INCREF(flag);
+        PyList_SET_ITEM(touched_out, i, flag);
+    }
+    result = PyTuple_Pack(3, roots, touched_out, joins);
+    Py_DECREF(roots);
+    Py_DECREF(touched_out);
+done:
+    Py_XDECREF(joins);
+    table_free(&join.scores);
+    table_free(&same);
+    table_free(&before);
+    PyMem_Free(join.times);
+    PyMem_Free(first);
+    PyMem_Free(last);
+    PyMem_Free(root);
+    PyMem_Free(next);
+    PyMem_Free(tail);
+    PyMem_Free(count);
+    PyMem_Free(sample);
+    PyMem_Free(sample_count);
+    PyMem_Free(merged);
+    PyMem_Free(touched);
+    return result;
+}
+
 /* ---- the module ----------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
     {"dot", (PyCFunction)(void (*)(void))dot, METH_FASTCALL, dot_doc},
     {"overlaps", overlaps, METH_VARARGS, overlaps_doc},
     {"rank", rank, METH_VARARGS, rank_doc},
+    {"join", join_links, METH_VARARGS, join_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,4 +1,5 @@
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 def dot(first: Mapping[str, float], second: Mapping[str, float], /) -> float: ...
@@ -6,3 +7,7 @@ def overlaps(signature: list[Any], stop: int, most: int, floor: float, /) -> dic
 def rank(places: list[Any], gains: dict[int, float], times: list[float], keys: list[str],
          keep: int, term_weight: float, half: int, half_life_days: float, /
          ) -> tuple[bytes, bytes, bytes]: ...
+def join(codes: list[int], known: dict[int, float], same_url: AbstractSet[int],
+         records: list[Any], touched: list[bool], joined: AbstractSet[int] | None,
+         window_days: float, floor: float, constants: tuple[Any, ...], /
+         ) -> tuple[list[int], list[bool], list[int]]: ...

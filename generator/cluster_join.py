@@ -17,7 +17,14 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
-from generator.cluster_links import ForwardLink, list_url_links, score_unshared_pair
+from generator import kernels
+from generator.cluster_links import (
+    DATE_PENALTY,
+    RELATED_BONUS,
+    ForwardLink,
+    list_url_links,
+    score_unshared_pair,
+)
 from generator.cluster_records import (
     R_LEAD,
     R_LISTED,
@@ -25,6 +32,8 @@ from generator.cluster_records import (
     R_OWN,
     R_TIME,
     R_URLS,
+    R_VECTOR,
+    SECONDS_PER_DAY,
     StoryRecord,
 )
 
@@ -73,55 +82,32 @@ def join_component(
     codes = sorted(known)
     codes.sort(key=known.__getitem__, reverse=True)  # best first, ties by (a, b): a sort
     # is stable, reversed too
-    scorer = _PairScorer(records, known, size, window_days=window_days)
-    root = list(range(size))
-    members: list[list[int] | None] = [[i] for i in range(size)]
-    sample = [[i] for i in range(size)]  # each group's earliest members, in order
-    first = [record[R_TIME] / 86400.0 for record in records]
-    last = list(first)
-    floor = LINKAGE_RATIO * threshold
-    joins: list[int] = []
     if replay is not None:
-        joined_before = replay.joined
+        place = {key: number for number, key in enumerate(component)}
+        joined: set[int] | None = {
+            place[a] * size + place[b] for a, b in replay.joined if a in place and b in place
+        }
         touched = [key in replay.changed for key in component]
     else:
-        joined_before = frozenset()
+        joined = None
         touched = [True] * size  # (every decision is taken afresh)
-    for code in codes:  # (written out: this runs once per link, 390,000 times for the
-        # 100k bench's largest component, most of them between stories already joined)
-        a, b = divmod(code, size)
-        left, right = root[a], root[b]
-        if left == right:
-            continue
-        low, high = first[left], last[left]
-        if first[right] < low:
-            low = first[right]
-        if last[right] > high:
-            high = last[right]
-        if touched[left] or touched[right]:
-            flag = flags.get(code)
-            if (flag is None or not flag[0]) and (
-                high - low > window_days  # an event's coverage spans at most one window:
-                # no chains over weeks (stories sharing an address are joined at any dates)
-                or not _are_close_on_average(scorer, sample[left], sample[right], floor=floor)
-            ):
-                if replay is not None and (component[a], component[b]) in joined_before:
-                    touched[left] = touched[right] = True  # joined last time: both differ
-                continue
-        elif (component[a], component[b]) not in joined_before:
-            continue  # the same two groups as last time: the same decision
-        kept, gone = members[left], members[right]
-        assert kept is not None and gone is not None
-        if len(kept) < len(gone):
-            left, right, kept, gone = right, left, gone, kept
-        for index in gone:
-            root[index] = left
-        kept.extend(gone)
-        members[right] = None
-        sample[left] = sorted(sample[left] + sample[right])[:LINKAGE_SAMPLE]
-        first[left], last[left] = low, high
-        touched[left] = touched[left] or touched[right]
-        joins.append(code)
+    root, touched, joins = decide_joins(
+        codes,
+        known,
+        {code for code, (same_url, _) in flags.items() if same_url},
+        records,
+        touched,
+        joined,
+        window_days=window_days,
+        floor=LINKAGE_RATIO * threshold,
+    )
+    members: list[list[int] | None] = [None] * size
+    for number, head in enumerate(root):
+        found = members[head]
+        if found is None:
+            members[head] = [number]
+        else:
+            found.append(number)
     evidence: dict[int, list[EvidenceRecord]] = {}
     for code in joins:
         a, b = divmod(code, size)
@@ -144,6 +130,100 @@ def join_component(
         keys = [component[i] for i in sorted(group)]
         groups[make_cluster_id(keys[0])] = make_group(keys, stories, evidence.get(index, []))
     return groups
+
+
+def decide_joins_python(
+    codes: Sequence[int],
+    known: dict[int, float],
+    same_url: AbstractSet[int],
+    records: Sequence[StoryRecord],
+    touched: list[bool],
+    joined: AbstractSet[int] | None,
+    *,
+    window_days: float,
+    floor: float,
+) -> tuple[list[int], list[bool], list[int]]:
+    """Which links join their groups, best link first (``codes``, each ``a * size + b``
+    with ``size = len(records)``; ``known``: their scores; ``same_url``: those of stories
+    sharing an address, joined at any dates).
+
+    ``touched`` tells which stories' groups decide afresh; the others take the decision
+    the last computation took: join if the link is in ``joined`` (None when there was no
+    last computation, and then every story must be touched). ``known`` gains the scores
+    of the pairs the average-linkage checks score.
+
+    Returns each story's group (the number of one of its members), whether each group is
+    touched (by that number), and the links that joined, in order.
+    """
+    size = len(records)
+    scorer = _PairScorer(records, known, size, window_days=window_days)
+    root = list(range(size))
+    members: list[list[int] | None] = [[i] for i in range(size)]
+    sample = [[i] for i in range(size)]  # each group's earliest members, in order
+    first = [record[R_TIME] / 86400.0 for record in records]
+    last = list(first)
+    joins: list[int] = []
+    joined_before = joined if joined is not None else frozenset()
+    for code in codes:  # (written out: this runs once per link, 390,000 times for the
+        # 100k bench's largest component, most of them between stories already joined)
+        a, b = divmod(code, size)
+        left, right = root[a], root[b]
+        if left == right:
+            continue
+        low, high = first[left], last[left]
+        if first[right] < low:
+            low = first[right]
+        if last[right] > high:
+            high = last[right]
+        if touched[left] or touched[right]:
+            if code not in same_url and (
+                high - low > window_days  # an event's coverage spans at most one window:
+                # no chains over weeks (stories sharing an address are joined at any dates)
+                or not _are_close_on_average(scorer, sample[left], sample[right], floor=floor)
+            ):
+                if code in joined_before:
+                    touched[left] = touched[right] = True  # joined last time: both differ
+                continue
+        elif code not in joined_before:
+            continue  # the same two groups as last time: the same decision
+        kept, gone = members[left], members[right]
+        assert kept is not None and gone is not None
+        if len(kept) < len(gone):
+            left, right, kept, gone = right, left, gone, kept
+        for index in gone:
+            root[index] = left
+        kept.extend(gone)
+        members[right] = None
+        sample[left] = sorted(sample[left] + sample[right])[:LINKAGE_SAMPLE]
+        first[left], last[left] = low, high
+        touched[left] = touched[left] or touched[right]
+        joins.append(code)
+    return root, touched, joins
+
+
+def decide_joins(
+    codes: Sequence[int],
+    known: dict[int, float],
+    same_url: AbstractSet[int],
+    records: Sequence[StoryRecord],
+    touched: list[bool],
+    joined: AbstractSet[int] | None,
+    *,
+    window_days: float,
+    floor: float,
+) -> tuple[list[int], list[bool], list[int]]:
+    """:func:`decide_joins_python`, compiled where it is built (``generator.kernels``)."""
+    if kernels.join is None:
+        return decide_joins_python(codes, known, same_url, records, touched, joined,
+                                   window_days=window_days, floor=floor)
+    return kernels.join(list(codes), known, same_url, list(records), touched, joined,
+                        window_days, floor, _JOIN_CONSTANTS)
+
+
+_JOIN_CONSTANTS = (LINKAGE_SAMPLE, _MAX_PAIR_SCORE, R_TIME, R_VECTOR, R_URLS, R_OWN, R_LISTED,
+                   SECONDS_PER_DAY, DATE_PENALTY, RELATED_BONUS)
+"""What the compiled join reads from the modules here: the linkage parameters, where a
+record keeps each field, and the pair score's constants."""
 
 
 @dataclass(frozen=True, slots=True)

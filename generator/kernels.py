@@ -1,11 +1,12 @@
 """The compiled inner loops (``generator/_kernels.c``), or None where they are not built.
 
-Three loops take most of a large clean clustering's time, and each has a compiled twin
+Four loops take most of a large clean clustering's time, and each has a compiled twin
 that runs the same floating-point operations in the same order (so the same results):
 
 - ``dot``: :func:`generator.cluster_links.dot_vectors`;
 - ``overlaps``: :func:`generator.cluster_links.passing_overlaps`;
-- ``rank``: :func:`generator.related.rank_all`.
+- ``rank``: :func:`generator.related.rank_all`;
+- ``join``: :func:`generator.cluster_join.decide_joins_python`.
 
 The extension is optional (``setup.py``): where it is not built, or the environment sets
 ``DIGEST_PURE_PYTHON`` to a non-empty value, the names below are None and callers run
@@ -16,23 +17,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 Dot = Callable[[Mapping[str, float], Mapping[str, float]], float]
 Overlaps = Callable[[list[Any], int, int, float], dict[int, float]]
 Rank = Callable[[list[Any], dict[int, float], list[float], list[str], int, float, int, float],
                 tuple[bytes, bytes, bytes]]
+Join = Callable[[list[int], dict[int, float], AbstractSet[int], list[Any], list[bool],
+                 AbstractSet[int] | None, float, float, tuple[Any, ...]],
+                tuple[list[int], list[bool], list[int]]]
 
 
-def _load() -> tuple[Dot | None, Overlaps | None, Rank | None]:
+def _load() -> tuple[Dot | None, Overlaps | None, Rank | None, Join | None]:
     """The compiled functions, or Nones."""
     if os.environ.get("DIGEST_PURE_PYTHON"):
-        return None, None, None
+        return None, None, None, None
     try:
         from generator import _kernels
     except ImportError:
-        return None, None, None
-    return _kernels.dot, _kernels.overlaps, _kernels.rank
+        return None, None, None, None
+    return _kernels.dot, _kernels.overlaps, _kernels.rank, _kernels.join
 
 
-dot, overlaps, rank = _load()
+dot, overlaps, rank, join = _load()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.bench_clusters import make_docs, make_inputs, run_inputs, with_built_keys
-from generator import cluster_links, kernels, related
+from generator import cluster_join, cluster_links, kernels, related
 from generator.cluster_engine import build_records
 from generator.cluster_records import R_TIME
 
@@ -25,9 +26,10 @@ def test_the_kernels_are_built_for_the_suite() -> None:
     a C compiler): without them every comparison below would compare Python with itself."""
     if PURE:
         assert kernels.dot is None and kernels.overlaps is None and kernels.rank is None
+        assert kernels.join is None
     else:
         assert kernels.dot is not None and kernels.overlaps is not None
-        assert kernels.rank is not None
+        assert kernels.rank is not None and kernels.join is not None
 
 
 def native_only() -> None:
@@ -109,4 +111,67 @@ def test_a_whole_computation_is_the_same_with_or_without_the_kernels(
     monkeypatch.setattr(cluster_links, "dot_vectors", cluster_links.dot_vectors_python)
     monkeypatch.setattr(cluster_links, "passing_overlaps", cluster_links.passing_overlaps_python)
     monkeypatch.setattr(related, "rank_all", None)
+    monkeypatch.setattr(kernels, "join", None)
     assert run_inputs(None, inputs).to_data() == compiled
+
+
+@st.composite
+def components(draw: st.DrawFn) -> tuple[Any, ...]:
+    """A component's records (times within two days, small vectors, shared
+    addresses and related[] keys now and then), its links best first with their scores,
+    the links of stories sharing an address, and what a last computation left: touched
+    stories and joined links (or none)."""
+    size = draw(st.integers(2, 24))
+    keys = st.sampled_from(["u1", "u2", "u3", "title:a", "title:b"])
+    records = []
+    times = sorted(draw(st.lists(st.floats(0.0, 2 * 86400.0), min_size=size, max_size=size)))
+    for number, time in enumerate(times):
+        vector = draw(st.dictionaries(st.sampled_from(["a", "b", "c", "d"]),
+                                      st.floats(0.0, 1.0), max_size=4))
+        urls = tuple(sorted(draw(st.sets(keys, max_size=1))))
+        own = (*urls, draw(keys))
+        listed = tuple(draw(st.lists(keys, max_size=2)))
+        records.append((f"d{number}", time, None, vector, urls, own, listed, None, None))
+    pairs = draw(st.lists(st.tuples(st.integers(0, size - 1), st.integers(0, size - 1)),
+                          min_size=size, max_size=3 * size))
+    known = {a * size + b: draw(st.floats(0.0, 1.1)) for a, b in pairs if a < b}
+    codes = sorted(known)
+    codes.sort(key=known.__getitem__, reverse=True)
+    same_url = {code for code in codes if draw(st.booleans()) and draw(st.booleans())}
+    if draw(st.booleans()):
+        touched = [True] * size
+        joined = None
+    else:
+        touched = [draw(st.booleans()) for _ in range(size)]
+        joined = {code for code in codes if draw(st.booleans())}
+    return codes, known, same_url, records, touched, joined
+
+
+@settings(max_examples=400)
+@given(components(), st.sampled_from([0.1, 0.2, 0.3]), st.sampled_from([1.0, 3.0, 4.5]))
+def test_join_decides_as_the_python_loop(case: tuple[Any, ...], floor: float,
+                                         window_days: float) -> None:
+    native_only()
+    assert kernels.join is not None
+    codes, known, same_url, records, touched, joined = case
+    scored = dict(known)
+    expected = cluster_join.decide_joins_python(
+        codes, scored, same_url, records, list(touched), joined,
+        window_days=window_days, floor=floor,
+    )
+    found = cluster_join.decide_joins(
+        codes, known, same_url, records, list(touched), joined,
+        window_days=window_days, floor=floor,
+    )
+    assert found == expected
+    assert {code: score.hex() for code, score in known.items()} == {
+        code: score.hex() for code, score in scored.items()
+    }  # (the pairs the checks scored, and their scores to the last bit)
+
+
+def test_join_refuses_a_code_beyond_its_stories() -> None:
+    native_only()
+    record = ("d", 0.0, None, {}, (), (), (), None, None)
+    with pytest.raises(IndexError, match="names no pair"):
+        cluster_join.decide_joins([4], {4: 1.0}, set(), [record], [True], None,
+                                  window_days=4.0, floor=0.2)

@@ -767,7 +767,7 @@ static int close_on_average(Join *join, const Py_ssize_t *first, Py_ssize_t firs
 }
 
 PyDoc_STRVAR(join_doc,
-"join(codes, known, same_url, records, touched, joined, window_days, floor, constants)\n"
+"join(constants, codes, known, same_url, records, touched, joined, window_days, floor)\n"
 "-> (root, touched, joins)\n\n"
 "Which links join their groups; see cluster_join.decide_joins_python.");
 
@@ -776,9 +776,9 @@ static PyObject *join_links(PyObject *module, PyObject *args)
     PyObject *codes, *known, *same_url, *records, *touched_list, *joined, *constants;
     double window_days, floor;
     Join join;
-    if (!PyArg_ParseTuple(args, "O!O!OO!O!OddO!", &PyList_Type, &codes, &PyDict_Type, &known,
-                          &same_url, &PyList_Type, &records, &PyList_Type, &touched_list,
-                          &joined, &window_days, &floor, &PyTuple_Type, &constants)) {
+    if (!PyArg_ParseTuple(args, "O!O!O!OO!O!Odd", &PyTuple_Type, &constants, &PyList_Type,
+                          &codes, &PyDict_Type, &known, &same_url, &PyList_Type, &records,
+                          &PyList_Type, &touched_list, &joined, &window_days, &floor)) {
         return NULL;
     }
     if (!PyArg_ParseTuple(constants, "ndnnnnnddd", &join.sample_size, &join.max_pair_score,

@@ -7,7 +7,7 @@ def overlaps(signature: list[Any], stop: int, most: int, floor: float, /) -> dic
 def rank(places: list[Any], gains: dict[int, float], times: list[float], keys: list[str],
          keep: int, term_weight: float, half: int, half_life_days: float, /
          ) -> tuple[bytes, bytes, bytes]: ...
-def join(codes: list[int], known: dict[int, float], same_url: AbstractSet[int],
-         records: list[Any], touched: list[bool], joined: AbstractSet[int] | None,
-         window_days: float, floor: float, constants: tuple[Any, ...], /
+def join(constants: tuple[Any, ...], codes: list[int], known: dict[int, float],
+         same_url: AbstractSet[int], records: list[Any], touched: list[bool],
+         joined: AbstractSet[int] | None, window_days: float, floor: float, /
          ) -> tuple[list[int], list[bool], list[int]]: ...

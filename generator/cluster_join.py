@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from generator import kernels
@@ -98,8 +99,8 @@ def join_component(
         records,
         touched,
         joined,
-        window_days=window_days,
-        floor=LINKAGE_RATIO * threshold,
+        window_days,
+        LINKAGE_RATIO * threshold,
     )
     members: list[list[int] | None] = [None] * size
     for number, head in enumerate(root):
@@ -133,13 +134,12 @@ def join_component(
 
 
 def decide_joins_python(
-    codes: Sequence[int],
+    codes: list[int],
     known: dict[int, float],
     same_url: AbstractSet[int],
-    records: Sequence[StoryRecord],
+    records: list[StoryRecord],
     touched: list[bool],
     joined: AbstractSet[int] | None,
-    *,
     window_days: float,
     floor: float,
 ) -> tuple[list[int], list[bool], list[int]]:
@@ -201,29 +201,15 @@ def decide_joins_python(
     return root, touched, joins
 
 
-def decide_joins(
-    codes: Sequence[int],
-    known: dict[int, float],
-    same_url: AbstractSet[int],
-    records: Sequence[StoryRecord],
-    touched: list[bool],
-    joined: AbstractSet[int] | None,
-    *,
-    window_days: float,
-    floor: float,
-) -> tuple[list[int], list[bool], list[int]]:
-    """:func:`decide_joins_python`, compiled where it is built (``generator.kernels``)."""
-    if kernels.join is None:
-        return decide_joins_python(codes, known, same_url, records, touched, joined,
-                                   window_days=window_days, floor=floor)
-    return kernels.join(list(codes), known, same_url, list(records), touched, joined,
-                        window_days, floor, _JOIN_CONSTANTS)
-
-
 _JOIN_CONSTANTS = (LINKAGE_SAMPLE, _MAX_PAIR_SCORE, R_TIME, R_VECTOR, R_URLS, R_OWN, R_LISTED,
                    SECONDS_PER_DAY, DATE_PENALTY, RELATED_BONUS)
 """What the compiled join reads from the modules here: the linkage parameters, where a
 record keeps each field, and the pair score's constants."""
+
+decide_joins: kernels.DecideJoins = (
+    decide_joins_python if kernels.join is None else partial(kernels.join, _JOIN_CONSTANTS)
+)
+""":func:`decide_joins_python`, compiled where it is built (``generator.kernels``)."""
 
 
 @dataclass(frozen=True, slots=True)

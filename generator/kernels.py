@@ -6,7 +6,8 @@ that runs the same floating-point operations in the same order (so the same resu
 - ``dot``: :func:`generator.cluster_links.dot_vectors`;
 - ``overlaps``: :func:`generator.cluster_links.passing_overlaps`;
 - ``rank``: :func:`generator.related.rank_all`;
-- ``join``: :func:`generator.cluster_join.decide_joins_python`.
+- ``join``: :func:`generator.cluster_join.decide_joins_python` (after a tuple of the
+  constants it reads from the clustering modules).
 
 The extension is optional (``setup.py``): where it is not built, or the environment sets
 ``DIGEST_PURE_PYTHON`` to a non-empty value, the names below are None and callers run
@@ -24,8 +25,11 @@ Dot = Callable[[Mapping[str, float], Mapping[str, float]], float]
 Overlaps = Callable[[list[Any], int, int, float], dict[int, float]]
 Rank = Callable[[list[Any], dict[int, float], list[float], list[str], int, float, int, float],
                 tuple[bytes, bytes, bytes]]
-Join = Callable[[list[int], dict[int, float], AbstractSet[int], list[Any], list[bool],
-                 AbstractSet[int] | None, float, float, tuple[Any, ...]],
+DecideJoins = Callable[[list[int], dict[int, float], AbstractSet[int], list[Any], list[bool],
+                        AbstractSet[int] | None, float, float],
+                       tuple[list[int], list[bool], list[int]]]
+Join = Callable[[tuple[Any, ...], list[int], dict[int, float], AbstractSet[int], list[Any],
+                 list[bool], AbstractSet[int] | None, float, float],
                 tuple[list[int], list[bool], list[int]]]
 
 

@@ -111,7 +111,7 @@ def test_a_whole_computation_is_the_same_with_or_without_the_kernels(
     monkeypatch.setattr(cluster_links, "dot_vectors", cluster_links.dot_vectors_python)
     monkeypatch.setattr(cluster_links, "passing_overlaps", cluster_links.passing_overlaps_python)
     monkeypatch.setattr(related, "rank_all", None)
-    monkeypatch.setattr(kernels, "join", None)
+    monkeypatch.setattr(cluster_join, "decide_joins", cluster_join.decide_joins_python)
     assert run_inputs(None, inputs).to_data() == compiled
 
 
@@ -156,12 +156,10 @@ def test_join_decides_as_the_python_loop(case: tuple[Any, ...], floor: float,
     codes, known, same_url, records, touched, joined = case
     scored = dict(known)
     expected = cluster_join.decide_joins_python(
-        codes, scored, same_url, records, list(touched), joined,
-        window_days=window_days, floor=floor,
+        codes, scored, same_url, records, list(touched), joined, window_days, floor
     )
     found = cluster_join.decide_joins(
-        codes, known, same_url, records, list(touched), joined,
-        window_days=window_days, floor=floor,
+        codes, known, same_url, records, list(touched), joined, window_days, floor
     )
     assert found == expected
     assert {code: score.hex() for code, score in known.items()} == {
@@ -173,5 +171,4 @@ def test_join_refuses_a_code_beyond_its_stories() -> None:
     native_only()
     record = ("d", 0.0, None, {}, (), (), (), None, None)
     with pytest.raises(IndexError, match="names no pair"):
-        cluster_join.decide_joins([4], {4: 1.0}, set(), [record], [True], None,
-                                  window_days=4.0, floor=0.2)
+        cluster_join.decide_joins([4], {4: 1.0}, set(), [record], [True], None, 4.0, 0.2)

@@ -970,6 +970,169 @@ done:
     return result;
 }
 
+/* ---- vectors --------------------------------------------------------------------------- */
+
+typedef struct {
+    double weight;
+    Py_ssize_t at;
+} Weighted;
+
+/* heaviest first, ties in term order (as a stable sort with reverse=True keeps them) */
+static int compare_weighted(const void *a, const void *b)
+{
+    const Weighted *x = a, *y = b;
+    if (x->weight != y->weight) {
+        return x->weight > y->weight ? -1 : 1;
+    }
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+/* one story's vector and strongest terms, as cluster_records.weigh_vectors_python */
+static PyObject *weigh_one(PyObject *raw, PyObject *idf, const Py_UCS4 *letters,
+                           const double *letter_weights, Py_ssize_t letter_count,
+                           Py_ssize_t count, double **weights, Weighted **order,
+                           Py_ssize_t *capacity)
+{
+    PyObject *terms, *codes;
+    if (!PyTuple_Check(raw) || PyTuple_GET_SIZE(raw) != 2
+        || !PyTuple_Check(terms = PyTuple_GET_ITEM(raw, 0))
+        || !PyUnicode_Check(codes = PyTuple_GET_ITEM(raw, 1))) {
+        PyErr_SetString(PyExc_TypeError, "raw weights are (tuple of terms, str of codes)");
+        return NULL;
+    }
+    Py_ssize_t size = PyTuple_GET_SIZE(terms);
+    if (PyUnicode_GET_LENGTH(codes) != size) {
+        PyErr_SetString(PyExc_ValueError, "raw weights: as many codes as terms");
+        return NULL;
+    }
+    if (size > *capacity) {
+        double *grown = PyMem_Realloc(*weights, size * sizeof(double));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return NULL;
+        }
+        *weights = grown;
+        Weighted *grown_order = PyMem_Realloc(*order, size * sizeof(Weighted));
+        if (grown_order == NULL) {
+            PyErr_NoMemory();
+            return NULL;
+        }
+        *order = grown_order;
+        *capacity = size;
+    }
+    int kind = PyUnicode_KIND(codes);
+    const void *data = PyUnicode_DATA(codes);
+    Sum squares = {0.0, 0.0};
+    for (Py_ssize_t i = 0; i < size; i++) {
+        Py_UCS4 letter = PyUnicode_READ(kind, data, i);
+        Py_ssize_t found = 0;
+        while (found < letter_count && letters[found] != letter) {
+            found++;
+        }
+        if (found == letter_count) {
+            PyErr_Format(PyExc_KeyError, "no weight for the code %c", (int)letter);
+            return NULL;
+        }
+        PyObject *value = PyDict_GetItemWithError(idf, PyTuple_GET_ITEM(terms, i));
+        double term_idf;
+        if (value == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetObject(PyExc_KeyError, PyTuple_GET_ITEM(terms, i));
+            }
+            return NULL;
+        }
+        if (as_double(value, &term_idf) < 0) {
+            return NULL;
+        }
+        double weight = letter_weights[found] * term_idf;
+        (*weights)[i] = weight;
+        sum_add(&squares, weight * weight);
+    }
+    double norm = sqrt(sum_result(&squares));
+    PyObject *vector = PyDict_New(), *strongest = NULL, *result = NULL;
+    if (vector == NULL) {
+        return NULL;
+    }
+    if (norm == 0.0) {
+        size = 0;  /* no vector, no strongest terms */
+    }
+    for (Py_ssize_t i = 0; i < size; i++) {
+        double weight = (*weights)[i] / norm;
+        (*order)[i].weight = weight;
+        (*order)[i].at = i;
+        PyObject *value = PyFloat_FromDouble(weight);
+        if (value == NULL || PyDict_SetItem(vector, PyTuple_GET_ITEM(terms, i), value) < 0) {
+            Py_XDECREF(value);
+            goto done;
+        }
+        Py_DECREF(value);
+    }
+    qsort(*order, size, sizeof(Weighted), compare_weighted);
+    Py_ssize_t kept = size < count ? size : count;
+    strongest = PyTuple_New(kept);
+    if (strongest == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < kept; i++) {
+        PyObject *term = PyTuple_GET_ITEM(terms, (*order)[i].at);
+        Py_INCREF(term);
+        PyTuple_SET_ITEM(strongest, i, term);
+    }
+    result = PyTuple_Pack(2, vector, strongest);
+done:
+    Py_DECREF(vector);
+    Py_XDECREF(strongest);
+    return result;
+}
+
+PyDoc_STRVAR(vectors_doc,
+"vectors(weight_of_code, raws, idf, count) -> list[tuple[dict[str, float], tuple[str, ...]]]\n\n"
+"Each story's vector and strongest terms; see cluster_records.weigh_vectors_python.");
+
+static PyObject *vectors(PyObject *module, PyObject *args)
+{
+    PyObject *weight_of_code, *raws, *idf;
+    Py_ssize_t count;
+    if (!PyArg_ParseTuple(args, "O!O!O!n", &PyDict_Type, &weight_of_code, &PyList_Type, &raws,
+                          &PyDict_Type, &idf, &count)) {
+        return NULL;
+    }
+    Py_UCS4 letters[16];
+    double letter_weights[16];
+    Py_ssize_t letter_count = 0, position = 0;
+    PyObject *code, *value;
+    while (PyDict_Next(weight_of_code, &position, &code, &value)) {
+        if (letter_count == 16 || !PyUnicode_Check(code) || PyUnicode_GET_LENGTH(code) != 1) {
+            PyErr_SetString(PyExc_ValueError, "at most 16 codes, each one letter");
+            return NULL;
+        }
+        letters[letter_count] = PyUnicode_READ_CHAR(code, 0);
+        if (as_double(value, &letter_weights[letter_count]) < 0) {
+            return NULL;
+        }
+        letter_count++;
+    }
+    Py_ssize_t stories = PyList_GET_SIZE(raws), capacity = 0;
+    double *weights = NULL;
+    Weighted *order = NULL;
+    PyObject *result = PyList_New(stories);
+    if (result == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < stories; i++) {
+        PyObject *found = weigh_one(PyList_GET_ITEM(raws, i), idf, letters, letter_weights,
+                                    letter_count, count, &weights, &order, &capacity);
+        if (found == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyList_SET_ITEM(result, i, found);
+    }
+    PyMem_Free(weights);
+    PyMem_Free(order);
+    return result;
+}
+
 /* ---- the module ----------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
@@ -977,6 +1140,7 @@ static PyMethodDef methods[] = {
     {"overlaps", overlaps, METH_VARARGS, overlaps_doc},
     {"rank", rank, METH_VARARGS, rank_doc},
     {"join", join_links, METH_VARARGS, join_doc},
+    {"vectors", vectors, METH_VARARGS, vectors_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -988,7 +1152,16 @@ static struct PyModuleDef module = {
     methods,
 };
 
+/* generator/kernels.py uses these functions only when its VERSION is this one: a build left
+ * from other sources (an older checkout) is not run. Raise it with any change here. */
+#define VERSION 1
+
 PyMODINIT_FUNC PyInit__kernels(void)
 {
-    return PyModule_Create(&module);
+    PyObject *created = PyModule_Create(&module);
+    if (created != NULL && PyModule_AddIntConstant(created, "VERSION", VERSION) < 0) {
+        Py_DECREF(created);
+        return NULL;
+    }
+    return created;
 }

@@ -42,7 +42,7 @@ from generator.cluster_records import (
     StoryRecord,
     build_record,
     is_eligible,
-    with_vector,
+    with_vectors,
 )
 from generator.cluster_steps import (
     child_share,
@@ -117,7 +117,7 @@ def build_records(docs: Sequence[ClusterDoc]) -> dict[str, StoryRecord]:
     raw = {doc.key: build_record(doc, "", memo) for doc in docs}
     counts = count_documents(record[R_RAW] for record in raw.values())
     idf = idf_of_terms(counts, counts)
-    return {key: with_vector(record, idf) for key, record in raw.items()}
+    return dict(zip(raw, with_vectors(raw.values(), idf), strict=True))
 
 
 def update_engine(
@@ -282,8 +282,7 @@ def _update_counts(
         else {term for key in todo for term in stories[key][R_RAW][0]}
     )
     idf = idf_of_terms(counts, terms)
-    for key in todo:
-        stories[key] = with_vector(stories[key], idf)
+    stories.update(zip(todo, with_vectors([stories[key] for key in todo], idf), strict=True))
     return counts, moved
 
 

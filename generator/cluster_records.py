@@ -8,10 +8,14 @@ index constants below.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from generator import kernels
 from generator.cluster_text import (
+    WEIGHT_OF_CODE,
+    RawWeights,
     TextMemo,
     extract_story_terms,
     normalize_vector,
@@ -61,7 +65,7 @@ SECONDS_PER_DAY = 86400.0
 
 
 def build_record(doc: ClusterDoc, digest: str, memo: TextMemo) -> StoryRecord:
-    """The record of ``doc``, with its vector left empty (see :func:`with_vector`).
+    """The record of ``doc``, with its vector left empty (see :func:`with_vectors`).
 
     ``memo`` caches what tokens, providers, addresses and titles give across one build.
     """
@@ -85,11 +89,31 @@ def build_record(doc: ClusterDoc, digest: str, memo: TextMemo) -> StoryRecord:
     )
 
 
-def with_vector(record: StoryRecord, idf: Mapping[str, float]) -> StoryRecord:
-    """The record with its vector recomputed from its raw weights and the terms' ``idf``."""
-    vector = normalize_vector(record[R_RAW], idf)
-    return (*record[:R_VECTOR], vector, *record[R_VECTOR + 1 : R_STRONGEST],
-            strongest_terms(vector, SIGNATURE_TERMS))
+def with_vectors(records: Iterable[StoryRecord], idf: Mapping[str, float]
+                 ) -> list[StoryRecord]:
+    """The records with their vectors (and strongest terms) recomputed from their raw
+    weights and the terms' ``idf``."""
+    records = list(records)
+    weighed = weigh_vectors([record[R_RAW] for record in records], idf, SIGNATURE_TERMS)
+    return [(*record[:R_VECTOR], vector, *record[R_VECTOR + 1 : R_STRONGEST], strongest)
+            for record, (vector, strongest) in zip(records, weighed, strict=True)]
+
+
+def weigh_vectors_python(raws: list[RawWeights], idf: Mapping[str, float], count: int
+                         ) -> list[tuple[dict[str, float], tuple[str, ...]]]:
+    """Each story's L2-normalised vector (:func:`normalize_vector`) and its ``count``
+    strongest terms (:func:`strongest_terms`)."""
+    found = []
+    for raw in raws:
+        vector = normalize_vector(raw, idf)
+        found.append((vector, strongest_terms(vector, count)))
+    return found
+
+
+weigh_vectors: kernels.WeighVectors = (
+    weigh_vectors_python if kernels.vectors is None else partial(kernels.vectors, WEIGHT_OF_CODE)
+)
+""":func:`weigh_vectors_python`, compiled where it is built (``generator.kernels``)."""
 
 
 def day_of(record: StoryRecord) -> float:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.bench_clusters import make_docs, make_inputs, run_inputs, with_built_keys
-from generator import cluster_join, cluster_links, kernels, related
+from generator import cluster_join, cluster_links, cluster_records, kernels, related
 from generator.cluster_engine import build_records
 from generator.cluster_records import R_TIME
 
@@ -26,10 +26,11 @@ def test_the_kernels_are_built_for_the_suite() -> None:
     a C compiler): without them every comparison below would compare Python with itself."""
     if PURE:
         assert kernels.dot is None and kernels.overlaps is None and kernels.rank is None
-        assert kernels.join is None
+        assert kernels.join is None and kernels.vectors is None
     else:
         assert kernels.dot is not None and kernels.overlaps is not None
         assert kernels.rank is not None and kernels.join is not None
+        assert kernels.vectors is not None
 
 
 def native_only() -> None:
@@ -112,6 +113,7 @@ def test_a_whole_computation_is_the_same_with_or_without_the_kernels(
     monkeypatch.setattr(cluster_links, "passing_overlaps", cluster_links.passing_overlaps_python)
     monkeypatch.setattr(related, "rank_all", None)
     monkeypatch.setattr(cluster_join, "decide_joins", cluster_join.decide_joins_python)
+    monkeypatch.setattr(cluster_records, "weigh_vectors", cluster_records.weigh_vectors_python)
     assert run_inputs(None, inputs).to_data() == compiled
 
 
@@ -172,3 +174,34 @@ def test_join_refuses_a_code_beyond_its_stories() -> None:
     record = ("d", 0.0, None, {}, (), (), (), None, None)
     with pytest.raises(IndexError, match="names no pair"):
         cluster_join.decide_joins([4], {4: 1.0}, set(), [record], [True], None, 4.0, 0.2)
+
+
+@st.composite
+def raw_weights(draw: st.DrawFn) -> tuple[tuple[str, ...], str]:
+    """A story's sorted terms and their weight codes (ties in weight are common)."""
+    found = sorted(draw(st.sets(st.sampled_from("abcdefghij"), max_size=9)))
+    return tuple(found), "".join(draw(st.sampled_from("1TEB")) for _ in found)
+
+
+@settings(max_examples=300)
+@given(st.lists(raw_weights(), max_size=6),
+       st.lists(st.sampled_from([0.0, 0.5, 1.0, 1.7, 2.9]), min_size=10, max_size=10),
+       st.integers(0, 7))
+def test_vectors_equal_the_python_weighing(raws: list[tuple[tuple[str, ...], str]],
+                                           idfs: list[float], count: int) -> None:
+    native_only()
+    idf = dict(zip("abcdefghij", idfs, strict=True))
+    found = cluster_records.weigh_vectors(raws, idf, count)
+    expected = cluster_records.weigh_vectors_python(raws, idf, count)
+    assert found == expected
+    assert [[value.hex() for value in vector.values()] for vector, _ in found] == [
+        [value.hex() for value in vector.values()] for vector, _ in expected
+    ]
+
+
+def test_vectors_name_a_term_without_idf() -> None:
+    native_only()
+    with pytest.raises(KeyError, match="zz"):
+        cluster_records.weigh_vectors([(("zz",), "1")], {}, 6)
+    with pytest.raises(ValueError, match="as many codes as terms"):
+        cluster_records.weigh_vectors([(("a", "b"), "1")], {"a": 1.0, "b": 1.0}, 6)

@@ -12,6 +12,7 @@ from collections.abc import Set as AbstractSet
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from generator import kernels
 from generator.cluster_join import GroupRecord, Replay, join_component, list_sharing
 from generator.cluster_links import ForwardLink, LinkIndex, find_forward_links
 from generator.cluster_parallel import Forked, run_split, run_split_then
@@ -160,19 +161,25 @@ def child_share(
     both end about together: the child finds its links then ranks, this process finds the
     rest then joins clusters. (Timings only, never results, depend on it.)
 
-    Costs per story, measured on the bench corpora (2026-11-22: 10k and 100k stories):
-    finding links about 20 us, joining about 10 us and ranking about 35 us, plus 0.1, 0.09
-    and 0.02 us per story in its window (taken as if stories were spread evenly; ranking
-    grows only as a larger site's data is further from the cache). A sparse site (10k
-    stories over three years: 36 a window) gives the child no links, and it starts ranking
-    at once; a dense one (100k: 365 a window) half of them.
+    Costs per story, measured on the bench corpora with the compiled kernels (2026-11-22,
+    10k and 100k stories): finding links about 15 us, joining about 8 us, plus 0.05 and
+    0.04 us per story in its window (taken as if stories were spread evenly), and ranking
+    about 10 us. A sparse site (10k stories over three years: 36 a window) gives the child
+    about half the links, as does a dense one (100k: 365 a window), where the formula asks
+    for more: giving the child more than half was slower there (0.6: 10.5 s, 0.7: 11.3 s,
+    against 9.5 s), as this process then reads back and files more of the child's links.
+    Without the kernels (Python only): 20, 10 and 35 us, plus 0.1, 0.09 and 0.02 us per
+    story in its window; the sparse site gives the child no links, the dense one half.
     """
     if len(timeline) < 2:
         return 0.0
     days = day_of(stories[timeline[-1]]) - day_of(stories[timeline[0]])
     window = len(timeline) * min(1.0, window_days / days) if days > 0 else len(timeline)
-    finding, joining = 20.0 + 0.1 * window, 10.0 + 0.09 * window
-    ranking = 35.0 + 0.02 * window
+    if kernels.rank is not None:  # compiled
+        finding, joining, ranking = 15.0 + 0.05 * window, 8.0 + 0.04 * window, 10.0
+    else:  # the Python references
+        finding, joining = 20.0 + 0.1 * window, 10.0 + 0.09 * window
+        ranking = 35.0 + 0.02 * window
     return min(0.5, max(0.0, (finding + joining - ranking) / (2 * finding)))
 
 

@@ -163,6 +163,9 @@ def test_an_edit_rescores_only_the_groups_it_touches(monkeypatch: Any) -> None:
         return real(*args, **kwargs)
 
     monkeypatch.setattr(cluster_join, "_are_close_on_average", counted)
+    # (counted in the Python join; the compiled one takes the same decisions with the same
+    # replays: tests/test_kernels.py)
+    monkeypatch.setattr(cluster_join, "decide_joins", cluster_join.decide_joins_python)
     docs = dense_docs(1500, 7, 30)
     state = run(None, docs)
     clean_checks = len(checks)

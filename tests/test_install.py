@@ -21,12 +21,14 @@ from tests.conftest import ROOT, SAMPLE_CONTENT
 
 pytestmark = pytest.mark.install
 
-PACKAGE_FILES = ("pyproject.toml", "setup.cfg", "generator", "templates")
+PACKAGE_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "generator", "templates")
 OPTIONAL_FILES = ("README.md", "LICENSE")
 
 
-def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str | Path, cwd: Path, extra_env: dict[str, str] | None = None
+        ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(extra_env or {})
     result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True,
                             text=True, timeout=600, check=False)
     assert result.returncode == 0, (
@@ -44,7 +46,7 @@ def copy_package_sources(target: Path) -> Path:
         assert source.exists(), f"{name} is missing from the repository; pip install needs it"
         if source.is_dir():
             shutil.copytree(source, target / name,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.so"))
         else:
             shutil.copy(source, target / name)
     return target
@@ -58,6 +60,8 @@ def test_pip_install_then_digest_build_uses_the_packaged_theme(tmp_path: Path) -
     run(bindir / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
         source, cwd=tmp_path)
     shutil.rmtree(source)  # nothing may come from the source tree any more
+    compiled = run(bindir / "python", "-c", KERNELS_BUILT, cwd=tmp_path).stdout.strip()
+    assert compiled == "True"  # (this machine has a C compiler: the kernels are built)
 
     site = tmp_path / "site"
     shutil.copytree(SAMPLE_CONTENT, site / "content")
@@ -79,6 +83,27 @@ def test_pip_install_then_digest_build_uses_the_packaged_theme(tmp_path: Path) -
     run(bindir / "python", "-m", "generator", "build", "--source", site,
         "--output", tmp_path / "out2", "--quiet", cwd=tmp_path)
     assert (tmp_path / "out2" / "index.html").is_file()
+
+
+KERNELS_BUILT = "from generator import kernels; print(kernels.rank is not None)"
+
+
+def test_without_a_c_compiler_the_install_succeeds_and_builds_in_python(tmp_path: Path) -> None:
+    """The compiled kernels are optional (setup.py): a machine without a working C compiler
+    gets the Python loops, and the same site."""
+    source = copy_package_sources(tmp_path / "src")
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
+    run(venv / "bin" / "python", "-m", "pip", "install", "--quiet",
+        "--disable-pip-version-check", source, cwd=tmp_path, extra_env={"CC": "/bin/false"})
+    compiled = run(venv / "bin" / "python", "-c", KERNELS_BUILT, cwd=tmp_path).stdout.strip()
+    assert compiled == "False"
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLE_CONTENT, site / "content")
+    result = run(venv / "bin" / "digest", "build", "--source", site, "--output",
+                 tmp_path / "out", cwd=tmp_path)
+    assert "built 4 stories, 3 topics" in result.stdout
+    assert [p.format() for p in check_site(tmp_path / "out")] == []
 
 
 def test_the_readme_quick_start_builds_the_sample_in_the_clone(tmp_path: Path) -> None:

@@ -72,10 +72,9 @@ def join_component(
     ``replay``: see :class:`Replay`).
 
     Stories are numbered in component order, and a link (a, b) is coded as the one int
-    ``a * size + b``, so links sort by (a, b) as their codes do. Each group is known by the
-    number of one of its members (``root``), and keeps its members' numbers, its earliest
-    members (``sample``), its first and last day and whether it is ``touched``: holds a
-    changed story, or took a decision the last computation did not (with ``replay``).
+    ``a * size + b``, so links sort by (a, b) as their codes do. :func:`decide_joins` takes
+    the decisions; a group is ``touched`` when it holds a changed story, or took a decision
+    the last computation did not (with ``replay``).
     """
     size = len(component)
     records = [stories[key] for key in component]
@@ -153,7 +152,9 @@ def decide_joins_python(
     of the pairs the average-linkage checks score.
 
     Returns each story's group (the number of one of its members), whether each group is
-    touched (by that number), and the links that joined, in order.
+    touched (by that number), and the links that joined, in order. Each group keeps its
+    members, its earliest members (``sample``: the average-linkage check compares those)
+    and its first and last day.
     """
     size = len(records)
     scorer = _PairScorer(records, known, size, window_days=window_days)

@@ -2,7 +2,9 @@
 # Install the system packages the test suite needs on a Debian machine:
 #   - headless Chromium (+ chromedriver) for the browser tests, driven by
 #     Playwright with executable_path=/usr/bin/chromium (no browser download);
-#   - nginx for the hosting tests (tests start their own nginx on 127.0.0.1).
+#   - nginx for the hosting tests (tests start their own nginx on 127.0.0.1);
+#   - a C compiler and the Python headers, so that `pip install` compiles the
+#     optional kernels (generator/_kernels.c), which tests/test_kernels.py checks.
 #
 # Run as root (or with sudo available). Idempotent: when every needed binary is
 # already present, apt is not touched at all, so a second run takes a moment.
@@ -18,9 +20,17 @@ for bin in "${required_bins[@]}"; do
 done
 # The hosting helper includes the system mime types file.
 [[ -f /etc/nginx/mime.types ]] || missing+=(/etc/nginx/mime.types)
+# The kernels need a C compiler and the headers of the Python that test.sh uses.
+PYTHON=${PYTHON:-python3}
+has_headers() {
+    "$PYTHON" -c 'import os, sys, sysconfig
+sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))'
+}
+command -v cc >/dev/null 2>&1 || missing+=(cc)
+has_headers || missing+=(Python.h)
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-    echo "install-test-deps: chromium, chromedriver and nginx already present; nothing to do."
+    echo "install-test-deps: chromium, chromedriver, nginx, cc and Python.h present; nothing to do."
     exit 0
 fi
 
@@ -71,7 +81,10 @@ if grep -Eq 'Candidate: [^(]' <<<"$light_policy"; then
     nginx_pkg=nginx-light
 fi
 
-pkgs=(chromium chromium-driver "$nginx_pkg")
+pkgs=(chromium chromium-driver "$nginx_pkg" gcc libc6-dev)
+# Debian's own python3 takes its headers from python3-dev (other Pythons, e.g. pyenv's,
+# ship theirs).
+has_headers || pkgs+=(python3-dev)
 echo "install-test-deps: apt-get install ${pkgs[*]}"
 "${SUDO[@]}" apt-get "${apt_opts[@]}" install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
 
@@ -86,6 +99,8 @@ for bin in "${required_bins[@]}"; do
     [[ -x "$bin" ]] || still_missing+=("$bin")
 done
 [[ -f /etc/nginx/mime.types ]] || still_missing+=(/etc/nginx/mime.types)
+command -v cc >/dev/null 2>&1 || still_missing+=(cc)
+has_headers || still_missing+=("Python.h for $PYTHON")
 if [[ ${#still_missing[@]} -ne 0 ]]; then
     echo "install-test-deps: still missing after install: ${still_missing[*]}" >&2
     exit 1

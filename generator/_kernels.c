@@ -109,64 +109,136 @@ static PyObject *dot(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return PyFloat_FromDouble(total);
 }
 
-/* ---- a small map from story number to a running total ---------------------------------- */
+/* ---- a map from int64 keys to doubles ------------------------------------------------- */
 
-/* Open addressing over a power-of-two table; numbers are >= 0, so -1 marks a free slot. */
+/* Open addressing over a power-of-two table that grows to stay at most half full; keys are
+ * >= 0, so -1 marks a free slot. `order` lists the keys in first-insertion order (as a
+ * Python dict keeps them). */
 typedef struct {
-    Py_ssize_t *keys;
-    double *totals;
-    PyObject **objects; /* the number as the caller's int object (borrowed) */
-    Py_ssize_t *order;  /* slots in first-insertion order */
+    int64_t *keys;
+    double *values;
+    int64_t *order;
     Py_ssize_t mask, count;
-} Totals;
+} Table;
 
-static int totals_init(Totals *map, Py_ssize_t most)
+static int table_init(Table *table, Py_ssize_t expected)
 {
-    Py_ssize_t size = 16;
-    while (size < 2 * most) {
+    Py_ssize_t size = 64;
+    while (size < 2 * expected) {
         size *= 2;
     }
-    map->keys = PyMem_Malloc(size * sizeof(Py_ssize_t));
-    map->totals = PyMem_Malloc(size * sizeof(double));
-    map->objects = PyMem_Malloc(size * sizeof(PyObject *));
-    map->order = PyMem_Malloc(size * sizeof(Py_ssize_t));
-    if (!map->keys || !map->totals || !map->objects || !map->order) {
-        PyMem_Free(map->keys);
-        PyMem_Free(map->totals);
-        PyMem_Free(map->objects);
-        PyMem_Free(map->order);
+    table->keys = PyMem_Malloc(size * sizeof(int64_t));
+    table->values = PyMem_Malloc(size * sizeof(double));
+    table->order = PyMem_Malloc(size * sizeof(int64_t));
+    if (!table->keys || !table->values || !table->order) {
+        PyMem_Free(table->keys);
+        PyMem_Free(table->values);
+        PyMem_Free(table->order);
+        table->keys = NULL;
+        table->values = NULL;
+        table->order = NULL;
         PyErr_NoMemory();
         return -1;
     }
-    memset(map->keys, 0xff, size * sizeof(Py_ssize_t));
-    map->mask = size - 1;
-    map->count = 0;
+    memset(table->keys, 0xff, size * sizeof(int64_t));
+    table->mask = size - 1;
+    table->count = 0;
     return 0;
 }
 
-static void totals_free(Totals *map)
+static void table_free(Table *table)
 {
-    PyMem_Free(map->keys);
-    PyMem_Free(map->totals);
-    PyMem_Free(map->objects);
-    PyMem_Free(map->order);
+    PyMem_Free(table->keys);
+    PyMem_Free(table->values);
+    PyMem_Free(table->order);
 }
 
-/* totals[key] = totals.get(key, 0.0) + x */
-static inline void totals_add(Totals *map, Py_ssize_t key, PyObject *object, double x)
+static inline Py_ssize_t table_slot(const Table *table, int64_t key)
 {
-    Py_ssize_t slot = ((size_t)key * 0x9E3779B97F4A7C15ull >> 17) & map->mask;
-    while (map->keys[slot] != -1) {
-        if (map->keys[slot] == key) {
-            map->totals[slot] = map->totals[slot] + x;
-            return;
-        }
-        slot = (slot + 1) & map->mask;
+    Py_ssize_t slot = ((uint64_t)key * 0x9E3779B97F4A7C15ull >> 20) & table->mask;
+    while (table->keys[slot] != -1 && table->keys[slot] != key) {
+        slot = (slot + 1) & table->mask;
     }
-    map->keys[slot] = key;
-    map->totals[slot] = 0.0 + x;
-    map->objects[slot] = object;
-    map->order[map->count++] = slot;
+    return slot;
+}
+
+static inline int table_get(const Table *table, int64_t key, double *out)
+{
+    Py_ssize_t slot = table_slot(table, key);
+    if (table->keys[slot] == -1) {
+        return 0;
+    }
+    *out = table->values[slot];
+    return 1;
+}
+
+/* The slot for `key`, made (with value 0.0) if it is new; -1 on an error. */
+static Py_ssize_t table_claim(Table *table, int64_t key)
+{
+    if (2 * (table->count + 1) > table->mask + 1) {
+        Table grown;
+        if (table_init(&grown, table->mask + 1) < 0) {
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < table->count; i++) {
+            Py_ssize_t from = table_slot(table, table->order[i]);
+            Py_ssize_t slot = table_slot(&grown, table->order[i]);
+            grown.keys[slot] = table->order[i];
+            grown.values[slot] = table->values[from];
+            grown.order[i] = table->order[i];
+        }
+        grown.count = table->count;
+        table_free(table);
+        *table = grown;
+    }
+    Py_ssize_t slot = table_slot(table, key);
+    if (table->keys[slot] == -1) {
+        table->keys[slot] = key;
+        table->values[slot] = 0.0;
+        table->order[table->count++] = key;
+    }
+    return slot;
+}
+
+/* table[key] = value */
+static inline int table_put(Table *table, int64_t key, double value)
+{
+    Py_ssize_t slot = table_claim(table, key);
+    if (slot < 0) {
+        return -1;
+    }
+    table->values[slot] = value;
+    return 0;
+}
+
+/* table[key] = table.get(key, 0.0) + x */
+static inline int table_add(Table *table, int64_t key, double x)
+{
+    Py_ssize_t slot = table_claim(table, key);
+    if (slot < 0) {
+        return -1;
+    }
+    table->values[slot] = table->values[slot] + x;
+    return 0;
+}
+
+/* every int of an iterable (a set of codes) into `table` */
+static int table_fill(Table *table, PyObject *iterable)
+{
+    PyObject *iterator = PyObject_GetIter(iterable), *item;
+    if (iterator == NULL) {
+        return -1;
+    }
+    while ((item = PyIter_Next(iterator)) != NULL) {
+        long long code = PyLong_AsLongLong(item);
+        Py_DECREF(item);
+        if ((code == -1 && PyErr_Occurred()) || table_put(table, code, 1.0) < 0) {
+            Py_DECREF(iterator);
+            return -1;
+        }
+    }
+    Py_DECREF(iterator);
+    return PyErr_Occurred() ? -1 : 0;
 }
 
 /* ---- overlaps ------------------------------------------------------------------------- */
@@ -209,8 +281,8 @@ static PyObject *overlaps(PyObject *module, PyObject *args)
         return NULL;
     }
     Py_ssize_t terms = PyList_GET_SIZE(signature);
-    Totals map;
-    if (totals_init(&map, terms * (most + 1) + 1) < 0) {
+    Table map;
+    if (table_init(&map, terms * (most + 1) + 1) < 0) {
         return NULL;
     }
     for (Py_ssize_t t = 0; t < terms; t++) {
@@ -252,7 +324,9 @@ static PyObject *overlaps(PyObject *module, PyObject *args)
                 || as_double(PyList_GET_ITEM(weights, i), &theirs) < 0) {
                 goto fail;
             }
-            totals_add(&map, other, PyList_GET_ITEM(numbers, i), weight * theirs);
+            if (table_add(&map, other, weight * theirs) < 0) {
+                goto fail;
+            }
         }
     }
     PyObject *result = PyDict_New();
@@ -260,21 +334,24 @@ static PyObject *overlaps(PyObject *module, PyObject *args)
         goto fail;
     }
     for (Py_ssize_t i = 0; i < map.count; i++) {
-        Py_ssize_t slot = map.order[i];
-        if (map.totals[slot] >= floor) {
-            PyObject *value = PyFloat_FromDouble(map.totals[slot]);
-            if (value == NULL || PyDict_SetItem(result, map.objects[slot], value) < 0) {
-                Py_XDECREF(value);
+        double total = 0.0;
+        table_get(&map, map.order[i], &total);
+        if (total >= floor) {
+            PyObject *key = PyLong_FromLongLong(map.order[i]);
+            PyObject *value = PyFloat_FromDouble(total);
+            int failed = key == NULL || value == NULL || PyDict_SetItem(result, key, value) < 0;
+            Py_XDECREF(key);
+            Py_XDECREF(value);
+            if (failed) {
                 Py_DECREF(result);
                 goto fail;
             }
-            Py_DECREF(value);
         }
     }
-    totals_free(&map);
+    table_free(&map);
     return result;
 fail:
-    totals_free(&map);
+    table_free(&map);
     return NULL;
 }
 
@@ -526,106 +603,6 @@ done:
 
 /* ---- join ----------------------------------------------------------------------------- */
 
-/* A growing map from int64 codes (>= 0; -1 marks a free slot) to doubles. */
-typedef struct {
-    int64_t *keys;
-    double *values;
-    Py_ssize_t mask, count;
-} Table;
-
-static int table_init(Table *table, Py_ssize_t expected)
-{
-    Py_ssize_t size = 64;
-    while (size < 2 * expected) {
-        size *= 2;
-    }
-    table->keys = PyMem_Malloc(size * sizeof(int64_t));
-    table->values = PyMem_Malloc(size * sizeof(double));
-    if (!table->keys || !table->values) {
-        PyMem_Free(table->keys);
-        PyMem_Free(table->values);
-        table->keys = NULL;
-        table->values = NULL;
-        PyErr_NoMemory();
-        return -1;
-    }
-    memset(table->keys, 0xff, size * sizeof(int64_t));
-    table->mask = size - 1;
-    table->count = 0;
-    return 0;
-}
-
-static void table_free(Table *table)
-{
-    PyMem_Free(table->keys);
-    PyMem_Free(table->values);
-}
-
-static inline Py_ssize_t table_slot(const Table *table, int64_t key)
-{
-    Py_ssize_t slot = ((uint64_t)key * 0x9E3779B97F4A7C15ull >> 20) & table->mask;
-    while (table->keys[slot] != -1 && table->keys[slot] != key) {
-        slot = (slot + 1) & table->mask;
-    }
-    return slot;
-}
-
-static inline int table_get(const Table *table, int64_t key, double *out)
-{
-    Py_ssize_t slot = table_slot(table, key);
-    if (table->keys[slot] == -1) {
-        return 0;
-    }
-    *out = table->values[slot];
-    return 1;
-}
-
-static int table_put(Table *table, int64_t key, double value)
-{
-    if (2 * (table->count + 1) > table->mask + 1) {
-        Table grown;
-        if (table_init(&grown, table->mask + 1) < 0) {
-            return -1;
-        }
-        for (Py_ssize_t i = 0; i <= table->mask; i++) {
-            if (table->keys[i] != -1) {
-                Py_ssize_t slot = table_slot(&grown, table->keys[i]);
-                grown.keys[slot] = table->keys[i];
-                grown.values[slot] = table->values[i];
-                grown.count++;
-            }
-        }
-        table_free(table);
-        *table = grown;
-    }
-    Py_ssize_t slot = table_slot(table, key);
-    if (table->keys[slot] == -1) {
-        table->keys[slot] = key;
-        table->count++;
-    }
-    table->values[slot] = value;
-    return 0;
-}
-
-/* every int of an iterable (a set of codes) into `table` */
-static int table_fill(Table *table, PyObject *iterable)
-{
-    PyObject *iterator = PyObject_GetIter(iterable), *item;
-    if (iterator == NULL) {
-        return -1;
-    }
-    while ((item = PyIter_Next(iterator)) != NULL) {
-        long long code = PyLong_AsLongLong(item);
-        Py_DECREF(item);
-        if ((code == -1 && PyErr_Occurred()) || table_put(table, code, 1.0) < 0) {
-            Py_DECREF(iterator);
-            return -1;
-        }
-    }
-    Py_DECREF(iterator);
-    return PyErr_Occurred() ? -1 : 0;
-}
-
 /* what join reads of the records and the constants */
 typedef struct {
     PyObject *records, *known;
@@ -797,9 +774,8 @@ static PyObject *join_links(PyObject *module, PyObject *args)
     join.size = size;
     join.window_days = window_days;
     PyObject *result = NULL, *joins = NULL;
-    Table same = {NULL, NULL, 0, 0}, before = {NULL, NULL, 0, 0};
-    join.scores.keys = NULL;
-    join.scores.values = NULL;
+    Table same = {NULL, NULL, NULL, 0, 0}, before = {NULL, NULL, NULL, 0, 0};
+    join.scores = same;
     Py_ssize_t sample_size = join.sample_size;
     join.times = PyMem_Malloc((size + 1) * sizeof(double));
     double *first = PyMem_Malloc((size + 1) * sizeof(double));
@@ -1154,7 +1130,7 @@ static struct PyModuleDef module = {
 
 /* generator/kernels.py uses these functions only when its VERSION is this one: a build left
  * from other sources (an older checkout) is not run. Raise it with any change here. */
-#define VERSION 1
+#define VERSION 2
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {

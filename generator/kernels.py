@@ -41,7 +41,7 @@ Join = Callable[[tuple[Any, ...], list[int], dict[int, float], AbstractSet[int],
                 tuple[list[int], list[bool], list[int]]]
 
 
-VERSION = 1
+VERSION = 2
 """The version of ``generator/_kernels.c`` these names expect."""
 
 

@@ -1109,6 +1109,323 @@ static PyObject *vectors(PyObject *module, PyObject *args)
     return result;
 }
 
+/* ---- YAML front matter -------------------------------------------------------------- */
+
+/* attribute and method names, interned once (PyInit__kernels) */
+static PyObject *name_tag, *name_value, *name_match, *name_construct_object;
+
+PyDoc_STRVAR(ignore_doc,
+"ignore(*args) -> None\n\n"
+"Does nothing: stands in for a YAML resolver's path hooks when it has no path resolvers.");
+
+static PyObject *ignore(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(resolve_doc,
+"resolve(implicit_resolvers, default_tags, scalar_kind, known, kind, value, implicit) -> str\n\n"
+"The tag of a YAML node; see yamlio.resolve_python. ``known`` (a dict) keeps the tags of\n"
+"plain scalars already resolved, up to RESOLVE_MEMO_MOST short ones.");
+
+#define RESOLVE_MEMO_MOST 20000
+#define RESOLVE_MEMO_LONGEST 64
+
+static PyObject *resolve_plain(PyObject *resolvers, PyObject *value);
+
+static PyObject *resolve(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 7) {
+        PyErr_SetString(PyExc_TypeError, "resolve() takes 7 arguments");
+        return NULL;
+    }
+    PyObject *resolvers = args[0], *default_tags = args[1], *scalar_kind = args[2];
+    PyObject *known = args[3], *kind = args[4], *value = args[5], *implicit = args[6];
+    if (!PyDict_Check(resolvers) || !PyDict_Check(known)) {
+        PyErr_SetString(PyExc_TypeError, "resolve() needs dicts of resolvers and known tags");
+        return NULL;
+    }
+    if (kind == scalar_kind && value != Py_None) {
+        PyObject *plain = PySequence_GetItem(implicit, 0);
+        if (plain == NULL) {
+            return NULL;
+        }
+        int is_plain = PyObject_IsTrue(plain);
+        Py_DECREF(plain);
+        if (is_plain < 0) {
+            return NULL;
+        }
+        if (is_plain) {
+            int memo = PyUnicode_CheckExact(value)
+                       && PyUnicode_GET_LENGTH(value) <= RESOLVE_MEMO_LONGEST;
+            if (memo) {
+                PyObject *tag = PyDict_GetItemWithError(known, value);
+                if (tag != NULL) {
+                    return Py_NewRef(tag);
+                }
+                if (PyErr_Occurred()) {
+                    return NULL;
+                }
+            }
+            PyObject *tag = resolve_plain(resolvers, value);
+            if (tag == NULL) {
+                return NULL;
+            }
+            if (tag == Py_None) {
+                Py_DECREF(tag);
+                tag = PyObject_GetItem(default_tags, kind);
+                if (tag == NULL) {
+                    return NULL;
+                }
+            }
+            if (memo && PyDict_GET_SIZE(known) < RESOLVE_MEMO_MOST
+                    && PyDict_SetItem(known, value, tag) < 0) {
+                Py_DECREF(tag);
+                return NULL;
+            }
+            return tag;
+        }
+    }
+    return PyObject_GetItem(default_tags, kind);
+}
+
+/* the tag of the first implicit resolver of a plain scalar that matches it, or None */
+static PyObject *resolve_plain(PyObject *resolvers, PyObject *value)
+{
+    PyObject *first = PySequence_GetSlice(value, 0, 1);
+    if (first == NULL) {
+        return NULL;
+    }
+    PyObject *candidates = PyDict_GetItemWithError(resolvers, first);
+    Py_DECREF(first);
+    if (candidates == NULL) {
+        return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
+    }
+    PyObject *listed = PySequence_Fast(candidates, "implicit resolvers must be a list");
+    if (listed == NULL) {
+        return NULL;
+    }
+    PyObject *found = Py_None;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(listed);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *entry = PySequence_Fast_GET_ITEM(listed, i);
+        if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 2) {
+            PyErr_SetString(PyExc_ValueError, "an implicit resolver is (tag, regexp)");
+            found = NULL;
+            break;
+        }
+        PyObject *match = PyObject_CallMethodOneArg(PyTuple_GET_ITEM(entry, 1), name_match,
+                                                    value);
+        int matched = match == NULL ? -1 : PyObject_IsTrue(match);
+        Py_XDECREF(match);
+        if (matched != 0) {
+            found = matched < 0 ? NULL : PyObject_Str(PyTuple_GET_ITEM(entry, 0));
+            Py_DECREF(listed);
+            return found;
+        }
+    }
+    Py_DECREF(listed);
+    return Py_XNewRef(found);
+}
+
+/* What construct reads, from its first argument (see yamlio._PLAIN_CONSTANTS). */
+typedef struct {
+    Py_ssize_t max_depth;
+    PyObject *str_tag, *int_tag, *seq_tag, *map_tag, *merge_tag;
+    PyObject *scalar_kind, *sequence_kind, *mapping_kind, *not_plain;
+} Plain;
+
+static PyObject *construct_node(PyObject *loader, PyObject *node, Py_ssize_t depth,
+                                const Plain *plain);
+
+
+/* 1 if tag equals the interned constant, 0 if not, -1 on error */
+static int same_tag(PyObject *tag, PyObject *constant)
+{
+    if (tag == constant) {
+        return 1;
+    }
+    return PyObject_RichCompareBool(tag, constant, Py_EQ);
+}
+
+static PyObject *not_plain(const Plain *plain)
+{
+    PyErr_SetNone(plain->not_plain);
+    return NULL;
+}
+
+/* str.isdigit(): at least one character, each a digit */
+static int is_digits(PyObject *text)
+{
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < length; i++) {
+        if (!Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, i))) {
+            return 0;
+        }
+    }
+    return length > 0;
+}
+
+static PyObject *construct_scalar(PyObject *loader, PyObject *node, PyObject *tag,
+                                  const Plain *plain)
+{
+    int is = same_tag(tag, plain->str_tag);
+    if (is != 0) {
+        return is < 0 ? NULL : PyObject_GetAttr(node, name_value);
+    }
+    PyObject *value = PyObject_GetAttr(node, name_value);
+    if (value == NULL) {
+        return NULL;
+    }
+    is = same_tag(tag, plain->int_tag);
+    if (is > 0 && PyUnicode_Check(value) && is_digits(value)
+            && (PyUnicode_READ_CHAR(value, 0) != '0' || PyUnicode_GET_LENGTH(value) == 1)) {
+        PyObject *number = PyLong_FromUnicodeObject(value, 10);
+        Py_DECREF(value);
+        return number;
+    }
+    Py_DECREF(value);
+    if (is < 0) {
+        return NULL;
+    }
+    PyObject *call[3] = {loader, node, Py_True};
+    return PyObject_VectorcallMethod(name_construct_object, call,
+                                     3 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+}
+
+/* one (key node, value node) pair of a mapping node, built into result: 0, or -1 on error
+ * (not_plain for a key that is no scalar, or a merge key) */
+static int construct_pair(PyObject *loader, PyObject *result, PyObject *pair_nodes,
+                          Py_ssize_t depth, const Plain *plain)
+{
+    PyObject *pair = PySequence_Fast(pair_nodes, "a mapping node holds pairs");
+    if (pair == NULL) {
+        return -1;
+    }
+    if (PySequence_Fast_GET_SIZE(pair) != 2) {
+        Py_DECREF(pair);
+        PyErr_SetString(PyExc_ValueError, "a mapping node holds pairs");
+        return -1;
+    }
+    PyObject *key_node = PySequence_Fast_GET_ITEM(pair, 0);
+    PyObject *value_node = PySequence_Fast_GET_ITEM(pair, 1);
+    int scalar = PyObject_IsInstance(key_node, plain->scalar_kind);
+    PyObject *key_tag = scalar > 0 ? PyObject_GetAttr(key_node, name_tag) : NULL;
+    int merge = key_tag == NULL ? -1 : same_tag(key_tag, plain->merge_tag);
+    Py_XDECREF(key_tag);
+    int failed = 1;
+    if (scalar == 0 || merge > 0) {
+        PyErr_SetNone(plain->not_plain);
+    }
+    else if (scalar > 0 && merge == 0) {  /* (the value first, as result[key()] = value()) */
+        PyObject *value = construct_node(loader, value_node, depth + 1, plain);
+        PyObject *key = value == NULL ? NULL
+                                      : construct_node(loader, key_node, depth + 1, plain);
+        failed = key == NULL || PyDict_SetItem(result, key, value) < 0;
+        Py_XDECREF(key);
+        Py_XDECREF(value);
+    }
+    Py_DECREF(pair);
+    return failed ? -1 : 0;
+}
+
+/* the list (or, with mapping, the dict) that a collection node's children make */
+static PyObject *construct_collection(PyObject *loader, PyObject *children, int mapping,
+                                      Py_ssize_t depth, const Plain *plain)
+{
+    PyObject *listed = PySequence_Fast(children, "a collection node's value must be a list");
+    if (listed == NULL) {
+        return NULL;
+    }
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(listed);
+    PyObject *result = mapping ? PyDict_New() : PyList_New(count);
+    for (Py_ssize_t i = 0; result != NULL && i < count; i++) {
+        PyObject *child = PySequence_Fast_GET_ITEM(listed, i);
+        if (mapping) {
+            if (construct_pair(loader, result, child, depth, plain) < 0) {
+                Py_CLEAR(result);
+            }
+            continue;
+        }
+        PyObject *item = construct_node(loader, child, depth + 1, plain);
+        if (item == NULL) {
+            Py_CLEAR(result);
+            continue;
+        }
+        PyList_SET_ITEM(result, i, item);
+    }
+    Py_DECREF(listed);
+    return result;
+}
+
+static PyObject *construct_node(PyObject *loader, PyObject *node, Py_ssize_t depth,
+                                const Plain *plain)
+{
+    PyObject *tag = PyObject_GetAttr(node, name_tag);
+    if (tag == NULL) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    int kind = PyObject_IsInstance(node, plain->scalar_kind);
+    if (kind > 0) {
+        result = construct_scalar(loader, node, tag, plain);
+    }
+    else if (kind == 0 && depth > plain->max_depth) {
+        result = not_plain(plain);
+    }
+    else if (kind == 0) {
+        int is_seq = same_tag(tag, plain->seq_tag);
+        int of_kind = is_seq > 0 ? PyObject_IsInstance(node, plain->sequence_kind) : 0;
+        int is_map = is_seq == 0 && of_kind == 0 ? same_tag(tag, plain->map_tag) : 0;
+        if (is_map > 0) {
+            of_kind = PyObject_IsInstance(node, plain->mapping_kind);
+        }
+        if (is_seq < 0 || is_map < 0 || of_kind < 0) {
+            result = NULL;
+        }
+        else if (of_kind > 0) {
+            PyObject *children = PyObject_GetAttr(node, name_value);
+            if (children != NULL) {
+                result = construct_collection(loader, children, is_seq == 0, depth, plain);
+                Py_DECREF(children);
+            }
+        }
+        else {
+            result = not_plain(plain);
+        }
+    }
+    Py_DECREF(tag);
+    return result;
+}
+
+PyDoc_STRVAR(construct_doc,
+"construct(constants, loader, node, depth) -> object\n\n"
+"A YAML node made of mappings with scalar keys, lists and scalars, built directly; see\n"
+"yamlio.construct_plain_python.");
+
+static PyObject *construct(PyObject *module, PyObject *args)
+{
+    PyObject *constants, *loader, *node;
+    Py_ssize_t depth;
+    Plain plain;
+    if (!PyArg_ParseTuple(args, "O!OOn", &PyTuple_Type, &constants, &loader, &node, &depth)) {
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(constants, "nOOOOOOOOO", &plain.max_depth, &plain.str_tag,
+                          &plain.int_tag, &plain.seq_tag, &plain.map_tag, &plain.merge_tag,
+                          &plain.scalar_kind, &plain.sequence_kind, &plain.mapping_kind,
+                          &plain.not_plain)) {
+        return NULL;
+    }
+    if (!PyExceptionClass_Check(plain.not_plain)) {
+        PyErr_SetString(PyExc_TypeError, "the last constant must be an exception class");
+        return NULL;
+    }
+    return construct_node(loader, node, depth, &plain);
+}
+
 /* ---- the module ----------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
@@ -1117,6 +1434,9 @@ static PyMethodDef methods[] = {
     {"rank", rank, METH_VARARGS, rank_doc},
     {"join", join_links, METH_VARARGS, join_doc},
     {"vectors", vectors, METH_VARARGS, vectors_doc},
+    {"ignore", (PyCFunction)(void (*)(void))ignore, METH_FASTCALL, ignore_doc},
+    {"resolve", (PyCFunction)(void (*)(void))resolve, METH_FASTCALL, resolve_doc},
+    {"construct", construct, METH_VARARGS, construct_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1130,10 +1450,18 @@ static struct PyModuleDef module = {
 
 /* generator/kernels.py uses these functions only when its VERSION is this one: a build left
  * from other sources (an older checkout) is not run. Raise it with any change here. */
-#define VERSION 2
+#define VERSION 3
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {
+    name_tag = PyUnicode_InternFromString("tag");
+    name_value = PyUnicode_InternFromString("value");
+    name_match = PyUnicode_InternFromString("match");
+    name_construct_object = PyUnicode_InternFromString("construct_object");
+    if (name_tag == NULL || name_value == NULL || name_match == NULL
+            || name_construct_object == NULL) {
+        return NULL;
+    }
     PyObject *created = PyModule_Create(&module);
     if (created != NULL && PyModule_AddIntConstant(created, "VERSION", VERSION) < 0) {
         Py_DECREF(created);

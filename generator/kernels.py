@@ -11,6 +11,17 @@ that runs the same floating-point operations in the same order (so the same resu
 - ``vectors``: :func:`generator.cluster_records.weigh_vectors_python` (after the weight
   of each code letter).
 
+Three more take the Python out of loading front matter with libyaml (see
+:mod:`generator.yamlio`), which calls back into Python for every node:
+
+- ``resolve``: :func:`generator.yamlio.resolve_python` (after the implicit resolvers,
+  the default tags, the scalar node class and a dict in which it keeps the tags of short
+  plain scalars it has resolved, up to 20,000);
+- ``construct``: :func:`generator.yamlio.construct_plain_python` (after a tuple of the
+  constants it reads);
+- ``ignore``: does nothing, in place of the resolver's path hooks (a loader without path
+  resolvers has nothing to do in them).
+
 The extension is optional (``setup.py``): where it is not built, where it was built from
 other sources (its ``VERSION`` is not :data:`VERSION`: rebuild it with ``pip install -e .``
 or ``python setup.py build_ext --inplace``), or where the environment sets
@@ -36,26 +47,35 @@ Vectors = Callable[[dict[str, float], list[Any], Mapping[str, float], int],
 DecideJoins = Callable[[list[int], dict[int, float], AbstractSet[int], list[Any], list[bool],
                         AbstractSet[int] | None, float, float],
                        tuple[list[int], list[bool], list[int]]]
+Resolve = Callable[[dict[str, list[tuple[str, Any]]], dict[type, str], type, dict[str, str],
+                    type, str | None, tuple[bool, bool]], str]
+Construct = Callable[[tuple[Any, ...], Any, Any, int], Any]
 Join = Callable[[tuple[Any, ...], list[int], dict[int, float], AbstractSet[int], list[Any],
                  list[bool], AbstractSet[int] | None, float, float],
                 tuple[list[int], list[bool], list[int]]]
 
 
-VERSION = 2
+VERSION = 3
 """The version of ``generator/_kernels.c`` these names expect."""
 
 
-def _load() -> tuple[Dot | None, Overlaps | None, Rank | None, Join | None, Vectors | None]:
-    """The compiled functions, or Nones."""
+def _load() -> Any:
+    """The compiled module, or None."""
     if os.environ.get("DIGEST_PURE_PYTHON"):
-        return None, None, None, None, None
+        return None
     try:
         from generator import _kernels
     except ImportError:
-        return None, None, None, None, None
-    if getattr(_kernels, "VERSION", None) != VERSION:
-        return None, None, None, None, None
-    return _kernels.dot, _kernels.overlaps, _kernels.rank, _kernels.join, _kernels.vectors
+        return None
+    return _kernels if getattr(_kernels, "VERSION", None) == VERSION else None
 
 
-dot, overlaps, rank, join, vectors = _load()
+_compiled = _load()
+dot: Dot | None = _compiled.dot if _compiled else None
+overlaps: Overlaps | None = _compiled.overlaps if _compiled else None
+rank: Rank | None = _compiled.rank if _compiled else None
+join: Join | None = _compiled.join if _compiled else None
+vectors: Vectors | None = _compiled.vectors if _compiled else None
+ignore: Callable[..., None] | None = _compiled.ignore if _compiled else None
+resolve: Resolve | None = _compiled.resolve if _compiled else None
+construct: Construct | None = _compiled.construct if _compiled else None

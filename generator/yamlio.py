@@ -8,13 +8,17 @@ instead of exhausting the stack, memory or time of the build.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import yaml
 from yaml.composer import Composer
 from yaml.events import AliasEvent, Event
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator import kernels
 
 MAX_DEPTH = 50
 """Deepest nesting of lists and mappings accepted (real front matter uses about 7)."""
@@ -63,15 +67,12 @@ class _FastLoader(_Fast):
     """Whether the document was built directly (then it is nested ``MAX_DEPTH`` at most)."""
 
     def resolve(self, kind: type[Node], value: str | None, implicit: Any) -> str:
-        """``BaseResolver.resolve`` for a loader without path resolvers: the C parser
-        asks it for the tag of every node (150 per story), so it does the least."""
+        """``BaseResolver.resolve`` for a loader without path resolvers (see
+        ``resolve_python``); compiled where the kernels are built (``_CompiledLoader``)."""
         if self.yaml_path_resolvers:
             return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
-        if kind is ScalarNode and implicit[0] and value is not None:
-            for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
-                if regexp.match(value):
-                    return str(tag)
-        return _DEFAULT_TAGS[kind]
+        return resolve_python(self.yaml_implicit_resolvers, _DEFAULT_TAGS, ScalarNode,
+                              kind, value, implicit)
 
     def construct_document(self, node: Node) -> Any:
         try:
@@ -92,8 +93,23 @@ class _NotPlain(Exception):
     """A node the direct construction leaves to the standard constructor."""
 
 
-def _construct_plain(loader: yaml.constructor.SafeConstructor, node: Node, depth: int) -> Any:
-    """A node made of mappings with scalar keys, lists and scalars, built directly."""
+def resolve_python(resolvers: dict[str, list[tuple[str, Any]]], default_tags: dict[type, str],
+                   scalar_kind: type, kind: type, value: str | None, implicit: Any) -> str:
+    """The tag of a node (``BaseResolver.resolve`` without path resolvers): the first of
+    the implicit ``resolvers`` listed under a plain scalar's first character whose regexp
+    matches it, else the default tag of the node's ``kind``. The C parser asks for the
+    tag of every node, 150 a story."""
+    if kind is scalar_kind and implicit[0] and value is not None:
+        for tag, regexp in resolvers.get(value[:1], ()):
+            if regexp.match(value):
+                return str(tag)
+    return default_tags[kind]
+
+
+def construct_plain_python(loader: yaml.constructor.SafeConstructor, node: Node,
+                           depth: int) -> Any:
+    """A node made of mappings with scalar keys, lists and scalars, built directly
+    (``_NotPlain`` for anything else, or nesting deeper than ``MAX_DEPTH``)."""
     tag = node.tag
     if isinstance(node, ScalarNode):
         if tag == _STR:
@@ -105,16 +121,24 @@ def _construct_plain(loader: yaml.constructor.SafeConstructor, node: Node, depth
     if depth > MAX_DEPTH:
         raise _NotPlain
     if tag == _SEQ and isinstance(node, SequenceNode):
-        return [_construct_plain(loader, child, depth + 1) for child in node.value]
+        return [construct_plain_python(loader, child, depth + 1) for child in node.value]
     if tag == _MAP and isinstance(node, MappingNode):
         result = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag == _MERGE:
                 raise _NotPlain
-            result[_construct_plain(loader, key_node, depth + 1)] = \
-                _construct_plain(loader, value_node, depth + 1)
+            result[construct_plain_python(loader, key_node, depth + 1)] = \
+                construct_plain_python(loader, value_node, depth + 1)
         return result
     raise _NotPlain
+
+
+_PLAIN_CONSTANTS = (MAX_DEPTH, _STR, _INT, _SEQ, _MAP, _MERGE, ScalarNode, SequenceNode,
+                    MappingNode, _NotPlain)
+"""What ``construct_plain_python`` reads, in the order the compiled twin takes them."""
+_construct_plain = construct_plain_python if kernels.construct is None \
+    else partial(kernels.construct, _PLAIN_CONSTANTS)
+""":func:`construct_plain_python`, compiled where it is built (``generator.kernels``)."""
 
 
 class _GuardedComposer(Composer):
@@ -174,12 +198,36 @@ _FastLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
 _GuardedLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
 
 
+def _compiled_loader(compiled_resolve: kernels.Resolve,
+                     compiled_ignore: Callable[..., None]) -> type[_FastLoader]:
+    """``_FastLoader`` with compiled per-node hooks."""
+
+    class _CompiledLoader(_FastLoader):
+        """``_FastLoader`` with compiled per-node hooks: ``resolve_python``'s twin, and
+        nothing done in the path hooks (which do nothing without path resolvers)."""
+
+        resolve = staticmethod(partial(compiled_resolve, _NO_TIMESTAMPS, _DEFAULT_TAGS,
+                                       ScalarNode, {}))
+        # (the dict keeps the tags of short plain scalars seen before, up to 20,000 of
+        # them: a story's keys and many of its values recur in every story)
+        descend_resolver = staticmethod(compiled_ignore)
+        ascend_resolver = staticmethod(compiled_ignore)
+
+    return _CompiledLoader
+
+
+_Loader = _FastLoader if kernels.resolve is None or kernels.ignore is None \
+    or _FastLoader.yaml_path_resolvers else _compiled_loader(kernels.resolve, kernels.ignore)
+"""The loader ``load_yaml`` uses: ``_FastLoader``, with its per-node hooks compiled where
+the kernels are built."""
+
+
 def load_yaml(text: str) -> Any:
     """Parse one YAML document safely; raise ``YamlProblem`` with the line on failure."""
     try:
         if _needs_guard(text):
             return _load_guarded(text)
-        loader = _FastLoader(text)
+        loader = _Loader(text)
         try:
             data = loader.get_single_data()
         finally:

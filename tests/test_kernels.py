@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from bench.bench_clusters import make_docs, make_inputs, run_inputs, with_built_keys
-from generator import cluster_join, cluster_links, cluster_records, kernels, related
+from generator import cluster_join, cluster_links, cluster_records, kernels, related, yamlio
 from generator.cluster_engine import build_records
 from generator.cluster_records import R_TIME
 
@@ -24,13 +25,12 @@ terms = st.text(alphabet="abcdefgh", min_size=1, max_size=3)
 def test_the_kernels_are_built_for_the_suite() -> None:
     """The test command installs the package, which compiles the kernels (this machine has
     a C compiler): without them every comparison below would compare Python with itself."""
+    compiled = (kernels.dot, kernels.overlaps, kernels.rank, kernels.join, kernels.vectors,
+                kernels.ignore, kernels.resolve, kernels.construct)
     if PURE:
-        assert kernels.dot is None and kernels.overlaps is None and kernels.rank is None
-        assert kernels.join is None and kernels.vectors is None
+        assert all(function is None for function in compiled)
     else:
-        assert kernels.dot is not None and kernels.overlaps is not None
-        assert kernels.rank is not None and kernels.join is not None
-        assert kernels.vectors is not None
+        assert all(function is not None for function in compiled)
 
 
 def native_only() -> None:
@@ -205,3 +205,77 @@ def test_vectors_name_a_term_without_idf() -> None:
         cluster_records.weigh_vectors([(("zz",), "1")], {}, 6)
     with pytest.raises(ValueError, match="as many codes as terms"):
         cluster_records.weigh_vectors([(("a", "b"), "1")], {"a": 1.0, "b": 1.0}, 6)
+
+
+# ---- YAML (tests/test_yamlio.py compares whole documents with PyYAML's own loader) ------
+
+yaml_words = st.one_of(
+    st.text(max_size=12),
+    st.text(st.sampled_from(list("0123456789_+-:.xobeEyYnNtTrufalsoO~<*٣²")), max_size=8),
+    st.sampled_from(["yes", "No", "true", "FALSE", "on", "null", "~", "", "<<", "=", ".inf",
+                     "-.Inf", ".nan", "0x1F", "0o17", "1_000", "12:30:45", "1e3", "3.5"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(yaml_words, st.booleans(), st.booleans())
+def test_resolve_tags_scalars_as_the_python_resolver(value: str, plain: bool,
+                                                     quoted: bool) -> None:
+    native_only()
+    assert kernels.resolve is not None
+    table, tags = yamlio._NO_TIMESTAMPS, yamlio._DEFAULT_TAGS
+    known: dict[str, str] = {}
+    for kind in (ScalarNode, SequenceNode, MappingNode):
+        for given_value in ((value, None) if kind is not ScalarNode else (value,)):
+            expected = yamlio.resolve_python(table, tags, ScalarNode, kind, given_value,
+                                             (plain, quoted))
+            for _ in range(2):  # (the second time from what it keeps)
+                assert kernels.resolve(table, tags, ScalarNode, known, kind, given_value,
+                                       (plain, quoted)) == expected
+
+
+def test_resolve_keeps_at_most_its_limit_of_tags() -> None:
+    native_only()
+    assert kernels.resolve is not None
+    known: dict[str, str] = {}
+    for number in range(25_000):
+        kernels.resolve(yamlio._NO_TIMESTAMPS, yamlio._DEFAULT_TAGS, ScalarNode, known,
+                        ScalarNode, str(number), (True, False))
+    kernels.resolve(yamlio._NO_TIMESTAMPS, yamlio._DEFAULT_TAGS, ScalarNode, known,
+                    ScalarNode, "x" * 65, (True, False))
+    assert len(known) == 20_000 and "x" * 65 not in known
+    assert known["19999"] == "tag:yaml.org,2002:int"
+
+
+def construct_both(text: str) -> tuple[Any, Any]:
+    """What the compiled and the Python direct construction make of a document's nodes
+    (each an outcome: ("ok", data) or ("refused", exception class name))."""
+    outcomes = []
+    for construct in (yamlio._construct_plain, yamlio.construct_plain_python):
+        loader = yamlio._FastLoader(text)
+        try:
+            node = loader.get_single_node()
+            outcomes.append(("ok", construct(loader, node, 1)) if node is not None else None)
+        except Exception as exc:  # noqa: BLE001 - the outcome compared is the exception
+            outcomes.append(("refused", type(exc).__name__))
+        finally:
+            loader.dispose()
+    return outcomes[0], outcomes[1]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a: ", "b: ", "- ", "\n", "\n  ", "<<: ", "&x ", "*x",
+                                 "!!str ", "!!int ", "!!float ", "? ", "[", "]", "{", "}",
+                                 ", ", "1", "01", "-1", "x", "yes", "~", "٣", "²"]),
+                max_size=14))
+def test_construct_builds_nodes_as_the_python_construction(parts: list[str]) -> None:
+    native_only()
+    compiled, python = construct_both("".join(parts))
+    assert repr(compiled) == repr(python)  # (1 == True: compare types too)
+
+
+def test_construct_refuses_what_it_leaves_to_the_standard_constructor() -> None:
+    native_only()
+    deep = "a: " + "[" * (yamlio.MAX_DEPTH + 1) + "]" * (yamlio.MAX_DEPTH + 1) + "\n"
+    for text in ("? [a]\n: b\n", "a: &x {b: 1}\nc:\n  <<: *x\n", "a: !!set {b}\n", deep):
+        assert construct_both(text) == (("refused", "_NotPlain"), ("refused", "_NotPlain"))

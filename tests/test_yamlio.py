@@ -99,3 +99,11 @@ def test_number_like_scalars_load_to_the_same_value_and_type(word: str) -> None:
 def test_known_number_like_scalars(word: str) -> None:
     text = f"n: {word}\n"
     assert repr(ours(text)) == repr(standard(text))
+
+
+def test_the_compiled_hooks_are_used_where_the_kernels_are_built() -> None:
+    """(Then every comparison with PyYAML above runs through them.)"""
+    from generator import kernels
+    assert (yamlio._Loader is yamlio._FastLoader) == (kernels.resolve is None)
+    assert (yamlio._construct_plain is yamlio.construct_plain_python) == \
+        (kernels.construct is None)

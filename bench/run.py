@@ -12,7 +12,8 @@ reused by later runs.  Every build is a fresh process:
                                           (cmd defaults to `python -m generator`)
 
 Measures, each repeated --repeats times (state restored between repeats, untimed):
-  cold    OUT and SITE/.digest-cache deleted first
+  cold    SITE/.digest-cache deleted and OUT moved aside first (deleted after the repeats,
+          at least 35 s before the next cold build: see SETTLE_SECONDS)
   warm    nothing changed since the previous build (should write no file)
   edit    one story's title changed (the new title must appear in its article page)
   add     one new story, newer than every other one
@@ -52,6 +53,14 @@ CACHE_FOLDER = ".digest-cache"
 STAMP_FILE = ".bench-corpus.json"
 DIRTY_FILE = ".bench-dirty"  # present while the harness has edited SITE/content
 MEASURES = ("cold", "warm", "edit", "add", "delete")
+ASIDE_FOLDER = "set-aside"  # in WORKDIR: outputs a cold build replaces, deleted later
+DELETED_STAMP = ".last-deletion"  # in WORKDIR: touched whenever the harness deletes many files
+SETTLE_SECONDS = 35.0
+"""How long after deleting many files a timed cold build waits. ext4 (without a journal, as
+here) passes over inodes freed in the last 30 s (35 s while their blocks are dirty) when it
+allocates new ones: deleting the last output just before a cold build made it spend 3-6 s
+more in the kernel (digest at 10,000 stories, sys 5.5-6.0 s against 2.0 s) and Hugo more
+(sys 8.6-9.3 s against 2.5-3.6 s, wall 10-11 s against 6.2-6.7 s)."""
 
 
 class BenchError(Exception):
@@ -187,6 +196,33 @@ class DigestSite:
         return Run(seconds, cpu, rss, len(written), len(removed))
 
 
+def set_aside(folder: Path, workdir: Path) -> None:
+    """Move FOLDER (if it exists) out of the way without deleting it (see SETTLE_SECONDS);
+    ``empty_aside`` deletes what was set aside."""
+    if folder.exists():
+        aside = workdir / ASIDE_FOLDER
+        aside.mkdir(parents=True, exist_ok=True)
+        os.replace(folder, aside / f"{folder.name}-{time.time_ns()}")
+
+
+def empty_aside(workdir: Path) -> None:
+    """Delete what ``set_aside`` moved, noting when (see ``settle``)."""
+    aside = workdir / ASIDE_FOLDER
+    if aside.exists():
+        shutil.rmtree(aside)
+        (workdir / DELETED_STAMP).touch()
+
+
+def settle(workdir: Path) -> None:
+    """Wait until SETTLE_SECONDS have passed since the harness last deleted many files."""
+    try:
+        since = time.time() - (workdir / DELETED_STAMP).stat().st_mtime
+    except FileNotFoundError:
+        return
+    if since < SETTLE_SECONDS:
+        time.sleep(SETTLE_SECONDS - since)
+
+
 def corpus_stamp(n: int, seed: int) -> dict[str, object]:
     source = (BENCH_DIR / "make_corpus.py").read_bytes()
     return {"n": n, "seed": seed, "corpus_version": make_corpus.CORPUS_VERSION,
@@ -255,10 +291,13 @@ def bench_digest(digest: DigestSite, n: int, repeats: int, say: Callable[[Measur
     stories = sorted(os.listdir(content))
     results = {name: Measure("digest", n, name) for name in MEASURES}
 
+    workdir = digest.logs.parent
+    settle(workdir)
     for r in range(repeats):  # (a) cold
-        shutil.rmtree(digest.out, ignore_errors=True)
+        set_aside(digest.out, workdir)  # (deleted after the repeats: see SETTLE_SECONDS)
         shutil.rmtree(digest.site / CACHE_FOLDER, ignore_errors=True)
         results["cold"].runs.append(digest.build(f"{n}-cold-{r}"))
+    empty_aside(workdir)
     say(results["cold"])
 
     for r in range(repeats):  # (b) warm, nothing changed
@@ -351,14 +390,17 @@ def bench_hugo(site: Path, n: int, repeats: int, workdir: Path) -> Measure:
     run_timed(["bash", str(HUGO_DIR / "prepare.sh"), str(hugo_site), str(site / "content")],
               cwd=workdir, log=logs / f"hugo-{n}-prepare.log")
     measure = Measure("hugo", n, "cold")
+    settle(workdir)
     for r in range(repeats):
+        set_aside(hugo_site / "_out", workdir)  # (as for digest: see SETTLE_SECONDS)
         run_timed(["bash", str(HUGO_DIR / "clean.sh")], cwd=hugo_site,
                   log=logs / f"hugo-{n}-clean.log")
         seconds, cpu, rss = run_timed(["bash", str(HUGO_DIR / "build.sh")], cwd=hugo_site,
                                       log=logs / f"hugo-{n}-cold-{r}.log")
         written = len(snapshot(hugo_site / "_out"))
         measure.runs.append(Run(seconds, cpu, rss, written, 0))
-    shutil.rmtree(hugo_site, ignore_errors=True)  # a copy of the corpus: do not keep it
+    set_aside(hugo_site, workdir)  # a copy of the corpus: do not keep it
+    empty_aside(workdir)
     return measure
 
 
@@ -492,7 +534,9 @@ def main(argv: list[str] | None = None) -> int:
             site = workdir / f"site-{n}-s{args.seed}"
             generated = ensure_corpus(site, n, args.seed)
             corpora[str(n)] = {"site": str(site), "generate_s": generated}
-            if generated is not None:
+            if generated is not None:  # (it replaced the files of any corpus there before)
+                workdir.mkdir(parents=True, exist_ok=True)
+                (workdir / DELETED_STAMP).touch()
                 print(f"# generated corpus N={n} in {generated:.1f} s ({site})", flush=True)
             digest = DigestSite(cmd=shlex.split(args.cmd), site=site, out=workdir / f"out-{n}",
                                 logs=workdir / "logs", env=env)

@@ -292,12 +292,14 @@ def bench_digest(digest: DigestSite, n: int, repeats: int, say: Callable[[Measur
     results = {name: Measure("digest", n, name) for name in MEASURES}
 
     workdir = digest.logs.parent
+    empty_aside(workdir)  # (what an interrupted run left)
     settle(workdir)
     for r in range(repeats):  # (a) cold
         set_aside(digest.out, workdir)  # (deleted after the repeats: see SETTLE_SECONDS)
         shutil.rmtree(digest.site / CACHE_FOLDER, ignore_errors=True)
         results["cold"].runs.append(digest.build(f"{n}-cold-{r}"))
     empty_aside(workdir)
+    settle(workdir)  # (the builds below create files too: staged pages, cache files)
     say(results["cold"])
 
     for r in range(repeats):  # (b) warm, nothing changed
@@ -390,6 +392,7 @@ def bench_hugo(site: Path, n: int, repeats: int, workdir: Path) -> Measure:
     run_timed(["bash", str(HUGO_DIR / "prepare.sh"), str(hugo_site), str(site / "content")],
               cwd=workdir, log=logs / f"hugo-{n}-prepare.log")
     measure = Measure("hugo", n, "cold")
+    empty_aside(workdir)  # (what an interrupted run left)
     settle(workdir)
     for r in range(repeats):
         set_aside(hugo_site / "_out", workdir)  # (as for digest: see SETTLE_SECONDS)

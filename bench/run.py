@@ -13,7 +13,7 @@ reused by later runs.  Every build is a fresh process:
 
 Measures, each repeated --repeats times (state restored between repeats, untimed):
   cold    SITE/.digest-cache deleted and OUT moved aside first (deleted after the repeats,
-          at least 35 s before the next cold build: see SETTLE_SECONDS)
+          at least 65 s before the next timed build: see SETTLE_SECONDS)
   warm    nothing changed since the previous build (should write no file)
   edit    one story's title changed (the new title must appear in its article page)
   add     one new story, newer than every other one
@@ -55,12 +55,13 @@ DIRTY_FILE = ".bench-dirty"  # present while the harness has edited SITE/content
 MEASURES = ("cold", "warm", "edit", "add", "delete")
 ASIDE_FOLDER = "set-aside"  # in WORKDIR: outputs a cold build replaces, deleted later
 DELETED_STAMP = ".last-deletion"  # in WORKDIR: touched whenever the harness deletes many files
-SETTLE_SECONDS = 35.0
-"""How long after deleting many files a timed cold build waits. ext4 (without a journal, as
-here) passes over inodes freed in the last 30 s (35 s while their blocks are dirty) when it
-allocates new ones: deleting the last output just before a cold build made it spend 3-6 s
-more in the kernel (digest at 10,000 stories, sys 5.5-6.0 s against 2.0 s) and Hugo more
-(sys 8.6-9.3 s against 2.5-3.6 s, wall 10-11 s against 6.2-6.7 s)."""
+SETTLE_SECONDS = 65.0
+"""How long after deleting many files (and syncing) a timed build waits. ext4 without a
+journal (this machine's /) passes over inodes freed in the last 60 s (360 s while their
+inode-table block is not yet written back) when it allocates new ones: deleting the last
+output just before a cold build made it spend 3.5-4 s more in the kernel (digest at 10,000
+stories: sys 5.5-6.0 s against 2.0 s) and Hugo 5-7 s more (sys 8.6-9.3 s against 2.5-3.6 s;
+wall 10.0-11.1 s against 6.2-6.7 s)."""
 
 
 class BenchError(Exception):
@@ -210,7 +211,15 @@ def empty_aside(workdir: Path) -> None:
     aside = workdir / ASIDE_FOLDER
     if aside.exists():
         shutil.rmtree(aside)
-        (workdir / DELETED_STAMP).touch()
+        note_deletion(workdir)
+
+
+def note_deletion(workdir: Path) -> None:
+    """Write the deletions back to disk (so the 60 s window of SETTLE_SECONDS applies, not
+    the 360 s one) and note when they happened, for ``settle``."""
+    os.sync()
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / DELETED_STAMP).touch()
 
 
 def settle(workdir: Path) -> None:
@@ -538,8 +547,7 @@ def main(argv: list[str] | None = None) -> int:
             generated = ensure_corpus(site, n, args.seed)
             corpora[str(n)] = {"site": str(site), "generate_s": generated}
             if generated is not None:  # (it replaced the files of any corpus there before)
-                workdir.mkdir(parents=True, exist_ok=True)
-                (workdir / DELETED_STAMP).touch()
+                note_deletion(workdir)
                 print(f"# generated corpus N={n} in {generated:.1f} s ({site})", flush=True)
             digest = DigestSite(cmd=shlex.split(args.cmd), site=site, out=workdir / f"out-{n}",
                                 logs=workdir / "logs", env=env)

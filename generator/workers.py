@@ -253,17 +253,29 @@ class WorkerPool:
     def start_render(self, shares: Sequence[Sequence[Page]], previous: dict[str, str], *,
                      direct: bool) -> None:
         """Send each worker its article pages (``shares[i]`` for worker i) to render and
-        stage, as slugs of the site ``send_site`` sent last."""
+        stage, as slugs of the site ``send_site`` sent last: queued after the site if it
+        is still being sent (a worker reads it only when its bodies are done), so this
+        process goes on meanwhile."""
         if any(page.kind != "article" for share in shares for page in share):
             raise ValueError("workers render article pages only")
-        self._finish_sending()
-        for pipe, share in zip(self._pipes, shares, strict=True):
+        messages = []
+        for share in shares:
             paths = [page_path(page.path) for page in share]
             known = {rel: previous[rel] for rel in paths if rel in previous}
-            pipe.send(("render", [page.article.slug for page in share], known, direct))
+            messages.append(("render", [page.article.slug for page in share], known, direct))
+        before = self._sent
+
+        def send() -> None:
+            if before is not None:
+                before.result()  # (the site's failure, if it failed, is this one's)
+            for pipe, message in zip(self._pipes, messages, strict=True):
+                pipe.send(message)
+
+        self._sent = self._sender.submit(send)
 
     def finish_render(self, progress: Tick | None = None) -> list[StagedFile]:
         """Wait for the workers' rendering to finish."""
+        self._finish_sending()
         staged: list[StagedFile] = []
         for _index, payload in self._gather(progress):
             staged.extend(payload)

@@ -20,6 +20,7 @@ from generator.cluster_records import R_DIGEST
 from generator.config import load_config
 from generator.diagnostics import DigestError
 from generator.manifest import cache_path, load_event_state, load_manifest, load_summaries
+from generator.theme import static_files
 from tests.conftest import ROOT, MakeSite
 
 STORY = """\
@@ -403,6 +404,23 @@ def test_parallel_build_equals_serial_build(site: Path, tmp_path: Path,
     touch_later(edit)
     run(site, tmp_path / "parallel")
     assert tree(tmp_path / "parallel") == clean_build(site, tmp_path)
+
+
+def test_parallel_build_after_a_config_change_equals_a_clean_build(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """New settings (a time zone: every file is read again, by workers) re-render every
+    page over the last build's output: the workers start on their articles before the
+    other pages are planned, staging beside that output."""
+    import generator.build as build_module
+
+    out = tmp_path / "out"
+    run(site, out)
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    (site / "digest.yaml").write_text("title: Renamed digest\ntimezone: Asia/Tokyo\n")
+    report = run(site, out)
+    assert report.rendered == report.files - len(static_files(site))
+    assert tree(out) == clean_build(site, tmp_path)
+    assert b"Renamed digest" in (out / "index.html").read_bytes()
 
 
 def test_parallel_build_of_the_sample_equals_serial_build(sample_site: Path, tmp_path: Path,

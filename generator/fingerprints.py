@@ -4,12 +4,13 @@ If a page's fingerprint equals the one the last build recorded (and the site's
 settings did not change), the page's bytes cannot have changed, so it is not
 rendered again. Each fingerprint names exactly the inputs its template shows:
 article pages show their own story, the slugs they link to, the summaries of
-the stories in their sidebar and the names (not counts) of the topics; listing
-pages show their cards, their pager and, on the home and topic index pages, the
-topic counts. Each also holds the digest of its template and of the templates
-that one extends, includes or imports, so a template change re-renders only the
-pages using it. Strings are joined rather than ``repr``-ed: fingerprinting every
-page of a 10,000-story site must cost only milliseconds.
+the stories in their sidebar and, when their template names ``site``, the names
+(not counts) of the topics in the site's order; listing pages show their cards,
+their pager and, on the home and topic index pages, the topic counts. Each also
+holds the digest of its template and of the templates that one extends, includes
+or imports, so a template change re-renders only the pages using it. Strings are
+joined rather than ``repr``-ed: fingerprinting every page of a 10,000-story site
+must cost only milliseconds.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from . import __version__
 from .config import SiteConfig
 from .model import Article, Site, TopicRef
 from .pages import Page
+from .theme import templates_naming
 from .urls import page_path
 
 SEP = "\x1f"
@@ -38,6 +40,19 @@ def code_digest() -> str:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _templates_naming_site(source: Path, templates: tuple[tuple[str, str], ...]
+                           ) -> frozenset[str]:
+    """``theme.templates_naming(source, "site")`` for these template digests. Only those
+    templates' pages can show the site's topic list, whose order follows the topics'
+    counts: the others' fingerprints leave it out, so that two topics trading places
+    re-render the pages that list topics rather than every page. (The Python-made
+    outputs, feeds and the API, show no topic list but the API's topics index, which is
+    in ``SHOWS_COUNTS``.)"""
+    del templates  # (the key: new templates, a new answer)
+    return templates_naming(source, "site")
 
 
 def settings_digest(config: SiteConfig) -> str:
@@ -62,6 +77,7 @@ def page_fingerprints(site: Site, pages: Iterable[Page],
                       templates: Mapping[str, str]) -> dict[str, str]:
     """Output path -> fingerprint, for every page; ``templates`` maps each template's name
     to the digest of it and the templates it uses (``theme.template_digests``)."""
+    naming_site = _templates_naming_site(site.config.source, tuple(sorted(templates.items())))
     topic_names = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}" for t in site.topics)
     topic_counts = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}{SEP}{len(t.articles)}{SEP}"
                             f"{t.description}" for t in site.topics)
@@ -104,7 +120,7 @@ def page_fingerprints(site: Site, pages: Iterable[Page],
                 article.body_file.digest if article.body_file else "",
                 *map(link, article.coverage), "|",
                 *map(link, article.computed_related), "|",
-                topic_names,
+                topic_names if page.template in naming_site else "",
             ))
         else:
             topic = page.topic
@@ -119,7 +135,8 @@ def page_fingerprints(site: Site, pages: Iterable[Page],
                   for c in page.cards), "|",
                 *(f"{path}{SEP}{stamp}" for path, stamp in page.links),
                 str(newest) if page.links else "",
-                topic_counts if page.kind in SHOWS_COUNTS else topic_names,
+                topic_counts if page.kind in SHOWS_COUNTS
+                else topic_names if page.template in naming_site else "",
             ))
         result[page_path(page.path)] = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
     return result

@@ -70,18 +70,9 @@ def template_digests(site_root: Path) -> dict[str, str]:
     """Template name -> hash of the template and of every template it extends, includes
     or imports, through any depth: what a page rendered with it depends on. A template
     that names another by a variable depends on them all."""
-    files = template_files(site_root)
-    texts = {name: path.read_bytes() for name, path in files.items()}
-    uses = {name: _references(text.decode("utf-8", "replace"), files.keys())
-            for name, text in texts.items()}
+    texts, closures = _closures(site_root)
     digests = {}
-    for name in texts:
-        closure, todo = {name}, [name]
-        while todo:
-            for used in uses.get(todo.pop(), ()):
-                if used not in closure:
-                    closure.add(used)
-                    todo.append(used)
+    for name, closure in closures.items():
         h = hashlib.blake2b(digest_size=12)
         for used in sorted(closure):  # a missing one counts too: it may appear later
             text = texts.get(used)
@@ -89,6 +80,46 @@ def template_digests(site_root: Path) -> dict[str, str]:
             h.update(text or b"")
         digests[name] = h.hexdigest()
     return digests
+
+
+def templates_naming(site_root: Path, variable: str) -> frozenset[str]:
+    """The templates that name ``variable`` (as a variable, in a tag or an expression),
+    themselves or in a template they extend, include or import at any depth: the only
+    ones whose pages can show anything of it. One that cannot be read as a template
+    counts as naming it."""
+    from jinja2 import Environment, TemplateSyntaxError  # (a build with nothing to do
+    # never asks)
+
+    texts, closures = _closures(site_root)
+    lexer = Environment()  # (the default syntax, which digest's environment keeps)
+    naming = set()
+    for name, text in texts.items():
+        try:
+            tokens = lexer.lex(text.decode("utf-8"))
+            if any(kind == "name" and value == variable for _line, kind, value in tokens):
+                naming.add(name)
+        except (UnicodeDecodeError, TemplateSyntaxError):
+            naming.add(name)
+    return frozenset(name for name, closure in closures.items() if closure & naming)
+
+
+def _closures(site_root: Path) -> tuple[dict[str, bytes], dict[str, set[str]]]:
+    """Every template's bytes, and the names of the templates each one uses: itself and
+    those it extends, includes or imports, through any depth."""
+    files = template_files(site_root)
+    texts = {name: path.read_bytes() for name, path in files.items()}
+    uses = {name: _references(text.decode("utf-8", "replace"), files.keys())
+            for name, text in texts.items()}
+    closures = {}
+    for name in texts:
+        closure, todo = {name}, [name]
+        while todo:
+            for used in uses.get(todo.pop(), ()):
+                if used not in closure:
+                    closure.add(used)
+                    todo.append(used)
+        closures[name] = closure
+    return texts, closures
 
 
 def _references(text: str, names: Iterable[str]) -> set[str]:

@@ -278,6 +278,69 @@ def test_change_a_template(site: Path, tmp_path: Path) -> None:
     assert "Nothing here" in (site.parent / "out/404.html").read_text()
 
 
+@pytest.fixture
+def tied_site(make_site: MakeSite) -> Path:
+    """Two topics of two stories each: one more story puts Robotics before Computer Vision
+    in the site's topic order (by count, then slug)."""
+    files: dict[str, str | bytes] = {
+        f"content/2021-03-{n:02d}-story-{n}.md": story(n, topic=topic)
+        for n, topic in ((1, "Robotics"), (2, "Computer Vision"), (3, "Robotics"),
+                         (4, "Computer Vision"))}
+    files["digest.yaml"] = "cluster_threshold: 1.5\nrelated_count: 1\n"
+    return make_site(files)
+
+
+def add_robotics_story(root: Path) -> None:
+    (root / "content/2021-03-05-story-5.md").write_text(story(5), encoding="utf-8")
+
+
+def rendered_paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages builds render from now on (small sites render in-process)."""
+    import generator.build as build_module
+
+    paths: list[str] = []
+    real = build_module.render_and_stage
+
+    def recording(site, pages, *args, **kwargs):  # type: ignore[no-untyped-def]
+        paths.extend(page.path for page in pages)
+        return real(site, pages, *args, **kwargs)
+
+    monkeypatch.setattr(build_module, "render_and_stage", recording)
+    return paths
+
+
+def test_topics_trading_places_rerender_only_pages_that_list_topics(
+        tied_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default templates show the site's topic list (in count order) on the home and
+    topics pages only: the pages of stories that show nothing of the new one are not
+    rendered again."""
+    out = tied_site.parent / "out"
+    run(tied_site, out)
+    add_robotics_story(tied_site)
+    paths = rendered_paths(monkeypatch)
+    run(tied_site, out)
+    assert "topics/" in paths and "" in paths  # (the topic index and the home page)
+    # (stories 1-3 show nothing of story 5; story 4's related[] names it)
+    assert [path for path in paths if path.startswith("news/")] == \
+        ["news/2021-03-05-story-5/", "news/2021-03-04-story-4/"]
+    assert tree(out) == clean_build(tied_site, tmp_path)
+
+
+def test_a_theme_listing_topics_on_every_page_gets_them_in_the_new_order(
+        tied_site: Path, tmp_path: Path) -> None:
+    """A base template that names ``site`` may show the topic order on every page: then
+    every page is rendered again when topics trade places."""
+    override_template(tied_site, "base.html", "<footer",
+                      "<nav class=\"all-topics\">{% for topic in site.topics %}"
+                      "{{ topic.ref.name }};{% endfor %}</nav><footer")
+    out = tied_site.parent / "out"
+    run(tied_site, out)
+    assert "Computer Vision;Robotics;" in tree(out)["news/2021-03-02-story-2/index.html"].decode()
+    check_equal_after(add_robotics_story, tied_site, tmp_path)
+    assert "Robotics;Computer Vision;" in \
+        tree(out)["news/2021-03-02-story-2/index.html"].decode()
+
+
 def override_template(root: Path, name: str, old: str, new: str) -> None:
     default = Path(__file__).resolve().parent.parent / "templates" / name
     text = default.read_text(encoding="utf-8")

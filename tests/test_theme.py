@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.theme import template_digests, template_files
+from generator.theme import template_digests, template_files, templates_naming
 from tests.conftest import MakeSite
 
 
@@ -48,3 +48,25 @@ def test_the_site_overrides_a_default_template_by_name(make_site: MakeSite) -> N
     default = template_digests(Path(__file__).resolve().parent)  # no templates/ of its own
     assert template_digests(site)["404.html"] != default["404.html"]
     assert template_digests(site)["topic.html"] == default["topic.html"]
+
+
+def test_only_the_home_and_topic_index_templates_name_the_site(make_site: MakeSite) -> None:
+    """(So only their pages show the site's topic order: see fingerprints.)"""
+    site = make_site({"content/a.md": "x"})
+    assert templates_naming(site, "site") == {"home.html", "topics.html"}
+
+
+def test_naming_the_site_is_found_through_includes_and_in_any_tag(
+        make_site: MakeSite) -> None:
+    site = make_site({
+        "templates/nav.html": "{% for t in site.topics %}{{ t }}{% endfor %}",
+        "templates/base.html": "<html>{% include 'nav.html' %}{% block main %}{% endblock %}",
+        "templates/page.html": "{% extends 'base.html' %}",
+        "templates/words.html": "the site is {{ page.title }} <!-- site -->",
+        "templates/setting.html": "{% set s = site %}{{ s }}",
+        "templates/broken.html": "{# a comment never closed",
+    })
+    naming = templates_naming(site, "site")
+    assert {"nav.html", "base.html", "page.html", "setting.html", "broken.html"} <= naming
+    assert "404.html" in naming  # (the default one extends base.html, now the site's)
+    assert "words.html" not in naming and "atom.xml" not in naming

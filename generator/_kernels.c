@@ -1128,6 +1128,7 @@ PyDoc_STRVAR(resolve_doc,
 "The tag of a YAML node; see yamlio.resolve_python. ``known`` (a dict) keeps the tags of\n"
 "plain scalars already resolved, up to RESOLVE_MEMO_MOST short ones.");
 
+/* yamlio.RESOLVE_MEMO_MOST and RESOLVE_MEMO_LONGEST (test_kernels checks both agree) */
 #define RESOLVE_MEMO_MOST 20000
 #define RESOLVE_MEMO_LONGEST 64
 

@@ -351,8 +351,9 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                     # 100,000)
                     direct = begin(config.output, manifest.build_id,
                                    known=bool(manifest.pages))
-                    pool.start_render(_article_shares(site, holders, pool.size), {},
-                                      direct=direct)
+                    pool.start_render(_article_shares(
+                        [article_page(article) for article in site.articles], holders,
+                        pool.size), {}, direct=direct)
                     early = True
             pages = candidates = planned if planned is not None else plan_pages(site)
             fingerprints = None
@@ -587,21 +588,18 @@ def _render(site: Site, pages: Sequence[Page], store: StoryStore, pool: WorkerPo
         return render_and_stage(site, pages, store, previous, tick, direct=direct)
     listings = [page for page in pages if page.kind != "article"]
     if not articles_started:
-        pool.start_render(_article_shares(site, holders, pool.size,
-                                          [page for page in pages if page.kind == "article"]),
-                          previous, direct=direct)
+        pool.start_render(_article_shares([page for page in pages if page.kind == "article"],
+                                          holders, pool.size), previous, direct=direct)
     staged = render_and_stage(site, listings, store, previous, tick, direct=direct)
     if meanwhile is not None:
         meanwhile()
     return staged + pool.finish_render(tick)
 
 
-def _article_shares(site: Site, holders: dict[str, int], size: int,
-                    pages: Sequence[Page] | None = None) -> list[list[Page]]:
-    """Article ``pages`` (default: every article's) by the worker that holds the story
-    (one that none holds goes by its position)."""
-    if pages is None:
-        pages = [article_page(article) for article in site.articles]
+def _article_shares(pages: Sequence[Page], holders: dict[str, int],
+                    size: int) -> list[list[Page]]:
+    """Article ``pages`` by the worker that holds the story (one that none holds goes by
+    its position)."""
     shares: list[list[Page]] = [[] for _ in range(size)]
     for index, page in enumerate(pages):
         shares[holders.get(page.article.summary.source, index % size)].append(page)

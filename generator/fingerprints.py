@@ -43,15 +43,15 @@ def code_digest() -> str:
 
 
 @lru_cache(maxsize=4)
-def _templates_naming_site(source: Path, templates: tuple[tuple[str, str], ...]
-                           ) -> frozenset[str]:
-    """``theme.templates_naming(source, "site")`` for these template digests. Only those
+def _templates_naming_site(source: Path, templates_key: str) -> frozenset[str]:
+    """``theme.templates_naming(source, "site")`` while the templates are those of
+    ``templates_key`` (``templates_digest``: new templates, a new answer). Only those
     templates' pages can show the site's topic list, whose order follows the topics'
     counts: the others' fingerprints leave it out, so that two topics trading places
     re-render the pages that list topics rather than every page. (The Python-made
     outputs, feeds and the API, show no topic list but the API's topics index, which is
     in ``SHOWS_COUNTS``.)"""
-    del templates  # (the key: new templates, a new answer)
+    del templates_key
     return templates_naming(source, "site")
 
 
@@ -77,7 +77,7 @@ def page_fingerprints(site: Site, pages: Iterable[Page],
                       templates: Mapping[str, str]) -> dict[str, str]:
     """Output path -> fingerprint, for every page; ``templates`` maps each template's name
     to the digest of it and the templates it uses (``theme.template_digests``)."""
-    naming_site = _templates_naming_site(site.config.source, tuple(sorted(templates.items())))
+    naming_site = _templates_naming_site(site.config.source, templates_digest(templates))
     topic_names = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}" for t in site.topics)
     topic_counts = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}{SEP}{len(t.articles)}{SEP}"
                             f"{t.description}" for t in site.topics)

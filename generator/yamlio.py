@@ -68,10 +68,10 @@ class _FastLoader(_Fast):
 
     def resolve(self, kind: type[Node], value: str | None, implicit: Any) -> str:
         """``BaseResolver.resolve`` for a loader without path resolvers (see
-        ``resolve_python``); compiled where the kernels are built (``_CompiledLoader``)."""
+        ``resolve_python``); ``_Loader`` binds it with a memo, compiled where it can."""
         if self.yaml_path_resolvers:
             return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
-        return resolve_python(self.yaml_implicit_resolvers, _DEFAULT_TAGS, ScalarNode,
+        return resolve_python(self.yaml_implicit_resolvers, _DEFAULT_TAGS, ScalarNode, {},
                               kind, value, implicit)
 
     def construct_document(self, node: Node) -> Any:
@@ -93,16 +93,33 @@ class _NotPlain(Exception):
     """A node the direct construction leaves to the standard constructor."""
 
 
+RESOLVE_MEMO_MOST = 20_000
+"""Most plain scalars whose tags a loader keeps (``resolve_python``'s ``known``)."""
+RESOLVE_MEMO_LONGEST = 64
+"""Longest plain scalar whose tag is kept (a story's keys and short values recur)."""
+
+
 def resolve_python(resolvers: dict[str, list[tuple[str, Any]]], default_tags: dict[type, str],
-                   scalar_kind: type, kind: type, value: str | None, implicit: Any) -> str:
+                   scalar_kind: type, known: dict[str, str], kind: type, value: str | None,
+                   implicit: Any) -> str:
     """The tag of a node (``BaseResolver.resolve`` without path resolvers): the first of
     the implicit ``resolvers`` listed under a plain scalar's first character whose regexp
     matches it, else the default tag of the node's ``kind``. The C parser asks for the
-    tag of every node, 150 a story."""
+    tag of every node, 150 a story; ``known`` keeps the tags of plain scalars of at most
+    ``RESOLVE_MEMO_LONGEST`` characters, up to ``RESOLVE_MEMO_MOST`` of them."""
     if kind is scalar_kind and implicit[0] and value is not None:
-        for tag, regexp in resolvers.get(value[:1], ()):
+        tag = known.get(value)
+        if tag is not None:
+            return tag
+        tag = default_tags[kind]
+        for candidate, regexp in resolvers.get(value[:1], ()):
             if regexp.match(value):
-                return str(tag)
+                tag = str(candidate)
+                break
+        if type(value) is str and len(value) <= RESOLVE_MEMO_LONGEST \
+                and len(known) < RESOLVE_MEMO_MOST:
+            known[value] = tag
+        return tag
     return default_tags[kind]
 
 
@@ -198,28 +215,27 @@ _FastLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
 _GuardedLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
 
 
-def _compiled_loader(compiled_resolve: kernels.Resolve,
-                     compiled_ignore: Callable[..., None]) -> type[_FastLoader]:
-    """``_FastLoader`` with compiled per-node hooks."""
+def _hooked_loader(resolver: kernels.Resolve,
+                   ignorer: Callable[..., None] | None) -> type[_FastLoader]:
+    """``_FastLoader`` with ``resolver`` bound to its tables and a memo of its own (one
+    Python call a node instead of two), and ``ignorer`` (if any) for the path hooks, which
+    do nothing without path resolvers. (Parameters named apart from the attributes: a
+    class body does not see a function's names it assigns itself.)"""
 
-    class _CompiledLoader(_FastLoader):
-        """``_FastLoader`` with compiled per-node hooks: ``resolve_python``'s twin, and
-        nothing done in the path hooks (which do nothing without path resolvers)."""
+    class _HookedLoader(_FastLoader):
+        resolve = staticmethod(partial(resolver, _NO_TIMESTAMPS, _DEFAULT_TAGS, ScalarNode,
+                                       {}))
+        if ignorer is not None:
+            descend_resolver = staticmethod(ignorer)
+            ascend_resolver = staticmethod(ignorer)
 
-        resolve = staticmethod(partial(compiled_resolve, _NO_TIMESTAMPS, _DEFAULT_TAGS,
-                                       ScalarNode, {}))
-        # (the dict keeps the tags of short plain scalars seen before, up to 20,000 of
-        # them: a story's keys and many of its values recur in every story)
-        descend_resolver = staticmethod(compiled_ignore)
-        ascend_resolver = staticmethod(compiled_ignore)
-
-    return _CompiledLoader
+    return _HookedLoader
 
 
-_Loader = _FastLoader if kernels.resolve is None or kernels.ignore is None \
-    or _FastLoader.yaml_path_resolvers else _compiled_loader(kernels.resolve, kernels.ignore)
-"""The loader ``load_yaml`` uses: ``_FastLoader``, with its per-node hooks compiled where
-the kernels are built."""
+_Loader = _FastLoader if _FastLoader.yaml_path_resolvers else _hooked_loader(
+    kernels.resolve or resolve_python, kernels.ignore)
+"""The loader ``load_yaml`` uses: ``_FastLoader`` with its per-node hooks bound, compiled
+where the kernels are built (see ``generator.kernels``)."""
 
 
 def load_yaml(text: str) -> Any:

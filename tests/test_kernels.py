@@ -225,26 +225,37 @@ def test_resolve_tags_scalars_as_the_python_resolver(value: str, plain: bool,
     assert kernels.resolve is not None
     table, tags = yamlio._NO_TIMESTAMPS, yamlio._DEFAULT_TAGS
     known: dict[str, str] = {}
+    kept: dict[str, str] = {}
     for kind in (ScalarNode, SequenceNode, MappingNode):
         for given_value in ((value, None) if kind is not ScalarNode else (value,)):
-            expected = yamlio.resolve_python(table, tags, ScalarNode, kind, given_value,
+            expected = yamlio.resolve_python(table, tags, ScalarNode, {}, kind, given_value,
                                              (plain, quoted))
-            for _ in range(2):  # (the second time from what it keeps)
+            for _ in range(2):  # (the second time from what they keep)
                 assert kernels.resolve(table, tags, ScalarNode, known, kind, given_value,
                                        (plain, quoted)) == expected
+                assert yamlio.resolve_python(table, tags, ScalarNode, kept, kind, given_value,
+                                             (plain, quoted)) == expected
+    assert known == kept
 
 
-def test_resolve_keeps_at_most_its_limit_of_tags() -> None:
-    native_only()
-    assert kernels.resolve is not None
+@pytest.mark.parametrize("compiled", [False, True])
+def test_resolve_keeps_at_most_its_limit_of_tags(compiled: bool) -> None:
+    if compiled:
+        native_only()
+    resolve = kernels.resolve if compiled else yamlio.resolve_python
+    assert resolve is not None
     known: dict[str, str] = {}
-    for number in range(25_000):
-        kernels.resolve(yamlio._NO_TIMESTAMPS, yamlio._DEFAULT_TAGS, ScalarNode, known,
-                        ScalarNode, str(number), (True, False))
-    kernels.resolve(yamlio._NO_TIMESTAMPS, yamlio._DEFAULT_TAGS, ScalarNode, known,
-                    ScalarNode, "x" * 65, (True, False))
-    assert len(known) == 20_000 and "x" * 65 not in known
-    assert known["19999"] == "tag:yaml.org,2002:int"
+    longest = yamlio.RESOLVE_MEMO_LONGEST
+    for text in ("x" * longest, "y" * (longest + 1)):
+        resolve(yamlio._NO_TIMESTAMPS, yamlio._DEFAULT_TAGS, ScalarNode, known,
+                ScalarNode, text, (True, False))
+    assert set(known) == {"x" * longest}
+    full: dict[str, str] = {}
+    for number in range(yamlio.RESOLVE_MEMO_MOST + 5_000):
+        resolve(yamlio._NO_TIMESTAMPS, yamlio._DEFAULT_TAGS, ScalarNode, full,
+                ScalarNode, str(number), (True, False))
+    assert len(full) == yamlio.RESOLVE_MEMO_MOST
+    assert full[str(yamlio.RESOLVE_MEMO_MOST - 1)] == "tag:yaml.org,2002:int"
 
 
 def construct_both(text: str) -> tuple[Any, Any]:

@@ -102,8 +102,11 @@ def test_known_number_like_scalars(word: str) -> None:
 
 
 def test_the_compiled_hooks_are_used_where_the_kernels_are_built() -> None:
-    """(Then every comparison with PyYAML above runs through them.)"""
+    """(Then every comparison with PyYAML above runs through them; without the kernels,
+    through the same loader with the Python resolver.)"""
     from generator import kernels
-    assert (yamlio._Loader is yamlio._FastLoader) == (kernels.resolve is None)
+    bound = yamlio._Loader.__dict__["resolve"].__func__.func
+    assert bound is (kernels.resolve or yamlio.resolve_python)
+    assert (yamlio._Loader.descend_resolver is kernels.ignore) == (kernels.ignore is not None)
     assert (yamlio._construct_plain is yamlio.construct_plain_python) == \
         (kernels.construct is None)

@@ -102,11 +102,15 @@ def page_fingerprints(site: Site, pages: Iterable[Page],
         return found
 
     def card(article: Article) -> str:
+        """A listed story, as the hash of what its card can show (a hash, not the text:
+        an event's card lists its other stories, each with the whole event's coverage,
+        and at 100,000 stories, events of 26 stories, the texts grew with the square of
+        the events' sizes)."""
         found = cards.get(article.slug)
         if found is None:
-            found = cards[article.slug] = SEP.join((
+            found = cards[article.slug] = hashlib.blake2b(SEP.join((
                 article.slug, article.summary.digest, refs_of(article), article.cluster,
-                *map(link, article.coverage)))
+                *map(link, article.coverage))).encode(), digest_size=12).hexdigest()
         return found
 
     result: dict[str, str] = {}

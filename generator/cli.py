@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 content or configuration errors (or warnings with --strict),
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -50,6 +51,20 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", default=None,
                         help="where the site is hosted, e.g. https://example.org/digest/")
     parser.add_argument("--drafts", action="store_true", help="include stories with draft: true")
+
+
+def run() -> None:
+    """The ``digest`` command (and ``python -m generator``): :func:`main`, then exit
+    without tearing the heap down. Freeing every object a build made is all a normal
+    exit would add: 0.04 s after one edit at 10,000 stories. Nothing is left to clean up
+    by then: the build closes its workers, files and children itself, and commits each
+    database write. An exception still ends the process the usual way, with its
+    traceback."""
+    code = main()
+    with contextlib.suppress(OSError):  # (a reader that went away: nothing more to say)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -55,6 +55,12 @@ def _templates_naming_site(source: Path, templates_key: str) -> frozenset[str]:
     return templates_naming(source, "site")
 
 
+def naming_site(source: Path, templates: Mapping[str, str]) -> frozenset[str]:
+    """The templates whose pages can show the site's topic list (see below), found once
+    for these ``templates`` in a process (and in the children it forks afterwards)."""
+    return _templates_naming_site(source, templates_digest(templates))
+
+
 def settings_digest(config: SiteConfig) -> str:
     """Hash of what every page depends on: config and generator code. (Templates are
     in each page's fingerprint: a template change re-renders the pages that use it.)"""
@@ -77,7 +83,7 @@ def page_fingerprints(site: Site, pages: Iterable[Page],
                       templates: Mapping[str, str]) -> dict[str, str]:
     """Output path -> fingerprint, for every page; ``templates`` maps each template's name
     to the digest of it and the templates it uses (``theme.template_digests``)."""
-    naming_site = _templates_naming_site(site.config.source, templates_digest(templates))
+    naming = naming_site(site.config.source, templates)
     topic_names = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}" for t in site.topics)
     topic_counts = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}{SEP}{len(t.articles)}{SEP}"
                             f"{t.description}" for t in site.topics)
@@ -124,7 +130,7 @@ def page_fingerprints(site: Site, pages: Iterable[Page],
                 article.body_file.digest if article.body_file else "",
                 *map(link, article.coverage), "|",
                 *map(link, article.computed_related), "|",
-                topic_names if page.template in naming_site else "",
+                topic_names if page.template in naming else "",
             ))
         else:
             topic = page.topic
@@ -140,7 +146,7 @@ def page_fingerprints(site: Site, pages: Iterable[Page],
                 *(f"{path}{SEP}{stamp}" for path, stamp in page.links),
                 str(newest) if page.links else "",
                 topic_counts if page.kind in SHOWS_COUNTS
-                else topic_names if page.template in naming_site else "",
+                else topic_names if page.template in naming else "",
             ))
         result[page_path(page.path)] = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
     return result

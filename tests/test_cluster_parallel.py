@@ -41,9 +41,11 @@ def test_a_child_goes_on_to_its_next_work_before_its_first_result_is_read(
     the second work has run (as the engine reads the links once it has found its own). A
     child that wrote its first result itself would wait on the pipe, the second work not
     begun."""
+    import marshal
     import time
 
-    big = list(range(200_000))  # about 1 MB of marshal bytes: many times a pipe's buffer
+    big = list(range(600_000))  # about 3 MB of marshal bytes: more than a pipe holds, even
+    assert len(marshal.dumps(big)) > 2 * cluster_parallel.PIPE_BYTES  # one enlarged
     marker = tmp_path / "second-work-ran"
 
     def second() -> list[int]:

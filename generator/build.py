@@ -411,6 +411,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
         else list_output_files(config.output)
     written = commit(config.output, keep=new_pages.keys(), previous=old_files,
                      marker_text=build_id,
+                     staged=[rel for rel, _d, changed in staged if changed],
                      written_in_place=sum(changed for _r, _d, changed in staged) if direct else 0)
     events = tuple((c.id, tuple(site.article(m).summary.source for m in c.members))
                    for c in site.clusters)

@@ -284,23 +284,34 @@ def test_no_content_value_writes_or_deletes_outside_the_output(make_site: MakeSi
 # -- the transaction itself -----------------------------------------------------------------
 
 
+def built_once(out: Path, files: dict[str, bytes]) -> dict[str, str]:
+    """``out`` as a first build leaves it (a fresh output: files go straight in); returns
+    the files' digests."""
+    import generator.output as output
+
+    assert output.begin(out, "first\n")
+    digests = {rel: output.stage_file(out, rel, data, None, direct=True)[0]
+               for rel, data in files.items()}
+    output.commit(out, keep=files, previous=(), marker_text="first\n",
+                  written_in_place=len(files))
+    return digests
+
+
 def test_a_commit_cut_short_after_its_journal_is_finished_by_the_next_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import generator.output as output
 
     out = tmp_path / "out"
-    assert output.begin(out, "first\n")  # a fresh output: files go straight in
     old = {"a/index.html": b"old a", "b/c/index.html": b"old c", "gone.html": b"stale"}
-    digests = {rel: output.stage_file(out, rel, data, None, direct=True)[0]
-               for rel, data in old.items()}
-    output.commit(out, keep=old, previous=(), marker_text="first\n", written_in_place=3)
+    digests = built_once(out, old)
 
     assert not output.begin(out, "first\n", known=True)
     staged = [rel for rel, data in {"a/index.html": b"new a", "b/c/index.html": b"old c",
                                     "d/e/f/index.html": b"new f"}.items()
               if output.stage_file(out, rel, data, digests.get(rel))[1]]
     assert staged == ["a/index.html", "d/e/f/index.html"]  # the unchanged file is not staged
+    assert not [p for p in output.staging_folder(out).iterdir() if p.is_dir()]  # (flat)
     assert (out / "a/index.html").read_bytes() == b"old a"  # nothing changed before the commit
 
     def cut(*_args: object) -> None:
@@ -309,7 +320,7 @@ def test_a_commit_cut_short_after_its_journal_is_finished_by_the_next_build(
     monkeypatch.setattr(output, "_apply", cut)
     with pytest.raises(KeyboardInterrupt):
         output.commit(out, keep=["a/index.html", "b/c/index.html", "d/e/f/index.html"],
-                      previous=old, marker_text="second\n")
+                      previous=old, marker_text="second\n", staged=staged)
     assert output.journal_file(out).is_file()
     assert (out / "a/index.html").read_bytes() == b"old a"
     monkeypatch.undo()
@@ -321,15 +332,33 @@ def test_a_commit_cut_short_after_its_journal_is_finished_by_the_next_build(
     assert not output.staging_folder(out).exists() and not output.journal_file(out).exists()
 
 
+def test_a_journal_left_by_a_version_that_staged_in_folders_is_finished(
+    tmp_path: Path
+) -> None:
+    import json
+
+    import generator.output as output
+
+    out = tmp_path / "out"
+    built_once(out, {"a/index.html": b"old"})
+    staging = output.staging_folder(out)
+    (staging / "a").mkdir(parents=True)  # as earlier versions staged: the output's folders
+    (staging / output.MARKER).write_text("staging\n", encoding="utf-8")
+    (staging / "a" / "index.html").write_bytes(b"new")
+    output.journal_file(out).write_text(json.dumps({"moves": ["a/index.html"], "removes": []}),
+                                        encoding="utf-8")
+    output.recover(out)
+    assert (out / "a" / "index.html").read_bytes() == b"new"
+    assert not staging.exists() and not output.journal_file(out).exists()
+
+
 def test_an_empty_staging_folder_left_by_a_kill_is_cleared_but_a_filled_one_is_refused(
     tmp_path: Path
 ) -> None:
     import generator.output as output
 
     out = tmp_path / "out"
-    output.begin(out, "first\n")
-    output.stage_file(out, "a.html", b"a", None, direct=True)
-    output.commit(out, keep=["a.html"], previous=(), marker_text="first\n", written_in_place=1)
+    built_once(out, {"a.html": b"a"})
     staging = output.staging_folder(out)
     staging.mkdir()  # killed between making the staging folder and marking it as ours
     assert not output.begin(out, "first\n", known=True)

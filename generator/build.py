@@ -318,6 +318,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
         old = manifest.pages if same_settings else {}  # (what the pages were made from)
         direct: bool | None = None  # (whether files are written in place: see ``begin``)
         early = False  # (whether the workers were set to render their articles already)
+        article_pages: list[Page] | None = None  # (made for that, then planned with the rest)
         stories_id, stories_saved = os.urandom(8).hex(), False  # (see Manifest.stories_id)
         patch = _patch(memory, parsed, config, records, templates) \
             if remembered and same_settings and manifest.pages and not state.removed else None
@@ -357,11 +358,12 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                     # 100,000)
                     direct = begin(config.output, manifest.build_id,
                                    known=bool(manifest.pages))
-                    pool.start_render(_article_shares(
-                        [article_page(article) for article in site.articles], holders,
-                        pool.size), {}, direct=direct)
+                    article_pages = [article_page(article) for article in site.articles]
+                    pool.start_render(_article_shares(article_pages, holders, pool.size), {},
+                                      direct=direct)
                     early = True
-            pages = candidates = planned if planned is not None else plan_pages(site)
+            pages = candidates = planned if planned is not None \
+                else plan_pages(site, article_pages)
             fingerprints = None
             if helping is not None:  # the child fingerprints the second half of the pages
                 fingerprints = page_fingerprints(site, pages[: len(pages) // 2], templates)

@@ -103,14 +103,16 @@ class Page:
         return self.articles[0]
 
 
-def plan_pages(site: Site) -> list[Page]:
-    """Every output page of the site, in a stable order: HTML first, then the rest."""
-    html = plan_html_pages(site)
+def plan_pages(site: Site, articles: Sequence[Page] | None = None) -> list[Page]:
+    """Every output page of the site, in a stable order: HTML first, then the rest
+    (``articles``: the article pages, if already made; see ``plan_html_pages``)."""
+    html = plan_html_pages(site, articles)
     return html + plan_machine_pages(site, html)
 
 
-def plan_html_pages(site: Site) -> list[Page]:
-    """Every HTML page of the site, in a stable order."""
+def plan_html_pages(site: Site, articles: Sequence[Page] | None = None) -> list[Page]:
+    """Every HTML page of the site, in a stable order (``articles``: ``article_page`` of
+    each of the site's articles, in order, if already made)."""
     pages = [
         home_page(site),
         Page("topics", "topics/", "topics.html", "Topics", description="All topics"),
@@ -118,7 +120,8 @@ def plan_html_pages(site: Site) -> list[Page]:
     ]
     for topic in site.topics:
         pages.extend(plan_topic_pages(site, topic))
-    pages.extend(article_page(article) for article in site.articles)
+    pages.extend(articles if articles is not None
+                 else (article_page(article) for article in site.articles))
     return pages
 
 

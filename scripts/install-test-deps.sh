@@ -3,8 +3,9 @@
 #   - headless Chromium (+ chromedriver) for the browser tests, driven by
 #     Playwright with executable_path=/usr/bin/chromium (no browser download);
 #   - nginx for the hosting tests (tests start their own nginx on 127.0.0.1);
-#   - a C compiler and the Python headers, so that `pip install` compiles the
-#     optional kernels (generator/_kernels.c), which tests/test_kernels.py checks.
+#   - a C compiler, the Python headers and libyaml's headers, so that `pip install`
+#     compiles the optional kernels (generator/_kernels.c, generator/_yamlfast.c),
+#     which tests/test_kernels.py checks.
 #
 # Run as root (or with sudo available). Idempotent: when every needed binary is
 # already present, apt is not touched at all, so a second run takes a moment.
@@ -28,9 +29,10 @@ sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Pyth
 }
 command -v cc >/dev/null 2>&1 || missing+=(cc)
 has_headers || missing+=(Python.h)
+[[ -f /usr/include/yaml.h ]] || missing+=(yaml.h)
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-    echo "install-test-deps: chromium, chromedriver, nginx, cc and Python.h present; nothing to do."
+    echo "install-test-deps: chromium, chromedriver, nginx, cc, Python.h and yaml.h present; nothing to do."
     exit 0
 fi
 
@@ -81,7 +83,7 @@ if grep -Eq 'Candidate: [^(]' <<<"$light_policy"; then
     nginx_pkg=nginx-light
 fi
 
-pkgs=(chromium chromium-driver "$nginx_pkg" gcc libc6-dev)
+pkgs=(chromium chromium-driver "$nginx_pkg" gcc libc6-dev libyaml-dev)
 # Debian's own python3 takes its headers from python3-dev (other Pythons, e.g. pyenv's,
 # ship theirs).
 has_headers || pkgs+=(python3-dev)
@@ -101,6 +103,7 @@ done
 [[ -f /etc/nginx/mime.types ]] || still_missing+=(/etc/nginx/mime.types)
 command -v cc >/dev/null 2>&1 || still_missing+=(cc)
 has_headers || still_missing+=("Python.h for $PYTHON")
+[[ -f /usr/include/yaml.h ]] || still_missing+=(yaml.h)
 if [[ ${#still_missing[@]} -ne 0 ]]; then
     echo "install-test-deps: still missing after install: ${still_missing[*]}" >&2
     exit 1

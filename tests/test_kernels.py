@@ -24,9 +24,10 @@ terms = st.text(alphabet="abcdefgh", min_size=1, max_size=3)
 
 def test_the_kernels_are_built_for_the_suite() -> None:
     """The test command installs the package, which compiles the kernels (this machine has
-    a C compiler): without them every comparison below would compare Python with itself."""
+    a C compiler, and libyaml's headers for the YAML loader): without them every comparison
+    below would compare Python with itself."""
     compiled = (kernels.dot, kernels.overlaps, kernels.rank, kernels.join, kernels.vectors,
-                kernels.ignore, kernels.resolve, kernels.construct)
+                kernels.ignore, kernels.resolve, kernels.construct, kernels.load_yaml)
     if PURE:
         assert all(function is None for function in compiled)
     else:

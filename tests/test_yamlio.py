@@ -51,14 +51,19 @@ FRAGMENTS = ["a: ", "b: ", "- ", "\n", "\n  ", "<<: ", "*x", "&x ", "!!str ", "!
 @given(documents, st.booleans())
 def test_dumped_documents_load_as_pyyaml_loads_them(data: Any, flow: bool) -> None:
     text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True)
-    assert ours(text) == standard(text)
+    assert repr(ours(text)) == repr(standard(text))  # (1 == True == 1.0: compare types too)
+    if yamlio._load_compiled is not None:  # no anchor, tag or deep nesting: built directly
+        assert repr(yamlio._load_compiled(text)) == repr(standard(text)[1])
 
 
 @settings(max_examples=600, deadline=None)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=14))
 def test_odd_documents_load_or_fail_as_pyyaml_does(parts: list[str]) -> None:
     text = "".join(parts)
-    assert ours(text) == standard(text)
+    assert repr(ours(text)) == repr(standard(text))
+    if yamlio._load_compiled is not None:  # built directly, or left to PyYAML
+        fast = yamlio._load_compiled(text)
+        assert fast is yamlio._FALLBACK or repr(("ok", fast)) == repr(standard(text))
 
 
 @pytest.mark.parametrize("text", [
@@ -71,6 +76,39 @@ def test_documents_left_to_the_standard_constructor(text: str) -> None:
     assert ours(text) == standard(text)
 
 
+@pytest.mark.parametrize("text", [
+    "base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n",  # an anchor, an alias, a merge key
+    "a: &x 1\n",                                     # an anchor alone
+    "<<: {x: 1}\n",                                  # a merge key alone
+    "? [a, b]\n: complex key\n",                    # a key that is not a scalar
+    "title: !!str 42\n", "n: !x 3\n", "! a\n",     # tags, even the non-specific one
+    "a: 1\n---\nb: 2\n",                           # two documents
+    "a: [1, 2\n", "a: 'open\n", "a: b: c\n",       # syntax errors
+    "v: =\n",                                        # a tag PyYAML cannot construct
+])
+def test_the_compiled_loader_leaves_the_unusual_to_pyyaml(text: str) -> None:
+    """(``load_yaml`` then loads it, or words the problem, the standard way.)"""
+    if yamlio._load_compiled is None:
+        pytest.skip("the compiled loader is not built (DIGEST_PURE_PYTHON, or no libyaml)")
+    assert yamlio._load_compiled(text) is yamlio._FALLBACK
+    assert repr(ours(text)) == repr(standard(text))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", None), ("# only a comment\n", None), ("---\n...\n", None), ("x\n", "x"),
+    ("n: -1\nm: +5\nz: -0\nq: '7'\nf: 1.5\nb: yes\nnil: ~\ne:\n",
+     {"n": -1, "m": 5, "z": 0, "q": "7", "f": 1.5, "b": True, "nil": None, "e": None}),
+    ("d: 2021-02-26T03:11:11Z\nl: |\n  two\n  lines\n",
+     {"d": "2021-02-26T03:11:11Z", "l": "two\nlines\n"}),
+    ("1: one\n2.5: x\nnull: z\n", {1: "one", 2.5: "x", None: "z"}),
+])
+def test_the_compiled_loader_builds_plain_documents(text: str, expected: Any) -> None:
+    if yamlio._load_compiled is None:
+        pytest.skip("the compiled loader is not built (DIGEST_PURE_PYTHON, or no libyaml)")
+    assert repr(yamlio._load_compiled(text)) == repr(expected)
+    assert repr(ours(text)) == repr(standard(text)) == repr(("ok", expected))
+
+
 def test_an_empty_tagged_number_is_a_problem_not_a_crash() -> None:
     with pytest.raises(YamlProblem, match="unreadable value"):
         load_yaml("quality: !!int \n")
@@ -80,6 +118,8 @@ def test_deep_nesting_is_refused_with_its_line() -> None:
     text = "a: " + "[" * (yamlio.MAX_DEPTH + 1) + "]" * (yamlio.MAX_DEPTH + 1) + "\n"
     with pytest.raises(YamlProblem, match="nested more than"):
         load_yaml(text)
+    if yamlio._load_compiled is not None:
+        assert yamlio._load_compiled(text) is yamlio._FALLBACK
     fine = "a: " + "[" * (yamlio.MAX_DEPTH - 1) + "]" * (yamlio.MAX_DEPTH - 1) + "\n"
     assert ours(fine) == standard(fine)
 
@@ -110,3 +150,4 @@ def test_the_compiled_hooks_are_used_where_the_kernels_are_built() -> None:
     assert (yamlio._Loader.descend_resolver is kernels.ignore) == (kernels.ignore is not None)
     assert (yamlio._construct_plain is yamlio.construct_plain_python) == \
         (kernels.construct is None)
+    assert (yamlio._load_compiled is None) == (kernels.load_yaml is None)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from pathlib import Path
 
 from generator.build import site_for
 from generator.config import load_config
-from generator.workers import pack_site, unpack_site
+from generator.workers import _unpack_paused, pack_site, unpack_site
 
 
 def test_a_packed_site_unpacks_to_what_article_pages_read(sample_site: Path) -> None:
@@ -26,3 +27,20 @@ def test_a_packed_site_unpacks_to_what_article_pages_read(sample_site: Path) -> 
     assert unpacked.by_slug == {a.slug: slim(a) for a in site.articles}
     assert unpacked.topics == site.topics
     assert unpacked.config == config and unpacked.event_state is None
+
+
+def test_a_worker_unpacks_the_site_with_the_collector_paused_then_freezes_it(
+        sample_site: Path) -> None:
+    config, _ = load_config(sample_site, output=sample_site.parent / "out")
+    site, _ = site_for(config)
+    data = pack_site(site)
+    gc.collect()
+    frozen_before = gc.get_freeze_count()
+    try:
+        unpacked = _unpack_paused(data, config)
+        assert gc.isenabled()
+        assert unpacked == unpack_site(data, config)
+        # (every article, summary and tuple of it is out of the collector's sight)
+        assert gc.get_freeze_count() - frozen_before >= 2 * len(unpacked.articles)
+    finally:
+        gc.unfreeze()

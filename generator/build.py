@@ -218,9 +218,10 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
     collecting = gc.isenabled()
     gc.disable()
     saving: list[Forked[Any]] = []  # (what a child makes meanwhile: see _build)
+    exiting: list[WorkerPool] = []  # (workers told to stop, exiting while the cache is saved)
     try:
         report, cache = _build(config, progress=progress, use_cache=use_cache, memory=memory,
-                               touched=touched, saving=saving)
+                               touched=touched, saving=saving, exiting=exiting)
         started = time.perf_counter()
         for child in saving:  # (on disk before the manifest that follows it)
             child.result()
@@ -243,6 +244,8 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
             memory.forget()
         raise
     finally:
+        for pool in exiting:
+            pool.join()
         gc.unfreeze()
         if collecting:
             gc.enable()
@@ -252,11 +255,12 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
 
 def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
            memory: BuildMemory | None, touched: Collection[str] | None,
-           saving: list[Forked[Any]],
+           saving: list[Forked[Any]], exiting: list[WorkerPool],
            ) -> tuple[BuildReport, PendingCache | None]:
     """The build; returns its report and the cache it leaves to write (None: unchanged);
     what a forked child makes meanwhile (see :func:`_save_meanwhile`) is put in
-    ``saving``, for the caller to wait for before it writes the manifest."""
+    ``saving``, for the caller to wait for before it writes the manifest; a worker pool,
+    once stopped, in ``exiting``, for the caller to wait for its exit."""
     timings: dict[str, float] = {}
     clock = [time.perf_counter()]
 
@@ -399,7 +403,8 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
         lap("render")
     finally:
         if pool is not None:
-            pool.close()
+            pool.close(wait=False)
+            exiting.append(pool)
     for rel, path in assets.items():
         staged.append((rel, *stage_file(config.output, rel, path.read_bytes(), previous.get(rel),
                                         direct=direct)))

@@ -303,8 +303,9 @@ class WorkerPool:
                 del waiting[index]
         return sorted(answers, key=lambda answer: answer[0])
 
-    def close(self) -> None:
-        """Stop the workers."""
+    def close(self, *, wait: bool = True) -> None:
+        """Stop the workers; ``wait``: until they have exited (else call ``join`` later:
+        a worker that held 50,000 stories takes 0.4 s to give its memory back)."""
         with contextlib.suppress(OSError):  # (a worker died: reading its answer says so)
             self._finish_sending()
         self._sender.shutdown()
@@ -312,11 +313,16 @@ class WorkerPool:
             with contextlib.suppress(BrokenPipeError, OSError):
                 pipe.send(("stop",))
             pipe.close()
+        self._pipes.clear()
+        if wait:
+            self.join()
+
+    def join(self) -> None:
+        """Wait until the workers have exited (killing any still there after 5 s)."""
         for process in self._processes:
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
-        self._pipes.clear()
         self._processes.clear()
 
 

@@ -12,15 +12,17 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator.build import BuildReport, build, site_for
 from generator.cluster_records import R_DIGEST
-from generator.config import load_config
+from generator.config import SiteConfig, load_config
 from generator.diagnostics import DigestError
 from generator.manifest import cache_path, load_event_state, load_manifest, load_summaries
 from generator.theme import static_files
+from generator.workers import WorkerPool
 from tests.conftest import ROOT, MakeSite
 
 STORY = """\
@@ -458,9 +460,22 @@ def test_parallel_build_equals_serial_build(site: Path, tmp_path: Path,
 
     run(site, tmp_path / "serial")
     monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)  # workers even for 7 files
+    pools: list[WorkerPool] = []
+    processes: list[Any] = []
+
+    def pool(config: SiteConfig, count: int) -> WorkerPool:
+        pools.append(WorkerPool(config, count))
+        processes.extend(pools[-1]._processes)
+        return pools[-1]
+
+    monkeypatch.setattr(build_module, "WorkerPool", pool)
     shutil.rmtree(site / ".digest-cache")
     report = run(site, tmp_path / "parallel")
     assert report.stories == 7
+    # (told to stop once the pages are made, the workers exit while the cache is saved;
+    # the build has waited for them when it returns)
+    assert len(pools) == 1 and pools[0]._processes == [] and len(processes) >= 1
+    assert [process.exitcode for process in processes] == [0] * len(processes)
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
     edit = site / "content/2021-03-01-story-1.md"
     edit.write_text(story(1, title="Story one, in parallel"), encoding="utf-8")

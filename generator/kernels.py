@@ -28,11 +28,11 @@ One more, built apart because it links libyaml (``generator/_yamlfast.c``):
   ``fallback`` constant for anything :func:`generator.yamlio.load_yaml` leaves to PyYAML
   (after a tuple of the constants it reads).
 
-The extensions are optional (``setup.py``): where it is not built, where it was built from
-other sources (its ``VERSION`` is not :data:`VERSION`: rebuild it with ``pip install -e .``
-or ``python setup.py build_ext --inplace``), or where the environment sets
-``DIGEST_PURE_PYTHON`` to a non-empty value, the names below are None and callers run
-their Python references.
+The extensions are optional (``setup.py``): where one is not built, where it was built from
+other sources (its ``VERSION`` is not :data:`VERSION`, or :data:`YAML_VERSION`: rebuild
+with ``pip install -e .`` or ``python setup.py build_ext --inplace``), or where the
+environment sets ``DIGEST_PURE_PYTHON`` to a non-empty value, its names below are None
+and callers run their Python references.
 """
 
 from __future__ import annotations

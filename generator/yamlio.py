@@ -261,7 +261,8 @@ def _compiled_loader() -> Callable[[str], Any] | None:
 _load_compiled = _compiled_loader()
 """Front matter straight from libyaml's events, where built: it gives what ``_Loader``
 gives, or ``_FALLBACK`` for whatever it leaves to ``_Loader`` (aliases, anchors, tags,
-merge keys, complex keys, deep nesting, errors). Five times faster on a story."""
+merge keys, complex keys, deep nesting, errors): a bench story's front matter in 0.06 ms
+instead of 0.19."""
 
 
 def load_yaml(text: str) -> Any:

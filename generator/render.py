@@ -95,8 +95,11 @@ def make_environment(config: SiteConfig) -> Environment:
     def date_rfc822(moment: datetime) -> str:
         return format_datetime(moment.astimezone(UTC), usegmt=True)
 
+    # ``url`` is both: the shipped templates write ``path|url``, as a filter is called
+    # directly while a global goes through ``Context.call`` (0.57 against 1.68 us; a topic
+    # page has 90 of them); themes may keep writing ``url(path)``.
     env.globals.update(url=url, abs_url=abs_url, config=config)
-    env.filters.update(date_iso=date_iso, date_human=date_human, date_utc=utc_iso,
+    env.filters.update(url=url, date_iso=date_iso, date_human=date_human, date_utc=utc_iso,
                        date_rfc822=date_rfc822, as_html=as_html)
     return env
 

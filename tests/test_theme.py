@@ -70,3 +70,16 @@ def test_naming_the_site_is_found_through_includes_and_in_any_tag(
     assert {"nav.html", "base.html", "page.html", "setting.html", "broken.html"} <= naming
     assert "404.html" in naming  # (the default one extends base.html, now the site's)
     assert "words.html" not in naming and "atom.xml" not in naming
+
+
+def test_url_is_a_filter_and_a_function_for_themes(make_site: MakeSite) -> None:
+    """The shipped templates write ``path|url`` (a filter call is cheaper); a theme that
+    writes ``url(path)`` gets the same address."""
+    from generator.config import load_config
+    from generator.render import make_environment
+
+    site = make_site({"content/a.md": "x"})
+    config, _ = load_config(site, overrides={"base_url": "https://example.org/sub/"})
+    template = make_environment(config).from_string(
+        "{{ url('topics/ai/') }} {{ 'topics/ai/'|url }} {{ url('') }} {{ ''|url }}")
+    assert template.render() == "/sub/topics/ai/ /sub/topics/ai/ /sub/ /sub/"

@@ -76,6 +76,29 @@ def test_documents_left_to_the_standard_constructor(text: str) -> None:
     assert ours(text) == standard(text)
 
 
+MORE_FRAGMENTS = ["\t", "|\n  ", ">\n  ", "-1", "+5", "0x1F", "1_0", ".5", "1e3", "true", "! ",
+                  "%YAML 1.1\n---\n", "---\n", "...\n", "é", "😀", "=", "\n  key: "]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS + MORE_FRAGMENTS), max_size=16))
+def test_the_compiled_loader_builds_what_the_libyaml_path_builds(parts: list[str]) -> None:
+    """Against the path it stands in front of (libyaml's C parser with PyYAML's composer
+    and constructor), which is what every build used before it: libyaml and PyYAML's
+    pure-Python parser disagree on a few texts (a tab in a plain scalar's next line)."""
+    if yamlio._load_compiled is None:
+        pytest.skip("the compiled loader is not built (DIGEST_PURE_PYTHON, or no libyaml)")
+    text = "".join(parts)
+    fast = yamlio._load_compiled(text)
+    if fast is yamlio._FALLBACK:
+        return
+    compiled, yamlio._load_compiled = yamlio._load_compiled, None
+    try:
+        assert repr(fast) == repr(load_yaml(text))  # (it never raises where fast built)
+    finally:
+        yamlio._load_compiled = compiled
+
+
 @pytest.mark.parametrize("text", [
     "base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n",  # an anchor, an alias, a merge key
     "a: &x 1\n",                                     # an anchor alone

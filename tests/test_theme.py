@@ -83,3 +83,25 @@ def test_url_is_a_filter_and_a_function_for_themes(make_site: MakeSite) -> None:
     template = make_environment(config).from_string(
         "{{ url('topics/ai/') }} {{ 'topics/ai/'|url }} {{ url('') }} {{ ''|url }}")
     assert template.render() == "/sub/topics/ai/ /sub/topics/ai/ /sub/ /sub/"
+
+
+def test_the_card_macros_themes_import_still_render(sample_site: Path) -> None:
+    """The shipped theme calls ``story_card`` and ``related_items``; ``event_card`` and
+    ``related_card``, which themes may import, give the same markup."""
+    from generator.build import site_for
+    from generator.config import load_config
+    from generator.model import SidebarLink
+    from generator.render import make_environment
+
+    config, _ = load_config(sample_site, output=sample_site.parent / "out")
+    site, _ = site_for(config)
+    card = next(card for card in site.newest_cards(20) if card.others)
+    link = SidebarLink(card.lead.title, card.lead.path, True, card.lead.provider,
+                       card.lead.card_image)
+    template = make_environment(config).from_string(
+        '{% from "_cards.html" import event_card, story_card, related_card, related_items %}'
+        "{{ event_card(card, lazy=false) }}@@{{ story_card(card.lead, lazy=false, "
+        "others=card.others) }}@@{{ related_card(link) }}@@{{ related_items([link]) }}")
+    event, story, related, items = template.render(card=card, link=link).split("@@")
+    assert event.strip() == story.strip() and 'href="/news/' in story
+    assert related.strip() == items.strip() and items.count('<li class="related-item">') == 1

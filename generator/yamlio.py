@@ -207,17 +207,23 @@ _FastLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
 _GuardedLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
 
 
-def _hooked_loader(resolver: kernels.Resolve,
+_KNOWN_TAGS: dict[str, str] = {}
+"""The memo of ``_RESOLVE`` (``resolve_python``'s ``known``)."""
+_RESOLVE = partial(kernels.resolve or resolve_python, _NO_TIMESTAMPS, _DEFAULT_TAGS,
+                   ScalarNode, _KNOWN_TAGS)
+"""The tag of a node: ``resolve_python`` (or its compiled twin) bound to the loaders' tables
+and one memo, which both ``_Loader`` and the compiled loader below ask."""
+
+
+def _hooked_loader(resolver: Callable[[type, str | None, Any], str],
                    ignorer: Callable[..., None] | None) -> type[_FastLoader]:
-    """``_FastLoader`` whose ``resolve`` is ``resolver`` (``resolve_python`` or its
-    compiled twin) bound to the loader's tables and a memo of its own, and whose path
-    hooks are ``ignorer`` (if any): both stand in for PyYAML's, which look for path
-    resolvers at every node. (Parameters named apart from the attributes: a
-    class body does not see a function's names it assigns itself.)"""
+    """``_FastLoader`` whose ``resolve`` is ``resolver`` and whose path hooks are
+    ``ignorer`` (if any): both stand in for PyYAML's, which look for path resolvers at
+    every node. (Parameters named apart from the attributes: a class body does not see
+    a function's names it assigns itself.)"""
 
     class _HookedLoader(_FastLoader):
-        resolve = staticmethod(partial(resolver, _NO_TIMESTAMPS, _DEFAULT_TAGS, ScalarNode,
-                                       {}))
+        resolve = staticmethod(resolver)
         if ignorer is not None:
             descend_resolver = staticmethod(ignorer)
             ascend_resolver = staticmethod(ignorer)
@@ -226,7 +232,7 @@ def _hooked_loader(resolver: kernels.Resolve,
 
 
 _Loader = _FastLoader if _FastLoader.yaml_path_resolvers else _hooked_loader(
-    kernels.resolve or resolve_python, kernels.ignore)
+    _RESOLVE, kernels.ignore)
 """The loader ``load_yaml`` uses: ``_FastLoader`` with its per-node hooks bound, compiled
 where the kernels are built (see ``generator.kernels``)."""
 
@@ -246,14 +252,12 @@ def construct_other(tag: str, value: str) -> Any:
 
 
 def _compiled_loader() -> Callable[[str], Any] | None:
-    """``kernels.load_yaml`` bound to the tables ``_Loader`` uses (and a memo of its own),
-    or None where it is not built or a path resolver is registered."""
+    """``kernels.load_yaml`` bound to ``_Loader``'s resolver (it looks in the resolver's
+    memo itself before asking it), or None where it is not built or a path resolver is
+    registered."""
     if kernels.load_yaml is None or _FastLoader.yaml_path_resolvers:
         return None
-    known: dict[str, str] = {}
-    resolve = partial(kernels.resolve or resolve_python, _NO_TIMESTAMPS, _DEFAULT_TAGS,
-                      ScalarNode, known)
-    constants = (MAX_DEPTH, known, resolve, ScalarNode, (True, False), construct_other,
+    constants = (MAX_DEPTH, _KNOWN_TAGS, _RESOLVE, ScalarNode, (True, False), construct_other,
                  _STR, _INT, _FALLBACK)
     return partial(kernels.load_yaml, constants)
 

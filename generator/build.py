@@ -202,7 +202,8 @@ class BuildMemory:
 
 def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bool = True,
           memory: BuildMemory | None = None,
-          touched: Collection[str] | None = None) -> BuildReport:
+          touched: Collection[str] | None = None,
+          retain: list[object] | None = None) -> BuildReport:
     """Build the site described by ``config`` into ``config.output``.
 
     ``touched``: with ``memory``, every site-relative path that may have changed since
@@ -214,6 +215,11 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
     modeled (a storm of small, long-lived, acyclic objects: collecting them cost a
     quarter of an incremental build), then those objects are frozen out of its sight
     and it runs again while pages are rendered (Jinja makes short-lived cycles).
+
+    ``retain``: a caller that ends its process without freeing its objects (the CLI) passes
+    a list, and the build puts in it the large structures it would otherwise free as it
+    returns (the manifest with every summary, the event state the child stored): freeing
+    them took 0.05-0.06 s of a fresh build after one edit at 10,000 stories.
     """
     collecting = gc.isenabled()
     gc.disable()
@@ -222,6 +228,8 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
     try:
         report, cache = _build(config, progress=progress, use_cache=use_cache, memory=memory,
                                touched=touched, saving=saving, exiting=exiting)
+        if retain is not None:
+            retain += (cache, saving)
         started = time.perf_counter()
         for child in saving:  # (on disk before the manifest that follows it)
             child.result()
@@ -347,13 +355,13 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                 # a large site before the pages are planned: at 100,000 stories freeing it
                 # and its marshalled bytes, 145 MB, gives back ~440 MB; kept, it made the
                 # build's peak)
-                if pool is None and len(site.articles) <= SAVE_ALONGSIDE_UP_TO:
-                    planned = plan_pages(site)  # (before the child is forked: it has them)
-                helping, stories_saved = _save_meanwhile(
-                    manifest_file, site, templates, saving,
-                    Manifest(files=files, stories_id=stories_id), planned,
-                    compare=same_settings and bool(manifest.pages))
+                stories_saved = _save_meanwhile(manifest_file, site, saving,
+                                                Manifest(files=files, stories_id=stories_id))
                 site = replace(site, event_state=None)
+                if pool is None and same_settings and manifest.pages \
+                        and len(site.articles) <= SAVE_ALONGSIDE_UP_TO:
+                    planned = plan_pages(site)  # (before the child is forked: it has them)
+                    helping = _fingerprint_meanwhile(site, planned, templates, saving)
             if pool is not None:
                 pool.send_site(site)  # (the workers unpack it while the pages are planned)
                 if not old:  # every page is rendered: the workers begin on their articles
@@ -443,41 +451,46 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     return report, (manifest_file, kept, site.event_state, stories_saved)
 
 
-def _save_meanwhile(manifest_file: Path, site: Site, templates: dict[str, str],
-                    saving: list[Forked[Any]], stories: Manifest, pages: list[Page] | None,
-                    *, compare: bool) -> tuple[Forked[dict[str, str]] | None, bool]:
+def _save_meanwhile(manifest_file: Path, site: Site, saving: list[Forked[Any]],
+                    stories: Manifest) -> bool:
     """Store the site's event state: up to ``SAVE_ALONGSIDE_UP_TO`` stories, in a forked
     child while this process plans, renders and writes the pages (put in ``saving``, to
     wait for), with the stories (summaries) of the manifest to come (``stories``: its
     files and stories id); else the event state here and now, and the stories with the
-    manifest. At 10,000 stories writing the state takes 0.07-0.09 s and the stories
-    0.06 s, together a sixth of a fresh build after one edit. A larger state is written
-    here: the child's copy of the pages it reads would add as much memory again as the
-    state takes (440 MB at 100,000). Returns the fingerprints being made (below) and
-    whether the stories are being stored.
+    manifest. Returns whether the stories are being stored.
 
-    With ``compare`` (the pages' fingerprints are needed before rendering: an incremental
-    build) and the site's ``pages`` planned, the child first fingerprints their second
-    half, which is returned (also put in ``saving`` until it is read): this process does
-    the first half meanwhile (all of them took 0.16 s at 10,000 stories)."""
+    At 10,000 stories writing the state takes 0.07-0.10 s and the stories 0.06-0.07 s,
+    together a fifth of a fresh build after one edit: forked before the pages are planned,
+    the child writes them while this process, on one core, plans the pages. A larger
+    state is written here: the child's copy of the pages it reads would add as much memory
+    again as the state takes (440 MB at 100,000)."""
     if len(site.articles) <= SAVE_ALONGSIDE_UP_TO:
-        works: list[Callable[[], Any]] = \
-            [partial(_fingerprint_second_half, site, pages, templates)] \
-            if compare and pages is not None else []
-        split = bool(works)
-        if split:  # (found before forking, so that the child has it too: finding it
-            # imports Jinja, 0.03 s, on the path of a fresh build after one edit)
-            naming_site(site.config.source, templates)
-        works.append(partial(save_event_state, manifest_file, site.event_state))
-        works.append(partial(save_stories, manifest_file, stories))  # (both return None,
-        # which marshal sends back as any result)
-        started = start_forked(works, items=len(site.articles))
+        started = start_forked([partial(save_event_state, manifest_file, site.event_state),
+                                partial(save_stories, manifest_file, stories)],
+                               items=len(site.articles))  # (both return None, which
+        # marshal sends back as any result)
         if started is not None:
             saving.extend(started)  # (in order: a failing build closes the first pipe
             # first, so the child is never left writing into a pipe nobody reads)
-            return (started[0] if split else None), True
+            return True
     save_event_state(manifest_file, site.event_state)
-    return None, False
+    return False
+
+
+def _fingerprint_meanwhile(site: Site, pages: list[Page], templates: dict[str, str],
+                           saving: list[Forked[Any]]) -> Forked[dict[str, str]] | None:
+    """The fingerprints of the second half of the site's ``pages``, made in a forked child
+    (also put in ``saving`` until it is read) while this process makes the first half (all
+    of them took 0.16 s at 10,000 stories); None when it does not fork."""
+    naming_site(site.config.source, templates)  # (found before forking, so that the child
+    # has it too: finding it imports Jinja, 0.03 s, on the path of a fresh build after
+    # one edit)
+    started = start_forked([partial(_fingerprint_second_half, site, pages, templates)],
+                           items=len(site.articles))
+    if started is None:
+        return None
+    saving.extend(started)
+    return started[0]
 
 
 def _fingerprint_second_half(site: Site, pages: Sequence[Page],

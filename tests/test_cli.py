@@ -52,6 +52,20 @@ def test_the_sample_builds_with_exit_0_and_one_summary_line(
     assert (sample_site.parent / "out" / "index.html").is_file()
 
 
+def test_a_build_hands_what_it_would_free_to_a_caller_that_keeps_it(
+    sample_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``run`` (the ``digest`` command) exits without freeing the build's manifest: the
+    build puts it in the list ``main`` is given, and the site is the same either way."""
+    from generator.manifest import Manifest
+
+    kept: list[object] = []
+    assert main(build_args(sample_site, "--quiet"), retain=kept) == 0
+    assert any(isinstance(item, tuple) and isinstance(item[1], Manifest) for item in kept)
+    assert len(next(i for i in kept if isinstance(i, tuple))[1].files) == 5
+    capsys.readouterr()
+
+
 def test_quiet_prints_nothing_when_all_is_well(
     sample_site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -214,9 +214,9 @@ def test_a_forked_child_stores_the_event_state_while_the_pages_are_made(
 
 def test_fingerprints_split_with_a_child_give_the_clean_build(
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An incremental build of 3,000+ stories has the child that writes the event state
-    fingerprint the second half of the pages (build._save_meanwhile); here forking
-    is allowed from one story. The pages it renders, so the output, are the clean build's."""
+    """An incremental build of 3,000+ stories has a forked child fingerprint the second
+    half of the pages (build._fingerprint_meanwhile); here forking is allowed from one
+    story. The pages it renders, so the output, are the clean build's."""
     from generator import build as build_module
     from generator import cluster_parallel
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -137,11 +137,13 @@ def load_summaries(path: Path, manifest: Manifest) -> bool:
         version, stories_id, rows = marshal.loads(_summaries_path(path).read_bytes())
         if version != FORMAT or stories_id != manifest.stories_id:
             return False
-        for src, entry in manifest.files.items():
+        files = manifest.files
+        for src, entry in files.items():  # (made directly: ``replace`` took 0.035 s of
+            # 10,000 entries, a third of this)
             if entry.has_summary:
                 row = rows[src]
-                manifest.files[src] = replace(entry, summary=StorySummary.from_tuple(row),
-                                              row=row)
+                files[src] = CachedFile(entry.stamp, StorySummary.from_tuple(row),
+                                        entry.diagnostics, True, row)
         return True
     except _DAMAGED:
         return False

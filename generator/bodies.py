@@ -12,6 +12,7 @@ from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .fastmd import fast_html
 from .records import Story, TextBody
 from .slugs import date_in_name
 from .urls import is_safe_link
@@ -168,7 +169,8 @@ def render_body(body: str, body_format: str) -> str:
         return ""
     if body_format == "text":
         return render_plain_text(body)
-    return str(_markdown().render(body))
+    fast = fast_html(body)  # (cmark-gfm, where it gives markdown-it's output: see fastmd)
+    return fast if fast is not None else str(_markdown().render(body))
 
 
 def render_plain_text(text: str) -> str:

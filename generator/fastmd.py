@@ -48,7 +48,6 @@ _ODD_SPACES = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "
 _REFUSED_LINES = re.compile(r"\n *\n *\n|\n *(?:[-+*]|\d+[.)]) *\n")
 """Two blank lines in a row; an empty list item (matched in the text after a newline)."""
 _TICKS = re.compile(r"`+")
-_LINK_START = re.compile(r"\]\(")
 _LINK = re.compile(r"\]\((https?://[A-Za-z0-9._~:/?#&+,;=%@-]+)\)")
 _NEIGHBOUR_OK = frozenset(" \n!\"#$%&'()+,-./:;=?@[]^{}")
 """What may stand on the non-word side of a ``*``/``_`` run (see the module docstring)."""
@@ -123,7 +122,7 @@ def _safe_links(text: str) -> bool:
     if "](" not in text:
         return True
     links = _LINK.findall(text)
-    return len(links) == len(_LINK_START.findall(text)) and all(map(is_safe_link, links))
+    return len(links) == text.count("](") and all(map(is_safe_link, links))
 
 
 @lru_cache(maxsize=1)

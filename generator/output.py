@@ -27,6 +27,7 @@ from .diagnostics import DigestError
 
 MARKER = ".digest-output"
 _OURS = frozenset({MARKER})
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 
 
 def staging_folder(output: Path) -> Path:
@@ -108,8 +109,14 @@ def stage_file(output: Path, rel: str, content: bytes, previous: str | None,
     digest = content_digest(content)
     target = output / safe_relative(rel)
     if direct:  # the output held no file when the build began: nothing to compare
-        target.parent.mkdir(parents=True, exist_ok=True)  # (one system call: folders are new)
-        target.write_bytes(content)
+        folder = os.path.dirname(target)
+        try:
+            os.mkdir(folder)  # (one system call: folders are new)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+        write_file(target, content)
         return digest, True
     if previous is not None:
         if previous == digest and target.is_file():
@@ -120,8 +127,21 @@ def stage_file(output: Path, rel: str, content: bytes, previous: str | None,
                 return digest, False
         except OSError:
             pass
-    (staging_folder(output) / staged_name(rel)).write_bytes(content)
+    write_file(staging_folder(output) / staged_name(rel), content)
     return digest, True
+
+
+def write_file(path: Path, content: bytes) -> None:
+    """Create or replace the file ``path`` with ``content`` (its folder exists). Three
+    system calls: ``Path.write_bytes`` made three more a file (fstat, ioctl, lseek), and
+    Python's file objects cost 10 us more, for 12,000 pages a build."""
+    handle = os.open(path, _WRITE_FLAGS, 0o666)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(handle, view):]
+    finally:
+        os.close(handle)
 
 
 def begin(output: Path, marker_text: str, *, known: bool = False) -> bool:

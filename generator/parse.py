@@ -52,12 +52,32 @@ def stamp_of(path: Path) -> FileStamp:
     return FileStamp(stat.st_size, stat.st_mtime_ns)
 
 
+def read_file(path: Path, limit: int) -> tuple[FileStamp, bytes | None]:
+    """A file's stamp and bytes (None when it is over ``limit`` bytes), through one open
+    file: four system calls, where ``os.stat`` and ``Path.read_bytes`` made eight (and
+    Python's file objects cost 10 us a file more)."""
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        stat = os.fstat(handle)
+        stamp = FileStamp(stat.st_size, stat.st_mtime_ns)
+        if stat.st_size > limit:
+            return stamp, None
+        raw = os.read(handle, stat.st_size + 1)  # (one byte more: a file that grew)
+        if len(raw) > stat.st_size:
+            parts = [raw]
+            while part := os.read(handle, 1 << 16):
+                parts.append(part)
+            raw = b"".join(parts)
+        return stamp, raw
+    finally:
+        os.close(handle)
+
+
 def parse_file(path: Path, config: SiteConfig, zone: tzinfo) -> ParsedFile:
     """Read, validate and summarize one file. Never raises for bad content."""
     rel = path.relative_to(config.source).as_posix()
     try:
-        stamp = stamp_of(path)
-        raw = path.read_bytes() if stamp.size <= config.max_file_bytes else None
+        stamp, raw = read_file(path, config.max_file_bytes)
     except OSError:
         stamp, raw = FileStamp(-1, -1), None
     if raw is None:  # too large or unreadable: read_source words the diagnostic

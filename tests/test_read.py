@@ -169,3 +169,35 @@ def test_readahead_stops_when_its_block_ends(tmp_path: Path,
     assert 0 < count < 1_000_000  # stopped, not run to the end
     time.sleep(0.05)
     assert len(calls) == count  # and stays stopped
+
+
+def test_read_file_gives_the_bytes_and_stamp_and_skips_a_file_over_the_limit(
+        tmp_path: Path) -> None:
+    from generator.parse import read_file
+
+    path = tmp_path / "story.md"
+    path.write_bytes(b"---\ntitle: x\n---\nbody\n" * 100)
+    info = os.stat(path)
+    stamp, raw = read_file(path, 10_000)
+    assert raw == path.read_bytes()
+    assert (stamp.size, stamp.mtime_ns) == (info.st_size, info.st_mtime_ns)
+    assert read_file(path, info.st_size - 1) == (stamp, None)
+    (tmp_path / "empty.md").write_bytes(b"")
+    assert read_file(tmp_path / "empty.md", 10)[1] == b""
+
+
+def test_read_file_reads_to_the_end_of_a_file_that_grew_after_its_stat(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import parse
+
+    path = tmp_path / "story.md"
+    content = bytes(range(256)) * 1000
+    path.write_bytes(content)
+    real = os.fstat
+
+    class Shrunk:
+        def __init__(self, info: os.stat_result) -> None:
+            self.st_size, self.st_mtime_ns = 100, info.st_mtime_ns
+
+    monkeypatch.setattr(parse.os, "fstat", lambda fd: Shrunk(real(fd)))
+    assert parse.read_file(path, 10**9)[1] == content

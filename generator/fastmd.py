@@ -129,8 +129,8 @@ def _safe_links(text: str) -> bool:
 def _renderer() -> Callable[[str], str] | None:
     try:
         import cmarkgfm  # imported on first use: a build with nothing to do never renders
-    except ImportError:  # pragma: no cover - cmarkgfm is a dependency; its wheel may lack
-        return None
+    except ImportError:  # pragma: no cover - a dependency, but a platform without a
+        return None  # wheel for it may have failed to build it
 
     def render(text: str) -> str:
         return str(cmarkgfm.markdown_to_html_with_extensions(

@@ -138,8 +138,8 @@ def load_summaries(path: Path, manifest: Manifest) -> bool:
         if version != FORMAT or stories_id != manifest.stories_id:
             return False
         files = manifest.files
-        for src, entry in files.items():  # (made directly: ``replace`` took 0.035 s of
-            # 10,000 entries, a third of this)
+        for src, entry in files.items():  # (made directly, not by ``dataclasses.replace``:
+            # 0.072 -> 0.064 s for 10,000 entries)
             if entry.has_summary:
                 row = rows[src]
                 files[src] = CachedFile(entry.stamp, StorySummary.from_tuple(row),

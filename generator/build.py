@@ -92,7 +92,8 @@ Progress = Callable[[str, int, int], None]
 
 SAVE_ALONGSIDE_UP_TO = 30_000
 """Most stories whose event state and summaries a forked child writes while the pages are
-made (see ``_save_meanwhile``; ``cluster_parallel.start_forked`` forks from 3,000 items)."""
+made, and whose pages a second child helps fingerprint (see ``_save_meanwhile`` and
+``_fingerprint_meanwhile``; ``cluster_parallel.start_forked`` forks from 3,000 items)."""
 
 PendingCache = tuple[Path, Manifest, "EventState | None", bool]
 """A build's cache, to write: (manifest file, manifest, event state, whether the
@@ -358,8 +359,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                 stories_saved = _save_meanwhile(manifest_file, site, saving,
                                                 Manifest(files=files, stories_id=stories_id))
                 site = replace(site, event_state=None)
-                if pool is None and same_settings and manifest.pages \
-                        and len(site.articles) <= SAVE_ALONGSIDE_UP_TO:
+                if pool is None and old and len(site.articles) <= SAVE_ALONGSIDE_UP_TO:
                     planned = plan_pages(site)  # (before the child is forked: it has them)
                     helping = _fingerprint_meanwhile(site, planned, templates, saving)
             if pool is not None:

@@ -157,8 +157,8 @@ class ContentState:
 
     paths: dict[str, str]
     """Every content file (absolute path), by source path."""
-    changed: list[Path]
-    """Files that are new or whose size or mtime moved."""
+    changed: list[str]
+    """Files that are new or whose size or mtime moved (absolute paths, as strings)."""
     removed: list[str]
     """Files the last build read that are gone."""
 
@@ -535,11 +535,11 @@ def _scan_content(config: SiteConfig, manifest: Manifest) -> ContentState:
         paths[rel] = path
         cached = manifest.files.get(rel)
         if cached is None:
-            changed.append(Path(path))
+            changed.append(path)
             continue
         stat = os.stat(path)
         if cached.stamp.size != stat.st_size or cached.stamp.mtime_ns != stat.st_mtime_ns:
-            changed.append(Path(path))
+            changed.append(path)
     removed = sorted(set(manifest.files) - set(paths))
     return ContentState(paths, changed, removed)
 
@@ -573,7 +573,7 @@ def _scan_touched(config: SiteConfig, manifest: Manifest,
         cached = manifest.files.get(rel)
         if cached is None or (cached.stamp.size, cached.stamp.mtime_ns) != \
                 (stat.st_size, stat.st_mtime_ns):
-            changed.append(path)
+            changed.append(str(path))
     return ContentState(paths, sorted(changed), sorted(removed))
 
 
@@ -590,7 +590,7 @@ def _ticker(progress: Progress | None, stage: str, total: int) -> Tick | None:
     return tick
 
 
-def _parse(changed: Sequence[Path], config: SiteConfig, zone: ZoneInfo, store: StoryStore,
+def _parse(changed: Sequence[str], config: SiteConfig, zone: ZoneInfo, store: StoryStore,
            pool: WorkerPool | None, records: RecordStore,
            tick: Tick | None) -> tuple[list[ParsedFile], dict[str, int]]:
     if pool is not None:

@@ -43,6 +43,19 @@ class Diagnostic:
         hint = f" Hint: {self.hint}" if self.hint else ""
         return f"{where}: {self.severity.value}:{field} {self.message}{hint}"
 
+    def to_tuple(self) -> tuple[object, ...]:
+        """A ``marshal``-friendly tuple (for the cache, and from the parse workers)."""
+        return (self.severity.value, self.file, self.message, self.line, self.field, self.hint)
+
+    @classmethod
+    def from_tuple(cls, values: tuple[object, ...]) -> Diagnostic:
+        """Inverse of ``to_tuple`` (checked: it may come from a damaged cache)."""
+        severity, file, message, line, field_name, hint = values
+        return cls(Severity(severity), str(file), str(message),
+                   line if isinstance(line, int) else None,
+                   str(field_name) if field_name is not None else None,
+                   str(hint) if hint is not None else None)
+
 
 class DigestError(Exception):
     """A problem that stops the whole build (bad config, unsafe output folder)."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic
 from .parse import FileStamp, ParsedFile
 from .summary import StorySummary
 
@@ -122,7 +122,7 @@ def load_manifest(path: Path) -> Manifest:
         return Manifest(
             settings=settings, templates=templates, build_id=build_id,
             files={src: CachedFile(FileStamp(size, mtime), None,
-                                   tuple(_diagnostic(d) for d in diags), has_summary)
+                                   tuple(map(Diagnostic.from_tuple, diags)), has_summary)
                    for src, (size, mtime, diags, has_summary) in files.items()},
             pages=pages, reader=reader, events=events, placements=placements, counts=counts,
             stories_id=stories_id)
@@ -156,7 +156,7 @@ def save_manifest(path: Path, manifest: Manifest, *, stories: bool = True) -> No
         save_stories(path, manifest)
     path.parent.mkdir(parents=True, exist_ok=True)
     files = {src: (entry.stamp.size, entry.stamp.mtime_ns,
-                   tuple(_diagnostic_tuple(d) for d in entry.diagnostics),
+                   tuple(d.to_tuple() for d in entry.diagnostics),
                    entry.summary is not None)
              for src, entry in manifest.files.items()}
     _write_atomically(path, marshal.dumps((
@@ -187,15 +187,3 @@ def cached_file(parsed: ParsedFile) -> CachedFile:
     """The cache entry of a freshly parsed file."""
     return CachedFile(parsed.stamp, parsed.summary, parsed.diagnostics,
                       parsed.summary is not None)
-
-
-def _diagnostic_tuple(d: Diagnostic) -> tuple[object, ...]:
-    return (d.severity.value, d.file, d.message, d.line, d.field, d.hint)
-
-
-def _diagnostic(values: tuple[object, ...]) -> Diagnostic:
-    severity, file, message, line, field_name, hint = values
-    return Diagnostic(Severity(severity), str(file), str(message),
-                      line if isinstance(line, int) else None,
-                      str(field_name) if field_name is not None else None,
-                      str(hint) if hint is not None else None)

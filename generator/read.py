@@ -77,7 +77,7 @@ class Readahead:
     the kernel and 2.5 s blocked on the disk than with them cached. Use it as a context
     manager; it stops at its exit even if it has not reached the end."""
 
-    def __init__(self, paths: Sequence[Path]) -> None:
+    def __init__(self, paths: Sequence[str | Path]) -> None:
         self._paths = paths
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="digest-readahead",

@@ -21,7 +21,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.reduction import ForkingPickler
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,7 +29,7 @@ from .diagnostics import DigestError
 from .model import Article, Site, Topic, TopicRef
 from .output import stage_file
 from .pages import Page, article_page
-from .parse import ParsedFile, parse_file
+from .parse import ParsedFile, ParsedRow, parse_file, parsed_from_row, parsed_to_row
 from .read import Readahead
 from .record_store import RecordStore
 from .store import StoryStore
@@ -204,7 +203,7 @@ class WorkerPool:
         """Number of workers."""
         return len(self._pipes)
 
-    def parse(self, paths: Sequence[Path], records: RecordStore, progress: Tick | None = None,
+    def parse(self, paths: Sequence[str], records: RecordStore, progress: Tick | None = None,
               ) -> tuple[list[ParsedFile], dict[str, int]]:
         """Parse files across the workers; also say which worker holds each source.
 
@@ -219,7 +218,8 @@ class WorkerPool:
         with Readahead(paths):  # (in the order the workers go through their shares)
             answers = self._gather(progress)
         for index, payload in answers:
-            for item in payload:
+            for row in payload:
+                item = parsed_from_row(row)
                 parsed.append(item)
                 holder[item.source] = index
         parsed.sort(key=lambda item: item.source)
@@ -342,7 +342,7 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
         pages = [article_page(site.by_slug[slug]) for slug in slugs]
         return render_and_stage(site, pages, store, previous, tick, direct=direct)
 
-    def parse(paths: Sequence[Path], records: RecordStore) -> list[ParsedFile]:
+    def parse(paths: Sequence[str], records: RecordStore) -> list[ParsedRow]:
         return _parse_share(paths, config, zone, store, tick, records,
                             lambda part: pipe.send(("part", part)))
 
@@ -382,12 +382,14 @@ def _unpack_paused(data: bytes, config: SiteConfig) -> Site:
         gc.enable()
 
 
-def _parse_share(paths: Sequence[Path], config: SiteConfig, zone: ZoneInfo,
+def _parse_share(paths: Sequence[str], config: SiteConfig, zone: ZoneInfo,
                  store: StoryStore, tick: Tick, records: RecordStore,
-                 send_part: Callable[[list[ParsedFile]], None]) -> list[ParsedFile]:
-    """Parse ``paths``; results go out ``RECORD_BATCH`` at a time through ``send_part``
-    (the main process unpickles them while the workers go on), the rest are returned."""
-    results: list[ParsedFile] = []
+                 send_part: Callable[[list[ParsedRow]], None],
+                 ) -> list[ParsedRow]:
+    """Parse ``paths``; results (``parse.parsed_to_row``) go out ``RECORD_BATCH`` at a time
+    through ``send_part`` (the main process loads them while the workers go on), the rest
+    are returned."""
+    results: list[ParsedRow] = []
     kept: list[tuple[str, str, str]] = []
     # The collector is paused while parsing, as ``build()`` pauses it while loading:
     # parsing makes few cycles, and collecting a heap that grows to 50,000 stories cost
@@ -408,8 +410,7 @@ def _parse_share(paths: Sequence[Path], config: SiteConfig, zone: ZoneInfo,
                 if len(kept) == RECORD_BATCH:  # records are most of a story's weight: store them
                     records.update(kept, removed=())
                     kept.clear()
-            results.append(ParsedFile(parsed.source, parsed.stamp, summary, None,
-                                      parsed.diagnostics))
+            results.append(parsed_to_row(replace(parsed, summary=summary)))
             if len(results) == RECORD_BATCH:
                 send_part(results)
                 results = []

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,6 +20,8 @@ from generator.read import (
     split_source,
 )
 from tests.conftest import MakeSite
+
+ZONE = ZoneInfo("UTC")
 
 
 def split(text: str, rel: str = "content/a.md") -> SourceFile:
@@ -201,3 +205,56 @@ def test_read_file_reads_to_the_end_of_a_file_that_grew_after_its_stat(
 
     monkeypatch.setattr(parse.os, "fstat", lambda fd: Shrunk(real(fd)))
     assert parse.read_file(path, 10**9)[1] == content
+
+
+def test_parse_file_takes_the_scans_strings_and_paths_alike(
+        make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.config import load_config
+    from generator.parse import parse_file, source_name
+    from generator.read import find_content_paths
+
+    site = make_site({
+        "content/sub/a.md": "---\ntitle: A\npublishedDateTime: 2024-01-02T03:04:05Z\n---\nx\n",
+        "content/b.md": "---\ntitle: [unclosed\n---\n",
+    })
+    config, _ = load_config(site)
+    found = find_content_paths(config.content_dir)
+    assert [source_name(path, config.source) for path in found] == [
+        "content/b.md", "content/sub/a.md"]
+    for text in found:
+        assert parse_file(text, config, ZONE) == parse_file(Path(text), config, ZONE)
+    # a string outside the site folder's prefix (relative, say) goes through Path
+    monkeypatch.chdir(site)
+    assert source_name("content/b.md", Path(".")) == "content/b.md"
+    with pytest.raises(ValueError):
+        source_name(str(site.parent / "elsewhere.md"), site)
+
+
+def test_a_parsed_file_survives_its_rows_with_its_summary_and_problems(
+        make_site: MakeSite) -> None:
+    import marshal
+
+    from generator.config import load_config
+    from generator.parse import parse_file, parsed_from_row, parsed_to_row
+
+    site = make_site({
+        "content/a.md": "---\ntitle: A\npublishedDateTime: 2024-01-02T03:04:05Z\n"
+                        "images:\n  - url: https://e.org/i.jpg\n    width: wide\n---\nx\n",
+        "content/b.md": "---\ntitle: [unclosed\n---\n",
+        "content/c.txt": "A plain body\n\nwith two paragraphs.\n",
+    })
+    config, _ = load_config(site)
+    for name in ("a.md", "b.md", "c.txt"):
+        parsed = parse_file(site / "content" / name, config, ZONE)
+        assert parsed.diagnostics or name == "c.txt"
+        row = marshal.loads(marshal.dumps(parsed_to_row(parsed)))  # (plain data only)
+        summary = parsed.summary and replace(parsed.summary, record_json="")  # (kept apart)
+        assert parsed_from_row(row) == replace(parsed, item=None, summary=summary)
+
+
+def test_a_diagnostic_survives_its_tuple() -> None:
+    full = Diagnostic(Severity.WARNING, "content/a.md", "bad width", 4, "images[0].width",
+                      "use a number")
+    bare = Diagnostic(Severity.ERROR, "content/b.md", "no title")
+    for diagnostic in (full, bare):
+        assert Diagnostic.from_tuple(diagnostic.to_tuple()) == diagnostic

@@ -186,4 +186,4 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def cached_file(parsed: ParsedFile) -> CachedFile:
     """The cache entry of a freshly parsed file."""
     return CachedFile(parsed.stamp, parsed.summary, parsed.diagnostics,
-                      parsed.summary is not None)
+                      parsed.summary is not None, parsed.row)

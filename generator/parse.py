@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 
@@ -44,6 +44,9 @@ class ParsedFile:
     """The full story or plain-text body (not cached: re-read when its page renders)."""
     diagnostics: tuple[Diagnostic, ...]
     """Problems found in the file."""
+    row: tuple[object, ...] | None = field(default=None, compare=False, repr=False)
+    """The summary's stored form (``StorySummary.to_tuple``) when it came in that form
+    from a parse worker: the cache stores it as is."""
 
 
 def stamp_of(path: Path) -> FileStamp:
@@ -132,8 +135,8 @@ def parsed_to_row(parsed: ParsedFile) -> ParsedRow:
 
 
 def parsed_from_row(row: ParsedRow) -> ParsedFile:
-    """Inverse of ``parsed_to_row`` (``item`` is None)."""
+    """Inverse of ``parsed_to_row`` (``item`` is None; ``row`` is the summary's row)."""
     source, size, mtime_ns, summary, diagnostics = row
     return ParsedFile(source, FileStamp(size, mtime_ns),
                       StorySummary.from_tuple(summary) if summary is not None else None,
-                      None, tuple(map(Diagnostic.from_tuple, diagnostics)))
+                      None, tuple(map(Diagnostic.from_tuple, diagnostics)), summary)

@@ -477,6 +477,13 @@ def test_parallel_build_equals_serial_build(site: Path, tmp_path: Path,
     assert len(pools) == 1 and pools[0]._processes == [] and len(processes) >= 1
     assert [process.exitcode for process in processes] == [0] * len(processes)
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+    # the cache is whole: the stories, stored while the workers made their pages, under
+    # the index's stories id, and the event state, stored once they had the site
+    manifest_file = cache_path(site, tmp_path / "parallel")
+    manifest = load_manifest(manifest_file)
+    assert load_summaries(manifest_file, manifest) and len(manifest.files) == 7
+    state = load_event_state(manifest_file)
+    assert state is not None and len(state.engine.stories) == 7
     edit = site / "content/2021-03-01-story-1.md"
     edit.write_text(story(1, title="Story one, in parallel"), encoding="utf-8")
     touch_later(edit)

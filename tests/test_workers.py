@@ -44,3 +44,35 @@ def test_a_worker_unpacks_the_site_with_the_collector_paused_then_freezes_it(
         assert gc.get_freeze_count() - frozen_before >= 2 * len(unpacked.articles)
     finally:
         gc.unfreeze()
+
+
+def test_a_worker_yields_the_cores_to_the_build_once_it_has_parsed(
+        sample_site: Path, tmp_path: Path) -> None:
+    """After parsing, a worker renders its bodies at a lower priority (``WORKER_NICENESS``)
+    while the main process models the site."""
+    import os
+    import time
+
+    from generator.read import find_content_paths
+    from generator.record_store import RecordStore
+    from generator.workers import WORKER_NICENESS, WorkerPool
+
+    config, _ = load_config(sample_site, output=tmp_path / "out")
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    pool = WorkerPool(config, 1)
+    try:
+        worker = pool._processes[0].pid
+        assert worker is not None
+        parsed, _ = pool.parse(find_content_paths(config.content_dir),
+                               RecordStore(tmp_path / "records.sqlite"))
+        assert parsed and os.getpriority(os.PRIO_PROCESS, worker) == own  # parsing: equal
+        pool.render_bodies()
+        wanted = min(19, own + WORKER_NICENESS)
+        for _ in range(500):  # (the order is unanswered: wait until it is taken)
+            if os.getpriority(os.PRIO_PROCESS, worker) == wanted:
+                break
+            time.sleep(0.01)
+        assert os.getpriority(os.PRIO_PROCESS, worker) == wanted
+        assert os.getpriority(os.PRIO_PROCESS, 0) == own
+    finally:
+        pool.close()

@@ -412,8 +412,9 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                                    direct=direct, meanwhile=later)
         else:
             meanwhile: Callable[[], object] | None = later
-            if pool is not None and not stories_saved:  # (a large site: stored here
-                # while the workers finish their pages, not after them, on one core)
+            if memory is None and pool is not None and not stories_saved:  # (a large
+                # site: stored here while the workers finish their pages, not after them,
+                # on one core; the preview server saves when it is idle)
                 meanwhile = partial(_then_save_stories, later, manifest_file,
                                     Manifest(files=files, stories_id=stories_id))
                 stories_saved = True

@@ -126,8 +126,8 @@ ParsedRow = tuple[str, int, int, "tuple[object, ...] | None", tuple[tuple[object
 
 def parsed_to_row(parsed: ParsedFile) -> ParsedRow:
     """A parsed file, without its full story, as plain tuples (a parse worker sends
-    these: ``pickle`` takes 5 us a file for them, 19 us for the dataclasses, and the
-    main process loads them in 3 us, not 12)."""
+    these: ``pickle`` dumps them in 6.5 us a file and loads them in 4.6 us, against 19
+    and 12 us for the dataclasses; ``parsed_from_row`` then takes 4.5 us)."""
     summary, stamp = parsed.summary, parsed.stamp
     return (parsed.source, stamp.size, stamp.mtime_ns,
             summary.to_tuple() if summary is not None else None,

@@ -59,7 +59,7 @@ from .output import (
 )
 from .pages import Page, article_page, plan_pages
 from .parse import ParsedFile, parse_file, stamp_of
-from .read import find_content_files, find_content_paths, is_content_name
+from .read import find_content_files, find_content_paths, is_content_name, source_name
 from .record_store import RecordStore
 from .store import StoryStore
 from .theme import static_files, template_digests
@@ -549,11 +549,10 @@ def _patch(memory: BuildMemory | None, parsed: Sequence[ParsedFile], config: Sit
 
 
 def _scan_content(config: SiteConfig, manifest: Manifest) -> ContentState:
-    prefix = len(str(config.source)) + 1
     paths: dict[str, str] = {}
     changed = []
     for path in find_content_paths(config.content_dir):
-        rel = path[prefix:].replace(os.sep, "/")
+        rel = source_name(path, config.source)
         paths[rel] = path
         cached = manifest.files.get(rel)
         if cached is None:

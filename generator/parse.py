@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic
-from .read import decode_text, read_source, split_source
+from .read import decode_text, read_source, source_name, split_source
 from .records import Story, TextBody
 from .summary import StorySummary, summarize_body_file, summarize_story
 from .validate import validate_source
@@ -107,17 +107,6 @@ def parse_file(path: str | Path, config: SiteConfig, zone: tzinfo) -> ParsedFile
     else:
         summary = None
     return ParsedFile(rel, stamp, summary, item, result.diagnostics)
-
-
-def source_name(path: str | Path, source: Path) -> str:
-    """The path of a file of the site folder ``source``, relative to it, with ``/``: for
-    a string by slicing off the folder (the scan's paths begin with ``str(source)``; a
-    ``Path`` made and compared for each of 100,000 files cost 0.3 s in each of the
-    processes that sent, received and read them)."""
-    text, folder = os.fspath(path), os.fspath(source) + os.sep
-    if isinstance(path, str) and text.startswith(folder):
-        return text[len(folder):].replace(os.sep, "/")
-    return Path(path).relative_to(source).as_posix()
 
 
 ParsedRow = tuple[str, int, int, "tuple[object, ...] | None", tuple[tuple[object, ...], ...]]

@@ -241,7 +241,7 @@ class WorkerPool:
         (``pack_site``), unanswered. Sent as soon as it is modeled, so that they unpack it
         while this process plans the pages; ``start_render`` follows."""
         message = bytes(ForkingPickler.dumps(("site", pack_site(site))))
-        self._finish_sending()
+        self.wait_until_sent()
 
         def send() -> None:  # (in a thread: a worker reads it only when its bodies are done)
             for pipe in self._pipes:
@@ -250,13 +250,10 @@ class WorkerPool:
         self._sent = self._sender.submit(send)
 
     def wait_until_sent(self) -> None:
-        """Wait until the site and the render orders are sent: before this process runs
-        long C calls that hold the interpreter lock (``marshal`` of a large event state,
-        which kept the orders from the workers for 1 s at 100,000 stories)."""
-        self._finish_sending()
-
-    def _finish_sending(self) -> None:
-        """Wait until the site is sent (nothing else may go down the pipes meanwhile)."""
+        """Wait until the site and the render orders are sent: before anything else goes
+        down the pipes, and before this process runs long C calls that hold the
+        interpreter lock (``marshal`` of a large event state kept the orders from the
+        workers for 1 s at 100,000 stories)."""
         if self._sent is not None:
             sent, self._sent = self._sent, None
             sent.result()
@@ -286,7 +283,7 @@ class WorkerPool:
 
     def finish_render(self, progress: Tick | None = None) -> list[StagedFile]:
         """Wait for the workers' rendering to finish."""
-        self._finish_sending()
+        self.wait_until_sent()
         staged: list[StagedFile] = []
         for _index, payload in self._gather(progress):
             staged.extend(payload)
@@ -318,7 +315,7 @@ class WorkerPool:
         """Stop the workers; ``wait``: until they have exited (else call ``join`` later:
         a worker that held 50,000 stories takes 0.4 s to give its memory back)."""
         with contextlib.suppress(OSError):  # (a worker died: reading its answer says so)
-            self._finish_sending()
+            self.wait_until_sent()
         self._sender.shutdown()
         for pipe in self._pipes:
             with contextlib.suppress(BrokenPipeError, OSError):
@@ -429,11 +426,10 @@ def _parse_share(paths: Sequence[str], config: SiteConfig, zone: ZoneInfo,
             summary = parsed.summary
             if summary is not None:
                 kept.append((parsed.source, summary.digest, summary.record_json))
-                summary = replace(summary, record_json="")
                 if len(kept) == RECORD_BATCH:  # records are most of a story's weight: store them
                     records.update(kept, removed=())
                     kept.clear()
-            results.append(parsed_to_row(replace(parsed, summary=summary)))
+            results.append(parsed_to_row(parsed))  # (without the record: see to_tuple)
             if len(results) == RECORD_BATCH:
                 send_part(results)
                 results = []

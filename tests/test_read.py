@@ -210,8 +210,8 @@ def test_read_file_reads_to_the_end_of_a_file_that_grew_after_its_stat(
 def test_parse_file_takes_the_scans_strings_and_paths_alike(
         make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.config import load_config
-    from generator.parse import parse_file, source_name
-    from generator.read import find_content_paths
+    from generator.parse import parse_file
+    from generator.read import find_content_paths, source_name
 
     site = make_site({
         "content/sub/a.md": "---\ntitle: A\npublishedDateTime: 2024-01-02T03:04:05Z\n---\nx\n",

@@ -46,7 +46,7 @@ from .manifest import (
     save_manifest,
     save_stories,
 )
-from .model import Site, build_site
+from .model import Site, build_site, model_site, place_stories
 from .model_patch import PatchIndex, SitePatch, patch_site
 from .output import (
     MARKER,
@@ -62,6 +62,7 @@ from .parse import ParsedFile, parse_file, stamp_of
 from .read import find_content_files, find_content_paths, is_content_name, source_name
 from .record_store import RecordStore
 from .store import StoryStore
+from .summary import StorySummary
 from .theme import static_files, template_digests
 from .urls import page_path
 from .workers import (
@@ -77,6 +78,7 @@ from .workers import (
 if TYPE_CHECKING:
     from .cluster_parallel import Forked
     from .events import EventState
+    from .events_child import EventsChild
 
 PARALLEL_FROM = 400
 """Read files in worker processes (which then render the article pages) when at least
@@ -224,7 +226,7 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
     """
     collecting = gc.isenabled()
     gc.disable()
-    saving: list[Forked[Any]] = []  # (what a child makes meanwhile: see _build)
+    saving: list[Forked[Any] | EventsChild] = []  # (what a child makes meanwhile: see _build)
     exiting: list[WorkerPool] = []  # (workers told to stop, exiting while the cache is saved)
     try:
         report, cache = _build(config, progress=progress, use_cache=use_cache, memory=memory,
@@ -264,7 +266,7 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
 
 def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
            memory: BuildMemory | None, touched: Collection[str] | None,
-           saving: list[Forked[Any]], exiting: list[WorkerPool],
+           saving: list[Forked[Any] | EventsChild], exiting: list[WorkerPool],
            ) -> tuple[BuildReport, PendingCache | None]:
     """The build; returns its report and the cache it leaves to write (None: unchanged);
     what a forked child makes meanwhile (see :func:`_save_meanwhile`) is put in
@@ -308,10 +310,16 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
         return _report_unchanged(manifest, timings), None
 
     records = RecordStore(records_path(manifest_file))
+    events_child = _events_meanwhile(config, manifest_file, manifest, saving) \
+        if memory is None and len(state.changed) < PARALLEL_FROM else None
     if manifest.files and not (records.usable() and (
             remembered or load_summaries(manifest_file, manifest))):
         manifest.files = {}  # summaries or records lost: read every file again
         state = _scan_content(config, manifest)
+        if events_child is not None:  # (before any worker is forked: see events_child)
+            events_child.cancel()
+            saving.remove(events_child)
+            events_child = None
     records.update((), removed=state.removed, fresh=not manifest.files)
     store = StoryStore(config, zone)
     pool = WorkerPool(config, worker_count()) if len(state.changed) >= PARALLEL_FROM else None
@@ -341,15 +349,10 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
             if pool is not None:
                 pool.send_site(site)
         else:
-            if not manifest.files:
-                previous_events = None
-            elif remembered and memory is not None:
-                previous_events = memory.site.event_state if memory.site else None
-            else:
-                previous_events = load_event_state(manifest_file)
-            site = build_site(config, [e.summary for e in files.values()
-                                       if e.summary is not None], records, previous_events)
-            del previous_events
+            site = _model(config, [e.summary for e in files.values() if e.summary is not None],
+                          parsed, records, events_child,
+                          partial(_previous_events, manifest, memory if remembered else None,
+                                  manifest_file))
             helping: Forked[dict[str, str]] | None = None
             planned: list[Page] | None = None
             unsaved: EventState | None = None  # (the event state, to store here)
@@ -466,7 +469,47 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     return report, (manifest_file, kept, site.event_state, stories_saved)
 
 
-def _save_meanwhile(manifest_file: Path, site: Site, saving: list[Forked[Any]],
+def _events_meanwhile(config: SiteConfig, manifest_file: Path, manifest: Manifest,
+                      saving: list[Forked[Any] | EventsChild]) -> EventsChild | None:
+    """On a large site built before, a child that loads the last event state while this
+    process loads the summaries, then makes the events (see ``events_child``); also put in
+    ``saving``, as it stores the new state. None when it does not fork."""
+    if not manifest.files:
+        return None
+    from .events_child import start_events_child  # (imports the clustering engine)
+
+    child = start_events_child(manifest_file, items=len(manifest.files),
+                               threshold=config.cluster_threshold,
+                               related_count=config.related_count)
+    if child is not None:
+        saving.append(child)
+    return child
+
+
+def _model(config: SiteConfig, summaries: list[StorySummary], parsed: Sequence[ParsedFile],
+           records: RecordStore, events_child: EventsChild | None,
+           previous_events: Callable[[], EventState | None]) -> Site:
+    """The site model. Its events are made by ``events_child`` if there is one (which then
+    stores their state: the site holds none), else here from ``previous_events()``."""
+    if events_child is None:
+        return build_site(config, summaries, records, previous_events())
+    placement = place_stories(summaries)
+    events_child.send(placement, {p.source: p.summary for p in parsed if p.summary is not None})
+    return model_site(config, placement, records, events_child.events)
+
+
+def _previous_events(manifest: Manifest, memory: BuildMemory | None,
+                     manifest_file: Path) -> EventState | None:
+    """The event state of the last build: none after a cold start, the one the preview
+    server keeps (``memory``), else the one stored."""
+    if not manifest.files:
+        return None
+    if memory is not None:
+        return memory.site.event_state if memory.site else None
+    return load_event_state(manifest_file)
+
+
+def _save_meanwhile(manifest_file: Path, site: Site, saving: list[Forked[Any] | EventsChild],
                     stories: Manifest) -> bool:
     """Store the site's event state: up to ``SAVE_ALONGSIDE_UP_TO`` stories, in a forked
     child while this process plans, renders and writes the pages (put in ``saving``, to
@@ -500,7 +543,8 @@ def _then_save_stories(first: Callable[[], object] | None, manifest_file: Path,
 
 
 def _fingerprint_meanwhile(site: Site, pages: list[Page], templates: dict[str, str],
-                           saving: list[Forked[Any]]) -> Forked[dict[str, str]] | None:
+                           saving: list[Forked[Any] | EventsChild]
+                           ) -> Forked[dict[str, str]] | None:
     """The fingerprints of the second half of the site's ``pages``, made in a forked child
     (also put in ``saving`` until it is read) while this process makes the first half (all
     of them took 0.16 s at 10,000 stories); None when it does not fork."""

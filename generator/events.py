@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from .cluster_engine import EngineState, list_clusters, update_engine
+from .cluster_engine import EngineState, StoryInput, list_clusters, update_engine
 from .clusters import DEFAULT_WINDOW_DAYS, Cluster, ClusterDoc
 from .summary import StorySummary, link_key
 
@@ -94,18 +94,29 @@ def update_events(previous: EventState | None, stories: Sequence[tuple[str, Stor
     The result equals ``update_events(None, stories, ...)`` exactly; keep the returned state
     for the next build (``state.to_data()`` survives ``marshal``).
     """
-    inputs = [
+    return update_events_of(previous, [
         (slug, summary.digest or story_digest(summary), partial(cluster_doc, slug, summary))
         for slug, summary in stories
-    ]
+    ], threshold=threshold, related_count=related_count)
+
+
+def update_events_of(previous: EventState | None, inputs: Sequence[StoryInput], *,
+                     threshold: float, related_count: int) -> tuple[Events, EventState]:
+    """:func:`update_events` of ``(slug, digest, make_doc)`` inputs: ``make_doc`` is called
+    only for the stories whose digest the previous state does not hold under that slug."""
     engine = update_engine(previous.engine if previous is not None else None, inputs,
                            threshold=threshold, window_days=DEFAULT_WINDOW_DAYS,
                            related_count=related_count)
     clusters = list_clusters(engine, evidence=False)  # (digest clusters lists it from the
     # state: see cluster_report)
-    cluster_of = {key: cluster for cluster in clusters for key in cluster.members}
-    related = {key: engine.related[key] for key in sorted(engine.related)}
-    return Events(clusters, cluster_of, related), EventState(engine)
+    return events_of(clusters, {key: engine.related[key] for key in sorted(engine.related)}), \
+        EventState(engine)
+
+
+def events_of(clusters: tuple[Cluster, ...], related: dict[str, tuple[str, ...]]) -> Events:
+    """The ``Events`` of these clusters and computed related stories."""
+    return Events(clusters, {key: cluster for cluster in clusters for key in cluster.members},
+                  related)
 
 
 def find_events(stories: Sequence[tuple[str, StorySummary]], *, threshold: float,

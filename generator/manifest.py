@@ -149,6 +149,16 @@ def load_summaries(path: Path, manifest: Manifest) -> bool:
         return False
 
 
+def load_summary_rows(path: Path) -> dict[str, tuple[object, ...]]:
+    """The stored summaries as rows (``StorySummary.to_tuple``) by source path, whichever
+    index they were stored for (empty when they cannot be read)."""
+    try:
+        version, _stories_id, rows = marshal.loads(_summaries_path(path).read_bytes())
+        return rows if version == FORMAT and isinstance(rows, dict) else {}
+    except _DAMAGED:
+        return {}
+
+
 def save_manifest(path: Path, manifest: Manifest, *, stories: bool = True) -> None:
     """Store the manifest: summaries first (unless ``stories`` is False: already stored,
     see :func:`save_stories`), then the index (each file atomically)."""

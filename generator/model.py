@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from .bodies import match_body_titles
@@ -223,10 +224,32 @@ class Site:
         return cards
 
 
-def build_site(config: SiteConfig, summaries: Sequence[StorySummary],
-               records: RecordStore | None = None,
-               previous_events: EventState | None = None) -> Site:
-    """Place stories in a site: bodies, slugs, newest-first order, topics, related links."""
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """The site's stories in place: plain-text bodies matched to their articles, unique
+    slugs, newest first (what the events and the site model both start from)."""
+
+    ordered: tuple[StorySummary, ...]
+    """Every story (a body file that matched no article stands alone), newest first."""
+    slugs: dict[str, str]
+    """Each story's unique slug, by source path."""
+    body_of: dict[str, StorySummary]
+    """The body file each article took, by the article's source path."""
+
+    def event_inputs(self) -> list[tuple[str, StorySummary]]:
+        """``(slug, summary)`` of every story, newest first: what the events are made of."""
+        slugs = self.slugs
+        return [(slugs[s.source], s) for s in self.ordered]
+
+
+EventsMaker = Callable[[], "tuple[Events, EventState | None]"]
+"""Gives the events of a placement and the state to keep for the next build (None: kept
+elsewhere, see ``events_child``)."""
+
+
+def place_stories(summaries: Sequence[StorySummary]) -> Placement:
+    """Match plain-text bodies to articles, give each story a unique slug and put them
+    newest first."""
     stories = [s for s in summaries if not s.is_body_file]
     body_files = sorted((s for s in summaries if s.is_body_file), key=lambda s: s.source)
     matches = match_body_titles([s.title_key for s in stories], [b.title_key for b in body_files])
@@ -239,16 +262,35 @@ def build_site(config: SiteConfig, summaries: Sequence[StorySummary],
     body_of = {stories[i].source: body for i, body in bodies.items()}
     slugs = assign_unique(stories, wanted=lambda s: s.wanted_slug, identity=lambda s: s.source,
                           rank=lambda s: (s.timestamp, s.source))
-    ordered = sorted(stories, key=lambda s: (-s.timestamp, slugs[s.source]))
-    refs = _topic_refs(ordered)
-    find = _related_finder(ordered, slugs)
+    ordered = tuple(sorted(stories, key=lambda s: (-s.timestamp, slugs[s.source])))
+    return Placement(ordered, slugs, body_of)
+
+
+def build_site(config: SiteConfig, summaries: Sequence[StorySummary],
+               records: RecordStore | None = None,
+               previous_events: EventState | None = None) -> Site:
+    """Place stories in a site: bodies, slugs, newest-first order, topics, related links."""
     from .events import update_events
 
-    events, event_state = update_events(
-        previous_events, [(slugs[s.source], s) for s in ordered],
-        threshold=config.cluster_threshold, related_count=config.related_count)
+    placement = place_stories(summaries)
+    return model_site(config, placement, records, partial(
+        update_events, previous_events, placement.event_inputs(),
+        threshold=config.cluster_threshold, related_count=config.related_count))
+
+
+def model_site(config: SiteConfig, placement: Placement, records: RecordStore | None,
+               make_events: EventsMaker) -> Site:
+    """The site of placed stories. ``make_events`` is called once what needs no events is
+    done (the related[] entries resolved), so that events made elsewhere meanwhile
+    (``events_child``) are waited for as late as possible."""
+    ordered, slugs = placement.ordered, placement.slugs
+    refs = _topic_refs(ordered)
+    find = _related_finder(ordered, slugs)
+    resolved = [tuple(map(find, story.related_keys)) for story in ordered]
+    events, event_state = make_events()
     articles = tuple(
-        _article(story, slugs[story.source], refs, find, body_of, events) for story in ordered
+        _article(story, slugs[story.source], refs, related, placement.body_of, events)
+        for story, related in zip(ordered, resolved, strict=True)
     )
     return Site(config=config, articles=articles, topics=_topics(config, articles, refs),
                 by_slug={a.slug: a for a in articles}, clusters=events.clusters,
@@ -257,14 +299,14 @@ def build_site(config: SiteConfig, summaries: Sequence[StorySummary],
 
 
 def _article(story: StorySummary, slug: str, refs: dict[str, TopicRef],
-             find: Callable[[tuple[str, str]], str | None],
+             related_slugs: tuple[str | None, ...],
              body_of: dict[str, StorySummary], events: Events) -> Article:
     cluster, coverage, computed = event_fields(events, slug)
     return Article(
         summary=story,
         slug=slug,
         topics=tuple(refs[name] for name in story.topics),
-        related_slugs=tuple(map(find, story.related_keys)),
+        related_slugs=related_slugs,
         body_file=body_of.get(story.source),
         cluster=cluster,
         coverage=coverage,

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from generator import build as build_module
+from generator import cluster_parallel, events_child
 from generator.build import BuildReport, build, site_for
 from generator.cluster_records import R_DIGEST
 from generator.config import SiteConfig, load_config
@@ -166,9 +168,6 @@ def test_a_forked_child_stores_the_event_state_while_the_pages_are_made(
     """On a site of 3,000+ stories a child writes the event state (build.
     _save_meanwhile); here forking is allowed from one story. The state on disk
     is the one the build made, and a child that fails leaves the writing to the build."""
-    from generator import build as build_module
-    from generator import cluster_parallel
-
     monkeypatch.setattr(cluster_parallel, "MIN_SPLIT_ITEMS", 1)
     writers = tmp_path / "writers"
     real = build_module.save_event_state
@@ -197,7 +196,8 @@ def test_a_forked_child_stores_the_event_state_while_the_pages_are_made(
     path = site / "content/2021-03-03-story-3.md"
     path.write_text(story(3, title="Story three, corrected"), encoding="utf-8")
     touch_later(path)
-    build(config)
+    build(config, use_cache=False)  # (an incremental build's events child stores its state:
+    # see test_an_events_child_makes_the_events_of_an_incremental_build)
     pids = [int(line) for line in writers.read_text().split()]
     assert pids[0] != parent and pids[-1] == parent  # the child failed; the build wrote it
     state = load_event_state(cache_path(site, out))
@@ -217,9 +217,6 @@ def test_fingerprints_split_with_a_child_give_the_clean_build(
     """An incremental build of 3,000+ stories has a forked child fingerprint the second
     half of the pages (build._fingerprint_meanwhile); here forking is allowed from one
     story. The pages it renders, so the output, are the clean build's."""
-    from generator import build as build_module
-    from generator import cluster_parallel
-
     monkeypatch.setattr(cluster_parallel, "MIN_SPLIT_ITEMS", 1)
     helpers = tmp_path / "helpers"
     real = build_module._fingerprint_second_half
@@ -695,3 +692,147 @@ def test_each_build_fingerprints_its_pages_at_most_once(
     edit(2, "Story two, from the cache")
     assert build(config).rendered > 0
     assert len(made) == 2  # a fresh process: once
+
+
+# The events of an incremental build, made by a forked child (generator.events_child). On
+# a site of 3,000+ stories a fresh build after an edit forks a child that loads the event
+# state while the build loads the summaries, then updates the events and stores the new
+# state; the tests below let it fork from one story. Whatever the child does or fails to
+# do, the output is the clean build's and the state on disk describes the stories built.
+
+@pytest.fixture
+def fork_from_one_story(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let ``cluster_parallel.start_forked`` fork for a site of any size."""
+    monkeypatch.setattr(cluster_parallel, "MIN_SPLIT_ITEMS", 1)
+
+
+def log_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str, log: Path,
+              *, fail_in_child: Path | None = None) -> None:
+    """Wrap ``module.name`` to write the calling process's id to ``log``, and to fail in
+    a child while ``fail_in_child`` exists."""
+    real = getattr(module, name)
+    parent = os.getpid()
+
+    def wrapped(*args: object, **kwargs: object) -> object:
+        with log.open("a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        if os.getpid() != parent and fail_in_child is not None and fail_in_child.exists():
+            raise OSError(f"{name} failed (in the child)")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapped)
+
+
+def pids(log: Path) -> list[int]:
+    return [int(line) for line in log.read_text().split()] if log.exists() else []
+
+
+def edit_story_3(root: Path) -> None:
+    path = root / "content/2021-03-03-story-3.md"
+    path.write_text(story(3, title="Story three, corrected"), encoding="utf-8")
+    touch_later(path)
+
+
+def state_describes_the_site(site: Path) -> None:
+    config, _ = load_config(site, output=site.parent / "out")
+    state = load_event_state(cache_path(site, site.parent / "out"))
+    assert state is not None
+    model, _ = site_for(config)
+    assert {key: record[R_DIGEST] for key, record in state.engine.stories.items()} == \
+        {article.slug: article.summary.digest for article in model.articles}
+
+
+@pytest.mark.usefixtures("fork_from_one_story")
+def test_an_events_child_makes_the_events_of_an_incremental_build(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loads, updates, stores = tmp_path / "loads", tmp_path / "updates", tmp_path / "stores"
+    log_calls(monkeypatch, events_child, "load_event_state", loads)
+    log_calls(monkeypatch, events_child, "update_events_of", updates)
+    log_calls(monkeypatch, events_child, "save_event_state", stores)
+    (site / "digest.yaml").write_text("related_count: 2\n")
+    assert check_equal_after(edit_story_3, site, tmp_path).rendered > 0
+    # one incremental build: one child loaded, updated and stored the state; the clean
+    # builds (no cache) made their events themselves
+    assert len(pids(loads)) == len(pids(updates)) == len(pids(stores)) == 1
+    assert pids(loads) == pids(updates) == pids(stores) != [os.getpid()]
+    state_describes_the_site(site)
+
+
+@pytest.mark.parametrize("failing", ["load_event_state", "update_events_of"])
+@pytest.mark.usefixtures("fork_from_one_story")
+def test_when_the_child_fails_the_build_makes_the_events(
+        failing: str, site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    flag = tmp_path / "fail"
+    flag.write_text("")
+    log_calls(monkeypatch, events_child, failing, tmp_path / "calls", fail_in_child=flag)
+    log_calls(monkeypatch, events_child, "save_event_state", tmp_path / "stores")
+    check_equal_after(edit_story_3, site, tmp_path)
+    assert pids(tmp_path / "stores")[-1] == os.getpid()  # stored by the build
+    state_describes_the_site(site)
+
+
+@pytest.mark.usefixtures("fork_from_one_story")
+def test_when_the_child_fails_to_store_the_state_the_build_stores_it(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    flag = tmp_path / "fail"
+    flag.write_text("")
+    stores = tmp_path / "stores"
+    log_calls(monkeypatch, events_child, "save_event_state", stores, fail_in_child=flag)
+    check_equal_after(edit_story_3, site, tmp_path)
+    child, parent = pids(stores)[-2:]
+    assert child != os.getpid() and parent == os.getpid()  # the child failed; the build
+    # made the state again (the child had made the events) and stored it
+    state_describes_the_site(site)
+
+
+@pytest.mark.usefixtures("fork_from_one_story")
+def test_a_story_whose_slug_moved_is_read_from_the_stored_summaries(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An older story with the same file name takes the slug of an unchanged story, whose
+    event document the child then makes from the summary stored by the last build."""
+    rows = tmp_path / "rows"
+    log_calls(monkeypatch, events_child, "load_summary_rows", rows)
+
+    def add_older_namesake(root: Path) -> None:
+        (root / "content/older").mkdir()
+        (root / "content/older/2021-03-02-story-2.md").write_text(
+            story(1, title="An older story two"), encoding="utf-8")
+
+    check_equal_after(add_older_namesake, site, tmp_path)
+    assert len(pids(rows)) == 1 and pids(rows) != [os.getpid()]
+    config, _ = load_config(site, output=site.parent / "out")
+    slugs = {a.summary.source: a.slug for a in site_for(config)[0].articles}
+    assert slugs["content/older/2021-03-02-story-2.md"] == "2021-03-02-story-2"
+    assert slugs["content/2021-03-02-story-2.md"] != "2021-03-02-story-2"
+    state_describes_the_site(site)
+
+
+@pytest.mark.usefixtures("fork_from_one_story")
+def test_a_stored_summary_of_another_digest_is_refused(tmp_path: Path) -> None:
+    """The child never makes a document from a stored summary that is not the one sent."""
+    with pytest.raises(LookupError, match="content/a.md"):
+        events_child._document("a", "content/a.md", "digest-sent", {}, [{}],
+                               tmp_path / "manifest.bin")
+
+
+@pytest.mark.usefixtures("fork_from_one_story")
+def test_a_build_that_fails_stops_its_events_child(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build failing before it sends the stories (or after) leaves no child behind."""
+    config, _ = load_config(site, output=site.parent / "out")
+    build(config)
+    edit_story_3(site)
+
+    def broken(*args: object) -> object:
+        raise RuntimeError("modeling failed")
+
+    for name in ("place_stories", "model_site"):
+        with monkeypatch.context() as patch:
+            patch.setattr(build_module, name, broken)
+            with pytest.raises(RuntimeError, match="modeling failed"):
+                build(config)
+        with pytest.raises(ChildProcessError):
+            os.waitpid(-1, os.WNOHANG)  # no child left, running or unreaped
+    report = build(config)  # and the next build is whole
+    assert report.rendered > 0
+    state_describes_the_site(site)

@@ -110,6 +110,12 @@ def plan_pages(site: Site, articles: Sequence[Page] | None = None) -> list[Page]
     return html + plan_machine_pages(site, html)
 
 
+def plan_listing_pages(site: Site) -> list[Page]:
+    """``plan_pages`` without the article pages (the sitemap lists them all the same)."""
+    html = plan_html_pages(site, ())
+    return html + plan_machine_pages(site, html, site.articles)
+
+
 def plan_html_pages(site: Site, articles: Sequence[Page] | None = None) -> list[Page]:
     """Every HTML page of the site, in a stable order (``articles``: ``article_page`` of
     each of the site's articles, in order, if already made)."""
@@ -168,8 +174,10 @@ def feed_links(folder: str, title: str) -> tuple[FeedLink, ...]:
                  for label, media_type, name in FEED_FORMATS)
 
 
-def plan_machine_pages(site: Site, html: Sequence[Page]) -> list[Page]:
-    """Feeds, the JSON API, the sitemap (of the ``html`` pages) and robots.txt."""
+def plan_machine_pages(site: Site, html: Sequence[Page],
+                       unplanned: Sequence[Article] = ()) -> list[Page]:
+    """Feeds, the JSON API, the sitemap (of the ``html`` pages, then of the pages of the
+    ``unplanned`` articles) and robots.txt."""
     config = site.config
     pages = plan_feed_pages(site, None, site.articles[: config.feed_size])
     for topic in site.topics:
@@ -180,7 +188,8 @@ def plan_machine_pages(site: Site, html: Sequence[Page]) -> list[Page]:
         pages += plan_api_pages(site, topic, [site.article(s) for s in topic.articles])
     pages += [
         Page("api-topics", "api/topics/index.json", "api-topics.json", "Topics"),
-        *plan_sitemap_pages(sitemap_links(html)),
+        *plan_sitemap_pages(sitemap_links(html) + tuple(
+            (article.path, article.summary.timestamp) for article in unplanned)),
         Page("robots", "robots.txt", "robots.txt", "robots.txt"),
     ]
     return pages

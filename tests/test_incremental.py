@@ -212,21 +212,15 @@ def test_a_forked_child_stores_the_event_state_while_the_pages_are_made(
         {a.summary.source: a.summary.title for a in model.articles}
 
 
-def test_fingerprints_split_with_a_child_give_the_clean_build(
+def test_article_fingerprints_made_by_a_child_give_the_clean_build(
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An incremental build of 3,000+ stories has a forked child fingerprint the second
-    half of the pages (build._fingerprint_meanwhile); here forking is allowed from one
-    story. The pages it renders, so the output, are the clean build's."""
+    """An incremental build of 3,000+ stories has a forked child fingerprint the article
+    pages while it plans and fingerprints the others (build._articles_meanwhile); here
+    forking is allowed from one story. The pages it renders, so the output, are the clean
+    build's."""
     monkeypatch.setattr(cluster_parallel, "MIN_SPLIT_ITEMS", 1)
     helpers = tmp_path / "helpers"
-    real = build_module._fingerprint_second_half
-
-    def second_half(*args: object) -> dict[str, str]:
-        with helpers.open("a") as log:
-            log.write(f"{os.getpid()}\n")
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(build_module, "_fingerprint_second_half", second_half)
+    log_calls(monkeypatch, build_module, "_article_fingerprints", helpers)
     (site / "digest.yaml").write_text("cluster_threshold: 1.5\nrelated_count: 1\n")
 
     def edit(root: Path) -> None:
@@ -236,8 +230,8 @@ def test_fingerprints_split_with_a_child_give_the_clean_build(
 
     report = check_equal_after(edit, site, tmp_path)
     assert 0 < report.rendered < report.files - 10  # (the fingerprints told them apart)
-    assert [int(pid) for pid in helpers.read_text().split()] != [os.getpid()]
-    assert len(helpers.read_text().split()) == 1  # one incremental build: one child
+    assert len(pids(helpers)) == 1 and pids(helpers) != [os.getpid()]  # one incremental
+    # build: one child
 
 
 def test_add_a_story(site: Path, tmp_path: Path) -> None:

@@ -224,3 +224,20 @@ def test_any_sequence_of_title_and_excerpt_edits_equals_a_full_model(
             assert_same(patched, before, full)
             assert patched.index == index_site(patched.site)
             before, index = (patched.site, patched.pages, patched.fingerprints), patched.index
+
+
+@pytest.mark.parametrize("sitemap_limit", [50_000, 4])
+def test_the_listing_pages_are_every_page_but_the_articles(
+        make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, sitemap_limit: int) -> None:
+    """``plan_listing_pages`` (an incremental build plans the article pages apart, in a
+    child) gives every other page of ``plan_pages``, the sitemap listing the articles."""
+    monkeypatch.setattr(pages_module, "SITEMAP_LIMIT", sitemap_limit)
+    root = make_site({f"content/s{day}.md": story(title, day, topics="[AI, Robotics]"
+                                                  if day % 2 else "[Vision]")
+                      for day, title in enumerate(TITLES, start=1)})
+    config, _ = load_config(root)
+    site, _ = site_for(config)
+    everything = plan_pages(site)
+    listings = pages_module.plan_listing_pages(site)
+    assert listings == [page for page in everything if page.kind != "article"]
+    assert sum(len(p.links) for p in listings if p.kind == "sitemap") > len(site.articles)

@@ -354,7 +354,9 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                           parsed, records, events_child,
                           partial(_previous_events, manifest, memory if remembered else None,
                                   manifest_file),
+                          Manifest(files=files, stories_id=stories_id),
                           meanwhile=partial(naming_site, config.source, templates))
+            stories_saved = events_child is not None  # (the child stores them)
             helping: Forked[dict[str, str]] | None = None
             unsaved: EventState | None = None  # (the event state, to store here)
             if memory is None:  # nobody keeps the event state: store it and free it (on
@@ -363,9 +365,9 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                 # build's peak)
                 stories = Manifest(files=files, stories_id=stories_id)
                 if pool is None and old and len(site.articles) <= SAVE_ALONGSIDE_UP_TO:
-                    helping = _articles_meanwhile(site, templates, manifest_file, stories,
-                                                  saving)
-                    stories_saved = helping is not None
+                    helping = _articles_meanwhile(site, templates, manifest_file,
+                                                  None if stories_saved else stories, saving)
+                    stories_saved = stories_saved or helping is not None
                 if not stories_saved:
                     stories_saved = _save_meanwhile(manifest_file, site, saving, stories)
                 del stories
@@ -495,18 +497,18 @@ def _events_meanwhile(config: SiteConfig, manifest_file: Path, manifest: Manifes
 
 def _model(config: SiteConfig, summaries: list[StorySummary], parsed: Sequence[ParsedFile],
            records: RecordStore, events_child: EventsChild | None,
-           previous_events: Callable[[], EventState | None], *,
+           previous_events: Callable[[], EventState | None], stories: Manifest, *,
            meanwhile: Callable[[], object]) -> Site:
     """The site model. Its events are made by ``events_child`` if there is one (which then
-    stores their state: the site holds none), else here from ``previous_events()``.
-    ``meanwhile`` is called while the child makes them (on one core, this process waited
-    0.04-0.05 s for them at 10,000 stories), or else after the model."""
+    stores their state, the site holding none, and the ``stories``: the files and stories
+    id of the manifest to come), else here from ``previous_events()``.
+    ``meanwhile`` is called while the child makes them (this process waited 0.04-0.05 s
+    for them at 10,000 stories), and not at all without a child."""
     if events_child is None:
-        site = build_site(config, summaries, records, previous_events())
-        meanwhile()
-        return site
+        return build_site(config, summaries, records, previous_events())
     placement = place_stories(summaries)
-    events_child.send(placement, {p.source: p.summary for p in parsed if p.summary is not None})
+    events_child.send(placement, {p.source: p.summary for p in parsed if p.summary is not None},
+                      stories)
     meanwhile()
     return model_site(config, placement, records, events_child.events)
 
@@ -556,23 +558,22 @@ def _then_save_stories(first: Callable[[], object] | None, manifest_file: Path,
 
 
 def _articles_meanwhile(site: Site, templates: dict[str, str], manifest_file: Path,
-                        stories: Manifest, saving: list[Forked[Any] | EventsChild]
+                        stories: Manifest | None, saving: list[Forked[Any] | EventsChild]
                         ) -> Forked[dict[str, str]] | None:
     """A forked child that makes the fingerprints of the site's article pages (from the
     articles: it plans them itself), then stores the site's event state (if it holds it)
-    and the stories (``stories``: the files and stories id of the manifest to come),
-    while this process plans and fingerprints the other pages. It is put in ``saving``;
-    the fingerprints are returned (None: it did not fork).
+    and the ``stories`` (if any: the files and stories id of the manifest to come), while
+    this process plans and fingerprints the other pages. It is put in ``saving``; the
+    fingerprints are returned (None: it did not fork).
 
     At 10,000 stories planning every page took 0.13 s and fingerprinting them 0.3 s,
     half of it in a child forked for that, the stores in a second child."""
-    naming_site(site.config.source, templates)  # (found before forking, so that the child
-    # has it too: finding it imports Jinja, 0.03 s, on the path of a fresh build after
-    # one edit)
-    started = start_forked([partial(_article_fingerprints, site, templates),
-                            partial(save_event_state, manifest_file, site.event_state),
-                            partial(save_stories, manifest_file, stories)],
-                           items=len(site.articles), awaited=True)
+    works: list[Callable[[], object]] = [partial(_article_fingerprints, site, templates),
+                                         partial(save_event_state, manifest_file,
+                                                 site.event_state)]
+    if stories is not None:
+        works.append(partial(save_stories, manifest_file, stories))
+    started = start_forked(works, items=len(site.articles), awaited=True)
     if started is None:
         return None
     saving.extend(started)  # (in order: see _save_meanwhile)

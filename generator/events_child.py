@@ -8,8 +8,9 @@ that loads the event state while this process loads the summaries and reads the 
 files. Once this process has placed the stories (``model.place_stories``),
 :meth:`EventsChild.send` gives the child every story's slug and digest and the summaries
 of the files this build read; the child updates the events, sends them back
-(``Events.to_data``) while this process resolves the related[] entries, then stores the
-new state, which this process never holds.
+while this process resolves the related[] entries, then stores the new state, which this
+process never holds, and the stories (the summaries) of the manifest the build will write:
+the rows it was sent for the files just read, the stored ones for the rest.
 
 The child makes a story's clustering document only where the state does not hold the
 story's digest under its slug: for a file this build read, from the summary it was sent;
@@ -24,6 +25,7 @@ import marshal
 import os
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -39,32 +41,79 @@ from .events import (
     update_events,
     update_events_of,
 )
-from .manifest import load_event_state, load_summary_rows, save_event_state
+from .manifest import (
+    Manifest,
+    load_event_state,
+    load_summary_rows,
+    save_event_state,
+    save_stories,
+    save_story_rows,
+)
 from .model import Placement
 from .summary import StorySummary
+
+Row = tuple[object, ...]
+"""A summary as ``StorySummary.to_tuple`` gives it."""
+
+
+@dataclass
+class _Shared:
+    """What the works of one events child hand on to each other (in the child), or their
+    fallbacks (here, when the child fails)."""
+
+    manifest_file: Path
+    """Beside which the event state and the stories are stored."""
+    threshold: float
+    """The site's ``cluster_threshold``."""
+    related_count: int
+    """The site's ``related_count``."""
+    placement: Placement | None = None
+    """The stories placed (here, once sent)."""
+    stories: Manifest | None = None
+    """The files and stories id of the manifest to come (here, once sent)."""
+    state: EventState | None = None
+    """The event state the events were made with."""
+    fresh: dict[str, Row] = field(default_factory=dict)
+    """Rows of the files this build read, by source path (in the child, once received)."""
+    stored: dict[str, Row] | None = None
+    """Rows stored by the last build, by source path (in the child, once read)."""
+    stories_id: str = ""
+    """The stories id of the manifest to come (in the child, once received)."""
+    sources: list[str] = field(default_factory=list)
+    """Every file with a summary, in the manifest's order (in the child, once received)."""
+
+    def stored_rows(self) -> dict[str, Row]:
+        """The rows of the stories file of the last build, read once."""
+        if self.stored is None:
+            self.stored = load_summary_rows(self.manifest_file)
+        return self.stored
 
 
 class EventsChild:
     """A forked child making the events of one build (see the module's docstring)."""
 
-    def __init__(self, forked: list[Forked[Any]], writing: int, asked: list[Placement]) -> None:
-        self._events, self.saved = forked
-        """What the child makes: the events, then (``saved``) the stored state."""
+    def __init__(self, forked: list[Forked[Any]], writing: int, shared: _Shared) -> None:
+        self._events, *self._stores = forked
+        """What the child makes: the events, then the stored state and stories."""
         self._writing = writing
         """This process's end of the pipe the stories go to the child through (-1: closed)."""
-        self._asked = asked
-        """The placement sent (for this process to make the events, if the child fails)."""
+        self._shared = shared
+        """What was sent (for this process to do what the child fails to do)."""
         self._sender: threading.Thread | None = None
 
-    def send(self, placement: Placement, fresh: Mapping[str, StorySummary]) -> None:
-        """Give the child the placed stories and the summaries of the files just read
-        (by source path). A thread writes them, so this process goes on at once even when
-        the child is still loading the state and the pipe is full."""
-        self._asked.append(placement)
+    def send(self, placement: Placement, fresh: Mapping[str, StorySummary],
+             stories: Manifest) -> None:
+        """Give the child the placed stories, the summaries of the files just read (by
+        source path) and the files and stories id of the manifest to come. A thread writes
+        them, so this process goes on at once even when the child is still loading the
+        state and the pipe is full."""
+        self._shared.placement, self._shared.stories = placement, stories
         slugs = placement.slugs
         data = marshal.dumps((
             [(slugs[s.source], s.source, s.digest or story_digest(s)) for s in placement.ordered],
             {source: summary.to_tuple() for source, summary in fresh.items()},
+            stories.stories_id,
+            [source for source, entry in stories.files.items() if entry.summary is not None],
         ))
         writing, self._writing = self._writing, -1
         self._sender = threading.Thread(target=_send, args=(writing, data), daemon=True)
@@ -75,8 +124,10 @@ class EventsChild:
         return _unpack(self._events.result()), None
 
     def result(self) -> None:
-        """Wait until the child has stored the new state (or this process has, for it)."""
-        self.saved.result()
+        """Wait until the child has stored the new state and the stories (or this process
+        has, for it)."""
+        for store in self._stores:
+            store.result()
 
     def cancel(self) -> None:
         """Stop the child (a build that fails); never leaves it waiting for stories."""
@@ -86,29 +137,31 @@ class EventsChild:
         if self._sender is not None:
             self._sender.join()
         self._events.cancel()
-        self.saved.cancel()
+        for store in self._stores:
+            store.cancel()
 
 
 def start_events_child(manifest_file: Path, *, items: int, threshold: float,
                        related_count: int) -> EventsChild | None:
     """A child that loads the event state stored beside ``manifest_file`` and makes the
-    events of the stories it will be sent; None where ``cluster_parallel.start_forked``
-    does not fork (``items``: the stories the last build had)."""
+    events of the stories it will be sent, then stores their state and the stories; None
+    where ``cluster_parallel.start_forked`` does not fork (``items``: the stories the last
+    build had)."""
     reading, writing = os.pipe()
-    state: list[EventState] = []  # (made by the events, stored after them)
-    asked: list[Placement] = []
+    shared = _Shared(manifest_file, threshold, related_count)
     forked = start_forked(
-        [partial(_events_in_child, reading, writing, manifest_file, threshold, related_count,
-                 state),
-         partial(_save, manifest_file, state)],
+        [partial(_events_in_child, reading, writing, shared),
+         partial(_store_state, shared),
+         partial(_store_stories_in_child, shared)],
         items=items, awaited=True,
-        fallbacks=[partial(_events_here, manifest_file, asked, threshold, related_count, state),
-                   partial(_save_here, manifest_file, asked, threshold, related_count, state)])
+        fallbacks=[partial(_events_here, shared),
+                   partial(_store_state_here, shared),
+                   partial(_store_stories_here, shared)])
     os.close(reading)
     if forked is None:
         os.close(writing)
         return None
-    return EventsChild(forked, writing, asked)
+    return EventsChild(forked, writing, shared)
 
 
 def _send(writing: int, data: bytes) -> None:
@@ -121,47 +174,38 @@ def _send(writing: int, data: bytes) -> None:
         pass
 
 
-def _events_in_child(reading: int, writing: int, manifest_file: Path, threshold: float,
-                     related_count: int, state: list[EventState]
+def _events_in_child(reading: int, writing: int, shared: _Shared
                      ) -> tuple[object, ...]:  # pragma: no cover (runs in the forked child)
     os.close(writing)  # (else its own copy would keep the pipe open: see cancel)
-    previous = load_event_state(manifest_file)  # while the parent loads the summaries
+    previous = load_event_state(shared.manifest_file)  # while the parent loads the summaries
     with os.fdopen(reading, "rb") as pipe:
         head = pipe.read(8)
         data = pipe.read(int.from_bytes(head, "little")) if len(head) == 8 else b""
     if not data:
         raise EOFError("the build stopped before sending the stories")
-    stories, fresh = marshal.loads(data)
-    stored: list[dict[str, tuple[object, ...]]] = []
-    inputs = [(slug, digest, partial(_document, slug, source, digest, fresh, stored,
-                                     manifest_file))
+    stories, shared.fresh, shared.stories_id, shared.sources = marshal.loads(data)
+    inputs = [(slug, digest, partial(_document, slug, source, digest, shared))
               for slug, source, digest in stories]
-    events, new_state = update_events_of(previous, inputs, threshold=threshold,
-                                         related_count=related_count)
-    state.append(new_state)
+    events, shared.state = update_events_of(previous, inputs, threshold=shared.threshold,
+                                            related_count=shared.related_count)
     return _pack(events)
 
 
-def _document(slug: str, source: str, digest: str, fresh: Mapping[str, tuple[object, ...]],
-              stored: list[dict[str, tuple[object, ...]]], manifest_file: Path) -> ClusterDoc:
+def _document(slug: str, source: str, digest: str, shared: _Shared) -> ClusterDoc:
     """The clustering document of one story, from the summary sent, else the one stored."""
-    row = fresh.get(source)
-    if row is None:
-        if not stored:
-            stored.append(load_summary_rows(manifest_file))
-        row = stored[0].get(source)
+    row = shared.fresh.get(source) or shared.stored_rows().get(source)
     summary = StorySummary.from_tuple(row) if row is not None else None
     if summary is None or (summary.digest or story_digest(summary)) != digest:
         raise LookupError(f"no stored summary of {source} with the digest sent")
     return cluster_doc(slug, summary)
 
 
-def _events_here(manifest_file: Path, asked: list[Placement], threshold: float,
-                 related_count: int, state: list[EventState]) -> tuple[object, ...]:
+def _events_here(shared: _Shared) -> tuple[object, ...]:
     """What the child failed to make, made here."""
-    events, new_state = update_events(load_event_state(manifest_file), asked[0].event_inputs(),
-                                      threshold=threshold, related_count=related_count)
-    state.append(new_state)
+    assert shared.placement is not None  # (sent before the events are asked for)
+    events, shared.state = update_events(
+        load_event_state(shared.manifest_file), shared.placement.event_inputs(),
+        threshold=shared.threshold, related_count=shared.related_count)
     return _pack(events)
 
 
@@ -178,15 +222,28 @@ def _unpack(data: tuple[Any, ...]) -> Events:
     return events_of(tuple(Cluster(event, members, ()) for event, members in clusters), related)
 
 
-def _save(manifest_file: Path, state: list[EventState]) -> None:
+def _store_state(shared: _Shared) -> None:
     """Store the state the events were made with."""
-    save_event_state(manifest_file, state[0])
+    save_event_state(shared.manifest_file, shared.state)
 
 
-def _save_here(manifest_file: Path, asked: list[Placement], threshold: float,
-               related_count: int, state: list[EventState]) -> None:
+def _store_state_here(shared: _Shared) -> None:
     """What the child failed to store, stored here (the state made again if the child
     made the events: the next build must find the state of this one's stories)."""
-    if not state:
-        _events_here(manifest_file, asked, threshold, related_count, state)
-    _save(manifest_file, state)
+    if shared.state is None:
+        _events_here(shared)
+    _store_state(shared)
+
+
+def _store_stories_in_child(shared: _Shared) -> None:  # pragma: no cover (in the child)
+    """Store the stories of the manifest to come: the rows sent, the stored ones for the
+    files this build did not read (the rows the build loaded them from)."""
+    fresh, stored = shared.fresh, shared.stored_rows()
+    save_story_rows(shared.manifest_file, shared.stories_id,
+                    {source: fresh.get(source) or stored[source] for source in shared.sources})
+
+
+def _store_stories_here(shared: _Shared) -> None:
+    """What the child failed to store, stored here."""
+    assert shared.stories is not None  # (sent before anything is stored)
+    save_stories(shared.manifest_file, shared.stories)

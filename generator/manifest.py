@@ -178,13 +178,19 @@ def save_manifest(path: Path, manifest: Manifest, *, stories: bool = True) -> No
 def save_stories(path: Path, manifest: Manifest) -> None:
     """Store the summaries of ``manifest.files`` under ``manifest.stories_id``, for the
     index saved next (only the files and that id are read)."""
-    rows = {src: entry.row or entry.summary.to_tuple()
-            for src, entry in manifest.files.items() if entry.summary is not None}
+    save_story_rows(path, manifest.stories_id,
+                    {src: entry.row or entry.summary.to_tuple()
+                     for src, entry in manifest.files.items() if entry.summary is not None})
+
+
+def save_story_rows(path: Path, stories_id: str, rows: dict[str, tuple[object, ...]]) -> None:
+    """Store summaries as rows (``StorySummary.to_tuple``) by source path, under
+    ``stories_id`` (see :func:`save_stories`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     ignore = path.parent / ".gitignore"
     if not ignore.exists():
         ignore.write_text("*\n", encoding="utf-8")
-    _write_atomically(_summaries_path(path), marshal.dumps((FORMAT, manifest.stories_id, rows)))
+    _write_atomically(_summaries_path(path), marshal.dumps((FORMAT, stories_id, rows)))
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

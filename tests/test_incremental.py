@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -721,10 +723,20 @@ def pids(log: Path) -> list[int]:
     return [int(line) for line in log.read_text().split()] if log.exists() else []
 
 
-def edit_story_3(root: Path) -> None:
+def edit_story_3(root: Path, *, title: str = "Story three, corrected") -> None:
     path = root / "content/2021-03-03-story-3.md"
-    path.write_text(story(3, title="Story three, corrected"), encoding="utf-8")
+    path.write_text(story(3, title=title), encoding="utf-8")
     touch_later(path)
+
+
+def stories_describe_the_site(site: Path) -> None:
+    """The stored stories are those of the manifest stored, and of the site built."""
+    config, _ = load_config(site, output=site.parent / "out")
+    manifest = load_manifest(cache_path(site, site.parent / "out"))
+    assert manifest.stories_id and load_summaries(cache_path(site, site.parent / "out"), manifest)
+    model, _ = site_for(config)
+    assert {src: e.summary for src, e in manifest.files.items() if e.summary} == \
+        {a.summary.source: replace(a.summary, record_json="") for a in model.articles}
 
 
 def state_describes_the_site(site: Path) -> None:
@@ -743,13 +755,16 @@ def test_an_events_child_makes_the_events_of_an_incremental_build(
     log_calls(monkeypatch, events_child, "load_event_state", loads)
     log_calls(monkeypatch, events_child, "update_events_of", updates)
     log_calls(monkeypatch, events_child, "save_event_state", stores)
+    log_calls(monkeypatch, events_child, "save_story_rows", tmp_path / "rows")
     (site / "digest.yaml").write_text("related_count: 2\n")
     assert check_equal_after(edit_story_3, site, tmp_path).rendered > 0
-    # one incremental build: one child loaded, updated and stored the state; the clean
-    # builds (no cache) made their events themselves
+    # one incremental build: one child loaded, updated and stored the state, and stored
+    # the stories; the clean builds (no cache) made their events themselves
     assert len(pids(loads)) == len(pids(updates)) == len(pids(stores)) == 1
-    assert pids(loads) == pids(updates) == pids(stores) != [os.getpid()]
+    assert pids(loads) == pids(updates) == pids(stores) == pids(tmp_path / "rows")
+    assert pids(loads) != [os.getpid()]
     state_describes_the_site(site)
+    stories_describe_the_site(site)
 
 
 @pytest.mark.parametrize("failing", ["load_event_state", "update_events_of"])
@@ -765,18 +780,24 @@ def test_when_the_child_fails_the_build_makes_the_events(
     state_describes_the_site(site)
 
 
+@pytest.mark.parametrize("failing", ["save_event_state", "save_story_rows"])
 @pytest.mark.usefixtures("fork_from_one_story")
-def test_when_the_child_fails_to_store_the_state_the_build_stores_it(
-        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_what_the_child_fails_to_store_the_build_stores(
+        failing: str, site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build stores the state (made again: the child had made the events) or the
+    stories, and the next build finds them."""
     flag = tmp_path / "fail"
     flag.write_text("")
-    stores = tmp_path / "stores"
-    log_calls(monkeypatch, events_child, "save_event_state", stores, fail_in_child=flag)
+    calls = tmp_path / "calls"
+    log_calls(monkeypatch, events_child, failing, calls, fail_in_child=flag)
     check_equal_after(edit_story_3, site, tmp_path)
-    child, parent = pids(stores)[-2:]
-    assert child != os.getpid() and parent == os.getpid()  # the child failed; the build
-    # made the state again (the child had made the events) and stored it
+    assert pids(calls)[0] != os.getpid()  # (the child tried)
     state_describes_the_site(site)
+    stories_describe_the_site(site)
+    flag.unlink()
+    check_equal_after(partial(edit_story_3, title="Story three, again"), site, tmp_path)
+    state_describes_the_site(site)
+    stories_describe_the_site(site)
 
 
 @pytest.mark.usefixtures("fork_from_one_story")
@@ -805,8 +826,8 @@ def test_a_story_whose_slug_moved_is_read_from_the_stored_summaries(
 def test_a_stored_summary_of_another_digest_is_refused(tmp_path: Path) -> None:
     """The child never makes a document from a stored summary that is not the one sent."""
     with pytest.raises(LookupError, match="content/a.md"):
-        events_child._document("a", "content/a.md", "digest-sent", {}, [{}],
-                               tmp_path / "manifest.bin")
+        events_child._document("a", "content/a.md", "digest-sent",
+                               events_child._Shared(tmp_path / "manifest.bin", 0.5, 3))
 
 
 @pytest.mark.usefixtures("fork_from_one_story")

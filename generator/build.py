@@ -568,6 +568,8 @@ def _articles_meanwhile(site: Site, templates: dict[str, str], manifest_file: Pa
 
     At 10,000 stories planning every page took 0.13 s and fingerprinting them 0.3 s,
     half of it in a child forked for that, the stores in a second child."""
+    naming_site(site.config.source, templates)  # (found before forking, so that the child
+    # has it too: usually found already, while the events child worked, see _model)
     works: list[Callable[[], object]] = [partial(_article_fingerprints, site, templates),
                                          partial(save_event_state, manifest_file,
                                                  site.event_state)]

@@ -6,11 +6,12 @@ could make a single article. :func:`start_events_child` forks, right after the s
 (while this process is small, so the fork and its copy-on-write cost little), a child
 that loads the event state while this process loads the summaries and reads the changed
 files. Once this process has placed the stories (``model.place_stories``),
-:meth:`EventsChild.send` gives the child every story's slug and digest and the summaries
-of the files this build read; the child updates the events, sends them back
-while this process resolves the related[] entries, then stores the new state, which this
-process never holds, and the stories (the summaries) of the manifest the build will write:
-the rows it was sent for the files just read, the stored ones for the rest.
+:meth:`EventsChild.send` gives the child every story's slug and digest, the summaries of
+the files this build read and the files of the manifest to come; the child updates the
+events and sends them back while this process resolves the related[] entries, then
+stores the new state, which this process never holds, and the stories (the summaries)
+of the manifest the build will write: the rows it was sent for the files just read, the
+stored ones for the rest.
 
 The child makes a story's clustering document only where the state does not hold the
 story's digest under its slug: for a file this build read, from the summary it was sent;

@@ -13,15 +13,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import marshal
-import multiprocessing
 import os
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
-from multiprocessing.connection import Connection, wait
-from multiprocessing.reduction import ForkingPickler
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .config import SiteConfig
@@ -35,6 +31,10 @@ from .record_store import RecordStore
 from .store import StoryStore
 from .summary import StorySummary
 from .urls import page_path
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from multiprocessing.connection import Connection
 
 StagedFile = tuple[str, str, bool]
 """(output path, content digest, whether it was staged as new or changed)."""
@@ -92,6 +92,8 @@ def render_forked(site: Site, pages: Sequence[Page], store: StoryStore,
     ``meanwhile`` is called once this process has rendered its share, while the
     children may still render theirs.
     """
+    import multiprocessing  # (here: a build that forks no helper never imports it)
+
     context = multiprocessing.get_context("fork")
     shares = [pages[i::count] for i in range(count)]
     children: list[tuple[Connection, Any]] = []
@@ -184,6 +186,9 @@ class WorkerPool:
     """Forked workers, each holding the stories it parsed."""
 
     def __init__(self, config: SiteConfig, count: int) -> None:
+        import multiprocessing  # (here: a build that forks no worker never imports them)
+        from concurrent.futures import ThreadPoolExecutor
+
         context = multiprocessing.get_context("fork")
         self._pipes: list[Connection] = []
         self._processes = []
@@ -240,6 +245,8 @@ class WorkerPool:
         """Send the workers the site their article pages are rendered from, packed once
         (``pack_site``), unanswered. Sent as soon as it is modeled, so that they unpack it
         while this process plans the pages; ``start_render`` follows."""
+        from multiprocessing.reduction import ForkingPickler
+
         message = bytes(ForkingPickler.dumps(("site", pack_site(site))))
         self.wait_until_sent()
 
@@ -292,6 +299,8 @@ class WorkerPool:
     def _gather(self, progress: Tick | None) -> list[tuple[int, Any]]:
         """Each worker's answer, passing on their progress reports as they come (an
         answer sent in parts, a list, is put together)."""
+        from multiprocessing.connection import wait
+
         waiting = dict(enumerate(self._pipes))
         answers: list[tuple[int, Any]] = []
         parts: dict[int, list[Any]] = {}

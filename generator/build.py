@@ -350,12 +350,12 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
             if pool is not None:
                 pool.send_site(site)
         else:
+            stories = Manifest(files=files, stories_id=stories_id)  # (what to store of it)
             site = _model(config, [e.summary for e in files.values() if e.summary is not None],
                           parsed, records, events_child,
                           partial(_previous_events, manifest, memory if remembered else None,
                                   manifest_file),
-                          Manifest(files=files, stories_id=stories_id),
-                          meanwhile=partial(naming_site, config.source, templates))
+                          stories, meanwhile=partial(naming_site, config.source, templates))
             stories_saved = events_child is not None  # (the child stores them)
             helping: Forked[dict[str, str]] | None = None
             unsaved: EventState | None = None  # (the event state, to store here)
@@ -363,14 +363,12 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                 # a large site before the pages are planned: at 100,000 stories freeing it
                 # and its marshalled bytes, 145 MB, gives back ~440 MB; kept, it made the
                 # build's peak)
-                stories = Manifest(files=files, stories_id=stories_id)
                 if pool is None and old and len(site.articles) <= SAVE_ALONGSIDE_UP_TO:
                     helping = _articles_meanwhile(site, templates, manifest_file,
                                                   None if stories_saved else stories, saving)
                     stories_saved = stories_saved or helping is not None
                 if not stories_saved:
                     stories_saved = _save_meanwhile(manifest_file, site, saving, stories)
-                del stories
                 unsaved = None if stories_saved else site.event_state
                 site = replace(site, event_state=None)
             if pool is not None:

@@ -341,7 +341,8 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
         direct: bool | None = None  # (whether files are written in place: see ``begin``)
         early = False  # (whether the workers were set to render their articles already)
         article_pages: list[Page] | None = None  # (made for that, then planned with the rest)
-        stories_id, stories_saved = os.urandom(8).hex(), False  # (see Manifest.stories_id)
+        stories_saved = False  # (the summaries, stored under a new id: Manifest.stories_id)
+        stories = Manifest(files=files, stories_id=os.urandom(8).hex())  # (what to store)
         patch = _patch(memory, parsed, config, records, templates) \
             if remembered and same_settings and manifest.pages and not state.removed else None
         if patch is not None:
@@ -350,7 +351,6 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
             if pool is not None:
                 pool.send_site(site)
         else:
-            stories = Manifest(files=files, stories_id=stories_id)  # (what to store of it)
             site = _model(config, [e.summary for e in files.values() if e.summary is not None],
                           parsed, records, events_child,
                           partial(_previous_events, manifest, memory if remembered else None,
@@ -425,8 +425,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
             if memory is None and pool is not None and not stories_saved:  # (a large
                 # site: stored here while the workers finish their pages, not after them,
                 # on one core; the preview server saves when it is idle)
-                meanwhile = partial(_then_save_stories, later, manifest_file,
-                                    Manifest(files=files, stories_id=stories_id))
+                meanwhile = partial(_then_save_stories, later, manifest_file, stories)
                 stories_saved = True
             staged = _render(site, to_render, store, pool, holders, previous, tick, direct,
                              meanwhile, articles_started=early)
@@ -459,7 +458,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     html_pages = sum(rel.endswith(".html") for rel in fingerprints)
     kept = Manifest(settings, templates_key, build_id, files, new_pages, reader, events,
                     tuple((p.body, p.article or "") for p in placements),
-                    (len(site.articles), len(site.topics), html_pages), stories_id)
+                    (len(site.articles), len(site.topics), html_pages), stories.stories_id)
     if memory is not None:
         memory.manifest = kept
         memory.site, memory.pages, memory.fingerprints = site, pages, fingerprints

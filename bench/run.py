@@ -305,7 +305,7 @@ def bench_digest(digest: DigestSite, n: int, repeats: int, say: Callable[[Measur
     settle(workdir)
     for r in range(repeats):  # (a) cold
         set_aside(digest.out, workdir)  # (deleted after the repeats: see SETTLE_SECONDS)
-        shutil.rmtree(digest.site / CACHE_FOLDER, ignore_errors=True)
+        set_aside(digest.site / CACHE_FOLDER, workdir)  # (it holds spare pages, too)
         results["cold"].runs.append(digest.build(f"{n}-cold-{r}"))
     empty_aside(workdir)
     settle(workdir)  # (the builds below create files too: staged pages, cache files)

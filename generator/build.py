@@ -45,6 +45,7 @@ from .manifest import (
     save_event_state,
     save_manifest,
     save_stories,
+    spare_path,
 )
 from .model import Site, build_site, model_site, place_stories
 from .model_patch import PatchIndex, SitePatch, patch_site
@@ -437,9 +438,10 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
         if pool is not None:
             pool.close(wait=False)
             exiting.append(pool)
+    spares = spare_path(config.source, config.output)
     for rel, path in assets.items():
         staged.append((rel, *stage_file(config.output, rel, path.read_bytes(), previous.get(rel),
-                                        direct=direct)))
+                                        direct=direct, spares=spares)))
     new_pages = {rel: manifest.pages[rel] for rel in fingerprints if rel in manifest.pages}
     new_pages.update((rel, (fingerprints[rel] if rel in fingerprints
                             else _asset_key(assets, rel), digest))
@@ -451,7 +453,8 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     written = commit(config.output, keep=new_pages.keys(), previous=old_files,
                      marker_text=build_id,
                      staged=[rel for rel, _d, changed in staged if changed],
-                     written_in_place=sum(changed for _r, _d, changed in staged) if direct else 0)
+                     written_in_place=sum(changed for _r, _d, changed in staged) if direct else 0,
+                     spares=spares)
     events = tuple((c.id, tuple(site.article(m).summary.source for m in c.members))
                    for c in site.clusters)
     placements = _body_placements(site)

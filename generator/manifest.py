@@ -78,8 +78,17 @@ class Manifest:
 
 def cache_path(source: Path, output: Path) -> Path:
     """Where the manifest index of this site and output folder lives."""
-    key = hashlib.blake2b(str(output.resolve()).encode(), digest_size=6).hexdigest()
-    return source / CACHE_DIR / f"manifest-{key}.bin"
+    return source / CACHE_DIR / f"manifest-{_output_key(output)}.bin"
+
+
+def spare_path(source: Path, output: Path) -> Path:
+    """Where the files a build of this site into this output replaced are kept, for the
+    next build to write into (``output.stage_file``)."""
+    return source / CACHE_DIR / f"spare-{_output_key(output)}"
+
+
+def _output_key(output: Path) -> str:
+    return hashlib.blake2b(str(output.resolve()).encode(), digest_size=6).hexdigest()
 
 
 def _summaries_path(path: Path) -> Path:

@@ -11,10 +11,23 @@ rename; only then is the output changed. A build that fails or is killed before
 that point leaves the previous output exactly as it was; one killed after it is
 rolled forward by the next build (``recover``), so the output is always one
 complete build.
+
+Replacing a file makes the filesystem free the old one's inode and blocks, and making a
+file soon after finds a free inode: on this project's machines (ext4 without a journal,
+mounted with ``discard``) the first cost 165-190 us a file and the second 150 us (against
+40 us when nothing was freed in the last minute). So a file a commit replaces is kept, as
+a *spare*, in a folder of the cache (``spares``: the same filesystem as the output): the
+next build that stages that path moves the spare to the staging folder and overwrites it
+in place (20 us), and its commit links the file it replaces aside before the rename
+(35-90 us): no inode is made or freed for a page that changes again, as every listing
+page does when a story is added. Spares are at most a tenth of the output's files
+(``spare_room``); one still linked into the output (a commit killed between the two steps)
+is never overwritten.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -22,12 +35,18 @@ import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from .diagnostics import DigestError
 
 MARKER = ".digest-output"
 _OURS = frozenset({MARKER})
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+_OVERWRITE_FLAGS = os.O_WRONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+SPARE_SHARE = 10
+"""Spares are kept for at most one file in this many of the output (at least
+``SPARE_MIN``): at 10,000 stories, 1,218 of 12,184, where adding a story replaces 886."""
+SPARE_MIN = 256
 
 
 def staging_folder(output: Path) -> Path:
@@ -97,14 +116,15 @@ def safe_relative(rel: str) -> Path:
 
 
 def stage_file(output: Path, rel: str, content: bytes, previous: str | None,
-               *, direct: bool = False) -> tuple[str, bool]:
+               *, direct: bool = False, spares: Path | None = None) -> tuple[str, bool]:
     """Stage ``content`` for ``rel`` unless the output already holds those bytes.
 
     ``previous`` is the digest the manifest recorded for the file (None: unknown,
     so the file on disk is compared). With ``direct`` (a fresh output, with no
     previous build to protect: see ``begin``) the file is written in place.
-    Returns the digest and whether it was written. Safe to call from worker
-    processes: each file is staged on its own.
+    ``spares`` is where replaced files are kept (see the module docstring); a spare
+    of ``rel`` found there is staged into. Returns the digest and whether it was
+    written. Safe to call from worker processes: each file is staged on its own.
     """
     digest = content_digest(content)
     target = output / safe_relative(rel)
@@ -127,8 +147,44 @@ def stage_file(output: Path, rel: str, content: bytes, previous: str | None,
                 return digest, False
         except OSError:
             pass
-    write_file(staging_folder(output) / staged_name(rel), content)
+    name = staged_name(rel)
+    staged = staging_folder(output) / name
+    if spares is None or not _overwrite_spare(spares / name, staged, content):
+        write_file(staged, content)
     return digest, True
+
+
+def _overwrite_spare(spare: Path, staged: Path, content: bytes) -> bool:
+    """Move ``spare`` to ``staged`` and overwrite it with ``content``; False when there is
+    no spare, or it is not a plain file of its own (then nothing is left at ``staged``)."""
+    try:
+        os.rename(spare, staged)
+    except OSError:
+        return False
+    try:
+        handle = os.open(staged, _OVERWRITE_FLAGS)
+    except OSError:  # (not a file: put there by hand)
+        _discard(staged)
+        return False
+    try:
+        info = os.fstat(handle)
+        if info.st_nlink != 1 or not S_ISREG(info.st_mode):  # linked into the output still
+            os.unlink(staged)
+            return False
+        view = memoryview(content)
+        while view:
+            view = view[os.write(handle, view):]
+        os.ftruncate(handle, len(content))
+    finally:
+        os.close(handle)
+    return True
+
+
+def _discard(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def write_file(path: Path, content: bytes) -> None:
@@ -192,11 +248,12 @@ def _remove_staging(staging: Path) -> None:
 
 def commit(output: Path, *, keep: Iterable[str], previous: Iterable[str],
            marker_text: str, staged: Iterable[str] = (), written_in_place: int = 0,
-           ) -> WriteResult:
+           spares: Path | None = None) -> WriteResult:
     """Make the staged files (``staged``: the paths ``stage_file`` wrote) and the removal
     of stale ones take effect, atomically.
 
-    ``written_in_place`` counts files a fresh build wrote directly (see ``begin``).
+    ``written_in_place`` counts files a fresh build wrote directly (see ``begin``). The
+    files replaced are kept in ``spares`` (see the module docstring), as room allows.
     """
     if written_in_place:
         (output / MARKER).write_text(marker_text, encoding="utf-8")
@@ -217,7 +274,7 @@ def commit(output: Path, *, keep: Iterable[str], previous: Iterable[str],
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, journal)  # the commit point
-    _apply(output, moves, removes)
+    _apply(output, moves, removes, spares, spare_room(spares, len(wanted)) if moves else 0)
     marker.write_text(marker_text, encoding="utf-8")
     journal.unlink()
     return WriteResult(written=len(moves), unchanged=unchanged, removed=len(removes))
@@ -230,11 +287,28 @@ def list_output_files(output: Path) -> list[str]:
     return [rel for rel in _files_below(output) if rel.split("/", 1)[0] not in _OURS]
 
 
-def _apply(output: Path, moves: list[str], removes: list[str]) -> None:
+def spare_room(spares: Path | None, files: int) -> int:
+    """How many more spares ``spares`` may take, for an output of ``files`` files (the
+    folder is made here)."""
+    if spares is None:
+        return 0
+    try:
+        spares.mkdir(exist_ok=True)
+        held = len(os.listdir(spares))
+    except OSError:
+        return 0
+    return max(SPARE_MIN, files // SPARE_SHARE) - held
+
+
+def _apply(output: Path, moves: list[str], removes: list[str], spares: Path | None = None,
+           room: int = 0) -> None:
+    """Move the staged files into place and remove the stale ones; up to ``room`` of the
+    files replaced are linked into ``spares`` first (a failed link only means none)."""
     staging = staging_folder(output)
     made: set[Path] = set()
     for rel in moves:
-        source = staging / staged_name(rel)
+        name = staged_name(rel)
+        source = staging / name
         if not source.exists():
             source = staging / rel  # (staged by a version that mirrored the output's folders)
             if not source.is_file():
@@ -243,9 +317,18 @@ def _apply(output: Path, moves: list[str], removes: list[str]) -> None:
         if target.parent not in made:
             _make_folder(output, target.parent)
             made.add(target.parent)
+        if room > 0 and spares is not None:
+            try:
+                os.link(target, spares / name)  # (none yet: a new file; or another filesystem)
+                room -= 1
+            except OSError:
+                pass
         os.replace(source, target)
     for rel in removes:
         target = output / safe_relative(rel)
+        if spares is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(spares / staged_name(rel))  # (its page is gone: no use for it)
         try:
             target.unlink()
         except FileNotFoundError:

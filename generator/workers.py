@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from .config import SiteConfig
 from .diagnostics import DigestError
+from .manifest import spare_path
 from .model import Article, Site, Topic, TopicRef
 from .output import stage_file
 from .pages import Page, article_page
@@ -68,13 +69,15 @@ def render_and_stage(site: Site, pages: Sequence[Page], store: StoryStore,
     from .render import make_environment, render_page  # Jinja is imported only to render
 
     env = make_environment(site.config)
+    config = site.config
+    spares = None if direct else spare_path(config.source, config.output)
     staged = []
     for done, page in enumerate(pages, start=1):
         if tick is not None and done % TICK_EVERY == 0:
             tick(TICK_EVERY)
         rendered = render_page(env, site, page, store.story_for, store.body_html)
-        digest, changed = stage_file(site.config.output, rendered.path, rendered.content,
-                                     previous.get(rendered.path), direct=direct)
+        digest, changed = stage_file(config.output, rendered.path, rendered.content,
+                                     previous.get(rendered.path), direct=direct, spares=spares)
         staged.append((rendered.path, digest, changed))
     return staged
 

@@ -24,7 +24,13 @@ from generator.build import BuildReport, build, site_for
 from generator.cluster_records import R_DIGEST
 from generator.config import SiteConfig, load_config
 from generator.diagnostics import DigestError
-from generator.manifest import cache_path, load_event_state, load_manifest, load_summaries
+from generator.manifest import (
+    cache_path,
+    load_event_state,
+    load_manifest,
+    load_summaries,
+    spare_path,
+)
 from generator.theme import static_files
 from generator.workers import WorkerPool
 from tests.conftest import ROOT, MakeSite
@@ -250,6 +256,24 @@ def test_delete_a_story(site: Path, tmp_path: Path) -> None:
     check_equal_after(delete, site, tmp_path)
     assert not (site.parent / "out/topics/computer-vision").exists()
     assert not (site.parent / "out/news/2021-03-07-vision").exists()
+
+
+def test_pages_replaced_again_are_written_into_the_files_they_replaced(
+    site: Path, tmp_path: Path
+) -> None:
+    out = site.parent / "out"
+    run(site, out)
+    spares = spare_path(site, out)
+    for n in (8, 9):  # each added story moves every listing page it is on
+        (site / f"content/2021-03-{n:02d}-story-{n}.md").write_text(story(n), encoding="utf-8")
+        run(site, out)
+        assert tree(out) == clean_build(site, tmp_path)
+        if n == 8:
+            kept = {name: (spares / name).stat().st_ino for name in os.listdir(spares)}
+            assert len(kept) > 5  # the pages replaced by this build, kept
+    home = (out / "index.html").stat().st_ino
+    assert home in kept.values()  # the home page of the second build is a kept file
+    assert all(os.stat(spares / name).st_nlink == 1 for name in os.listdir(spares))
 
 
 def test_rename_a_story(site: Path, tmp_path: Path) -> None:

@@ -369,3 +369,124 @@ def test_an_empty_staging_folder_left_by_a_kill_is_cleared_but_a_filled_one_is_r
     with pytest.raises(DigestError, match="not made by digest"):
         output.begin(out, "first\n", known=True)
     assert (staging / "keep.txt").read_text(encoding="utf-8") == "not ours\n"
+
+
+# -- spare files: a replaced file is written into by the next build -------------------------
+
+
+def rebuilt(out: Path, spares: Path, files: dict[str, bytes], before: dict[str, str],
+            marker: str) -> dict[str, str]:
+    """One more incremental build of ``files`` into ``out`` (the previous one's digests in
+    ``before``), keeping spares in ``spares``; returns the new digests."""
+    import generator.output as output
+
+    assert not output.begin(out, marker, known=True)
+    results = {rel: output.stage_file(out, rel, data, before.get(rel), spares=spares)
+               for rel, data in files.items()}
+    output.commit(out, keep=files, previous=before, marker_text=marker, spares=spares,
+                  staged=[rel for rel, (_digest, changed) in results.items() if changed])
+    return {rel: digest for rel, (digest, _changed) in results.items()}
+
+
+def test_a_replaced_file_is_kept_as_a_spare_and_the_next_build_writes_into_it(
+    tmp_path: Path
+) -> None:
+    import generator.output as output
+
+    out, spares = tmp_path / "out", tmp_path / "cache" / "spares"
+    spares.parent.mkdir()
+    digests = built_once(out, {"a/index.html": b"first a", "b.html": b"b"})
+    first = (out / "a/index.html").stat().st_ino
+    spare = spares / output.staged_name("a/index.html")
+
+    digests = rebuilt(out, spares, {"a/index.html": b"second a, longer", "b.html": b"b"},
+                      digests, "second\n")
+    assert (out / "a/index.html").read_bytes() == b"second a, longer"
+    assert spare.read_bytes() == b"first a"  # the replaced file, kept
+    assert spare.stat().st_ino == first and spare.stat().st_nlink == 1
+    assert sorted(os.listdir(spares)) == [spare.name]  # (b.html did not change)
+    second = (out / "a/index.html").stat().st_ino
+
+    rebuilt(out, spares, {"a/index.html": b"third", "b.html": b"b"}, digests, "third\n")
+    assert (out / "a/index.html").read_bytes() == b"third"  # shorter: the rest is cut
+    assert (out / "a/index.html").stat().st_ino == first  # written into the spare
+    assert spare.stat().st_ino == second and spare.read_bytes() == b"second a, longer"
+    assert not output.staging_folder(out).exists()
+
+
+def test_a_spare_still_linked_into_the_output_is_never_written_into(tmp_path: Path) -> None:
+    import generator.output as output
+
+    out, spares = tmp_path / "out", tmp_path / "spares"
+    digests = built_once(out, {"a.html": b"live a", "b.html": b"live b"})
+    spares.mkdir()
+    # As a commit killed between linking the file it replaces aside and the rename
+    # leaves it: the spare is the live page.
+    os.link(out / "a.html", spares / output.staged_name("a.html"))
+    # Spares put there by hand: a link to a file outside, a folder.
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"keep")
+    (spares / output.staged_name("b.html")).symlink_to(outside)
+    (spares / output.staged_name("c.html")).mkdir()
+
+    assert not output.begin(out, "second\n", known=True)
+    files = {"a.html": b"new a", "b.html": b"new b", "c.html": b"new c"}
+    staged = [rel for rel, data in files.items()
+              if output.stage_file(out, rel, data, digests.get(rel), spares=spares)[1]]
+    assert (out / "a.html").read_bytes() == b"live a"  # untouched until the commit
+    output.commit(out, keep=files, previous=digests, marker_text="second\n", staged=staged,
+                  spares=spares)
+    assert {rel: (out / rel).read_bytes() for rel in files} == files
+    assert outside.read_bytes() == b"keep"
+
+
+def test_spares_are_kept_for_a_tenth_of_the_output_and_dropped_with_their_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.output as output
+
+    monkeypatch.setattr(output, "SPARE_MIN", 2)
+    monkeypatch.setattr(output, "SPARE_SHARE", 1000)
+    out, spares = tmp_path / "out", tmp_path / "spares"
+    old = {f"p{n}.html": b"old" for n in range(5)}
+    digests = built_once(out, old)
+    digests = rebuilt(out, spares, {rel: b"new" for rel in old}, digests, "second\n")
+    assert len(os.listdir(spares)) == 2  # room for two: the other three were freed
+    kept = [rel for rel in old if (spares / output.staged_name(rel)).exists()]
+
+    rebuilt(out, spares, {rel: b"new" for rel in old if rel not in kept}, digests, "third\n")
+    assert os.listdir(spares) == []  # the removed pages' spares went with them
+    assert sorted(os.listdir(out)) == sorted([output.MARKER, *set(old) - set(kept)])
+
+
+def test_a_commit_cut_short_between_keeping_a_spare_and_the_rename_is_finished(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.output as output
+
+    out, spares = tmp_path / "out", tmp_path / "spares"
+    digests = built_once(out, {"a.html": b"old a", "b.html": b"old b"})
+    assert not output.begin(out, "second\n", known=True)
+    files = {"a.html": b"new a", "b.html": b"new b"}
+    staged = [rel for rel, data in files.items()
+              if output.stage_file(out, rel, data, digests.get(rel), spares=spares)[1]]
+    real_replace = os.replace
+
+    def killed(source: object, target: object) -> None:
+        if str(target).endswith("b.html"):
+            raise KeyboardInterrupt  # b's old file is linked aside; b is not yet replaced
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(output.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        output.commit(out, keep=files, previous=digests, marker_text="second\n",
+                      staged=staged, spares=spares)
+    monkeypatch.undo()
+    spare_b = spares / output.staged_name("b.html")
+    assert spare_b.stat().st_ino == (out / "b.html").stat().st_ino  # one file, two names
+
+    rebuilt(out, spares, {"a.html": b"third a", "b.html": b"third b"},
+            {rel: output.content_digest(data) for rel, data in files.items()}, "third\n")
+    assert (out / "a.html").read_bytes() == b"third a"
+    assert (out / "b.html").read_bytes() == b"third b"
+    assert not output.journal_file(out).exists()

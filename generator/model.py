@@ -202,25 +202,25 @@ class Site:
         """One card per event for a newest-first list of stories, in the order of each
         event's newest story; the card leads with the event's lead among ``slugs`` and
         lists the event's other stories among ``slugs`` as its other coverage."""
-        by_slug = self.by_slug
-        members: dict[str, list[str]] = {}  # in the order of each event's first story
-        for slug in slugs:
-            event = by_slug[slug].cluster
-            group = members.get(event)
+        ranked = self.members
+        groups: dict[str, list[Article]] = {}  # in the order of each event's first story
+        for article in map(self.by_slug.__getitem__, slugs):
+            group = groups.get(article.cluster)
             if group is None:
-                members[event] = [slug]
+                groups[article.cluster] = [article]
             else:
-                group.append(slug)
+                group.append(article)
         cards = []
-        for event in members:
-            if len(self.members.get(event, ())) < 2:  # most events are a single story
-                cards.append(Card(self.by_slug[members[event][0]]))
+        for event, group in groups.items():
+            ranking = ranked.get(event, ())
+            if len(group) == 1 or len(ranking) < 2:  # most events are a single story
+                cards.append(Card(group[0]))
                 continue
-            listed = set(members[event])
-            ranking = self.members.get(event, (members[event][0],))
+            listed = {article.slug: article for article in group}
             lead = next(slug for slug in ranking if slug in listed)
-            cards.append(Card(self.by_slug[lead],
-                              tuple(self.by_slug[s] for s in ranking if s != lead and s in listed)))
+            cards.append(Card(listed[lead],
+                              tuple(listed[slug] for slug in ranking
+                                    if slug != lead and slug in listed)))
         return cards
 
 

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from .config import CONFIG_NAME, SiteConfig
 from .diagnostics import Diagnostic, warning
-from .feeds import absolute, utc_iso
+from .feeds import absolute, utc_iso, utc_iso_of_stamp
 from .model import Article, Site
 from .pages import NOT_INDEXED, Page
 from .records import Image
@@ -155,11 +155,9 @@ def json_ld(data: dict[str, Any]) -> Markup:
 def sitemap_entries(site: Site, page: Page) -> tuple[SitemapEntry, ...]:
     """Every indexed HTML page (``page.links``), with the date of its newest story."""
     fallback = datetime.fromtimestamp(site.config.source_date_epoch, UTC)
-    newest = site.articles[0].published if site.articles else fallback
-    return tuple(
-        SitemapEntry(absolute(site, path),
-                     utc_iso(datetime.fromtimestamp(stamp, UTC) if stamp else newest))
-        for path, stamp in page.links)
+    newest = utc_iso(site.articles[0].published if site.articles else fallback)
+    return tuple(SitemapEntry(absolute(site, path), utc_iso_of_stamp(stamp) if stamp else newest)
+                 for path, stamp in page.links)
 
 
 def render_robots(site: Site, page: Page) -> str:

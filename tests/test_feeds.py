@@ -12,7 +12,10 @@ from xml.etree.ElementTree import Element, fromstring
 
 import feedparser
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from generator.feeds import utc_iso, utc_iso_of_stamp
 from generator.model import Article
 from tests.support.published import Published, publish
 
@@ -135,3 +138,11 @@ def test_an_empty_feed_is_dated_by_source_date_epoch(
     feed = fromstring((published.output / "atom.xml").read_bytes())
     assert text(feed, "updated") == "2020-09-13T12:26:40Z"
     assert feedparser.parse((published.output / "rss.xml").read_bytes()).entries == []
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30),
+                    timezones=st.just(UTC)))
+def test_a_timestamp_of_a_datetime_is_written_as_the_datetime_is(moment: datetime) -> None:
+    # (the sitemap writes the timestamps summaries keep; every other date goes through
+    # utc_iso)
+    assert utc_iso_of_stamp(moment.timestamp()) == utc_iso(moment)

@@ -42,7 +42,8 @@ from .diagnostics import DigestError
 MARKER = ".digest-output"
 _OURS = frozenset({MARKER})
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
-_OVERWRITE_FLAGS = os.O_WRONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+_OVERWRITE_FLAGS = (os.O_WRONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+                    | getattr(os, "O_NONBLOCK", 0))  # (a spare that is a pipe: refused)
 SPARE_SHARE = 10
 """Spares are kept for at most one file in this many of the output (at least
 ``SPARE_MIN``): at 10,000 stories, 1,218 of 12,184, where adding a story replaces 886."""

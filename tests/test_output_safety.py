@@ -428,9 +428,10 @@ def test_a_spare_still_linked_into_the_output_is_never_written_into(tmp_path: Pa
     outside.write_bytes(b"keep")
     (spares / output.staged_name("b.html")).symlink_to(outside)
     (spares / output.staged_name("c.html")).mkdir()
+    os.mkfifo(spares / output.staged_name("d.html"))  # (opening it to write would wait)
 
     assert not output.begin(out, "second\n", known=True)
-    files = {"a.html": b"new a", "b.html": b"new b", "c.html": b"new c"}
+    files = {"a.html": b"new a", "b.html": b"new b", "c.html": b"new c", "d.html": b"new d"}
     staged = [rel for rel, data in files.items()
               if output.stage_file(out, rel, data, digests.get(rel), spares=spares)[1]]
     assert (out / "a.html").read_bytes() == b"live a"  # untouched until the commit

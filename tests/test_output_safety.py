@@ -491,3 +491,19 @@ def test_a_commit_cut_short_between_keeping_a_spare_and_the_rename_is_finished(
     assert (out / "a.html").read_bytes() == b"third a"
     assert (out / "b.html").read_bytes() == b"third b"
     assert not output.journal_file(out).exists()
+
+
+def test_spares_on_another_filesystem_than_the_output_are_only_left_out(
+    tmp_path: Path
+) -> None:
+    import tempfile
+
+    out = tmp_path / "out"
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as elsewhere:  # (tmpfs: another device)
+        spares = Path(elsewhere) / "spares"
+        assert os.stat(elsewhere).st_dev != os.stat(tmp_path).st_dev
+        digests = built_once(out, {"a.html": b"old a"})
+        for text in (b"new a", b"newer a"):
+            digests = rebuilt(out, spares, {"a.html": text}, digests, text.decode() + "\n")
+            assert (out / "a.html").read_bytes() == text
+        assert os.listdir(spares) == []  # (a file cannot be linked across file systems)

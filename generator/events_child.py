@@ -22,8 +22,10 @@ and makes the events itself: the result is the same.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
+import select
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -52,6 +54,7 @@ from .manifest import (
 )
 from .model import Placement
 from .summary import StorySummary
+from .workers import WORKER_NICENESS
 
 Row = tuple[object, ...]
 """A summary as ``StorySummary.to_tuple`` gives it."""
@@ -152,7 +155,7 @@ def start_events_child(manifest_file: Path, *, items: int, threshold: float,
     shared = _Shared(manifest_file, threshold, related_count)
     forked = start_forked(
         [partial(_events_in_child, reading, writing, shared),
-         partial(_store_state, shared),
+         partial(_store_state_in_child, shared),
          partial(_store_stories_in_child, shared)],
         items=items, awaited=True,
         fallbacks=[partial(_events_here, shared),
@@ -179,6 +182,9 @@ def _events_in_child(reading: int, writing: int, shared: _Shared
                      ) -> tuple[object, ...]:  # pragma: no cover (runs in the forked child)
     os.close(writing)  # (else its own copy would keep the pipe open: see cancel)
     previous = load_event_state(shared.manifest_file)  # while the parent loads the summaries
+    if not select.select([reading], [], [], 0)[0]:  # (the parent still at it: the stored
+        # stories, needed to store the new ones, are read now, not while it makes the pages)
+        shared.stored_rows()
     with os.fdopen(reading, "rb") as pipe:
         head = pipe.read(8)
         data = pipe.read(int.from_bytes(head, "little")) if len(head) == 8 else b""
@@ -226,6 +232,15 @@ def _unpack(data: tuple[Any, ...]) -> Events:
 def _store_state(shared: _Shared) -> None:
     """Store the state the events were made with."""
     save_event_state(shared.manifest_file, shared.state)
+
+
+def _store_state_in_child(shared: _Shared) -> None:  # pragma: no cover (in the child)
+    """``_store_state``, and then the stories, at a lower priority: the build, making its
+    pages meanwhile with the child that fingerprints the article pages, goes first (the
+    three shared two cores; the stores then fill the time the other two leave)."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(WORKER_NICENESS)
+    _store_state(shared)
 
 
 def _store_state_here(shared: _Shared) -> None:

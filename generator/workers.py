@@ -98,7 +98,7 @@ def render_forked(site: Site, pages: Sequence[Page], store: StoryStore,
     import multiprocessing  # (here: a build that forks no helper never imports it)
 
     context = multiprocessing.get_context("fork")
-    shares = [pages[i::count] for i in range(count)]
+    shares = _balanced_shares(pages, count)
     children: list[tuple[Connection, Any]] = []
     try:
         for share in shares[1:]:
@@ -123,6 +123,38 @@ def render_forked(site: Site, pages: Sequence[Page], store: StoryStore,
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
+
+
+SITEMAP_LINKS_PER_PAGE = 100
+"""How many lines of a sitemap take as long to make as one other page, about: on an add
+at 10,000 stories the sitemap took 80 ms, the other pages 0.75 ms each with staging
+(0.45-0.5 ms for a page of the JSON API, 1.5-1.8 ms for a topic page)."""
+
+
+def _balanced_shares(pages: Sequence[Page], count: int) -> list[list[Page]]:
+    """``pages`` in ``count`` shares of about the same rendering time, the first for this
+    process. The sitemaps (weighed by their lines) go first, each to the share with the
+    least work, children first; the other pages are then dealt out in order, each to the
+    share furthest behind the number of them it should take, so that every share gets
+    pages of every kind. (Dealt out in turn, a share with the sitemap of 10,000 stories
+    finished 0.06 s after the other on an add.)"""
+    light = [page for page in pages if not page.links]
+    shares: list[list[Page]] = [[] for _ in range(count)]
+    work = [0.0] * count
+    for page in pages:
+        if page.links:
+            least = min(range(count), key=lambda share: (work[share], -share))
+            shares[least].append(page)
+            work[least] += len(page.links) / SITEMAP_LINKS_PER_PAGE
+    even = (sum(work) + len(light)) / count
+    quota = [max(even - done, 0.0) for done in work]
+    taken = [0] * count
+    for page in light:
+        behind = min(range(count), key=lambda share: (taken[share] + 1) / quota[share]
+                     if quota[share] else float("inf"))
+        shares[behind].append(page)
+        taken[behind] += 1
+    return shares
 
 
 def _receive(pipe: Connection) -> tuple[str, Any]:

@@ -6,9 +6,19 @@ import gc
 from dataclasses import replace
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from generator.build import site_for
 from generator.config import load_config
-from generator.workers import _unpack_paused, pack_site, unpack_site
+from generator.pages import Page
+from generator.workers import (
+    SITEMAP_LINKS_PER_PAGE,
+    _balanced_shares,
+    _unpack_paused,
+    pack_site,
+    unpack_site,
+)
 
 
 def test_a_packed_site_unpacks_to_what_article_pages_read(sample_site: Path) -> None:
@@ -76,3 +86,44 @@ def test_a_worker_yields_the_cores_to_the_build_once_it_has_parsed(
         assert os.getpriority(os.PRIO_PROCESS, 0) == own
     finally:
         pool.close()
+
+
+@given(st.lists(st.sampled_from(["topic", "api-news", "feed"]), max_size=300),
+       st.lists(st.integers(1, 30_000), max_size=3), st.integers(1, 4))
+def test_forked_renders_get_every_page_once_in_shares_of_even_work(
+    kinds: list[str], sitemaps: list[int], count: int
+) -> None:
+    pages = [Page(kind, f"{kind}/{n}/", "page.html", "Page") for n, kind in enumerate(kinds)]
+    pages += [Page("sitemap", f"sitemap-{n}.xml", "sitemap.xml", "Sitemap",
+                   links=tuple((f"news/{i}/", 0.0) for i in range(lines)))
+              for n, lines in enumerate(sitemaps)]
+    shares = _balanced_shares(pages, count)
+    assert len(shares) == count
+    assert sorted(p.path for share in shares for p in share) == sorted(p.path for p in pages)
+
+    def work(share: list[Page]) -> float:
+        return sum(len(p.links) / SITEMAP_LINKS_PER_PAGE if p.links else 1.0 for p in share)
+
+    loads = sorted(work(share) for share in shares)
+    heaviest = max((work([p]) for p in pages), default=0.0)
+    assert loads[-1] - loads[0] <= heaviest + 1  # (one page either way)
+    if not sitemaps:  # dealt out in turn: every share has its part of any stretch of pages
+        owner = {p.path: number for number, share in enumerate(shares) for p in share}
+        for end in range(len(pages) + 1):
+            dealt = [0] * count
+            for page in pages[:end]:
+                dealt[owner[page.path]] += 1
+            assert max(dealt) - min(dealt) <= 1
+
+
+def test_a_sitemap_goes_to_a_forked_render_with_fewer_other_pages() -> None:
+    pages = [Page("api-news", f"api/{n}/", "api-news.json", "News") for n in range(400)]
+    pages.insert(150, Page("sitemap", "sitemap.xml", "sitemap.xml", "Sitemap",
+                           links=tuple((f"news/{i}/", 0.0) for i in range(6000))))
+    mine, child = _balanced_shares(pages, 2)
+    assert [p.kind for p in child].count("sitemap") == 1
+    assert (len(mine), len(child)) == (230, 171)  # 6,000 lines: the work of 60 pages
+    theirs = {p.path for p in child}
+    for start in range(0, 400, 10):  # spread over the plan, not a block of it
+        block = [f"api/{n}/" for n in range(start, start + 10)]
+        assert 2 <= sum(path in theirs for path in block) <= 8

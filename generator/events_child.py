@@ -22,7 +22,6 @@ and makes the events itself: the result is the same.
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import os
 import select
@@ -54,7 +53,7 @@ from .manifest import (
 )
 from .model import Placement
 from .summary import StorySummary
-from .workers import WORKER_NICENESS
+from .workers import yield_to_the_build
 
 Row = tuple[object, ...]
 """A summary as ``StorySummary.to_tuple`` gives it."""
@@ -238,8 +237,7 @@ def _store_state_in_child(shared: _Shared) -> None:  # pragma: no cover (in the 
     """``_store_state``, and then the stories, at a lower priority: the build, making its
     pages meanwhile with the child that fingerprints the article pages, goes first (the
     three shared two cores; the stores then fill the time the other two leave)."""
-    with contextlib.suppress(AttributeError, OSError):
-        os.nice(WORKER_NICENESS)
+    yield_to_the_build()
     _store_state(shared)
 
 

@@ -48,6 +48,7 @@ SPARE_SHARE = 10
 """Spares are kept for at most one file in this many of the output (at least
 ``SPARE_MIN``): at 10,000 stories, 1,218 of 12,184, where adding a story replaces 886."""
 SPARE_MIN = 256
+"""Spares kept for a small output whatever its size (a few MB)."""
 
 
 def staging_folder(output: Path) -> Path:

@@ -51,7 +51,7 @@ results of this many files at a time (the main process unpickles them meanwhile)
 
 WORKER_NICENESS = 10
 """How much a worker lowers its priority once it has parsed its files (see
-``_yield_to_the_build``; 10 gives it a tenth of the main process's share of a core)."""
+``yield_to_the_build``; 10 gives it a tenth of the main process's share of a core)."""
 
 
 def worker_count() -> int:
@@ -410,7 +410,7 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
             sites[:] = [_unpack_paused(args[0], config)]
             continue
         if command == "bodies":  # no answer: a "render" follows (a failure shows there)
-            _yield_to_the_build()
+            yield_to_the_build()
             with contextlib.suppress(Exception):
                 store.render_bodies()
             continue
@@ -420,13 +420,15 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
             pipe.send(("error", traceback.format_exc()))
 
 
-def _yield_to_the_build() -> None:
-    """Lower this worker's scheduling priority (``WORKER_NICENESS``) once it has parsed its
+def yield_to_the_build() -> None:
+    """Lower this process's scheduling priority (``WORKER_NICENESS``), for a helper whose
+    work can wait while the build goes first. A worker does it once it has parsed its
     share: the main process then models the site with a forked helper at full speed,
     while this worker renders its bodies in the time they leave (at 10,000 stories the
-    four processes shared two cores for 0.4 s). In the render that follows, the main
-    process's pages simply go first; the cores stay busy either way. (Best effort: not
-    on every system.)"""
+    four processes shared two cores for 0.4 s); in the render that follows, the main
+    process's pages simply go first, and the cores stay busy either way. The events
+    child does it once it has sent the events (``events_child``). (Best effort: not on
+    every system.)"""
     with contextlib.suppress(AttributeError, OSError):
         os.nice(WORKER_NICENESS)
 

@@ -50,8 +50,9 @@ results of this many files at a time (the main process unpickles them meanwhile)
 
 
 WORKER_NICENESS = 10
-"""How much a worker lowers its priority once it has parsed its files (see
-``yield_to_the_build``; 10 gives it a tenth of the main process's share of a core)."""
+"""How much a helper lowers its priority: a worker once it has parsed its files, the
+events child once it has sent the events (see ``yield_to_the_build``; 10 gives it a tenth
+of the main process's share of a core)."""
 
 
 def worker_count() -> int:

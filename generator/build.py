@@ -60,8 +60,9 @@ from .output import (
 )
 from .pages import Page, article_page, plan_listing_pages, plan_pages
 from .parse import ParsedFile, parse_file, stamp_of
-from .read import find_content_files, find_content_paths, is_content_name, source_name
+from .read import find_content_files, source_name
 from .record_store import RecordStore
+from .scan import EarlyScan, Stamp, is_content_name, stamp_content
 from .store import StoryStore
 from .summary import StorySummary
 from .theme import static_files, template_digests
@@ -208,6 +209,7 @@ class BuildMemory:
 def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bool = True,
           memory: BuildMemory | None = None,
           touched: Collection[str] | None = None,
+          scan: EarlyScan | None = None,
           retain: list[object] | None = None) -> BuildReport:
     """Build the site described by ``config`` into ``config.output``.
 
@@ -221,6 +223,9 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
     quarter of an incremental build), then those objects are frozen out of its sight
     and it runs again while pages are rendered (Jinja makes short-lived cycles).
 
+    ``scan``: the content files' stamps, being taken by a child the caller forked before
+    it imported this module (``scan.start_scan``: the CLI); used if it scanned this site.
+
     ``retain``: a caller that ends its process without freeing its objects (the CLI) passes
     a list, and the build puts in it the large structures it would otherwise free as it
     returns (the manifest with every summary, the event state the child stored): freeing
@@ -232,7 +237,7 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
     exiting: list[WorkerPool] = []  # (workers told to stop, exiting while the cache is saved)
     try:
         report, cache = _build(config, progress=progress, use_cache=use_cache, memory=memory,
-                               touched=touched, saving=saving, exiting=exiting)
+                               touched=touched, scan=scan, saving=saving, exiting=exiting)
         if retain is not None:
             retain += (cache, saving)
         started = time.perf_counter()
@@ -257,6 +262,8 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
             memory.forget()
         raise
     finally:
+        if scan is not None:
+            scan.cancel()  # (if the build never needed it)
         for pool in exiting:
             pool.join()
         gc.unfreeze()
@@ -268,7 +275,8 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
 
 def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
            memory: BuildMemory | None, touched: Collection[str] | None,
-           saving: list[Forked[Any] | EventsChild], exiting: list[WorkerPool],
+           scan: EarlyScan | None, saving: list[Forked[Any] | EventsChild],
+           exiting: list[WorkerPool],
            ) -> tuple[BuildReport, PendingCache | None]:
     """The build; returns its report and the cache it leaves to write (None: unchanged);
     what a forked child makes meanwhile (see :func:`_save_meanwhile`) is put in
@@ -304,7 +312,12 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     assets = static_files(config.source)
     hinted = _scan_touched(config, manifest, touched) \
         if remembered and touched is not None else None
-    state = hinted if hinted is not None else _scan_content(config, manifest)
+    stamps: list[Stamp] | None = None  # (the files listed: none after a hinted scan)
+    if hinted is not None:
+        state = hinted
+    else:
+        stamps = _content_stamps(config, scan)
+        state = _scan_content(config, manifest, stamps)
     lap("scan")
     if (manifest.pages and settings == manifest.settings and not state.changed
             and templates_key == manifest.templates
@@ -317,7 +330,8 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     if manifest.files and not (records.usable() and (
             remembered or load_summaries(manifest_file, manifest))):
         manifest.files = {}  # summaries or records lost: read every file again
-        state = _scan_content(config, manifest)
+        state = _scan_content(config, manifest,
+                              stamps if stamps is not None else stamp_content(config.content_dir))
         if events_child is not None:  # (before any worker is forked: see events_child)
             events_child.cancel()
             saving.remove(events_child)
@@ -625,18 +639,25 @@ def _patch(memory: BuildMemory | None, parsed: Sequence[ParsedFile], config: Sit
                       templates=templates)
 
 
-def _scan_content(config: SiteConfig, manifest: Manifest) -> ContentState:
+def _content_stamps(config: SiteConfig, scan: EarlyScan | None) -> list[Stamp]:
+    """Every content file with its size and mtime: from ``scan`` if it looked at this
+    site's content folder, else taken now."""
+    if scan is not None and scan.content_dir == str(config.content_dir):
+        return scan.result()
+    return stamp_content(config.content_dir)
+
+
+def _scan_content(config: SiteConfig, manifest: Manifest, stamps: Sequence[Stamp]
+                  ) -> ContentState:
+    """Which of the files in ``stamps`` are new or changed since ``manifest``, and which of
+    its files are gone."""
     paths: dict[str, str] = {}
     changed = []
-    for path in find_content_paths(config.content_dir):
+    for path, size, mtime_ns in stamps:
         rel = source_name(path, config.source)
         paths[rel] = path
         cached = manifest.files.get(rel)
-        if cached is None:
-            changed.append(path)
-            continue
-        stat = os.stat(path)
-        if cached.stamp.size != stat.st_size or cached.stamp.mtime_ns != stat.st_mtime_ns:
+        if cached is None or cached.stamp.size != size or cached.stamp.mtime_ns != mtime_ns:
             changed.append(path)
     removed = sorted(set(manifest.files) - set(paths))
     return ContentState(paths, changed, removed)

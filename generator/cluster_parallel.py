@@ -87,16 +87,18 @@ class Forked(Generic[T]):
             self._child.reap()
 
 
-def start_forked(works: Sequence[Callable[[], Any]], *, items: int,
+def start_forked(works: Sequence[Callable[[], Any]], *, items: int | None,
                  fallbacks: Sequence[Callable[[], Any]] | None = None,
                  awaited: bool = False) -> list[Forked[Any]] | None:
     """``works``, one after the other, started in a forked child (their results must survive
-    ``marshal``); or None for fewer than ``MIN_SPLIT_ITEMS`` items, no ``fork`` or one core.
+    ``marshal``); or None for fewer than ``MIN_SPLIT_ITEMS`` items (``items=None``: however
+    many), no ``fork`` or one core.
     Each result comes through a pipe of its own, as soon as it is made. A result the child
     fails to give is computed here by the work itself, or by its ``fallbacks`` entry.
     ``awaited``: this process waits for each result as it comes, so the child writes each
     one whole before its next work (see ``_run_child``)."""
-    if items < MIN_SPLIT_ITEMS or not hasattr(os, "fork") or count_cores() < 2:
+    if (items is not None and items < MIN_SPLIT_ITEMS) or not hasattr(os, "fork") \
+            or count_cores() < 2:
         return None
     pipes = [os.pipe() for _ in works]
     for _, writing in pipes:

@@ -16,9 +16,9 @@ from types import TracebackType
 from typing import Any
 
 from .diagnostics import Diagnostic, error
+from .scan import find_content_paths
 from .yamlio import YamlProblem, load_yaml
 
-CONTENT_SUFFIXES = (".md", ".markdown", ".txt")
 FENCE = "---"
 
 
@@ -56,16 +56,6 @@ class SourceFile:
 def find_content_files(content_dir: Path) -> list[Path]:
     """All content files below ``content_dir``, sorted, hidden files skipped."""
     return [Path(path) for path in find_content_paths(content_dir)]
-
-
-def find_content_paths(content_dir: Path) -> list[str]:
-    """Like ``find_content_files``, as strings (cheaper for large archives)."""
-    found: list[str] = []
-    for root, dirs, files in os.walk(content_dir):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(os.path.join(root, name) for name in files if is_content_name(name))
-    found.sort()
-    return found
 
 
 class Readahead:
@@ -111,11 +101,6 @@ class Readahead:
                 pass
             finally:
                 os.close(handle)
-
-
-def is_content_name(name: str) -> bool:
-    """Whether a file of this name (in a folder that is not hidden) is a content file."""
-    return name.endswith(CONTENT_SUFFIXES) and not name.startswith(".")
 
 
 def source_name(path: str | Path, source: Path) -> str:

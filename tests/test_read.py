@@ -211,7 +211,8 @@ def test_parse_file_takes_the_scans_strings_and_paths_alike(
         make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.config import load_config
     from generator.parse import parse_file
-    from generator.read import find_content_paths, source_name
+    from generator.read import source_name
+    from generator.scan import find_content_paths
 
     site = make_site({
         "content/sub/a.md": "---\ntitle: A\npublishedDateTime: 2024-01-02T03:04:05Z\n---\nx\n",

@@ -63,8 +63,8 @@ def test_a_worker_yields_the_cores_to_the_build_once_it_has_parsed(
     import os
     import time
 
-    from generator.read import find_content_paths
     from generator.record_store import RecordStore
+    from generator.scan import find_content_paths
     from generator.workers import WORKER_NICENESS, WorkerPool
 
     config, _ = load_config(sample_site, output=tmp_path / "out")

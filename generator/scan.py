@@ -1,0 +1,86 @@
+"""Stage 1, before reading: which content files there are, with their size and mtime.
+
+An incremental build compares these stamps with the ones its cache holds to find the
+files to read again. At 10,000 stories listing and stat-ing the content folder takes
+0.06-0.09 s, at 100,000 0.5-0.8 s, and a fresh ``digest build`` process would do it on
+one core while the other waits. So the CLI forks a child that takes the stamps
+(:func:`start_scan`) before it imports the rest of digest (0.1 s) and loads the build's
+cache, and the build takes the child's list when it needs it.
+
+This module imports only what forking and listing need: it runs before everything else.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+from pathlib import Path
+
+from .cluster_parallel import Forked, start_forked
+
+CONTENT_SUFFIXES = (".md", ".markdown", ".txt")
+"""Endings of the names of content files."""
+
+Stamp = tuple[str, int, int]
+"""A content file: its path (the folder's path joined with its name), size and mtime in
+nanoseconds."""
+
+
+def is_content_name(name: str) -> bool:
+    """Whether a file of this name (in a folder that is not hidden) is a content file."""
+    return name.endswith(CONTENT_SUFFIXES) and not name.startswith(".")
+
+
+def find_content_paths(content_dir: Path | str) -> list[str]:
+    """All content files below ``content_dir``, sorted, hidden files and folders skipped."""
+    found: list[str] = []
+    for root, dirs, files in os.walk(content_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(os.path.join(root, name) for name in files if is_content_name(name))
+    found.sort()
+    return found
+
+
+def stamp_content(content_dir: Path | str) -> list[Stamp]:
+    """Every content file below ``content_dir`` with its size and mtime, in path order. A
+    file that goes away between the listing and its ``stat`` is left out, as if listed a
+    moment later."""
+    stamps: list[Stamp] = []
+    for path in find_content_paths(content_dir):
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            continue
+        stamps.append((path, stat.st_size, stat.st_mtime_ns))
+    return stamps
+
+
+class EarlyScan:
+    """The stamps of a site's content files, being taken by a forked child."""
+
+    def __init__(self, content_dir: str, forked: Forked[list[Stamp]]) -> None:
+        self.content_dir = content_dir
+        """The folder scanned (as ``str(config.content_dir)`` gives it)."""
+        self._forked: Forked[list[Stamp]] | None = forked
+
+    def result(self) -> list[Stamp]:
+        """The stamps (taken here if the child failed). Once only."""
+        if self._forked is None:
+            raise RuntimeError("the early scan's result was taken already")
+        forked, self._forked = self._forked, None
+        return forked.result()
+
+    def cancel(self) -> None:
+        """Stop the child if its result was not taken (nothing happens if it was)."""
+        if self._forked is not None:
+            self._forked.cancel()
+            self._forked = None
+
+
+def start_scan(source: Path) -> EarlyScan | None:
+    """Fork a child that stamps the content files of the site folder ``source`` (None
+    where nothing is forked: no ``fork``, one core). Whoever starts it must take its
+    result or cancel it."""
+    content_dir = str(source.resolve() / "content")
+    forked = start_forked([partial(stamp_content, content_dir)], items=None)
+    return EarlyScan(content_dir, forked[0]) if forked is not None else None

@@ -1,0 +1,158 @@
+"""Stage 1, before reading: the content files' stamps, taken here or by a forked child."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import scan
+from generator.build import build
+from generator.cli import main
+from generator.config import load_config
+from generator.scan import find_content_paths, stamp_content, start_scan
+from tests.conftest import MakeSite
+
+STORY = "---\ntitle: {title}\npublishedDateTime: 2024-01-0{day}T03:04:05Z\n---\nBody.\n"
+
+
+def _site(make_site: MakeSite) -> Path:
+    return make_site({
+        "content/b.md": STORY.format(title="B", day=2),
+        "content/a.txt": "A plain-text body.\n",
+        "content/sub/c.markdown": STORY.format(title="C", day=3),
+        "content/.hidden.md": STORY.format(title="Hidden", day=4),
+        "content/.drafts/d.md": STORY.format(title="D", day=5),
+        "content/notes.json": "{}",
+    })
+
+
+def test_stamps_are_the_content_files_in_path_order_with_size_and_mtime(
+        make_site: MakeSite) -> None:
+    site = _site(make_site)
+    folder = site.resolve() / "content"
+    stamps = stamp_content(folder)
+    assert [path for path, _, _ in stamps] == find_content_paths(folder) == [
+        str(folder / "a.txt"), str(folder / "b.md"), str(folder / "sub" / "c.markdown")]
+    for path, size, mtime_ns in stamps:
+        stat = os.stat(path)
+        assert (size, mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+
+
+def test_a_file_gone_before_its_stat_is_left_out(make_site: MakeSite,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _site(make_site)
+    listed = find_content_paths(site / "content")
+
+    def listed_then_one_gone(folder: Path | str) -> list[str]:
+        (site / "content" / "b.md").unlink()
+        return listed
+
+    monkeypatch.setattr(scan, "find_content_paths", listed_then_one_gone)
+    assert [Path(path).name for path, _, _ in stamp_content(site / "content")] == [
+        "a.txt", "c.markdown"]
+
+
+def test_the_early_scan_gives_what_a_scan_here_gives(make_site: MakeSite) -> None:
+    site = _site(make_site)
+    early = start_scan(site)
+    assert early is not None  # (CI machines have fork and two cores)
+    assert early.content_dir == str(site.resolve() / "content")
+    assert early.result() == stamp_content(site.resolve() / "content")
+    with pytest.raises(RuntimeError, match="taken already"):
+        early.result()
+    early.cancel()  # (after the result: nothing to do)
+
+
+def test_a_failing_child_leaves_the_scan_to_this_process(
+        make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _site(make_site)
+    here = os.getpid()
+    real = scan.stamp_content
+
+    def fails_in_the_child(folder: Path | str) -> list[scan.Stamp]:
+        if os.getpid() != here:
+            raise OSError("the child cannot list the folder")
+        return real(folder)
+
+    monkeypatch.setattr(scan, "stamp_content", fails_in_the_child)
+    early = start_scan(site)
+    assert early is not None
+    assert early.result() == real(site.resolve() / "content")
+
+
+def test_an_early_scan_never_taken_is_cancelled_without_waiting(make_site: MakeSite) -> None:
+    site = make_site({f"content/{n:05d}-{'x' * 200}.md": "x"
+                      for n in range(6_000)})  # (stamps beyond the 1 MiB a pipe holds)
+    early = start_scan(site)
+    assert early is not None
+    early.cancel()  # the child, blocked writing, ends on a broken pipe; it is reaped
+    early.cancel()
+
+
+def test_a_build_takes_the_early_scan_of_its_own_site_only(
+        make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.build as build_module
+
+    site = _site(make_site)
+    config, _ = load_config(site, output=tmp_path / "out")
+    taken_here: list[str] = []
+    real = build_module.stamp_content
+
+    def counted(folder: Path | str) -> list[scan.Stamp]:
+        taken_here.append(str(folder))
+        return real(folder)
+
+    monkeypatch.setattr(build_module, "stamp_content", counted)
+    early = start_scan(site)
+    report = build(config, scan=early)
+    assert report.stories == 3 and not taken_here  # the child's stamps
+    other = tmp_path / "other"
+    (other / "content").mkdir(parents=True)
+    (other / "content" / "x.md").write_text(STORY.format(title="X", day=1))
+    wrong = start_scan(other)
+    assert build(config, scan=wrong).stories == 3
+    assert taken_here == [str(config.content_dir)]  # another folder's stamps: scanned here
+
+
+def test_the_cli_build_lists_the_files_in_its_child(
+        make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.build as build_module
+
+    site = _site(make_site)
+
+    def never_here(folder: Path | str) -> list[scan.Stamp]:
+        raise AssertionError("the build listed the files itself")
+
+    monkeypatch.setattr(build_module, "stamp_content", never_here)
+    assert main(["build", "--source", str(site), "--output", str(tmp_path / "out"),
+                 "--quiet"]) == 0
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "sub/", ".hid/", "sub/deep/"]),
+                          st.text("abz._-", min_size=1, max_size=8),
+                          st.sampled_from([".md", ".markdown", ".txt", ".json", ""])),
+                max_size=12))
+def test_stamps_list_what_a_walk_of_the_folder_finds(
+        tmp_path_factory: pytest.TempPathFactory,
+        names: list[tuple[str, str, str]]) -> None:
+    folder = tmp_path_factory.mktemp("content")
+    for sub, stem, suffix in names:
+        path = folder / f"{sub}{stem}{suffix}"
+        if path.parent.is_file() or path.is_dir() or stem in (".", ".."):
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(stem)
+    expected = sorted(
+        os.path.join(root, name)
+        for root, _dirs, files in os.walk(folder)
+        if not any(part.startswith(".") for part in Path(root).relative_to(folder).parts)
+        for name in files
+        if name.endswith((".md", ".markdown", ".txt")) and not name.startswith(".")
+    )
+    assert [path for path, _, _ in stamp_content(folder)] == expected

@@ -28,6 +28,7 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from .api import render_api_news, render_api_topics
+from .autoescape import DigestEnvironment
 from .bodies import render_body
 from .config import SiteConfig
 from .feeds import feed_for, render_json_feed, utc_iso
@@ -63,7 +64,7 @@ class RenderedPage:
 
 def make_environment(config: SiteConfig) -> Environment:
     """A Jinja2 environment for the site: autoescaped, strict, with URL helpers."""
-    env = Environment(
+    env = DigestEnvironment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(config.source)]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -118,7 +119,8 @@ def _bytecode_cache(config: SiteConfig) -> FileSystemBytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return FileSystemBytecodeCache(str(folder))
+    # (named apart from plain Jinja's: the code they hold calls ``escape_output``)
+    return FileSystemBytecodeCache(str(folder), pattern="__digest_%s.cache")
 
 
 def render_page(env: Environment, site: Site, page: Page,

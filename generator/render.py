@@ -28,10 +28,10 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from .api import render_api_news, render_api_topics
-from .autoescape import DigestEnvironment
 from .bodies import render_body
 from .config import SiteConfig
 from .feeds import feed_for, render_json_feed, utc_iso
+from .jinja_output import CODE_VERSION, DigestEnvironment
 from .manifest import CACHE_DIR
 from .model import Article, Site, sidebar_links
 from .pages import SITEMAP_KINDS, Page
@@ -120,7 +120,7 @@ def _bytecode_cache(config: SiteConfig) -> FileSystemBytecodeCache | None:
     except OSError:
         return None
     # (named apart from plain Jinja's: the code they hold calls ``escape_output``)
-    return FileSystemBytecodeCache(str(folder), pattern="__digest_%s.cache")
+    return FileSystemBytecodeCache(str(folder), pattern=f"__digest{CODE_VERSION}_%s.cache")
 
 
 def render_page(env: Environment, site: Site, page: Page,

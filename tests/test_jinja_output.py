@@ -1,4 +1,4 @@
-"""Autoescaped output through ``escape_output``: the text plain Jinja gives, every time."""
+"""Templates compiled by ``DigestEnvironment``: the text plain Jinja gives, every time."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from jinja2 import DictLoader, Environment, StrictUndefined, UndefinedError
 from markupsafe import Markup, escape
 
-from generator.autoescape import DigestEnvironment, escape_output
+from generator.jinja_output import DigestEnvironment, escape_output
 
 
 class Html:
@@ -37,6 +37,8 @@ TEMPLATES = {
         "{% for item in [value, value] %}{{ item }}{{ loop.index }}{% endfor %}"
         "{% autoescape false %}{{ value }}{% endautoescape %}"
         "{{ (value ~ '<x>')|safe }}{{ value|trim if value is string else value }}"
+        "{{ value.real }}{{ value.text }}{{ value.upper }}{{ box.value }}{{ box.missing }}"
+        "{{ box.inner.value }}{{ box['value'] }}{% set ns = namespace(v=value) %}{{ ns.v }}"
     ),
     "macros.html": (
         "{% macro card(value) %}<a href=\"/{{ value }}\">{{ value }}</a>{% endmacro %}"
@@ -59,19 +61,40 @@ def test_escape_output_is_the_text_of_markupsafes_escape(value: object) -> None:
 @given(VALUES)
 def test_templates_render_as_with_plain_jinja(value: object) -> None:
     plain, digest = _environments()
-    assert digest.get_template("page.html").render(value=value) == \
-        plain.get_template("page.html").render(value=value)
+    box = {"value": value, "inner": {"value": value}}
+    assert digest.get_template("page.html").render(value=value, box=box) == \
+        plain.get_template("page.html").render(value=value, box=box)
+
+
+class Counter:
+    """Counts the calls of ``bump`` (a lookup must evaluate its object once)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def bump(self) -> dict[str, int]:
+        self.calls += 1
+        return {"count": self.calls}
+
+
+def test_a_lookup_evaluates_its_object_once_even_when_it_falls_back_to_the_item() -> None:
+    env = DigestEnvironment(loader=DictLoader({"t.html": "{{ c.bump().count }}"}),
+                            autoescape=True)
+    counter = Counter()
+    assert env.get_template("t.html").render(c=counter) == "1"
+    assert counter.calls == 1
 
 
 def test_the_compiled_output_goes_through_escape_output() -> None:
     _, digest = _environments()
     source = digest.compile(TEMPLATES["page.html"], raw=True)
     assert "environment.escape_output(" in source  # (a Jinja that stopped calling the
-    # generator's hook would still render right, only slower: this says so)
+    # generator's hooks would still render right, only slower: this says so)
 
 
-def test_an_undefined_value_still_fails_the_render() -> None:
-    env = DigestEnvironment(loader=DictLoader({"t.html": "{{ missing }}"}), autoescape=True,
+@pytest.mark.parametrize("text", ["{{ missing }}", "{{ box.missing }}", "{{ box.a.b }}"])
+def test_an_undefined_value_still_fails_the_render(text: str) -> None:
+    env = DigestEnvironment(loader=DictLoader({"t.html": text}), autoescape=True,
                             undefined=StrictUndefined)
-    with pytest.raises(UndefinedError, match="missing"):
-        env.get_template("t.html").render()
+    with pytest.raises(UndefinedError, match="missing|'a'"):
+        env.get_template("t.html").render(box={})

@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic
 from .parse import FileStamp, ParsedFile
+from .scan import CACHE_DIR
 from .summary import StorySummary
 
 if TYPE_CHECKING:
     from .events import EventState
 
 FORMAT = 8
-CACHE_DIR = ".digest-cache"
 _DAMAGED = (OSError, EOFError, ValueError, TypeError, IndexError, KeyError)
 
 

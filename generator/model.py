@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from .bodies import match_body_titles
 from .config import SiteConfig
 from .diagnostics import DigestError
-from .manifest import CACHE_DIR
 from .record_store import RecordStore
 from .records import Image, Provider, Story
+from .scan import CACHE_DIR
 from .slugs import assign_unique, topic_slug
 from .summary import StorySummary, link_key
 

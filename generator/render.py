@@ -32,10 +32,10 @@ from .bodies import render_body
 from .config import SiteConfig
 from .feeds import feed_for, render_json_feed, utc_iso
 from .jinja_output import CODE_VERSION, DigestEnvironment
-from .manifest import CACHE_DIR
 from .model import Article, Site, sidebar_links
 from .pages import SITEMAP_KINDS, Page
 from .records import Story
+from .scan import CACHE_DIR
 from .seo import page_meta, render_robots, sitemap_entries
 from .theme import template_dirs
 from .urls import join_url, page_path

@@ -18,12 +18,14 @@ from pathlib import Path
 
 from .cluster_parallel import Forked, start_forked
 
+CACHE_DIR = ".digest-cache"
+"""The site's cache folder, beside ``content/`` (see ``manifest``)."""
 CONTENT_SUFFIXES = (".md", ".markdown", ".txt")
 """Endings of the names of content files."""
 
 Stamp = tuple[str, int, int]
 """A content file: its path (the folder's path joined with its name), size and mtime in
-nanoseconds."""
+nanoseconds (-1 and -1 when not looked at: no cache to compare them with)."""
 
 
 def is_content_name(name: str) -> bool:
@@ -41,17 +43,20 @@ def find_content_paths(content_dir: Path | str) -> list[str]:
     return found
 
 
-def stamp_content(content_dir: Path | str) -> list[Stamp]:
+def stamp_content(content_dir: Path | str, *, stat: bool = True) -> list[Stamp]:
     """Every content file below ``content_dir`` with its size and mtime, in path order. A
     file that goes away between the listing and its ``stat`` is left out, as if listed a
-    moment later."""
+    moment later. Without ``stat`` the files are only listed (size and mtime -1, which no
+    file has: each counts as changed)."""
+    if not stat:
+        return [(path, -1, -1) for path in find_content_paths(content_dir)]
     stamps: list[Stamp] = []
     for path in find_content_paths(content_dir):
         try:
-            stat = os.stat(path)
+            info = os.stat(path)
         except FileNotFoundError:
             continue
-        stamps.append((path, stat.st_size, stat.st_mtime_ns))
+        stamps.append((path, info.st_size, info.st_mtime_ns))
     return stamps
 
 
@@ -80,7 +85,11 @@ class EarlyScan:
 def start_scan(source: Path) -> EarlyScan | None:
     """Fork a child that stamps the content files of the site folder ``source`` (None
     where nothing is forked: no ``fork``, one core). Whoever starts it must take its
-    result or cancel it."""
-    content_dir = str(source.resolve() / "content")
-    forked = start_forked([partial(stamp_content, content_dir)], items=None)
+    result or cancel it. A site without a cache folder has no stamps to compare with:
+    its files are only listed (at 100,000 stories 0.3 s instead of 0.75 s with a stat
+    each)."""
+    source = source.resolve()
+    content_dir = str(source / "content")
+    stat = (source / CACHE_DIR).is_dir()
+    forked = start_forked([partial(stamp_content, content_dir, stat=stat)], items=None)
     return EarlyScan(content_dir, forked[0]) if forked is not None else None

@@ -25,9 +25,9 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from .build import BuildMemory, BuildReport, build
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, DigestError, Severity, error
-from .manifest import CACHE_DIR
 from .model import build_site
 from .pages import Page
+from .scan import CACHE_DIR
 
 ERROR_TEMPLATE = "error.html"
 

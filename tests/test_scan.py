@@ -58,13 +58,31 @@ def test_a_file_gone_before_its_stat_is_left_out(make_site: MakeSite,
 
 def test_the_early_scan_gives_what_a_scan_here_gives(make_site: MakeSite) -> None:
     site = _site(make_site)
+    folder = site.resolve() / "content"
+    (site / ".digest-cache").mkdir()  # (stamps to compare with: files are stat-ed)
     early = start_scan(site)
     assert early is not None  # (CI machines have fork and two cores)
-    assert early.content_dir == str(site.resolve() / "content")
-    assert early.result() == stamp_content(site.resolve() / "content")
+    assert early.content_dir == str(folder)
+    assert early.result() == stamp_content(folder)
     with pytest.raises(RuntimeError, match="taken already"):
         early.result()
     early.cancel()  # (after the result: nothing to do)
+
+
+def test_without_a_cache_folder_the_files_are_only_listed(make_site: MakeSite,
+                                                          tmp_path: Path) -> None:
+    site = _site(make_site)
+    folder = site.resolve() / "content"
+    early = start_scan(site)
+    assert early is not None
+    assert early.result() == stamp_content(folder, stat=False) == [
+        (path, -1, -1) for path in find_content_paths(folder)]
+    config, _ = load_config(site, output=tmp_path / "out")
+    assert build(config, scan=start_scan(site)).stories == 3  # a first build: all read
+    early = start_scan(site)  # (the cache folder is there now)
+    assert early is not None
+    assert early.result() == stamp_content(folder)
+    assert build(config, scan=start_scan(site)).write.written == 0
 
 
 def test_a_failing_child_leaves_the_scan_to_this_process(
@@ -73,15 +91,15 @@ def test_a_failing_child_leaves_the_scan_to_this_process(
     here = os.getpid()
     real = scan.stamp_content
 
-    def fails_in_the_child(folder: Path | str) -> list[scan.Stamp]:
+    def fails_in_the_child(folder: Path | str, *, stat: bool = True) -> list[scan.Stamp]:
         if os.getpid() != here:
             raise OSError("the child cannot list the folder")
-        return real(folder)
+        return real(folder, stat=stat)
 
     monkeypatch.setattr(scan, "stamp_content", fails_in_the_child)
     early = start_scan(site)
     assert early is not None
-    assert early.result() == real(site.resolve() / "content")
+    assert early.result() == real(site.resolve() / "content", stat=False)
 
 
 def test_an_early_scan_never_taken_is_cancelled_without_waiting(make_site: MakeSite) -> None:

@@ -60,7 +60,7 @@ from .output import (
 )
 from .pages import Page, article_page, plan_listing_pages, plan_pages
 from .parse import ParsedFile, parse_file, stamp_of
-from .read import find_content_files, source_name
+from .read import find_content_files
 from .record_store import RecordStore
 from .scan import EarlyScan, Stamp, is_content_name, stamp_content
 from .store import StoryStore
@@ -160,8 +160,8 @@ class BuildReport:
 class ContentState:
     """Which content files exist now, and which must be read again."""
 
-    paths: dict[str, str]
-    """Every content file (absolute path), by source path."""
+    sources: set[str]
+    """Every content file, by source path."""
     changed: list[str]
     """Files that are new or whose size or mtime moved (absolute paths, as strings)."""
     removed: list[str]
@@ -331,7 +331,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
             remembered or load_summaries(manifest_file, manifest))):
         manifest.files = {}  # summaries or records lost: read every file again
         state = _scan_content(config, manifest,
-                              stamps if stamps is not None else stamp_content(config.content_dir))
+                              stamps if stamps is not None else stamp_content(config.source))
         if events_child is not None:  # (before any worker is forked: see events_child)
             events_child.cancel()
             saving.remove(events_child)
@@ -344,7 +344,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
                                  _ticker(progress, "reading", len(state.changed)))
         if pool is not None:
             pool.render_bodies()  # (while this process models the site)
-        files = {src: entry for src, entry in manifest.files.items() if src in state.paths}
+        files = {src: entry for src, entry in manifest.files.items() if src in state.sources}
         files.update((p.source, cached_file(p)) for p in parsed)
         files = dict(sorted(files.items()))
         records.update(((p.source, p.summary.digest, p.summary.record_json)
@@ -642,32 +642,32 @@ def _patch(memory: BuildMemory | None, parsed: Sequence[ParsedFile], config: Sit
 def _content_stamps(config: SiteConfig, scan: EarlyScan | None) -> list[Stamp]:
     """Every content file with its size and mtime: from ``scan`` if it looked at this
     site's content folder, else taken now."""
-    if scan is not None and scan.content_dir == str(config.content_dir):
+    if scan is not None and scan.source == str(config.source):
         return scan.result()
-    return stamp_content(config.content_dir)
+    return stamp_content(config.source)
 
 
 def _scan_content(config: SiteConfig, manifest: Manifest, stamps: Sequence[Stamp]
                   ) -> ContentState:
     """Which of the files in ``stamps`` are new or changed since ``manifest``, and which of
     its files are gone."""
-    paths: dict[str, str] = {}
+    folder = str(config.source) + os.sep  # (a path parse_file names by slicing it off)
+    sources: set[str] = set()
     changed = []
-    for path, size, mtime_ns in stamps:
-        rel = source_name(path, config.source)
-        paths[rel] = path
-        cached = manifest.files.get(rel)
+    for source, size, mtime_ns in stamps:
+        sources.add(source)
+        cached = manifest.files.get(source)
         if cached is None or cached.stamp.size != size or cached.stamp.mtime_ns != mtime_ns:
-            changed.append(path)
-    removed = sorted(set(manifest.files) - set(paths))
-    return ContentState(paths, changed, removed)
+            changed.append(folder + source)
+    removed = sorted(set(manifest.files) - sources)
+    return ContentState(sources, changed, removed)
 
 
 def _scan_touched(config: SiteConfig, manifest: Manifest,
                   touched: Collection[str]) -> ContentState | None:
     """``_scan_content`` looking only at ``touched`` paths (None: look at everything)."""
     folder = config.content_dir.relative_to(config.source).as_posix() + "/"
-    paths = {rel: "" for rel in manifest.files}  # (only membership is read)
+    sources = set(manifest.files)
     changed, removed = [], []
     for rel in touched:
         if folder.startswith(rel.rstrip("/") + "/"):
@@ -680,7 +680,7 @@ def _scan_touched(config: SiteConfig, manifest: Manifest,
         except FileNotFoundError:
             if rel not in manifest.files:
                 return None  # a folder gone, or a file never read: look at everything
-            del paths[rel]
+            sources.discard(rel)
             removed.append(rel)
             continue
         if not S_ISREG(stat.st_mode):
@@ -688,12 +688,12 @@ def _scan_touched(config: SiteConfig, manifest: Manifest,
         parts = rel.split("/")
         if any(part.startswith(".") for part in parts[:-1]) or not is_content_name(parts[-1]):
             continue  # not content (as find_content_paths decides)
-        paths[rel] = str(path)
+        sources.add(rel)
         cached = manifest.files.get(rel)
         if cached is None or (cached.stamp.size, cached.stamp.mtime_ns) != \
                 (stat.st_size, stat.st_mtime_ns):
             changed.append(str(path))
-    return ContentState(paths, sorted(changed), sorted(removed))
+    return ContentState(sources, sorted(changed), sorted(removed))
 
 
 def _ticker(progress: Progress | None, stage: str, total: int) -> Tick | None:

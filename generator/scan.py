@@ -24,8 +24,9 @@ CONTENT_SUFFIXES = (".md", ".markdown", ".txt")
 """Endings of the names of content files."""
 
 Stamp = tuple[str, int, int]
-"""A content file: its path (the folder's path joined with its name), size and mtime in
-nanoseconds (-1 and -1 when not looked at: no cache to compare them with)."""
+"""A content file: its source path (relative to the site folder, with ``/``: the name
+the cache knows it by), size and mtime in nanoseconds (-1 and -1 when not looked at: no
+cache to compare them with)."""
 
 
 def is_content_name(name: str) -> bool:
@@ -43,29 +44,36 @@ def find_content_paths(content_dir: Path | str) -> list[str]:
     return found
 
 
-def stamp_content(content_dir: Path | str, *, stat: bool = True) -> list[Stamp]:
-    """Every content file below ``content_dir`` with its size and mtime, in path order. A
-    file that goes away between the listing and its ``stat`` is left out, as if listed a
-    moment later. Without ``stat`` the files are only listed (size and mtime -1, which no
-    file has: each counts as changed)."""
+def stamp_content(source: Path | str, *, stat: bool = True) -> list[Stamp]:
+    """Every content file of the site folder ``source`` (an absolute path) with its size
+    and mtime, in path order. A file that goes away between the listing and its ``stat``
+    is left out, as if listed a moment later. Without ``stat`` the files are only listed
+    (size and mtime -1, which no file has: each counts as changed). The source paths are
+    made here, in the scan's child, not one by one in the build (0.1 s at 100,000 files)."""
+    cut = len(os.fspath(source)) + len(os.sep)
+    paths = find_content_paths(os.path.join(source, "content"))
+    if os.sep == "/":
+        names = [path[cut:] for path in paths]
+    else:  # pragma: no cover (Windows)
+        names = [path[cut:].replace(os.sep, "/") for path in paths]
     if not stat:
-        return [(path, -1, -1) for path in find_content_paths(content_dir)]
+        return [(name, -1, -1) for name in names]
     stamps: list[Stamp] = []
-    for path in find_content_paths(content_dir):
+    for path, name in zip(paths, names, strict=True):
         try:
             info = os.stat(path)
         except FileNotFoundError:
             continue
-        stamps.append((path, info.st_size, info.st_mtime_ns))
+        stamps.append((name, info.st_size, info.st_mtime_ns))
     return stamps
 
 
 class EarlyScan:
     """The stamps of a site's content files, being taken by a forked child."""
 
-    def __init__(self, content_dir: str, forked: Forked[list[Stamp]]) -> None:
-        self.content_dir = content_dir
-        """The folder scanned (as ``str(config.content_dir)`` gives it)."""
+    def __init__(self, source: str, forked: Forked[list[Stamp]]) -> None:
+        self.source = source
+        """The site folder scanned (as ``str(config.source)`` gives it)."""
         self._forked: Forked[list[Stamp]] | None = forked
 
     def result(self) -> list[Stamp]:
@@ -89,7 +97,6 @@ def start_scan(source: Path) -> EarlyScan | None:
     its files are only listed (at 100,000 stories 0.3 s instead of 0.75 s with a stat
     each)."""
     source = source.resolve()
-    content_dir = str(source / "content")
     stat = (source / CACHE_DIR).is_dir()
-    forked = start_forked([partial(stamp_content, content_dir, stat=stat)], items=None)
-    return EarlyScan(content_dir, forked[0]) if forked is not None else None
+    forked = start_forked([partial(stamp_content, str(source), stat=stat)], items=None)
+    return EarlyScan(str(source), forked[0]) if forked is not None else None

@@ -13,6 +13,7 @@ from generator import scan
 from generator.build import build
 from generator.cli import main
 from generator.config import load_config
+from generator.read import source_name
 from generator.scan import find_content_paths, stamp_content, start_scan
 from tests.conftest import MakeSite
 
@@ -32,13 +33,13 @@ def _site(make_site: MakeSite) -> Path:
 
 def test_stamps_are_the_content_files_in_path_order_with_size_and_mtime(
         make_site: MakeSite) -> None:
-    site = _site(make_site)
-    folder = site.resolve() / "content"
-    stamps = stamp_content(folder)
-    assert [path for path, _, _ in stamps] == find_content_paths(folder) == [
-        str(folder / "a.txt"), str(folder / "b.md"), str(folder / "sub" / "c.markdown")]
-    for path, size, mtime_ns in stamps:
-        stat = os.stat(path)
+    site = _site(make_site).resolve()
+    stamps = stamp_content(site)
+    assert [source for source, _, _ in stamps] == [
+        source_name(path, site) for path in find_content_paths(site / "content")] == [
+        "content/a.txt", "content/b.md", "content/sub/c.markdown"]
+    for source, size, mtime_ns in stamps:
+        stat = os.stat(site / source)
         assert (size, mtime_ns) == (stat.st_size, stat.st_mtime_ns)
 
 
@@ -52,18 +53,17 @@ def test_a_file_gone_before_its_stat_is_left_out(make_site: MakeSite,
         return listed
 
     monkeypatch.setattr(scan, "find_content_paths", listed_then_one_gone)
-    assert [Path(path).name for path, _, _ in stamp_content(site / "content")] == [
-        "a.txt", "c.markdown"]
+    assert [source for source, _, _ in stamp_content(site)] == [
+        "content/a.txt", "content/sub/c.markdown"]
 
 
 def test_the_early_scan_gives_what_a_scan_here_gives(make_site: MakeSite) -> None:
     site = _site(make_site)
-    folder = site.resolve() / "content"
     (site / ".digest-cache").mkdir()  # (stamps to compare with: files are stat-ed)
     early = start_scan(site)
     assert early is not None  # (CI machines have fork and two cores)
-    assert early.content_dir == str(folder)
-    assert early.result() == stamp_content(folder)
+    assert early.source == str(site.resolve())
+    assert early.result() == stamp_content(site.resolve())
     with pytest.raises(RuntimeError, match="taken already"):
         early.result()
     early.cancel()  # (after the result: nothing to do)
@@ -72,16 +72,16 @@ def test_the_early_scan_gives_what_a_scan_here_gives(make_site: MakeSite) -> Non
 def test_without_a_cache_folder_the_files_are_only_listed(make_site: MakeSite,
                                                           tmp_path: Path) -> None:
     site = _site(make_site)
-    folder = site.resolve() / "content"
     early = start_scan(site)
     assert early is not None
-    assert early.result() == stamp_content(folder, stat=False) == [
-        (path, -1, -1) for path in find_content_paths(folder)]
+    assert early.result() == stamp_content(site.resolve(), stat=False) == [
+        ("content/a.txt", -1, -1), ("content/b.md", -1, -1),
+        ("content/sub/c.markdown", -1, -1)]
     config, _ = load_config(site, output=tmp_path / "out")
     assert build(config, scan=start_scan(site)).stories == 3  # a first build: all read
     early = start_scan(site)  # (the cache folder is there now)
     assert early is not None
-    assert early.result() == stamp_content(folder)
+    assert early.result() == stamp_content(site.resolve())
     assert build(config, scan=start_scan(site)).write.written == 0
 
 
@@ -99,7 +99,7 @@ def test_a_failing_child_leaves_the_scan_to_this_process(
     monkeypatch.setattr(scan, "stamp_content", fails_in_the_child)
     early = start_scan(site)
     assert early is not None
-    assert early.result() == real(site.resolve() / "content", stat=False)
+    assert early.result() == real(site.resolve(), stat=False)
 
 
 def test_an_early_scan_never_taken_is_cancelled_without_waiting(make_site: MakeSite) -> None:
@@ -120,9 +120,9 @@ def test_a_build_takes_the_early_scan_of_its_own_site_only(
     taken_here: list[str] = []
     real = build_module.stamp_content
 
-    def counted(folder: Path | str) -> list[scan.Stamp]:
+    def counted(folder: Path | str, *, stat: bool = True) -> list[scan.Stamp]:
         taken_here.append(str(folder))
-        return real(folder)
+        return real(folder, stat=stat)
 
     monkeypatch.setattr(build_module, "stamp_content", counted)
     early = start_scan(site)
@@ -133,7 +133,7 @@ def test_a_build_takes_the_early_scan_of_its_own_site_only(
     (other / "content" / "x.md").write_text(STORY.format(title="X", day=1))
     wrong = start_scan(other)
     assert build(config, scan=wrong).stories == 3
-    assert taken_here == [str(config.content_dir)]  # another folder's stamps: scanned here
+    assert taken_here == [str(config.source)]  # another site's stamps: scanned here
 
 
 def test_the_cli_build_lists_the_files_in_its_child(
@@ -142,7 +142,7 @@ def test_the_cli_build_lists_the_files_in_its_child(
 
     site = _site(make_site)
 
-    def never_here(folder: Path | str) -> list[scan.Stamp]:
+    def never_here(folder: Path | str, *, stat: bool = True) -> list[scan.Stamp]:
         raise AssertionError("the build listed the files itself")
 
     monkeypatch.setattr(build_module, "stamp_content", never_here)
@@ -159,7 +159,9 @@ def test_the_cli_build_lists_the_files_in_its_child(
 def test_stamps_list_what_a_walk_of_the_folder_finds(
         tmp_path_factory: pytest.TempPathFactory,
         names: list[tuple[str, str, str]]) -> None:
-    folder = tmp_path_factory.mktemp("content")
+    site = tmp_path_factory.mktemp("site")
+    folder = site / "content"
+    folder.mkdir()
     for sub, stem, suffix in names:
         path = folder / f"{sub}{stem}{suffix}"
         if path.parent.is_file() or path.is_dir() or stem in (".", ".."):
@@ -173,4 +175,5 @@ def test_stamps_list_what_a_walk_of_the_folder_finds(
         for name in files
         if name.endswith((".md", ".markdown", ".txt")) and not name.startswith(".")
     )
-    assert [path for path, _, _ in stamp_content(folder)] == expected
+    assert [source for source, _, _ in stamp_content(site)] == [
+        source_name(path, site) for path in expected]

@@ -342,8 +342,6 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     try:
         parsed, holders = _parse(state.changed, config, zone, store, pool, records,
                                  _ticker(progress, "reading", len(state.changed)))
-        if pool is not None:
-            pool.render_bodies()  # (while this process models the site)
         files = {src: entry for src, entry in manifest.files.items() if src in state.sources}
         files.update((p.source, cached_file(p)) for p in parsed)
         files = dict(sorted(files.items()))

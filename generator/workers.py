@@ -254,7 +254,12 @@ class WorkerPool:
         """Parse files across the workers; also say which worker holds each source.
 
         The workers put the stories' schema records into ``records`` themselves and send
-        back summaries without them: they are most of a summary's weight.
+        back summaries without them: they are most of a summary's weight. Once it has
+        answered, each worker renders the bodies of its stories at a lower priority
+        (``yield_to_the_build``), unasked: while this process takes in the answers and
+        models the site, and while the other worker finishes its share (when it waited
+        for this process to ask, a core stood idle for 0.2 s at 10,000 stories, 1 s at
+        100,000). The pages ask for the bodies later (``StoryStore.body_html``).
         """
         shares = [list(paths[i :: self.size]) for i in range(self.size)]
         for pipe, share in zip(self._pipes, shares, strict=True):
@@ -270,12 +275,6 @@ class WorkerPool:
                 holder[item.source] = index
         parsed.sort(key=lambda item: item.source)
         return parsed, holder
-
-    def render_bodies(self) -> None:
-        """Have each worker render the bodies of the stories it parsed, unanswered (done
-        while the main process models the site; the pages ask for them later)."""
-        for pipe in self._pipes:
-            pipe.send(("bodies",))
 
     def send_site(self, site: Site) -> None:
         """Send the workers the site their article pages are rendered from, packed once
@@ -410,15 +409,15 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
         if command == "site":  # no answer: a "render" follows
             sites[:] = [_unpack_paused(args[0], config)]
             continue
-        if command == "bodies":  # no answer: a "render" follows (a failure shows there)
-            yield_to_the_build()
-            with contextlib.suppress(Exception):
-                store.render_bodies()
-            continue
         try:
             pipe.send(("ok", handlers[command](*args)))
         except Exception:  # noqa: BLE001 - reported to the main process, which raises it
             pipe.send(("error", traceback.format_exc()))
+            continue
+        if command == "parse":  # then its bodies, unasked (see ``WorkerPool.parse``)
+            yield_to_the_build()
+            with contextlib.suppress(Exception):  # (a failure shows when a page needs it)
+                store.render_bodies()
 
 
 def yield_to_the_build() -> None:

@@ -58,8 +58,8 @@ def test_a_worker_unpacks_the_site_with_the_collector_paused_then_freezes_it(
 
 def test_a_worker_yields_the_cores_to_the_build_once_it_has_parsed(
         sample_site: Path, tmp_path: Path) -> None:
-    """After parsing, a worker renders its bodies at a lower priority (``WORKER_NICENESS``)
-    while the main process models the site."""
+    """Once it has answered a parse, a worker renders its bodies at a lower priority
+    (``WORKER_NICENESS``), unasked, while the main process models the site."""
     import os
     import time
 
@@ -73,10 +73,10 @@ def test_a_worker_yields_the_cores_to_the_build_once_it_has_parsed(
     try:
         worker = pool._processes[0].pid
         assert worker is not None
+        assert os.getpriority(os.PRIO_PROCESS, worker) == own  # (it parses at this one)
         parsed, _ = pool.parse(find_content_paths(config.content_dir),
                                RecordStore(tmp_path / "records.sqlite"))
-        assert parsed and os.getpriority(os.PRIO_PROCESS, worker) == own  # parsing: equal
-        pool.render_bodies()
+        assert parsed
         wanted = min(19, own + WORKER_NICENESS)
         for _ in range(500):  # (the order is unanswered: wait until it is taken)
             if os.getpriority(os.PRIO_PROCESS, worker) == wanted:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .scan import EarlyScan, start_scan
+from .scan import CONTENT_DIR, EarlyScan, start_scan
 
 if TYPE_CHECKING:
     from .build import BuildReport
@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None, *, retain: list[object] | None = Non
 
 def has_content_folder(source: Path, err: TextIO) -> bool:
     """Whether ``source`` is a site folder; says what to do when it is not."""
-    if (source / "content").is_dir():
+    if (source / CONTENT_DIR).is_dir():
         return True
     print(f"digest: no content/ folder in {source.resolve()}; pass --source with the site folder",
           file=err)

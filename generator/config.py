@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, error, shorten, warning
+from .scan import CONTENT_DIR
 from .yamlio import YamlProblem, load_yaml
 
 CONFIG_NAME = "digest.yaml"
@@ -75,7 +76,7 @@ class SiteConfig:
     @property
     def content_dir(self) -> Path:
         """The folder of news items."""
-        return self.source / "content"
+        return self.source / CONTENT_DIR
 
     @property
     def base_path(self) -> str:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from .cluster_parallel import Forked, start_forked
 
+CONTENT_DIR = "content"
+"""The folder of a site's news items, in the site folder (``SiteConfig.content_dir``)."""
 CACHE_DIR = ".digest-cache"
 """The site's cache folder, beside ``content/`` (see ``manifest``)."""
 CONTENT_SUFFIXES = (".md", ".markdown", ".txt")
@@ -51,7 +53,7 @@ def stamp_content(source: Path | str, *, stat: bool = True) -> list[Stamp]:
     (size and mtime -1, which no file has: each counts as changed). The source paths are
     made here, in the scan's child, not one by one in the build (0.1 s at 100,000 files)."""
     cut = len(os.fspath(source)) + len(os.sep)
-    paths = find_content_paths(os.path.join(source, "content"))
+    paths = find_content_paths(os.path.join(source, CONTENT_DIR))
     if os.sep == "/":
         names = [path[cut:] for path in paths]
     else:  # pragma: no cover (Windows)

@@ -78,7 +78,7 @@ def test_a_worker_yields_the_cores_to_the_build_once_it_has_parsed(
                                RecordStore(tmp_path / "records.sqlite"))
         assert parsed
         wanted = min(19, own + WORKER_NICENESS)
-        for _ in range(500):  # (the order is unanswered: wait until it is taken)
+        for _ in range(500):  # (lowered once the answer is sent: wait for it)
             if os.getpriority(os.PRIO_PROCESS, worker) == wanted:
                 break
             time.sleep(0.01)

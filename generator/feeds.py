@@ -9,8 +9,6 @@ templates only lay it out as XML, and ``render_json_feed`` writes it as JSON Fee
 
 from __future__ import annotations
 
-import json
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +17,7 @@ from urllib.parse import urlsplit
 from .model import Article, Site
 from .pages import Page, feed_links
 from .records import Image
+from .schema_json import COMPACT_JSON, utc_iso
 from .urls import join_url
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -157,19 +156,7 @@ def feed_paths(folder: str) -> dict[str, str]:
     return {link.label: link.path for link in feed_links(folder, "")}
 
 
-def utc_iso(moment: datetime) -> str:
-    """RFC 3339 in UTC with a ``Z``: ``2020-06-09T13:05:00Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def utc_iso_of_stamp(stamp: float) -> str:
-    """``utc_iso`` of the moment of a POSIX timestamp (of a datetime: the same text as
-    ``utc_iso(datetime.fromtimestamp(stamp, UTC))``, in 1.2 us instead of 3.1; the
-    sitemap formats one per article)."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
-
-
 def dump_json(document: object) -> str:
     """JSON text as every JSON output is written: compact, UTF-8, keys in the order
     the code builds them (deterministic), one trailing newline."""
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return COMPACT_JSON.encode(document) + "\n"

@@ -19,10 +19,10 @@ instead of ``environment.getattr`` gained nothing measurable: 231 against 232 us
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, MutableMapping
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment
+from jinja2 import Environment, Template
 from jinja2.compiler import CodeGenerator
 from markupsafe import escape
 
@@ -75,3 +75,20 @@ class DigestEnvironment(Environment):
 
     code_generator_class = _CodeGenerator
     escape_output = staticmethod(escape_output)
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._loaded: dict[str, Template] = {}
+
+    def _load_template(self, name: str, globals: MutableMapping[str, Any] | None) -> Template:
+        """Jinja's, but an environment that never reloads its templates keeps them in a
+        plain dict: Jinja's cache takes a lock and reorders its queue on every hit (three
+        a page: the template, the one it extends, the one it imports; 1.0 against 0.3 us)."""
+        if self.auto_reload:
+            return super()._load_template(name, globals)
+        template = self._loaded.get(name)
+        if template is None:
+            template = self._loaded[name] = super()._load_template(name, globals)
+        elif globals:
+            template.globals.update(globals)
+        return template

@@ -38,9 +38,12 @@ from pathlib import Path
 from stat import S_ISREG
 
 from .diagnostics import DigestError
+from .scan import CONTENT_DIR
 
 MARKER = ".digest-output"
 _OURS = frozenset({MARKER})
+_SAME_FOLDER = frozenset({"", "."})
+"""Path parts that name no folder of their own (``a//b``, ``./a``)."""
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 _OVERWRITE_FLAGS = (os.O_WRONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
                     | getattr(os, "O_NONBLOCK", 0))  # (a spare that is a pipe: refused)
@@ -92,7 +95,7 @@ def check_output_folder(output: Path, *, source: Path) -> None:
         raise DigestError(f"refusing to build into the home directory {out}")
     if out == src or out in src.parents:
         raise DigestError(f"refusing to build into {out}: it holds the site's sources")
-    content = src / "content"
+    content = src / CONTENT_DIR
     if out == content or content in out.parents:
         raise DigestError(f"refusing to build into {out}: it is inside the content folder")
     if out.exists() and not out.is_dir():
@@ -111,10 +114,16 @@ def content_digest(content: bytes) -> str:
 
 def safe_relative(rel: str) -> Path:
     """An output-relative path, refusing anything that could leave the output folder."""
-    path = Path(rel)
-    if not rel or path.is_absolute() or ".." in path.parts or path.parts[0] in _OURS:
+    return Path(_checked(rel))
+
+
+def _checked(rel: str) -> str:
+    """``rel``, if it names a file of the output folder that is not one of ours (checked
+    on the string: a ``Path`` and its parts took 5 us, for 12,000 pages a build)."""
+    parts = [part for part in rel.split("/") if part not in _SAME_FOLDER]
+    if not parts or rel[0] == "/" or ".." in parts or parts[0] in _OURS:
         raise DigestError(f"refusing to write outside the output folder: {rel!r}")
-    return path
+    return rel
 
 
 def stage_file(output: Path, rel: str, content: bytes, previous: str | None,
@@ -129,7 +138,7 @@ def stage_file(output: Path, rel: str, content: bytes, previous: str | None,
     written. Safe to call from worker processes: each file is staged on its own.
     """
     digest = content_digest(content)
-    target = output / safe_relative(rel)
+    target = f"{output}/{_checked(rel)}"
     if direct:  # the output held no file when the build began: nothing to compare
         folder = os.path.dirname(target)
         try:
@@ -141,11 +150,11 @@ def stage_file(output: Path, rel: str, content: bytes, previous: str | None,
         write_file(target, content)
         return digest, True
     if previous is not None:
-        if previous == digest and target.is_file():
+        if previous == digest and os.path.isfile(target):
             return digest, False
     else:
         try:
-            if target.stat().st_size == len(content) and target.read_bytes() == content:
+            if os.stat(target).st_size == len(content) and _read(target) == content:
                 return digest, False
         except OSError:
             pass
@@ -187,7 +196,7 @@ def _discard(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def write_file(path: Path, content: bytes) -> None:
+def write_file(path: str | Path, content: bytes) -> None:
     """Create or replace the file ``path`` with ``content`` (its folder exists). Three
     system calls: ``Path.write_bytes`` made three more a file (fstat, ioctl, lseek), and
     Python's file objects cost 10 us more, for 12,000 pages a build."""
@@ -196,6 +205,11 @@ def write_file(path: Path, content: bytes) -> None:
         _write_all(handle, content)
     finally:
         os.close(handle)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def _write_all(handle: int, content: bytes) -> None:

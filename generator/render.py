@@ -30,12 +30,13 @@ from markupsafe import Markup, escape
 from .api import render_api_news, render_api_topics
 from .bodies import render_body
 from .config import SiteConfig
-from .feeds import feed_for, render_json_feed, utc_iso
+from .feeds import feed_for, render_json_feed
 from .jinja_output import CODE_VERSION, DigestEnvironment
 from .model import Article, Site, sidebar_links
 from .pages import SITEMAP_KINDS, Page
 from .records import Story
 from .scan import CACHE_DIR
+from .schema_json import utc_iso
 from .seo import page_meta, render_robots, sitemap_entries
 from .theme import template_dirs
 from .urls import join_url, page_path

@@ -12,7 +12,6 @@ default, for local preview), they hold site-relative paths instead, and
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,10 +21,11 @@ from markupsafe import Markup
 
 from .config import CONFIG_NAME, SiteConfig
 from .diagnostics import Diagnostic, warning
-from .feeds import absolute, utc_iso, utc_iso_of_stamp
+from .feeds import absolute
 from .model import Article, Site
 from .pages import NOT_INDEXED, Page
 from .records import Image
+from .schema_json import COMPACT_JSON, utc_iso, utc_iso_of_stamp
 
 HOSTNAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
 """A provider domain safe to turn into ``https://<domain>/``."""
@@ -71,7 +71,6 @@ def page_meta(site: Site, page: Page) -> PageMeta:
     indexed = page.kind not in NOT_INDEXED
     canonical = absolute(site, page.path) if indexed else ""
     lead = page.articles[0] if page.articles else None
-    image = next((a.card_image for a in page.articles if a.card_image), None)
     if page.kind == "article" and lead is not None:
         image = lead.card_image
         return PageMeta(
@@ -79,8 +78,9 @@ def page_meta(site: Site, page: Page) -> PageMeta:
             description=lead.excerpt or lead.title, image=image, published=lead.published,
             tags=tuple(ref.name for ref in lead.topics),
             twitter_card="summary_large_image" if image else "summary",
-            json_ld=json_ld(news_article(site, lead, canonical)),
+            json_ld=json_ld(news_article(site, lead, canonical, image)),
         )
+    image = next(filter(None, (a.card_image for a in page.articles)), None)
     title = config.title if page.kind == "home" else f"{page.title} · {config.title}"
     return PageMeta(
         canonical=canonical, og_type="website", title=title,
@@ -90,8 +90,9 @@ def page_meta(site: Site, page: Page) -> PageMeta:
     )
 
 
-def news_article(site: Site, article: Article, url: str) -> dict[str, Any]:
-    """schema.org ``NewsArticle`` for an article page."""
+def news_article(site: Site, article: Article, url: str, image: Image | None
+                 ) -> dict[str, Any]:
+    """schema.org ``NewsArticle`` for an article page (``image``: its card image)."""
     summary = article.summary
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -103,7 +104,6 @@ def news_article(site: Site, article: Article, url: str) -> dict[str, Any]:
         "datePublished": utc_iso(article.published),
         "inLanguage": site.config.language,
     }
-    image = article.card_image
     if image:
         data["image"] = [{"@type": "ImageObject", "url": image.url,
                           "width": image.width, "height": image.height}]
@@ -146,7 +146,7 @@ def collection_page(site: Site, page: Page, url: str) -> dict[str, Any]:
 
 def json_ld(data: dict[str, Any]) -> Markup:
     """JSON text that is safe inside a ``<script>`` element of an HTML page."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = COMPACT_JSON.encode(data)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return Markup(text)  # noqa: S704 - escaped above: it cannot hold "<" or "&"

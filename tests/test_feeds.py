@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import math
 import textwrap
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, fromstring
@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.feeds import utc_iso, utc_iso_of_stamp
 from generator.model import Article
+from generator.schema_json import utc_iso, utc_iso_of_stamp
 from tests.support.published import Published, publish
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -139,6 +139,15 @@ def test_an_empty_feed_is_dated_by_source_date_epoch(
     feed = fromstring((published.output / "atom.xml").read_bytes())
     assert text(feed, "updated") == "2020-09-13T12:26:40Z"
     assert feedparser.parse((published.output / "rss.xml").read_bytes()).entries == []
+
+
+@given(st.datetimes(min_value=datetime(1000, 1, 2), max_value=datetime(9000, 12, 30),
+                    timezones=st.timedeltas(min_value=-timedelta(hours=23, minutes=59),
+                                            max_value=timedelta(hours=23, minutes=59))
+                    .map(timezone)))
+def test_a_moment_is_written_as_the_utc_second_it_falls_in(moment: datetime) -> None:
+    # (the years stories may have: see validate.parse_datetime)
+    assert utc_iso(moment) == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @given(st.datetimes(min_value=datetime(1700, 1, 1), max_value=datetime(2240, 12, 31),

@@ -18,11 +18,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.build import build
 from generator.cli import main
 from generator.config import load_config
 from generator.diagnostics import DigestError
+from generator.output import MARKER, safe_relative, stage_file
 
 ROOT = Path(__file__).resolve().parent.parent
 MakeSite = Callable[[dict[str, str | bytes]], Path]
@@ -226,6 +229,30 @@ def test_empty_and_digest_made_folders_are_accepted(make_site: MakeSite, tmp_pat
 
 
 # -- nothing deleted or written outside the output -------------------------------------------
+
+
+@given(st.lists(st.sampled_from(["a", "b.html", ".", "..", "", "...", MARKER, ".digest"]),
+                max_size=5).map("/".join))
+def test_output_paths_are_refused_as_their_path_parts_say(rel: str) -> None:
+    path = Path(rel)
+    leaves = not rel or path.is_absolute() or not path.parts or ".." in path.parts \
+        or path.parts[0] == MARKER
+    if leaves:
+        with pytest.raises(DigestError, match="outside the output folder"):
+            safe_relative(rel)
+    else:
+        assert safe_relative(rel) == path
+
+
+@pytest.mark.parametrize("rel", ["../x.html", "/etc/x", "a/../../x", "./.digest-output", ""])
+def test_a_page_bound_outside_the_output_is_never_written(tmp_path: Path, rel: str) -> None:
+    output = tmp_path / "area" / "out"
+    output.mkdir(parents=True)
+    for direct in (True, False):
+        with pytest.raises(DigestError, match="outside the output folder"):
+            stage_file(output, rel, b"x", None, direct=direct)
+    assert snapshot(tmp_path) == {}
+
 
 
 def test_look_alike_folders_beside_the_output_are_never_deleted(make_site: MakeSite,

@@ -25,8 +25,9 @@ from pathlib import Path
 from tornado.ioloop import IOLoop, PeriodicCallback
 
 from .config import CONFIG_NAME
+from .scan import CONTENT_DIR
 
-WATCHED_FOLDERS = ("content", "templates", "static")
+WATCHED_FOLDERS = (CONTENT_DIR, "templates", "static")
 """Folders of the site whose files feed the build."""
 POLL_SECONDS = 1.0
 """How often the polling fallback walks the folders."""

@@ -2,7 +2,7 @@
 
 ``feed_for`` turns a planned feed page into a ``Feed`` record; the Atom and RSS
 templates only lay it out as XML, and ``render_json_feed`` writes it as JSON Feed
-1.1 with ``json.dumps``. Every URL is absolute when ``base_url`` names a host
+1.1 with ``schema_json.COMPACT_JSON``. Every URL is absolute when ``base_url`` names a host
 (otherwise a site-relative path: see ``seo.base_url_warnings``). The feed's
 ``updated`` date is its newest story's, never the build time.
 """

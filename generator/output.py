@@ -208,6 +208,7 @@ def write_file(path: str | Path, content: bytes) -> None:
 
 
 def _read(path: str) -> bytes:
+    """The bytes of the file ``path``."""
     with open(path, "rb") as handle:
         return handle.read()
 

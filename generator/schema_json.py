@@ -2,6 +2,9 @@
 
 Made once per story when its file is read, and kept in its summary, so API pages
 can be written without re-reading any file. ``secured`` is never included.
+
+Also what every JSON output and every UTC date shares: ``COMPACT_JSON``, the encoder
+(the feeds, the API, the JSON-LD), and ``utc_iso``, the RFC 3339 text of a moment.
 """
 
 from __future__ import annotations

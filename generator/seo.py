@@ -2,7 +2,7 @@
 Twitter-card meta, JSON-LD, the sitemap and robots.txt.
 
 Everything is decided here; ``base.html`` and ``sitemap.xml`` only lay it out.
-JSON-LD is made with ``json.dumps`` and has ``<``, ``>`` and ``&`` escaped as
+JSON-LD is made with ``schema_json.COMPACT_JSON`` and has ``<``, ``>`` and ``&`` escaped as
 ``\\u003c`` etc., so no story text can close the ``<script>`` element it sits in.
 
 These outputs want absolute URLs. When ``base_url`` is only a path (``/``, the

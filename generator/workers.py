@@ -461,7 +461,8 @@ def _parse_share(paths: Sequence[str], config: SiteConfig, zone: ZoneInfo,
     # parsing makes few cycles, and collecting a heap that grows to 50,000 stories cost
     # 12 s of a 77 s read stage at 100,000 stories. The stories, which live on, are then
     # frozen out of its sight, uncollected: a collection there found nothing to free after
-    # 5,000 stories of the benchmark's corpus, and took 0.11 s of a 2.6 s share.
+    # 5,000 stories of the benchmark's corpus, and took 0.11 s of a 2.6 s share (what a
+    # bad file's error may leave in a cycle stays until the worker exits).
     gc.disable()
     try:
         for done, path in enumerate(paths, start=1):

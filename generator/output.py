@@ -154,7 +154,8 @@ def stage_file(output: Path, rel: str, content: bytes, previous: str | None,
             return digest, False
     else:
         try:
-            if os.stat(target).st_size == len(content) and _read(target) == content:
+            if os.stat(target).st_size == len(content) \
+                    and Path(target).read_bytes() == content:
                 return digest, False
         except OSError:
             pass
@@ -205,12 +206,6 @@ def write_file(path: str | Path, content: bytes) -> None:
         _write_all(handle, content)
     finally:
         os.close(handle)
-
-
-def _read(path: str) -> bytes:
-    """The bytes of the file ``path``."""
-    with open(path, "rb") as handle:
-        return handle.read()
 
 
 def _write_all(handle: int, content: bytes) -> None:

@@ -254,7 +254,6 @@ def test_a_page_bound_outside_the_output_is_never_written(tmp_path: Path, rel: s
     assert snapshot(tmp_path) == {}
 
 
-
 def test_look_alike_folders_beside_the_output_are_never_deleted(make_site: MakeSite,
                                                                  tmp_path: Path) -> None:
     site = sample(make_site)

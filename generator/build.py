@@ -28,6 +28,7 @@ from .cluster_parallel import start_forked
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Severity
 from .fingerprints import (
+    article_fingerprints,
     naming_site,
     page_fingerprints,
     reader_digest,
@@ -596,7 +597,7 @@ def _articles_meanwhile(site: Site, templates: dict[str, str], manifest_file: Pa
 
 def _article_fingerprints(site: Site, templates: dict[str, str]) -> dict[str, str]:
     """The fingerprints of the site's article pages."""
-    return page_fingerprints(site, map(article_page, site.articles), templates)
+    return article_fingerprints(site, templates)
 
 
 def _articles_to_render(site: Site, fingerprints: dict[str, str],

@@ -16,14 +16,15 @@ must cost only milliseconds.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 from . import __version__
 from .config import SiteConfig
 from .model import Article, Site, TopicRef
-from .pages import Page
+from .pages import ARTICLE_TEMPLATE, Page
 from .theme import templates_naming
 from .urls import page_path
 
@@ -79,74 +80,120 @@ def reader_digest(config: SiteConfig) -> str:
     return hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
 
 
+class _Memo(dict[str, str]):
+    """A dict that makes a missing entry with ``make`` and keeps it: found entries are
+    looked up without a Python call (``map(memo.__getitem__, keys)`` stays in C)."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[str], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = self.make(key)
+        return value
+
+
+_SLUG = attrgetter("slug")
+
+
 def page_fingerprints(site: Site, pages: Iterable[Page],
                       templates: Mapping[str, str]) -> dict[str, str]:
     """Output path -> fingerprint, for every page; ``templates`` maps each template's name
     to the digest of it and the templates it uses (``theme.template_digests``)."""
-    naming = naming_site(site.config.source, templates)
-    topic_names = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}" for t in site.topics)
-    topic_counts = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}{SEP}{len(t.articles)}{SEP}"
-                            f"{t.description}" for t in site.topics)
-    linked: dict[str, str] = {}
-    refs: dict[tuple[TopicRef, ...], str] = {}
-    cards: dict[str, str] = {}
-    newest = site.articles[0].summary.timestamp if site.articles else 0.0
+    texts = _PageTexts(site, templates)
+    result: dict[str, str] = {}
+    for page in pages:
+        text = texts.article(page.template, page.path, page.article) \
+            if page.kind == "article" else texts.listing(page)
+        result[page_path(page.path)] = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    return result
 
-    def link(slug: str) -> str:
-        """A linked story: its slug and digest (a story not in the site: its slug)."""
-        found = linked.get(slug)
+
+def article_fingerprints(site: Site, templates: Mapping[str, str]) -> dict[str, str]:
+    """``page_fingerprints`` of every article page of the site (``pages.article_page`` of
+    each article), without making the pages."""
+    texts = _PageTexts(site, templates)
+    result: dict[str, str] = {}
+    for article in site.articles:
+        path = article.path
+        text = texts.article(ARTICLE_TEMPLATE, path, article)
+        result[page_path(path)] = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    return result
+
+
+class _PageTexts:
+    """The text each page's fingerprint hashes (what its template can show), with what
+    pages share made once: the text of each linked story and of each card."""
+
+    def __init__(self, site: Site, templates: Mapping[str, str]) -> None:
+        self.templates = templates
+        self.naming = naming_site(site.config.source, templates)
+        self.topic_names = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}" for t in site.topics)
+        self.topic_counts = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}{SEP}{len(t.articles)}"
+                                     f"{SEP}{t.description}" for t in site.topics)
+        self.newest = site.articles[0].summary.timestamp if site.articles else 0.0
+        self.by_slug = by_slug = site.by_slug
+        self.refs: dict[tuple[TopicRef, ...], str] = {}
+
+        def link(slug: str) -> str:
+            """A linked story: its slug and digest (a story not in the site: its slug)."""
+            article = by_slug.get(slug)
+            return f"{slug}{SEP}{article.summary.digest if article else ''}"
+
+        self.linked = _Memo(link)
+        self.cards = _Memo(self._card)
+
+    def refs_of(self, article: Article) -> str:
+        """The article's topics."""
+        found = self.refs.get(article.topics)
         if found is None:
-            article = site.by_slug.get(slug)
-            found = linked[slug] = f"{slug}{SEP}{article.summary.digest if article else ''}"
+            found = self.refs[article.topics] = SEP.join(f"{ref.name}{SEP}{ref.slug}"
+                                                         for ref in article.topics)
         return found
 
-    def refs_of(article: Article) -> str:
-        found = refs.get(article.topics)
-        if found is None:
-            found = refs[article.topics] = SEP.join(f"{ref.name}{SEP}{ref.slug}"
-                                                    for ref in article.topics)
-        return found
-
-    def card(article: Article) -> str:
+    def _card(self, slug: str) -> str:
         """A listed story, as the hash of what its card can show (a hash, not the text:
         an event's card lists its other stories, each with the whole event's coverage,
         and at 100,000 stories, events of 26 stories, the texts grew with the square of
         the events' sizes)."""
-        found = cards.get(article.slug)
-        if found is None:
-            found = cards[article.slug] = hashlib.blake2b(SEP.join((
-                article.slug, article.summary.digest, refs_of(article), article.cluster,
-                *map(link, article.coverage))).encode(), digest_size=12).hexdigest()
-        return found
+        article = self.by_slug[slug]
+        return hashlib.blake2b(SEP.join((
+            slug, article.summary.digest, self.refs_of(article), article.cluster,
+            *map(self.linked.__getitem__, article.coverage))).encode(),
+            digest_size=12).hexdigest()
 
-    result: dict[str, str] = {}
-    for page in pages:
-        if page.kind == "article":
-            article = page.article
-            text = SEP.join((
-                templates.get(page.template, ""),
-                page.path, article.slug, article.summary.digest, refs_of(article),
-                *(slug or "-" for slug in article.related_slugs), "|",
-                article.body_file.digest if article.body_file else "",
-                *map(link, article.coverage), "|",
-                *map(link, article.computed_related), "|",
-                topic_names if page.template in naming else "",
-            ))
-        else:
-            topic = page.topic
-            text = SEP.join((
-                templates.get(page.template, ""),
-                page.kind, page.path, page.title, page.description,
-                f"{page.pager.number}/{page.pager.count}" if page.pager else "",
-                f"{topic.ref.name}{SEP}{topic.ref.slug}{SEP}{topic.description}"
-                f"{SEP}{len(topic.articles)}" if topic else "",
-                *map(card, page.articles), "|",
-                *(f"{c.lead.slug}{SEP}{card(c.lead)}{SEP}" + SEP.join(map(card, c.others))
-                  for c in page.cards), "|",
-                *(f"{path}{SEP}{stamp}" for path, stamp in page.links),
-                str(newest) if page.links else "",
-                topic_counts if page.kind in SHOWS_COUNTS
-                else topic_names if page.template in naming else "",
-            ))
-        result[page_path(page.path)] = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
-    return result
+    def article(self, template: str, path: str, article: Article) -> str:
+        """An article page's text: its story, the slugs it links to, its sidebar's
+        stories and, if its template names ``site``, the topics."""
+        link = self.linked.__getitem__
+        return SEP.join((
+            self.templates.get(template, ""),
+            path, article.slug, article.summary.digest, self.refs_of(article),
+            *(slug or "-" for slug in article.related_slugs), "|",
+            article.body_file.digest if article.body_file else "",
+            *map(link, article.coverage), "|",
+            *map(link, article.computed_related), "|",
+            self.topic_names if template in self.naming else "",
+        ))
+
+    def listing(self, page: Page) -> str:
+        """Any other page's text: its cards, its pager, its links and, where it shows
+        them, the topics and their counts."""
+        card = self.cards.__getitem__
+        topic = page.topic
+        return SEP.join((
+            self.templates.get(page.template, ""),
+            page.kind, page.path, page.title, page.description,
+            f"{page.pager.number}/{page.pager.count}" if page.pager else "",
+            f"{topic.ref.name}{SEP}{topic.ref.slug}{SEP}{topic.description}"
+            f"{SEP}{len(topic.articles)}" if topic else "",
+            *map(card, map(_SLUG, page.articles)), "|",
+            *(f"{c.lead.slug}{SEP}{card(c.lead.slug)}{SEP}"
+              + SEP.join(map(card, map(_SLUG, c.others))) for c in page.cards), "|",
+            *(f"{path}{SEP}{stamp}" for path, stamp in page.links),
+            str(self.newest) if page.links else "",
+            self.topic_counts if page.kind in SHOWS_COUNTS
+            else self.topic_names if page.template in self.naming else "",
+        ))

@@ -62,6 +62,9 @@ SITEMAP_LIMIT = 50_000
 SITEMAP_KINDS = frozenset({"sitemap", "sitemap-index"})
 """Kinds of the sitemap's pages."""
 
+ARTICLE_TEMPLATE = "article.html"
+"""The template of every article page."""
+
 FEED_FORMATS = (("Atom", "application/atom+xml", "atom.xml"),
                 ("RSS", "application/rss+xml", "rss.xml"),
                 ("JSON Feed", "application/feed+json", "feed.json"))
@@ -143,7 +146,7 @@ def home_page(site: Site) -> Page:
 
 def article_page(article: Article) -> Page:
     """The page of one article."""
-    return Page("article", article.path, "article.html", article.title,
+    return Page("article", article.path, ARTICLE_TEMPLATE, article.title,
                 articles=(article,), description=article.excerpt)
 
 

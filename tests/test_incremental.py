@@ -24,6 +24,7 @@ from generator.build import BuildReport, build, site_for
 from generator.cluster_records import R_DIGEST
 from generator.config import SiteConfig, load_config
 from generator.diagnostics import DigestError
+from generator.fingerprints import article_fingerprints, page_fingerprints
 from generator.manifest import (
     cache_path,
     load_event_state,
@@ -31,7 +32,8 @@ from generator.manifest import (
     load_summaries,
     spare_path,
 )
-from generator.theme import static_files
+from generator.pages import article_page
+from generator.theme import static_files, template_digests
 from generator.workers import WorkerPool
 from tests.conftest import ROOT, MakeSite
 
@@ -240,6 +242,22 @@ def test_article_fingerprints_made_by_a_child_give_the_clean_build(
     assert 0 < report.rendered < report.files - 10  # (the fingerprints told them apart)
     assert len(pids(helpers)) == 1 and pids(helpers) != [os.getpid()]  # one incremental
     # build: one child
+
+
+def test_article_fingerprints_are_those_of_the_article_pages(site: Path) -> None:
+    """``fingerprints.article_fingerprints`` (made without planning the pages) gives what
+    ``page_fingerprints`` gives for each ``article_page``, with a template naming ``site``
+    (whose pages' fingerprints then hold the topics) and with one that does not."""
+    config = load_config(site)[0]
+    model, _ = site_for(config)
+    for article_template in ("{{ page.title }}\n", "{{ site.topics | length }}\n"):
+        (site / "templates").mkdir(exist_ok=True)
+        (site / "templates/article.html").write_text(article_template, encoding="utf-8")
+        templates = template_digests(site)
+        pages = [article_page(article) for article in model.articles]
+        expected = page_fingerprints(model, pages, templates)
+        assert article_fingerprints(model, templates) == expected
+        assert len(set(expected.values())) == len(model.articles) == 7
 
 
 def test_add_a_story(site: Path, tmp_path: Path) -> None:

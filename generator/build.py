@@ -47,6 +47,7 @@ from .manifest import (
     save_manifest,
     save_stories,
     spare_path,
+    story_delta,
 )
 from .model import Site, build_site, model_site, place_stories
 from .model_patch import PatchIndex, SitePatch, patch_site
@@ -356,7 +357,10 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
         early = False  # (whether the workers were set to render their articles already)
         article_pages: list[Page] | None = None  # (made for that, then planned with the rest)
         stories_saved = False  # (the summaries, stored under a new id: Manifest.stories_id)
-        stories = Manifest(files=files, stories_id=os.urandom(8).hex())  # (what to store)
+        stories = Manifest(files=files, stories_id=os.urandom(8).hex())  # (what to store:
+        # a delta where the stories stored are the disk's, not the preview server's)
+        stories.story_delta = story_delta(manifest, files, [p.source for p in parsed]) \
+            if memory is None else None
         patch = _patch(memory, parsed, config, records, templates) \
             if remembered and same_settings and manifest.pages and not state.removed else None
         if patch is not None:
@@ -475,6 +479,9 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     kept = Manifest(settings, templates_key, build_id, files, new_pages, reader, events,
                     tuple((p.body, p.article or "") for p in placements),
                     (len(site.articles), len(site.topics), html_pages), stories.stories_id)
+    delta = kept.story_delta = stories.story_delta
+    kept.stories_base = delta.base if delta is not None else stories.stories_id
+    kept.stories_changes = delta.count if delta is not None else 0
     if memory is not None:
         memory.manifest = kept
         memory.site, memory.pages, memory.fingerprints = site, pages, fingerprints
@@ -500,8 +507,7 @@ def _events_meanwhile(config: SiteConfig, manifest_file: Path, manifest: Manifes
         return None
     from .events_child import start_events_child  # (imports the clustering engine)
 
-    child = start_events_child(manifest_file, items=len(manifest.files),
-                               threshold=config.cluster_threshold,
+    child = start_events_child(manifest_file, manifest, threshold=config.cluster_threshold,
                                related_count=config.related_count)
     if child is not None:
         saving.append(child)

@@ -10,8 +10,8 @@ files. Once this process has placed the stories (``model.place_stories``),
 the files this build read and the files of the manifest to come; the child updates the
 events and sends them back while this process resolves the related[] entries, then
 stores the new state, which this process never holds, and the stories (the summaries)
-of the manifest the build will write: the rows it was sent for the files just read, the
-stored ones for the rest.
+of the manifest the build will write: as a delta (``manifest.story_delta``), the rows it
+was sent for the files just read; whole, those and the stored ones for the rest.
 
 The child makes a story's clustering document only where the state does not hold the
 story's digest under its slug: for a file this build read, from the summary it was sent;
@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import marshal
 import os
-import select
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -45,24 +44,18 @@ from .events import (
 )
 from .manifest import (
     Manifest,
+    Row,
+    StoryDelta,
     load_event_state,
     load_summary_rows,
     save_event_state,
     save_stories,
+    save_story_delta,
     save_story_rows,
 )
 from .model import Placement
 from .summary import StorySummary
 from .workers import yield_to_the_build
-
-READ_EARLY_UP_TO = 30_000
-"""Most stories for which the child reads the last build's stories while it waits for
-the build's message, before it makes the events (an edit at 10,000 stories: 0.93 ->
-0.83-0.86 s). It then holds them beside both event states: at 100,000 stories that
-took a delete's peak memory from 1.23 to 1.40 GB, so a larger site reads them after."""
-
-Row = tuple[object, ...]
-"""A summary as ``StorySummary.to_tuple`` gives it."""
 
 
 @dataclass
@@ -72,6 +65,8 @@ class _Shared:
 
     manifest_file: Path
     """Beside which the event state and the stories are stored."""
+    previous: Manifest
+    """The index of the last build (whose stories are stored)."""
     threshold: float
     """The site's ``cluster_threshold``."""
     related_count: int
@@ -90,14 +85,13 @@ class _Shared:
     """The stories id of the manifest to come (in the child, once received)."""
     sources: list[str] = field(default_factory=list)
     """Every file with a summary, in the manifest's order (in the child, once received)."""
-    read_early: bool = False
-    """Whether the child reads the stored stories before it makes the events (see
-    ``READ_EARLY_UP_TO``)."""
+    delta: StoryDelta | None = None
+    """How the stories are stored (in the child, once received; see ``story_delta``)."""
 
     def stored_rows(self) -> dict[str, Row]:
-        """The rows of the stories file of the last build, read once."""
+        """The rows of the stories the last build stored, read once."""
         if self.stored is None:
-            self.stored = load_summary_rows(self.manifest_file)
+            self.stored = load_summary_rows(self.manifest_file, self.previous)
         return self.stored
 
 
@@ -126,6 +120,7 @@ class EventsChild:
             {source: summary.to_tuple() for source, summary in fresh.items()},
             stories.stories_id,
             [source for source, entry in stories.files.items() if entry.summary is not None],
+            astuple(stories.story_delta) if stories.story_delta is not None else None,
         ))
         writing, self._writing = self._writing, -1
         self._sender = threading.Thread(target=_send, args=(writing, data), daemon=True)
@@ -153,20 +148,19 @@ class EventsChild:
             store.cancel()
 
 
-def start_events_child(manifest_file: Path, *, items: int, threshold: float,
+def start_events_child(manifest_file: Path, previous: Manifest, *, threshold: float,
                        related_count: int) -> EventsChild | None:
     """A child that loads the event state stored beside ``manifest_file`` and makes the
     events of the stories it will be sent, then stores their state and the stories; None
-    where ``cluster_parallel.start_forked`` does not fork (``items``: the stories the last
-    build had)."""
+    where ``cluster_parallel.start_forked`` does not fork (``previous``: the last build's
+    index, its summaries not loaded)."""
     reading, writing = os.pipe()
-    shared = _Shared(manifest_file, threshold, related_count,
-                     read_early=items <= READ_EARLY_UP_TO)
+    shared = _Shared(manifest_file, previous, threshold, related_count)
     forked = start_forked(
         [partial(_events_in_child, reading, writing, shared),
          partial(_store_state_in_child, shared),
          partial(_store_stories_in_child, shared)],
-        items=items, awaited=True,
+        items=len(previous.files), awaited=True,
         fallbacks=[partial(_events_here, shared),
                    partial(_store_state_here, shared),
                    partial(_store_stories_here, shared)])
@@ -191,16 +185,13 @@ def _events_in_child(reading: int, writing: int, shared: _Shared
                      ) -> tuple[object, ...]:  # pragma: no cover (runs in the forked child)
     os.close(writing)  # (else its own copy would keep the pipe open: see cancel)
     previous = load_event_state(shared.manifest_file)  # while the parent loads the summaries
-    if shared.read_early and not select.select([reading], [], [], 0)[0]:  # (the parent
-        # still at it: the stored stories, needed to store the new ones, are read now, not
-        # while it makes the pages)
-        shared.stored_rows()
     with os.fdopen(reading, "rb") as pipe:
         head = pipe.read(8)
         data = pipe.read(int.from_bytes(head, "little")) if len(head) == 8 else b""
     if not data:
         raise EOFError("the build stopped before sending the stories")
-    stories, shared.fresh, shared.stories_id, shared.sources = marshal.loads(data)
+    stories, shared.fresh, shared.stories_id, shared.sources, delta = marshal.loads(data)
+    shared.delta = StoryDelta(*delta) if delta is not None else None
     inputs = [(slug, digest, partial(_document, slug, source, digest, shared))
               for slug, source, digest in stories]
     events, shared.state = update_events_of(previous, inputs, threshold=shared.threshold,
@@ -261,9 +252,15 @@ def _store_state_here(shared: _Shared) -> None:
 
 
 def _store_stories_in_child(shared: _Shared) -> None:  # pragma: no cover (in the child)
-    """Store the stories of the manifest to come: the rows sent, the stored ones for the
-    files this build did not read (the rows the build loaded them from)."""
-    fresh, stored = shared.fresh, shared.stored_rows()
+    """Store the stories of the manifest to come: as a delta, the rows sent; whole, those
+    and the stored ones for the files this build did not read (the rows the build loaded
+    them from)."""
+    fresh, delta = shared.fresh, shared.delta
+    if delta is not None:
+        save_story_delta(shared.manifest_file, shared.stories_id, delta,
+                         {source: fresh[source] for source in delta.changed})
+        return
+    stored = shared.stored_rows()
     save_story_rows(shared.manifest_file, shared.stories_id,
                     {source: fresh.get(source) or stored[source] for source in shared.sources})
 

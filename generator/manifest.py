@@ -7,8 +7,12 @@ and re-renders only pages whose fingerprint moved.
 
 It is two ``marshal`` files (plain tuples and dicts, which load fast): a small
 index (stamps, diagnostics, pages) that is all a build with nothing to do
-reads, and the summaries, loaded only when something changed. A missing, old or
-damaged cache only makes the next build a cold one.
+reads, and the summaries, loaded only when something changed. A build that read
+a few files stores their summaries as a delta: the rows of the files it read and
+the files gone since the last whole stories file, which stays as it was (at
+10,000 stories the whole file is 11.8 MB: a child of the build read it again
+and rewrote it after every edit). A missing, old or damaged cache only makes
+the next build a cold one.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,8 +33,32 @@ from .summary import StorySummary
 if TYPE_CHECKING:
     from .events import EventState
 
-FORMAT = 8
+FORMAT = 9
 _DAMAGED = (OSError, EOFError, ValueError, TypeError, IndexError, KeyError)
+DELTA_MIN = 100
+"""A delta may hold this many changes (rows and removals) on a site of any size..."""
+DELTA_SHARE = 20
+"""...and on a larger one, a 1/DELTA_SHARE of its stories; past that the stories are
+stored whole again."""
+
+Row = tuple[object, ...]
+"""A summary as ``StorySummary.to_tuple`` gives it."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDelta:
+    """How a build stores its stories as changes to the last whole stories file."""
+
+    base: str
+    """The stories id of the whole stories file."""
+    previous: str
+    """The stories id of the last build (its delta, unless it is ``base``, is extended)."""
+    changed: tuple[str, ...]
+    """The files whose rows are stored anew."""
+    removed: tuple[str, ...]
+    """The files that had a summary and have none now."""
+    count: int
+    """The changes stored since the whole file, at most (this build's and the last ones')."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +103,14 @@ class Manifest:
     """Names the stories file (the summaries) written with this index: the two are
     written apart (the stories while the pages are made, see ``build``), and stories
     under another name are not this index's."""
+    stories_base: str = ""
+    """The stories id of the whole stories file the stories are a delta on ('' or
+    ``stories_id``: they are stored whole)."""
+    stories_changes: int = 0
+    """How many changes that delta holds, at most."""
+    story_delta: StoryDelta | None = field(default=None, compare=False)
+    """How the build that made this manifest stores its stories (None: whole); not kept
+    in the index."""
 
 
 def cache_path(source: Path, output: Path) -> Path:
@@ -93,6 +130,10 @@ def _output_key(output: Path) -> str:
 
 def _summaries_path(path: Path) -> Path:
     return path.with_name(path.name.replace("manifest-", "stories-", 1))
+
+
+def _delta_path(path: Path) -> Path:
+    return _summaries_path(path).with_suffix(".delta")
 
 
 def load_event_state(path: Path) -> EventState | None:
@@ -127,14 +168,15 @@ def load_manifest(path: Path) -> Manifest:
         if data[0] != FORMAT:
             return Manifest()
         (_version, settings, templates, build_id, files, pages, reader, events, placements,
-         counts, stories_id) = data
+         counts, stories_id, stories_base, stories_changes) = data
         return Manifest(
             settings=settings, templates=templates, build_id=build_id,
             files={src: CachedFile(FileStamp(size, mtime), None,
                                    tuple(map(Diagnostic.from_tuple, diags)), has_summary)
                    for src, (size, mtime, diags, has_summary) in files.items()},
             pages=pages, reader=reader, events=events, placements=placements, counts=counts,
-            stories_id=stories_id)
+            stories_id=stories_id, stories_base=stories_base,
+            stories_changes=stories_changes)
     except _DAMAGED:
         return Manifest()
 
@@ -142,8 +184,8 @@ def load_manifest(path: Path) -> Manifest:
 def load_summaries(path: Path, manifest: Manifest) -> bool:
     """Fill in the summaries of ``manifest`` (False, and nothing changed, if they cannot
     be read or do not belong to it: the caller then reads every file again)."""
-    stories_id, rows = _stored_stories(path)
-    if not stories_id or stories_id != manifest.stories_id:
+    rows = load_summary_rows(path, manifest)
+    if not rows and any(entry.has_summary for entry in manifest.files.values()):
         return False
     try:
         files = manifest.files
@@ -158,21 +200,51 @@ def load_summaries(path: Path, manifest: Manifest) -> bool:
         return False
 
 
-def load_summary_rows(path: Path) -> dict[str, tuple[object, ...]]:
-    """The stored summaries as rows (``StorySummary.to_tuple``) by source path, whichever
-    index they were stored for (empty when they cannot be read)."""
-    return _stored_stories(path)[1]
-
-
-def _stored_stories(path: Path) -> tuple[str, dict[str, tuple[object, ...]]]:
-    """(stories id, rows by source path) of the stories file; ("", {}) if unreadable."""
+def load_summary_rows(path: Path, manifest: Manifest) -> dict[str, Row]:
+    """The summaries stored for ``manifest`` (its stories id) as rows
+    (``StorySummary.to_tuple``) by source path; empty when they cannot be read."""
+    base = manifest.stories_base or manifest.stories_id
     try:
         version, stories_id, rows = marshal.loads(_summaries_path(path).read_bytes())
+        if version != FORMAT or not base or stories_id != base or not isinstance(rows, dict):
+            return {}
+        if manifest.stories_id != base:
+            version, delta_base, delta_id, changed, removed = _read_delta(path)
+            if version != FORMAT or (delta_base, delta_id) != (base, manifest.stories_id):
+                return {}
+            rows.update(changed)
+            for source in removed:
+                rows.pop(source, None)
     except _DAMAGED:
-        return "", {}
-    if version != FORMAT or not isinstance(stories_id, str) or not isinstance(rows, dict):
-        return "", {}
-    return stories_id, rows
+        return {}
+    return rows
+
+
+def _read_delta(path: Path) -> tuple[object, str, str, dict[str, Row], list[str]]:
+    """(format, base id, stories id, rows, removed files) of the delta stored."""
+    data = marshal.loads(_delta_path(path).read_bytes())
+    if not isinstance(data, tuple) or len(data) != 5:
+        raise ValueError("not a delta")
+    return data
+
+
+def story_delta(previous: Manifest, files: dict[str, CachedFile],
+                read: Iterable[str]) -> StoryDelta | None:
+    """How to store the stories of ``files`` (the files of a build after ``previous``,
+    whose summaries it loaded, and which read the files ``read``): as a delta on the
+    whole stories file, or None (whole) when there is none or the delta would grow past
+    ``DELTA_MIN`` and a ``DELTA_SHARE``-th of the stories."""
+    if not previous.stories_id or not previous.files:
+        return None
+    changed = tuple(src for src in read
+                    if (entry := files.get(src)) is not None and entry.summary is not None)
+    removed = tuple(src for src, entry in previous.files.items() if entry.has_summary
+                    and ((now := files.get(src)) is None or now.summary is None))
+    count = previous.stories_changes + len(changed) + len(removed)
+    if count > max(DELTA_MIN, len(files) // DELTA_SHARE):
+        return None
+    return StoryDelta(previous.stories_base or previous.stories_id, previous.stories_id,
+                      changed, removed, count)
 
 
 def save_manifest(path: Path, manifest: Manifest, *, stories: bool = True) -> None:
@@ -188,25 +260,69 @@ def save_manifest(path: Path, manifest: Manifest, *, stories: bool = True) -> No
     _write_atomically(path, marshal.dumps((
         FORMAT, manifest.settings, manifest.templates, manifest.build_id, files,
         manifest.pages, manifest.reader,
-        manifest.events, manifest.placements, manifest.counts, manifest.stories_id)))
+        manifest.events, manifest.placements, manifest.counts, manifest.stories_id,
+        manifest.stories_base, manifest.stories_changes)))
 
 
 def save_stories(path: Path, manifest: Manifest) -> None:
     """Store the summaries of ``manifest.files`` under ``manifest.stories_id``, for the
-    index saved next (only the files and that id are read)."""
-    save_story_rows(path, manifest.stories_id,
-                    {src: entry.row or entry.summary.to_tuple()
-                     for src, entry in manifest.files.items() if entry.summary is not None})
+    index saved next (only the files, that id and ``story_delta`` are read)."""
+    files, delta = manifest.files, manifest.story_delta
+    if delta is not None:
+        save_story_delta(path, manifest.stories_id, delta,
+                         {src: _row(files[src]) for src in delta.changed})
+    else:
+        save_story_rows(path, manifest.stories_id, {src: _row(entry)
+                                                    for src, entry in files.items()
+                                                    if entry.summary is not None})
 
 
-def save_story_rows(path: Path, stories_id: str, rows: dict[str, tuple[object, ...]]) -> None:
-    """Store summaries as rows (``StorySummary.to_tuple``) by source path, under
+def _row(entry: CachedFile) -> Row:
+    assert entry.summary is not None
+    return entry.row or entry.summary.to_tuple()
+
+
+def save_story_rows(path: Path, stories_id: str, rows: dict[str, Row]) -> None:
+    """Store summaries whole, as rows (``StorySummary.to_tuple``) by source path, under
     ``stories_id`` (see :func:`save_stories`)."""
+    _cache_folder(path)
+    _write_atomically(_summaries_path(path), marshal.dumps((FORMAT, stories_id, rows)))
+    _delta_path(path).unlink(missing_ok=True)  # (one on the file replaced: of no use)
+
+
+def save_story_delta(path: Path, stories_id: str, delta: StoryDelta,
+                     rows: dict[str, Row]) -> None:
+    """Store the summaries of a build as ``delta`` says, ``rows`` holding those of its
+    ``changed`` files, under ``stories_id``: the delta of the last build, if any, with
+    these rows and removals. If that delta is not the one expected (changed by hand, or
+    by another build), none is stored: the next build then reads every file again."""
+    _cache_folder(path)
+    kept: dict[str, Row] = {}
+    gone: set[str] = set()
+    if delta.previous != delta.base:
+        try:
+            version, base, previous, kept, removed = _read_delta(path)
+            if version != FORMAT or (base, previous) != (delta.base, delta.previous):
+                raise ValueError("another delta")
+            gone.update(removed)
+        except _DAMAGED:
+            _delta_path(path).unlink(missing_ok=True)
+            return
+    kept.update(rows)
+    gone.difference_update(rows)
+    for source in delta.removed:
+        kept.pop(source, None)
+        gone.add(source)
+    _write_atomically(_delta_path(path), marshal.dumps(
+        (FORMAT, delta.base, stories_id, kept, sorted(gone))))
+
+
+def _cache_folder(path: Path) -> None:
+    """Make the cache folder of the manifest at ``path`` (ignored by git)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     ignore = path.parent / ".gitignore"
     if not ignore.exists():
         ignore.write_text("*\n", encoding="utf-8")
-    _write_atomically(_summaries_path(path), marshal.dumps((FORMAT, stories_id, rows)))
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

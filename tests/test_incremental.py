@@ -20,12 +20,14 @@ import pytest
 
 from generator import build as build_module
 from generator import cluster_parallel, events_child
+from generator import manifest as manifest_module
 from generator.build import BuildReport, build, site_for
 from generator.cluster_records import R_DIGEST
 from generator.config import SiteConfig, load_config
 from generator.diagnostics import DigestError
 from generator.fingerprints import article_fingerprints, page_fingerprints
 from generator.manifest import (
+    Manifest,
     cache_path,
     load_event_state,
     load_manifest,
@@ -627,27 +629,80 @@ def test_lost_summaries_only_cost_reading_every_file_again(site: Path, tmp_path:
     check_equal_after(damage, site, tmp_path)
 
 
-def test_summaries_of_another_build_are_not_taken(site: Path, tmp_path: Path) -> None:
-    """The summaries file names the index it was written with (Manifest.stories_id); an
-    older one beside a newer index (a build killed between writing the two) is refused,
-    which only costs reading every file again."""
+@pytest.mark.parametrize("stored", ["whole", "delta"])
+def test_summaries_of_another_build_are_not_taken(stored: str, site: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stories file, and the delta on it, name the index they were written with
+    (Manifest.stories_id, stories_base); an older one beside a newer index (a build
+    killed between writing the two) is refused, which only costs reading every file
+    again."""
+    if stored == "whole":  # (every build stores the stories whole)
+        monkeypatch.setattr(manifest_module, "DELTA_MIN", 0)
+        monkeypatch.setattr(manifest_module, "DELTA_SHARE", 10**9)
     out = site.parent / "out"
+    edit = site / "content/2021-03-02-story-2.md"
     run(site, out)
-    (older,) = (site / ".digest-cache").glob("stories-*")
+    edit.write_text(story(2, title="Story two, edited"), encoding="utf-8")
+    touch_later(edit)
+    run(site, out)
+    (older,) = (site / ".digest-cache").glob("stories-*.bin" if stored == "whole"
+                                             else "stories-*.delta")
     kept = older.read_bytes()
 
     def restore_older(root: Path) -> None:
-        edit = root / "content/2021-03-02-story-2.md"
-        edit.write_text(story(2, title="Story two, edited"), encoding="utf-8")
+        edit.write_text(story(2, title="Story two, edited again"), encoding="utf-8")
         touch_later(edit)
         run(root, out)
         older.write_bytes(kept)
         manifest = load_manifest(cache_path(root, out))
+        assert (manifest.stories_base == manifest.stories_id) == (stored == "whole")
         assert not load_summaries(cache_path(root, out), manifest)
-        edit.write_text(story(2, title="Story two, edited again"), encoding="utf-8")
+        edit.write_text(story(2, title="Story two, edited once more"), encoding="utf-8")
         touch_later(edit)
 
     check_equal_after(restore_older, site, tmp_path)
+    stories_describe_the_site(site)
+
+
+@pytest.mark.parametrize("forking", [False, True])
+def test_stories_stored_as_deltas_equal_the_stories_built(
+        forking: bool, site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds that read a few files store their stories as a delta on the last whole
+    stories file, each extending the last one's, until it would hold more than
+    ``DELTA_MIN`` changes (here 3); then a whole file again. Every build, a fresh one
+    each (no memory), finds the stories of the one before, and equals a clean build;
+    with ``forking``, the events child stores them."""
+    if forking:
+        monkeypatch.setattr(cluster_parallel, "MIN_SPLIT_ITEMS", 1)
+    monkeypatch.setattr(manifest_module, "DELTA_MIN", 3)
+    out = site.parent / "out"
+    cache = site / ".digest-cache"
+    run(site, out)
+    story_2 = site / "content/2021-03-02-story-2.md"
+    story_9 = site / "content/2021-03-09-story-9.md"
+
+    def write(path: Path, text: str) -> None:
+        path.write_text(text, encoding="utf-8")
+        touch_later(path)
+
+    steps: list[tuple[Callable[[], object], int]] = [  # (the change, the delta's count)
+        (lambda: write(story_2, story(2, title="Two, once")), 1),
+        (lambda: write(story_2, story(2, title="Two, twice")), 2),
+        (lambda: write(story_9, story(9)), 3),
+        (lambda: story_9.unlink(), 0),  # (a fourth change: whole again)
+        (lambda: write(story_9, story(9, title="Nine again")), 1),
+        (lambda: write(story_2, "---\ntitle: [broken\n---\n"), 2),  # (no summary now)
+        (lambda: story_9.unlink(), 3),
+    ]
+    for change, count in steps:
+        change()
+        run(site, out)
+        manifest = load_manifest(cache_path(site, out))
+        assert manifest.stories_changes == count
+        assert (manifest.stories_base != manifest.stories_id) == (count > 0)
+        assert bool(list(cache.glob("stories-*.delta"))) == (count > 0)
+        stories_describe_the_site(site)
+        assert tree(out) == clean_build(site, tmp_path)
 
 
 def test_damaged_records_only_cost_reading_every_file_again(site: Path, tmp_path: Path) -> None:
@@ -797,7 +852,7 @@ def test_an_events_child_makes_the_events_of_an_incremental_build(
     log_calls(monkeypatch, events_child, "load_event_state", loads)
     log_calls(monkeypatch, events_child, "update_events_of", updates)
     log_calls(monkeypatch, events_child, "save_event_state", stores)
-    log_calls(monkeypatch, events_child, "save_story_rows", tmp_path / "rows")
+    log_calls(monkeypatch, events_child, "save_story_delta", tmp_path / "rows")
     (site / "digest.yaml").write_text("related_count: 2\n")
     assert check_equal_after(edit_story_3, site, tmp_path).rendered > 0
     # one incremental build: one child loaded, updated and stored the state, and stored
@@ -822,7 +877,7 @@ def test_when_the_child_fails_the_build_makes_the_events(
     state_describes_the_site(site)
 
 
-@pytest.mark.parametrize("failing", ["save_event_state", "save_story_rows"])
+@pytest.mark.parametrize("failing", ["save_event_state", "save_story_delta"])
 @pytest.mark.usefixtures("fork_from_one_story")
 def test_what_the_child_fails_to_store_the_build_stores(
         failing: str, site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -869,7 +924,8 @@ def test_a_stored_summary_of_another_digest_is_refused(tmp_path: Path) -> None:
     """The child never makes a document from a stored summary that is not the one sent."""
     with pytest.raises(LookupError, match="content/a.md"):
         events_child._document("a", "content/a.md", "digest-sent",
-                               events_child._Shared(tmp_path / "manifest.bin", 0.5, 3))
+                               events_child._Shared(tmp_path / "manifest.bin", Manifest(),
+                                                    0.5, 3))
 
 
 @pytest.mark.usefixtures("fork_from_one_story")

@@ -305,7 +305,7 @@ def _article(story: StorySummary, slug: str, refs: dict[str, TopicRef],
     return Article(
         summary=story,
         slug=slug,
-        topics=tuple(refs[name] for name in story.topics),
+        topics=tuple(map(refs.__getitem__, story.topics)),
         related_slugs=related_slugs,
         body_file=body_of.get(story.source),
         cluster=cluster,
@@ -317,8 +317,11 @@ def _article(story: StorySummary, slug: str, refs: dict[str, TopicRef],
 def event_fields(events: Events, slug: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """An article's ``cluster``, ``coverage`` and ``computed_related`` from the events."""
     cluster = events.cluster_of.get(slug)
-    return (cluster.id if cluster else slug,
-            tuple(m for m in cluster.members if m != slug) if cluster else (),
+    if cluster is None:
+        return slug, (), events.related.get(slug, ())
+    members = cluster.members
+    return (cluster.id,
+            members[1:] if members[0] == slug else tuple(m for m in members if m != slug),
             events.related.get(slug, ()))
 
 

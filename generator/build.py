@@ -594,7 +594,7 @@ def _articles_meanwhile(site: Site, templates: dict[str, str], manifest_file: Pa
     half of it in a child forked for that, the stores in a second child."""
     naming_site(site.config.source, templates)  # (found before forking, so that the child
     # has it too: usually found already, while the events child worked, see _model)
-    works: list[Callable[[], object]] = [partial(_article_fingerprints, site, templates),
+    works: list[Callable[[], object]] = [partial(article_fingerprints, site, templates),
                                          partial(save_event_state, manifest_file,
                                                  site.event_state)]
     if stories is not None:
@@ -604,11 +604,6 @@ def _articles_meanwhile(site: Site, templates: dict[str, str], manifest_file: Pa
         return None
     saving.extend(started)  # (in order: see _save_meanwhile)
     return started[0]
-
-
-def _article_fingerprints(site: Site, templates: dict[str, str]) -> dict[str, str]:
-    """The fingerprints of the site's article pages."""
-    return article_fingerprints(site, templates)
 
 
 def _articles_to_render(site: Site, fingerprints: dict[str, str],

@@ -105,9 +105,9 @@ def page_fingerprints(site: Site, pages: Iterable[Page],
     texts = _PageTexts(site, templates)
     result: dict[str, str] = {}
     for page in pages:
-        text = texts.article(page.template, page.path, page.article) \
-            if page.kind == "article" else texts.listing(page)
-        result[page_path(page.path)] = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        result[page_path(page.path)] = _digest(
+            texts.article(page.template, page.path, page.article) if page.kind == "article"
+            else texts.listing(page))
     return result
 
 
@@ -118,9 +118,13 @@ def article_fingerprints(site: Site, templates: Mapping[str, str]) -> dict[str, 
     result: dict[str, str] = {}
     for article in site.articles:
         path = article.path
-        text = texts.article(ARTICLE_TEMPLATE, path, article)
-        result[page_path(path)] = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        result[page_path(path)] = _digest(texts.article(ARTICLE_TEMPLATE, path, article))
     return result
+
+
+def _digest(text: str) -> str:
+    """A page's fingerprint: the hash of its text (see ``_PageTexts``), or a card's."""
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
 class _PageTexts:
@@ -159,10 +163,9 @@ class _PageTexts:
         and at 100,000 stories, events of 26 stories, the texts grew with the square of
         the events' sizes)."""
         article = self.by_slug[slug]
-        return hashlib.blake2b(SEP.join((
-            slug, article.summary.digest, self.refs_of(article), article.cluster,
-            *map(self.linked.__getitem__, article.coverage))).encode(),
-            digest_size=12).hexdigest()
+        return _digest(SEP.join((slug, article.summary.digest, self.refs_of(article),
+                                 article.cluster, *map(self.linked.__getitem__,
+                                                       article.coverage))))
 
     def article(self, template: str, path: str, article: Article) -> str:
         """An article page's text: its story, the slugs it links to, its sidebar's

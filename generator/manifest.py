@@ -185,8 +185,6 @@ def load_summaries(path: Path, manifest: Manifest) -> bool:
     """Fill in the summaries of ``manifest`` (False, and nothing changed, if they cannot
     be read or do not belong to it: the caller then reads every file again)."""
     rows = load_summary_rows(path, manifest)
-    if not rows and any(entry.has_summary for entry in manifest.files.values()):
-        return False
     try:
         files = manifest.files
         for src, entry in files.items():  # (made directly, not by ``dataclasses.replace``:

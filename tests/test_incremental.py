@@ -232,7 +232,7 @@ def test_article_fingerprints_made_by_a_child_give_the_clean_build(
     build's."""
     monkeypatch.setattr(cluster_parallel, "MIN_SPLIT_ITEMS", 1)
     helpers = tmp_path / "helpers"
-    log_calls(monkeypatch, build_module, "_article_fingerprints", helpers)
+    log_calls(monkeypatch, build_module, "article_fingerprints", helpers)
     (site / "digest.yaml").write_text("cluster_threshold: 1.5\nrelated_count: 1\n")
 
     def edit(root: Path) -> None:

@@ -359,8 +359,8 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
         stories_saved = False  # (the summaries, stored under a new id: Manifest.stories_id)
         stories = Manifest(files=files, stories_id=os.urandom(8).hex())  # (what to store:
         # a delta where the stories stored are the disk's, not the preview server's)
-        stories.story_delta = story_delta(manifest, files, [p.source for p in parsed]) \
-            if memory is None else None
+        stories.store_as(story_delta(manifest, files, [p.source for p in parsed])
+                         if memory is None else None)
         patch = _patch(memory, parsed, config, records, templates) \
             if remembered and same_settings and manifest.pages and not state.removed else None
         if patch is not None:
@@ -484,9 +484,7 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     kept = Manifest(settings, templates_key, build_id, files, new_pages, reader, events,
                     tuple((p.body, p.article or "") for p in placements),
                     (len(site.articles), len(site.topics), html_pages), stories.stories_id)
-    delta = kept.story_delta = stories.story_delta
-    kept.stories_base = delta.base if delta is not None else stories.stories_id
-    kept.stories_changes = delta.count if delta is not None else 0
+    kept.store_as(stories.story_delta)
     if memory is not None:
         memory.manifest = kept
         memory.site, memory.pages, memory.fingerprints = site, pages, fingerprints

@@ -112,6 +112,12 @@ class Manifest:
     """How the build that made this manifest stores its stories (None: whole); not kept
     in the index."""
 
+    def store_as(self, delta: StoryDelta | None) -> None:
+        """Have this manifest's stories stored as ``delta`` (None: whole)."""
+        self.story_delta = delta
+        self.stories_base = delta.base if delta is not None else self.stories_id
+        self.stories_changes = delta.count if delta is not None else 0
+
 
 def cache_path(source: Path, output: Path) -> Path:
     """Where the manifest index of this site and output folder lives."""

@@ -42,6 +42,7 @@ from .manifest import (
     load_event_state,
     load_manifest,
     load_summaries,
+    prune_cache,
     records_path,
     save_event_state,
     save_manifest,
@@ -235,16 +236,22 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
     """
     collecting = gc.isenabled()
     gc.disable()
+    manifest_file = cache_path(config.source, config.output)
+    first = use_cache and not manifest_file.exists()  # (the first build into this output:
+    # it prunes the cache of output folders that are gone, see ``prune_cache``)
     saving: list[Forked[Any] | EventsChild] = []  # (what a child makes meanwhile: see _build)
     exiting: list[WorkerPool] = []  # (workers told to stop, exiting while the cache is saved)
     try:
-        report, cache = _build(config, progress=progress, use_cache=use_cache, memory=memory,
-                               touched=touched, scan=scan, saving=saving, exiting=exiting)
+        report, cache = _build(config, manifest_file, progress=progress, use_cache=use_cache,
+                               memory=memory, touched=touched, scan=scan, saving=saving,
+                               exiting=exiting)
         if retain is not None:
             retain += (cache, saving)
         started = time.perf_counter()
         for child in saving:  # (on disk before the manifest that follows it)
             child.result()
+        if first:
+            prune_cache(manifest_file)
         if cache is None:
             return report
         if memory is not None and memory.defer_saves:
@@ -275,15 +282,16 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
             gc.disable()
 
 
-def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
-           memory: BuildMemory | None, touched: Collection[str] | None,
+def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None,
+           use_cache: bool, memory: BuildMemory | None, touched: Collection[str] | None,
            scan: EarlyScan | None, saving: list[Forked[Any] | EventsChild],
            exiting: list[WorkerPool],
            ) -> tuple[BuildReport, PendingCache | None]:
-    """The build; returns its report and the cache it leaves to write (None: unchanged);
-    what a forked child makes meanwhile (see :func:`_save_meanwhile`) is put in
-    ``saving``, for the caller to wait for before it writes the manifest; a worker pool,
-    once stopped, in ``exiting``, for the caller to wait for its exit."""
+    """The build (its cache index at ``manifest_file``); returns its report and the cache
+    it leaves to write (None: unchanged); what a forked child makes meanwhile (see
+    :func:`_save_meanwhile`) is put in ``saving``, for the caller to wait for before it
+    writes the manifest; a worker pool, once stopped, in ``exiting``, for the caller to
+    wait for its exit."""
     timings: dict[str, float] = {}
     clock = [time.perf_counter()]
 
@@ -294,7 +302,6 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
 
     check_output_folder(config.output, source=config.source)
     zone = ZoneInfo(config.timezone)
-    manifest_file = cache_path(config.source, config.output)
     remembered = memory is not None and memory.manifest is not None and use_cache \
         and _output_matches(config.output, memory.manifest)
     if remembered and memory is not None and memory.manifest is not None:
@@ -483,7 +490,8 @@ def _build(config: SiteConfig, *, progress: Progress | None, use_cache: bool,
     html_pages = sum(rel.endswith(".html") for rel in fingerprints)
     kept = Manifest(settings, templates_key, build_id, files, new_pages, reader, events,
                     tuple((p.body, p.article or "") for p in placements),
-                    (len(site.articles), len(site.topics), html_pages), stories.stories_id)
+                    (len(site.articles), len(site.topics), html_pages), stories.stories_id,
+                    output=str(config.output.resolve()))
     kept.store_as(stories.story_delta)
     if memory is not None:
         memory.manifest = kept

@@ -8,8 +8,11 @@ of the changed site into a fresh folder.
 
 from __future__ import annotations
 
+import marshal
 import os
+import re
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -627,6 +630,66 @@ def test_lost_summaries_only_cost_reading_every_file_again(site: Path, tmp_path:
         touch_later(edit)
 
     check_equal_after(damage, site, tmp_path)
+
+
+SET_FILE = re.compile(r"(?:manifest|stories|events|records|spare)-([0-9a-f]{12})\b.*")
+
+
+def cache_keys(site: Path) -> set[str]:
+    """The keys of the output folders the site's cache holds files of."""
+    return {m.group(1) for path in (site / ".digest-cache").iterdir()
+            if (m := SET_FILE.fullmatch(path.name))}
+
+
+def key_of(site: Path, output: Path) -> str:
+    match = SET_FILE.fullmatch(cache_path(site, output).name)
+    assert match is not None
+    return match.group(1)
+
+
+def test_the_first_build_into_an_output_prunes_the_cache_of_outputs_that_are_gone(
+        site: Path, tmp_path: Path) -> None:
+    first, second, third = (tmp_path / name for name in ("first", "second", "third"))
+    run(site, first)
+    run(site, second)
+    assert load_manifest(cache_path(site, first)).output == str(first.resolve())
+    both = {key_of(site, first), key_of(site, second)}
+    assert cache_keys(site) == both
+    shutil.rmtree(first)
+    edit = site / "content/2021-03-02-story-2.md"
+    edit.write_text(story(2, title="Story two, edited"), encoding="utf-8")
+    touch_later(edit)
+    run(site, second)  # (not a first build: nothing is pruned)
+    assert cache_keys(site) == both
+    run(site, third)
+    assert cache_keys(site) == {key_of(site, second), key_of(site, third)}
+    assert (site / ".digest-cache" / ".gitignore").is_file()
+    assert (site / ".digest-cache" / "templates").is_dir()
+    run(site, first)  # (built again from nothing, like any first build)
+    assert tree(first) == clean_build(site, tmp_path)
+
+
+def test_cache_sets_no_build_can_use_are_pruned(site: Path, tmp_path: Path) -> None:
+    """Sets whose index is of another format or damaged go; so do files with no index,
+    once a day old (younger, a first build may be writing them); other files stay."""
+    cache = site / ".digest-cache"
+    run(site, tmp_path / "out")
+    day_ago = time.time() - 25 * 3600
+    (cache / "stories-aaaaaaaaaaaa.bin").write_bytes(b"orphan")
+    os.utime(cache / "stories-aaaaaaaaaaaa.bin", (day_ago, day_ago))
+    (cache / "stories-bbbbbbbbbbbb.bin").write_bytes(b"orphan, written just now")
+    (cache / "manifest-cccccccccccc.bin").write_bytes(marshal.dumps(
+        (manifest_module.FORMAT - 1, "", "", "", {}, {}, "", (), (), (0, 0, 0), "", "", 0)))
+    (cache / "records-cccccccccccc.sqlite").write_bytes(b"records")
+    (cache / "spare-cccccccccccc").mkdir()
+    (cache / "spare-cccccccccccc" / "page.html").write_bytes(b"spare")
+    (cache / "manifest-dddddddddddd.bin").write_bytes(b"\x00garbage")
+    (cache / "events-dddddddddddd.bin").write_bytes(b"events")
+    (cache / "notes.txt").write_text("mine\n", encoding="utf-8")
+    run(site, tmp_path / "other")
+    assert cache_keys(site) == {key_of(site, tmp_path / "out"), key_of(site, tmp_path / "other"),
+                                "bbbbbbbbbbbb"}
+    assert (cache / "notes.txt").read_text(encoding="utf-8") == "mine\n"
 
 
 @pytest.mark.parametrize("stored", ["whole", "delta"])

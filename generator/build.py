@@ -378,7 +378,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         else:
             site = _model(config, [e.summary for e in files.values() if e.summary is not None],
                           parsed, records, events_child,
-                          partial(_previous_events, manifest, memory if remembered else None,
+                          partial(_previous_events, manifest, memory, remembered,
                                   manifest_file),
                           stories, meanwhile=partial(naming_site, config.source, templates))
             stories_saved = events_child is not None  # (the child stores them)
@@ -543,15 +543,18 @@ def _model(config: SiteConfig, summaries: list[StorySummary], parsed: Sequence[P
     return model_site(config, placement, records, events_child.events)
 
 
-def _previous_events(manifest: Manifest, memory: BuildMemory | None,
+def _previous_events(manifest: Manifest, memory: BuildMemory | None, remembered: bool,
                      manifest_file: Path) -> EventState | None:
     """The event state of the last build: none after a cold start, the one the preview
-    server keeps (``memory``), else the one stored."""
+    server keeps (``memory``, if ``remembered``), else the one stored. A state the
+    server will keep has no ``origin``: it is stored whole (see ``save_event_state``),
+    and the records it was loaded with are not kept alive with it."""
     if not manifest.files:
         return None
-    if memory is not None:
+    if memory is not None and remembered:
         return memory.site.event_state if memory.site else None
-    return load_event_state(manifest_file)
+    state = load_event_state(manifest_file)
+    return replace(state, origin=None) if state is not None and memory is not None else state
 
 
 def _save_meanwhile(manifest_file: Path, site: Site, saving: list[Forked[Any] | EventsChild],

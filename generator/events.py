@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 
 from .cluster_engine import EngineState, StoryInput, list_clusters, update_engine
+from .cluster_records import StoryRecord
 from .clusters import DEFAULT_WINDOW_DAYS, Cluster, ClusterDoc
 from .summary import StorySummary, link_key
 
@@ -56,11 +57,32 @@ def cluster_doc(slug: str, summary: StorySummary) -> ClusterDoc:
 
 
 @dataclass(frozen=True, slots=True)
+class StateOrigin:
+    """The stored state an event state was loaded from (``manifest.load_event_state``).
+    The states updated from it carry it, so that storing one writes only the records that
+    differ from those of the stored records file (``manifest.save_event_state``)."""
+
+    base: str
+    """The id of the stored records file."""
+    changed: frozenset[str]
+    """The keys whose records differed from those of that file, when loaded."""
+    records: Mapping[str, StoryRecord]
+    """The records as loaded: an update keeps the record objects it reuses, so the ones
+    it changed are those that are not these (compared by identity)."""
+
+
+_RECORDS = EngineState.__slots__.index("stories")
+
+
+@dataclass(frozen=True, slots=True)
 class EventState:
     """What :func:`update_events` keeps between builds (store it with ``to_data``)."""
 
     engine: EngineState
     """Per-story records, links, clusters and related lists of the last computation."""
+    origin: StateOrigin | None = field(default=None, compare=False, repr=False)
+    """The stored state this one was loaded or updated from (None: made from nothing, or
+    kept in memory: see ``StateOrigin``)."""
 
     def to_data(self) -> tuple[object, ...]:
         """Plain tuples, lists, dicts, str, float, int, bool and None, for ``marshal``."""
@@ -72,6 +94,24 @@ class EventState:
         if not (isinstance(data, tuple) and len(data) == 2 and data[0] == STATE_FORMAT):
             raise ValueError("not an event state of this version; compute from None instead")
         return cls(EngineState.from_data(data[1]))
+
+    def without_records(self) -> tuple[object, ...]:
+        """``to_data`` with None in place of the records (stored apart: see
+        ``manifest.save_event_state``)."""
+        tag, fields = self.to_data()
+        assert isinstance(fields, tuple)
+        return tag, (*fields[:_RECORDS], None, *fields[_RECORDS + 1:])
+
+    @classmethod
+    def with_records(cls, data: object, records: dict[str, StoryRecord],
+                     origin: StateOrigin | None) -> EventState:
+        """Inverse of :meth:`without_records`, with ``records`` and ``origin``; raises
+        ValueError (or TypeError) for anything else."""
+        if not (isinstance(data, tuple) and len(data) == 2 and isinstance(data[1], tuple)):
+            raise ValueError("not an event state of this version; compute from None instead")
+        tag, fields = data
+        state = cls.from_data((tag, (*fields[:_RECORDS], records, *fields[_RECORDS + 1:])))
+        return cls(state.engine, origin)
 
 
 def story_digest(summary: StorySummary) -> str:
@@ -110,7 +150,7 @@ def update_events_of(previous: EventState | None, inputs: Sequence[StoryInput], 
     clusters = list_clusters(engine, evidence=False)  # (digest clusters lists it from the
     # state: see cluster_report)
     return events_of(clusters, {key: engine.related[key] for key in sorted(engine.related)}), \
-        EventState(engine)
+        EventState(engine, previous.origin if previous is not None else None)
 
 
 def events_of(clusters: tuple[Cluster, ...], related: dict[str, tuple[str, ...]]) -> Events:

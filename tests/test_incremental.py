@@ -28,6 +28,7 @@ from generator.build import BuildReport, build, site_for
 from generator.cluster_records import R_DIGEST
 from generator.config import SiteConfig, load_config
 from generator.diagnostics import DigestError
+from generator.events import EventState, update_events
 from generator.fingerprints import article_fingerprints, page_fingerprints
 from generator.manifest import (
     Manifest,
@@ -766,6 +767,80 @@ def test_stories_stored_as_deltas_equal_the_stories_built(
         assert bool(list(cache.glob("stories-*.delta"))) == (count > 0)
         stories_describe_the_site(site)
         assert tree(out) == clean_build(site, tmp_path)
+
+
+def same_state(stored: EventState | None, made: EventState) -> None:
+    """``stored`` is ``made``, the order of every dict included (see cluster_engine)."""
+    assert stored is not None
+    assert stored.to_data() == made.to_data()
+    assert [list(f) for f in stored.engine.to_data() if isinstance(f, dict)] == \
+        [list(f) for f in made.engine.to_data() if isinstance(f, dict)]
+
+
+@pytest.mark.parametrize("forking", [False, True])
+def test_event_states_stored_as_deltas_equal_the_states_made(
+        forking: bool, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The event state's records are stored apart, and written again only when more than
+    ``DELTA_MIN`` (or a ``DELTA_SHARE``-th) of them changed: the other builds store the
+    records that changed beside the rest of the state. Each build finds the state the
+    last one made (updated from the state it found), in the same order; with
+    ``forking``, the events child stores it."""
+    if forking:
+        monkeypatch.setattr(cluster_parallel, "MIN_SPLIT_ITEMS", 1)
+    out = site.parent / "out"
+    config, _ = load_config(site, output=out)
+    run(site, out)
+    (records_file,) = (site / ".digest-cache").glob("events-*.bin")
+    story_2 = site / "content/2021-03-02-story-2.md"
+    story_9 = site / "content/2021-03-09-story-9.md"
+
+    def write(path: Path, text: str) -> None:
+        path.write_text(text, encoding="utf-8")
+        touch_later(path)
+
+    steps: list[tuple[Callable[[], object], int]] = [  # (the change, DELTA_MIN)
+        (lambda: write(story_2, story(2, title="Two, once")), 100),
+        (lambda: write(story_9, story(9)), 100),
+        (lambda: write(story_2, story(2, title="Two, twice")), 0),  # (stored whole)
+        (lambda: story_9.unlink(), 100),
+        (lambda: write(story_2, "---\ntitle: [broken\n---\n"), 100),
+    ]
+    for change, delta_min in steps:
+        monkeypatch.setattr(manifest_module, "DELTA_MIN", delta_min)
+        before = load_event_state(cache_path(site, out))
+        records = records_file.read_bytes()
+        change()
+        run(site, out)
+        model, _ = site_for(config)
+        _events, made = update_events(before, [(a.slug, a.summary) for a in model.articles],
+                                      threshold=config.cluster_threshold,
+                                      related_count=config.related_count)
+        same_state(load_event_state(cache_path(site, out)), made)
+        assert (records_file.read_bytes() == records) == (delta_min > 0)
+
+
+def test_an_event_state_delta_on_other_records_is_refused(site: Path, tmp_path: Path) -> None:
+    """A records file written after the delta beside it (a build stopped between the two)
+    is not mixed with it: the state is lost, which only costs making the events anew."""
+    out = site.parent / "out"
+    run(site, out)
+    (records_file,) = (site / ".digest-cache").glob("events-*.bin")
+    first = records_file.read_bytes()
+
+    def other_records(root: Path) -> None:
+        edit = root / "content/2021-03-02-story-2.md"
+        edit.write_text(story(2, title="Story two, edited"), encoding="utf-8")
+        touch_later(edit)
+        run(root, out)  # (a delta on the first records file)
+        assert load_event_state(cache_path(root, out)) is not None
+        version, _base, records = marshal.loads(first)
+        records_file.write_bytes(marshal.dumps((version, "another build", records)))
+        assert load_event_state(cache_path(root, out)) is None
+        edit.write_text(story(2, title="Story two, edited again"), encoding="utf-8")
+        touch_later(edit)
+
+    check_equal_after(other_records, site, tmp_path)
+    state_describes_the_site(site)
 
 
 def test_damaged_records_only_cost_reading_every_file_again(site: Path, tmp_path: Path) -> None:

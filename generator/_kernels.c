@@ -9,6 +9,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -1427,6 +1428,114 @@ static PyObject *construct(PyObject *module, PyObject *args)
     return construct_node(loader, node, depth, &plain);
 }
 
+/* ---- instances of frozen slots dataclasses --------------------------------------------- */
+
+/* Where make() puts each value: the class and the offsets of its slots, in field order. */
+typedef struct {
+    PyTypeObject *type;
+    Py_ssize_t count;
+    Py_ssize_t offsets[];
+} Plan;
+
+static const char *const plan_name = "generator._kernels.plan";
+
+static void plan_free(PyObject *capsule)
+{
+    Plan *plan = PyCapsule_GetPointer(capsule, plan_name);
+    if (plan != NULL) {
+        Py_DECREF(plan->type);
+        PyMem_Free(plan);
+    }
+}
+
+PyDoc_STRVAR(plan_doc,
+"plan(cls, names, /) -> capsule\n\n"
+"Where make() puts the values of the fields NAMES (a tuple of str, in order) of the slots\n"
+"class CLS: each must be a slot (a plain object member) defined by CLS itself.");
+
+static PyObject *plan(PyObject *module, PyObject *args)
+{
+    PyTypeObject *type;
+    PyObject *names;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyType_Type, &type, &PyTuple_Type, &names)) {
+        return NULL;
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(names);
+    Plan *made = PyMem_Malloc(sizeof(Plan) + (size_t)count * sizeof(Py_ssize_t));
+    if (made == NULL) {
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *name = PyTuple_GET_ITEM(names, i);
+        PyObject *descr = PyUnicode_Check(name) ? PyDict_GetItemWithError(type->tp_dict, name)
+                                                : NULL;
+        if (descr == NULL || !Py_IS_TYPE(descr, &PyMemberDescr_Type)
+                || ((PyMemberDescrObject *)descr)->d_member->type != T_OBJECT_EX
+                || (((PyMemberDescrObject *)descr)->d_member->flags & READONLY)) {
+            PyMem_Free(made);
+            if (!PyErr_Occurred()) {
+                PyErr_Format(PyExc_TypeError, "%R is not a slot of %R", name, (PyObject *)type);
+            }
+            return NULL;
+        }
+        made->offsets[i] = ((PyMemberDescrObject *)descr)->d_member->offset;
+    }
+    made->type = (PyTypeObject *)Py_NewRef((PyObject *)type);
+    made->count = count;
+    PyObject *capsule = PyCapsule_New(made, plan_name, plan_free);
+    if (capsule == NULL) {
+        Py_DECREF(type);
+        PyMem_Free(made);
+    }
+    return capsule;
+}
+
+PyDoc_STRVAR(make_doc,
+"make(plan, values, /) -> object\n\n"
+"An instance of the class of PLAN (see plan()) with its fields set to VALUES (a tuple or\n"
+"list, in order), without calling __init__: kernels.maker's cls(*values).");
+
+static PyObject *make(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "make() takes a plan and the values");
+        return NULL;
+    }
+    Plan *plan = PyCapsule_GetPointer(args[0], plan_name);
+    if (plan == NULL) {
+        return NULL;
+    }
+    PyObject *values = args[1];
+    Py_ssize_t count;
+    PyObject **items;
+    if (PyTuple_Check(values)) {
+        count = PyTuple_GET_SIZE(values);
+        items = &PyTuple_GET_ITEM(values, 0);
+    }
+    else if (PyList_Check(values)) {
+        count = PyList_GET_SIZE(values);
+        items = PySequence_Fast_ITEMS(values);
+    }
+    else {
+        PyErr_SetString(PyExc_TypeError, "make() takes the values as a tuple or a list");
+        return NULL;
+    }
+    if (count != plan->count) {
+        PyErr_Format(PyExc_TypeError, "%s takes %zd values, not %zd", plan->type->tp_name,
+                     plan->count, count);
+        return NULL;
+    }
+    PyObject *made = plan->type->tp_alloc(plan->type, 0);
+    if (made == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject **slot = (PyObject **)((char *)made + plan->offsets[i]);
+        Py_XSETREF(*slot, Py_NewRef(items[i]));
+    }
+    return made;
+}
+
 /* ---- the module ----------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
@@ -1438,6 +1547,8 @@ static PyMethodDef methods[] = {
     {"ignore", (PyCFunction)(void (*)(void))ignore, METH_FASTCALL, ignore_doc},
     {"resolve", (PyCFunction)(void (*)(void))resolve, METH_FASTCALL, resolve_doc},
     {"construct", construct, METH_VARARGS, construct_doc},
+    {"plan", plan, METH_VARARGS, plan_doc},
+    {"make", (PyCFunction)(void (*)(void))make, METH_FASTCALL, make_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1451,7 +1562,7 @@ static struct PyModuleDef module = {
 
 /* generator/kernels.py uses these functions only when its VERSION is this one: a build left
  * from other sources (an older checkout) is not run. Raise it with any change here. */
-#define VERSION 3
+#define VERSION 4
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {

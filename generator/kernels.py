@@ -22,6 +22,11 @@ Three more take the Python out of loading front matter with libyaml (see
 - ``ignore``: does nothing, in place of the resolver's path hooks (a loader without path
   resolvers has nothing to do in them).
 
+Two more make the site's many small frozen dataclass instances (stories' summaries,
+articles, cache entries: tens of thousands loaded on every build):
+
+- ``plan`` and ``make``: :func:`maker`, whose reference is ``cls(*values)``.
+
 One more, built apart because it links libyaml (``generator/_yamlfast.c``):
 
 - ``load_yaml``: front matter from libyaml's events straight to Python values, or a
@@ -37,11 +42,13 @@ and callers run their Python references.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 Dot = Callable[[Mapping[str, float], Mapping[str, float]], float]
 Overlaps = Callable[[list[Any], int, int, float], dict[int, float]]
@@ -63,7 +70,7 @@ Join = Callable[[tuple[Any, ...], list[int], dict[int, float], AbstractSet[int],
                 tuple[list[int], list[bool], list[int]]]
 
 
-VERSION = 3
+VERSION = 4
 """The version of ``generator/_kernels.c`` these names expect."""
 YAML_VERSION = 1
 """The version of ``generator/_yamlfast.c`` ``load_yaml`` expects."""
@@ -90,4 +97,31 @@ vectors: Vectors | None = _compiled.vectors if _compiled else None
 ignore: Callable[..., None] | None = _compiled.ignore if _compiled else None
 resolve: Resolve | None = _compiled.resolve if _compiled else None
 construct: Construct | None = _compiled.construct if _compiled else None
+plan: Callable[[type, tuple[str, ...]], object] | None = _compiled.plan if _compiled else None
+make: Callable[[object, Sequence[object]], Any] | None = _compiled.make if _compiled else None
 load_yaml: LoadYaml | None = _yaml.load if _yaml else None
+
+
+T = TypeVar("T")
+
+
+def maker(cls: type[T]) -> Callable[[Sequence[object]], T]:
+    """A function that makes an instance of the frozen slots dataclass ``cls`` from the
+    values of all its fields, in order (a tuple or a list): ``cls(*values)``. Compiled, it
+    fills the slots in directly, which is the same where ``__init__`` only sets them (a
+    class with its own slots, no ``__post_init__``, no field left out of ``__init__``):
+    10,000 stories' summaries (20 fields) in 5-6 ms instead of 31-35. They, the cache
+    entries and the articles are made again on every build after an edit."""
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    if plan is None or make is None or "__slots__" not in vars(cls) \
+            or hasattr(cls, "__post_init__") or not all(field.init for field in fields):
+        return partial(_made_by_the_class, cls, len(fields))
+    return partial(make, plan(cls, tuple(field.name for field in fields)))
+
+
+def _made_by_the_class(cls: type[T], count: int, values: Sequence[object]) -> T:
+    """:func:`maker`'s reference (it too takes every field's value, no fewer)."""
+    if len(values) != count:
+        raise TypeError(f"{cls.__name__} takes {count} values, not {len(values)}")
+    return cls(*values)
+

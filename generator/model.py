@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from .bodies import match_body_titles
 from .config import SiteConfig
 from .diagnostics import DigestError
+from .kernels import maker
 from .record_store import RecordStore
 from .records import Image, Provider, Story
 from .scan import CACHE_DIR
@@ -94,6 +95,11 @@ class Article:
         """The lead image, when it has a known size."""
         return self.summary.card_image
 
+
+
+make_article = maker(Article)
+"""``Article(*values)``: summary, slug, topics, related_slugs, body_file, cluster, coverage,
+computed_related (see ``kernels.maker``)."""
 
 @dataclass(frozen=True, slots=True)
 class Topic:
@@ -302,16 +308,8 @@ def _article(story: StorySummary, slug: str, refs: dict[str, TopicRef],
              related_slugs: tuple[str | None, ...],
              body_of: dict[str, StorySummary], events: Events) -> Article:
     cluster, coverage, computed = event_fields(events, slug)
-    return Article(
-        summary=story,
-        slug=slug,
-        topics=tuple(map(refs.__getitem__, story.topics)),
-        related_slugs=related_slugs,
-        body_file=body_of.get(story.source),
-        cluster=cluster,
-        coverage=coverage,
-        computed_related=computed,
-    )
+    return make_article((story, slug, tuple(map(refs.__getitem__, story.topics)),
+                         related_slugs, body_of.get(story.source), cluster, coverage, computed))
 
 
 def event_fields(events: Events, slug: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:

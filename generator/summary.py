@@ -15,6 +15,7 @@ from operator import attrgetter
 
 from .bodies import body_file_date, normalize_title, standalone_story
 from .cluster_urls import canonicalize_url
+from .kernels import maker
 from .records import Image, Story, TextBody
 from .schema_json import story_json
 from .slugs import story_slug
@@ -102,8 +103,11 @@ class StorySummary:
     @classmethod
     def from_tuple(cls, values: tuple[object, ...]) -> StorySummary:
         """Inverse of ``to_tuple``."""
-        return cls(*values)  # type: ignore[arg-type]
+        return _make_summary(values)
 
+
+
+_make_summary = maker(StorySummary)
 
 def summarize_story(story: Story, digest: str, *, date_prefix: str) -> StorySummary:
     """The summary of a validated story."""

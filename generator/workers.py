@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from .config import SiteConfig
 from .diagnostics import DigestError
 from .manifest import spare_path
-from .model import Article, Site, Topic, TopicRef
+from .model import Site, Topic, TopicRef, make_article
 from .output import stage_file
 from .pages import Page, article_page
 from .parse import ParsedFile, ParsedRow, parse_file, parsed_from_row, parsed_to_row
@@ -208,9 +208,9 @@ def unpack_site(data: bytes, config: SiteConfig) -> Site:
         return found
 
     articles = tuple(
-        Article(StorySummary.from_tuple(summary), slug, tuple(ref(*t) for t in topics),
-                tuple(related), StorySummary.from_tuple(body) if body else None, cluster,
-                tuple(coverage), tuple(computed))
+        make_article((StorySummary.from_tuple(summary), slug, tuple(ref(*t) for t in topics),
+                      tuple(related), StorySummary.from_tuple(body) if body else None,
+                      cluster, tuple(coverage), tuple(computed)))
         for slug, summary, topics, related, body, cluster, coverage, computed in article_rows)
     topics = tuple(Topic(ref(name, slug), tuple(members), description, tuple(keywords), image)
                    for name, slug, members, description, keywords, image in topic_rows)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
-from dataclasses import replace
+import sys
+from dataclasses import FrozenInstanceError, dataclass, fields, replace
 from typing import Any
 
 import pytest
@@ -15,6 +17,11 @@ from bench.bench_clusters import make_docs, make_inputs, run_inputs, with_built_
 from generator import cluster_join, cluster_links, cluster_records, kernels, related, yamlio
 from generator.cluster_engine import build_records
 from generator.cluster_records import R_TIME
+from generator.diagnostics import Diagnostic, Severity
+from generator.manifest import CachedFile
+from generator.model import Article, TopicRef
+from generator.parse import FileStamp
+from generator.summary import StorySummary
 
 PURE = bool(os.environ.get("DIGEST_PURE_PYTHON"))
 
@@ -27,7 +34,8 @@ def test_the_kernels_are_built_for_the_suite() -> None:
     a C compiler, and libyaml's headers for the YAML loader): without them every comparison
     below would compare Python with itself."""
     compiled = (kernels.dot, kernels.overlaps, kernels.rank, kernels.join, kernels.vectors,
-                kernels.ignore, kernels.resolve, kernels.construct, kernels.load_yaml)
+                kernels.ignore, kernels.resolve, kernels.construct, kernels.plan, kernels.make,
+                kernels.load_yaml)
     if PURE:
         assert all(function is None for function in compiled)
     else:
@@ -291,3 +299,96 @@ def test_construct_refuses_what_it_leaves_to_the_standard_constructor() -> None:
     deep = "a: " + "[" * (yamlio.MAX_DEPTH + 1) + "]" * (yamlio.MAX_DEPTH + 1) + "\n"
     for text in ("? [a]\n: b\n", "a: &x {b: 1}\nc:\n  <<: *x\n", "a: !!set {b}\n", deep):
         assert construct_both(text) == (("refused", "_NotPlain"), ("refused", "_NotPlain"))
+
+
+@dataclass(frozen=True, slots=True)
+class Three:
+    first: object
+    second: object = None
+    third: object = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    value: int
+
+    def __post_init__(self) -> None:
+        if self.value < 0:
+            raise ValueError("negative")
+
+
+@dataclass(frozen=True)
+class NoSlots:
+    value: object
+
+
+anything = st.recursive(st.none() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                        lambda inner: st.tuples(inner, inner) | st.tuples(inner),
+                        max_leaves=6)
+
+
+@settings(max_examples=200)
+@given(st.tuples(anything, anything, anything), st.booleans())
+def test_maker_makes_what_the_class_makes(values: tuple[Any, ...], as_list: bool) -> None:
+    make = kernels.maker(Three)
+    made = make(list(values) if as_list else values)
+    expected = Three(*values)
+    assert type(made) is Three
+    assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
+    with pytest.raises(FrozenInstanceError):
+        made.first = 1  # type: ignore[misc]
+
+
+def test_maker_holds_its_values() -> None:
+    """The instance owns references to its values: they outlive the tuple they came in."""
+    value = object()
+    before = sys.getrefcount(value)
+    made = kernels.maker(Three)((value, [value], "x"))
+    gc.collect()
+    assert made.first is value and made.second == [value]
+    assert sys.getrefcount(value) == before + 2
+    del made
+    gc.collect()
+    assert sys.getrefcount(value) == before
+
+
+def test_maker_makes_the_classes_of_the_build() -> None:
+    stamp = FileStamp(120, 1_700_000_000_123_456_789)
+    diagnostic = Diagnostic(Severity.WARNING, "content/a.md", "odd", line=3)
+    summary = StorySummary(*(f"v{i}" for i in range(len(fields(StorySummary)))))  # type: ignore[arg-type]
+    entries = [
+        (FileStamp, (120, 1_700_000_000_123_456_789)),
+        (CachedFile, (stamp, summary, (diagnostic,), True, ("row",))),
+        (StorySummary, tuple(f"w{i}" for i in range(len(fields(StorySummary))))),
+        (Article, (summary, "a-slug", (TopicRef("AI", "ai"),), ("b", None), None, "e1",
+                   ("c",), ("d", "e"))),
+    ]
+    for cls, values in entries:
+        made = kernels.maker(cls)(values)
+        assert type(made) is cls and made == cls(*values) and repr(made) == repr(cls(*values))
+
+
+def test_maker_refuses_the_wrong_number_of_values() -> None:
+    make = kernels.maker(Three)
+    for values in [(), (1, 2), (1, 2, 3, 4)]:
+        with pytest.raises(TypeError):
+            make(values)
+
+
+def test_maker_runs_the_class_where_filling_slots_would_not_do() -> None:
+    """``__post_init__`` runs, and a class without slots of its own is made as usual."""
+    with pytest.raises(ValueError):
+        kernels.maker(Checked)((-1,))
+    assert kernels.maker(NoSlots)((5,)) == NoSlots(5)
+
+
+def test_make_takes_only_a_plan() -> None:
+    native_only()
+    assert kernels.make is not None and kernels.plan is not None
+    with pytest.raises((TypeError, ValueError)):
+        kernels.make(object(), (1, 2, 3))
+    with pytest.raises(TypeError):
+        kernels.plan(Three, ("first", "missing"))
+    with pytest.raises(TypeError):
+        kernels.plan(NoSlots, ("value",))
+

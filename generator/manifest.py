@@ -248,21 +248,19 @@ def save_event_state(path: Path, state: EventState | None) -> None:
     if state is None:
         return
     records = state.engine.stories
-    changed = _changed_records(records, state.origin)
-    if changed is None or state.origin is None:
-        base = os.urandom(8).hex()
-        _write_atomically(_events_path(path), marshal.dumps((FORMAT, base, records)))
-        changed = {}
-    else:
-        base = state.origin.base
+    delta = _records_delta(records, state.origin)
+    if delta is None:
+        delta = os.urandom(8).hex(), {}
+        _write_atomically(_events_path(path), marshal.dumps((FORMAT, delta[0], records)))
+    base, changed = delta
     _write_atomically(_state_path(path), marshal.dumps(
         (FORMAT, base, list(records), changed, state.without_records())))  # type: ignore[arg-type]
 
 
-def _changed_records(records: dict[str, StoryRecord],
-                     origin: StateOrigin | None) -> dict[str, StoryRecord] | None:
-    """The records that differ from those of the stored records file the state comes
-    from, by key (None: it comes from none, or too many differ)."""
+def _records_delta(records: dict[str, StoryRecord], origin: StateOrigin | None
+                   ) -> tuple[str, dict[str, StoryRecord]] | None:
+    """The id of the stored records file the state comes from and the records that
+    differ from its, by key (None: it comes from none, or too many differ)."""
     if origin is None:
         return None
     loaded = origin.records
@@ -270,7 +268,9 @@ def _changed_records(records: dict[str, StoryRecord],
     for key in origin.changed:
         if key in records:
             changed[key] = records[key]
-    return None if len(changed) > max(DELTA_MIN, len(records) // DELTA_SHARE) else changed
+    if len(changed) > max(DELTA_MIN, len(records) // DELTA_SHARE):
+        return None
+    return origin.base, changed
 
 
 def _state_path(path: Path) -> Path:

@@ -57,6 +57,7 @@ from generator.cluster_steps import (
 )
 from generator.cluster_text import TextMemo, count_documents, idf_of_count, idf_of_terms
 from generator.clusters import Cluster, ClusterDoc, Evidence
+from generator.kernels import maker
 from generator.related import choose_related
 
 ENGINE_VERSION = 5
@@ -293,24 +294,31 @@ def list_clusters(state: EngineState, *, explain: bool = False, evidence: bool =
     never shows them: ``digest clusters`` and :func:`~generator.clusters.cluster_stories`
     do); without ``evidence``, none is listed (a build's site model: 5,000 objects at
     10,000 stories that only ``digest clusters`` reads, from the state)."""
-    stories = state.stories
-    order = sort_key(stories)
-    ranked = sorted(
-        (
-            min(order(members[0]), order(members[1])) if len(members) > 1 else order(members[0]),
-            group,
-        )
-        for group, (members, _) in state.events.items()
-    )
+    stories, events = state.stories, state.events
+    if not evidence:
+        return tuple(_make_cluster((group, events[group][0], ())) for group in _by_time(state))
     return tuple(
-        Cluster(
-            group,
-            state.events[group][0],
-            tuple(_explained(e, stories) if explain else Evidence(*e)
-                  for e in state.events[group][1]) if evidence else (),
-        )
-        for _, group in ranked
+        Cluster(group, events[group][0],
+                tuple(_explained(e, stories) if explain else Evidence(*e)
+                      for e in events[group][1]))
+        for group in _by_time(state)
     )
+
+
+_make_cluster = maker(Cluster)
+
+
+def _by_time(state: EngineState) -> list[str]:
+    """The ids of the state's final clusters by their earliest story's (time, key): the
+    order in which the timeline (every story by (time, key)) first meets each. Walking
+    it took 7 ms at 10,000 stories; sorting the clusters by their first two members, 22."""
+    event_of, seen, ordered = state.event_of, set(), []
+    for key in state.timeline:
+        group = event_of[key]
+        if group not in seen:
+            seen.add(group)
+            ordered.append(group)
+    return ordered
 
 
 def _explained(record: EvidenceRecord, stories: Mapping[str, StoryRecord]) -> Evidence:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from bench.bench_clusters import PROVIDERS, START, TOPICS, make_docs, make_title, sentence
 from generator.cluster_engine import EngineState, list_clusters, update_engine
+from generator.cluster_records import R_TIME
 from generator.clusters import ClusterDoc
 from generator.events import EventState, find_events, update_events
 from generator.summary import StorySummary
@@ -181,3 +182,28 @@ def test_an_edit_rescores_only_the_groups_it_touches(monkeypatch: Any) -> None:
         state = run(state, docs)
         assert len(checks) * 10 < clean_checks, (serial, len(checks), clean_checks)
         assert_same_result(state, docs)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=1, max_value=400), st.integers(min_value=0, max_value=10**6),
+       st.booleans())
+def test_clusters_are_listed_by_their_earliest_story(size: int, seed: int,
+                                                     updated: bool) -> None:
+    """``list_clusters`` orders the events by the (time, key) of their earliest member,
+    then id, with or without their evidence; also after an update that moved stories."""
+    from bench.bench_clusters import make_inputs, run_inputs
+
+    docs = make_docs(size, seed)
+    state = run_inputs(None, make_inputs(docs))
+    if updated:
+        rng = random.Random(seed)
+        moved = [replace(d, published=d.published + timedelta(hours=rng.randint(-48, 48)))
+                 if rng.random() < 0.2 else d for d in docs]
+        state = run_inputs(state, make_inputs(moved[: max(1, size - size // 10)]))
+    earliest = {group: min((state.stories[key][R_TIME], key) for key in members)
+                for group, (members, _evidence) in state.events.items()}
+    expected = sorted(earliest, key=lambda group: (earliest[group], group))
+    assert [c.id for c in list_clusters(state, evidence=False)] == expected
+    listed = list_clusters(state)
+    assert [c.id for c in listed] == expected
+    assert [c.members for c in listed] == [state.events[g][0] for g in expected]

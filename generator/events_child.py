@@ -84,7 +84,8 @@ class _Shared:
     stories_id: str = ""
     """The stories id of the manifest to come (in the child, once received)."""
     sources: list[str] = field(default_factory=list)
-    """Every file with a summary, in the manifest's order (in the child, once received)."""
+    """Every file with a summary, in the manifest's order (in the child, once received,
+    where the stories are stored whole: see ``delta``)."""
     delta: StoryDelta | None = None
     """How the stories are stored (in the child, once received; see ``story_delta``)."""
 
@@ -119,7 +120,8 @@ class EventsChild:
             [(slugs[s.source], s.source, s.digest or story_digest(s)) for s in placement.ordered],
             {source: summary.to_tuple() for source, summary in fresh.items()},
             stories.stories_id,
-            [source for source, entry in stories.files.items() if entry.summary is not None],
+            [source for source, entry in stories.files.items() if entry.summary is not None]
+            if stories.story_delta is None else [],  # (only stories stored whole need them)
             astuple(stories.story_delta) if stories.story_delta is not None else None,
         ))
         writing, self._writing = self._writing, -1

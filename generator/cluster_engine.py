@@ -295,12 +295,10 @@ def list_clusters(state: EngineState, *, explain: bool = False, evidence: bool =
     do); without ``evidence``, none is listed (a build's site model: 5,000 objects at
     10,000 stories that only ``digest clusters`` reads, from the state)."""
     stories, events = state.stories, state.events
-    if not evidence:
-        return tuple(_make_cluster((group, events[group][0], ())) for group in _by_time(state))
     return tuple(
-        Cluster(group, events[group][0],
-                tuple(_explained(e, stories) if explain else Evidence(*e)
-                      for e in events[group][1]))
+        _make_cluster((group, events[group][0],
+                       tuple(_explained(e, stories) if explain else Evidence(*e)
+                             for e in events[group][1]) if evidence else ()))
         for group in _by_time(state)
     )
 

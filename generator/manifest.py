@@ -88,9 +88,9 @@ class CachedFile:
     """The stored form of the summary (saved again as is)."""
 
 
-
 _make_cached = maker(CachedFile)
 _make_stamp = maker(FileStamp)
+
 
 @dataclass(slots=True)
 class Manifest:
@@ -151,12 +151,20 @@ def _output_key(output: Path) -> str:
     return hashlib.blake2b(str(output.resolve()).encode(), digest_size=6).hexdigest()
 
 
-_SET_FILE = re.compile(r"(?:manifest|stories|events|records|spare)-([0-9a-f]{12})(?:[.-].*)?",
-                       re.DOTALL)
-"""A file (or the spare folder) of the cache set of one output folder; group 1 its key."""
+_SET_KINDS = ("manifest", "stories", "events", "records", "spare")
+"""The kinds of file (and the spare folder) in the cache set of one output folder, each
+named ``KIND-KEY`` (see :func:`_beside`), KEY naming the output folder."""
+_SET_FILE = re.compile(rf"(?:{'|'.join(_SET_KINDS)})-([0-9a-f]{{12}})(?:[.-].*)?", re.DOTALL)
+"""A file of a cache set; group 1 its key."""
 ORPHANS_KEPT_FOR = 24 * 3600.0
 """Seconds the files of an output folder with no index are kept: a first build into it
 may be writing them (its index is written last)."""
+
+
+def _beside(path: Path, kind: str) -> Path:
+    """The file of kind ``kind`` in the cache set of the index at ``path``."""
+    assert kind in _SET_KINDS
+    return path.with_name(path.name.replace("manifest-", f"{kind}-", 1))
 
 
 def prune_cache(manifest_file: Path) -> tuple[str, ...]:
@@ -213,7 +221,7 @@ def _set_in_use(index: Path, paths: Iterable[Path], now: float) -> bool:
 
 
 def _summaries_path(path: Path) -> Path:
-    return path.with_name(path.name.replace("manifest-", "stories-", 1))
+    return _beside(path, "stories")
 
 
 def _delta_path(path: Path) -> Path:
@@ -278,12 +286,12 @@ def _state_path(path: Path) -> Path:
 
 
 def _events_path(path: Path) -> Path:
-    return path.with_name(path.name.replace("manifest-", "events-", 1))
+    return _beside(path, "events")
 
 
 def records_path(path: Path) -> Path:
     """Where the stories' schema records of this manifest live (see ``record_store``)."""
-    return path.with_name(path.name.replace("manifest-", "records-", 1)).with_suffix(".sqlite")
+    return _beside(path, "records").with_suffix(".sqlite")
 
 
 def load_manifest(path: Path) -> Manifest:
@@ -297,7 +305,7 @@ def load_manifest(path: Path) -> Manifest:
         return Manifest(
             settings=settings, templates=templates, build_id=build_id,
             files={src: _make_cached((_make_stamp((size, mtime)), None,
-                                      tuple(map(Diagnostic.from_tuple, diags)) if diags else (),
+                                      tuple(map(Diagnostic.from_tuple, diags)),
                                       has_summary, None))
                    for src, (size, mtime, diags, has_summary) in files.items()},
             pages=pages, reader=reader, events=events, placements=placements, counts=counts,

@@ -96,10 +96,10 @@ class Article:
         return self.summary.card_image
 
 
-
 make_article = maker(Article)
 """``Article(*values)``: summary, slug, topics, related_slugs, body_file, cluster, coverage,
 computed_related (see ``kernels.maker``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Topic:

@@ -106,8 +106,8 @@ class StorySummary:
         return _make_summary(values)
 
 
-
 _make_summary = maker(StorySummary)
+
 
 def summarize_story(story: Story, digest: str, *, date_prefix: str) -> StorySummary:
     """The summary of a validated story."""

@@ -51,7 +51,6 @@ from .manifest import (
     story_delta,
 )
 from .model import Site, build_site, model_site, place_stories
-from .model_patch import PatchIndex, SitePatch, patch_site
 from .output import (
     MARKER,
     WriteResult,
@@ -84,6 +83,7 @@ if TYPE_CHECKING:
     from .cluster_parallel import Forked
     from .events import EventState
     from .events_child import EventsChild
+    from .model_patch import PatchIndex, SitePatch
 
 PARALLEL_FROM = 400
 """Read files in worker processes (which then render the article pages) when at least
@@ -646,6 +646,8 @@ def _patch(memory: BuildMemory | None, parsed: Sequence[ParsedFile], config: Sit
     if memory is None or memory.site is None or memory.pages is None \
             or memory.fingerprints is None or memory.templates != templates:
         return None  # (a template change: model it all, render what uses the template)
+    from .model_patch import patch_site  # (here: only the preview server patches)
+
     changed = {p.source: p.summary for p in parsed if p.summary is not None}
     dropped = [p.source for p in parsed if p.summary is None]
     return patch_site(memory.site, memory.pages, memory.fingerprints, changed,

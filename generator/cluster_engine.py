@@ -56,8 +56,7 @@ from generator.cluster_steps import (
     update_url_groups,
 )
 from generator.cluster_text import TextMemo, count_documents, idf_of_count, idf_of_terms
-from generator.clusters import Cluster, ClusterDoc, Evidence
-from generator.kernels import maker
+from generator.clusters import Cluster, ClusterDoc, Evidence, make_cluster
 from generator.related import choose_related
 
 ENGINE_VERSION = 5
@@ -296,14 +295,12 @@ def list_clusters(state: EngineState, *, explain: bool = False, evidence: bool =
     10,000 stories that only ``digest clusters`` reads, from the state)."""
     stories, events = state.stories, state.events
     return tuple(
-        _make_cluster((group, events[group][0],
+        make_cluster((group, events[group][0],
                        tuple(_explained(e, stories) if explain else Evidence(*e)
                              for e in events[group][1]) if evidence else ()))
         for group in _by_time(state)
     )
 
-
-_make_cluster = maker(Cluster)
 
 
 def _by_time(state: EngineState) -> list[str]:

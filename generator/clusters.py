@@ -21,10 +21,12 @@ from datetime import datetime
 from functools import partial
 
 from generator.cluster_join import OVERRIDE_ALONE, make_cluster_id, slug_override
+from generator.kernels import maker
 
 __all__ = [
     "DEFAULT_THRESHOLD", "DEFAULT_WINDOW_DAYS", "OVERRIDE_ALONE", "Cluster", "ClusterDoc",
-    "Evidence", "choose_lead", "cluster_stories", "make_cluster_id", "slug_override",
+    "Evidence", "choose_lead", "cluster_stories", "make_cluster", "make_cluster_id",
+    "slug_override",
 ]
 
 DEFAULT_THRESHOLD = 0.36
@@ -100,6 +102,11 @@ class Cluster:
     """Story keys, lead story first, then by publication time."""
     evidence: tuple[Evidence, ...]
     """One entry per join that built the cluster (empty for a single story)."""
+
+
+make_cluster = maker(Cluster)
+"""``Cluster(*values)``, made faster (``kernels.maker``): a build makes 5,000 at 10,000
+stories."""
 
 
 def cluster_stories(

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .cluster_parallel import Forked, start_forked
-from .clusters import Cluster, ClusterDoc
+from .clusters import ClusterDoc, make_cluster
 from .events import (
     Events,
     EventState,
@@ -229,7 +229,8 @@ def _pack(events: Events) -> tuple[object, ...]:
 def _unpack(data: tuple[Any, ...]) -> Events:
     """Inverse of :func:`_pack`."""
     clusters, related = data
-    return events_of(tuple(Cluster(event, members, ()) for event, members in clusters), related)
+    return events_of(tuple(make_cluster((event, members, ())) for event, members in clusters),
+                     related)
 
 
 def _store_state(shared: _Shared) -> None:

@@ -287,29 +287,20 @@ def build_site(config: SiteConfig, summaries: Sequence[StorySummary],
 def model_site(config: SiteConfig, placement: Placement, records: RecordStore | None,
                make_events: EventsMaker) -> Site:
     """The site of placed stories. ``make_events`` is called once what needs no events is
-    done (the related[] entries resolved), so that events made elsewhere meanwhile
-    (``events_child``) are waited for as late as possible."""
-    ordered, slugs = placement.ordered, placement.slugs
+    done (every field of each article but those of its event), so that events made
+    elsewhere meanwhile (``events_child``) are waited for as late as possible."""
+    ordered, slugs, body_of = placement.ordered, placement.slugs, placement.body_of
     refs = _topic_refs(ordered)
     find = _related_finder(ordered, slugs)
-    resolved = [tuple(map(find, story.related_keys)) for story in ordered]
+    heads = [(story, slugs[story.source], tuple(map(refs.__getitem__, story.topics)),
+              tuple(map(find, story.related_keys)), body_of.get(story.source))
+             for story in ordered]  # (each article's fields but those of its event)
     events, event_state = make_events()
-    articles = tuple(
-        _article(story, slugs[story.source], refs, related, placement.body_of, events)
-        for story, related in zip(ordered, resolved, strict=True)
-    )
+    articles = tuple(make_article(head + event_fields(events, head[1])) for head in heads)
     return Site(config=config, articles=articles, topics=_topics(config, articles, refs),
                 by_slug={a.slug: a for a in articles}, clusters=events.clusters,
                 members={c.id: c.members for c in events.clusters}, records=records,
                 event_state=event_state)
-
-
-def _article(story: StorySummary, slug: str, refs: dict[str, TopicRef],
-             related_slugs: tuple[str | None, ...],
-             body_of: dict[str, StorySummary], events: Events) -> Article:
-    cluster, coverage, computed = event_fields(events, slug)
-    return make_article((story, slug, tuple(map(refs.__getitem__, story.topics)),
-                         related_slugs, body_of.get(story.source), cluster, coverage, computed))
 
 
 def event_fields(events: Events, slug: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:

@@ -145,6 +145,11 @@ class Card:
     """The other stories reporting the same event ("also covered by")."""
 
 
+_make_card = maker(Card)
+"""``Card(*values)``, made faster (``kernels.maker``): planning the listing pages makes
+17,000 at 10,000 stories."""
+
+
 @dataclass(frozen=True, slots=True)
 class Site:
     """The whole site, ready to be laid out in pages."""
@@ -218,15 +223,13 @@ class Site:
                 group.append(article)
         cards = []
         for event, group in groups.items():
-            ranking = ranked.get(event, ())
-            if len(group) == 1 or len(ranking) < 2:  # most events are a single story
-                cards.append(Card(group[0]))
+            if len(group) == 1 or len(ranking := ranked.get(event, ())) < 2:  # most events
+                cards.append(_make_card((group[0], ())))  # are a single story
                 continue
             listed = {article.slug: article for article in group}
             lead = next(slug for slug in ranking if slug in listed)
-            cards.append(Card(listed[lead],
-                              tuple(listed[slug] for slug in ranking
-                                    if slug != lead and slug in listed)))
+            cards.append(_make_card((listed[lead], tuple(listed[slug] for slug in ranking
+                                                         if slug != lead and slug in listed))))
         return cards
 
 

@@ -157,6 +157,7 @@ def plan_topic_pages(site: Site, topic: Topic) -> list[Page]:
     chunks: Sequence[list[Card]] = [cards[i : i + size]
                                     for i in range(0, len(cards), size)] or [[]]
     in_topic = set(topic.articles)
+    feeds = feed_links(topic.ref.path, f"{topic.ref.name} · {site.config.title}")
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         pager = Pager(number, len(chunks), topic.ref.path)
@@ -166,8 +167,7 @@ def plan_topic_pages(site: Site, topic: Topic) -> list[Page]:
         pages.append(Page("topic", pager.path_of(number), "topic.html", title,
                           articles=listed, cards=tuple(chunk), topic=topic, pager=pager,
                           description=topic.description or f"News about {topic.ref.name}",
-                          feeds=feed_links(topic.ref.path,
-                                           f"{topic.ref.name} · {site.config.title}")))
+                          feeds=feeds))
     return pages
 
 

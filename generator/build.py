@@ -64,6 +64,7 @@ from .pages import Page, article_page, plan_listing_pages, plan_pages
 from .parse import ParsedFile, parse_file, stamp_of
 from .read import find_content_files
 from .record_store import RecordStore
+from .relisting import Events, listing_layout, relisting, site_events, topic_layouts
 from .scan import EarlyScan, Stamp, is_content_name, stamp_content
 from .store import StoryStore
 from .summary import StorySummary
@@ -364,6 +365,9 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         early = False  # (whether the workers were set to render their articles already)
         article_pages: list[Page] | None = None  # (made for that, then planned with the rest)
         stories_saved = False  # (the summaries, stored under a new id: Manifest.stories_id)
+        events: Events | None = None  # (the site's, once made: relisting.site_events)
+        layout: str | None = None  # (the site's relisting.listing_layout, once made)
+        relisted: list[Page] | None = None  # (the listing pages fingerprinted, if not all)
         stories = Manifest(files=files, stories_id=os.urandom(8).hex())  # (what to store:
         # a delta where the stories stored are the disk's, not the preview server's)
         stories.store_as(story_delta(manifest, files, [p.source for p in parsed])
@@ -418,8 +422,18 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
             if helping is not None or (old and memory is None):  # only the articles to
                 # render are planned (at 100,000 stories planning every page took 1.6 s),
                 # their fingerprints made by the child (if any) meanwhile
-                pages = plan_listing_pages(site)
-                fingerprints = page_fingerprints(site, pages, templates)
+                events, layout = site_events(site), listing_layout(site)
+                relisted = relisting(site, [p.source for p in parsed], events, manifest.events,
+                                     manifest.topic_layouts) \
+                    if (templates_key, layout) == (manifest.templates, manifest.layout) else None
+                if relisted is None:
+                    pages = plan_listing_pages(site)
+                    fingerprints = page_fingerprints(site, pages, templates)
+                else:  # (laid out as the last build: see relisting)
+                    pages = relisted
+                    fingerprints = {rel: fp for rel, (fp, _d) in old.items()
+                                    if not fp.startswith("asset:")}
+                    fingerprints.update(page_fingerprints(site, pages, templates))
                 if helping is not None:
                     fingerprints.update(helping.result())
                     saving.remove(helping)
@@ -484,14 +498,17 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                      staged=[rel for rel, _d, changed in staged if changed],
                      written_in_place=sum(changed for _r, _d, changed in staged) if direct else 0,
                      spares=spares)
-    events = tuple((c.id, tuple(site.article(m).summary.source for m in c.members))
-                   for c in site.clusters)
+    if events is None:
+        events = site_events(site)
     placements = _body_placements(site)
     html_pages = sum(rel.endswith(".html") for rel in fingerprints)
     kept = Manifest(settings, templates_key, build_id, files, new_pages, reader, events,
                     tuple((p.body, p.article or "") for p in placements),
                     (len(site.articles), len(site.topics), html_pages), stories.stories_id,
-                    output=str(config.output.resolve()))
+                    output=str(config.output.resolve()),
+                    layout=layout if layout is not None else listing_layout(site),
+                    topic_layouts=manifest.topic_layouts if relisted is not None
+                    else topic_layouts(pages))
     kept.store_as(stories.story_delta)
     if memory is not None:
         memory.manifest = kept

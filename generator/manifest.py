@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .cluster_records import StoryRecord
     from .events import EventState, StateOrigin
 
-FORMAT = 10
+FORMAT = 11
 _DAMAGED = (OSError, EOFError, ValueError, TypeError, IndexError, KeyError)
 DELTA_MIN = 100
 """A delta may hold this many changes (rows and removals) on a site of any size..."""
@@ -125,6 +125,10 @@ class Manifest:
     """How many changes that delta holds, at most."""
     output: str = ""
     """The output folder (resolved) whose cache this is (see :func:`prune_cache`)."""
+    layout: str = ""
+    """What the listing pages were laid out from (``relisting.listing_layout``)."""
+    topic_layouts: dict[str, str] = field(default_factory=dict)
+    """How each topic's pages were laid out, by topic name (``relisting.topic_layouts``)."""
     story_delta: StoryDelta | None = field(default=None, compare=False)
     """How the build that made this manifest stores its stories (None: whole); not kept
     in the index."""
@@ -216,7 +220,7 @@ def _set_in_use(index: Path, paths: Iterable[Path], now: float) -> bool:
         return False
     if not isinstance(data, tuple) or len(data) < 2 or data[0] != FORMAT:
         return False
-    output = data[-1]
+    output = data[-1]  # (whatever else an index of this format holds, see save_manifest)
     return isinstance(output, str) and bool(output) and Path(output).is_dir()
 
 
@@ -301,7 +305,7 @@ def load_manifest(path: Path) -> Manifest:
         if data[0] != FORMAT:
             return Manifest()
         (_version, settings, templates, build_id, files, pages, reader, events, placements,
-         counts, stories_id, stories_base, stories_changes, output) = data
+         counts, stories_id, stories_base, stories_changes, layout, topic_layouts, output) = data
         return Manifest(
             settings=settings, templates=templates, build_id=build_id,
             files={src: _make_cached((_make_stamp((size, mtime)), None,
@@ -310,7 +314,8 @@ def load_manifest(path: Path) -> Manifest:
                    for src, (size, mtime, diags, has_summary) in files.items()},
             pages=pages, reader=reader, events=events, placements=placements, counts=counts,
             stories_id=stories_id, stories_base=stories_base,
-            stories_changes=stories_changes, output=output)
+            stories_changes=stories_changes, output=output, layout=layout,
+            topic_layouts=topic_layouts)
     except _DAMAGED:
         return Manifest()
 
@@ -393,7 +398,8 @@ def save_manifest(path: Path, manifest: Manifest, *, stories: bool = True) -> No
         FORMAT, manifest.settings, manifest.templates, manifest.build_id, files,
         manifest.pages, manifest.reader,
         manifest.events, manifest.placements, manifest.counts, manifest.stories_id,
-        manifest.stories_base, manifest.stories_changes, manifest.output)))
+        manifest.stories_base, manifest.stories_changes, manifest.layout,
+        manifest.topic_layouts, manifest.output)))  # (output last: see _set_in_use)
 
 
 def save_stories(path: Path, manifest: Manifest) -> None:

@@ -8,8 +8,10 @@ for the site and each topic, the JSON API, the sitemap and robots.txt.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from operator import attrgetter
 
 from .model import Article, Card, Site, Topic
 
@@ -181,14 +183,12 @@ def plan_machine_pages(site: Site, html: Sequence[Page],
                        unplanned: Sequence[Article] = ()) -> list[Page]:
     """Feeds, the JSON API, the sitemap (of the ``html`` pages, then of the pages of the
     ``unplanned`` articles) and robots.txt."""
-    config = site.config
-    pages = plan_feed_pages(site, None, site.articles[: config.feed_size])
+    pages = plan_feed_pages(site, None, site.articles[: site.config.feed_size])
     for topic in site.topics:
-        latest = tuple(site.article(slug) for slug in topic.articles[: config.feed_size])
-        pages += plan_feed_pages(site, topic, latest)
+        pages += _topic_feed_pages(site, topic)
     pages += plan_api_pages(site, None, site.articles)
     for topic in site.topics:
-        pages += plan_api_pages(site, topic, [site.article(s) for s in topic.articles])
+        pages += _topic_api_pages(site, topic)
     pages += [
         Page("api-topics", "api/topics/index.json", "api-topics.json", "Topics"),
         *plan_sitemap_pages(sitemap_links(html) + tuple(
@@ -196,6 +196,35 @@ def plan_machine_pages(site: Site, html: Sequence[Page],
         Page("robots", "robots.txt", "robots.txt", "robots.txt"),
     ]
     return pages
+
+
+_SLUG = attrgetter("slug")
+
+
+def plan_listing_pages_of(site: Site, slugs: AbstractSet[str], topics: AbstractSet[str],
+                          planned: Mapping[str, list[Page]]) -> list[Page]:
+    """The home page and the pages of ``plan_listing_pages`` that list any of the articles
+    ``slugs`` (whose topics are among ``topics``), planned without the others: the feeds
+    and the API pages of the site and of those topics, and those topics' pages (given in
+    ``planned`` by topic name where already planned). See ``relisting``."""
+    pages = [*plan_feed_pages(site, None, site.articles[: site.config.feed_size]),
+             *plan_api_pages(site, None, site.articles)]
+    for topic in site.topics:
+        if topic.ref.name in topics:
+            pages += planned.get(topic.ref.name) or plan_topic_pages(site, topic)
+            pages += _topic_feed_pages(site, topic)
+            pages += _topic_api_pages(site, topic)
+    return [home_page(site),
+            *(page for page in pages if not slugs.isdisjoint(map(_SLUG, page.articles)))]
+
+
+def _topic_feed_pages(site: Site, topic: Topic) -> list[Page]:
+    latest = tuple(site.article(slug) for slug in topic.articles[: site.config.feed_size])
+    return plan_feed_pages(site, topic, latest)
+
+
+def _topic_api_pages(site: Site, topic: Topic) -> list[Page]:
+    return plan_api_pages(site, topic, [site.article(slug) for slug in topic.articles])
 
 
 def plan_sitemap_pages(links: tuple[tuple[str, float], ...]) -> list[Page]:

@@ -1,0 +1,120 @@
+"""Which listing pages a fresh build after an edit must fingerprint again.
+
+A build that read a few files fingerprints every page to find the ones to render: at
+10,000 stories, planning and fingerprinting the 2,182 listing pages (topic pages, feeds,
+the JSON API, the home page...) took 0.1 s of a 0.5 s build after one edit, for the two
+to ten of them that changed. A listing page's fingerprint (``fingerprints._PageTexts``)
+is made of what the page is laid out from (its path, pager, topic, the stories it lists,
+the topic counts...) and of the cards of the stories it lists. So:
+
+- the *layout* is recorded with each build (``Manifest.layout``: every article's slug
+  and time in order, every topic's name, slug, description and stories; and
+  ``Manifest.topic_layouts``: each topic's pages with the stories each lists);
+- when a build's layout is the last build's, with the same settings and templates, the
+  only listing pages whose fingerprints can differ are the home page (its cards are the
+  newest events) and those listing a story whose card can differ: a story read again,
+  one of an event that a story read again belongs to, or one of an event that is not
+  the last build's (``Manifest.events``);
+- a topic holding a story of such a changed event may group its stories into other
+  cards, so its pages are planned again and their layout compared with the one recorded;
+  on any difference the build fingerprints every page as before.
+
+Every other listing page keeps the fingerprint of the last build: its bytes would be the
+same (tests/test_relisting.py compares such builds with clean ones).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+from array import array
+from collections.abc import Collection, Iterable, Mapping
+from operator import attrgetter
+
+from .model import Site
+from .pages import Page, plan_listing_pages_of, plan_topic_pages
+
+_SUMMARY, _SLUG = attrgetter("summary"), attrgetter("slug")
+_TIMESTAMP = attrgetter("timestamp")
+_SEP = "\x1f"
+
+Events = tuple[tuple[str, tuple[str, ...]], ...]
+"""Every event of a build as (id, the source paths of its members, lead first)."""
+
+
+def listing_layout(site: Site) -> str:
+    """A hash of what the listing pages are laid out from besides the events: each
+    article's slug and time, in order, and each topic's name, slug, description and
+    articles (4 ms at 10,000 stories: the texts are joined and the times packed, in C;
+    ``marshal`` of a tuple per article took 10 ms)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update("\n".join(map(_SLUG, site.articles)).encode())
+    h.update(array("d", map(_TIMESTAMP, map(_SUMMARY, site.articles))).tobytes())
+    for topic in site.topics:
+        h.update(_SEP.join((topic.ref.name, topic.ref.slug, topic.description,
+                            *topic.articles)).encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def topic_layouts(pages: Iterable[Page]) -> dict[str, str]:
+    """A hash of each topic's pages, by topic name: each page's path and the stories it
+    lists, in order (what its cards group, and so its pagination and its newest story)."""
+    laid: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for page in pages:
+        if page.kind == "topic" and page.topic is not None:
+            laid.setdefault(page.topic.ref.name, []).append(
+                (page.path, tuple(a.slug for a in page.articles)))
+    return {name: hashlib.blake2b(marshal.dumps(value), digest_size=16).hexdigest()
+            for name, value in laid.items()}
+
+
+def site_events(site: Site) -> Events:
+    """The site's events as ``Manifest.events`` records them."""
+    source = {a.slug: a.summary.source for a in site.articles}.__getitem__
+    return tuple((c.id, tuple(map(source, c.members))) for c in site.clusters)
+
+
+def relisting(site: Site, read: Collection[str], events: Events, previous: Events,
+              recorded: Mapping[str, str]) -> list[Page] | None:
+    """The listing pages whose fingerprints can differ from the last build's (None: the
+    pages of a topic whose cards may be grouped otherwise are laid out otherwise than
+    ``recorded``, the last build's ``topic_layouts``: all can differ). The site's
+    ``listing_layout`` must be the last build's; ``read`` are the source paths of the
+    files read again, ``events`` the site's (``site_events``), ``previous`` the last
+    build's."""
+    by_source = {a.summary.source: a for a in site.articles}
+    stories: set[str] = set()  # (whose cards can differ)
+    for source in read:
+        article = by_source.get(source)
+        if article is not None:
+            stories.add(article.slug)
+            stories.update(article.coverage)  # (a card shows its event's other stories)
+    regrouped = {by_source[source].slug for members in _changed(events, previous)
+                 for source in members if source in by_source}
+    stories |= regrouped
+    planned: dict[str, list[Page]] = {}
+    regrouped_topics = {ref.name for slug in regrouped for ref in site.by_slug[slug].topics}
+    for topic in site.topics:
+        if topic.ref.name in regrouped_topics:
+            pages = planned[topic.ref.name] = plan_topic_pages(site, topic)
+            if topic_layouts(pages).get(topic.ref.name) != recorded.get(topic.ref.name):
+                return None
+    return plan_listing_pages_of(
+        site, stories, {ref.name for slug in stories for ref in site.by_slug[slug].topics},
+        planned)
+
+
+def _changed(events: Events, previous: Events) -> list[tuple[str, ...]]:
+    """The members of the events in only one of ``events`` and ``previous``, before and
+    after (a story that left an event stands alone, and a lone story may be in none)."""
+    before = dict(previous)
+    changed = []
+    for event, members in events:
+        old = before.pop(event, None)
+        if old != members:
+            changed.append(members)
+            if old is not None:
+                changed.append(old)
+    changed += before.values()  # (the events that are gone)
+    return changed

@@ -1,0 +1,211 @@
+"""A fresh build after an edit fingerprints only the listing pages that can have changed.
+
+``relisting`` picks them when the layout is the last build's. Each test builds, edits,
+builds again and checks the two things that must hold: the output equals a clean
+build's, and every fingerprint the build recorded equals the one a full model gives
+(a stale one would let a later build skip a page that changed).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import build as build_module
+from generator.build import BuildReport, build, site_for
+from generator.config import load_config
+from generator.fingerprints import page_fingerprints
+from generator.manifest import cache_path, load_manifest
+from generator.pages import plan_pages
+from generator.relisting import _changed
+from generator.theme import template_digests
+from tests.conftest import MakeSite
+
+SAME = "https://wire.example/ibm-exits"
+TITLES = ("Robots learn to fold laundry", "IBM exits the face recognition business",
+          "A new chip for vision models", "Drones deliver medicine in Ghana",
+          "IBM exits face recognition business", "Chip makers race for vision")
+
+
+def story(title: str, day: int, *, topics: str = "[AI, Robotics]", excerpt: str = "",
+          url: str = "") -> str:
+    return "\n".join([
+        "---", f'title: "{title}"', f"publishedDateTime: 2021-03-{day:02d}T10:00:00Z",
+        f"topics: {topics}", f'excerpt: "{excerpt or "About " + title}"',
+        f"webUrl: {url or f'https://news.example/{day}'}",
+        "provider: {name: Example, domain: news.example}", "---", "Body.", ""])
+
+
+def make_files() -> dict[str, str | bytes]:
+    """Nine stories in three topics, two of them one event (the same wire story), pages
+    of two cards, so that events and pagination show on the listings."""
+    files: dict[str, str | bytes] = {
+        f"content/2021-03-{day:02d}-s{day}.md": story(
+            TITLES[day % len(TITLES)], day,
+            topics=("[AI, Robotics]", "[Vision]", "[AI]")[day % 3])
+        for day in range(3, 10)}
+    files["content/2021-03-01-a.md"] = story(TITLES[1], 1, url=SAME)
+    files["content/2021-03-02-b.md"] = story(TITLES[4], 2, topics="[Vision]", url=SAME + "?utm=x")
+    files["digest.yaml"] = "page_size: 2\nhome_size: 3\nfeed_size: 3\n"
+    return files
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def run(site: Path, output: Path) -> BuildReport:
+    config, problems = load_config(site, output=output)
+    assert not problems
+    return build(config)
+
+
+def check(site: Path, out: Path, scratch: Path) -> None:
+    """The output is a clean build's, and so is every fingerprint recorded."""
+    fresh = scratch / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(site, fresh / "site", ignore=shutil.ignore_patterns(".digest-cache"))
+    run(fresh / "site", fresh / "out")
+    assert tree(out) == tree(fresh / "out")
+    config, _ = load_config(site, output=out)
+    model, _ = site_for(config)
+    pages = plan_pages(model)
+    expected = page_fingerprints(model, pages, template_digests(site))
+    recorded = {rel: fp for rel, (fp, _digest) in load_manifest(cache_path(site, out)).pages.items()
+                if not fp.startswith("asset:")}
+    assert recorded == expected
+
+
+@pytest.fixture
+def relisted(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """What each build's ``relisting`` gave (None: it fingerprinted every page)."""
+    found: list[Any] = []
+    real = build_module.relisting
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        found.append(result := real(*args, **kwargs))
+        return result
+
+    monkeypatch.setattr(build_module, "relisting", spy)
+    return found
+
+
+def built(make_site: MakeSite, tmp_path: Path) -> tuple[Path, Path]:
+    """The site of ``make_files``, built once: (site, output)."""
+    site = make_site(make_files())
+    run(site, tmp_path / "out")
+    return site, tmp_path / "out"
+
+
+def test_an_excerpt_edit_fingerprints_only_the_pages_listing_its_event(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    site, out = built(make_site, tmp_path)
+    (site / "content/2021-03-01-a.md").write_text(
+        story(TITLES[1], 1, url=SAME, excerpt="A new excerpt"), encoding="utf-8")
+    run(site, out)
+    assert relisted[-1] is not None
+    pages = [page for page in relisted[-1] if page.kind != "article"]  # (the build adds
+    # the articles to render to the list)
+    assert pages[0].kind == "home"
+    # the event's other story, in Vision only, is listed there: its card shows the edit
+    assert any(page.kind == "topic" and page.topic is not None
+               and page.topic.ref.name == "Vision"
+               and "2021-03-02-b" in {a.slug for a in page.articles} for page in pages)
+    config, _ = load_config(site, output=out)
+    model, _ = site_for(config)
+    listing = [p for p in plan_pages(model) if p.kind != "article"]
+    assert len(pages) < len(listing) / 2
+    check(site, out, tmp_path)
+
+
+def test_an_edit_that_splits_an_event_equals_a_clean_build(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    site, out = built(make_site, tmp_path)
+    path = site / "content/2021-03-02-b.md"
+    path.write_text(story("Gardening tips for spring", 2, topics="[Vision]",
+                          url="https://other.example/g"), encoding="utf-8")
+    run(site, out)
+    check(site, out, tmp_path)
+    path.write_text(story(TITLES[4], 2, topics="[Vision]", url=SAME + "?utm=x"),
+                    encoding="utf-8")  # and joins it again
+    run(site, out)
+    check(site, out, tmp_path)
+    assert len(relisted) == 2
+
+
+def test_a_split_that_keeps_every_topic_laid_out_relists_the_other_story(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    """Its two stories in two topics, one card each there before and after: the story
+    not read again is listed anew because its card no longer shows the other."""
+    files: dict[str, str | bytes] = {
+        f"content/2021-03-{day:02d}-s{day}.md": story(title, day, topics="[Robotics]")
+        for day, title in ((3, "Drones deliver medicine in Ghana"),
+                           (4, "Robots learn to fold laundry"),
+                           (5, "Bakers win a bread contest"))}
+    files["content/2021-03-01-a.md"] = story(TITLES[1], 1, topics="[AI]", url=SAME)
+    files["content/2021-03-02-b.md"] = story(TITLES[4], 2, topics="[Vision]", url=SAME + "?x")
+    site = make_site(files)
+    out = tmp_path / "out"
+    run(site, out)
+    config, _ = load_config(site, output=out)
+    assert site_for(config)[0].by_slug["2021-03-01-a"].coverage == ("2021-03-02-b",)
+    (site / "content/2021-03-02-b.md").write_text(
+        story("Gardening tips for spring", 2, topics="[Vision]", url="https://other.example/g"),
+        encoding="utf-8")
+    run(site, out)
+    assert relisted[-1] is not None
+    listed = {a.slug for page in relisted[-1] if page.kind == "topic" for a in page.articles}
+    assert listed == {"2021-03-01-a", "2021-03-02-b"}  # (a: in AI only, not read)
+    check(site, out, tmp_path)
+
+
+def test_an_edit_that_moves_a_story_fingerprints_every_page(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    site, out = built(make_site, tmp_path)
+    path = site / "content/2021-03-05-s5.md"
+    for text in (story(TITLES[5], 5, topics="[Robotics]"),  # new topics
+                 story(TITLES[5], 11, topics="[Robotics]")):  # a new date
+        path.write_text(text, encoding="utf-8")
+        run(site, out)
+        check(site, out, tmp_path)
+    assert relisted == []  # (the layout differed: relisting was not asked)
+
+
+def test_changed_events_name_their_members_before_and_after() -> None:
+    before = (("e1", ("a", "b", "c")), ("e2", ("d",)), ("e3", ("f",)))
+    after = (("e1", ("a",)), ("e4", ("b", "c")), ("e2", ("d",)))
+    assert sorted(_changed(after, before)) == [("a",), ("a", "b", "c"), ("b", "c"), ("f",)]
+    assert _changed(before, before) == []
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from((1, 2, 4, 5, 7)), st.sampled_from(TITLES),
+                          st.sampled_from(("", "Robots", "chips and vision")),
+                          st.booleans()),
+                min_size=1, max_size=4))
+def test_any_sequence_of_title_and_excerpt_edits_equals_a_clean_build(
+        edits: list[tuple[int, str, str, bool]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        site = root / "site"
+        for rel, text in make_files().items():
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            (site / rel).write_text(str(text), encoding="utf-8")
+        run(site, root / "out")
+        for day, title, excerpt, wire in edits:
+            name = {1: "2021-03-01-a.md", 2: "2021-03-02-b.md"}.get(
+                day, f"2021-03-{day:02d}-s{day}.md")
+            topics = "[Vision]" if day == 2 else ("[AI, Robotics]", "[Vision]", "[AI]")[day % 3] \
+                if day > 2 else "[AI, Robotics]"
+            (site / "content" / name).write_text(
+                story(title, day, topics=topics, excerpt=excerpt,
+                      url=SAME + f"?d={day}" if wire else ""), encoding="utf-8")
+            run(site, root / "out")
+            check(site, root / "out", root)

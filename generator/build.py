@@ -64,7 +64,7 @@ from .pages import Page, article_page, plan_listing_pages, plan_pages
 from .parse import ParsedFile, parse_file, stamp_of
 from .read import find_content_files
 from .record_store import RecordStore
-from .relisting import Events, listing_layout, relisting, site_events, topic_layouts
+from .relisting import EventMembers, listing_layout, relisting, site_events, topic_layouts
 from .scan import EarlyScan, Stamp, is_content_name, stamp_content
 from .store import StoryStore
 from .summary import StorySummary
@@ -365,7 +365,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         early = False  # (whether the workers were set to render their articles already)
         article_pages: list[Page] | None = None  # (made for that, then planned with the rest)
         stories_saved = False  # (the summaries, stored under a new id: Manifest.stories_id)
-        events: Events | None = None  # (the site's, once made: relisting.site_events)
+        events: EventMembers | None = None  # (the site's, once made: relisting.site_events)
         layout: str | None = None  # (the site's relisting.listing_layout, once made)
         relisted: list[Page] | None = None  # (the listing pages fingerprinted, if not all)
         stories = Manifest(files=files, stories_id=os.urandom(8).hex())  # (what to store:
@@ -423,9 +423,9 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                 # render are planned (at 100,000 stories planning every page took 1.6 s),
                 # their fingerprints made by the child (if any) meanwhile
                 events, layout = site_events(site), listing_layout(site)
+                laid_out = (templates_key, layout) == (manifest.templates, manifest.layout)
                 relisted = relisting(site, [p.source for p in parsed], events, manifest.events,
-                                     manifest.topic_layouts) \
-                    if (templates_key, layout) == (manifest.templates, manifest.layout) else None
+                                     manifest.topic_layouts) if laid_out else None
                 if relisted is None:
                     pages = plan_listing_pages(site)
                     fingerprints = page_fingerprints(site, pages, templates)

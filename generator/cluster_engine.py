@@ -296,11 +296,10 @@ def list_clusters(state: EngineState, *, explain: bool = False, evidence: bool =
     stories, events = state.stories, state.events
     return tuple(
         make_cluster((group, events[group][0],
-                       tuple(_explained(e, stories) if explain else Evidence(*e)
-                             for e in events[group][1]) if evidence else ()))
+                      tuple(_explained(e, stories) if explain else Evidence(*e)
+                            for e in events[group][1]) if evidence else ()))
         for group in _by_time(state)
     )
-
 
 
 def _by_time(state: EngineState) -> list[str]:

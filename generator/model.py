@@ -223,8 +223,9 @@ class Site:
                 group.append(article)
         cards = []
         for event, group in groups.items():
-            if len(group) == 1 or len(ranking := ranked.get(event, ())) < 2:  # most events
-                cards.append(_make_card((group[0], ())))  # are a single story
+            ranking = ranked.get(event, ())
+            if len(group) == 1 or len(ranking) < 2:  # most events are a single story
+                cards.append(_make_card((group[0], ())))
                 continue
             listed = {article.slug: article for article in group}
             lead = next(slug for slug in ranking if slug in listed)

@@ -38,7 +38,7 @@ _SUMMARY, _SLUG = attrgetter("summary"), attrgetter("slug")
 _TIMESTAMP = attrgetter("timestamp")
 _SEP = "\x1f"
 
-Events = tuple[tuple[str, tuple[str, ...]], ...]
+EventMembers = tuple[tuple[str, tuple[str, ...]], ...]
 """Every event of a build as (id, the source paths of its members, lead first)."""
 
 
@@ -69,13 +69,13 @@ def topic_layouts(pages: Iterable[Page]) -> dict[str, str]:
             for name, value in laid.items()}
 
 
-def site_events(site: Site) -> Events:
+def site_events(site: Site) -> EventMembers:
     """The site's events as ``Manifest.events`` records them."""
     source = {a.slug: a.summary.source for a in site.articles}.__getitem__
     return tuple((c.id, tuple(map(source, c.members))) for c in site.clusters)
 
 
-def relisting(site: Site, read: Collection[str], events: Events, previous: Events,
+def relisting(site: Site, read: Collection[str], events: EventMembers, previous: EventMembers,
               recorded: Mapping[str, str]) -> list[Page] | None:
     """The listing pages whose fingerprints can differ from the last build's (None: the
     pages of a topic whose cards may be grouped otherwise are laid out otherwise than
@@ -105,7 +105,7 @@ def relisting(site: Site, read: Collection[str], events: Events, previous: Event
         planned)
 
 
-def _changed(events: Events, previous: Events) -> list[tuple[str, ...]]:
+def _changed(events: EventMembers, previous: EventMembers) -> list[tuple[str, ...]]:
     """The members of the events in only one of ``events`` and ``previous``, before and
     after (a story that left an event stands alone, and a lone story may be in none)."""
     before = dict(previous)

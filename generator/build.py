@@ -50,7 +50,7 @@ from .manifest import (
     spare_path,
     story_delta,
 )
-from .model import Site, build_site, model_site, place_stories
+from .model import Article, Site, build_site, model_site, place_stories
 from .output import (
     MARKER,
     WriteResult,
@@ -64,7 +64,16 @@ from .pages import Page, article_page, plan_listing_pages, plan_pages
 from .parse import ParsedFile, parse_file, stamp_of
 from .read import find_content_files
 from .record_store import RecordStore
-from .relisting import EventMembers, listing_layout, relisting, site_events, topic_layouts
+from .relisting import (
+    EventMembers,
+    Relisted,
+    bodies_involved,
+    listing_layout,
+    rearticled,
+    relisting,
+    site_events,
+    topic_layouts,
+)
 from .scan import EarlyScan, Stamp, is_content_name, stamp_content
 from .store import StoryStore
 from .summary import StorySummary
@@ -367,7 +376,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         stories_saved = False  # (the summaries, stored under a new id: Manifest.stories_id)
         events: EventMembers | None = None  # (the site's, once made: relisting.site_events)
         layout: str | None = None  # (the site's relisting.listing_layout, once made)
-        relisted: list[Page] | None = None  # (the listing pages fingerprinted, if not all)
+        relisted: Relisted | None = None  # (the listing pages fingerprinted, if not all)
         stories = Manifest(files=files, stories_id=os.urandom(8).hex())  # (what to store:
         # a delta where the stories stored are the disk's, not the preview server's)
         stories.store_as(story_delta(manifest, files, [p.source for p in parsed])
@@ -388,11 +397,23 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
             stories_saved = events_child is not None  # (the child stores them)
             helping: Forked[dict[str, str]] | None = None
             unsaved: EventState | None = None  # (the event state, to store here)
+            rearticles: list[Article] | None = None  # (the articles whose fingerprints
+            # can differ, when known: see relisting.rearticled)
             if memory is None:  # nobody keeps the event state: store it and free it (on
                 # a large site before the pages are planned: at 100,000 stories freeing it
                 # and its marshalled bytes, 145 MB, gives back ~440 MB; kept, it made the
                 # build's peak)
-                if pool is None and old and len(site.articles) <= SAVE_ALONGSIDE_UP_TO:
+                read = {p.source: entry.summary if (entry := manifest.files.get(p.source))
+                        else None for p in parsed}  # (what the last build had of them)
+                if old and events_child is not None and events_child.related_changed \
+                        is not None and not bodies_involved(site, read):
+                    events, layout, relisted = _relisting(site, manifest, parsed,
+                                                          templates_key)
+                    if relisted is not None:
+                        rearticles = rearticled(site, read, relisted,
+                                                events_child.related_changed)
+                if pool is None and old and len(site.articles) <= SAVE_ALONGSIDE_UP_TO \
+                        and rearticles is None:
                     helping = _articles_meanwhile(site, templates, manifest_file,
                                                   None if stories_saved else stories, saving)
                     stories_saved = stories_saved or helping is not None
@@ -422,23 +443,22 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
             if helping is not None or (old and memory is None):  # only the articles to
                 # render are planned (at 100,000 stories planning every page took 1.6 s),
                 # their fingerprints made by the child (if any) meanwhile
-                events, layout = site_events(site), listing_layout(site)
-                laid_out = (templates_key, layout) == (manifest.templates, manifest.layout)
-                relisted = relisting(site, [p.source for p in parsed], events, manifest.events,
-                                     manifest.topic_layouts) if laid_out else None
+                if events is None:  # (not made before the child was forked)
+                    events, layout, relisted = _relisting(site, manifest, parsed,
+                                                          templates_key)
                 if relisted is None:
                     pages = plan_listing_pages(site)
                     fingerprints = page_fingerprints(site, pages, templates)
                 else:  # (laid out as the last build: see relisting)
-                    pages = relisted
+                    pages = relisted.pages
                     fingerprints = {rel: fp for rel, (fp, _d) in old.items()
                                     if not fp.startswith("asset:")}
                     fingerprints.update(page_fingerprints(site, pages, templates))
                 if helping is not None:
                     fingerprints.update(helping.result())
                     saving.remove(helping)
-                else:
-                    fingerprints.update(article_fingerprints(site, templates))
+                else:  # (those that can differ, when known, else all)
+                    fingerprints.update(article_fingerprints(site, templates, rearticles))
                 pages += _articles_to_render(site, fingerprints, old)
                 candidates = pages
             else:
@@ -630,6 +650,17 @@ def _articles_meanwhile(site: Site, templates: dict[str, str], manifest_file: Pa
         return None
     saving.extend(started)  # (in order: see _save_meanwhile)
     return started[0]
+
+
+def _relisting(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile], templates_key: str
+               ) -> tuple[EventMembers, str, Relisted | None]:
+    """The site's events and listing layout, and what changed in its listings when they
+    are laid out as those of the last build (``manifest``), with the same templates."""
+    events, layout = site_events(site), listing_layout(site)
+    laid_out = (templates_key, layout) == (manifest.templates, manifest.layout)
+    return events, layout, relisting(site, [p.source for p in parsed], events,
+                                     manifest.events, manifest.topic_layouts) \
+        if laid_out else None
 
 
 def _articles_to_render(site: Site, fingerprints: dict[str, str],

@@ -153,6 +153,15 @@ def update_events_of(previous: EventState | None, inputs: Sequence[StoryInput], 
         EventState(engine, previous.origin if previous is not None else None)
 
 
+def related_changes(previous: EventState | None, state: EventState) -> frozenset[str] | None:
+    """The stories whose computed related stories differ between ``previous`` and
+    ``state`` (None: there is no previous state to compare with)."""
+    if previous is None:
+        return None
+    old, new = previous.engine.related, state.engine.related
+    return frozenset(key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
+
+
 def events_of(clusters: tuple[Cluster, ...], related: dict[str, tuple[str, ...]]) -> Events:
     """The ``Events`` of these clusters and computed related stories."""
     return Events(clusters, {key: cluster for cluster in clusters for key in cluster.members},

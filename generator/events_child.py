@@ -38,6 +38,7 @@ from .events import (
     EventState,
     cluster_doc,
     events_of,
+    related_changes,
     story_digest,
     update_events,
     update_events_of,
@@ -107,6 +108,8 @@ class EventsChild:
         self._shared = shared
         """What was sent (for this process to do what the child fails to do)."""
         self._sender: threading.Thread | None = None
+        self.related_changed: frozenset[str] | None = None
+        """See :meth:`events`."""
 
     def send(self, placement: Placement, fresh: Mapping[str, StorySummary],
              stories: Manifest) -> None:
@@ -129,8 +132,11 @@ class EventsChild:
         self._sender.start()
 
     def events(self) -> tuple[Events, EventState | None]:
-        """The events (the state is the child's to store: None), waiting for the child."""
-        return _unpack(self._events.result()), None
+        """The events (the state is the child's to store: None), waiting for the child;
+        then ``related_changed`` holds the stories whose computed related stories are not
+        those of the last build (None: not known)."""
+        *packed, self.related_changed = self._events.result()
+        return _unpack(tuple(packed)), None
 
     def result(self) -> None:
         """Wait until the child has stored the new state and the stories (or this process
@@ -198,7 +204,7 @@ def _events_in_child(reading: int, writing: int, shared: _Shared
               for slug, source, digest in stories]
     events, shared.state = update_events_of(previous, inputs, threshold=shared.threshold,
                                             related_count=shared.related_count)
-    return _pack(events)
+    return (*_pack(events), related_changes(previous, shared.state))
 
 
 def _document(slug: str, source: str, digest: str, shared: _Shared) -> ClusterDoc:
@@ -213,10 +219,11 @@ def _document(slug: str, source: str, digest: str, shared: _Shared) -> ClusterDo
 def _events_here(shared: _Shared) -> tuple[object, ...]:
     """What the child failed to make, made here."""
     assert shared.placement is not None  # (sent before the events are asked for)
+    previous = load_event_state(shared.manifest_file)
     events, shared.state = update_events(
-        load_event_state(shared.manifest_file), shared.placement.event_inputs(),
+        previous, shared.placement.event_inputs(),
         threshold=shared.threshold, related_count=shared.related_count)
-    return _pack(events)
+    return (*_pack(events), related_changes(previous, shared.state))
 
 
 def _pack(events: Events) -> tuple[object, ...]:

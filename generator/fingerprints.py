@@ -111,12 +111,13 @@ def page_fingerprints(site: Site, pages: Iterable[Page],
     return result
 
 
-def article_fingerprints(site: Site, templates: Mapping[str, str]) -> dict[str, str]:
+def article_fingerprints(site: Site, templates: Mapping[str, str],
+                         articles: Iterable[Article] | None = None) -> dict[str, str]:
     """``page_fingerprints`` of every article page of the site (``pages.article_page`` of
-    each article), without making the pages."""
+    each article; of ``articles`` only, if given), without making the pages."""
     texts = _PageTexts(site, templates)
     result: dict[str, str] = {}
-    for article in site.articles:
+    for article in site.articles if articles is None else articles:
         path = article.path
         result[page_path(path)] = _digest(texts.article(ARTICLE_TEMPLATE, path, article))
     return result

@@ -34,8 +34,11 @@ TITLES = ("Robots learn to fold laundry", "IBM ends facial recognition work",
           "Robots learn to fold shirts", "Chip makers race for vision")
 
 
-def story(title: str, day: int, *, topics: str = "[AI, Robotics]", related: tuple[str, ...] = (),
-          excerpt: str = "", url: str = "") -> str:
+def story(title: str, day: int, *, topics: str = "[AI, Robotics]",
+          related: tuple[str | tuple[str, str], ...] = (), excerpt: str = "",
+          url: str = "") -> str:
+    """A story file; each related[] entry is a title (at an address of its own elsewhere)
+    or a (title, address) pair."""
     lines = ["---", f'title: "{title}"', f"publishedDateTime: 2021-03-{day:02d}T10:00:00Z",
              f"topics: {topics}", f'excerpt: "{excerpt or "About " + title}"',
              f"webUrl: {url or f'https://news.example/{day}'}",
@@ -43,6 +46,7 @@ def story(title: str, day: int, *, topics: str = "[AI, Robotics]", related: tupl
     if related:
         lines.append("related:")
         lines += [f'  - title: "{r}"\n    webUrl: https://elsewhere.example/{i}'
+                  if isinstance(r, str) else f'  - title: "{r[0]}"\n    webUrl: "{r[1]}"'
                   for i, r in enumerate(related)]
     return "\n".join(lines) + "\n---\nBody.\n"
 

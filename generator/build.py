@@ -403,12 +403,13 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                 # a large site before the pages are planned: at 100,000 stories freeing it
                 # and its marshalled bytes, 145 MB, gives back ~440 MB; kept, it made the
                 # build's peak)
-                read = {p.source: entry.summary if (entry := manifest.files.get(p.source))
-                        else None for p in parsed}  # (what the last build had of them)
-                if old and events_child is not None and events_child.related_changed \
-                        is not None and not bodies_involved(site, read):
-                    events, layout, relisted = _relisting(site, manifest, parsed,
-                                                          templates_key)
+                if old and events_child is not None \
+                        and events_child.related_changed is not None:
+                    read = {p.source: entry.summary if (entry := manifest.files.get(p.source))
+                            else None for p in parsed}  # (what the last build had of them)
+                    if not bodies_involved(site, read):
+                        events, layout, relisted = _relisting(site, manifest, parsed,
+                                                              templates_key)
                     if relisted is not None:
                         rearticles = rearticled(site, read, relisted,
                                                 events_child.related_changed)

@@ -162,6 +162,16 @@ def related_changes(previous: EventState | None, state: EventState) -> frozenset
     return frozenset(key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
 
 
+def regrouped_stories(members: Mapping[str, tuple[str, ...]],
+                      before: Mapping[str, tuple[str, ...]]) -> set[str]:
+    """The stories of the events (members by event id) that differ from ``before``, as
+    they are now and as they were (a story that left an event may stand alone, and a lone
+    story may be in no event)."""
+    return {key for event in members.keys() | before.keys()
+            if (now := members.get(event)) != (then := before.get(event))
+            for key in (*(now or ()), *(then or ()))}
+
+
 def events_of(clusters: tuple[Cluster, ...], related: dict[str, tuple[str, ...]]) -> Events:
     """The ``Events`` of these clusters and computed related stories."""
     return Events(clusters, {key: cluster for cluster in clusters for key in cluster.members},

@@ -115,15 +115,13 @@ def patch_site(site: Site, pages: Sequence[Page], fingerprints: Mapping[str, str
         return None  # a new title could claim a plain-text body file: model it all
 
     summaries = [edited.get(a.slug, a.summary) for a in site.articles]
-    from .events import update_events
+    from .events import regrouped_stories, update_events
 
     events, event_state = update_events(
         site.event_state, [(a.slug, s) for a, s in zip(site.articles, summaries, strict=True)],
         threshold=config.cluster_threshold, related_count=config.related_count)
     members = {c.id: c.members for c in events.clusters}
-    regrouped = {slug for event in members.keys() | site.members.keys()
-                 if members.get(event) != site.members.get(event)
-                 for slug in (*members.get(event, ()), *site.members.get(event, ()))}
+    regrouped = regrouped_stories(members, site.members)
     resolved = _resolve_moved_links(site, summaries, edited, index)
     fresh: dict[str, Article] = {}
     for article in site.articles:

@@ -38,6 +38,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from operator import attrgetter
 
+from .events import regrouped_stories
 from .model import Article, Site
 from .pages import Page, plan_listing_pages_of, plan_topic_pages
 from .summary import StorySummary, link_key
@@ -89,6 +90,8 @@ class Relisted:
 
     pages: list[Page]
     """The listing pages whose fingerprints can differ from the last build's."""
+    read: tuple[Article, ...]
+    """The articles of the files read again."""
     regrouped: frozenset[str]
     """The slugs of the stories of the events that are not the last build's."""
 
@@ -102,14 +105,14 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
     files read again, ``events`` the site's (``site_events``), ``previous`` the last
     build's."""
     by_source = {a.summary.source: a for a in site.articles}
+    articles = tuple(by_source[source] for source in read if source in by_source)
     stories: set[str] = set()  # (whose cards can differ)
-    for source in read:
-        article = by_source.get(source)
-        if article is not None:
-            stories.add(article.slug)
-            stories.update(article.coverage)  # (a card shows its event's other stories)
-    regrouped = {by_source[source].slug for members in _changed(events, previous)
-                 for source in members if source in by_source}
+    for article in articles:
+        stories.add(article.slug)
+        stories.update(article.coverage)  # (a card shows its event's other stories)
+    regrouped = {by_source[source].slug
+                 for source in regrouped_stories(dict(events), dict(previous))
+                 if source in by_source}
     stories |= regrouped
     planned: dict[str, list[Page]] = {}
     regrouped_topics = {ref.name for slug in regrouped for ref in site.by_slug[slug].topics}
@@ -120,7 +123,7 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
                 return None
     return Relisted(plan_listing_pages_of(
         site, stories, {ref.name for slug in stories for ref in site.by_slug[slug].topics},
-        planned), frozenset(regrouped))
+        planned), articles, frozenset(regrouped))
 
 
 def bodies_involved(site: Site, read: Mapping[str, StorySummary | None]) -> bool:
@@ -144,8 +147,7 @@ def rearticled(site: Site, read: Mapping[str, StorySummary | None], relisted: Re
     - that show a story read in their event or among their computed related stories;
     - with a related[] entry whose address or title key a story read had or has (it
       may resolve to another story now)."""
-    by_source = {a.summary.source: a for a in site.articles}
-    stories = [by_source[source] for source in read if source in by_source]
+    stories = relisted.read
     slugs = {a.slug for a in stories}
     keys = {key for summary in (*(a.summary for a in stories),
                                 *(s for s in read.values() if s is not None))
@@ -162,18 +164,3 @@ def rearticled(site: Site, read: Mapping[str, StorySummary | None], relisted: Re
                 changed.add(article.slug)
                 break
     return [article for article in site.articles if article.slug in changed]
-
-
-def _changed(events: EventMembers, previous: EventMembers) -> list[tuple[str, ...]]:
-    """The members of the events in only one of ``events`` and ``previous``, before and
-    after (a story that left an event stands alone, and a lone story may be in none)."""
-    before = dict(previous)
-    changed = []
-    for event, members in events:
-        old = before.pop(event, None)
-        if old != members:
-            changed.append(members)
-            if old is not None:
-                changed.append(old)
-    changed += before.values()  # (the events that are gone)
-    return changed

@@ -22,10 +22,10 @@ from generator import build as build_module
 from generator import cluster_parallel
 from generator.build import BuildReport, build, site_for
 from generator.config import load_config
+from generator.events import regrouped_stories
 from generator.fingerprints import page_fingerprints
 from generator.manifest import cache_path, load_manifest
 from generator.pages import plan_pages
-from generator.relisting import _changed
 from generator.theme import template_digests
 from tests.conftest import MakeSite
 from tests.test_model_patch import story
@@ -237,10 +237,10 @@ def test_a_story_taking_a_title_listed_in_related_refingerprints_the_article_lis
 
 
 def test_changed_events_name_their_members_before_and_after() -> None:
-    before = (("e1", ("a", "b", "c")), ("e2", ("d",)), ("e3", ("f",)))
-    after = (("e1", ("a",)), ("e4", ("b", "c")), ("e2", ("d",)))
-    assert sorted(_changed(after, before)) == [("a",), ("a", "b", "c"), ("b", "c"), ("f",)]
-    assert _changed(before, before) == []
+    before = {"e1": ("a", "b", "c"), "e2": ("d",), "e3": ("f",)}
+    after = {"e1": ("a",), "e4": ("b", "c"), "e2": ("d",)}
+    assert regrouped_stories(after, before) == {"a", "b", "c", "f"}
+    assert regrouped_stories(before, before) == set()
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])

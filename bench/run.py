@@ -77,6 +77,7 @@ class Run:
     max_rss_kb: int
     files_written: int
     files_deleted: int
+    on_disk_seconds: float | None = None  # until the last page written or removed (landed)
 
 
 @dataclass(slots=True)
@@ -102,6 +103,12 @@ class Measure:
         return statistics.median(run.cpu_seconds for run in self.runs)
 
     @property
+    def median_on_disk(self) -> float | None:
+        landed_after = [run.on_disk_seconds for run in self.runs
+                        if run.on_disk_seconds is not None]
+        return statistics.median(landed_after) if landed_after else None
+
+    @property
     def peak_rss_mb(self) -> float:
         return max(run.max_rss_kb for run in self.runs) / 1024
 
@@ -122,12 +129,23 @@ class Measure:
     def as_json(self) -> dict[str, object]:
         return {"tool": self.tool, "n": self.n, "measure": self.measure,
                 "median_s": self.median, "min_s": min(self.times), "max_s": max(self.times),
-                "median_cpu_s": self.median_cpu,
+                "median_cpu_s": self.median_cpu, "median_on_disk_s": self.median_on_disk,
                 "peak_rss_mb": round(self.peak_rss_mb, 1),
                 "runs": [asdict(run) for run in self.runs], "checks": self.checks}
 
 
 # --- child processes -------------------------------------------------------------------------
+
+COARSE_CLOCK = 5  # CLOCK_REALTIME_COARSE (Linux): the clock file times are taken from
+
+
+def coarse_now_ns() -> int:
+    """The wall clock as the file system stamps files with it (falls back to the fine one)."""
+    try:
+        return time.clock_gettime_ns(COARSE_CLOCK)
+    except OSError:
+        return time.time_ns()
+
 
 def run_timed(argv: list[str], *, cwd: Path, log: Path, env: dict[str, str] | None = None
               ) -> tuple[float, float, int]:
@@ -165,6 +183,28 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return files
 
 
+def landed(folder: Path, written: list[str], removed: list[str], since_ns: int
+           ) -> float | None:
+    """Seconds from SINCE_NS (``coarse_now_ns``) until the last page that changed was in
+    place, by the latest status-change time (ctime) of the files WRITTEN (set by a write
+    and by a rename into place) and, for the files REMOVED, of the nearest folder above
+    each that is still there (set when an entry goes). Hidden files (the output marker)
+    are not pages. None when no page changed. File times tick with the coarse clock (a
+    few ms), so this is as exact as that, and never early: SINCE_NS is taken from it."""
+    latest = None
+    for rel in written:
+        if not Path(rel).name.startswith("."):
+            stamp = (folder / rel).stat().st_ctime_ns
+            latest = stamp if latest is None else max(latest, stamp)
+    for rel in removed:
+        above = (folder / rel).parent
+        while not above.exists() and above != folder:
+            above = above.parent
+        stamp = above.stat().st_ctime_ns
+        latest = stamp if latest is None else max(latest, stamp)
+    return None if latest is None else max(0, latest - since_ns) / 1e9
+
+
 def diff_snapshots(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]
                    ) -> tuple[list[str], list[str]]:
     """Return (files new or modified, files removed)."""
@@ -190,11 +230,13 @@ class DigestSite:
         before = snapshot(self.out)
         argv = [*self.cmd, "build", "--source", str(self.site), "--output", str(self.out),
                 "--quiet", "--report", str(self.logs / f"{label}.json")]  # (stage timings)
+        since = coarse_now_ns()
         seconds, cpu, rss = run_timed(argv, cwd=REPO_ROOT, log=self.logs / f"{label}.log",
                                       env=self.env)
         written, removed = diff_snapshots(before, snapshot(self.out))
         self.last_written = written
-        return Run(seconds, cpu, rss, len(written), len(removed))
+        return Run(seconds, cpu, rss, len(written), len(removed),
+                   landed(self.out, written, removed, since))
 
 
 def set_aside(folder: Path, workdir: Path) -> None:
@@ -419,13 +461,15 @@ def bench_hugo(site: Path, n: int, repeats: int, workdir: Path) -> Measure:
 # --- report ----------------------------------------------------------------------------------
 
 HEADER = (f"{'N':>7}  {'tool':<6} {'measure':<7} {'median s':>9} {'min':>8} {'max':>8} "
-          f"{'cpu s':>8} {'RSS MB':>7} {'written':>9} {'deleted':>7}  check")
+          f"{'cpu s':>8} {'on disk':>8} {'RSS MB':>7} {'written':>9} {'deleted':>7}  check")
 
 
 def format_row(m: Measure) -> str:
+    on_disk = m.median_on_disk
+    landed_after = "-" if on_disk is None or m.measure == "cold" else f"{on_disk:.3f}"
     return (f"{m.n:>7}  {m.tool:<6} {m.measure:<7} {m.median:>9.3f} {min(m.times):>8.3f} "
-            f"{max(m.times):>8.3f} {m.median_cpu:>8.3f} {m.peak_rss_mb:>7.0f} {m.written:>9} "
-            f"{m.deleted:>7}  {m.check}")
+            f"{max(m.times):>8.3f} {m.median_cpu:>8.3f} {landed_after:>8} "
+            f"{m.peak_rss_mb:>7.0f} {m.written:>9} {m.deleted:>7}  {m.check}")
 
 
 def find(results: list[Measure], tool: str, n: int, measure: str) -> Measure | None:
@@ -454,7 +498,10 @@ def evaluate_targets(results: list[Measure]) -> list[dict[str, object]]:
     for name in ("edit", "add", "delete"):
         m = find(results, "digest", 10000, name)
         if m:
-            add(f"{name} 10k < 0.3 s", f"{m.median:.3f} s", m.median < 0.3 and m.check == "ok")
+            on_disk = m.median_on_disk
+            add(f"{name} 10k < 0.3 s (process exit)", f"{m.median:.3f} s" + (
+                f"; every changed page on disk after {on_disk:.3f} s" if on_disk is not None
+                else ""), m.median < 0.3 and m.check == "ok")
     big = [m for m in results if m.tool == "digest" and m.n == 100000]
     if big:
         peak = max(m.peak_rss_mb for m in big)

@@ -1,0 +1,48 @@
+"""The benchmark's own arithmetic (bench/run.py): when a build's pages were all in place."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from bench.run import coarse_now_ns, diff_snapshots, landed, snapshot
+
+
+def test_landed_is_when_the_last_page_changed(tmp_path: Path) -> None:
+    (tmp_path / "news" / "old").mkdir(parents=True)
+    (tmp_path / "news" / "old" / "index.html").write_text("old")
+    (tmp_path / "kept.html").write_text("kept")
+    before = snapshot(tmp_path)
+    since = coarse_now_ns()
+    (tmp_path / "index.html").write_text("first")
+    time.sleep(0.2)  # (file times tick with a coarse clock: a few ms)
+    (tmp_path / "news" / "new").mkdir()
+    (tmp_path / "news" / "new" / "index.html").write_text("last")
+    written, removed = diff_snapshots(before, snapshot(tmp_path))
+    seconds = landed(tmp_path, written, removed, since)
+    assert seconds is not None and 0.15 <= seconds < 60
+
+
+def test_a_removed_page_lands_when_its_folder_changed(tmp_path: Path) -> None:
+    (tmp_path / "news" / "gone").mkdir(parents=True)
+    (tmp_path / "news" / "gone" / "index.html").write_text("gone")
+    before = snapshot(tmp_path)
+    since = coarse_now_ns()
+    time.sleep(0.2)
+    (tmp_path / "news" / "gone" / "index.html").unlink()
+    (tmp_path / "news" / "gone").rmdir()  # (its folder went too: the one above counts)
+    written, removed = diff_snapshots(before, snapshot(tmp_path))
+    assert (written, removed) == ([], ["news/gone/index.html"])
+    seconds = landed(tmp_path, written, removed, since)
+    assert seconds is not None and 0.15 <= seconds < 60
+
+
+def test_nothing_landed_without_a_changed_page(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("same")
+    before = snapshot(tmp_path)
+    since = coarse_now_ns()
+    (tmp_path / ".digest-output").write_text("marker")  # (hidden: not a page)
+    written, removed = diff_snapshots(before, snapshot(tmp_path))
+    assert written == [".digest-output"]
+    assert landed(tmp_path, written, removed, since) is None
+    assert landed(tmp_path, [], [], since) is None

@@ -40,6 +40,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -335,23 +336,43 @@ def slug_of(file_name: str) -> str:
     return file_name[len("YYYY-MM-DD-"):-len(".md")]
 
 
-def bench_digest(digest: DigestSite, n: int, repeats: int, say: Callable[[Measure], None]
-                 ) -> list[Measure]:
-    """The five measures for one corpus size; each is passed to SAY as soon as it is done."""
-    content = digest.site / "content"
-    stories = sorted(os.listdir(content))
-    results = {name: Measure("digest", n, name) for name in MEASURES}
-
-    workdir = digest.logs.parent
+def bench_cold(digest: DigestSite | None, hugo: HugoSite | None, n: int, repeats: int
+               ) -> list[Measure]:
+    """Cold builds of digest and of Hugo (either may be None), alternated, and which of the
+    two goes first alternates too: both meet the file system in the same state. (Run one
+    after the other, the first tool's builds met the inodes freed by the harness shortly
+    before and took 2-4 s more system time at 10,000 stories than the second's.)"""
+    workdir = (digest.logs if digest is not None else hugo.logs if hugo is not None
+               else Path(".")).parent
+    measures: list[tuple[Measure, Callable[[int], Run]]] = []
+    if digest is not None:
+        measures.append((Measure("digest", n, "cold"), partial(cold_digest, digest, n)))
+    if hugo is not None:
+        measures.append((Measure("hugo", n, "cold"), hugo.cold))
     empty_aside(workdir)  # (what an interrupted run left)
     settle(workdir)
-    for r in range(repeats):  # (a) cold
-        set_aside(digest.out, workdir)  # (deleted after the repeats: see SETTLE_SECONDS)
-        set_aside(digest.site / CACHE_FOLDER, workdir)  # (it holds spare pages, too)
-        results["cold"].runs.append(digest.build(f"{n}-cold-{r}"))
+    for r in range(repeats):
+        for measure, build in measures if r % 2 == 0 else measures[::-1]:
+            measure.runs.append(build(r))
     empty_aside(workdir)
-    settle(workdir)  # (the builds below create files too: staged pages, cache files)
-    say(results["cold"])
+    settle(workdir)  # (the builds that follow create files too: staged pages, cache files)
+    return [measure for measure, _build in measures]
+
+
+def cold_digest(digest: DigestSite, n: int, r: int) -> Run:
+    """One cold build of digest: no output, no cache (both set aside, see SETTLE_SECONDS)."""
+    set_aside(digest.out, digest.logs.parent)
+    set_aside(digest.site / CACHE_FOLDER, digest.logs.parent)  # (it holds spare pages, too)
+    return digest.build(f"{n}-cold-{r}")
+
+
+def bench_digest(digest: DigestSite, n: int, repeats: int, say: Callable[[Measure], None]
+                 ) -> list[Measure]:
+    """The measures after the cold builds (see ``bench_cold``) for one corpus size, from the
+    output and cache the last cold build left; each is passed to SAY as soon as it is done."""
+    content = digest.site / "content"
+    stories = sorted(os.listdir(content))
+    results = {name: Measure("digest", n, name) for name in MEASURES if name != "cold"}
 
     for r in range(repeats):  # (b) warm, nothing changed
         run = digest.build(f"{n}-warm-{r}")
@@ -436,26 +457,34 @@ def hugo_version() -> str:
     return done.stdout.strip() or "unknown"
 
 
-def bench_hugo(site: Path, n: int, repeats: int, workdir: Path) -> Measure:
-    """Cold Hugo builds of the reference site over SITE/content."""
-    hugo_site = workdir / f"hugo-{n}"
-    logs = workdir / "logs"
-    run_timed(["bash", str(HUGO_DIR / "prepare.sh"), str(hugo_site), str(site / "content")],
-              cwd=workdir, log=logs / f"hugo-{n}-prepare.log")
-    measure = Measure("hugo", n, "cold")
-    empty_aside(workdir)  # (what an interrupted run left)
-    settle(workdir)
-    for r in range(repeats):
-        set_aside(hugo_site / "_out", workdir)  # (as for digest: see SETTLE_SECONDS)
-        run_timed(["bash", str(HUGO_DIR / "clean.sh")], cwd=hugo_site,
-                  log=logs / f"hugo-{n}-clean.log")
-        seconds, cpu, rss = run_timed(["bash", str(HUGO_DIR / "build.sh")], cwd=hugo_site,
-                                      log=logs / f"hugo-{n}-cold-{r}.log")
-        written = len(snapshot(hugo_site / "_out"))
-        measure.runs.append(Run(seconds, cpu, rss, written, 0))
-    set_aside(hugo_site, workdir)  # a copy of the corpus: do not keep it
-    empty_aside(workdir)
-    return measure
+@dataclass(slots=True)
+class HugoSite:
+    """The reference Hugo site over a corpus's content (a copy, prepared by ``prepare``)."""
+
+    site: Path
+    logs: Path
+    n: int
+
+    @classmethod
+    def prepare(cls, corpus: Path, n: int, workdir: Path) -> HugoSite:
+        hugo = cls(workdir / f"hugo-{n}", workdir / "logs", n)
+        run_timed(["bash", str(HUGO_DIR / "prepare.sh"), str(hugo.site), str(corpus / "content")],
+                  cwd=workdir, log=hugo.logs / f"hugo-{n}-prepare.log")
+        return hugo
+
+    def cold(self, r: int) -> Run:
+        """One clean build (its last output set aside first: see SETTLE_SECONDS)."""
+        set_aside(self.site / "_out", self.logs.parent)
+        run_timed(["bash", str(HUGO_DIR / "clean.sh")], cwd=self.site,
+                  log=self.logs / f"hugo-{self.n}-clean.log")
+        seconds, cpu, rss = run_timed(["bash", str(HUGO_DIR / "build.sh")], cwd=self.site,
+                                      log=self.logs / f"hugo-{self.n}-cold-{r}.log")
+        return Run(seconds, cpu, rss, len(snapshot(self.site / "_out")), 0)
+
+    def remove(self) -> None:
+        """Delete the copy of the corpus and what the builds left."""
+        set_aside(self.site, self.logs.parent)
+        empty_aside(self.logs.parent)
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -613,10 +642,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"# generated corpus N={n} in {generated:.1f} s ({site})", flush=True)
             digest = DigestSite(cmd=shlex.split(args.cmd), site=site, out=workdir / f"out-{n}",
                                 logs=workdir / "logs", env=env)
+            hugo = HugoSite.prepare(site, n, workdir) if args.hugo else None
+            for measure in bench_cold(None if args.hugo_only else digest, hugo, n,
+                                      args.repeats):
+                say(measure)
+            if hugo is not None:
+                hugo.remove()
+                settle(workdir)
             if not args.hugo_only:
                 bench_digest(digest, n, args.repeats, say)
-            if args.hugo:
-                say(bench_hugo(site, n, args.repeats, workdir))
     except BenchError as error:
         print(f"bench: error: {error}", file=sys.stderr)
         return 1

@@ -192,18 +192,15 @@ def landed(folder: Path, written: list[str], removed: list[str], since_ns: int
     each that is still there (set when an entry goes). Hidden files (the output marker)
     are not pages. None when no page changed. File times tick with the coarse clock (a
     few ms), so this is as exact as that, and never early: SINCE_NS is taken from it."""
-    latest = None
-    for rel in written:
-        if not Path(rel).name.startswith("."):
-            stamp = (folder / rel).stat().st_ctime_ns
-            latest = stamp if latest is None else max(latest, stamp)
+    changed = [folder / rel for rel in written if not Path(rel).name.startswith(".")]
     for rel in removed:
         above = (folder / rel).parent
         while not above.exists() and above != folder:
             above = above.parent
-        stamp = above.stat().st_ctime_ns
-        latest = stamp if latest is None else max(latest, stamp)
-    return None if latest is None else max(0, latest - since_ns) / 1e9
+        changed.append(above)
+    if not changed:
+        return None
+    return max(0, max(path.stat().st_ctime_ns for path in changed) - since_ns) / 1e9
 
 
 def diff_snapshots(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]
@@ -336,14 +333,12 @@ def slug_of(file_name: str) -> str:
     return file_name[len("YYYY-MM-DD-"):-len(".md")]
 
 
-def bench_cold(digest: DigestSite | None, hugo: HugoSite | None, n: int, repeats: int
-               ) -> list[Measure]:
+def bench_cold(digest: DigestSite | None, hugo: HugoSite | None, n: int, repeats: int,
+               workdir: Path) -> list[Measure]:
     """Cold builds of digest and of Hugo (either may be None), alternated, and which of the
     two goes first alternates too: both meet the file system in the same state. (Run one
-    after the other, the first tool's builds met the inodes freed by the harness shortly
-    before and took 2-4 s more system time at 10,000 stories than the second's.)"""
-    workdir = (digest.logs if digest is not None else hugo.logs if hugo is not None
-               else Path(".")).parent
+    after the other, the first tool's builds met the inodes the harness had freed shortly
+    before: digest's cold builds at 10,000 stories took 2-5 CPU-s more, in the kernel.)"""
     measures: list[tuple[Measure, Callable[[int], Run]]] = []
     if digest is not None:
         measures.append((Measure("digest", n, "cold"), partial(cold_digest, digest, n)))
@@ -644,7 +639,7 @@ def main(argv: list[str] | None = None) -> int:
                                 logs=workdir / "logs", env=env)
             hugo = HugoSite.prepare(site, n, workdir) if args.hugo else None
             for measure in bench_cold(None if args.hugo_only else digest, hugo, n,
-                                      args.repeats):
+                                      args.repeats, workdir):
                 say(measure)
             if hugo is not None:
                 hugo.remove()

@@ -460,7 +460,9 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                     saving.remove(helping)
                 else:  # (those that can differ, when known, else all)
                     fingerprints.update(article_fingerprints(site, templates, rearticles))
-                pages += _articles_to_render(site, fingerprints, old)
+                pages += _articles_to_render(site.articles if rearticles is None
+                                             else rearticles, fingerprints, old)  # (the
+                # others keep the last build's fingerprints: see above)
                 candidates = pages
             else:
                 pages = candidates = plan_pages(site, article_pages)
@@ -664,11 +666,11 @@ def _relisting(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile], tem
         if laid_out else None
 
 
-def _articles_to_render(site: Site, fingerprints: dict[str, str],
+def _articles_to_render(articles: Sequence[Article], fingerprints: dict[str, str],
                         old: dict[str, tuple[str, str]]) -> list[Page]:
-    """The pages of the articles whose fingerprint is not the one of the last build."""
+    """The pages of ``articles`` whose fingerprint is not the one of the last build."""
     pages = []
-    for article in site.articles:
+    for article in articles:
         rel = page_path(article.path)
         if old.get(rel, ("",))[0] != fingerprints[rel]:
             pages.append(article_page(article))

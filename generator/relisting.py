@@ -36,6 +36,7 @@ from array import array
 from collections.abc import Collection, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from itertools import chain
 from operator import attrgetter
 
 from .events import regrouped_stories
@@ -155,12 +156,8 @@ def rearticled(site: Site, read: Mapping[str, StorySummary | None], relisted: Re
     changed = slugs | relisted.regrouped | related_changed
     for article in stories:  # (an event's stories show each other)
         changed.update(article.coverage)
-    for article in site.articles:
-        if not slugs.isdisjoint(article.computed_related):
+    for article in site.articles:  # (no key is "": an entry without an address has "")
+        if not (slugs.isdisjoint(article.computed_related)
+                and keys.isdisjoint(chain.from_iterable(article.summary.related_keys))):
             changed.add(article.slug)
-            continue
-        for url, title in article.summary.related_keys:
-            if url in keys or title in keys:
-                changed.add(article.slug)
-                break
     return [article for article in site.articles if article.slug in changed]

@@ -490,7 +490,7 @@ HEADER = (f"{'N':>7}  {'tool':<6} {'measure':<7} {'median s':>9} {'min':>8} {'ma
 
 def format_row(m: Measure) -> str:
     on_disk = m.median_on_disk
-    landed_after = "-" if on_disk is None or m.measure == "cold" else f"{on_disk:.3f}"
+    landed_after = "-" if on_disk is None else f"{on_disk:.3f}"
     return (f"{m.n:>7}  {m.tool:<6} {m.measure:<7} {m.median:>9.3f} {min(m.times):>8.3f} "
             f"{max(m.times):>8.3f} {m.median_cpu:>8.3f} {landed_after:>8} "
             f"{m.peak_rss_mb:>7.0f} {m.written:>9} {m.deleted:>7}  {m.check}")

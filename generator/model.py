@@ -68,7 +68,7 @@ class Article:
     @property
     def path(self) -> str:
         """Site-relative URL path."""
-        return f"news/{self.slug}/"
+        return article_path(self.slug)
 
     @property
     def title(self) -> str:
@@ -276,13 +276,23 @@ def place_stories(summaries: Sequence[StorySummary]) -> Placement:
     return Placement(ordered, slugs, body_of)
 
 
+def article_path(slug: str) -> str:
+    """Site-relative URL path of the article with this slug."""
+    return f"news/{slug}/"
+
+
 def build_site(config: SiteConfig, summaries: Sequence[StorySummary],
                records: RecordStore | None = None,
-               previous_events: EventState | None = None) -> Site:
-    """Place stories in a site: bodies, slugs, newest-first order, topics, related links."""
+               previous_events: EventState | None = None, *,
+               placed: Callable[[Placement], object] | None = None) -> Site:
+    """Place stories in a site: bodies, slugs, newest-first order, topics, related links.
+    ``placed`` is told where the stories go as soon as that is known, before their
+    events are made (the longest part)."""
     from .events import update_events
 
     placement = place_stories(summaries)
+    if placed is not None:
+        placed(placement)
     return model_site(config, placement, records, partial(
         update_events, previous_events, placement.event_inputs(),
         threshold=config.cluster_threshold, related_count=config.related_count))
@@ -402,7 +412,7 @@ def sidebar_links(site: Site, article: Article, story: Story) -> Sidebar:
             else None
         provider = related.provider.name if isinstance(related.provider, Provider) else ""
         if ours is not None:
-            links.append(SidebarLink(related.title, f"news/{ours}/", True, provider, image))
+            links.append(SidebarLink(related.title, article_path(ours), True, provider, image))
         elif related.url:
             links.append(SidebarLink(related.title, related.url, False, provider, image))
     room = site.config.related_count - sum(1 for link in links if link.kind == "related")

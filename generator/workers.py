@@ -24,7 +24,7 @@ from .config import SiteConfig
 from .diagnostics import DigestError
 from .manifest import spare_path
 from .model import Site, Topic, TopicRef, make_article
-from .output import stage_file
+from .output import make_folders, stage_file
 from .pages import Page, article_page
 from .parse import ParsedFile, ParsedRow, parse_file, parsed_from_row, parsed_to_row
 from .read import Readahead
@@ -276,6 +276,14 @@ class WorkerPool:
         parsed.sort(key=lambda item: item.source)
         return parsed, holder
 
+    def make_folders(self, folders: list[str]) -> None:
+        """Have one worker make these new folders of an output that held nothing (see
+        ``output.begin``), unanswered, at its lower priority: while this process models
+        the site, in the time the modeling leaves a core. It stops when its next order
+        comes; the pages make the folders it did not get to. (One worker: two making
+        folders in one folder at once took 0.6-1.0 ms a folder instead of 0.1-0.2.)"""
+        self._pipes[0].send(("folders", "\0".join(folders)))
+
     def send_site(self, site: Site) -> None:
         """Send the workers the site their article pages are rendered from, packed once
         (``pack_site``), unanswered. Sent as soon as it is modeled, so that they unpack it
@@ -408,6 +416,10 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
             return
         if command == "site":  # no answer: a "render" follows
             sites[:] = [_unpack_paused(args[0], config)]
+            continue
+        if command == "folders":  # no answer: see ``WorkerPool.make_folders``
+            with contextlib.suppress(OSError):  # (the pages make those it could not)
+                make_folders(args[0].split("\0"), stop=pipe.poll)
             continue
         try:
             pipe.send(("ok", handlers[command](*args)))

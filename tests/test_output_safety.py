@@ -533,3 +533,32 @@ def test_spares_on_another_filesystem_than_the_output_are_only_left_out(
             digests = rebuilt(out, spares, {"a.html": text}, digests, text.decode() + "\n")
             assert (out / "a.html").read_bytes() == text
         assert os.listdir(spares) == []  # (a file cannot be linked across file systems)
+
+
+def test_folders_made_ahead_are_written_into_and_missing_ones_made_by_the_page(
+        tmp_path: Path) -> None:
+    """A fresh output's article folders may be made ahead (``make_folders``, by a worker
+    while the site is modeled); a page whose folder is not made yet makes it itself."""
+    import generator.output as output
+
+    out = tmp_path / "out"
+    assert output.begin(out, "first\n")
+    ahead = [f"{out}/news/a-{i}" for i in range(200)]
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) == 2  # (asked every STOP_EVERY folders: stop at the second time)
+
+    done = output.make_folders(ahead, stop=stop)
+    assert done == 2 * output.STOP_EVERY - 1
+    assert sorted(p.name for p in (out / "news").iterdir()) == sorted(
+        f"a-{i}" for i in range(done))
+    for i in (0, done - 1, done, 199):  # made ahead, and not
+        rel = f"news/a-{i}/index.html"
+        assert output.stage_file(out, rel, b"page %d" % i, None, direct=True)[1]
+        assert (out / rel).read_bytes() == b"page %d" % i
+    rel = "topics/t/page/2/index.html"  # (its parents missing too)
+    output.stage_file(out, rel, b"t2", None, direct=True)
+    assert (out / rel).read_bytes() == b"t2"
+    assert output.make_folders([], stop=lambda: True) == 0

@@ -127,3 +127,30 @@ def test_a_sitemap_goes_to_a_forked_render_with_fewer_other_pages() -> None:
     for start in range(0, 400, 10):  # spread over the plan, not a block of it
         block = [f"api/{n}/" for n in range(start, start + 10)]
         assert 2 <= sum(path in theirs for path in block) <= 8
+
+
+def test_a_worker_makes_folders_asked_until_its_next_order_comes(tmp_path: Path) -> None:
+    """``WorkerPool.make_folders``: the first worker makes them, unanswered; an order
+    that comes meanwhile stops it (the pages make the rest), and is then carried out."""
+    import time
+
+    from generator.workers import WorkerPool
+
+    config, _ = load_config(tmp_path, output=tmp_path / "out")
+    folders = [f"{tmp_path}/out/news/story-{i:06d}" for i in range(200_000)]
+    pool = WorkerPool(config, 1)
+    try:
+        pool.make_folders(folders)
+        for _ in range(500):  # (until it has begun)
+            if (tmp_path / "out" / "news").is_dir():
+                break
+            time.sleep(0.01)
+        worker = pool._processes[0]
+        pool.close()  # (an order: "stop", which it reads once it has stopped making them)
+        assert worker.exitcode == 0  # (not killed for taking too long)
+        made = len(list((tmp_path / "out" / "news").iterdir()))
+        assert 0 < made < len(folders)  # stopped early, in order:
+        assert (tmp_path / "out/news/story-000000").is_dir()
+        assert not (tmp_path / f"out/news/story-{made:06d}").exists()
+    finally:
+        pool.close()

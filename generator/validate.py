@@ -144,7 +144,7 @@ def _story(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> Story | N
         topics=_topics(check, data.get("topics")),
         images=_images(check, data.get("images"), "images"),
         related=_related(check, data.get("related"), timezone),
-        body=body if body.strip() else "",
+        body=body if body and not body.isspace() else "",  # (no copy of it made)
         body_format="markdown",
         draft=draft,
         cluster=str(cluster).strip() if isinstance(cluster, (str, int)) and str(cluster).strip()
@@ -197,13 +197,17 @@ def _published(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> datet
     return None
 
 
+_DATE_START = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
+"""How a date given as text begins (the rest is ``datetime.fromisoformat``'s to read)."""
+
+
 def parse_datetime(value: object, timezone: tzinfo = UTC) -> datetime | None:
     """ISO 8601 text (or a date) -> aware datetime; naive values get ``timezone``."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):
         parsed = datetime(value.year, value.month, value.day)
-    elif isinstance(value, str) and re.match(r"^\s*\d{4}-\d{2}-\d{2}", value):
+    elif isinstance(value, str) and _DATE_START.match(value):
         try:
             parsed = datetime.fromisoformat(value.strip())
         except ValueError:

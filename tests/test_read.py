@@ -10,11 +10,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.diagnostics import Diagnostic, Severity
 from generator.read import (
     Readahead,
     SourceFile,
+    closing_fence,
     find_content_files,
     read_source,
     split_source,
@@ -75,6 +78,35 @@ def test_a_file_without_front_matter_is_all_body() -> None:
     assert not source.has_front_matter
     assert source.front_matter is None
     assert source.body == "IBM exits facial recognition\n\nText.\n"
+
+
+LINES = st.lists(st.sampled_from(
+    ["---", "...", "--- ", "...\u2028", "---x", "----", " ---", "..", "-- -", "a: 1", "",
+     "b: [", "\u2029", "x---", "--- \x1c"]), max_size=12)
+
+
+@given(LINES, st.booleans())
+def test_the_front_matter_ends_at_the_first_fence_line_found_line_by_line(
+        lines: list[str], newline_at_end: bool) -> None:
+    """``closing_fence`` searches the text; it finds what going line by line finds: the
+    first line after the first that is ``---`` or ``...`` but for trailing whitespace."""
+    text = "\n".join(["---", *lines]) + ("\n" if newline_at_end else "")
+    split_lines = text.split("\n")
+    expected = next((index for index in range(1, len(split_lines))
+                     if split_lines[index].rstrip() in ("---", "...")), None)
+    found = closing_fence(text, text.find("\n")) if "\n" in text else None
+    if expected is None:
+        assert found is None
+        return
+    assert found is not None
+    start, stop = found
+    assert text.count("\n", 0, start) == expected
+    assert text[start:stop] == split_lines[expected]
+    result = split_source("content/a.md", text)
+    if isinstance(result, SourceFile):  # (else the YAML before it is invalid)
+        assert result.front_matter_text == "\n".join(split_lines[1:expected])
+        assert result.body == "\n".join(split_lines[expected + 1 :])
+        assert result.body_line == expected + 2
 
 
 def test_unclosed_front_matter_is_an_error_on_line_1() -> None:

@@ -150,8 +150,8 @@ def decode_text(rel: str, raw: bytes) -> str | Diagnostic:
 
 def split_source(rel: str, text: str, *, mtime: float = 0.0) -> SourceFile | Diagnostic:
     """Split text into front matter and body and parse the front matter."""
-    first = text.find("\n")  # (the text is searched, not split into lines: 2 us a
-    # story instead of 12)
+    first = text.find("\n")  # (the text is searched, not split into lines and joined
+    # again: 11 us a story of the bench corpus instead of 17-18)
     if (text if first < 0 else text[:first]).rstrip() != FENCE:
         return SourceFile(rel, None, "", text, 1, mtime)
     fence = closing_fence(text, first) if first >= 0 else None

@@ -24,26 +24,27 @@ CLUSTER_KEY = "cluster"
 """The key added to each story: the stable id of the event it reports."""
 
 
-def render_api_news(site: Site, page: Page) -> str:
-    """One page of stories."""
+def render_api_news(site: Site, page: Page) -> bytes:
+    """One page of stories (as UTF-8: the records come so from the cache)."""
     pager = page.pager
     number = pager.number if pager else 1
     has_next = pager is not None and pager.next_path is not None
     # Stories are spliced in as JSON text (``api_story_json``): the same bytes as
     # ``dump_json`` of the parsed records, without parsing 10,000s of them again.
     records = site.record_jsons(page.articles)
-    stories = ",".join(api_story_json(site, article, record)
-                       for article, record in zip(page.articles, records, strict=True))
-    next_page = json.dumps(number + 1 if has_next else None)
-    return f'{{"page":{number},"value":[{stories}],"nextPage":{next_page}}}\n'
+    stories = b",".join(api_story_json(site, article, record)
+                        for article, record in zip(page.articles, records, strict=True))
+    next_page = json.dumps(number + 1 if has_next else None).encode()
+    return b'{"page":%d,"value":[%b],"nextPage":%b}\n' % (number, stories, next_page)
 
 
-def api_story_json(site: Site, article: Article, record: str) -> str:
-    """A story as the API gives it, as compact JSON text: its schema fields (``record``,
-    as stored, in the same compact form as ``dump_json``), its page URL and its event."""
+def api_story_json(site: Site, article: Article, record: bytes) -> bytes:
+    """A story as the API gives it, as compact JSON in UTF-8: its schema fields
+    (``record``, as stored, in the same compact form as ``dump_json``), its page URL and
+    its event."""
     extra = (f'"{PAGE_URL_KEY}":{_text(absolute(site, article.path))},'
-             f'"{CLUSTER_KEY}":{_text(article.cluster)}}}')
-    return record[:-1] + ("," if record != "{}" else "") + extra
+             f'"{CLUSTER_KEY}":{_text(article.cluster)}}}').encode()
+    return record[:-1] + (b"," if record != b"{}" else b"") + extra
 
 
 def _text(value: str) -> str:

@@ -172,18 +172,19 @@ class Site:
     event_state: EventState | None = field(default=None, repr=False, compare=False)
     """What the next build needs to update the events incrementally."""
 
-    def record_jsons(self, articles: Sequence[Article]) -> list[str]:
-        """The stories' schema records as JSON (see ``schema_json``), in order."""
+    def record_jsons(self, articles: Sequence[Article]) -> list[bytes]:
+        """The stories' schema records as JSON (see ``schema_json``), in order, as UTF-8."""
         stored = self.records.get_many(
             (a.summary.source, a.summary.digest) for a in articles if not a.summary.record_json
         ) if self.records else {}
         found = []
         for article in articles:
-            text = article.summary.record_json or stored.get(article.summary.source)
-            if text is None:
+            text = article.summary.record_json
+            data = text.encode() if text else stored.get(article.summary.source)
+            if data is None:
                 raise DigestError(f"the cached record of {article.summary.source} is missing; "
                                   f"delete {CACHE_DIR}/ and build again")
-            found.append(text)
+            found.append(data)
         return found
 
     def article(self, slug: str) -> Article:

@@ -40,7 +40,7 @@ from .seo import page_meta, render_robots, sitemap_entries
 from .theme import template_dirs
 from .urls import join_url, page_path
 
-PYTHON_RENDERERS: dict[str, Callable[[Site, Page], str]] = {
+PYTHON_RENDERERS: dict[str, Callable[[Site, Page], str | bytes]] = {
     "feed.json": render_json_feed,
     "api-news.json": render_api_news,
     "api-topics.json": render_api_topics,
@@ -133,7 +133,10 @@ def render_page(env: Environment, site: Site, page: Page,
     body as HTML (default: rendered now)."""
     python_renderer = PYTHON_RENDERERS.get(page.template)
     if python_renderer is not None:
-        text = python_renderer(site, page)
+        made = python_renderer(site, page)
+        if isinstance(made, bytes):  # (already UTF-8: the API's pages)
+            return RenderedPage(page_path(page.path), made)
+        text = made
     else:
         template = env.get_template(page.template)
         context = _context(site, page, story_for, body_html)

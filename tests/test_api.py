@@ -93,3 +93,17 @@ def test_no_secured_value_and_an_empty_site(make_site: Any, tmp_path: Path) -> N
     empty = publish(tmp_path / "empty-site", tmp_path / "empty")
     assert empty.json("api/news/index.json") == {"page": 1, "value": [], "nextPage": None}
     assert empty.json("api/topics/index.json")["value"] == []
+
+
+def test_the_cache_gives_records_as_utf8_of_the_digest_asked_only(tmp_path: Path) -> None:
+    """API pages are made as bytes: the record store gives each record as the UTF-8 of
+    the JSON text stored, and leaves out one stored for another version of the file."""
+    from generator.record_store import RecordStore
+
+    store = RecordStore(tmp_path / "records.sqlite")
+    store.update([("content/a.md", "d1", '{"title":"Zürich 🚀"}'),
+                  ("content/b.md", "d2", "{}")], removed=())
+    found = store.get_many([("content/a.md", "d1"), ("content/b.md", "old"),
+                            ("content/c.md", "d3")])
+    assert found == {"content/a.md": '{"title":"Zürich 🚀"}'.encode()}
+    store.close()

@@ -51,7 +51,7 @@ def _text(value: str) -> str:
     return COMPACT_JSON.encode(value)  # (a string: one C call, no encoder made per value)
 
 
-def render_api_topics(site: Site, page: Page) -> str:
+def render_api_topics(site: Site, page: Page) -> bytes:
     """Every topic with its count and where its pages, API pages and feeds are."""
     topics = [
         {
@@ -66,4 +66,4 @@ def render_api_topics(site: Site, page: Page) -> str:
         }
         for topic in site.topics
     ]
-    return dump_json({"page": 1, "value": topics, "nextPage": None})
+    return dump_json({"page": 1, "value": topics, "nextPage": None}).encode()

@@ -114,8 +114,8 @@ def image_type(url: str) -> str:
     return IMAGE_TYPES.get(path[dot:], "") if dot >= 0 else ""
 
 
-def render_json_feed(site: Site, page: Page) -> str:
-    """The page's feed as JSON Feed 1.1 text."""
+def render_json_feed(site: Site, page: Page) -> bytes:
+    """The page's feed as JSON Feed 1.1 (UTF-8)."""
     feed = feed_for(site, page)
     document: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
@@ -127,7 +127,7 @@ def render_json_feed(site: Site, page: Page) -> str:
         "authors": [{"name": feed.site_title}],
         "items": [_json_item(entry) for entry in feed.entries],
     }
-    return dump_json(document)
+    return dump_json(document).encode()
 
 
 def _json_item(entry: FeedEntry) -> dict[str, Any]:

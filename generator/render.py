@@ -40,7 +40,7 @@ from .seo import page_meta, render_robots, sitemap_entries
 from .theme import template_dirs
 from .urls import join_url, page_path
 
-PYTHON_RENDERERS: dict[str, Callable[[Site, Page], str | bytes]] = {
+PYTHON_RENDERERS: dict[str, Callable[[Site, Page], bytes]] = {
     "feed.json": render_json_feed,
     "api-news.json": render_api_news,
     "api-topics.json": render_api_topics,
@@ -132,17 +132,13 @@ def render_page(env: Environment, site: Site, page: Page,
     """Render one page; ``story_for`` gives an article's full story, ``body_html`` its
     body as HTML (default: rendered now)."""
     python_renderer = PYTHON_RENDERERS.get(page.template)
-    if python_renderer is not None:
-        made = python_renderer(site, page)
-        if isinstance(made, bytes):  # (already UTF-8: the API's pages)
-            return RenderedPage(page_path(page.path), made)
-        text = made
-    else:
-        template = env.get_template(page.template)
-        context = _context(site, page, story_for, body_html)
-        text = template.render(site=site, page=page, **context)
-        if page.template.endswith(".xml"):
-            text = _NOT_XML.sub("", text)
+    if python_renderer is not None:  # (they make UTF-8: the API's records come so)
+        return RenderedPage(page_path(page.path), python_renderer(site, page))
+    template = env.get_template(page.template)
+    context = _context(site, page, story_for, body_html)
+    text = template.render(site=site, page=page, **context)
+    if page.template.endswith(".xml"):
+        text = _NOT_XML.sub("", text)
     return RenderedPage(page_path(page.path), text.encode("utf-8"))
 
 

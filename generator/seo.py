@@ -160,9 +160,9 @@ def sitemap_entries(site: Site, page: Page) -> tuple[SitemapEntry, ...]:
                  for path, stamp in page.links)
 
 
-def render_robots(site: Site, page: Page) -> str:
+def render_robots(site: Site, page: Page) -> bytes:
     """robots.txt: everything may be crawled; the sitemap is named."""
-    return f"User-agent: *\nAllow: /\nSitemap: {absolute(site, 'sitemap.xml')}\n"
+    return f"User-agent: *\nAllow: /\nSitemap: {absolute(site, 'sitemap.xml')}\n".encode()
 
 
 def base_url_warnings(config: SiteConfig) -> tuple[Diagnostic, ...]:

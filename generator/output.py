@@ -182,6 +182,9 @@ against 25 us for a folder)."""
 
 
 def _new_folder(folder: str) -> None:
+    """Make ``folder`` of an output that held nothing (its parents too, where missing).
+    (``_make_folder`` is the one for a commit into an earlier build, where a file of that
+    build may stand in the way.)"""
     try:
         os.mkdir(folder)  # (one system call: folders are new)
     except FileExistsError:

@@ -15,7 +15,8 @@ from generator.pages import Page
 from generator.workers import (
     SITEMAP_LINKS_PER_PAGE,
     _balanced_shares,
-    _unpack_paused,
+    _finish_unpacking,
+    _start_unpacking,
     pack_site,
     unpack_site,
 )
@@ -39,20 +40,35 @@ def test_a_packed_site_unpacks_to_what_article_pages_read(sample_site: Path) -> 
     assert unpacked.config == config and unpacked.event_state is None
 
 
+def test_a_site_packed_in_parts_unpacks_to_the_same_site(sample_site: Path) -> None:
+    config, _ = load_config(sample_site, output=sample_site.parent / "out")
+    site, _ = site_for(config)
+    whole = list(pack_site(site, part=len(site.articles)))
+    assert len(whole) == 2  # (the articles, then the topics)
+    parts = list(pack_site(site, part=3))
+    assert len(parts) == -(-len(site.articles) // 3) + 1
+    assert unpack_site(parts, config) == unpack_site(whole, config)
+
+
 def test_a_worker_unpacks_the_site_with_the_collector_paused_then_freezes_it(
         sample_site: Path) -> None:
     config, _ = load_config(sample_site, output=sample_site.parent / "out")
     site, _ = site_for(config)
-    data = pack_site(site)
+    *articles, topics = pack_site(site, part=2)
     gc.collect()
     frozen_before = gc.get_freeze_count()
     try:
-        unpacked = _unpack_paused(data, config)
+        unpacker = _start_unpacking(config)
+        for part in articles:
+            unpacker.add(part)
+            assert not gc.isenabled()  # (paused from the first part to the last)
+        unpacked = _finish_unpacking(unpacker, topics)
         assert gc.isenabled()
-        assert unpacked == unpack_site(data, config)
+        assert unpacked == unpack_site([*articles, topics], config)
         # (every article, summary and tuple of it is out of the collector's sight)
         assert gc.get_freeze_count() - frozen_before >= 2 * len(unpacked.articles)
     finally:
+        gc.enable()
         gc.unfreeze()
 
 

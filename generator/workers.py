@@ -15,7 +15,7 @@ import gc
 import marshal
 import os
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -241,15 +241,6 @@ class SiteUnpacker:
                        in marshal.loads(data))
         return Site(config=self._config, articles=articles, topics=topics,
                     by_slug={a.slug: a for a in articles})
-
-
-def unpack_site(parts: Iterable[bytes], config: SiteConfig) -> Site:
-    """The site ``pack_site`` packed (for rendering article pages), from all its parts."""
-    unpacker = SiteUnpacker(config)
-    *articles, topics = parts
-    for part in articles:
-        unpacker.add(part)
-    return unpacker.site(topics)
 
 
 class WorkerPool:

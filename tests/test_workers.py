@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,16 +11,26 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.build import site_for
-from generator.config import load_config
+from generator.config import SiteConfig, load_config
+from generator.model import Site
 from generator.pages import Page
 from generator.workers import (
     SITEMAP_LINKS_PER_PAGE,
+    SiteUnpacker,
     _balanced_shares,
     _finish_unpacking,
     _start_unpacking,
     pack_site,
-    unpack_site,
 )
+
+
+def unpack_site(parts: Iterable[bytes], config: SiteConfig) -> Site:
+    """The site ``pack_site`` packed, from all its parts (as a worker unpacks it)."""
+    unpacker = SiteUnpacker(config)
+    *articles, topics = parts
+    for part in articles:
+        unpacker.add(part)
+    return unpacker.site(topics)
 
 
 def test_a_packed_site_unpacks_to_what_article_pages_read(sample_site: Path) -> None:

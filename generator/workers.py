@@ -463,7 +463,8 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
                 unpacking.append(_start_unpacking(config))
             unpacking[0].add(args[0])
             continue
-        if command == "site":  # no answer: a "render" follows
+        if command == "site":  # no answer: a "render" follows (a site of no article
+            # comes as this part alone)
             unpacker = unpacking.pop() if unpacking else _start_unpacking(config)
             sites[:] = [_finish_unpacking(unpacker, args[0])]
             continue

@@ -59,6 +59,9 @@ def test_a_site_packed_in_parts_unpacks_to_the_same_site(sample_site: Path) -> N
     parts = list(pack_site(site, part=3))
     assert len(parts) == -(-len(site.articles) // 3) + 1
     assert unpack_site(parts, config) == unpack_site(whole, config)
+    empty = Site(config=config, articles=(), topics=(), by_slug={})
+    assert len(alone := list(pack_site(empty))) == 1  # (the topics part alone)
+    assert unpack_site(alone, config) == empty
 
 
 def test_a_worker_unpacks_the_site_with_the_collector_paused_then_freezes_it(

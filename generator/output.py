@@ -345,27 +345,26 @@ def spare_room(spares: Path | None, files: int) -> int:
 def _apply(output: Path, moves: list[str], removes: list[str], spares: Path | None = None,
            room: int = 0) -> None:
     """Move the staged files into place and remove the stale ones; up to ``room`` of the
-    files replaced are linked into ``spares`` first (a failed link only means none)."""
+    files replaced are linked into ``spares`` first (a failed link only means none).
+    A file whose plain rename fails takes ``_move_otherwise``; the others cost two system
+    calls, link and rename (checking first that the staged file and the folder were there
+    made it five: the commit of an add at 10,000 stories, 885 files, took 41-48 ms
+    instead of 23-25)."""
     staging = staging_folder(output)
-    made: set[Path] = set()
+    spare_folder = str(spares) if spares is not None else ""
     for rel in moves:
         name = staged_name(rel)
-        source = staging / name
-        if not source.exists():
-            source = staging / rel  # (staged by a version that mirrored the output's folders)
-            if not source.is_file():
-                continue  # moved before an interruption
-        target = output / safe_relative(rel)
-        if target.parent not in made:
-            _make_folder(output, target.parent)
-            made.add(target.parent)
-        if room > 0 and spares is not None:
-            try:
-                os.link(target, spares / name)  # (none yet: a new file; or another filesystem)
+        place = f"{output}/{_checked(rel)}"
+        if room > 0 and spare_folder:
+            try:  # (it fails for a new file, or across filesystems: no spare then)
+                os.link(place, f"{spare_folder}/{name}")
                 room -= 1
             except OSError:
                 pass
-        os.replace(source, target)
+        try:
+            os.replace(f"{staging}/{name}", place)
+        except OSError:
+            _move_otherwise(output, staging, name, rel, removes)
     for rel in removes:
         target = output / safe_relative(rel)
         if spares is not None:
@@ -373,10 +372,42 @@ def _apply(output: Path, moves: list[str], removes: list[str], spares: Path | No
                 os.unlink(spares / staged_name(rel))  # (its page is gone: no use for it)
         try:
             target.unlink()
-        except FileNotFoundError:
-            continue
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            continue  # (gone already; or a page of this build, or its folder, took its
+            # place or that of a folder above it: see _move_otherwise)
         _prune_empty_folders(output, target.parent)
     _remove_staging(staging)
+
+
+def _move_otherwise(output: Path, staging: Path, name: str, rel: str,
+                    removes: Iterable[str]) -> None:
+    """Move the file staged for ``rel`` into place where a plain rename failed: its
+    folder is missing, or a file of an older build stands in its way, or a folder of one
+    where it goes (its files, among ``removes``, go first); or, when a commit is
+    finished after an interruption, it was staged under its output path (an older
+    version mirrored the output's folders) or moved already."""
+    source = staging / name
+    if not source.exists():
+        source = staging / rel
+        if not source.is_file():
+            return  # moved before an interruption
+    target = output / safe_relative(rel)
+    _make_folder(output, target.parent)
+    if target.is_dir() and not target.is_symlink():
+        below = f"{rel}/"
+        for stale in removes:
+            if stale.startswith(below):
+                path = output / safe_relative(stale)
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                _prune_empty_folders(target, path.parent)
+        try:
+            target.rmdir()
+        except OSError:
+            raise DigestError(
+                f"cannot write {rel}: the output folder has a folder there that holds files "
+                f"digest did not write ({target}); move them away and build again") from None
+    os.replace(source, target)
 
 
 def _make_folder(output: Path, folder: Path) -> None:

@@ -562,3 +562,48 @@ def test_folders_made_ahead_are_written_into_and_missing_ones_made_by_the_page(
     output.stage_file(out, rel, b"t2", None, direct=True)
     assert (out / rel).read_bytes() == b"t2"
     assert output.make_folders([], stop=lambda: True) == 0
+
+
+def test_a_commit_makes_missing_folders_and_clears_a_file_in_the_way(tmp_path: Path) -> None:
+    """An incremental commit moves a page whose folder is new (its parents too), and one
+    whose folder stands where the last build had a file; the replaced pages are kept as
+    spares, the new ones have none."""
+    import generator.output as output
+
+    out, spares = tmp_path / "out", tmp_path / "spares"
+    spares.mkdir()
+    digests = built_once(out, {"index.html": b"home", "feed": b"old feed"})
+    files = {"index.html": b"home 2", "feed/index.html": b"new feed",
+             "topics/t/page/2/index.html": b"t2"}
+    rebuilt(out, spares, files, digests, "second\n")
+    assert {rel: (out / rel).read_bytes() for rel in files} == files
+    assert sorted(output.list_output_files(out)) == sorted(files)
+    assert sorted(os.listdir(spares)) == [output.staged_name("index.html")]
+    assert not output.staging_folder(out).exists()
+
+
+def test_a_commit_puts_a_file_where_the_last_build_had_a_folder_of_pages(
+        tmp_path: Path) -> None:
+    import generator.output as output
+
+    out, spares = tmp_path / "out", tmp_path / "spares"
+    spares.mkdir()
+    digests = built_once(out, {"index.html": b"home", "feed/index.html": b"feed page",
+                               "feed/page/2/index.html": b"feed page 2"})
+    files = {"index.html": b"home", "feed": b"a feed file"}
+    rebuilt(out, spares, files, digests, "second\n")
+    assert sorted(output.list_output_files(out)) == ["feed", "index.html"]
+    assert (out / "feed").read_bytes() == b"a feed file"
+
+
+def test_a_folder_holding_files_digest_did_not_write_is_named_not_deleted(
+        tmp_path: Path) -> None:
+    from generator.diagnostics import DigestError
+
+    out, spares = tmp_path / "out", tmp_path / "spares"
+    spares.mkdir()
+    digests = built_once(out, {"feed/index.html": b"feed page"})
+    (out / "feed" / "notes.txt").write_bytes(b"mine")
+    with pytest.raises(DigestError, match="cannot write feed: .*move them away"):
+        rebuilt(out, spares, {"feed": b"a feed file"}, digests, "second\n")
+    assert (out / "feed" / "notes.txt").read_bytes() == b"mine"

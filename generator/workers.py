@@ -17,6 +17,7 @@ import os
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -308,11 +309,9 @@ class WorkerPool:
         comes; the pages make the folders it did not get to. (One worker: two processes
         making folders in one folder at once, in a loop, took 0.6-1.0 ms a folder
         instead of 0.1-0.2 each in a folder of its own.)"""
-        message = ("folders", "\0".join(folders))
-        self.wait_until_sent()
         # (by the sending thread: the worker reads it only when its bodies are done; sent
         # from here, it held this process 0.15 s at 10,000 stories)
-        self._sent = self._sender.submit(self._pipes[0].send, message)
+        self._queue(partial(self._pipes[0].send, ("folders", "\0".join(folders))))
 
     def send_site(self, site: Site) -> None:
         """Send the workers the site their article pages are rendered from, unanswered, in
@@ -330,17 +329,25 @@ class WorkerPool:
         self._send_to_all(bytes(ForkingPickler.dumps(("site", part))))
 
     def _send_to_all(self, message: bytes) -> None:
-        """Have the sending thread send every worker ``message`` (pickled) once what it
-        was given before is sent (whose failure, if it failed, is this one's)."""
-        before = self._sent
-
-        def send() -> None:  # (in a thread: a worker reads it only when its bodies are done)
-            if before is not None:
-                before.result()
+        """Have the sending thread send every worker ``message`` (pickled)."""
+        def send() -> None:
             for pipe in self._pipes:
                 pipe.send_bytes(message)
 
-        self._sent = self._sender.submit(send)
+        self._queue(send)
+
+    def _queue(self, send: Callable[[], object]) -> None:
+        """Have the sending thread call ``send`` once what it was given before is sent
+        (whose failure, if it failed, is this one's), while this process goes on: a
+        worker reads its pipe only when its bodies are done."""
+        before = self._sent
+
+        def chained() -> None:
+            if before is not None:
+                before.result()
+            send()
+
+        self._sent = self._sender.submit(chained)
 
     def wait_until_sent(self) -> None:
         """Wait until the site and the render orders are sent: before anything else goes
@@ -364,15 +371,12 @@ class WorkerPool:
             paths = [page_path(page.path) for page in share]
             known = {rel: previous[rel] for rel in paths if rel in previous}
             messages.append(("render", [page.article.slug for page in share], known, direct))
-        before = self._sent
 
         def send() -> None:
-            if before is not None:
-                before.result()  # (the site's failure, if it failed, is this one's)
             for pipe, message in zip(self._pipes, messages, strict=True):
                 pipe.send(message)
 
-        self._sent = self._sender.submit(send)
+        self._queue(send)
 
     def finish_render(self, progress: Tick | None = None) -> list[StagedFile]:
         """Wait for the workers' rendering to finish."""

@@ -45,7 +45,26 @@ def report_json(report: BuildReport, *, config_problems: Sequence[Diagnostic] = 
         "timings": dict(sorted(report.timings.items())),
         "seconds": round(report.seconds, 4),
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return _layout(document)
+
+
+_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+"""Encodes one value on one line, in C (with ``indent``, ``json`` encodes in Python: the
+790 KB report of a build after one edit at 10,000 stories took 11-23 ms so, more than
+the pages that build rendered)."""
+
+
+def _layout(document: dict[str, Any]) -> str:
+    """``document`` as JSON text: each field on a line of its own, and each item of a
+    list (a diagnostic, an event) on a line of its own too."""
+    fields = []
+    for key, value in document.items():
+        if isinstance(value, list) and value:
+            text = "[\n    " + ",\n    ".join(map(_LINE.encode, value)) + "\n  ]"
+        else:
+            text = _LINE.encode(value)
+        fields.append(f"  {_LINE.encode(key)}: {text}")
+    return "{\n" + ",\n".join(fields) + "\n}\n"
 
 
 def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:

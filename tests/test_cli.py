@@ -221,3 +221,9 @@ def test_report_file_has_counts_diagnostics_with_lines_and_timings(
     assert set(report["timings"]) >= {"read", "render", "write"}
     code, _out, _err = run(build_args(site, "--strict", "--report", str(report_file)), capsys)
     assert code == 1 and json.loads(report_file.read_text())["ok"] is False
+    # each field on a line of its own, and each diagnostic (each event) on one line too
+    lines = report_file.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "{" and lines[-1] == "}" and '  "version": 1,' in lines
+    items = [json.loads(line.strip().rstrip(",")) for line in lines
+             if line.startswith('    {"severity"')]
+    assert items == json.loads(report_file.read_text())["diagnostics"] and items

@@ -11,7 +11,8 @@ PYTHON=${PYTHON:-python3}
 if [[ ! -x .venv/bin/python ]]; then
     "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet --upgrade pip 'setuptools>=77'  # (pyproject.toml's
+# license expression: for `setup.py build_ext --inplace` in this venv; pip builds with its own)
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
 .venv/bin/python -m ruff check generator tests bench

@@ -1536,6 +1536,239 @@ static PyObject *make(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return made;
 }
 
+/* ---- the site's articles ------------------------------------------------------------- */
+
+static PyObject *name_source, *name_topics, *name_related_keys, *name_id, *name_members;
+
+/* dict[key], borrowed; NULL with KeyError set where it is missing */
+static PyObject *item_of(PyObject *dict, PyObject *key)
+{
+    PyObject *found = PyDict_GetItemWithError(dict, key);
+    if (found == NULL && !PyErr_Occurred()) {
+        PyErr_SetObject(PyExc_KeyError, key);
+    }
+    return found;
+}
+
+/* model._related_finder's find: by_url[url_key] if url_key, else by_title.get(title_key);
+ * borrowed (Py_None where neither has it) */
+static PyObject *find_related(PyObject *key, PyObject *by_url, PyObject *by_title)
+{
+    if (!PyTuple_Check(key) || PyTuple_GET_SIZE(key) != 2) {
+        PyErr_SetString(PyExc_TypeError, "a related key is a (url key, title key) tuple");
+        return NULL;
+    }
+    PyObject *url_key = PyTuple_GET_ITEM(key, 0), *found = NULL;
+    int truth = PyObject_IsTrue(url_key);
+    if (truth < 0) {
+        return NULL;
+    }
+    if (truth) {
+        found = PyDict_GetItemWithError(by_url, url_key);
+    }
+    if (found == NULL || found == Py_None) {
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        found = PyDict_GetItemWithError(by_title, PyTuple_GET_ITEM(key, 1));
+        if (found == NULL) {
+            return PyErr_Occurred() ? NULL : Py_None;
+        }
+    }
+    return found;
+}
+
+/* a tuple of what each item of ITEMS (a tuple) maps to: item_of(dict) or find_related */
+static PyObject *map_items(PyObject *items, PyObject *dict, PyObject *by_url, PyObject *by_title)
+{
+    if (!PyTuple_Check(items)) {
+        PyErr_SetString(PyExc_TypeError, "a story's topics and related keys are tuples");
+        return NULL;
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(items);
+    PyObject *mapped = PyTuple_New(count);
+    for (Py_ssize_t i = 0; mapped != NULL && i < count; i++) {
+        PyObject *item = PyTuple_GET_ITEM(items, i);
+        PyObject *found = dict != NULL ? item_of(dict, item)
+                                       : find_related(item, by_url, by_title);
+        if (found == NULL) {
+            Py_CLEAR(mapped);
+        }
+        else {
+            PyTuple_SET_ITEM(mapped, i, Py_NewRef(found));
+        }
+    }
+    return mapped;
+}
+
+PyDoc_STRVAR(heads_doc,
+"heads(stories, slugs, refs, by_url, by_title, body_of, /) -> list\n\n"
+"Each article's fields but those of its event: model.heads_python.");
+
+static PyObject *heads(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "heads() takes 6 arguments");
+        return NULL;
+    }
+    PyObject *slugs = args[1], *refs = args[2], *by_url = args[3], *by_title = args[4],
+             *body_of = args[5];
+    for (int i = 1; i < 6; i++) {
+        if (!PyDict_Check(args[i])) {
+            PyErr_SetString(PyExc_TypeError, "heads() takes the stories and five dicts");
+            return NULL;
+        }
+    }
+    PyObject *stories = PySequence_Fast(args[0], "heads() takes a sequence of stories");
+    if (stories == NULL) {
+        return NULL;
+    }
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(stories);
+    PyObject **items = PySequence_Fast_ITEMS(stories);
+    PyObject *made = PyList_New(count);
+    for (Py_ssize_t i = 0; made != NULL && i < count; i++) {
+        PyObject *story = items[i], *head = NULL, *topics = NULL, *related = NULL;
+        PyObject *source = PyObject_GetAttr(story, name_source);
+        PyObject *field = NULL, *slug = NULL, *body = NULL;
+        if (source == NULL || (slug = item_of(slugs, source)) == NULL) {
+            goto failed;
+        }
+        if ((field = PyObject_GetAttr(story, name_topics)) == NULL
+                || (topics = map_items(field, refs, NULL, NULL)) == NULL) {
+            goto failed;
+        }
+        Py_CLEAR(field);
+        if ((field = PyObject_GetAttr(story, name_related_keys)) == NULL
+                || (related = map_items(field, NULL, by_url, by_title)) == NULL) {
+            goto failed;
+        }
+        body = PyDict_GetItemWithError(body_of, source);
+        if (body == NULL && PyErr_Occurred()) {
+            goto failed;
+        }
+        head = PyTuple_Pack(5, story, slug, topics, related, body != NULL ? body : Py_None);
+    failed:
+        Py_XDECREF(source);
+        Py_XDECREF(field);
+        Py_XDECREF(topics);
+        Py_XDECREF(related);
+        if (head == NULL) {
+            Py_CLEAR(made);
+        }
+        else {
+            PyList_SET_ITEM(made, i, head);
+        }
+    }
+    Py_DECREF(stories);
+    return made;
+}
+
+/* model.event_fields appended to HEAD: a new tuple of its items, then the event's id, the
+ * story's coverage and its computed related stories */
+static PyObject *with_event(PyObject *head, PyObject *cluster_of, PyObject *related)
+{
+    if (!PyTuple_Check(head) || PyTuple_GET_SIZE(head) < 2) {
+        PyErr_SetString(PyExc_TypeError, "a head is a tuple holding the slug second");
+        return NULL;
+    }
+    Py_ssize_t size = PyTuple_GET_SIZE(head);
+    PyObject *slug = PyTuple_GET_ITEM(head, 1);
+    PyObject *computed = PyDict_GetItemWithError(related, slug);
+    if (computed == NULL && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *cluster = PyDict_GetItemWithError(cluster_of, slug);
+    if (cluster == NULL && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *id = NULL, *coverage = NULL;
+    if (cluster == NULL) {
+        id = Py_NewRef(slug);
+        coverage = PyTuple_New(0);
+    }
+    else {
+        PyObject *members = PyObject_GetAttr(cluster, name_members);
+        if (members == NULL || (id = PyObject_GetAttr(cluster, name_id)) == NULL) {
+            Py_XDECREF(members);
+            return NULL;
+        }
+        if (!PyTuple_Check(members) || PyTuple_GET_SIZE(members) == 0) {
+            PyErr_SetString(PyExc_TypeError, "an event's members are a tuple of slugs");
+        }
+        else {
+            Py_ssize_t count = PyTuple_GET_SIZE(members);
+            int first = PyObject_RichCompareBool(PyTuple_GET_ITEM(members, 0), slug, Py_EQ);
+            if (first > 0) {
+                coverage = PyTuple_GetSlice(members, 1, count);
+            }
+            else if (first == 0) {  /* every member but the story, in order */
+                PyObject *others = PyList_New(0);
+                for (Py_ssize_t i = 0; others != NULL && i < count; i++) {
+                    PyObject *member = PyTuple_GET_ITEM(members, i);
+                    int same = PyObject_RichCompareBool(member, slug, Py_EQ);
+                    if (same < 0 || (same == 0 && PyList_Append(others, member) < 0)) {
+                        Py_CLEAR(others);
+                    }
+                }
+                if (others != NULL) {
+                    coverage = PyList_AsTuple(others);
+                    Py_DECREF(others);
+                }
+            }
+        }
+        Py_DECREF(members);
+    }
+    PyObject *joined = NULL;
+    if (coverage != NULL && (joined = PyTuple_New(size + 3)) != NULL) {
+        for (Py_ssize_t i = 0; i < size; i++) {
+            PyTuple_SET_ITEM(joined, i, Py_NewRef(PyTuple_GET_ITEM(head, i)));
+        }
+        PyTuple_SET_ITEM(joined, size, Py_NewRef(id));
+        PyTuple_SET_ITEM(joined, size + 1, Py_NewRef(coverage));
+        PyTuple_SET_ITEM(joined, size + 2,
+                         computed != NULL ? Py_NewRef(computed) : PyTuple_New(0));
+        if (PyTuple_GET_ITEM(joined, size + 2) == NULL) {
+            Py_CLEAR(joined);
+        }
+    }
+    Py_XDECREF(id);
+    Py_XDECREF(coverage);
+    return joined;
+}
+
+PyDoc_STRVAR(articles_doc,
+"articles(plan, heads, cluster_of, related, /) -> tuple\n\n"
+"The site's articles from their heads and the events: model.articles_python, each made\n"
+"as make(plan, values) makes it.");
+
+static PyObject *articles(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "articles() takes 4 arguments");
+        return NULL;
+    }
+    if (!PyList_Check(args[1]) || !PyDict_Check(args[2]) || !PyDict_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "articles() takes a plan, a list and two dicts");
+        return NULL;
+    }
+    PyObject *heads = args[1];
+    Py_ssize_t count = PyList_GET_SIZE(heads);
+    PyObject *made = PyTuple_New(count);
+    for (Py_ssize_t i = 0; made != NULL && i < count; i++) {
+        PyObject *values = with_event(PyList_GET_ITEM(heads, i), args[2], args[3]);
+        PyObject *pair[2] = {args[0], values};
+        PyObject *article = values != NULL ? make(module, pair, 2) : NULL;
+        Py_XDECREF(values);
+        if (article == NULL) {
+            Py_CLEAR(made);
+        }
+        else {
+            PyTuple_SET_ITEM(made, i, article);
+        }
+    }
+    return made;
+}
+
 /* ---- the module ----------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
@@ -1549,6 +1782,8 @@ static PyMethodDef methods[] = {
     {"construct", construct, METH_VARARGS, construct_doc},
     {"plan", plan, METH_VARARGS, plan_doc},
     {"make", (PyCFunction)(void (*)(void))make, METH_FASTCALL, make_doc},
+    {"heads", (PyCFunction)(void (*)(void))heads, METH_FASTCALL, heads_doc},
+    {"articles", (PyCFunction)(void (*)(void))articles, METH_FASTCALL, articles_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1562,7 +1797,7 @@ static struct PyModuleDef module = {
 
 /* generator/kernels.py uses these functions only when its VERSION is this one: a build left
  * from other sources (an older checkout) is not run. Raise it with any change here. */
-#define VERSION 4
+#define VERSION 5
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {
@@ -1570,8 +1805,14 @@ PyMODINIT_FUNC PyInit__kernels(void)
     name_value = PyUnicode_InternFromString("value");
     name_match = PyUnicode_InternFromString("match");
     name_construct_object = PyUnicode_InternFromString("construct_object");
+    name_source = PyUnicode_InternFromString("source");
+    name_topics = PyUnicode_InternFromString("topics");
+    name_related_keys = PyUnicode_InternFromString("related_keys");
+    name_id = PyUnicode_InternFromString("id");
+    name_members = PyUnicode_InternFromString("members");
     if (name_tag == NULL || name_value == NULL || name_match == NULL
-            || name_construct_object == NULL) {
+            || name_construct_object == NULL || name_source == NULL || name_topics == NULL
+            || name_related_keys == NULL || name_id == NULL || name_members == NULL) {
         return NULL;
     }
     PyObject *created = PyModule_Create(&module);

@@ -27,6 +27,11 @@ articles, cache entries: tens of thousands loaded on every build):
 
 - ``plan`` and ``make``: :func:`maker`, whose reference is ``cls(*values)``.
 
+Two more make the site's articles (every build, 10,000 at 10,000 stories):
+
+- ``heads``: :func:`generator.model.heads_python`;
+- ``articles``: :func:`generator.model.articles_python` (after a ``plan`` of ``Article``).
+
 One more, built apart because it links libyaml (``generator/_yamlfast.c``):
 
 - ``load_yaml``: front matter from libyaml's events straight to Python values, or a
@@ -70,7 +75,7 @@ Join = Callable[[tuple[Any, ...], list[int], dict[int, float], AbstractSet[int],
                 tuple[list[int], list[bool], list[int]]]
 
 
-VERSION = 4
+VERSION = 5
 """The version of ``generator/_kernels.c`` these names expect."""
 YAML_VERSION = 1
 """The version of ``generator/_yamlfast.c`` ``load_yaml`` expects."""
@@ -99,6 +104,8 @@ resolve: Resolve | None = _compiled.resolve if _compiled else None
 construct: Construct | None = _compiled.construct if _compiled else None
 plan: Callable[[type, tuple[str, ...]], object] | None = _compiled.plan if _compiled else None
 make: Callable[[object, Sequence[object]], Any] | None = _compiled.make if _compiled else None
+heads: Callable[..., list[Any]] | None = _compiled.heads if _compiled else None
+articles: Callable[..., tuple[Any, ...]] | None = _compiled.articles if _compiled else None
 load_yaml: LoadYaml | None = _yaml.load if _yaml else None
 
 
@@ -112,11 +119,21 @@ def maker(cls: type[T]) -> Callable[[Sequence[object]], T]:
     class with its own slots, no ``__post_init__``, no field left out of ``__init__``):
     10,000 stories' summaries (20 fields) in 5-6 ms instead of 31-35. They, the cache
     entries and the articles are made again on every build after an edit."""
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    if plan is None or make is None or "__slots__" not in vars(cls) \
+    made = plan_of(cls)
+    if made is None or make is None:
+        return partial(_made_by_the_class, cls, len(dataclasses.fields(cls)))  # type: ignore[arg-type]
+    return partial(make, made)
+
+
+def plan_of(cls: type) -> object | None:
+    """The compiled ``plan`` with which ``make`` fills the slots of every field of the
+    frozen slots dataclass ``cls``, in order; None where it is not built or where
+    filling the slots would not be what ``cls(*values)`` does (see :func:`maker`)."""
+    fields = dataclasses.fields(cls)
+    if plan is None or "__slots__" not in vars(cls) \
             or hasattr(cls, "__post_init__") or not all(field.init for field in fields):
-        return partial(_made_by_the_class, cls, len(fields))
-    return partial(make, plan(cls, tuple(field.name for field in fields)))
+        return None
+    return plan(cls, tuple(field.name for field in fields))
 
 
 def _made_by_the_class(cls: type[T], count: int, values: Sequence[object]) -> T:

@@ -7,12 +7,13 @@ without re-reading unchanged files.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
+from . import kernels
 from .bodies import match_body_titles
 from .config import SiteConfig
 from .diagnostics import DigestError
@@ -302,31 +303,74 @@ def build_site(config: SiteConfig, summaries: Sequence[StorySummary],
 def model_site(config: SiteConfig, placement: Placement, records: RecordStore | None,
                make_events: EventsMaker) -> Site:
     """The site of placed stories. ``make_events`` is called once what needs no events is
-    done (every field of each article but those of its event), so that events made
-    elsewhere meanwhile (``events_child``) are waited for as late as possible."""
+    done (every field of each article but those of its event, and the topics), so that
+    events made elsewhere meanwhile (``events_child``) are waited for as late as possible."""
     ordered, slugs, body_of = placement.ordered, placement.slugs, placement.body_of
     refs = _topic_refs(ordered)
-    find = _related_finder(ordered, slugs)
-    heads = [(story, slugs[story.source], tuple(map(refs.__getitem__, story.topics)),
-              tuple(map(find, story.related_keys)), body_of.get(story.source))
-             for story in ordered]  # (each article's fields but those of its event)
+    by_url, by_title = _related_keys(ordered, slugs)
+    heads = make_heads(ordered, slugs, refs, by_url, by_title, body_of)
+    topics = _topics(config, heads, refs)
     events, event_state = make_events()
-    articles = tuple(make_article(head + event_fields(events, head[1])) for head in heads)
-    return Site(config=config, articles=articles, topics=_topics(config, articles, refs),
+    articles = make_articles(heads, events.cluster_of, events.related)
+    return Site(config=config, articles=articles, topics=topics,
                 by_slug={a.slug: a for a in articles}, clusters=events.clusters,
                 members={c.id: c.members for c in events.clusters}, records=records,
                 event_state=event_state)
 
 
+Head = tuple[StorySummary, str, tuple[TopicRef, ...], tuple[str | None, ...],
+             StorySummary | None]
+"""An article's fields but those of its event: summary, slug, topics, related_slugs,
+body_file."""
+
+
+def heads_python(stories: Sequence[StorySummary], slugs: Mapping[str, str],
+                 refs: Mapping[str, TopicRef], by_url: Mapping[str, str],
+                 by_title: Mapping[str, str], body_of: Mapping[str, StorySummary],
+                 ) -> list[Head]:
+    """Each story's head: its slug, its topics' refs, the slugs its related[] entries
+    resolve to (``by_url``, ``by_title``: see :func:`_related_keys`), its body file."""
+    find = partial(_find_related, by_url, by_title)
+    return [(story, slugs[story.source], tuple(map(refs.__getitem__, story.topics)),
+             tuple(map(find, story.related_keys)), body_of.get(story.source))
+            for story in stories]
+
+
+def articles_python(heads: Sequence[Head], cluster_of: Mapping[str, Cluster],
+                    related: Mapping[str, tuple[str, ...]]) -> tuple[Article, ...]:
+    """The articles of ``heads``, given the events' ``cluster_of`` and ``related``."""
+    return tuple(make_article(head + _event_fields(cluster_of, related, head[1]))
+                 for head in heads)
+
+
+make_heads: Callable[[Sequence[StorySummary], Mapping[str, str], Mapping[str, TopicRef],
+                      Mapping[str, str], Mapping[str, str], Mapping[str, StorySummary]],
+                     list[Head]] = kernels.heads or heads_python
+""":func:`heads_python`, compiled where it is built (``generator.kernels``): 10,000 heads
+in 3 ms instead of 22."""
+_ARTICLE_PLAN = kernels.plan_of(Article)
+make_articles: Callable[[Sequence[Head], Mapping[str, Cluster],
+                         Mapping[str, tuple[str, ...]]], tuple[Article, ...]] = (
+    articles_python if kernels.articles is None or _ARTICLE_PLAN is None
+    else partial(kernels.articles, _ARTICLE_PLAN))
+""":func:`articles_python`, compiled where it is built: 10,000 articles in 3 ms instead of
+12."""
+
+
 def event_fields(events: Events, slug: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """An article's ``cluster``, ``coverage`` and ``computed_related`` from the events."""
-    cluster = events.cluster_of.get(slug)
+    return _event_fields(events.cluster_of, events.related, slug)
+
+
+def _event_fields(cluster_of: Mapping[str, Cluster], related: Mapping[str, tuple[str, ...]],
+                  slug: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    cluster = cluster_of.get(slug)
     if cluster is None:
-        return slug, (), events.related.get(slug, ())
+        return slug, (), related.get(slug, ())
     members = cluster.members
     return (cluster.id,
             members[1:] if members[0] == slug else tuple(m for m in members if m != slug),
-            events.related.get(slug, ()))
+            related.get(slug, ()))
 
 
 def _topic_refs(stories: Sequence[StorySummary]) -> dict[str, TopicRef]:
@@ -339,12 +383,12 @@ def _topic_refs(stories: Sequence[StorySummary]) -> dict[str, TopicRef]:
     return {name: TopicRef(name, slugs[name]) for name in sorted(counts)}
 
 
-def _topics(config: SiteConfig, articles: Sequence[Article],
+def _topics(config: SiteConfig, heads: Sequence[Head],
             refs: dict[str, TopicRef]) -> tuple[Topic, ...]:
     members: dict[str, list[str]] = {name: [] for name in refs}
-    for article in articles:
-        for ref in article.topics:
-            members[ref.name].append(article.slug)
+    for _story, slug, topic_refs, _related, _body in heads:
+        for ref in topic_refs:
+            members[ref.name].append(slug)
     topics = []
     for name, ref in refs.items():
         definition = config.topic_definition(name)
@@ -363,9 +407,11 @@ def _topics(config: SiteConfig, articles: Sequence[Article],
     return tuple(sorted(topics, key=order))
 
 
-def _related_finder(stories: Sequence[StorySummary],
-                    slugs: dict[str, str]) -> Callable[[tuple[str, str]], str | None]:
-    """Resolve a related[] entry (canonical URL, normalized title) to one of our slugs."""
+def _related_keys(stories: Sequence[StorySummary],
+                  slugs: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """What resolves a related[] entry (canonical URL key, title key) to one of our
+    slugs: the slug of each story by its URL keys, and by its title's key (the first
+    story, newest first, that has the key)."""
     by_url: dict[str, str] = {}
     by_title: dict[str, str] = {}
     for story in stories:
@@ -373,13 +419,16 @@ def _related_finder(stories: Sequence[StorySummary],
         for key in story.url_keys:
             by_url.setdefault(key, slug)
         by_title.setdefault(link_key(story.title_key), slug)
+    return by_url, by_title
 
-    def find(key: tuple[str, str]) -> str | None:
-        url_key, title_key = key
-        slug = by_url.get(url_key) if url_key else None
-        return slug if slug is not None else by_title.get(title_key)
 
-    return find
+def _find_related(by_url: Mapping[str, str], by_title: Mapping[str, str],
+                  key: tuple[str, str]) -> str | None:
+    """Our slug for a related[] entry's (URL key, title key), or None (see
+    :func:`_related_keys`)."""
+    url_key, title_key = key
+    slug = by_url.get(url_key) if url_key else None
+    return slug if slug is not None else by_title.get(title_key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from bench.bench_clusters import make_docs, make_inputs, run_inputs, with_built_keys
-from generator import cluster_join, cluster_links, cluster_records, kernels, related, yamlio
+from generator import cluster_join, cluster_links, cluster_records, kernels, model, related, yamlio
 from generator.cluster_engine import build_records
 from generator.cluster_records import R_TIME
+from generator.clusters import Cluster
 from generator.diagnostics import Diagnostic, Severity
 from generator.manifest import CachedFile
 from generator.model import Article, TopicRef
@@ -35,7 +36,7 @@ def test_the_kernels_are_built_for_the_suite() -> None:
     below would compare Python with itself."""
     compiled = (kernels.dot, kernels.overlaps, kernels.rank, kernels.join, kernels.vectors,
                 kernels.ignore, kernels.resolve, kernels.construct, kernels.plan, kernels.make,
-                kernels.load_yaml)
+                kernels.heads, kernels.articles, kernels.load_yaml)
     if PURE:
         assert all(function is None for function in compiled)
     else:
@@ -392,3 +393,56 @@ def test_make_takes_only_a_plan() -> None:
     with pytest.raises(TypeError):
         kernels.plan(NoSlots, ("value",))
 
+
+
+keys = st.sampled_from(["", "k1", "k2", "k3", "k4"])
+names = st.sampled_from(["a", "b", "c", "d", "e", "f"])
+
+
+@st.composite
+def placed_stories(draw: st.DrawFn) -> tuple[Any, ...]:
+    """Stories with topics and related[] keys, and what ``model_site`` resolves them with:
+    keys may be empty, resolve by address, by title, both or neither; stories may have
+    a body file; events may lead with the story or not."""
+    count = draw(st.integers(min_value=0, max_value=8))
+    sources = [f"content/s{i}.md" for i in range(count)]
+    stories = [StorySummary(
+        source, "d", f"T{i}", float(i), f"s{i}",
+        topics=tuple(draw(st.lists(names, max_size=3))),
+        related_keys=tuple(draw(st.lists(st.tuples(keys, keys), max_size=4))))
+        for i, source in enumerate(sources)]
+    slugs = {source: f"s{i}" for i, source in enumerate(sources)}
+    refs = {name: TopicRef(name, name) for name in "abcdef"}
+    by_url = draw(st.dictionaries(keys, st.sampled_from(list(slugs.values()) or ["x"])))
+    by_title = draw(st.dictionaries(keys, st.sampled_from(list(slugs.values()) or ["x"])))
+    body_of = {source: stories[0] for source in draw(st.lists(st.sampled_from(sources)))} \
+        if sources else {}
+    order = draw(st.permutations(list(slugs.values())))
+    cluster_of: dict[str, Cluster] = {}
+    for start in range(0, len(order), 3):
+        members = tuple(order[start:start + draw(st.integers(min_value=1, max_value=3))])
+        cluster = Cluster(f"evt-{start}", members, ())
+        cluster_of.update(dict.fromkeys(members, cluster))
+    related = {slug: tuple(draw(st.lists(st.sampled_from(order), max_size=3)))
+               for slug in draw(st.lists(st.sampled_from(order)))} if order else {}
+    return stories, slugs, refs, by_url, by_title, body_of, cluster_of, related
+
+
+@settings(max_examples=300)
+@given(placed_stories())
+def test_heads_and_articles_are_the_python_ones(case: tuple[Any, ...]) -> None:
+    stories, slugs, refs, by_url, by_title, body_of, cluster_of, related = case
+    heads = model.make_heads(stories, slugs, refs, by_url, by_title, body_of)
+    assert heads == model.heads_python(stories, slugs, refs, by_url, by_title, body_of)
+    made = model.make_articles(heads, cluster_of, related)
+    expected = model.articles_python(heads, cluster_of, related)
+    assert made == expected and [type(a) for a in made] == [Article] * len(expected)
+
+
+def test_heads_refuse_what_the_python_refuses() -> None:
+    """A story without a slug, or with a topic without a ref, is a KeyError either way."""
+    story = StorySummary("content/a.md", "d", "A", 1.0, "a", topics=("AI",))
+    for slugs, refs in (({}, {"AI": TopicRef("AI", "ai")}), ({"content/a.md": "a"}, {})):
+        for heads in (model.make_heads, model.heads_python):
+            with pytest.raises(KeyError):
+                heads([story], slugs, refs, {}, {}, {})

@@ -1769,6 +1769,80 @@ static PyObject *articles(PyObject *module, PyObject *const *args, Py_ssize_t na
     return made;
 }
 
+static PyObject *name_computed_related, *name_summary;
+
+/* whether an item of TUPLE is in SET: 1, 0, or -1 on an error */
+static int any_in(PyObject *tuple, PyObject *set)
+{
+    if (!PyTuple_Check(tuple)) {
+        PyErr_SetString(PyExc_TypeError, "computed_related and related_keys are tuples");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(tuple); i++) {
+        int found = PySet_Contains(set, PyTuple_GET_ITEM(tuple, i));
+        if (found != 0) {
+            return found;
+        }
+    }
+    return 0;
+}
+
+/* whether the article shows one of SLUGS among its computed related stories, or has a
+ * related[] entry with one of KEYS: 1, 0, or -1 on an error */
+static int refers(PyObject *article, PyObject *slugs, PyObject *keys)
+{
+    PyObject *computed = PyObject_GetAttr(article, name_computed_related);
+    if (computed == NULL) {
+        return -1;
+    }
+    int found = any_in(computed, slugs);
+    Py_DECREF(computed);
+    if (found != 0) {
+        return found;
+    }
+    PyObject *summary = PyObject_GetAttr(article, name_summary);
+    PyObject *pairs = summary != NULL ? PyObject_GetAttr(summary, name_related_keys) : NULL;
+    Py_XDECREF(summary);
+    if (pairs == NULL) {
+        return -1;
+    }
+    if (!PyTuple_Check(pairs)) {
+        found = any_in(pairs, keys);  /* (raises its TypeError) */
+    }
+    for (Py_ssize_t i = 0; found == 0 && i < PyTuple_GET_SIZE(pairs); i++) {
+        found = any_in(PyTuple_GET_ITEM(pairs, i), keys);
+    }
+    Py_DECREF(pairs);
+    return found;
+}
+
+PyDoc_STRVAR(referring_doc,
+"referring(articles, slugs, keys, /) -> list\n\n"
+"The articles that show one of SLUGS among their computed related stories or have a\n"
+"related[] entry with one of KEYS: relisting.referring_python.");
+
+static PyObject *referring(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyAnySet_Check(args[1]) || !PyAnySet_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "referring() takes the articles and two sets");
+        return NULL;
+    }
+    PyObject *articles = PySequence_Fast(args[0], "referring() takes a sequence of articles");
+    if (articles == NULL) {
+        return NULL;
+    }
+    PyObject *found = PyList_New(0);
+    for (Py_ssize_t i = 0; found != NULL && i < PySequence_Fast_GET_SIZE(articles); i++) {
+        PyObject *article = PySequence_Fast_GET_ITEM(articles, i);
+        int refer = refers(article, args[1], args[2]);
+        if (refer < 0 || (refer > 0 && PyList_Append(found, article) < 0)) {
+            Py_CLEAR(found);
+        }
+    }
+    Py_DECREF(articles);
+    return found;
+}
+
 /* ---- the module ----------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
@@ -1784,6 +1858,7 @@ static PyMethodDef methods[] = {
     {"make", (PyCFunction)(void (*)(void))make, METH_FASTCALL, make_doc},
     {"heads", (PyCFunction)(void (*)(void))heads, METH_FASTCALL, heads_doc},
     {"articles", (PyCFunction)(void (*)(void))articles, METH_FASTCALL, articles_doc},
+    {"referring", (PyCFunction)(void (*)(void))referring, METH_FASTCALL, referring_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1810,9 +1885,12 @@ PyMODINIT_FUNC PyInit__kernels(void)
     name_related_keys = PyUnicode_InternFromString("related_keys");
     name_id = PyUnicode_InternFromString("id");
     name_members = PyUnicode_InternFromString("members");
+    name_computed_related = PyUnicode_InternFromString("computed_related");
+    name_summary = PyUnicode_InternFromString("summary");
     if (name_tag == NULL || name_value == NULL || name_match == NULL
             || name_construct_object == NULL || name_source == NULL || name_topics == NULL
-            || name_related_keys == NULL || name_id == NULL || name_members == NULL) {
+            || name_related_keys == NULL || name_id == NULL || name_members == NULL
+            || name_computed_related == NULL || name_summary == NULL) {
         return NULL;
     }
     PyObject *created = PyModule_Create(&module);

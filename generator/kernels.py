@@ -30,7 +30,8 @@ articles, cache entries: tens of thousands loaded on every build):
 Two more make the site's articles (every build, 10,000 at 10,000 stories):
 
 - ``heads``: :func:`generator.model.heads_python`;
-- ``articles``: :func:`generator.model.articles_python` (after a ``plan`` of ``Article``).
+- ``articles``: :func:`generator.model.articles_python` (after a ``plan`` of ``Article``);
+- ``referring``: :func:`generator.relisting.referring_python`.
 
 One more, built apart because it links libyaml (``generator/_yamlfast.c``):
 
@@ -106,6 +107,7 @@ plan: Callable[[type, tuple[str, ...]], object] | None = _compiled.plan if _comp
 make: Callable[[object, Sequence[object]], Any] | None = _compiled.make if _compiled else None
 heads: Callable[..., list[Any]] | None = _compiled.heads if _compiled else None
 articles: Callable[..., tuple[Any, ...]] | None = _compiled.articles if _compiled else None
+referring: Callable[..., list[Any]] | None = _compiled.referring if _compiled else None
 load_yaml: LoadYaml | None = _yaml.load if _yaml else None
 
 

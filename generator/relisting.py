@@ -33,12 +33,13 @@ from __future__ import annotations
 import hashlib
 import marshal
 from array import array
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
 
+from . import kernels
 from .events import regrouped_stories
 from .model import Article, Site
 from .pages import Page, plan_listing_pages_of, plan_topic_pages
@@ -156,8 +157,21 @@ def rearticled(site: Site, read: Mapping[str, StorySummary | None], relisted: Re
     changed = slugs | relisted.regrouped | related_changed
     for article in stories:  # (an event's stories show each other)
         changed.update(article.coverage)
-    for article in site.articles:  # (no key is "": an entry without an address has "")
-        if not (slugs.isdisjoint(article.computed_related)
-                and keys.isdisjoint(chain.from_iterable(article.summary.related_keys))):
-            changed.add(article.slug)
+    changed.update(map(_SLUG, referring(site.articles, slugs, keys)))  # (no key is "":
+    # an entry without an address has "")
     return [article for article in site.articles if article.slug in changed]
+
+
+def referring_python(articles: Iterable[Article], slugs: AbstractSet[str],
+                     keys: AbstractSet[str]) -> list[Article]:
+    """The ``articles`` that show one of ``slugs`` among their computed related stories,
+    or have a related[] entry with one of ``keys`` (an address or title key)."""
+    return [article for article in articles
+            if not (slugs.isdisjoint(article.computed_related)
+                    and keys.isdisjoint(chain.from_iterable(article.summary.related_keys)))]
+
+
+referring: Callable[[Iterable[Article], AbstractSet[str], AbstractSet[str]], list[Article]] = \
+    kernels.referring or referring_python
+""":func:`referring_python`, compiled where it is built (``generator.kernels``): the pass
+over every article of :func:`rearticled`, 12 ms at 10,000 stories in Python."""

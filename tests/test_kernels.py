@@ -14,7 +14,16 @@ from hypothesis import strategies as st
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from bench.bench_clusters import make_docs, make_inputs, run_inputs, with_built_keys
-from generator import cluster_join, cluster_links, cluster_records, kernels, model, related, yamlio
+from generator import (
+    cluster_join,
+    cluster_links,
+    cluster_records,
+    kernels,
+    model,
+    related,
+    relisting,
+    yamlio,
+)
 from generator.cluster_engine import build_records
 from generator.cluster_records import R_TIME
 from generator.clusters import Cluster
@@ -36,7 +45,7 @@ def test_the_kernels_are_built_for_the_suite() -> None:
     below would compare Python with itself."""
     compiled = (kernels.dot, kernels.overlaps, kernels.rank, kernels.join, kernels.vectors,
                 kernels.ignore, kernels.resolve, kernels.construct, kernels.plan, kernels.make,
-                kernels.heads, kernels.articles, kernels.load_yaml)
+                kernels.heads, kernels.articles, kernels.referring, kernels.load_yaml)
     if PURE:
         assert all(function is None for function in compiled)
     else:
@@ -446,3 +455,16 @@ def test_heads_refuse_what_the_python_refuses() -> None:
         for heads in (model.make_heads, model.heads_python):
             with pytest.raises(KeyError):
                 heads([story], slugs, refs, {}, {}, {})
+
+
+@settings(max_examples=300)
+@given(placed_stories(), st.frozensets(st.sampled_from(["s0", "s1", "s2", "s5", "x"])),
+       st.frozensets(keys))
+def test_referring_is_the_python_pass(case: tuple[Any, ...], slugs: frozenset[str],
+                                      watched: frozenset[str]) -> None:
+    stories, slugs_of, refs, by_url, by_title, body_of, cluster_of, related = case
+    articles = model.make_articles(
+        model.make_heads(stories, slugs_of, refs, by_url, by_title, body_of), cluster_of, related)
+    found = relisting.referring(articles, slugs, watched)
+    assert found == relisting.referring_python(articles, slugs, watched)
+    assert all(found[i] is not found[j] for i in range(len(found)) for j in range(i))

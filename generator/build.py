@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
+from itertools import chain
 from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
@@ -496,7 +497,9 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         gc.enable()
         if direct is None:
             direct = begin(config.output, manifest.build_id, known=bool(manifest.pages))
-        previous = {rel: digest for rel, (_fp, digest) in manifest.pages.items()}
+        previous = {rel: was[1] for rel in chain((page_path(p.path) for p in to_render), assets)
+                    if (was := manifest.pages.get(rel)) is not None}  # (the digests the
+        # files to write had: after an edit, 10 of 12,000 at 10,000 stories)
         tick = _ticker(progress, "rendering", len(to_render))
         if pool is None and len(to_render) >= FORK_FROM and worker_count() > 1:
             staged = render_forked(site, to_render, store, previous, worker_count(), tick,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.fingerprints import _templates_naming_site, naming_site
+from generator.scan import CACHE_DIR
 from generator.theme import template_digests, template_files, templates_naming
 from tests.conftest import MakeSite
 
@@ -70,6 +72,25 @@ def test_naming_the_site_is_found_through_includes_and_in_any_tag(
     assert {"nav.html", "base.html", "page.html", "setting.html", "broken.html"} <= naming
     assert "404.html" in naming  # (the default one extends base.html, now the site's)
     assert "words.html" not in naming and "atom.xml" not in naming
+
+
+def test_what_names_the_site_is_kept_in_the_cache_under_the_templates_key(
+        make_site: MakeSite) -> None:
+    """The answer is read back from the site's cache folder while the templates are the
+    same (this edit of the kept file shows it is read), and found again for new ones."""
+    site = make_site({"content/a.md": "x"})
+    _templates_naming_site.cache_clear()  # (else this process's memory answers)
+    assert naming_site(site, template_digests(site)) == {"home.html", "topics.html"}
+    kept = list((site / CACHE_DIR / "templates").glob("naming-site-*"))
+    assert len(kept) == 1
+    kept[0].write_text("topic.html\0home.html", encoding="utf-8")
+    _templates_naming_site.cache_clear()
+    assert naming_site(site, template_digests(site)) == {"topic.html", "home.html"}
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates/topic.html").write_text("{{ site.topics }}", encoding="utf-8")
+    _templates_naming_site.cache_clear()
+    assert naming_site(site, template_digests(site)) == {"home.html", "topics.html", "topic.html"}
+    assert len(list((site / CACHE_DIR / "templates").glob("naming-site-*"))) == 1
 
 
 def test_url_is_a_filter_and_a_function_for_themes(make_site: MakeSite) -> None:

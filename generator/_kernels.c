@@ -1769,6 +1769,62 @@ static PyObject *articles(PyObject *module, PyObject *const *args, Py_ssize_t na
     return made;
 }
 
+static PyObject *name_url_keys, *name_title_link, *name_title_key;
+
+PyDoc_STRVAR(related_keys_doc,
+"related_keys(stories, slugs, link_key, /) -> (by_url, by_title)\n\n"
+"Each story's slug by its URL keys and by its title's key, the first story having each:\n"
+"model.related_keys_python.");
+
+static PyObject *related_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "related_keys() takes the stories, a dict, link_key");
+        return NULL;
+    }
+    PyObject *stories = PySequence_Fast(args[0], "related_keys() takes a sequence of stories");
+    if (stories == NULL) {
+        return NULL;
+    }
+    PyObject *by_url = PyDict_New(), *by_title = PyDict_New();
+    int failed = by_url == NULL || by_title == NULL;
+    for (Py_ssize_t i = 0; !failed && i < PySequence_Fast_GET_SIZE(stories); i++) {
+        PyObject *story = PySequence_Fast_GET_ITEM(stories, i), *slug = NULL;
+        PyObject *source = PyObject_GetAttr(story, name_source);
+        PyObject *urls = NULL, *title = NULL;
+        failed = source == NULL || (slug = item_of(args[1], source)) == NULL
+                 || (urls = PyObject_GetAttr(story, name_url_keys)) == NULL
+                 || (title = PyObject_GetAttr(story, name_title_link)) == NULL;
+        if (!failed && !PyTuple_Check(urls)) {
+            PyErr_SetString(PyExc_TypeError, "a story's url_keys are a tuple");
+            failed = 1;
+        }
+        for (Py_ssize_t j = 0; !failed && j < PyTuple_GET_SIZE(urls); j++) {
+            failed = PyDict_SetDefault(by_url, PyTuple_GET_ITEM(urls, j), slug) == NULL;
+        }
+        int truth = failed ? 1 : PyObject_IsTrue(title);
+        if (truth == 0) {  /* (a summary made without it) */
+            PyObject *text = PyObject_GetAttr(story, name_title_key);
+            Py_SETREF(title, text != NULL ? PyObject_CallOneArg(args[2], text) : NULL);
+            Py_XDECREF(text);
+        }
+        failed = failed || truth < 0 || title == NULL;
+        if (!failed) {
+            failed = PyDict_SetDefault(by_title, title, slug) == NULL;
+        }
+        Py_XDECREF(source);
+        Py_XDECREF(urls);
+        Py_XDECREF(title);
+    }
+    Py_DECREF(stories);
+    if (failed) {
+        Py_XDECREF(by_url);
+        Py_XDECREF(by_title);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", by_url, by_title);
+}
+
 static PyObject *name_computed_related, *name_summary;
 
 /* whether an item of TUPLE is in SET: 1, 0, or -1 on an error */
@@ -1859,6 +1915,8 @@ static PyMethodDef methods[] = {
     {"heads", (PyCFunction)(void (*)(void))heads, METH_FASTCALL, heads_doc},
     {"articles", (PyCFunction)(void (*)(void))articles, METH_FASTCALL, articles_doc},
     {"referring", (PyCFunction)(void (*)(void))referring, METH_FASTCALL, referring_doc},
+    {"related_keys", (PyCFunction)(void (*)(void))related_keys, METH_FASTCALL,
+     related_keys_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1887,10 +1945,14 @@ PyMODINIT_FUNC PyInit__kernels(void)
     name_members = PyUnicode_InternFromString("members");
     name_computed_related = PyUnicode_InternFromString("computed_related");
     name_summary = PyUnicode_InternFromString("summary");
+    name_url_keys = PyUnicode_InternFromString("url_keys");
+    name_title_link = PyUnicode_InternFromString("title_link");
+    name_title_key = PyUnicode_InternFromString("title_key");
     if (name_tag == NULL || name_value == NULL || name_match == NULL
             || name_construct_object == NULL || name_source == NULL || name_topics == NULL
             || name_related_keys == NULL || name_id == NULL || name_members == NULL
-            || name_computed_related == NULL || name_summary == NULL) {
+            || name_computed_related == NULL || name_summary == NULL || name_url_keys == NULL
+            || name_title_link == NULL || name_title_key == NULL) {
         return NULL;
     }
     PyObject *created = PyModule_Create(&module);

@@ -55,9 +55,11 @@ from .model import (
     Article,
     Placement,
     Site,
+    Unevented,
     article_path,
     build_site,
-    model_site,
+    evented_site,
+    lay_out,
     place_stories,
 )
 from .output import (
@@ -82,6 +84,7 @@ from .relisting import (
     relisting,
     site_events,
     topic_layouts,
+    unevented_layout,
 )
 from .scan import EarlyScan, Stamp, is_content_name, stamp_content
 from .store import StoryStore
@@ -384,8 +387,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         article_pages: list[Page] | None = None  # (made for that, then planned with the rest)
         stories_saved = False  # (the summaries, stored under a new id: Manifest.stories_id)
         events: EventMembers | None = None  # (the site's, once made: relisting.site_events)
-        layout: str | None = None  # (the site's relisting.listing_layout, once made)
         relisted: Relisted | None = None  # (the listing pages fingerprinted, if not all)
+        ahead = _Ahead()  # (what is made while the events child makes the events)
         stories = Manifest(files=files, stories_id=os.urandom(8).hex())  # (what to store:
         # a delta where the stories stored are the disk's, not the preview server's)
         stories.store_as(story_delta(manifest, files, [p.source for p in parsed])
@@ -408,7 +411,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                           parsed, records, events_child,
                           partial(_previous_events, manifest, memory, remembered,
                                   manifest_file),
-                          stories, meanwhile=partial(naming_site, config.source, templates),
+                          stories, meanwhile=partial(ahead.make, config, templates, old),
                           placed=placed)
             stories_saved = events_child is not None  # (the child stores them)
             helping: Forked[dict[str, str]] | None = None
@@ -424,8 +427,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                     read = {p.source: entry.summary if (entry := manifest.files.get(p.source))
                             else None for p in parsed}  # (what the last build had of them)
                     if not bodies_involved(site, read):
-                        events, layout, relisted = _relisting(site, manifest, parsed,
-                                                              templates_key)
+                        events, relisted = _relisting(site, manifest, parsed,
+                                                      templates_key, ahead)
                     if relisted is not None:
                         rearticles = rearticled(site, read, relisted,
                                                 events_child.related_changed)
@@ -460,15 +463,14 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                 # render are planned (at 100,000 stories planning every page took 1.6 s),
                 # their fingerprints made by the child (if any) meanwhile
                 if events is None:  # (not made before the child was forked)
-                    events, layout, relisted = _relisting(site, manifest, parsed,
-                                                          templates_key)
+                    events, relisted = _relisting(site, manifest, parsed, templates_key,
+                                                  ahead)
                 if relisted is None:
                     pages = plan_listing_pages(site)
                     fingerprints = page_fingerprints(site, pages, templates)
                 else:  # (laid out as the last build: see relisting)
                     pages = relisted.pages
-                    fingerprints = {rel: fp for rel, (fp, _d) in old.items()
-                                    if not fp.startswith("asset:")}
+                    fingerprints = ahead.take_kept_fingerprints(old)
                     fingerprints.update(page_fingerprints(site, pages, templates))
                 if helping is not None:
                     fingerprints.update(helping.result())
@@ -546,7 +548,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                     tuple((p.body, p.article or "") for p in placements),
                     (len(site.articles), len(site.topics), html_pages), stories.stories_id,
                     output=str(config.output.resolve()),
-                    layout=layout if layout is not None else listing_layout(site),
+                    layout=ahead.listing_layout(site),
                     topic_layouts=manifest.topic_layouts if relisted is not None
                     else topic_layouts(pages))
     kept.store_as(stories.story_delta)
@@ -585,14 +587,15 @@ def _events_meanwhile(config: SiteConfig, manifest_file: Path, manifest: Manifes
 def _model(config: SiteConfig, summaries: list[StorySummary], parsed: Sequence[ParsedFile],
            records: RecordStore, events_child: EventsChild | None,
            previous_events: Callable[[], EventState | None], stories: Manifest, *,
-           meanwhile: Callable[[], object],
+           meanwhile: Callable[[Unevented], object],
            placed: Callable[[Placement], object] | None = None) -> Site:
     """The site model. Its events are made by ``events_child`` if there is one (which then
     stores their state, the site holding none, and the ``stories``: the files and stories
     id of the manifest to come), else here from ``previous_events()``.
-    ``meanwhile`` is called while the child makes them (this process waited 0.04-0.05 s
-    for them at 10,000 stories), and not at all without a child; ``placed`` is told where
-    the stories go as soon as that is known."""
+    ``meanwhile`` is given the site laid out without its events while the child makes
+    them (this process waited 0.02-0.025 s for them at 10,000 stories), and not called at
+    all without a child; ``placed`` is told where the stories go as soon as that is
+    known."""
     if events_child is None:
         return build_site(config, summaries, records, previous_events(), placed=placed)
     placement = place_stories(summaries)
@@ -600,8 +603,43 @@ def _model(config: SiteConfig, summaries: list[StorySummary], parsed: Sequence[P
         placed(placement)
     events_child.send(placement, {p.source: p.summary for p in parsed if p.summary is not None},
                       stories)
-    meanwhile()
-    return model_site(config, placement, records, events_child.events)
+    laid = lay_out(config, placement)
+    meanwhile(laid)
+    return evented_site(config, laid, records, *events_child.events())
+
+
+@dataclass(slots=True)
+class _Ahead:
+    """What a build after an edit makes while its events child makes the events, for
+    later (see ``_model``): each is made then, or when first asked for."""
+
+    layout: str | None = None
+    """The site's ``relisting.listing_layout``."""
+    kept: dict[str, str] | None = None
+    """The last build's fingerprint of each page, assets left out."""
+
+    def make(self, config: SiteConfig, templates: dict[str, str],
+             old: dict[str, tuple[str, str]], laid: Unevented) -> None:
+        """Make them, for the site ``laid`` out (and the last build's pages ``old``)."""
+        naming_site(config.source, templates)
+        self.layout = unevented_layout(laid)
+        self.kept = _kept_fingerprints(old)
+
+    def listing_layout(self, site: Site) -> str:
+        """The listing layout of ``site``."""
+        if self.layout is None:
+            self.layout = listing_layout(site)
+        return self.layout
+
+    def take_kept_fingerprints(self, old: dict[str, tuple[str, str]]) -> dict[str, str]:
+        """The last build's fingerprint of each page of ``old`` but its assets, for the
+        caller to keep (and change)."""
+        kept, self.kept = self.kept, None
+        return kept if kept is not None else _kept_fingerprints(old)
+
+
+def _kept_fingerprints(old: dict[str, tuple[str, str]]) -> dict[str, str]:
+    return {rel: fp for rel, (fp, _d) in old.items() if not fp.startswith("asset:")}
 
 
 def _make_article_folders(pool: WorkerPool, output: Path, placement: Placement) -> None:
@@ -684,15 +722,15 @@ def _articles_meanwhile(site: Site, templates: dict[str, str], manifest_file: Pa
     return started[0]
 
 
-def _relisting(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile], templates_key: str
-               ) -> tuple[EventMembers, str, Relisted | None]:
-    """The site's events and listing layout, and what changed in its listings when they
-    are laid out as those of the last build (``manifest``), with the same templates."""
-    events, layout = site_events(site), listing_layout(site)
-    laid_out = (templates_key, layout) == (manifest.templates, manifest.layout)
-    return events, layout, relisting(site, [p.source for p in parsed], events,
-                                     manifest.events, manifest.topic_layouts) \
-        if laid_out else None
+def _relisting(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile], templates_key: str,
+               ahead: _Ahead) -> tuple[EventMembers, Relisted | None]:
+    """The site's events, and what changed in its listings when they are laid out as
+    those of the last build (``manifest``), with the same templates."""
+    events = site_events(site)
+    laid_out = (templates_key, ahead.listing_layout(site)) == (manifest.templates,
+                                                               manifest.layout)
+    return events, relisting(site, [p.source for p in parsed], events, manifest.events,
+                             manifest.topic_layouts) if laid_out else None
 
 
 def _articles_to_render(articles: Sequence[Article], fingerprints: dict[str, str],

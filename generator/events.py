@@ -17,7 +17,7 @@ from functools import partial
 from .cluster_engine import EngineState, StoryInput, list_clusters, update_engine
 from .cluster_records import StoryRecord
 from .clusters import DEFAULT_WINDOW_DAYS, Cluster, ClusterDoc
-from .summary import StorySummary, link_key
+from .summary import StorySummary, title_link_of
 
 STATE_FORMAT = "digest-events-1"
 """Tag of :meth:`EventState.to_data`; data with another tag is refused."""
@@ -52,7 +52,7 @@ def cluster_doc(slug: str, summary: StorySummary) -> ClusterDoc:
         quality=summary.quality,
         has_image=summary.image is not None,
         has_body=summary.has_body,
-        title_key=link_key(summary.title_key),
+        title_key=title_link_of(summary),
     )
 
 
@@ -122,7 +122,7 @@ def story_digest(summary: StorySummary) -> str:
         summary.title, summary.excerpt, summary.text, summary.provider_domain,
         summary.provider, summary.timestamp, summary.url_keys, summary.related_keys,
         summary.topics, summary.cluster, summary.quality, summary.image is not None,
-        summary.has_body, summary.title_key,
+        summary.has_body, summary.title_key, summary.title_link,
     )
     return hashlib.blake2b(marshal.dumps(fields), digest_size=16).hexdigest()
 

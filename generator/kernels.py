@@ -29,6 +29,7 @@ articles, cache entries: tens of thousands loaded on every build):
 
 Two more make the site's articles (every build, 10,000 at 10,000 stories):
 
+- ``related_keys``: :func:`generator.model.related_keys_python`;
 - ``heads``: :func:`generator.model.heads_python`;
 - ``articles``: :func:`generator.model.articles_python` (after a ``plan`` of ``Article``);
 - ``referring``: :func:`generator.relisting.referring_python`.
@@ -105,6 +106,8 @@ resolve: Resolve | None = _compiled.resolve if _compiled else None
 construct: Construct | None = _compiled.construct if _compiled else None
 plan: Callable[[type, tuple[str, ...]], object] | None = _compiled.plan if _compiled else None
 make: Callable[[object, Sequence[object]], Any] | None = _compiled.make if _compiled else None
+related_keys: Callable[..., tuple[dict[str, str], dict[str, str]]] | None = \
+    _compiled.related_keys if _compiled else None
 heads: Callable[..., list[Any]] | None = _compiled.heads if _compiled else None
 articles: Callable[..., tuple[Any, ...]] | None = _compiled.articles if _compiled else None
 referring: Callable[..., list[Any]] | None = _compiled.referring if _compiled else None

@@ -303,16 +303,36 @@ def build_site(config: SiteConfig, summaries: Sequence[StorySummary],
 def model_site(config: SiteConfig, placement: Placement, records: RecordStore | None,
                make_events: EventsMaker) -> Site:
     """The site of placed stories. ``make_events`` is called once what needs no events is
-    done (every field of each article but those of its event, and the topics), so that
-    events made elsewhere meanwhile (``events_child``) are waited for as late as possible."""
+    done (:func:`lay_out`), so that events made elsewhere meanwhile (``events_child``)
+    are waited for as late as possible."""
+    return evented_site(config, lay_out(config, placement), records, *make_events())
+
+
+@dataclass(frozen=True, slots=True)
+class Unevented:
+    """A site of placed stories before its events: each article's fields but those of
+    its event (its head), and the topics."""
+
+    heads: list[Head]
+    """Each article's head, newest first."""
+    topics: tuple[Topic, ...]
+    """Every topic, in display order."""
+
+
+def lay_out(config: SiteConfig, placement: Placement) -> Unevented:
+    """What the site of ``placement`` is before its events."""
     ordered, slugs, body_of = placement.ordered, placement.slugs, placement.body_of
     refs = _topic_refs(ordered)
-    by_url, by_title = _related_keys(ordered, slugs)
+    by_url, by_title = _related_keys(ordered, slugs, link_key)
     heads = make_heads(ordered, slugs, refs, by_url, by_title, body_of)
-    topics = _topics(config, heads, refs)
-    events, event_state = make_events()
-    articles = make_articles(heads, events.cluster_of, events.related)
-    return Site(config=config, articles=articles, topics=topics,
+    return Unevented(heads, _topics(config, heads, refs))
+
+
+def evented_site(config: SiteConfig, laid: Unevented, records: RecordStore | None,
+                 events: Events, event_state: EventState | None) -> Site:
+    """The site ``laid`` out, with its ``events`` (and the ``event_state`` to keep)."""
+    articles = make_articles(laid.heads, events.cluster_of, events.related)
+    return Site(config=config, articles=articles, topics=laid.topics,
                 by_slug={a.slug: a for a in articles}, clusters=events.clusters,
                 members={c.id: c.members for c in events.clusters}, records=records,
                 event_state=event_state)
@@ -407,19 +427,26 @@ def _topics(config: SiteConfig, heads: Sequence[Head],
     return tuple(sorted(topics, key=order))
 
 
-def _related_keys(stories: Sequence[StorySummary],
-                  slugs: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+def related_keys_python(stories: Sequence[StorySummary], slugs: Mapping[str, str],
+                        link: Callable[[str], str]) -> tuple[dict[str, str], dict[str, str]]:
     """What resolves a related[] entry (canonical URL key, title key) to one of our
     slugs: the slug of each story by its URL keys, and by its title's key (the first
-    story, newest first, that has the key)."""
+    story, newest first, that has the key; ``link``: ``link_key``, for a summary made
+    without its ``title_link``)."""
     by_url: dict[str, str] = {}
     by_title: dict[str, str] = {}
     for story in stories:
         slug = slugs[story.source]
         for key in story.url_keys:
             by_url.setdefault(key, slug)
-        by_title.setdefault(link_key(story.title_key), slug)
+        by_title.setdefault(story.title_link or link(story.title_key), slug)
     return by_url, by_title
+
+
+_related_keys: Callable[[Sequence[StorySummary], Mapping[str, str], Callable[[str], str]],
+                        tuple[dict[str, str], dict[str, str]]] = \
+    kernels.related_keys or related_keys_python
+""":func:`related_keys_python`, compiled where it is built (``generator.kernels``)."""
 
 
 def _find_related(by_url: Mapping[str, str], by_title: Mapping[str, str],

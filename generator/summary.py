@@ -30,6 +30,12 @@ def link_key(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest() if text else ""
 
 
+def title_link_of(summary: StorySummary) -> str:
+    """The summary's ``title_link``, or (for a summary made without it) the
+    ``link_key`` of its ``title_key``."""
+    return summary.title_link or link_key(summary.title_key)
+
+
 @dataclass(frozen=True, slots=True)
 class StorySummary:
     """What the whole-site stages know of one story."""
@@ -60,6 +66,10 @@ class StorySummary:
     """Keys of webUrl and originalUrl (see ``link_key``), for matching related entries."""
     title_key: str = ""
     """Normalized title, for matching related entries and plain-text bodies."""
+    title_link: str = ""
+    """``link_key`` of ``title_key``, which related[] entries' title keys are compared
+    with (made once, when the file is read: hashing 10,000 titles took 6 ms of every
+    build)."""
     related_keys: tuple[tuple[str, str], ...] = ()
     """(URL key, title key) of each related[] entry, in order (see ``link_key``)."""
     quality: int | None = None
@@ -128,7 +138,8 @@ def summarize_story(story: Story, digest: str, *, date_prefix: str) -> StorySumm
         topics=story.topics,
         url=story.url,
         url_keys=tuple(link_key(canonicalize_url(u)) for u in (story.url, story.original_url) if u),
-        title_key=normalize_title(story.title),
+        title_key=(title_key := normalize_title(story.title)),
+        title_link=link_key(title_key),
         related_keys=tuple((link_key(canonicalize_url(r.url)) if r.url else "",
                             link_key(normalize_title(r.title))) for r in story.related),
         quality=story.quality,
@@ -146,7 +157,7 @@ def summarize_body_file(body: TextBody, digest: str, *, zone: tzinfo) -> StorySu
         source=body.source, digest=digest, title=body.title, timestamp=published.timestamp(),
         wanted_slug=story_slug(body.stem, body.title,
                                published.astimezone(zone).strftime("%Y-%m-%d")),
-        title_key=normalize_title(body.title),
+        title_key=(title_key := normalize_title(body.title)), title_link=link_key(title_key),
         has_body=bool(body.text.strip()), text=" ".join(body.text.split()[:TEXT_WORDS]),
         is_body_file=True, record_json=story_json(standalone_story(body, zone)),
     )
@@ -157,4 +168,4 @@ _ALL_FIELDS = attrgetter(*_FIELDS)
 _STORE_BLANKS: tuple[tuple[int, object], ...] = ((_FIELDS.index("record_json"), ""),)
 _RENDER_BLANKS: tuple[tuple[int, object], ...] = _STORE_BLANKS + tuple(
     (_FIELDS.index(name), blank) for name, blank in (
-        ("text", ""), ("title_key", ""), ("url_keys", ())))
+        ("text", ""), ("title_key", ""), ("title_link", ""), ("url_keys", ())))

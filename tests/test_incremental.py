@@ -1079,7 +1079,7 @@ def test_a_build_that_fails_stops_its_events_child(
     def broken(*args: object) -> object:
         raise RuntimeError("modeling failed")
 
-    for name in ("place_stories", "model_site"):
+    for name in ("place_stories", "lay_out"):
         with monkeypatch.context() as patch:
             patch.setattr(build_module, name, broken)
             with pytest.raises(RuntimeError, match="modeling failed"):

@@ -31,7 +31,7 @@ from generator.diagnostics import Diagnostic, Severity
 from generator.manifest import CachedFile
 from generator.model import Article, TopicRef
 from generator.parse import FileStamp
-from generator.summary import StorySummary
+from generator.summary import StorySummary, link_key
 
 PURE = bool(os.environ.get("DIGEST_PURE_PYTHON"))
 
@@ -45,7 +45,8 @@ def test_the_kernels_are_built_for_the_suite() -> None:
     below would compare Python with itself."""
     compiled = (kernels.dot, kernels.overlaps, kernels.rank, kernels.join, kernels.vectors,
                 kernels.ignore, kernels.resolve, kernels.construct, kernels.plan, kernels.make,
-                kernels.heads, kernels.articles, kernels.referring, kernels.load_yaml)
+                kernels.related_keys, kernels.heads, kernels.articles, kernels.referring,
+                kernels.load_yaml)
     if PURE:
         assert all(function is None for function in compiled)
     else:
@@ -468,3 +469,22 @@ def test_referring_is_the_python_pass(case: tuple[Any, ...], slugs: frozenset[st
     found = relisting.referring(articles, slugs, watched)
     assert found == relisting.referring_python(articles, slugs, watched)
     assert all(found[i] is not found[j] for i in range(len(found)) for j in range(i))
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.lists(keys, max_size=3), st.sampled_from(["", "T", "U"]),
+                          st.sampled_from(["", "k1", "k2"])), max_size=8))
+def test_related_keys_are_the_python_ones(drawn: list[tuple[list[str], str, str]]) -> None:
+    """Each story's slug by its URL keys and title key, first come first kept; a summary
+    without its ``title_link`` gets the key of its ``title_key``."""
+    stories = [StorySummary(f"content/s{i}.md", "d", "T", float(i), f"s{i}", url_keys=tuple(urls),
+                            title_key=title, title_link=link)
+               for i, (urls, title, link) in enumerate(drawn)]
+    slugs = {story.source: story.wanted_slug for story in stories}
+    found = model._related_keys(stories, slugs, link_key)
+    assert found == model.related_keys_python(stories, slugs, link_key)
+    assert [list(d) for d in found] == [list(d) for d in
+                                        model.related_keys_python(stories, slugs, link_key)]
+    if stories:  # (a story without a slug)
+        with pytest.raises(KeyError):
+            model._related_keys(stories, {}, link_key)

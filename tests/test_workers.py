@@ -41,7 +41,8 @@ def test_a_packed_site_unpacks_to_what_article_pages_read(sample_site: Path) -> 
 
     def slim(article):  # type: ignore[no-untyped-def]
         def blank(summary):  # type: ignore[no-untyped-def]
-            return replace(summary, text="", title_key="", url_keys=(), record_json="")
+            return replace(summary, text="", title_key="", title_link="", url_keys=(),
+                           record_json="")
         return replace(article, summary=blank(article.summary),
                        body_file=blank(article.body_file) if article.body_file else None)
 

@@ -302,6 +302,13 @@ def list_clusters(state: EngineState, *, explain: bool = False, evidence: bool =
     )
 
 
+def event_members(state: EngineState) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each of the state's final clusters as (id, members), in :func:`list_clusters`'
+    order: what a build's clusters hold, without making them."""
+    events = state.events
+    return tuple((group, events[group][0]) for group in _by_time(state))
+
+
 def _by_time(state: EngineState) -> list[str]:
     """The ids of the state's final clusters by their earliest story's (time, key): the
     order in which the timeline (every story by (time, key)) first meets each. Walking

@@ -14,7 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
-from .cluster_engine import EngineState, StoryInput, list_clusters, update_engine
+from .cluster_engine import (
+    EngineState,
+    StoryInput,
+    event_members,
+    list_clusters,
+    update_engine,
+)
 from .cluster_records import StoryRecord
 from .clusters import DEFAULT_WINDOW_DAYS, Cluster, ClusterDoc
 from .summary import StorySummary, title_link_of
@@ -134,23 +140,41 @@ def update_events(previous: EventState | None, stories: Sequence[tuple[str, Stor
     The result equals ``update_events(None, stories, ...)`` exactly; keep the returned state
     for the next build (``state.to_data()`` survives ``marshal``).
     """
-    return update_events_of(previous, [
-        (slug, summary.digest or story_digest(summary), partial(cluster_doc, slug, summary))
-        for slug, summary in stories
-    ], threshold=threshold, related_count=related_count)
+    return update_events_of(previous, story_inputs(stories), threshold=threshold,
+                            related_count=related_count)
+
+
+def story_inputs(stories: Sequence[tuple[str, StorySummary]]) -> list[StoryInput]:
+    """The engine's ``(slug, digest, make_doc)`` inputs of ``(slug, summary)`` pairs."""
+    return [(slug, summary.digest or story_digest(summary), partial(cluster_doc, slug, summary))
+            for slug, summary in stories]
 
 
 def update_events_of(previous: EventState | None, inputs: Sequence[StoryInput], *,
                      threshold: float, related_count: int) -> tuple[Events, EventState]:
     """:func:`update_events` of ``(slug, digest, make_doc)`` inputs: ``make_doc`` is called
     only for the stories whose digest the previous state does not hold under that slug."""
+    state = update_state_of(previous, inputs, threshold=threshold,
+                            related_count=related_count)
+    clusters = list_clusters(state.engine, evidence=False)  # (digest clusters lists it
+    # from the state: see cluster_report)
+    return events_of(clusters, state.engine.related), state
+
+
+def update_state_of(previous: EventState | None, inputs: Sequence[StoryInput], *,
+                    threshold: float, related_count: int) -> EventState:
+    """The state :func:`update_events_of` makes the events of."""
     engine = update_engine(previous.engine if previous is not None else None, inputs,
                            threshold=threshold, window_days=DEFAULT_WINDOW_DAYS,
                            related_count=related_count)
-    clusters = list_clusters(engine, evidence=False)  # (digest clusters lists it from the
-    # state: see cluster_report)
-    return events_of(clusters, {key: engine.related[key] for key in sorted(engine.related)}), \
-        EventState(engine, previous.origin if previous is not None else None)
+    return EventState(engine, previous.origin if previous is not None else None)
+
+
+def packed_events(state: EventState
+                  ) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], dict[str, tuple[str, ...]]]:
+    """The events of ``state`` as plain data: each event's (id, members), in the order of
+    ``Events.clusters``, and the computed related stories (see :func:`events_of`)."""
+    return event_members(state.engine), state.engine.related
 
 
 def related_changes(previous: EventState | None, state: EventState) -> frozenset[str] | None:
@@ -159,7 +183,12 @@ def related_changes(previous: EventState | None, state: EventState) -> frozenset
     if previous is None:
         return None
     old, new = previous.engine.related, state.engine.related
-    return frozenset(key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
+    # (an update keeps the tuple of every story it does not rank again: only the others
+    # are compared, 10,000 comparisons took 4 ms)
+    changed = {key for key, related in new.items()
+               if (was := old.get(key)) is not related and was != related}
+    changed.update(old.keys() - new.keys())
+    return frozenset(changed)
 
 
 def regrouped_stories(members: Mapping[str, tuple[str, ...]],

@@ -15,10 +15,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.bench_clusters import PROVIDERS, START, TOPICS, make_docs, make_title, sentence
-from generator.cluster_engine import EngineState, list_clusters, update_engine
+from generator.cluster_engine import EngineState, empty_state, list_clusters, update_engine
 from generator.cluster_records import R_TIME
 from generator.clusters import ClusterDoc
-from generator.events import EventState, find_events, update_events
+from generator.events import (
+    EventState,
+    events_of,
+    find_events,
+    packed_events,
+    related_changes,
+    update_events,
+)
+from generator.events_child import _unpack as unpack_events
 from generator.summary import StorySummary
 
 THRESHOLD = 0.36
@@ -207,3 +215,28 @@ def test_clusters_are_listed_by_their_earliest_story(size: int, seed: int,
     listed = list_clusters(state)
     assert [c.id for c in listed] == expected
     assert [c.members for c in listed] == [state.events[g][0] for g in expected]
+
+
+def test_related_changes_names_every_story_whose_related_stories_differ() -> None:
+    """Kept tuples, equal tuples made again, changed ones, stories that came and went."""
+    kept, same = ("b", "c"), ("c",)
+    before = {"a": kept, "b": same, "c": ("a",), "gone": ("a",)}
+    after = {"a": kept, "b": tuple(list(same)), "c": ("b",), "new": ("a",)}
+
+    def state(related: dict[str, tuple[str, ...]]) -> EventState:
+        return EventState(replace(empty_state((0.3, 3.0, 6, 1)), related=related), None)
+
+    assert related_changes(state(before), state(after)) == {"c", "gone", "new"}
+    assert related_changes(state(before), state(dict(before))) == frozenset()
+    assert related_changes(None, state(after)) is None
+
+
+def test_the_packed_events_are_the_events_of_the_state() -> None:
+    """What an events child sends (``packed_events``: no cluster objects made) gives, once
+    unpacked, the events ``update_events_of`` makes of the same state."""
+    docs = dense_docs(300, 4, 20)
+    state = EventState(run(None, docs), None)
+    members, related = packed_events(state)
+    events = events_of(list_clusters(state.engine, evidence=False), state.engine.related)
+    assert len(members) > 1 and any(len(m) > 1 for _id, m in members)
+    assert unpack_events((members, related)) == events

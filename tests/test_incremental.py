@@ -990,7 +990,7 @@ def test_an_events_child_makes_the_events_of_an_incremental_build(
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     loads, updates, stores = tmp_path / "loads", tmp_path / "updates", tmp_path / "stores"
     log_calls(monkeypatch, events_child, "load_event_state", loads)
-    log_calls(monkeypatch, events_child, "update_events_of", updates)
+    log_calls(monkeypatch, events_child, "update_state_of", updates)
     log_calls(monkeypatch, events_child, "save_event_state", stores)
     log_calls(monkeypatch, events_child, "save_story_delta", tmp_path / "rows")
     (site / "digest.yaml").write_text("related_count: 2\n")
@@ -1004,7 +1004,7 @@ def test_an_events_child_makes_the_events_of_an_incremental_build(
     stories_describe_the_site(site)
 
 
-@pytest.mark.parametrize("failing", ["load_event_state", "update_events_of"])
+@pytest.mark.parametrize("failing", ["load_event_state", "update_state_of"])
 @pytest.mark.usefixtures("fork_from_one_story")
 def test_when_the_child_fails_the_build_makes_the_events(
         failing: str, site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

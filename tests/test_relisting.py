@@ -25,7 +25,9 @@ from generator.config import load_config
 from generator.events import regrouped_stories
 from generator.fingerprints import page_fingerprints
 from generator.manifest import cache_path, load_manifest
+from generator.model import lay_out, place_stories
 from generator.pages import plan_pages
+from generator.relisting import listing_layout, unevented_layout
 from generator.theme import template_digests
 from tests.conftest import MakeSite
 from tests.test_model_patch import story
@@ -270,3 +272,15 @@ def test_any_sequence_of_title_and_excerpt_edits_equals_a_clean_build(
                 encoding="utf-8")
             run(site, root / "out")
             check(site, root / "out", root)
+
+
+def test_the_layout_made_before_the_events_is_the_sites(sample_site: Path) -> None:
+    """A build with an events child records the layout of the site laid out before its
+    events (``unevented_layout``), one without records the site's: the same hash."""
+    config, _ = load_config(sample_site, output=sample_site.parent / "out")
+    site, _ = site_for(config)
+    summaries = [a.summary for a in site.articles] + [a.body_file for a in site.articles
+                                                      if a.body_file is not None]
+    laid = lay_out(config, place_stories(summaries))
+    assert [head[1] for head in laid.heads] == [a.slug for a in site.articles]
+    assert unevented_layout(laid) == listing_layout(site)

@@ -68,9 +68,9 @@ def _templates_naming_site(source: Path, templates_key: str) -> frozenset[str]:
         kept.parent.mkdir(parents=True, exist_ok=True)
         for stale in kept.parent.glob("naming-site-*"):
             stale.unlink(missing_ok=True)
-        partial = kept.with_name(kept.name + ".tmp")
-        partial.write_text("\0".join(sorted(found)), encoding="utf-8")
-        os.replace(partial, kept)
+        writing = kept.with_name(kept.name + ".tmp")
+        writing.write_text("\0".join(sorted(found)), encoding="utf-8")
+        os.replace(writing, kept)
     except OSError:
         pass  # (a cache folder that cannot be written: found again next time)
     return found

@@ -27,7 +27,8 @@ articles, cache entries: tens of thousands loaded on every build):
 
 - ``plan`` and ``make``: :func:`maker`, whose reference is ``cls(*values)``.
 
-Two more make the site's articles (every build, 10,000 at 10,000 stories):
+Four more make the site's articles (every build, 10,000 at 10,000 stories) and find
+the article pages an edit can change:
 
 - ``related_keys``: :func:`generator.model.related_keys_python`;
 - ``heads``: :func:`generator.model.heads_python`;

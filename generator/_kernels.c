@@ -1825,7 +1825,7 @@ static PyObject *related_keys(PyObject *module, PyObject *const *args, Py_ssize_
     return Py_BuildValue("(NN)", by_url, by_title);
 }
 
-static PyObject *name_computed_related, *name_summary;
+static PyObject *name_computed_related, *name_summary, *name_slug;
 
 /* whether an item of TUPLE is in SET: 1, 0, or -1 on an error */
 static int any_in(PyObject *tuple, PyObject *set)
@@ -1843,10 +1843,16 @@ static int any_in(PyObject *tuple, PyObject *set)
     return 0;
 }
 
-/* whether the article shows one of SLUGS among its computed related stories, or has a
- * related[] entry with one of KEYS: 1, 0, or -1 on an error */
-static int refers(PyObject *article, PyObject *slugs, PyObject *keys)
+/* whether the article's slug is in ALSO, or it shows one of SLUGS among its computed
+ * related stories, or has a related[] entry with one of KEYS: 1, 0, or -1 on an error */
+static int refers(PyObject *article, PyObject *slugs, PyObject *keys, PyObject *also)
 {
+    PyObject *slug = PyObject_GetAttr(article, name_slug);
+    int listed = slug != NULL ? PySet_Contains(also, slug) : -1;
+    Py_XDECREF(slug);
+    if (listed != 0) {
+        return listed;
+    }
     PyObject *computed = PyObject_GetAttr(article, name_computed_related);
     if (computed == NULL) {
         return -1;
@@ -1873,14 +1879,16 @@ static int refers(PyObject *article, PyObject *slugs, PyObject *keys)
 }
 
 PyDoc_STRVAR(referring_doc,
-"referring(articles, slugs, keys, /) -> list\n\n"
-"The articles that show one of SLUGS among their computed related stories or have a\n"
-"related[] entry with one of KEYS: relisting.referring_python.");
+"referring(articles, slugs, keys, also, /) -> list\n\n"
+"The articles whose slug is in ALSO, or that show one of SLUGS among their computed\n"
+"related stories, or have a related[] entry with one of KEYS, in order:\n"
+"relisting.referring_python.");
 
 static PyObject *referring(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3 || !PyAnySet_Check(args[1]) || !PyAnySet_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "referring() takes the articles and two sets");
+    if (nargs != 4 || !PyAnySet_Check(args[1]) || !PyAnySet_Check(args[2])
+            || !PyAnySet_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "referring() takes the articles and three sets");
         return NULL;
     }
     PyObject *articles = PySequence_Fast(args[0], "referring() takes a sequence of articles");
@@ -1890,7 +1898,7 @@ static PyObject *referring(PyObject *module, PyObject *const *args, Py_ssize_t n
     PyObject *found = PyList_New(0);
     for (Py_ssize_t i = 0; found != NULL && i < PySequence_Fast_GET_SIZE(articles); i++) {
         PyObject *article = PySequence_Fast_GET_ITEM(articles, i);
-        int refer = refers(article, args[1], args[2]);
+        int refer = refers(article, args[1], args[2], args[3]);
         if (refer < 0 || (refer > 0 && PyList_Append(found, article) < 0)) {
             Py_CLEAR(found);
         }
@@ -1945,6 +1953,7 @@ PyMODINIT_FUNC PyInit__kernels(void)
     name_members = PyUnicode_InternFromString("members");
     name_computed_related = PyUnicode_InternFromString("computed_related");
     name_summary = PyUnicode_InternFromString("summary");
+    name_slug = PyUnicode_InternFromString("slug");
     name_url_keys = PyUnicode_InternFromString("url_keys");
     name_title_link = PyUnicode_InternFromString("title_link");
     name_title_key = PyUnicode_InternFromString("title_key");
@@ -1952,7 +1961,7 @@ PyMODINIT_FUNC PyInit__kernels(void)
             || name_construct_object == NULL || name_source == NULL || name_topics == NULL
             || name_related_keys == NULL || name_id == NULL || name_members == NULL
             || name_computed_related == NULL || name_summary == NULL || name_url_keys == NULL
-            || name_title_link == NULL || name_title_key == NULL) {
+            || name_title_link == NULL || name_title_key == NULL || name_slug == NULL) {
         return NULL;
     }
     PyObject *created = PyModule_Create(&module);

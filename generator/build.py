@@ -78,6 +78,7 @@ from .record_store import RecordStore
 from .relisting import (
     EventMembers,
     Relisted,
+    article_slugs,
     bodies_involved,
     listing_layout,
     rearticled,
@@ -541,7 +542,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                      written_in_place=sum(changed for _r, _d, changed in staged) if direct else 0,
                      spares=spares)
     if events is None:
-        events = site_events(site)
+        events = site_events(site, ahead.article_slugs(site))
     placements = _body_placements(site)
     html_pages = sum(rel.endswith(".html") for rel in fingerprints)
     kept = Manifest(settings, templates_key, build_id, files, new_pages, reader, events,
@@ -587,15 +588,15 @@ def _events_meanwhile(config: SiteConfig, manifest_file: Path, manifest: Manifes
 def _model(config: SiteConfig, summaries: list[StorySummary], parsed: Sequence[ParsedFile],
            records: RecordStore, events_child: EventsChild | None,
            previous_events: Callable[[], EventState | None], stories: Manifest, *,
-           meanwhile: Callable[[Unevented], object],
+           meanwhile: Callable[[Placement, Unevented], object],
            placed: Callable[[Placement], object] | None = None) -> Site:
     """The site model. Its events are made by ``events_child`` if there is one (which then
     stores their state, the site holding none, and the ``stories``: the files and stories
     id of the manifest to come), else here from ``previous_events()``.
-    ``meanwhile`` is given the site laid out without its events while the child makes
-    them (this process waited 0.02-0.025 s for them at 10,000 stories), and not called at
-    all without a child; ``placed`` is told where the stories go as soon as that is
-    known."""
+    ``meanwhile`` is given the placement and the site laid out without its events while
+    the child makes them (this process waited 0.02-0.025 s for them at 10,000 stories),
+    and is not called at all without a child; ``placed`` is told where the stories go as
+    soon as that is known."""
     if events_child is None:
         return build_site(config, summaries, records, previous_events(), placed=placed)
     placement = place_stories(summaries)
@@ -604,7 +605,7 @@ def _model(config: SiteConfig, summaries: list[StorySummary], parsed: Sequence[P
     events_child.send(placement, {p.source: p.summary for p in parsed if p.summary is not None},
                       stories)
     laid = lay_out(config, placement)
-    meanwhile(laid)
+    meanwhile(placement, laid)
     return evented_site(config, laid, records, *events_child.events())
 
 
@@ -617,13 +618,23 @@ class _Ahead:
     """The site's ``relisting.listing_layout``."""
     kept: dict[str, str] | None = None
     """The last build's fingerprint of each page, assets left out."""
+    slug_of: dict[str, str] | None = None
+    """Each article's slug by source path (``relisting.article_slugs``)."""
 
     def make(self, config: SiteConfig, templates: dict[str, str],
-             old: dict[str, tuple[str, str]], laid: Unevented) -> None:
-        """Make them, for the site ``laid`` out (and the last build's pages ``old``)."""
+             old: dict[str, tuple[str, str]], placement: Placement, laid: Unevented) -> None:
+        """Make them, for the stories' ``placement`` and the site ``laid`` out (and the
+        last build's pages ``old``)."""
         naming_site(config.source, templates)
         self.layout = unevented_layout(laid)
         self.kept = _kept_fingerprints(old)
+        self.slug_of = placement.slugs
+
+    def article_slugs(self, site: Site) -> dict[str, str]:
+        """Each article of ``site`` by source path."""
+        if self.slug_of is None:
+            self.slug_of = article_slugs(site)
+        return self.slug_of
 
     def listing_layout(self, site: Site) -> str:
         """The listing layout of ``site``."""
@@ -726,11 +737,12 @@ def _relisting(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile], tem
                ahead: _Ahead) -> tuple[EventMembers, Relisted | None]:
     """The site's events, and what changed in its listings when they are laid out as
     those of the last build (``manifest``), with the same templates."""
-    events = site_events(site)
+    slug_of = ahead.article_slugs(site)
+    events = site_events(site, slug_of)
     laid_out = (templates_key, ahead.listing_layout(site)) == (manifest.templates,
                                                                manifest.layout)
     return events, relisting(site, [p.source for p in parsed], events, manifest.events,
-                             manifest.topic_layouts) if laid_out else None
+                             manifest.topic_layouts, slug_of) if laid_out else None
 
 
 def _articles_to_render(articles: Sequence[Article], fingerprints: dict[str, str],

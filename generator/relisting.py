@@ -47,6 +47,7 @@ from .summary import StorySummary, title_link_of
 
 _SUMMARY, _SLUG = attrgetter("summary"), attrgetter("slug")
 _HEAD_SUMMARY, _HEAD_SLUG = itemgetter(0), itemgetter(1)
+_SOURCE = attrgetter("source")
 _TIMESTAMP = attrgetter("timestamp")
 _SEP = "\x1f"
 
@@ -91,10 +92,18 @@ def topic_layouts(pages: Iterable[Page]) -> dict[str, str]:
             for name, value in laid.items()}
 
 
-def site_events(site: Site) -> EventMembers:
-    """The site's events as ``Manifest.events`` records them."""
-    source = {a.slug: a.summary.source for a in site.articles}.__getitem__
+def site_events(site: Site, slug_of: Mapping[str, str]) -> EventMembers:
+    """The site's events as ``Manifest.events`` records them (``slug_of``: each article's
+    slug by source path, see :func:`article_slugs`)."""
+    source = dict(zip(slug_of.values(), slug_of.keys(), strict=True)).__getitem__
     return tuple((c.id, tuple(map(source, c.members))) for c in site.clusters)
+
+
+def article_slugs(site: Site) -> dict[str, str]:
+    """Each article's slug, by the source path of its story (the placement's
+    ``slugs``, where the build has them)."""
+    return dict(zip(map(_SOURCE, map(_SUMMARY, site.articles)), map(_SLUG, site.articles),
+                    strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,22 +119,21 @@ class Relisted:
 
 
 def relisting(site: Site, read: Collection[str], events: EventMembers, previous: EventMembers,
-              recorded: Mapping[str, str]) -> Relisted | None:
+              recorded: Mapping[str, str], slug_of: Mapping[str, str]) -> Relisted | None:
     """The listing pages whose fingerprints can differ from the last build's (None: the
     pages of a topic whose cards may be grouped otherwise are laid out otherwise than
     ``recorded``, the last build's ``topic_layouts``: all can differ). The site's
     ``listing_layout`` must be the last build's; ``read`` are the source paths of the
     files read again, ``events`` the site's (``site_events``), ``previous`` the last
-    build's."""
-    by_source = {a.summary.source: a for a in site.articles}
-    articles = tuple(by_source[source] for source in read if source in by_source)
+    build's, ``slug_of`` each article's slug by source path (``article_slugs``)."""
+    by_slug = site.by_slug
+    articles = tuple(by_slug[slug_of[source]] for source in read if source in slug_of)
     stories: set[str] = set()  # (whose cards can differ)
     for article in articles:
         stories.add(article.slug)
         stories.update(article.coverage)  # (a card shows its event's other stories)
-    regrouped = {by_source[source].slug
-                 for source in regrouped_stories(dict(events), dict(previous))
-                 if source in by_source}
+    regrouped = {slug_of[source] for source in regrouped_stories(dict(events), dict(previous))
+                 if source in slug_of}
     stories |= regrouped
     planned: dict[str, list[Page]] = {}
     regrouped_topics = {ref.name for slug in regrouped for ref in site.by_slug[slug].topics}
@@ -168,21 +176,23 @@ def rearticled(site: Site, read: Mapping[str, StorySummary | None], relisted: Re
     changed = slugs | relisted.regrouped | related_changed
     for article in stories:  # (an event's stories show each other)
         changed.update(article.coverage)
-    changed.update(map(_SLUG, referring(site.articles, slugs, keys)))  # (no key is "":
-    # an entry without an address has "")
-    return [article for article in site.articles if article.slug in changed]
+    return referring(site.articles, slugs, keys, changed)  # (no key is "": an entry
+    # without an address has "")
 
 
 def referring_python(articles: Iterable[Article], slugs: AbstractSet[str],
-                     keys: AbstractSet[str]) -> list[Article]:
-    """The ``articles`` that show one of ``slugs`` among their computed related stories,
-    or have a related[] entry with one of ``keys`` (an address or title key)."""
+                     keys: AbstractSet[str], also: AbstractSet[str]) -> list[Article]:
+    """The ``articles`` whose slug is in ``also``, or that show one of ``slugs`` among
+    their computed related stories, or have a related[] entry with one of ``keys`` (an
+    address or title key), in order."""
     return [article for article in articles
-            if not (slugs.isdisjoint(article.computed_related)
+            if article.slug in also
+            or not (slugs.isdisjoint(article.computed_related)
                     and keys.isdisjoint(chain.from_iterable(article.summary.related_keys)))]
 
 
-referring: Callable[[Iterable[Article], AbstractSet[str], AbstractSet[str]], list[Article]] = \
-    kernels.referring or referring_python
+referring: Callable[[Iterable[Article], AbstractSet[str], AbstractSet[str], AbstractSet[str]],
+                    list[Article]] = kernels.referring or referring_python
 """:func:`referring_python`, compiled where it is built (``generator.kernels``): the pass
-over every article of :func:`rearticled`, 12 ms at 10,000 stories in Python."""
+over every article of :func:`rearticled`, 12 ms at 10,000 stories in Python (and 3 more
+for the articles of the stories it knows to have changed)."""

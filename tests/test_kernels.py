@@ -460,14 +460,14 @@ def test_heads_refuse_what_the_python_refuses() -> None:
 
 @settings(max_examples=300)
 @given(placed_stories(), st.frozensets(st.sampled_from(["s0", "s1", "s2", "s5", "x"])),
-       st.frozensets(keys))
+       st.frozensets(keys), st.frozensets(st.sampled_from(["s1", "s3", "s4", "y"])))
 def test_referring_is_the_python_pass(case: tuple[Any, ...], slugs: frozenset[str],
-                                      watched: frozenset[str]) -> None:
+                                      watched: frozenset[str], also: frozenset[str]) -> None:
     stories, slugs_of, refs, by_url, by_title, body_of, cluster_of, related = case
     articles = model.make_articles(
         model.make_heads(stories, slugs_of, refs, by_url, by_title, body_of), cluster_of, related)
-    found = relisting.referring(articles, slugs, watched)
-    assert found == relisting.referring_python(articles, slugs, watched)
+    found = relisting.referring(articles, slugs, watched, also)
+    assert found == relisting.referring_python(articles, slugs, watched, also)
     assert all(found[i] is not found[j] for i in range(len(found)) for j in range(i))
 
 

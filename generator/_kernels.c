@@ -1490,6 +1490,25 @@ static PyObject *plan(PyObject *module, PyObject *args)
     return capsule;
 }
 
+/* an instance of PLAN's class with its slots set to the COUNT values ITEMS */
+static PyObject *fill_slots(const Plan *plan, PyObject *const *items, Py_ssize_t count)
+{
+    if (count != plan->count) {
+        PyErr_Format(PyExc_TypeError, "%s takes %zd values, not %zd", plan->type->tp_name,
+                     plan->count, count);
+        return NULL;
+    }
+    PyObject *made = plan->type->tp_alloc(plan->type, 0);
+    if (made == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject **slot = (PyObject **)((char *)made + plan->offsets[i]);
+        Py_XSETREF(*slot, Py_NewRef(items[i]));
+    }
+    return made;
+}
+
 PyDoc_STRVAR(make_doc,
 "make(plan, values, /) -> object\n\n"
 "An instance of the class of PLAN (see plan()) with its fields set to VALUES (a tuple or\n"
@@ -1520,20 +1539,7 @@ static PyObject *make(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "make() takes the values as a tuple or a list");
         return NULL;
     }
-    if (count != plan->count) {
-        PyErr_Format(PyExc_TypeError, "%s takes %zd values, not %zd", plan->type->tp_name,
-                     plan->count, count);
-        return NULL;
-    }
-    PyObject *made = plan->type->tp_alloc(plan->type, 0);
-    if (made == NULL) {
-        return NULL;
-    }
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject **slot = (PyObject **)((char *)made + plan->offsets[i]);
-        Py_XSETREF(*slot, Py_NewRef(items[i]));
-    }
-    return made;
+    return fill_slots(plan, items, count);
 }
 
 /* ---- the site's articles ------------------------------------------------------------- */
@@ -1739,7 +1745,7 @@ static PyObject *with_event(PyObject *head, PyObject *cluster_of, PyObject *rela
 PyDoc_STRVAR(articles_doc,
 "articles(plan, heads, cluster_of, related, /) -> tuple\n\n"
 "The site's articles from their heads and the events: model.articles_python, each made\n"
-"as make(plan, values) makes it.");
+"as make(plan, values) makes it (the plan looked up once).");
 
 static PyObject *articles(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -1751,13 +1757,17 @@ static PyObject *articles(PyObject *module, PyObject *const *args, Py_ssize_t na
         PyErr_SetString(PyExc_TypeError, "articles() takes a plan, a list and two dicts");
         return NULL;
     }
+    const Plan *plan = PyCapsule_GetPointer(args[0], plan_name);  /* (once, not per article) */
+    if (plan == NULL) {
+        return NULL;
+    }
     PyObject *heads = args[1];
     Py_ssize_t count = PyList_GET_SIZE(heads);
     PyObject *made = PyTuple_New(count);
     for (Py_ssize_t i = 0; made != NULL && i < count; i++) {
         PyObject *values = with_event(PyList_GET_ITEM(heads, i), args[2], args[3]);
-        PyObject *pair[2] = {args[0], values};
-        PyObject *article = values != NULL ? make(module, pair, 2) : NULL;
+        PyObject *article = values != NULL
+            ? fill_slots(plan, &PyTuple_GET_ITEM(values, 0), PyTuple_GET_SIZE(values)) : NULL;
         Py_XDECREF(values);
         if (article == NULL) {
             Py_CLEAR(made);

@@ -80,6 +80,7 @@ from .relisting import (
     Relisted,
     article_slugs,
     bodies_involved,
+    kept_fingerprints,
     listing_layout,
     rearticled,
     relisting,
@@ -471,7 +472,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                     fingerprints = page_fingerprints(site, pages, templates)
                 else:  # (laid out as the last build: see relisting)
                     pages = relisted.pages
-                    fingerprints = ahead.take_kept_fingerprints(old)
+                    fingerprints = kept_fingerprints(ahead.take_kept_fingerprints(old), site,
+                                                     relisted)
                     fingerprints.update(page_fingerprints(site, pages, templates))
                 if helping is not None:
                     fingerprints.update(helping.result())
@@ -550,8 +552,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                     (len(site.articles), len(site.topics), html_pages), stories.stories_id,
                     output=str(config.output.resolve()),
                     layout=ahead.listing_layout(site),
-                    topic_layouts=manifest.topic_layouts if relisted is not None
-                    else topic_layouts(pages))
+                    topic_layouts={**manifest.topic_layouts, **relisted.relaid}
+                    if relisted is not None else topic_layouts(pages))
     kept.store_as(stories.story_delta)
     if memory is not None:
         memory.manifest = kept
@@ -735,8 +737,9 @@ def _articles_meanwhile(site: Site, templates: dict[str, str], manifest_file: Pa
 
 def _relisting(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile], templates_key: str,
                ahead: _Ahead) -> tuple[EventMembers, Relisted | None]:
-    """The site's events, and what changed in its listings when they are laid out as
-    those of the last build (``manifest``), with the same templates."""
+    """The site's events, and what changed in its listings when they are laid out from
+    what those of the last build (``manifest``) were, with the same templates (else
+    None)."""
     slug_of = ahead.article_slugs(site)
     events = site_events(site, slug_of)
     laid_out = (templates_key, ahead.listing_layout(site)) == (manifest.templates,

@@ -29,7 +29,7 @@ class Pager:
 
     def path_of(self, number: int) -> str:
         """Site-relative path of page ``number``."""
-        return self.first_path if number == 1 else f"{self.first_path}page/{number}/"
+        return self.first_path if number == 1 else f"{further_pages(self.first_path)}{number}/"
 
     @property
     def previous_path(self) -> str | None:
@@ -108,6 +108,12 @@ class Page:
         return self.articles[0]
 
 
+def further_pages(first_path: str) -> str:
+    """The folder of the pages after the first of a listing whose first page is at
+    ``first_path`` (pages 2, 3... are at ``<that folder><n>/``)."""
+    return f"{first_path}page/"
+
+
 def plan_pages(site: Site, articles: Sequence[Page] | None = None) -> list[Page]:
     """Every output page of the site, in a stable order: HTML first, then the rest
     (``articles``: the article pages, if already made; see ``plan_html_pages``)."""
@@ -121,16 +127,18 @@ def plan_listing_pages(site: Site) -> list[Page]:
     return html + plan_machine_pages(site, html, site.articles)
 
 
-def plan_html_pages(site: Site, articles: Sequence[Page] | None = None) -> list[Page]:
+def plan_html_pages(site: Site, articles: Sequence[Page] | None = None,
+                    planned: Mapping[str, list[Page]] | None = None) -> list[Page]:
     """Every HTML page of the site, in a stable order (``articles``: ``article_page`` of
-    each of the site's articles, in order, if already made)."""
+    each of the site's articles, in order, if already made; ``planned``: the pages of
+    some topics, by name, if already planned)."""
     pages = [
         home_page(site),
         Page("topics", "topics/", "topics.html", "Topics", description="All topics"),
         Page("404", "404.html", "404.html", "Page not found"),
     ]
     for topic in site.topics:
-        pages.extend(plan_topic_pages(site, topic))
+        pages.extend((planned or {}).get(topic.ref.name) or plan_topic_pages(site, topic))
     pages.extend(articles if articles is not None
                  else (article_page(article) for article in site.articles))
     return pages
@@ -191,11 +199,16 @@ def plan_machine_pages(site: Site, html: Sequence[Page],
         pages += _topic_api_pages(site, topic)
     pages += [
         Page("api-topics", "api/topics/index.json", "api-topics.json", "Topics"),
-        *plan_sitemap_pages(sitemap_links(html) + tuple(
-            (article.path, article.summary.timestamp) for article in unplanned)),
+        *site_sitemap_pages(html, unplanned),
         Page("robots", "robots.txt", "robots.txt", "robots.txt"),
     ]
     return pages
+
+
+def site_sitemap_pages(html: Sequence[Page], unplanned: Sequence[Article] = ()) -> list[Page]:
+    """The sitemap of the ``html`` pages, then of the pages of the ``unplanned`` articles."""
+    return plan_sitemap_pages(sitemap_links(html) + tuple(
+        (article.path, article.summary.timestamp) for article in unplanned))
 
 
 _SLUG = attrgetter("slug")

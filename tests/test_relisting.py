@@ -157,18 +157,24 @@ def test_an_edit_that_splits_an_event_equals_a_clean_build(
     assert len(relisted) == 2
 
 
-def test_a_split_that_keeps_every_topic_laid_out_relists_the_other_story(
-        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
-    """Its two stories in two topics, one card each there before and after: the story
-    not read again is listed anew because its card no longer shows the other."""
+def one_event_files(a_topics: str, b_topics: str) -> dict[str, str | bytes]:
+    """Three stories in Robotics and two of one event, a (2021-03-01) and b (03-02), in
+    the topics given."""
     files: dict[str, str | bytes] = {
         f"content/2021-03-{day:02d}-s{day}.md": story(title, day, topics="[Robotics]")
         for day, title in ((3, "Drones deliver medicine in Ghana"),
                            (4, "Robots learn to fold laundry"),
                            (5, "Bakers win a bread contest"))}
-    files["content/2021-03-01-a.md"] = story(TITLES[1], 1, topics="[AI]", url=SAME)
-    files["content/2021-03-02-b.md"] = story(TITLES[4], 2, topics="[Vision]", url=SAME + "?x")
-    site = make_site(files)
+    files["content/2021-03-01-a.md"] = story(TITLES[1], 1, topics=a_topics, url=SAME)
+    files["content/2021-03-02-b.md"] = story(TITLES[4], 2, topics=b_topics, url=SAME + "?x")
+    return files
+
+
+def test_a_split_that_keeps_every_topic_laid_out_relists_the_other_story(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    """Its two stories in two topics, one card each there before and after: the story
+    not read again is listed anew because its card no longer shows the other."""
+    site = make_site(one_event_files("[AI]", "[Vision]"))
     out = tmp_path / "out"
     run(site, out)
     config, _ = load_config(site, output=out)
@@ -181,6 +187,35 @@ def test_a_split_that_keeps_every_topic_laid_out_relists_the_other_story(
     listed = {a.slug for page in relisted[-1].pages if page.kind == "topic"
               for a in page.articles}
     assert listed == {"2021-03-01-a", "2021-03-02-b"}  # (a: in AI only, not read)
+    check(site, out, tmp_path)
+
+
+def test_a_split_that_lays_a_topic_out_anew_relists_its_pages_and_the_sitemap(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    """Two stories of one event in one topic, one card there: split, they take two cards
+    and the topic a third page; joined again, the third page is gone."""
+    files = one_event_files("[Robotics]", "[Robotics, AI]")
+    files["digest.yaml"] = "page_size: 2\nhome_size: 3\nfeed_size: 3\n"
+    site = make_site(files)
+    out = tmp_path / "out"
+    run(site, out)
+    third = out / "topics/robotics/page/3/index.html"
+    assert not third.exists()
+    path = site / "content/2021-03-02-b.md"
+    path.write_text(story("Gardening tips for spring", 2, topics="[Robotics, AI]",
+                          url="https://other.example/g"), encoding="utf-8")
+    run(site, out)
+    assert relisted[-1] is not None and set(relisted[-1].relaid) == {"Robotics"}
+    kinds = {page.kind for page in relisted[-1].pages}
+    assert "sitemap" in kinds
+    assert "topic" in kinds
+    assert third.exists()
+    check(site, out, tmp_path)
+    path.write_text(story(TITLES[4], 2, topics="[Robotics, AI]", url=SAME + "?x"),
+                    encoding="utf-8")
+    run(site, out)
+    assert relisted[-1] is not None and set(relisted[-1].relaid) == {"Robotics"}
+    assert not third.exists()
     check(site, out, tmp_path)
 
 

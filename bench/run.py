@@ -16,6 +16,8 @@ Measures, each repeated --repeats times (state restored between repeats, untimed
           at least 65 s before the next timed build: see SETTLE_SECONDS)
   warm    nothing changed since the previous build (should write no file)
   edit    one story's title changed (the new title must appear in its article page)
+  spread  (with --spread K) edit, once each, for K stories spread over the corpus: how
+          much an edit's time depends on the story (the edit measure retitles one)
   add     one new story, newer than every other one
   delete  one story removed (no output path may still carry its slug)
 
@@ -361,10 +363,11 @@ def cold_digest(digest: DigestSite, n: int, r: int) -> Run:
     return digest.build(f"{n}-cold-{r}")
 
 
-def bench_digest(digest: DigestSite, n: int, repeats: int, say: Callable[[Measure], None]
-                 ) -> list[Measure]:
+def bench_digest(digest: DigestSite, n: int, repeats: int, say: Callable[[Measure], None],
+                 spread: int = 0) -> list[Measure]:
     """The measures after the cold builds (see ``bench_cold``) for one corpus size, from the
-    output and cache the last cold build left; each is passed to SAY as soon as it is done."""
+    output and cache the last cold build left; each is passed to SAY as soon as it is done.
+    SPREAD: how many stories the spread measure edits (0: none)."""
     content = digest.site / "content"
     stories = sorted(os.listdir(content))
     results = {name: Measure("digest", n, name) for name in MEASURES if name != "cold"}
@@ -379,21 +382,15 @@ def bench_digest(digest: DigestSite, n: int, repeats: int, say: Callable[[Measur
     say(results["warm"])
 
     (digest.site / DIRTY_FILE).write_text("content edited by bench/run.py\n")
-    target = content / stories[len(stories) // 2]  # (c) edit one title
-    original = target.read_bytes()
-    original_stat = target.stat()
-    try:
-        for r in range(repeats):
-            title = f"Benchmark retitled story {r} qzx{n}"
-            target.write_bytes(retitle(original.decode("utf-8"), title).encode("utf-8"))
-            results["edit"].runs.append(digest.build(f"{n}-edit-{r}"))
-            results["edit"].checks.append(
-                check_page(digest.out, digest.last_written, target.name, title))
-    finally:
-        target.write_bytes(original)
-        os.utime(target, ns=(original_stat.st_atime_ns, original_stat.st_mtime_ns))
-    digest.build(f"{n}-edit-restore")
+    bench_edits(digest, content / stories[len(stories) // 2], repeats,  # (c) edit a title
+                results["edit"])
     say(results["edit"])
+    if spread:
+        spread_edits = Measure("digest", n, "spread")
+        for k in range(spread):
+            bench_edits(digest, content / stories[len(stories) * (2 * k + 1) // (2 * spread)],
+                        1, spread_edits, label=f"spread-{k}")
+        say(spread_edits)
 
     newest_text = (content / stories[-1]).read_text(encoding="utf-8")  # (d) add a story
     for r in range(repeats):
@@ -428,6 +425,25 @@ def bench_digest(digest: DigestSite, n: int, repeats: int, say: Callable[[Measur
     say(results["delete"])
     (digest.site / DIRTY_FILE).unlink()
     return list(results.values())
+
+
+def bench_edits(digest: DigestSite, target: Path, repeats: int, measure: Measure, *,
+                label: str = "edit") -> None:
+    """Retitle the story TARGET and build, REPEATS times, into MEASURE; then restore it
+    (its bytes and mtime) and build again, untimed."""
+    n = measure.n
+    original = target.read_bytes()
+    original_stat = target.stat()
+    try:
+        for r in range(repeats):
+            title = f"Benchmark retitled story {r} qzx{n}"
+            target.write_bytes(retitle(original.decode("utf-8"), title).encode("utf-8"))
+            measure.runs.append(digest.build(f"{n}-{label}-{r}"))
+            measure.checks.append(check_page(digest.out, digest.last_written, target.name, title))
+    finally:
+        target.write_bytes(original)
+        os.utime(target, ns=(original_stat.st_atime_ns, original_stat.st_mtime_ns))
+    digest.build(f"{n}-{label}-restore")
 
 
 def make_newer_story(template: str, *, title: str, slug: str) -> tuple[str, str]:
@@ -571,6 +587,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="also time the reference Hugo site (cold builds)")
     parser.add_argument("--hugo-only", action="store_true",
                         help="time only Hugo (implies --hugo); digest is not run")
+    parser.add_argument("--spread", type=int, default=0, metavar="K",
+                        help="also edit K stories spread over each corpus, once each "
+                             "(the spread measure; default 0: none)")
     parser.add_argument("--json", metavar="FILE", help="also write all figures to FILE")
     parser.add_argument("--quick", action="store_true",
                         help="smoke test: N=1000, one repeat (overrides --sizes/--repeats)")
@@ -584,6 +603,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"--sizes must be comma-separated integers, got {args.sizes!r}")
     if args.repeats < 1 or min(args.size_list) < 1:
         parser.error("--repeats and every size must be at least 1")
+    if args.spread < 0:
+        parser.error("--spread must be 0 or more")
     return args
 
 
@@ -607,7 +628,8 @@ def main(argv: list[str] | None = None) -> int:
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # (the builds run from bytecode, as an installed
     # package does: see compile_package)
     meta: dict[str, object] = {
-        "cmd": args.cmd, "repeats": args.repeats, "seed": args.seed, "sizes": args.size_list,
+        "cmd": args.cmd, "repeats": args.repeats, "spread": args.spread, "seed": args.seed,
+        "sizes": args.size_list,
         "python": platform.python_version(), "cpus": os.cpu_count(),
         "machine": platform.platform(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
@@ -645,7 +667,7 @@ def main(argv: list[str] | None = None) -> int:
                 hugo.remove()
                 settle(workdir)
             if not args.hugo_only:
-                bench_digest(digest, n, args.repeats, say)
+                bench_digest(digest, n, args.repeats, say, min(args.spread, n))
     except BenchError as error:
         print(f"bench: error: {error}", file=sys.stderr)
         return 1

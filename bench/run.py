@@ -387,9 +387,8 @@ def bench_digest(digest: DigestSite, n: int, repeats: int, say: Callable[[Measur
     say(results["edit"])
     if spread:
         spread_edits = Measure("digest", n, "spread")
-        for k in range(spread):
-            bench_edits(digest, content / stories[len(stories) * (2 * k + 1) // (2 * spread)],
-                        1, spread_edits, label=f"spread-{k}")
+        for k, index in enumerate(spread_picks(len(stories), spread)):
+            bench_edits(digest, content / stories[index], 1, spread_edits, label=f"spread-{k}")
         say(spread_edits)
 
     newest_text = (content / stories[-1]).read_text(encoding="utf-8")  # (d) add a story
@@ -425,6 +424,12 @@ def bench_digest(digest: DigestSite, n: int, repeats: int, say: Callable[[Measur
     say(results["delete"])
     (digest.site / DIRTY_FILE).unlink()
     return list(results.values())
+
+
+def spread_picks(count: int, k: int) -> list[int]:
+    """K indices spread evenly over COUNT items (the middle of each K-th), distinct when
+    K <= COUNT."""
+    return [count * (2 * i + 1) // (2 * k) for i in range(k)]
 
 
 def bench_edits(digest: DigestSite, target: Path, repeats: int, measure: Measure, *,

@@ -137,8 +137,9 @@ def plan_html_pages(site: Site, articles: Sequence[Page] | None = None,
         Page("topics", "topics/", "topics.html", "Topics", description="All topics"),
         Page("404", "404.html", "404.html", "Page not found"),
     ]
+    known = planned or {}
     for topic in site.topics:
-        pages.extend((planned or {}).get(topic.ref.name) or plan_topic_pages(site, topic))
+        pages.extend(known.get(topic.ref.name) or plan_topic_pages(site, topic))
     pages.extend(articles if articles is not None
                  else (article_page(article) for article in site.articles))
     return pages

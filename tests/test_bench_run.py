@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bench.run import coarse_now_ns, diff_snapshots, landed, snapshot
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bench.run import coarse_now_ns, diff_snapshots, landed, snapshot, spread_picks
 
 
 def test_landed_is_when_the_last_page_changed(tmp_path: Path) -> None:
@@ -46,3 +49,16 @@ def test_nothing_landed_without_a_changed_page(tmp_path: Path) -> None:
     assert written == [".digest-output"]
     assert landed(tmp_path, written, removed, since) is None
     assert landed(tmp_path, [], [], since) is None
+
+
+def test_the_spread_edits_the_middle_of_each_kth_of_the_stories() -> None:
+    assert spread_picks(10_000, 9)[4] == 5_000  # (the edit measure's story among them)
+    assert spread_picks(10, 2) == [2, 7]
+
+
+@given(st.integers(1, 5_000), st.integers(1, 5_000))
+def test_spread_picks_are_distinct_and_in_order(count: int, k: int) -> None:
+    picks = spread_picks(count, min(k, count))
+    assert len(picks) == min(k, count)
+    assert picks == sorted(set(picks))
+    assert picks[0] >= 0 and picks[-1] < count

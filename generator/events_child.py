@@ -25,12 +25,13 @@ from __future__ import annotations
 import marshal
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from .cluster_engine import StoryInput
 from .cluster_parallel import Forked, start_forked
 from .clusters import ClusterDoc, make_cluster
 from .events import (
@@ -204,8 +205,16 @@ def _events_in_child(reading: int, writing: int, shared: _Shared
     slugs, sources, digests, shared.fresh, shared.stories_id, shared.sources, delta = \
         marshal.loads(data)
     shared.delta = StoryDelta(*delta) if delta is not None else None
-    inputs = [(slug, digest, partial(_document, slug, source, digest, shared))
-              for slug, source, digest in zip(*_split(slugs, sources, digests), strict=True)]
+    return _events_of(previous, [
+        (slug, digest, partial(_document, slug, source, digest, shared))
+        for slug, source, digest in zip(*_split(slugs, sources, digests), strict=True)],
+        shared)
+
+
+def _events_of(previous: EventState | None, inputs: Sequence[StoryInput],
+               shared: _Shared) -> tuple[object, ...]:
+    """The events of ``inputs`` updated from ``previous``, as the child sends them (the
+    state made kept in ``shared``, for it to store)."""
     shared.state = update_state_of(previous, inputs, threshold=shared.threshold,
                                    related_count=shared.related_count)
     return (*packed_events(shared.state), related_changes(previous, shared.state))
@@ -229,11 +238,8 @@ def _document(slug: str, source: str, digest: str, shared: _Shared) -> ClusterDo
 def _events_here(shared: _Shared) -> tuple[object, ...]:
     """What the child failed to make, made here."""
     assert shared.placement is not None  # (sent before the events are asked for)
-    previous = load_event_state(shared.manifest_file)
-    shared.state = update_state_of(previous, story_inputs(shared.placement.event_inputs()),
-                                   threshold=shared.threshold,
-                                   related_count=shared.related_count)
-    return (*packed_events(shared.state), related_changes(previous, shared.state))
+    return _events_of(load_event_state(shared.manifest_file),
+                      story_inputs(shared.placement.event_inputs()), shared)
 
 
 def _unpack(data: tuple[Any, ...]) -> Events:

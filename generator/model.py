@@ -254,9 +254,6 @@ class Placement:
         return [(slugs[s.source], s) for s in self.ordered]
 
 
-EventsMaker = Callable[[], "tuple[Events, EventState | None]"]
-"""Gives the events of a placement and the state to keep for the next build (None: kept
-elsewhere, see ``events_child``)."""
 
 
 def place_stories(summaries: Sequence[StorySummary]) -> Placement:
@@ -295,17 +292,11 @@ def build_site(config: SiteConfig, summaries: Sequence[StorySummary],
     placement = place_stories(summaries)
     if placed is not None:
         placed(placement)
-    return model_site(config, placement, records, partial(
-        update_events, previous_events, placement.event_inputs(),
-        threshold=config.cluster_threshold, related_count=config.related_count))
-
-
-def model_site(config: SiteConfig, placement: Placement, records: RecordStore | None,
-               make_events: EventsMaker) -> Site:
-    """The site of placed stories. ``make_events`` is called once what needs no events is
-    done (:func:`lay_out`), so that events made elsewhere meanwhile (``events_child``)
-    are waited for as late as possible."""
-    return evented_site(config, lay_out(config, placement), records, *make_events())
+    laid = lay_out(config, placement)  # (what needs no events: a build whose events a
+    # child makes does this while it waits, see ``build._model``)
+    return evented_site(config, laid, records, *update_events(
+        previous_events, placement.event_inputs(), threshold=config.cluster_threshold,
+        related_count=config.related_count))
 
 
 @dataclass(frozen=True, slots=True)

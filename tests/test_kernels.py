@@ -411,7 +411,7 @@ names = st.sampled_from(["a", "b", "c", "d", "e", "f"])
 
 @st.composite
 def placed_stories(draw: st.DrawFn) -> tuple[Any, ...]:
-    """Stories with topics and related[] keys, and what ``model_site`` resolves them with:
+    """Stories with topics and related[] keys, and what ``lay_out`` resolves them with:
     keys may be empty, resolve by address, by title, both or neither; stories may have
     a body file; events may lead with the story or not."""
     count = draw(st.integers(min_value=0, max_value=8))

@@ -22,6 +22,8 @@ from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 
+from xxhash import xxh3_128_hexdigest
+
 from . import __version__
 from .config import SiteConfig
 from .model import Article, Site, TopicRef
@@ -144,8 +146,9 @@ def article_fingerprints(site: Site, templates: Mapping[str, str],
 
 
 def _digest(text: str) -> str:
-    """A page's fingerprint: the hash of its text (see ``_PageTexts``), or a card's."""
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    """A page's fingerprint: the hash of its text (see ``_PageTexts``), or a card's
+    (XXH3, 128 bits: see ``output.content_digest``)."""
+    return xxh3_128_hexdigest(text.encode())
 
 
 class _PageTexts:

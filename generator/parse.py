@@ -6,11 +6,12 @@ what the main process runs for the few files an incremental build finds changed.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
+
+from xxhash import xxh3_128_hexdigest
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic
@@ -89,7 +90,7 @@ def parse_file(path: str | Path, config: SiteConfig, zone: tzinfo) -> ParsedFile
                               max_bytes=config.max_file_bytes)
         problems = (outcome,) if isinstance(outcome, Diagnostic) else ()
         return ParsedFile(rel, stamp, None, None, problems)
-    digest = hashlib.blake2b(raw, digest_size=12).hexdigest()
+    digest = xxh3_128_hexdigest(raw)  # (see output.content_digest)
     text = decode_text(rel, raw)
     source = text if isinstance(text, Diagnostic) else split_source(rel, text,
                                                                     mtime=stamp.mtime_ns / 1e9)

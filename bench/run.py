@@ -58,13 +58,18 @@ DIRTY_FILE = ".bench-dirty"  # present while the harness has edited SITE/content
 MEASURES = ("cold", "warm", "edit", "add", "delete")
 ASIDE_FOLDER = "set-aside"  # in WORKDIR: outputs a cold build replaces, deleted later
 DELETED_STAMP = ".last-deletion"  # in WORKDIR: touched whenever the harness deletes many files
-SETTLE_SECONDS = 65.0
+SETTLE_SECONDS = 365.0
 """How long after deleting many files (and syncing) a timed build waits. ext4 without a
-journal (this machine's /) passes over inodes freed in the last 60 s (360 s while their
-inode-table block is not yet written back) when it allocates new ones: deleting the last
-output just before a cold build made it spend 3.5-4 s more in the kernel (digest at 10,000
-stories: sys 5.5-6.0 s against 2.0 s) and Hugo 5-7 s more (sys 8.6-9.3 s against 2.5-3.6 s;
-wall 10.0-11.1 s against 6.2-6.7 s)."""
+journal (this machine's /) passes over inodes freed in the last 60 s when it allocates new
+ones, and over those freed in the last 360 s whose inode-table block is dirty: once a build
+has taken one inode of such a block, the block is dirty, so its freed neighbours are passed
+over, each allocation scanning again from the group's start (fs/ext4/ialloc.c,
+``recently_deleted``). Deleting the last output just before a cold build made it spend
+3.5-4 s more in the kernel (digest at 10,000 stories: sys 5.5-6.0 s against 2.0 s) and
+Hugo 5-7 s more (sys 8.6-9.3 s against 2.5-3.6 s; wall 10.0-11.1 s against 6.2-6.7 s);
+70 s after deleting two outputs (230,000 files), 35% of a 100k cold build's samples (perf)
+were that scan. So a run deletes nothing between its builds: what they leave is set aside
+and deleted once the run is over (``empty_aside``)."""
 
 
 class BenchError(Exception):
@@ -351,8 +356,6 @@ def bench_cold(digest: DigestSite | None, hugo: HugoSite | None, n: int, repeats
     for r in range(repeats):
         for measure, build in measures if r % 2 == 0 else measures[::-1]:
             measure.runs.append(build(r))
-    empty_aside(workdir)
-    settle(workdir)  # (the builds that follow create files too: staged pages, cache files)
     return [measure for measure, _build in measures]
 
 
@@ -498,9 +501,9 @@ class HugoSite:
         return Run(seconds, cpu, rss, len(snapshot(self.site / "_out")), 0)
 
     def remove(self) -> None:
-        """Delete the copy of the corpus and what the builds left."""
+        """Set the copy of the corpus and what the builds left aside (deleted once the
+        run is over: see SETTLE_SECONDS)."""
         set_aside(self.site, self.logs.parent)
-        empty_aside(self.logs.parent)
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -670,9 +673,9 @@ def main(argv: list[str] | None = None) -> int:
                 say(measure)
             if hugo is not None:
                 hugo.remove()
-                settle(workdir)
             if not args.hugo_only:
                 bench_digest(digest, n, args.repeats, say, min(args.spread, n))
+        empty_aside(workdir)  # (once every build is timed: see SETTLE_SECONDS)
     except BenchError as error:
         print(f"bench: error: {error}", file=sys.stderr)
         return 1

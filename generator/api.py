@@ -15,7 +15,7 @@ import json
 
 from .feeds import absolute, dump_json, feed_paths
 from .model import Article, Site
-from .pages import Page, api_folder
+from .pages import API_FILE, Page, api_folder
 from .schema_json import COMPACT_JSON
 
 PAGE_URL_KEY = "pageUrl"
@@ -60,7 +60,7 @@ def render_api_topics(site: Site, page: Page) -> bytes:
             "description": topic.description,
             "count": len(topic.articles),
             "pageUrl": absolute(site, topic.ref.path),
-            "apiUrl": absolute(site, api_folder(topic) + "index.json"),
+            "apiUrl": absolute(site, api_folder(topic) + API_FILE),
             "feeds": {label: absolute(site, path)
                       for label, path in feed_paths(topic.ref.path).items()},
         }

@@ -85,6 +85,7 @@ from .relisting import (
     rearticled,
     relisting,
     site_events,
+    stories_moved,
     topic_layouts,
     unevented_layout,
 )
@@ -426,10 +427,12 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                 # build's peak)
                 if old and events_child is not None \
                         and events_child.related_changed is not None:
-                    read = {p.source: entry.summary if (entry := manifest.files.get(p.source))
-                            else None for p in parsed}  # (what the last build had of them)
+                    read = {source: entry.summary if (entry := manifest.files.get(source))
+                            else None for source in chain((p.source for p in parsed),
+                                                          state.removed)}  # (what the
+                    # last build had of the files read again or gone)
                     if not bodies_involved(site, read):
-                        events, relisted = _relisting(site, manifest, parsed,
+                        events, relisted = _relisting(site, manifest, parsed, state.removed,
                                                       templates_key, ahead)
                     if relisted is not None:
                         rearticles = rearticled(site, read, relisted,
@@ -465,8 +468,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                 # render are planned (at 100,000 stories planning every page took 1.6 s),
                 # their fingerprints made by the child (if any) meanwhile
                 if events is None:  # (not made before the child was forked)
-                    events, relisted = _relisting(site, manifest, parsed, templates_key,
-                                                  ahead)
+                    events, relisted = _relisting(site, manifest, parsed, state.removed,
+                                                  templates_key, ahead)
                 if relisted is None:
                     pages = plan_listing_pages(site)
                     fingerprints = page_fingerprints(site, pages, templates)
@@ -735,17 +738,30 @@ def _articles_meanwhile(site: Site, templates: dict[str, str], manifest_file: Pa
     return started[0]
 
 
-def _relisting(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile], templates_key: str,
-               ahead: _Ahead) -> tuple[EventMembers, Relisted | None]:
+def _relisting(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile],
+               removed: Sequence[str], templates_key: str, ahead: _Ahead
+               ) -> tuple[EventMembers, Relisted | None]:
     """The site's events, and what changed in its listings when they are laid out from
-    what those of the last build (``manifest``) were, with the same templates (else
-    None)."""
+    what those of the last build (``manifest``) were, with the same templates, or from
+    that but for stories that came or went (``removed``: the files gone; else None)."""
     slug_of = ahead.article_slugs(site)
     events = site_events(site, slug_of)
-    laid_out = (templates_key, ahead.listing_layout(site)) == (manifest.templates,
-                                                               manifest.layout)
+    if templates_key != manifest.templates:
+        return events, None
+    moved = None
+    if ahead.listing_layout(site) != manifest.layout:
+        came = [p.source for p in parsed if p.source in slug_of
+                and ((entry := manifest.files.get(p.source)) is None or entry.summary is None)]
+        went = [entry.summary for source in chain(removed, (p.source for p in parsed
+                                                            if p.source not in slug_of))
+                if (entry := manifest.files.get(source)) is not None
+                and entry.summary is not None]
+        moved = stories_moved(site, slug_of, came, went, manifest.layout) \
+            if came or went else None
+        if moved is None:
+            return events, None
     return events, relisting(site, [p.source for p in parsed], events, manifest.events,
-                             manifest.topic_layouts, slug_of) if laid_out else None
+                             manifest.topic_layouts, slug_of, moved)
 
 
 def _articles_to_render(articles: Sequence[Article], fingerprints: dict[str, str],

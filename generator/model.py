@@ -410,12 +410,15 @@ def _topics(config: SiteConfig, heads: Sequence[Head],
             image=definition.image if definition else "",
         ))
 
-    def order(topic: Topic) -> tuple[int, int, str]:
-        definition = config.topic_definition(topic.ref.name)
-        position = definition.order if definition and definition.order is not None else 10**9
-        return (position, -len(topic.articles), topic.ref.slug)
+    return tuple(sorted(topics, key=lambda t: topic_order(config, t.ref, len(t.articles))))
 
-    return tuple(sorted(topics, key=order))
+
+def topic_order(config: SiteConfig, ref: TopicRef, count: int) -> tuple[int, int, str]:
+    """Where a topic with ``count`` stories comes among the topics: by the order the
+    config gives it, then most stories first, then by slug."""
+    definition = config.topic_definition(ref.name)
+    position = definition.order if definition and definition.order is not None else 10**9
+    return position, -count, ref.slug
 
 
 def related_keys_python(stories: Sequence[StorySummary], slugs: Mapping[str, str],

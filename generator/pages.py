@@ -64,6 +64,9 @@ SITEMAP_LIMIT = 50_000
 SITEMAP_KINDS = frozenset({"sitemap", "sitemap-index"})
 """Kinds of the sitemap's pages."""
 
+API_FILE = "index.json"
+"""The file name of each page of the JSON API, in its page's folder."""
+
 ARTICLE_TEMPLATE = "article.html"
 """The template of every article page."""
 
@@ -132,17 +135,29 @@ def plan_html_pages(site: Site, articles: Sequence[Page] | None = None,
     """Every HTML page of the site, in a stable order (``articles``: ``article_page`` of
     each of the site's articles, in order, if already made; ``planned``: the pages of
     some topics, by name, if already planned)."""
-    pages = [
-        home_page(site),
-        Page("topics", "topics/", "topics.html", "Topics", description="All topics"),
-        Page("404", "404.html", "404.html", "Page not found"),
-    ]
+    pages = [home_page(site), *_index_pages()]
     known = planned or {}
     for topic in site.topics:
         pages.extend(known.get(topic.ref.name) or plan_topic_pages(site, topic))
     pages.extend(articles if articles is not None
                  else (article_page(article) for article in site.articles))
     return pages
+
+
+def _index_pages() -> list[Page]:
+    """The page of every topic, and the 404 page (which lists them too)."""
+    return [Page("topics", "topics/", "topics.html", "Topics", description="All topics"),
+            Page("404", "404.html", "404.html", "Page not found")]
+
+
+def counting_pages(site: Site) -> list[Page]:
+    """The pages but the sitemap's that show how many stories each topic has: the home
+    page, the topics page, the 404 page and the API's topic list."""
+    return [home_page(site), *_index_pages(), _api_topics_page()]
+
+
+def _api_topics_page() -> Page:
+    return Page("api-topics", "api/topics/index.json", "api-topics.json", "Topics")
 
 
 def home_page(site: Site) -> Page:
@@ -194,12 +209,12 @@ def plan_machine_pages(site: Site, html: Sequence[Page],
     ``unplanned`` articles) and robots.txt."""
     pages = plan_feed_pages(site, None, site.articles[: site.config.feed_size])
     for topic in site.topics:
-        pages += _topic_feed_pages(site, topic)
+        pages += topic_feed_pages(site, topic)
     pages += plan_api_pages(site, None, site.articles)
     for topic in site.topics:
-        pages += _topic_api_pages(site, topic)
+        pages += topic_api_pages(site, topic)
     pages += [
-        Page("api-topics", "api/topics/index.json", "api-topics.json", "Topics"),
+        _api_topics_page(),
         *site_sitemap_pages(html, unplanned),
         Page("robots", "robots.txt", "robots.txt", "robots.txt"),
     ]
@@ -226,18 +241,20 @@ def plan_listing_pages_of(site: Site, slugs: AbstractSet[str], topics: AbstractS
     for topic in site.topics:
         if topic.ref.name in topics:
             pages += planned.get(topic.ref.name) or plan_topic_pages(site, topic)
-            pages += _topic_feed_pages(site, topic)
-            pages += _topic_api_pages(site, topic)
+            pages += topic_feed_pages(site, topic)
+            pages += topic_api_pages(site, topic)
     return [home_page(site),
             *(page for page in pages if not slugs.isdisjoint(map(_SLUG, page.articles)))]
 
 
-def _topic_feed_pages(site: Site, topic: Topic) -> list[Page]:
+def topic_feed_pages(site: Site, topic: Topic) -> list[Page]:
+    """The feeds of one topic."""
     latest = tuple(site.article(slug) for slug in topic.articles[: site.config.feed_size])
     return plan_feed_pages(site, topic, latest)
 
 
-def _topic_api_pages(site: Site, topic: Topic) -> list[Page]:
+def topic_api_pages(site: Site, topic: Topic) -> list[Page]:
+    """The JSON API pages of one topic."""
     return plan_api_pages(site, topic, [site.article(slug) for slug in topic.articles])
 
 
@@ -290,6 +307,6 @@ def plan_api_pages(site: Site, topic: Topic | None, articles: Sequence[Article])
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         pager = Pager(number, len(chunks), api_folder(topic))
-        pages.append(Page("api-news", pager.path_of(number) + "index.json", "api-news.json",
+        pages.append(Page("api-news", pager.path_of(number) + API_FILE, "api-news.json",
                           title, articles=chunk, topic=topic, pager=pager))
     return pages

@@ -114,6 +114,16 @@ def relisted(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     return spy(monkeypatch, "relisting")
 
 
+def built_in(root: Path) -> Path:
+    """The site of ``make_files`` in ``root``/site, built once into ``root``/out."""
+    site = root / "site"
+    for rel, text in make_files().items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(str(text), encoding="utf-8")
+    run(site, root / "out")
+    return site
+
+
 def built(make_site: MakeSite, tmp_path: Path) -> tuple[Path, Path]:
     """The site of ``make_files``, built once: (site, output)."""
     site = make_site(make_files())
@@ -291,11 +301,7 @@ def test_any_sequence_of_title_and_excerpt_edits_equals_a_clean_build(
     with tempfile.TemporaryDirectory() as folder, \
             mock.patch.object(cluster_parallel, "MIN_SPLIT_ITEMS", 1 if child else 3000):
         root = Path(folder)
-        site = root / "site"
-        for rel, text in make_files().items():
-            (site / rel).parent.mkdir(parents=True, exist_ok=True)
-            (site / rel).write_text(str(text), encoding="utf-8")
-        run(site, root / "out")
+        site = built_in(root)
         for day, title, excerpt, wire in edits:
             name = {1: "2021-03-01-a.md", 2: "2021-03-02-b.md"}.get(
                 day, f"2021-03-{day:02d}-s{day}.md")
@@ -319,3 +325,123 @@ def test_the_layout_made_before_the_events_is_the_sites(sample_site: Path) -> No
     laid = lay_out(config, place_stories(summaries))
     assert [head[1] for head in laid.heads] == [a.slug for a in site.articles]
     assert unevented_layout(laid) == listing_layout(site)
+
+
+def test_an_added_story_relists_every_list_it_joins_and_the_counting_pages(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any],
+        rearticled: list[Any]) -> None:
+    """Eleven stories in pages of two: the list of every story (the site's feeds and API
+    pages) and its topic's lists move, and so do the pages counting the topics' stories;
+    the other topics' pages keep their fingerprints, and so do the articles that do not
+    show the new story."""
+    site, out = built(make_site, tmp_path)
+    (site / "content/2021-03-10-s10.md").write_text(
+        story("Farmers test a weeding robot", 10, topics="[Robotics]"), encoding="utf-8")
+    run(site, out)
+    moved = relisted[-1].moved
+    assert moved is not None and moved.topics == {"Robotics"} and moved.gone == ()
+    kinds = {page.kind for page in relisted[-1].pages}
+    assert {"home", "topics", "404", "api-topics", "sitemap", "feed", "api-news"} <= kinds
+    assert not any(page.topic is not None and page.topic.ref.name == "Vision"
+                   and page.kind == "topic" for page in relisted[-1].pages)
+    assert "2021-03-10-s10" in {a.slug for a in rearticled[-1]}
+    assert len(rearticled[-1]) < 10
+    check(site, out, tmp_path)
+
+
+def test_a_story_in_no_topic_relists_the_sitemap(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    site, out = built(make_site, tmp_path)
+    (site / "content/2021-03-10-s10.md").write_text(
+        story("Farmers test a weeding robot", 10, topics="[]"), encoding="utf-8")
+    run(site, out)
+    moved = relisted[-1].moved
+    assert moved is not None and moved.topics == set() and not relisted[-1].relaid
+    assert "news/2021-03-10-s10/" in (out / "sitemap.xml").read_text()
+    check(site, out, tmp_path)
+
+
+def test_a_deleted_story_drops_its_page_and_the_api_pages_past_the_new_last(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    """Nine stories, five API pages of two; one story gone, four: the fifth goes, as does
+    the story's page."""
+    site, out = built(make_site, tmp_path)
+    fifth = out / "api/news/page/5/index.json"
+    assert fifth.exists()
+    (site / "content/2021-03-06-s6.md").unlink()
+    run(site, out)
+    moved = relisted[-1].moved
+    assert moved is not None and moved.gone == ("news/2021-03-06-s6/index.html",)
+    assert not fifth.exists()
+    assert not (out / "news/2021-03-06-s6").exists()
+    check(site, out, tmp_path)
+
+
+def test_a_renamed_story_file_is_a_story_gone_and_one_come(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    site, out = built(make_site, tmp_path)
+    (site / "content/2021-03-07-s7.md").rename(site / "content/2021-03-07-renamed.md")
+    run(site, out)
+    moved = relisted[-1].moved
+    assert moved is not None and moved.gone == ("news/2021-03-07-s7/index.html",)
+    check(site, out, tmp_path)
+
+
+@pytest.mark.parametrize("change", ["new topic", "topic emptied", "slug taken", "reordered",
+                                    "slug kept"])
+def test_stories_coming_or_going_otherwise_fingerprint_every_page(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any], change: str) -> None:
+    """A topic that comes or goes with a story, a story taking the slug of another (which
+    takes a suffix), topics changing order: the layout is not the last build's but for
+    those stories, and every page is fingerprinted. (A new story wanting a slug another
+    keeps takes a suffix itself: nothing else moved.)"""
+    files = make_files()
+    files["content/2021-03-12-garden.md"] = story("Gardening tips for spring", 12,
+                                                  topics="[Gardening]")
+    site = make_site(files)
+    out = tmp_path / "out"
+    run(site, out)
+    content = site / "content"
+    if change == "new topic":
+        (content / "2021-03-11-s11.md").write_text(
+            story("Bees count flowers", 11, topics="[Biology]"), encoding="utf-8")
+    elif change == "topic emptied":
+        (content / "2021-03-12-garden.md").unlink()
+    elif change in ("slug taken", "slug kept"):  # (the same time: the first source
+        # path keeps the slug)
+        folder = content / ("0" if change == "slug taken" else "more")
+        folder.mkdir()
+        (folder / "2021-03-05-s5.md").write_text(
+            story("Another fifth", 5, topics="[AI]"), encoding="utf-8")
+    else:  # Vision (3 stories) passes Robotics (4) with two more
+        for day in (10, 11):
+            (content / f"2021-03-{day}-s{day}.md").write_text(
+                story(f"Cameras learn to see in fog ({day})", day, topics="[Vision]"),
+                encoding="utf-8")
+    run(site, out)
+    assert (relisted == []) == (change != "slug kept")
+    check(site, out, tmp_path)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.booleans(), st.sampled_from((3, 4, 5, 6, 7, 8, 9, 10, 11, 12)),
+                          st.sampled_from(("[AI]", "[Vision]", "[AI, Robotics]", "[]"))),
+                min_size=1, max_size=4),
+       st.booleans())
+def test_any_sequence_of_stories_added_and_deleted_equals_a_clean_build(
+        changes: list[tuple[bool, int, str]], child: bool) -> None:
+    """Add (True) a story on a day, or delete (False) the day's story, then build: the
+    output and every fingerprint are a clean build's."""
+    with tempfile.TemporaryDirectory() as folder, \
+            mock.patch.object(cluster_parallel, "MIN_SPLIT_ITEMS", 1 if child else 3000):
+        root = Path(folder)
+        site = built_in(root)
+        for add, day, topics in changes:
+            path = site / "content" / f"2021-03-{day:02d}-s{day}.md"
+            if add:
+                path.write_text(story(TITLES[day % len(TITLES)] + f" ({day})", day,
+                                      topics=topics), encoding="utf-8")
+            else:
+                path.unlink(missing_ok=True)
+            run(site, root / "out")
+            check(site, root / "out", root)

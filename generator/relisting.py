@@ -264,9 +264,14 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
             layout = topic_layouts(planned[name])[name]
             if name in moved_topics or layout != recorded.get(name):
                 relaid[name] = layout
-    pages = plan_listing_pages_of(
-        site, stories, {ref.name for slug in stories for ref in site.by_slug[slug].topics},
-        planned)
+    listing = {ref.name for slug in stories for ref in site.by_slug[slug].topics}
+    if relaid or moved is not None:  # (the sitemap below plans every topic's pages: those
+        # of the topics listing these stories are planned once, here; twice, four topics'
+        # pages took 80 ms of a build after an add at 100,000 stories)
+        for topic in site.topics:
+            if topic.ref.name in listing and topic.ref.name not in planned:
+                planned[topic.ref.name] = plan_topic_pages(site, topic)
+    pages = plan_listing_pages_of(site, stories, listing, planned)
     lists: list[tuple[str, int, str]] = []
     if moved is not None:  # (every list holding a story that came or went)
         every = plan_api_pages(site, None, site.articles)

@@ -157,7 +157,7 @@ def counting_pages(site: Site) -> list[Page]:
 
 
 def _api_topics_page() -> Page:
-    return Page("api-topics", "api/topics/index.json", "api-topics.json", "Topics")
+    return Page("api-topics", "api/topics/" + API_FILE, "api-topics.json", "Topics")
 
 
 def home_page(site: Site) -> Page:

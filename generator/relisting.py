@@ -276,7 +276,7 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
     if moved is not None:  # (every list holding a story that came or went)
         every = plan_api_pages(site, None, site.articles)
         also = [*plan_feed_pages(site, None, site.articles[: site.config.feed_size]), *every,
-                *counting_pages(site)[1:]]  # (the home page is listed already)
+                *counting_pages(site)]
         lists.append((api_folder(None), len(every), API_FILE))
         for topic in site.topics:
             if topic.ref.name in moved_topics:

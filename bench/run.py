@@ -12,8 +12,8 @@ reused by later runs.  Every build is a fresh process:
                                           (cmd defaults to `python -m generator`)
 
 Measures, each repeated --repeats times (state restored between repeats, untimed):
-  cold    SITE/.digest-cache deleted and OUT moved aside first (deleted after the repeats,
-          at least 65 s before the next timed build: see SETTLE_SECONDS)
+  cold    SITE/.digest-cache and OUT moved aside first (deleted once the whole run is
+          timed: see SETTLE_SECONDS)
   warm    nothing changed since the previous build (should write no file)
   edit    one story's title changed (the new title must appear in its article page)
   spread  (with --spread K) edit, once each, for K stories spread over the corpus: how

@@ -16,7 +16,7 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from itertools import chain
@@ -427,12 +427,9 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                 # build's peak)
                 if old and events_child is not None \
                         and events_child.related_changed is not None:
-                    read = {source: entry.summary if (entry := manifest.files.get(source))
-                            else None for source in chain((p.source for p in parsed),
-                                                          state.removed)}  # (what the
-                    # last build had of the files read again or gone)
+                    read = _last_summaries(manifest, parsed, state.removed)
                     if not bodies_involved(site, read):
-                        events, relisted = _relisting(site, manifest, parsed, state.removed,
+                        events, relisted = _relisting(site, manifest, parsed, read,
                                                       templates_key, ahead)
                     if relisted is not None:
                         rearticles = rearticled(site, read, relisted,
@@ -468,14 +465,15 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                 # render are planned (at 100,000 stories planning every page took 1.6 s),
                 # their fingerprints made by the child (if any) meanwhile
                 if events is None:  # (not made before the child was forked)
-                    events, relisted = _relisting(site, manifest, parsed, state.removed,
-                                                  templates_key, ahead)
+                    events, relisted = _relisting(
+                        site, manifest, parsed, _last_summaries(manifest, parsed, state.removed),
+                        templates_key, ahead)
                 if relisted is None:
                     pages = plan_listing_pages(site)
                     fingerprints = page_fingerprints(site, pages, templates)
                 else:  # (laid out as the last build: see relisting)
                     pages = relisted.pages
-                    fingerprints = kept_fingerprints(ahead.take_kept_fingerprints(old), site,
+                    fingerprints = kept_fingerprints(ahead.take_kept_fingerprints(old),
                                                      relisted)
                     fingerprints.update(page_fingerprints(site, pages, templates))
                 if helping is not None:
@@ -738,24 +736,30 @@ def _articles_meanwhile(site: Site, templates: dict[str, str], manifest_file: Pa
     return started[0]
 
 
+def _last_summaries(manifest: Manifest, parsed: Sequence[ParsedFile],
+                    removed: Sequence[str]) -> dict[str, StorySummary | None]:
+    """What the last build (``manifest``) had of each file read again or gone (None: no
+    story)."""
+    return {source: entry.summary if (entry := manifest.files.get(source)) else None
+            for source in chain((p.source for p in parsed), removed)}
+
+
 def _relisting(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile],
-               removed: Sequence[str], templates_key: str, ahead: _Ahead
+               last: Mapping[str, StorySummary | None], templates_key: str, ahead: _Ahead
                ) -> tuple[EventMembers, Relisted | None]:
     """The site's events, and what changed in its listings when they are laid out from
     what those of the last build (``manifest``) were, with the same templates, or from
-    that but for stories that came or went (``removed``: the files gone; else None)."""
+    that but for stories that came or went (``last``: ``_last_summaries``; else None)."""
     slug_of = ahead.article_slugs(site)
     events = site_events(site, slug_of)
     if templates_key != manifest.templates:
         return events, None
     moved = None
     if ahead.listing_layout(site) != manifest.layout:
-        came = [p.source for p in parsed if p.source in slug_of
-                and ((entry := manifest.files.get(p.source)) is None or entry.summary is None)]
-        went = [entry.summary for source in chain(removed, (p.source for p in parsed
-                                                            if p.source not in slug_of))
-                if (entry := manifest.files.get(source)) is not None
-                and entry.summary is not None]
+        came = [source for source, summary in last.items()
+                if summary is None and source in slug_of]
+        went = [summary for source, summary in last.items()
+                if summary is not None and source not in slug_of]
         moved = stories_moved(site, slug_of, came, went, manifest.layout) \
             if came or went else None
         if moved is None:

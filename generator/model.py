@@ -254,8 +254,6 @@ class Placement:
         return [(slugs[s.source], s) for s in self.ordered]
 
 
-
-
 def place_stories(summaries: Sequence[StorySummary]) -> Placement:
     """Match plain-text bodies to articles, give each story a unique slug and put them
     newest first."""

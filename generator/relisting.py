@@ -225,7 +225,8 @@ class Relisted:
     moved: Moved | None = None
     """The stories that came or went, if any."""
     lists: tuple[tuple[str, int, str], ...] = ()
-    """The listings of the API whose stories came or went: each one's first page's
+    """The listings laid out anew (the pages of the topics ``relaid``; the API pages of
+    the site and of the topics whose stories came or went): each one's first page's
     folder, how many pages it has now and the name of its files (the last build's pages
     past its new last one go: see ``kept_fingerprints``)."""
 
@@ -272,46 +273,42 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
             if topic.ref.name in listing and topic.ref.name not in planned:
                 planned[topic.ref.name] = plan_topic_pages(site, topic)
     pages = plan_listing_pages_of(site, stories, listing, planned)
-    lists: list[tuple[str, int, str]] = []
+    anew = [page for name in relaid for page in planned[name]]  # (their cards moved
+    # across their pages, or their stories did: every page of theirs can differ, some
+    # may be new or gone, and the sitemap lists each with its newest story)
+    lists = [(topic.ref.path, len(planned[topic.ref.name]), "") for topic in site.topics
+             if topic.ref.name in relaid]
     if moved is not None:  # (every list holding a story that came or went)
         every = plan_api_pages(site, None, site.articles)
-        also = [*plan_feed_pages(site, None, site.articles[: site.config.feed_size]), *every,
-                *counting_pages(site)]
+        anew += [*plan_feed_pages(site, None, site.articles[: site.config.feed_size]),
+                 *every, *counting_pages(site)]
         lists.append((api_folder(None), len(every), API_FILE))
         for topic in site.topics:
             if topic.ref.name in moved_topics:
                 api = topic_api_pages(site, topic)
-                also += [*topic_feed_pages(site, topic), *api]
+                anew += [*topic_feed_pages(site, topic), *api]
                 lists.append((api_folder(topic), len(api), API_FILE))
+    if anew:
         listed = {page.path for page in pages}
-        pages += [page for page in also if page.path not in listed]
-    if relaid:  # (their cards moved across their pages: every page of theirs can
-        # differ, some may be new or gone, and the sitemap lists each with its newest story)
-        listed = {page.path for page in pages}
-        pages += [page for name in relaid for page in planned[name] if page.path not in listed]
+        pages += [page for page in anew if page.path not in listed]
     if relaid or moved is not None:
         pages += site_sitemap_pages(plan_html_pages(site, (), planned), site.articles)
     return Relisted(pages, articles, frozenset(regrouped), relaid, moved, tuple(lists))
 
 
-def kept_fingerprints(kept: dict[str, str], site: Site, relisted: Relisted) -> dict[str, str]:
-    """``kept``, the last build's fingerprint of each page, without the further pages of
-    the topics ``relisted`` laid out anew and of the lists of the API whose stories came
-    or went, and without the pages of the stories that went (those pages that are still
-    there are fingerprinted again, as all of ``relisted.pages``)."""
-    if relisted.relaid:
-        gone = tuple(further_pages(topic.ref.path) for topic in site.topics
-                     if topic.ref.name in relisted.relaid)
-        for rel in [rel for rel in kept if rel.startswith(gone)]:
+def kept_fingerprints(kept: dict[str, str], relisted: Relisted) -> dict[str, str]:
+    """``kept``, the last build's fingerprint of each page, without the pages past the new
+    last page of each listing ``relisted`` laid out anew, and without the pages of the
+    stories that went (the pages of those listings that are still there are
+    fingerprinted again, as all of ``relisted.pages``)."""
+    for folder, count, name in relisted.lists:
+        number = count + 1
+        while (rel := page_path(f"{further_pages(folder)}{number}/{name}")) in kept:
             del kept[rel]
+            number += 1
     if relisted.moved is not None:
         for rel in relisted.moved.gone:
             kept.pop(rel, None)
-        for folder, count, name in relisted.lists:
-            number = count + 1
-            while (rel := page_path(f"{further_pages(folder)}{number}/{name}")) in kept:
-                del kept[rel]
-                number += 1
     return kept
 
 

@@ -196,6 +196,23 @@ class _GuardedLoader(_GuardedComposer, _Parser, yaml.constructor.SafeConstructor
         yaml.resolver.Resolver.__init__(self)
 
 
+class _PureGuardedLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+                         _GuardedComposer, yaml.constructor.SafeConstructor,
+                         yaml.resolver.Resolver):
+    """PyYAML's own pure-Python parser (a state machine: no recursion either) feeding the
+    guarded composer, asked only once libyaml has refused a document: the two parsers
+    differ on a few odd documents, where PyYAML's reads what libyaml refuses (an entry of
+    a flow sequence that is an explicit empty key, ``[? ]``: ``[{None: None}]``)."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+
 _NO_TIMESTAMPS = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -205,6 +222,7 @@ if None in _NO_TIMESTAMPS:  # pragma: no cover - no PyYAML has wildcard implicit
                       "does not look at them")
 _FastLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
 _GuardedLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
+_PureGuardedLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
 
 
 _KNOWN_TAGS: dict[str, str] = {}
@@ -287,7 +305,7 @@ def load_yaml(text: str) -> Any:
             return data
         return _load_guarded(text)  # raises, with the line
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_problem(exc, text) from None
+        refused = _syntax_problem(exc, text)
     except yaml.YAMLError as exc:
         raise YamlProblem(str(exc)) from None
     except (ValueError, TypeError, OverflowError, IndexError, KeyError) as exc:
@@ -295,10 +313,16 @@ def load_yaml(text: str) -> Any:
         raise YamlProblem(f"unreadable value: {exc or type(exc).__name__}") from None
     except RecursionError:
         raise YamlProblem("the YAML is nested too deeply") from None
+    try:  # (what PyYAML's own parser reads, libyaml's may refuse: see _PureGuardedLoader)
+        return _load_guarded(text, _PureGuardedLoader)
+    except (yaml.YAMLError, YamlProblem, ValueError, TypeError, OverflowError, IndexError,
+            KeyError, RecursionError):
+        raise refused from None  # (libyaml's complaint, as before)
 
 
-def _load_guarded(text: str) -> Any:
-    loader = _GuardedLoader(text)
+def _load_guarded(text: str, kind: type[_GuardedLoader | _PureGuardedLoader] = _GuardedLoader
+                  ) -> Any:
+    loader = kind(text)
     try:
         return loader.get_single_data()
     finally:

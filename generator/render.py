@@ -10,6 +10,7 @@ the page's template name in ``PYTHON_RENDERERS``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -116,14 +117,23 @@ def as_html(text: str) -> str:
 
 
 def _bytecode_cache(config: SiteConfig) -> FileSystemBytecodeCache | None:
-    """Compiled templates, kept in the site's cache folder (none if it is not writable)."""
+    """Compiled templates, kept in the site's cache folder (none if it is not writable).
+
+    Jinja runs a filter on a constant when it compiles the template (``"/static/x.css"|url``
+    is compiled to the text it gives), so the code holds what the filters of
+    ``make_environment`` read from the settings: it is kept under their digest as well as
+    under the template's source. (Under the source alone, a build for another base URL
+    loaded code compiled for the last one, and kept its links.)"""
     folder = config.source / CACHE_DIR / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
+    read = repr((config.base_path, config.site_url, config.timezone)).encode("utf-8")
+    settings = hashlib.blake2b(read, digest_size=6).hexdigest()
     # (named apart from plain Jinja's: the code they hold calls ``escape_output``)
-    return FileSystemBytecodeCache(str(folder), pattern=f"__digest{CODE_VERSION}_%s.cache")
+    return FileSystemBytecodeCache(
+        str(folder), pattern=f"__digest{CODE_VERSION}_{settings}_%s.cache")
 
 
 def render_page(env: Environment, site: Site, page: Page,

@@ -426,6 +426,20 @@ def test_change_the_config(site: Path, tmp_path: Path) -> None:
     assert (site.parent / "out/topics/ai/page/4/index.html").is_file()
 
 
+def test_change_the_base_url(site: Path, tmp_path: Path) -> None:
+    """Jinja folds a filter of a constant when it compiles (``"/static/x.css"|url``), so
+    compiled templates hold the base path: those compiled for the last build's must not
+    serve this one's (they did: every page kept ``href="/static/digest.css"``)."""
+    def move_under_a_path(root: Path) -> None:
+        (root / "digest.yaml").write_text(
+            "base_url: https://example.org/news-digest/\n", encoding="utf-8")
+
+    check_equal_after(move_under_a_path, site, tmp_path)
+    home = (site.parent / "out/index.html").read_text(encoding="utf-8")
+    assert 'href="/news-digest/static/digest.css"' in home
+    assert 'href="/static/' not in home
+
+
 def test_change_a_static_file(site: Path, tmp_path: Path) -> None:
     def restyle(root: Path) -> None:
         (root / "static").mkdir()

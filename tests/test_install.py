@@ -79,7 +79,9 @@ def test_pip_install_then_digest_build_uses_the_packaged_theme(tmp_path: Path) -
     assert (out / "static" / "digest.css").read_bytes() == \
         (ROOT / "templates" / "static" / "digest.css").read_bytes()
     assert (out / "topics" / "computer-vision" / "index.html").is_file()
-    assert [p.format() for p in check_site(out)] == []
+    checked = run(bindir / "digest", "check", "--output", out, cwd=tmp_path)  # (what it
+    # parses HTML with is a dependency of the package, not of its tests)
+    assert "0 problem(s)" in checked.stdout
     run(bindir / "python", "-m", "generator", "build", "--source", site,
         "--output", tmp_path / "out2", "--quiet", cwd=tmp_path)
     assert (tmp_path / "out2" / "index.html").is_file()

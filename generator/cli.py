@@ -117,7 +117,7 @@ def _run_build(args: argparse.Namespace, *, out: TextIO, err: TextIO,
     overrides: dict[str, Any] = {"base_url": args.base_url, "drafts": args.drafts or None}
     config, problems = load_config(args.source, output=args.output, overrides=overrides)
     if args.strict:  # feeds and the sitemap want an absolute base_url (see seo.py)
-        problems = (*problems, *base_url_warnings(config))
+        problems = (*problems, *base_url_warnings(config, given=args.base_url is not None))
     for problem in problems:
         print(problem.format(), file=err)
     if any(p.severity is Severity.ERROR for p in problems):
@@ -132,11 +132,12 @@ def _run_build(args: argparse.Namespace, *, out: TextIO, err: TextIO,
     finally:
         if bar:
             bar.close()
-    print_report(report, out=out, err=err, quiet=args.quiet)
+    settings_warnings = sum(p.severity is Severity.WARNING for p in problems)
+    print_report(report, out=out, err=err, quiet=args.quiet, also_warned=settings_warnings)
     if args.report is not None:
         args.report.write_text(report_json(report, config_problems=problems, strict=args.strict),
                                encoding="utf-8")
-    warnings = len(report.warnings) + sum(p.severity is Severity.WARNING for p in problems)
+    warnings = len(report.warnings) + settings_warnings
     if report.errors or (args.strict and warnings):
         if args.strict and warnings and not report.errors:
             print("digest: --strict: warnings count as errors", file=err)
@@ -173,8 +174,10 @@ class ProgressBar:
             self._stream.flush()
 
 
-def print_report(report: BuildReport, *, out: TextIO, err: TextIO, quiet: bool) -> None:
-    """Diagnostics to stderr; body matches and one summary line to stdout."""
+def print_report(report: BuildReport, *, out: TextIO, err: TextIO, quiet: bool,
+                 also_warned: int = 0) -> None:
+    """Diagnostics to stderr; body matches and one summary line to stdout, whose count of
+    warnings holds ``also_warned`` more (those of the settings, printed before the build)."""
     for problem in report.diagnostics:
         print(problem.format(), file=err)
     if quiet:
@@ -188,7 +191,7 @@ def print_report(report: BuildReport, *, out: TextIO, err: TextIO, quiet: bool) 
     print(
         f"built {report.stories} stories, {report.topics} topics, {report.pages} pages "
         f"({report.write.written} written, {report.write.unchanged} unchanged, "
-        f"{report.write.removed} removed), {len(report.warnings)} warnings, "
+        f"{report.write.removed} removed), {len(report.warnings) + also_warned} warnings, "
         f"{len(report.errors)} errors in {report.seconds:.2f} s",
         file=out,
     )

@@ -165,12 +165,16 @@ def render_robots(site: Site, page: Page) -> bytes:
     return f"User-agent: *\nAllow: /\nSitemap: {absolute(site, 'sitemap.xml')}\n".encode()
 
 
-def base_url_warnings(config: SiteConfig) -> tuple[Diagnostic, ...]:
-    """A warning when ``base_url`` has no host (so feeds and the sitemap hold paths)."""
+def base_url_warnings(config: SiteConfig, *, given: bool = False) -> tuple[Diagnostic, ...]:
+    """A warning when ``base_url`` has no host (so feeds and the sitemap hold paths),
+    naming where it came from: ``--base-url`` (``given``), digest.yaml, or the default."""
     if config.has_host:
         return ()
+    configured = (config.source / CONFIG_NAME).is_file()
+    where = "--base-url" if given else CONFIG_NAME
+    value = f"{config.base_url!r}" + ("" if given or configured else " (the default)")
     return (warning(
-        CONFIG_NAME, f"base_url {config.base_url!r} has no scheme and host, so feeds, the "
+        where, f"base_url {value} has no scheme and host, so feeds, the "
         "sitemap, robots.txt, canonical and OpenGraph links hold site-relative paths that "
         "feed readers and search engines cannot follow", field="base_url",
         hint="Pass --base-url https://example.org/digest/ or set base_url in digest.yaml."),)

@@ -196,8 +196,17 @@ def test_check_without_a_build_is_a_usage_error(
 def test_strict_fails_without_an_absolute_base_url(
     sample_site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _out, err = run(build_args(sample_site, "--strict"), capsys)
-    assert code == 1 and "base_url: base_url '/' has no scheme and host" in err
+    code, out, err = run(build_args(sample_site, "--strict"), capsys)
+    assert code == 1
+    assert "digest.yaml: warning: base_url: base_url '/' (the default) has no scheme" in err
+    assert ", 1 warnings, 0 errors" in out  # (the settings' warning counts too)
+    code, out, err = run(build_args(sample_site, "--strict", "--base-url", "/sub/"), capsys)
+    assert code == 1 and "--base-url: warning: base_url: base_url '/sub/' has no" in err
+    assert ", 1 warnings, 0 errors" in out
+    (sample_site / "digest.yaml").write_text("base_url: /sub/\n", encoding="utf-8")
+    code, out, err = run(build_args(sample_site, "--strict"), capsys)
+    assert "digest.yaml: warning: base_url: base_url '/sub/' has no scheme" in err
+    (sample_site / "digest.yaml").unlink()
     assert run(build_args(sample_site, "--strict", "--base-url", PUBLIC), capsys)[0] == 0
     assert run(build_args(sample_site), capsys)[0] == 0  # a local build needs no host
 

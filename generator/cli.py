@@ -245,7 +245,7 @@ def print_serve_event(event: ServeEvent, *, out: TextIO, err: TextIO) -> None:
     if isinstance(event, Listening):
         for problem in event.build.problems:
             print(problem.format(), file=err)
-        print(f"built {_preview_counts(event.build)}", file=out)
+        print(f"first build: {_preview_counts(event.build)}", file=out)
         if event.exposed:
             print("digest: warning: the preview is reachable from other machines "
                   "(--host); anyone who can reach this address can read it", file=err)

@@ -331,12 +331,18 @@ def _load_guarded(text: str, kind: type[_GuardedLoader | _PureGuardedLoader] = _
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
     """The parser's complaint, at the line where the broken construct starts when
-    the parser only noticed at the end of the text (an unclosed quote or bracket)."""
+    the parser only noticed at the end of the text (an unclosed quote or bracket);
+    noticed on a later line, at that line, saying how far above the construct starts."""
     problem = " ".join(part for part in (exc.problem, exc.context) if part) or "invalid YAML"
-    mark = exc.problem_mark
+    mark, start = exc.problem_mark, exc.context_mark
     at_end = mark is None or mark.index >= len(text.rstrip())
-    if exc.context_mark is not None and at_end:
-        mark = exc.context_mark
+    if start is not None and at_end:
+        mark = start
+    elif start is not None and exc.context and start.line < mark.line:
+        above = mark.line - start.line  # (said apart from the line: the callers count
+        # the lines of the file the YAML text stands in)
+        problem += (" that starts on the line above" if above == 1
+                    else f" that starts {above} lines above")
     return YamlProblem(problem, mark.line + 1 if mark is not None else None)
 
 

@@ -123,6 +123,14 @@ def test_invalid_yaml_is_an_error_with_its_line_in_the_file() -> None:
     assert problem.hint
 
 
+def test_a_bracket_left_open_is_reported_where_noticed_saying_where_it_opened() -> None:
+    problem = refused(split_source(
+        "content/a.md", "---\ntitle: ok\nexcerpt: [unclosed\nheat: 3\n\nquality: 2\n---\n"))
+    assert problem.line == 4  # (where the parser found a key inside the list)
+    assert problem.message.endswith("while parsing a flow sequence that starts on the line "
+                                    "above")
+
+
 def test_read_source_tolerates_bom_and_crlf(make_site: MakeSite) -> None:
     site = make_site({"content/a.md": b"\xef\xbb\xbf---\r\ntitle: Hi\r\n---\r\nBody\r\n"})
     source = read_source(site / "content/a.md", site_root=site, max_bytes=1000)

@@ -50,7 +50,7 @@ def test_terminal_lines(sample_site: Path) -> None:
     print_serve_event(Rebuilt(("content/a.md",), build, 2), out=out, err=err)
     print_serve_event(Stopped(Path("/o")), out=out, err=err)
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("built ") and lines[1].startswith("serving http://0.0.0.0:8000/")
+    assert lines[0].startswith("first build: ") and lines[1].startswith("serving http://0.0.0.0:8000/")
     assert lines[2].startswith("rebuilt after content/a.md: ")
     assert lines[2].endswith("2 tab(s) reloaded")
     assert lines[3].startswith("stopped")

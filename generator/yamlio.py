@@ -338,7 +338,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
     at_end = mark is None or mark.index >= len(text.rstrip())
     if start is not None and at_end:
         mark = start
-    elif start is not None and exc.context and start.line < mark.line:
+    elif start is not None and mark is not None and exc.context and start.line < mark.line:
         above = mark.line - start.line  # (said apart from the line: the callers count
         # the lines of the file the YAML text stands in)
         problem += (" that starts on the line above" if above == 1

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from xml.etree.ElementTree import Element, ParseError, fromstring
 
 import html5lib
+from markupsafe import escape
 
 # Checked link-bearing attributes: (tag, attribute).
 LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"))
@@ -76,6 +77,17 @@ class HtmlPage:
         """1-based line of the first occurrence of ``needle`` in the source, if any."""
         index = self.text.find(needle)
         return None if index < 0 else self.text.count("\n", 0, index) + 1
+
+    def line_of_link(self, tag: str, attribute: str, value: str, later: int) -> int | None:
+        """1-based line of the ``<tag>`` whose ``attribute`` is ``value``, the ``later``-th
+        such after the first (or the last there is), if found in the source."""
+        for written in dict.fromkeys((value, str(escape(value)))):  # (as is, or escaped)
+            pattern = rf"<{tag}\s[^>]*?{attribute}=[\"']{re.escape(written)}[\"']"
+            found = list(re.finditer(pattern, self.text))
+            if found:
+                index = found[min(later, len(found) - 1)].start()
+                return self.text.count("\n", 0, index) + 1
+        return None
 
     def elements(self, tag: str) -> Iterator[Element]:
         """Every element with this tag name, in document order."""
@@ -189,6 +201,7 @@ def check_links(page: HtmlPage, site: BuiltSite) -> list[CheckProblem]:
     """Every internal link and asset resolves to a built file when hosted at ``base_path``."""
     page_url = site.base_path + page.file
     problems = []
+    seen: dict[str, int] = {}  # (a link found again is reported at its own line)
     for tag, attribute in LINK_ATTRIBUTES:
         for element in page.elements(tag):
             value = element.get(attribute)
@@ -196,8 +209,10 @@ def check_links(page: HtmlPage, site: BuiltSite) -> list[CheckProblem]:
                 continue
             message = link_problem(value, page_url=page_url, site=site)
             if message:
+                key = f"{tag} {attribute}={value}"
+                seen[key] = later = seen.get(key, -1) + 1
                 problems.append(CheckProblem(page.file, f"<{tag} {attribute}={value!r}>: {message}",
-                                             page.line_of(f'{attribute}="{value}"')))
+                                             page.line_of_link(tag, attribute, value, later)))
     return problems
 
 

@@ -54,6 +54,20 @@ def test_finds_a_planted_broken_link(tmp_path: Path) -> None:
     ]
 
 
+def test_each_broken_link_is_reported_at_its_own_line(tmp_path: Path) -> None:
+    """The same link found again is not reported at the line of the first; a <link> with
+    the same address does not stand for an <a> (the canonical link before the nav)."""
+    site = write_site(tmp_path, {
+        "index.html": page('<a href="/gone/">one</a>\n<p>\n<a href="/gone/">two</a>'
+                           '\n<a href="/gone/?a=1&amp;b=2">three</a>',
+                           head='\n<link rel="canonical" href="/gone/">'),
+    })
+    assert [(p.line, p.message.split(">")[0]) for p in check_site(site)] == [
+        (6, "<a href='/gone/'"), (8, "<a href='/gone/'"), (9, "<a href='/gone/?a=1&b=2'"),
+        (4, "<link href='/gone/'"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("html", "expected"),
     [

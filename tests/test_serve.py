@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import io
 from pathlib import Path
 
+import pytest
+
+import generator.serve as serve_module
 from generator.cli import print_serve_event
-from generator.serve import Listening, Rebuilt, Stopped
+from generator.serve import Listening, PreviewSession, Rebuilt, ServeOptions, Stopped
 from generator.serve_build import build_preview
+from generator.serve_http import ServerAddress
 from tests.conftest import ROOT
 from tests.support.serve import running_server
 
@@ -79,3 +85,30 @@ def test_a_template_change_on_a_larger_site_renders_in_forked_helpers(sample_sit
         pages = list(preview.rglob("*.html"))
         assert len(pages) >= 200
         assert all("<!-- forked -->" in p.read_text(encoding="utf-8") for p in pages)
+
+
+def test_a_server_saving_every_second_does_not_keep_the_garbage_of_its_builds(
+        sample_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build pauses the collector and freezes what it made, so the cycles of each
+    rebuild were never collected: 320 more objects a rebuild, 275 KB, for as long as the
+    server ran. They are collected once no build has come for a moment."""
+    monkeypatch.setattr(serve_module, "COLLECT_AFTER_SECONDS", 0.01)
+    story = next(path for path in sorted((sample_site / "content").iterdir())
+                 if path.read_text(encoding="utf-8").startswith("---"))
+    text = story.read_text(encoding="utf-8")
+
+    async def edit_and_rebuild() -> list[int]:
+        session = PreviewSession(ServeOptions(sample_site), ServerAddress("127.0.0.1", 1),
+                                 lambda _event: None)
+        session.build()
+        tracked = []
+        for number in range(40):
+            story.write_text(f"{text}\nEdit number {number}.\n", encoding="utf-8")
+            session.build()
+            await asyncio.sleep(0.05)
+            tracked.append(len(gc.get_objects()))
+        session.save()
+        return tracked
+
+    tracked = asyncio.run(edit_and_rebuild())
+    assert tracked[-1] - tracked[9] < 2000, tracked

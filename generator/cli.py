@@ -127,6 +127,8 @@ def _run_build(args: argparse.Namespace, *, out: TextIO, err: TextIO,
     try:
         report = build(config, progress=bar.update if bar else None, scan=scan, retain=retain)
     except DigestError as exc:
+        for problem in exc.diagnostics:
+            print(problem.format(), file=err)
         print(f"digest: {exc}", file=err)
         return EXIT_CONTENT
     finally:

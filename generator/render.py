@@ -10,11 +10,13 @@ the page's template name in ``PYTHON_RENDERERS``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from jinja2 import (
@@ -23,6 +25,7 @@ from jinja2 import (
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
+    TemplateError,
     select_autoescape,
 )
 from markupsafe import Markup, escape
@@ -30,6 +33,7 @@ from markupsafe import Markup, escape
 from .api import render_api_news, render_api_topics
 from .bodies import render_body
 from .config import SiteConfig
+from .diagnostics import DigestError, error
 from .feeds import feed_for, render_json_feed
 from .jinja_output import CODE_VERSION, DigestEnvironment
 from .model import Article, Site, sidebar_links
@@ -146,10 +150,38 @@ def render_page(env: Environment, site: Site, page: Page,
         return RenderedPage(page_path(page.path), python_renderer(site, page))
     template = env.get_template(page.template)
     context = _context(site, page, story_for, body_html)
-    text = template.render(site=site, page=page, **context)
+    try:
+        text = template.render(site=site, page=page, **context)
+    except TemplateError as exc:  # (a name the page lacks, a filter given a wrong value)
+        raise template_failure(exc, site.config.source, page_path(page.path)) from exc
     if page.template.endswith(".xml"):
         text = _NOT_XML.sub("", text)
     return RenderedPage(page_path(page.path), text.encode("utf-8"))
+
+
+def template_failure(exc: TemplateError, source: Path, rendering: str) -> DigestError:
+    """A template that failed while rendering ``rendering``, as an error naming the
+    template file and line (those of the innermost template frame of the traceback:
+    Jinja gives its frames the template's file and line)."""
+    where, line = "templates", None
+    frame = exc.__traceback__
+    while frame is not None:
+        name = frame.tb_frame.f_code.co_filename
+        if name.endswith(TEMPLATE_SUFFIXES) and Path(name).is_file():
+            where, line = name, frame.tb_lineno
+        frame = frame.tb_next
+    with contextlib.suppress(ValueError):
+        where = Path(where).resolve().relative_to(source.resolve()).as_posix()
+    message = f"template error: {exc.message or exc} (rendering {rendering})"
+    return DigestError(
+        f"a template failed ({where}{f':{line}' if line else ''}); the build stopped, "
+        "leaving the output of the last build as it was",
+        diagnostics=(error(where, message, line=line,
+                           hint="Fix the template and build again."),))
+
+
+TEMPLATE_SUFFIXES = (".html", ".xml")
+"""The files of a theme that are templates."""
 
 
 def _context(site: Site, page: Page, story_for: Callable[[Article], Story],

@@ -14,6 +14,7 @@ import contextlib
 import gc
 import marshal
 import os
+import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -167,7 +168,19 @@ def _receive(pipe: Connection) -> tuple[str, Any]:
         raise DigestError("a worker process died during the build") from None
     if status == "error":
         raise DigestError(f"a worker process failed:\n{payload}")
+    if status == "problem":  # (a DigestError, with what it names: see _failure)
+        message, diagnostics = payload
+        raise DigestError(message, diagnostics=diagnostics)
     return status, payload
+
+
+def _failure() -> tuple[str, object]:
+    """The message of the exception being handled, for ``_receive`` to raise again: a
+    ``DigestError`` (a template that failed) as itself, anything else as its traceback."""
+    failed = sys.exc_info()[1]
+    if isinstance(failed, DigestError):
+        return "problem", (str(failed), failed.diagnostics)
+    return "error", traceback.format_exc()
 
 
 def _render_child(pipe: Connection, site: Site, pages: Sequence[Page], store: StoryStore,
@@ -180,7 +193,7 @@ def _render_child(pipe: Connection, site: Site, pages: Sequence[Page], store: St
                                   lambda count: pipe.send(("progress", count)), direct=direct)
         pipe.send(("ok", staged))
     except Exception:  # noqa: BLE001 - reported to the main process, which raises it
-        pipe.send(("error", traceback.format_exc()))
+        pipe.send(_failure())
 
 
 SITE_PART = 2048
@@ -479,7 +492,7 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
         try:
             pipe.send(("ok", handlers[command](*args)))
         except Exception:  # noqa: BLE001 - reported to the main process, which raises it
-            pipe.send(("error", traceback.format_exc()))
+            pipe.send(_failure())
             continue
         if command == "parse":  # then its bodies, unasked (see ``WorkerPool.parse``)
             yield_to_the_build()

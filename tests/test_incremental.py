@@ -417,6 +417,33 @@ def test_a_template_change_rerenders_only_the_pages_that_use_it(
     assert report.rendered <= len(uses)  # no feed, API page or page of another template
 
 
+@pytest.mark.parametrize("where", ["here", "forked", "workers"])
+def test_a_template_failing_while_rendering_is_named_with_its_line_and_the_output_kept(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """Rendered in this process, in forked children or in the workers, a template that
+    uses a name the page lacks stops the build with an error at the template's line (it
+    was a traceback), and the last build's output stays as it was."""
+    out = tmp_path / "out"
+    run(site, out)
+    before = tree(out)
+    if where == "forked":
+        monkeypatch.setattr(build_module, "FORK_FROM", 1)
+    if where == "workers":  # (every story read again, by the workers)
+        monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+        for path in (site / "content").iterdir():
+            touch_later(path)
+    override_template(site, "article.html", "{% block main %}",
+                      "{% block main %}{{ no_such_name }}")
+    line = (site / "templates/article.html").read_text(encoding="utf-8").split(
+        "no_such_name")[0].count("\n") + 1
+    with pytest.raises(DigestError) as failed:
+        run(site, out)
+    [problem] = failed.value.diagnostics
+    assert (problem.file, problem.line) == ("templates/article.html", line)
+    assert "'no_such_name' is undefined (rendering news/2021-03-" in problem.message
+    assert tree(out) == before
+
+
 def test_change_the_config(site: Path, tmp_path: Path) -> None:
     def configure(root: Path) -> None:
         (root / "digest.yaml").write_text(

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.build import site_for
 from generator.config import SiteConfig, load_config
+from generator.diagnostics import DigestError, error
 from generator.model import Site
 from generator.pages import Page
 from generator.workers import (
     SITEMAP_LINKS_PER_PAGE,
     SiteUnpacker,
     _balanced_shares,
+    _failure,
     _finish_unpacking,
+    _receive,
     _start_unpacking,
     pack_site,
 )
@@ -185,3 +190,23 @@ def test_a_worker_makes_folders_asked_until_its_next_order_comes(tmp_path: Path)
         assert not (tmp_path / f"out/news/story-{made:06d}").exists()
     finally:
         pool.close()
+
+
+def test_a_problem_in_a_helper_process_comes_back_with_the_file_and_line_it_names() -> None:
+    """A helper that fails with a ``DigestError`` (a template that failed on one of its
+    pages) sends what it names, not a traceback; anything else comes as its traceback."""
+    named = (error("templates/article.html", "template error: 'x' is undefined", line=7),)
+    mine, theirs = multiprocessing.Pipe(duplex=False)
+    try:
+        raise DigestError("a template failed", diagnostics=named)
+    except DigestError:
+        theirs.send(_failure())
+    with pytest.raises(DigestError) as failed:
+        _receive(mine)
+    assert (str(failed.value), failed.value.diagnostics) == ("a template failed", named)
+    try:
+        raise KeyError("bug")
+    except KeyError:
+        theirs.send(_failure())
+    with pytest.raises(DigestError, match="a worker process failed:\n(.|\n)*KeyError"):
+        _receive(mine)

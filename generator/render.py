@@ -26,6 +26,7 @@ from jinja2 import (
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
+    TemplateSyntaxError,
     select_autoescape,
 )
 from markupsafe import Markup, escape
@@ -33,7 +34,7 @@ from markupsafe import Markup, escape
 from .api import render_api_news, render_api_topics
 from .bodies import render_body
 from .config import SiteConfig
-from .diagnostics import DigestError, error
+from .diagnostics import Diagnostic, DigestError, error
 from .feeds import feed_for, render_json_feed
 from .jinja_output import CODE_VERSION, DigestEnvironment
 from .model import Article, Site, sidebar_links
@@ -148,11 +149,11 @@ def render_page(env: Environment, site: Site, page: Page,
     python_renderer = PYTHON_RENDERERS.get(page.template)
     if python_renderer is not None:  # (they make UTF-8: the API's records come so)
         return RenderedPage(page_path(page.path), python_renderer(site, page))
-    template = env.get_template(page.template)
     context = _context(site, page, story_for, body_html)
     try:
-        text = template.render(site=site, page=page, **context)
-    except TemplateError as exc:  # (a name the page lacks, a filter given a wrong value)
+        text = env.get_template(page.template).render(site=site, page=page, **context)
+    except TemplateError as exc:  # (a name the page lacks, a filter given a wrong value,
+        # a syntax error in a template compiled only now)
         raise template_failure(exc, site.config.source, page_path(page.path)) from exc
     if page.template.endswith(".xml"):
         text = _NOT_XML.sub("", text)
@@ -160,24 +161,34 @@ def render_page(env: Environment, site: Site, page: Page,
 
 
 def template_failure(exc: TemplateError, source: Path, rendering: str) -> DigestError:
-    """A template that failed while rendering ``rendering``, as an error naming the
-    template file and line (those of the innermost template frame of the traceback:
-    Jinja gives its frames the template's file and line)."""
+    """A template that failed while rendering ``rendering``: an error that stops the build
+    (see :func:`template_problem`)."""
+    problem = template_problem(exc, source, rendering=rendering)
+    return DigestError(
+        f"a template failed ({problem.file}{f':{problem.line}' if problem.line else ''}); "
+        "the build stopped, leaving the output of the last build as it was",
+        diagnostics=(problem,))
+
+
+def template_problem(exc: TemplateError, source: Path, *, rendering: str | None = None,
+                     hint: str = "Fix the template and build again.") -> Diagnostic:
+    """A template error as a problem naming the template file (relative to ``source``, the
+    site) and line: a syntax error's own, or else those of the innermost template frame of
+    the traceback (Jinja gives its frames the template's file and line)."""
     where, line = "templates", None
-    frame = exc.__traceback__
-    while frame is not None:
-        name = frame.tb_frame.f_code.co_filename
-        if name.endswith(TEMPLATE_SUFFIXES) and Path(name).is_file():
-            where, line = name, frame.tb_lineno
-        frame = frame.tb_next
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        where, line = exc.filename, exc.lineno
+    else:
+        frame = exc.__traceback__
+        while frame is not None:
+            name = frame.tb_frame.f_code.co_filename
+            if name.endswith(TEMPLATE_SUFFIXES) and Path(name).is_file():
+                where, line = name, frame.tb_lineno
+            frame = frame.tb_next
     with contextlib.suppress(ValueError):
         where = Path(where).resolve().relative_to(source.resolve()).as_posix()
-    message = f"template error: {exc.message or exc} (rendering {rendering})"
-    return DigestError(
-        f"a template failed ({where}{f':{line}' if line else ''}); the build stopped, "
-        "leaving the output of the last build as it was",
-        diagnostics=(error(where, message, line=line,
-                           hint="Fix the template and build again."),))
+    during = f" (rendering {rendering})" if rendering else ""
+    return error(where, f"template error: {exc.message or exc}{during}", line=line, hint=hint)
 
 
 TEMPLATE_SUFFIXES = (".html", ".xml")

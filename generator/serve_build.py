@@ -20,7 +20,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError
 
 from .build import BuildMemory, BuildReport, build
 from .config import SiteConfig, load_config
@@ -88,8 +88,11 @@ def _build(config: SiteConfig, memory: BuildMemory | None, touched: Collection[s
         return build(config, memory=memory, touched=touched), ()
     except DigestError as exc:
         return None, exc.diagnostics or (error(_site_file(config, config.output), str(exc)),)
-    except TemplateError as exc:
-        return None, (_template_problem(config, exc),)
+    except TemplateError as exc:  # (raised where no page is rendered: see render_page)
+        from .render import template_problem
+
+        return None, (template_problem(exc, config.source,
+                                       hint="Fix the template; the preview rebuilds on save."),)
     except OSError as exc:  # e.g. a file deleted while the build read it
         return None, (error(_site_file(config, Path(str(exc.filename or config.source))),
                             f"cannot read or write: {exc.strerror or exc}",
@@ -98,15 +101,6 @@ def _build(config: SiteConfig, memory: BuildMemory | None, touched: Collection[s
         return None, (error("digest", f"internal error: {type(exc).__name__}: {exc}",
                             hint="This is a bug in digest: please report it. The server "
                                  "keeps running and rebuilds on the next change."),)
-
-
-def _template_problem(config: SiteConfig, exc: TemplateError) -> Diagnostic:
-    if isinstance(exc, TemplateSyntaxError):
-        where = exc.filename or exc.name or "templates"
-        return error(_site_file(config, Path(where)), f"template error: {exc.message}",
-                     line=exc.lineno, hint="Fix the template; the preview rebuilds on save.")
-    return error("templates", f"template error: {exc.message or exc}",
-                 hint="A template uses a name the page does not have; check the last edit.")
 
 
 def _site_file(config: SiteConfig, path: Path) -> str:

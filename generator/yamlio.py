@@ -315,8 +315,11 @@ def load_yaml(text: str) -> Any:
         raise YamlProblem("the YAML is nested too deeply") from None
     try:  # (what PyYAML's own parser reads, libyaml's may refuse: see _PureGuardedLoader)
         return _load_guarded(text, _PureGuardedLoader)
-    except (yaml.YAMLError, YamlProblem, ValueError, TypeError, OverflowError, IndexError,
-            KeyError, RecursionError):
+    except YamlProblem as guarded:  # nesting or aliases past the guard's limits: said so
+        # (libyaml 0.2.6 refuses nesting past 1,000 levels before the guard counts them)
+        raise guarded from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, IndexError, KeyError,
+            RecursionError):
         raise refused from None  # (libyaml's complaint, as before)
 
 

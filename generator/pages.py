@@ -231,13 +231,15 @@ _SLUG = attrgetter("slug")
 
 
 def plan_listing_pages_of(site: Site, slugs: AbstractSet[str], topics: AbstractSet[str],
-                          planned: Mapping[str, list[Page]]) -> list[Page]:
+                          planned: Mapping[str, list[Page]], *, whole_site: bool = True
+                          ) -> list[Page]:
     """The home page and the pages of ``plan_listing_pages`` that list any of the articles
     ``slugs`` (whose topics are among ``topics``), planned without the others: the feeds
-    and the API pages of the site and of those topics, and those topics' pages (given in
-    ``planned`` by topic name where already planned). See ``relisting``."""
+    and the API pages of the site (unless not ``whole_site``: the caller has them all)
+    and of those topics, and those topics' pages (given in ``planned`` by topic name where
+    already planned). See ``relisting``."""
     pages = [*plan_feed_pages(site, None, site.articles[: site.config.feed_size]),
-             *plan_api_pages(site, None, site.articles)]
+             *plan_api_pages(site, None, site.articles)] if whole_site else []
     for topic in site.topics:
         if topic.ref.name in topics:
             pages += planned.get(topic.ref.name) or plan_topic_pages(site, topic)

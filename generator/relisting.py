@@ -150,9 +150,11 @@ def stories_moved(site: Site, slug_of: Mapping[str, str], came: Collection[str],
             or not back.keys().isdisjoint(by_slug):
         return None
 
+    def summary_of(slug: str) -> StorySummary:
+        return back[slug] if slug in back else by_slug[slug].summary
+
     def place(slug: str) -> tuple[float, str]:
-        summary = back[slug] if slug in back else by_slug[slug].summary
-        return -summary.timestamp, slug
+        return -summary_of(slug).timestamp, slug
 
     slugs = [a.slug for a in site.articles if a.slug not in came_slugs] if came_slugs \
         else [a.slug for a in site.articles]
@@ -170,8 +172,7 @@ def stories_moved(site: Site, slug_of: Mapping[str, str], came: Collection[str],
     if sorted(site.topics, key=lambda t: topic_order(config, t.ref, len(members[t.ref.name]))
               ) != list(site.topics):
         return None
-    stamps = [back[slug].timestamp if slug in back else by_slug[slug].summary.timestamp
-              for slug in slugs]
+    stamps = [summary_of(slug).timestamp for slug in slugs]
     before = _layout(slugs, stamps,
                      ((t.ref.name, t.ref.slug, t.description, members[t.ref.name])
                       for t in site.topics))
@@ -272,7 +273,9 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
         for topic in site.topics:
             if topic.ref.name in listing and topic.ref.name not in planned:
                 planned[topic.ref.name] = plan_topic_pages(site, topic)
-    pages = plan_listing_pages_of(site, stories, listing, planned)
+    pages = plan_listing_pages_of(site, stories, listing - moved_topics, planned,
+                                  whole_site=moved is None)  # (what stories moved in,
+    # every page of theirs, is planned below, once)
     anew = [page for name in relaid for page in planned[name]]  # (their cards moved
     # across their pages, or their stories did: every page of theirs can differ, some
     # may be new or gone, and the sitemap lists each with its newest story)

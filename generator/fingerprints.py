@@ -22,11 +22,10 @@ from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 
-from xxhash import xxh3_128_hexdigest
-
 from . import __version__
 from .config import SiteConfig
 from .model import Article, Site, TopicRef
+from .output import content_digest
 from .pages import ARTICLE_TEMPLATE, Page
 from .scan import CACHE_DIR
 from .theme import templates_naming
@@ -147,8 +146,8 @@ def article_fingerprints(site: Site, templates: Mapping[str, str],
 
 def _digest(text: str) -> str:
     """A page's fingerprint: the hash of its text (see ``_PageTexts``), or a card's
-    (XXH3, 128 bits: see ``output.content_digest``)."""
-    return xxh3_128_hexdigest(text.encode())
+    (hashed as an output file's bytes: ``output.content_digest``)."""
+    return content_digest(text.encode())
 
 
 class _PageTexts:

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 
-from xxhash import xxh3_128_hexdigest
-
 from .config import SiteConfig
 from .diagnostics import Diagnostic
+from .output import content_digest
 from .read import decode_text, read_source, source_name, split_source
 from .records import Story, TextBody
 from .summary import StorySummary, summarize_body_file, summarize_story
@@ -90,7 +89,7 @@ def parse_file(path: str | Path, config: SiteConfig, zone: tzinfo) -> ParsedFile
                               max_bytes=config.max_file_bytes)
         problems = (outcome,) if isinstance(outcome, Diagnostic) else ()
         return ParsedFile(rel, stamp, None, None, problems)
-    digest = xxh3_128_hexdigest(raw)  # (see output.content_digest)
+    digest = content_digest(raw)  # (the file's bytes, hashed as an output file's)
     text = decode_text(rel, raw)
     source = text if isinstance(text, Diagnostic) else split_source(rel, text,
                                                                     mtime=stamp.mtime_ns / 1e9)

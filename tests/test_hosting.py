@@ -10,6 +10,7 @@ import urllib.request
 from collections import deque
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 from xml.etree.ElementTree import fromstring
 
@@ -104,3 +105,49 @@ def test_a_crawl_under_the_sub_path_finds_everything_and_no_404(
     assert expected - seen == set()
     assert all(urlsplit(url).path.startswith(PREFIX) for url in seen)
     assert outside_status == 404  # nothing is served outside the sub-path
+
+
+def test_a_browser_under_the_sub_path_gets_every_local_request_and_the_icon(
+    sample_site: Path, tmp_path: Path
+) -> None:
+    """Real Chromium on pages of each kind: no request to the site fails (stylesheet,
+    icon, scripts, links followed), nothing but the stories' own images is asked of
+    another host, and the page's icon is there, as SVG."""
+    from tests.support.browser import launch_chromium
+
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}{PREFIX}"
+    published = publish(sample_site, tmp_path / "out", base_url=base_url, page_size=2)
+    urls = [base_url, base_url + "topics/", published.url_of(published.site.topics[0].ref.path),
+            published.url_of(published.site.articles[0].path), base_url + "no-such-page/"]
+    failed: list[str] = []
+    outside: list[tuple[str, str]] = []
+    icons: list[str] = []
+    with serve_with_nginx(published.output, prefix=PREFIX, port=port), \
+            launch_chromium() as browser:
+        context = browser.new_context()
+
+        def route(route: Any) -> None:  # (no internet here: other hosts are refused)
+            if urlsplit(route.request.url).hostname == "127.0.0.1":
+                route.continue_()
+            else:
+                outside.append((route.request.resource_type, route.request.url))
+                route.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("response", lambda r: failed.append(f"{r.status} {r.url}")
+                if r.status >= 400 and not r.url.endswith("/no-such-page/") else None)
+        page.on("requestfailed", lambda r: failed.append(f"failed {r.url}")
+                if urlsplit(r.url).hostname == "127.0.0.1" else None)
+        for url in urls:
+            page.goto(url, wait_until="load")
+            icons.append(page.eval_on_selector('link[rel="icon"]', "link => link.href"))
+        icon = context.request.get(icons[0])
+        icon_status, icon_type, icon_body = icon.status, icon.headers["content-type"], icon.body()
+        context.close()
+    assert failed == []
+    assert outside and {kind for kind, _url in outside} == {"image"}, outside
+    assert set(icons) == {base_url + "static/favicon.svg"}  # (the 404 page's too)
+    assert icon_status == 200 and icon_type.startswith("image/svg+xml")
+    assert icon_body.startswith(b"<svg")

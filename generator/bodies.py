@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from .diagnostics import Diagnostic, warning
 from .fastmd import fast_html
 from .records import Story, TextBody
 from .slugs import date_in_name
@@ -65,7 +66,8 @@ def attach_bodies(
 def merge_body(story: Story, body: TextBody) -> Story:
     """The story with a plain-text body file's text as its body (after its own, if any)."""
     if not story.body:
-        return replace(story, body=body.text, body_format="text", body_source=body.source)
+        return replace(story, body=body.text, body_format=body.body_format,
+                       body_source=body.source)
     return replace(story, body=story.body + "\n\n" + body.text, body_source=body.source)
 
 
@@ -135,21 +137,32 @@ def _edit_distance(a: str, b: str) -> int:
 
 def body_file_date(body: TextBody, zone: tzinfo = UTC) -> datetime:
     """The date of a body file standing alone: from its name (``YYYY-MM-DD...``), else
-    ``SOURCE_DATE_EPOCH`` (for reproducible builds), else its modification time."""
+    its modification time (see :func:`undated_warning`)."""
     dated = date_in_name(body.stem, zone)
-    if dated is not None:
-        return dated
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return body.modified
+    return dated if dated is not None else body.modified
+
+
+def undated_warning(source: str) -> Diagnostic | None:
+    """The warning for a body file that stands alone with no date in its name: it is
+    dated by its modification time, which a checkout or a copy changes, and its page's
+    address with it. (The date could come from nowhere stable: ``SOURCE_DATE_EPOCH`` is
+    the commit's time, which would move the story with every commit.)"""
+    if date_in_name(PurePosixPath(source).stem, UTC) is not None:
+        return None
+    return warning(
+        source, "this file has no front matter and matches no article, so it is a story "
+        "of its own, dated by the file's modification time: a fresh checkout or a copy "
+        "changes that date, and the address of its page with it", line=1,
+        hint="Give it front matter with a title and publishedDateTime, or a name "
+             "starting with its date (YYYY-MM-DD-words.txt); to make it an article's body, "
+             "start it with that article's title.")
 
 
 def standalone_story(body: TextBody, zone: tzinfo = UTC) -> Story:
     """A plain-text body that matched no article, as an article of its own."""
     return Story(source=body.source, stem=body.stem, title=body.title,
-                 published=body_file_date(body, zone), body=body.text, body_format="text",
-                 body_source=body.source)
+                 published=body_file_date(body, zone), body=body.text,
+                 body_format=body.body_format, body_source=body.source)
 
 
 @lru_cache(maxsize=1)

@@ -25,6 +25,7 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from .bodies import undated_warning
 from .cluster_parallel import start_forked
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Severity
@@ -566,7 +567,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         stories=len(site.articles), topics=len(site.topics),
         pages=html_pages,
         rendered=len(to_render), files=len(new_pages),
-        diagnostics=tuple(d for e in files.values() for d in e.diagnostics),
+        diagnostics=tuple(d for e in files.values() for d in e.diagnostics)
+        + _placement_warnings(placements),
         body_matches=placements, clusters=events, write=written, timings=timings,
     )
     return report, (manifest_file, kept, site.event_state, stories_saved)
@@ -956,10 +958,17 @@ def _report_unchanged(manifest: Manifest, timings: dict[str, float]) -> BuildRep
                        for body, article in manifest.placements)
     return BuildReport(
         stories=stories, topics=topics, pages=pages, rendered=0, files=len(manifest.pages),
-        diagnostics=tuple(d for e in manifest.files.values() for d in e.diagnostics),
+        diagnostics=tuple(d for e in manifest.files.values() for d in e.diagnostics)
+        + _placement_warnings(placements),
         body_matches=placements, clusters=manifest.events,
         write=WriteResult(0, len(manifest.pages), 0), timings=timings,
     )
+
+
+def _placement_warnings(placements: Sequence[BodyPlacement]) -> tuple[Diagnostic, ...]:
+    """A warning for each body file standing alone that only its modification time dates."""
+    return tuple(found for placed in placements if placed.article is None
+                 if (found := undated_warning(placed.body)) is not None)
 
 
 def _body_placements(site: Site) -> tuple[BodyPlacement, ...]:

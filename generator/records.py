@@ -123,3 +123,5 @@ class TextBody:
     """Everything after the title line."""
     modified: datetime
     """The file's modification time (used as a date if it stands alone)."""
+    body_format: str = "text"
+    """"markdown" for a ``.md`` or ``.markdown`` file, else "text"."""

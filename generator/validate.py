@@ -325,12 +325,24 @@ def _related(check: _Checker, value: object, timezone: tzinfo) -> tuple[RelatedS
 
 
 def _text_body(source: SourceFile) -> TextBody:
+    """A file without front matter: its first non-empty line is its title (in a Markdown
+    file, without the marks of a heading: ``# Title #``), the rest its body."""
     lines = source.body.split("\n")
     first = next(i for i, line in enumerate(lines) if line.strip())
+    markdown = source.path.endswith(MARKDOWN_SUFFIXES)
+    title = " ".join(lines[first].split())
+    if markdown:
+        title = _HEADING_MARKS.sub("", title) or title
     return TextBody(
         source=source.path,
         stem=PurePosixPath(source.path).stem,
-        title=" ".join(lines[first].split()),
+        title=title,
         text="\n".join(lines[first + 1 :]).strip("\n"),
         modified=datetime.fromtimestamp(int(source.mtime), tz=UTC),
+        body_format="markdown" if markdown else "text",
     )
+
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+"""Content files whose body is Markdown (a ``.txt`` file's is plain text)."""
+_HEADING_MARKS = re.compile(r"^#{1,6}(?: +|$)|(?: +#+)$")

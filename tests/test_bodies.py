@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from generator.bodies import attach_bodies, normalize_title, render_body, render_plain_text
+from generator.build import BuildReport, build
+from generator.config import load_config
 from generator.records import Story, TextBody
 
 WHEN = datetime(2020, 6, 9, 3, 58, tzinfo=UTC)
@@ -100,3 +104,47 @@ def test_render_body_chooses_plain_text_or_markdown_without_raw_html() -> None:
     assert "<em>text</em>" in markdown
     assert "<script>" not in markdown and "&lt;script&gt;" in markdown
     assert render_body("  \n", "markdown") == ""
+
+
+def _build_site(site: Path) -> BuildReport:
+    config, problems = load_config(site, output=site / "out")
+    assert problems == ()
+    return build(config)
+
+
+def test_a_markdown_file_without_front_matter_is_markdown_titled_without_its_heading_marks(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "2024-05-06-notes.md").write_text(
+        "\n# Real news, *today* #\n\nA [link](https://example.org/) and **bold**.\n\n"
+        "- one\n- two\n", encoding="utf-8")
+    (tmp_path / "content" / "2024-05-07-plain.txt").write_text(
+        "# Kept as written\n\nA *star* stays.\n", encoding="utf-8")
+    report = _build_site(tmp_path)
+    assert report.diagnostics == ()
+    page = (tmp_path / "out" / "news" / "2024-05-06-notes" / "index.html").read_text("utf-8")
+    assert "<title>Real news, *today* ·" in page
+    assert '<a href="https://example.org/"' in page and "<strong>bold</strong>" in page
+    assert "<li>one</li>" in page
+    plain = (tmp_path / "out" / "news" / "2024-05-07-plain" / "index.html").read_text("utf-8")
+    assert "<title># Kept as written ·" in plain and "A *star* stays." in plain
+
+
+def test_a_file_standing_alone_undated_is_dated_by_its_mtime_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "notes.txt").write_text("Something else entirely\n\nText.\n", encoding="utf-8")
+    (content / "2020-01-02-dated.txt").write_text("Dated by its name\n\nText.\n", "utf-8")
+    os.utime(content / "notes.txt", (1_000_000_000, 1_000_000_000))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")  # (a commit's time: never a date)
+    report = _build_site(tmp_path)
+    assert [(d.file, d.line, d.severity.value) for d in report.diagnostics] == [
+        ("content/notes.txt", 1, "warning")]
+    assert "modification time" in report.diagnostics[0].message
+    assert sorted(p.name for p in (tmp_path / "out" / "news").iterdir()) == [
+        "2001-09-09-something-else-entirely", "2020-01-02-dated"]
+    again = _build_site(tmp_path)  # (nothing changed: the warning is given again)
+    assert again.rendered == 0 and again.diagnostics == report.diagnostics

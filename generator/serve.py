@@ -195,6 +195,8 @@ class PreviewSession:
         self.output = preview_folder(options.source)
         self.sockets: set[ReloadSocket] = set()
         self.last: PreviewBuild | None = None
+        self.generation = 0
+        """How many rebuilds changed what tabs show: each page says which it came from."""
         # the cache, kept in memory between rebuilds and written to disk when idle
         self.memory = BuildMemory(defer_saves=True)
         self._pending: set[str] = set()
@@ -209,14 +211,20 @@ class PreviewSession:
         """The Tornado application serving this session."""
         return Application(
             [
-                (RELOAD_SOCKET, ReloadSocket, {"address": self.address, "sockets": self.sockets}),
+                (RELOAD_SOCKET, ReloadSocket, {"address": self.address, "sockets": self.sockets,
+                                               "build": self.current_generation}),
                 (RELOAD_SCRIPT, ReloadScriptHandler, {"address": self.address}),
                 (r".*", SiteHandler, {"address": self.address, "root": self.output,
-                                      "error_page": self.error_page}),
+                                      "error_page": self.error_page,
+                                      "build": self.current_generation}),
             ],
             log_function=lambda _handler: None,  # the CLI reports builds, not requests
             websocket_max_message_size=64 * 1024,
         )
+
+    def current_generation(self) -> int:
+        """The build the pages served now come from (see ``generation``)."""
+        return self.generation
 
     def error_page(self) -> bytes | None:
         """The page to show instead of the site while the last build has errors."""
@@ -276,7 +284,10 @@ class PreviewSession:
         self.cancel_pending()
         before = self.last
         result = self.build(changed if self.exact_changes else None)
-        reloaded = self._reload_tabs() if _visible_change(before, result) else 0
+        reloaded = 0
+        if _visible_change(before, result):
+            self.generation += 1
+            reloaded = self._reload_tabs()
         self.report(Rebuilt(changed, result, reloaded))
 
     def _reload_tabs(self) -> int:

@@ -144,9 +144,15 @@ def inject_reload_script(page: bytes, script: bytes) -> bytes:
     return page + script
 
 
-def reload_script(port: int) -> bytes:
-    """The tag that loads the livereload client from this server."""
-    return f'<script src="{RELOAD_SCRIPT}?port={port}"></script>'.encode()
+def reload_script(port: int, build: int = 0) -> bytes:
+    """The tag that loads the livereload client from this server, for a page of the
+    ``build``-th preview that changed what tabs show.
+
+    The client sends its script's ``snipver`` back in its hello, so the socket learns
+    which build its page came from: a page served just before a rebuild, whose socket
+    connects only after the rebuild told the open tabs to reload, is told then (see
+    ``ReloadSocket``)."""
+    return f'<script src="{RELOAD_SCRIPT}?port={port}&amp;snipver={build}"></script>'.encode()
 
 
 def content_type(path: Path) -> str:
@@ -185,10 +191,11 @@ class SiteHandler(_HostChecked):
     SUPPORTED_METHODS = ("GET", "HEAD")
 
     def initialize(self, *, address: ServerAddress, root: Path,
-                   error_page: Callable[[], bytes | None]) -> None:
+                   error_page: Callable[[], bytes | None], build: Callable[[], int]) -> None:
         self.address = address
         self.root = root
         self.error_page = error_page
+        self.build = build
 
     def get(self) -> None:
         self._respond(body=True)
@@ -213,7 +220,7 @@ class SiteHandler(_HostChecked):
             failed = self.error_page()
             if failed is not None:
                 status, data = 500, failed
-            data = inject_reload_script(data, reload_script(self.address.port))
+            data = inject_reload_script(data, reload_script(self.address.port, self.build()))
             kind = "text/html; charset=utf-8"
         self.set_status(status)
         self.set_header("Content-Type", kind)
@@ -238,9 +245,11 @@ class ReloadSocket(WebSocketHandler):
     WebSocket handshake.
     """
 
-    def initialize(self, *, address: ServerAddress, sockets: set[ReloadSocket]) -> None:
+    def initialize(self, *, address: ServerAddress, sockets: set[ReloadSocket],
+                   build: Callable[[], int]) -> None:
         self.address = address
         self.sockets = sockets
+        self.build = build
 
     def prepare(self) -> None:
         origin = self.request.headers.get("Origin")
@@ -252,13 +261,17 @@ class ReloadSocket(WebSocketHandler):
 
     def on_message(self, message: str | bytes) -> None:
         try:
-            command = json.loads(message).get("command")
+            hello = json.loads(message)
+            command = hello.get("command")
         except (ValueError, AttributeError):
             return  # not the livereload protocol: ignore the message, keep the socket
         if command == "hello":
             self.write_message({"command": "hello", "protocols": [_PROTOCOL],
                                 "serverName": "digest"})
             self.sockets.add(self)
+            served = hello.get("snipver")  # (the build its page came from: see reload_script)
+            if served is not None and str(served) != str(self.build()):
+                self.send_reload()
 
     def on_close(self) -> None:
         self.sockets.discard(self)

@@ -192,3 +192,50 @@ def test_injection_and_addresses() -> None:
     assert ServerAddress("192.168.1.5", 80).exposed
     assert not ServerAddress("localhost", 80).exposed
     assert not ServerAddress("::1", 8000).exposed
+
+
+def _hello(port: int, **fields: object) -> list[str]:
+    """Open the reload socket as a page's client does, say hello (with ``fields``) and
+    return the commands the server sends within a second."""
+    import asyncio
+    import json
+
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    async def talk() -> list[str]:
+        request = HTTPRequest(f"ws://127.0.0.1:{port}/livereload",
+                              headers={"Origin": f"http://127.0.0.1:{port}"})
+        connection = await websocket_connect(request)
+        connection.write_message(json.dumps({"command": "hello", "protocols": [], **fields}))
+        commands = []
+        try:
+            while (message := await asyncio.wait_for(connection.read_message(), 1.0)):
+                commands.append(json.loads(message)["command"])
+        except TimeoutError:
+            pass
+        connection.close()
+        return commands
+
+    return asyncio.run(talk())
+
+
+def test_a_page_served_just_before_a_rebuild_reloads_when_its_socket_connects(
+    sample_site: Path,
+) -> None:
+    """A page can be served between a save and its rebuild, and its reload socket connect
+    after the rebuild told the open tabs to reload: the page names its build, and the
+    socket of an older page is told to reload as it says hello."""
+    story = sample_site / "content" / "004_0d61241bf81a81b1.txt"
+    with running_server(sample_site) as server:
+        _status, _h, before = raw_request(server.port, "GET", "/")
+        assert reload_script(server.port, 0) in before
+        assert _hello(server.port, snipver=0) == ["hello"]
+        start = len(server.lines)
+        story.write_text(story.read_text("utf-8").replace("IBM will", "IBM shall"), "utf-8")
+        server.wait_for_line("rebuilt after", after=start)
+        _status, _h, after = raw_request(server.port, "GET", "/")
+        assert reload_script(server.port, 1) in after and b"IBM shall" in after
+        assert _hello(server.port, snipver=0) == ["hello", "reload"]  # (the page of before)
+        assert _hello(server.port, snipver=1) == ["hello"]
+        assert _hello(server.port) == ["hello"]  # (a client that names no build)

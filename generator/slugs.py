@@ -11,6 +11,11 @@ from typing import TypeVar
 from slugify import slugify
 
 MAX_SLUG = 80
+"""The longest slug made from a title or a topic name (cut at a word's end)."""
+MAX_STEM_SLUG = 200
+"""The longest file name kept as a page's slug: names are kept whole, as the page's
+address (an archive's file names are its links); 200 leaves a uniqueness suffix room
+within a file system's 255 bytes a name."""
 _DATED_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}-[\w-]*\w")
 _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?![\d])")
 _PLAIN_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -48,9 +53,9 @@ def topic_slug(name: str) -> str:
 def story_slug(stem: str, title: str, date_prefix: str) -> str:
     """The file stem when it looks like ``YYYY-MM-DD-words``, else date + title."""
     if _DATED_STEM.match(stem):
-        if len(stem) <= MAX_SLUG + 11 and _PLAIN_SLUG.match(stem):
+        if len(stem) <= MAX_STEM_SLUG and _PLAIN_SLUG.match(stem):
             return stem  # already a slug: skip the (slow) general slugify
-        slug = slugify(stem, max_length=MAX_SLUG + 11, word_boundary=True, save_order=True)
+        slug = slugify(stem, max_length=MAX_STEM_SLUG, word_boundary=True, save_order=True)
         if slug and slug[:10] == stem[:10]:
             return slug
     words = slugify(title, max_length=MAX_SLUG, word_boundary=True, save_order=True)

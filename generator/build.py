@@ -72,7 +72,7 @@ from .output import (
     list_output_files,
     stage_file,
 )
-from .pages import Page, article_page, plan_listing_pages, plan_pages
+from .pages import FeedLink, Page, article_page, plan_listing_pages, plan_pages, site_feeds
 from .parse import ParsedFile, parse_file, stamp_of
 from .read import find_content_files
 from .record_store import RecordStore
@@ -451,7 +451,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                     # their shares (they waited 0.3 s for it at 10,000 stories, 3.8 s at
                     # 100,000)
                     assert direct is not None  # (known before the site was modeled)
-                    article_pages = [article_page(article) for article in site.articles]
+                    feeds = site_feeds(site)
+                    article_pages = [article_page(article, feeds) for article in site.articles]
                     pool.start_render(_article_shares(article_pages, holders, pool.size), {},
                                       direct=direct)
                     early = True
@@ -483,7 +484,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                 else:  # (those that can differ, when known, else all)
                     fingerprints.update(article_fingerprints(site, templates, rearticles))
                 pages += _articles_to_render(site.articles if rearticles is None
-                                             else rearticles, fingerprints, old)  # (the
+                                             else rearticles, fingerprints, old,
+                                             site_feeds(site))  # (the
                 # others keep the last build's fingerprints: see above)
                 candidates = pages
             else:
@@ -771,13 +773,14 @@ def _relisting(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile],
 
 
 def _articles_to_render(articles: Sequence[Article], fingerprints: dict[str, str],
-                        old: dict[str, tuple[str, str]]) -> list[Page]:
+                        old: dict[str, tuple[str, str]], feeds: tuple[FeedLink, ...]
+                        ) -> list[Page]:
     """The pages of ``articles`` whose fingerprint is not the one of the last build."""
     pages = []
     for article in articles:
         rel = page_path(article.path)
         if old.get(rel, ("",))[0] != fingerprints[rel]:
-            pages.append(article_page(article))
+            pages.append(article_page(article, feeds))
     return pages
 
 

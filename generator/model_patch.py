@@ -165,7 +165,7 @@ def _replan_pages(site: Site, pages: Sequence[Page], listed: set[str], shown: se
             if page.article.slug not in shown:
                 result.append(page)
                 continue
-            new = article_page(site.by_slug[page.article.slug])
+            new = article_page(site.by_slug[page.article.slug], page.feeds)
         elif page.kind == "topic" and page.topic is not None \
                 and page.topic.ref.name in topics:
             gone.add(page_path(page.path))
@@ -297,7 +297,7 @@ def _find(site: Site, summaries: Sequence[StorySummary], key: tuple[str, str],
 def _replan(page: Page, by_slug: Mapping[str, Article]) -> Page:
     """The page planned again over the patched articles (same stories, same order)."""
     if page.kind == "article":
-        return article_page(by_slug[page.article.slug])
+        return article_page(by_slug[page.article.slug], page.feeds)
     return replace(page, articles=tuple(by_slug[a.slug] for a in page.articles),
                    cards=tuple(Card(by_slug[c.lead.slug], tuple(by_slug[o.slug] for o in c.others))
                                for c in page.cards))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import attrgetter
 
 from .model import Article, Card, Site, Topic
@@ -135,25 +136,28 @@ def plan_html_pages(site: Site, articles: Sequence[Page] | None = None,
     """Every HTML page of the site, in a stable order (``articles``: ``article_page`` of
     each of the site's articles, in order, if already made; ``planned``: the pages of
     some topics, by name, if already planned)."""
-    pages = [home_page(site), *_index_pages()]
+    pages = [home_page(site), *_index_pages(site)]
     known = planned or {}
     for topic in site.topics:
         pages.extend(known.get(topic.ref.name) or plan_topic_pages(site, topic))
+    feeds = site_feeds(site)
     pages.extend(articles if articles is not None
-                 else (article_page(article) for article in site.articles))
+                 else (article_page(article, feeds) for article in site.articles))
     return pages
 
 
-def _index_pages() -> list[Page]:
+def _index_pages(site: Site) -> list[Page]:
     """The page of every topic, and the 404 page (which lists them too)."""
-    return [Page("topics", "topics/", "topics.html", "Topics", description="All topics"),
+    return [Page("topics", "topics/", "topics.html", "Topics",
+                 description=f"Every topic of {site.config.title}, with its count of stories",
+                 feeds=site_feeds(site)),
             Page("404", "404.html", "404.html", "Page not found")]
 
 
 def counting_pages(site: Site) -> list[Page]:
     """The pages but the sitemap's that show how many stories each topic has: the home
     page, the topics page, the 404 page and the API's topic list."""
-    return [home_page(site), *_index_pages(), _api_topics_page()]
+    return [home_page(site), *_index_pages(site), _api_topics_page()]
 
 
 def _api_topics_page() -> Page:
@@ -166,14 +170,18 @@ def home_page(site: Site) -> Page:
     home_cards = tuple(site.newest_cards(config.home_size))
     return Page("home", "", "home.html", "Latest news",
                 articles=tuple(a for card in home_cards for a in (card.lead, *card.others)),
-                cards=home_cards, description=config.description,
-                feeds=feed_links("", config.title))
+                cards=home_cards, description=config.description, feeds=site_feeds(site))
 
 
-def article_page(article: Article) -> Page:
-    """The page of one article."""
+def article_page(article: Article, feeds: tuple[FeedLink, ...]) -> Page:
+    """The page of one article, announcing ``feeds`` (the site's: ``site_feeds``)."""
     return Page("article", article.path, ARTICLE_TEMPLATE, article.title,
-                articles=(article,), description=article.excerpt)
+                articles=(article,), description=article.excerpt, feeds=feeds)
+
+
+def site_feeds(site: Site) -> tuple[FeedLink, ...]:
+    """The site's feeds, as the pages that announce them link them."""
+    return feed_links("", site.config.title)
 
 
 def plan_topic_pages(site: Site, topic: Topic) -> list[Page]:
@@ -197,8 +205,10 @@ def plan_topic_pages(site: Site, topic: Topic) -> list[Page]:
     return pages
 
 
+@lru_cache(maxsize=1024)
 def feed_links(folder: str, title: str) -> tuple[FeedLink, ...]:
-    """The feeds kept in ``folder`` (``""`` for the site's, ``topics/<slug>/``)."""
+    """The feeds kept in ``folder`` (``""`` for the site's, ``topics/<slug>/``): made
+    once, one tuple shared by every page that announces them (every article's page)."""
     return tuple(FeedLink(label, media_type, folder + name, title)
                  for label, media_type, name in FEED_FORMATS)
 

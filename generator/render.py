@@ -97,7 +97,8 @@ def make_environment(config: SiteConfig) -> Environment:
 
     def date_human(moment: datetime) -> str:
         local = moment.astimezone(zone)
-        return local.strftime(f"%B {local.day}, %Y %H:%M")  # (one strftime call, not three)
+        # the zone's name too (UTC, EDT): a time alone reads as the reader's own
+        return local.strftime(f"%B {local.day}, %Y %H:%M %Z")  # (one strftime call)
 
     def date_rfc822(moment: datetime) -> str:
         from email.utils import format_datetime  # (here: only feeds need it, and an

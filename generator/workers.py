@@ -27,7 +27,7 @@ from .diagnostics import DigestError
 from .manifest import spare_path
 from .model import Article, Site, Topic, TopicRef, make_article
 from .output import make_folders, stage_file
-from .pages import Page, article_page
+from .pages import Page, article_page, site_feeds
 from .parse import ParsedFile, ParsedRow, parse_file, parsed_from_row, parsed_to_row
 from .read import Readahead
 from .record_store import RecordStore
@@ -460,7 +460,8 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
 
     def render(slugs: list[str], previous: dict[str, str], direct: bool) -> list[StagedFile]:
         site = sites[-1]
-        pages = [article_page(site.by_slug[slug]) for slug in slugs]
+        feeds = site_feeds(site)
+        pages = [article_page(site.by_slug[slug], feeds) for slug in slugs]
         return render_and_stage(site, pages, store, previous, tick, direct=direct)
 
     def parse(paths: Sequence[str], records: RecordStore) -> list[ParsedRow]:

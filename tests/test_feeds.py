@@ -108,6 +108,21 @@ def test_home_and_topic_pages_announce_their_feeds(published: Published) -> None
             assert f'href="{base}{folder}{name}"' in page
 
 
+def test_article_and_topics_pages_announce_the_sites_feeds(published: Published) -> None:
+    """Feed readers find the site's feeds from any page a reader has open (they were only
+    on the home and topic pages)."""
+    base = published.base_url.removeprefix("https://example.org")
+    pages = [published.output / "topics" / "index.html"] + [
+        published.output / article.path / "index.html" for article in published.site.articles]
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        for kind, name in (("atom+xml", "atom.xml"), ("rss+xml", "rss.xml"),
+                           ("feed+json", "feed.json")):
+            assert f'rel="alternate" type="application/{kind}"' in page, path
+            assert f'href="{base}{name}"' in page, path
+        assert 'class="feeds">Subscribe:' in page, path
+
+
 def test_markup_in_titles_is_text_in_every_feed(make_site: Any, tmp_path: Path) -> None:
     title = 'Q&A: <b>bold</b> "claims" </title><script>x</script>'
     site = make_site({"content/2021-01-01-a.md": textwrap.dedent(f"""\

@@ -38,7 +38,7 @@ from generator.manifest import (
     load_summaries,
     spare_path,
 )
-from generator.pages import article_page
+from generator.pages import article_page, site_feeds
 from generator.theme import static_files, template_digests
 from generator.workers import WorkerPool
 from tests.conftest import ROOT, MakeSite
@@ -262,7 +262,7 @@ def test_article_fingerprints_are_those_of_the_article_pages(site: Path) -> None
         (site / "templates").mkdir(exist_ok=True)
         (site / "templates/article.html").write_text(article_template, encoding="utf-8")
         templates = template_digests(site)
-        pages = [article_page(article) for article in model.articles]
+        pages = [article_page(article, site_feeds(model)) for article in model.articles]
         expected = page_fingerprints(model, pages, templates)
         assert article_fingerprints(model, templates) == expected
         assert len(set(expected.values())) == len(model.articles) == 7

@@ -97,6 +97,19 @@ def test_article_urls_use_a_dated_file_name_or_the_date_and_title(make_site: Mak
         "2020-06-10-ibm-exits-facial-recognition", "2021-03-04-amazon-launches-tools"]
 
 
+def test_times_shown_name_their_zone(make_site: MakeSite) -> None:
+    """A time alone reads as the reader's own: each shown time names the site's zone."""
+    out = build_site_at(make_site({
+        "content/2024-07-04-summer.md": story("Summer", "2024-07-04T16:30:00Z"),
+        "content/2024-01-04-winter.md": story("Winter", "2024-01-04T16:30:00Z"),
+        "digest.yaml": "timezone: America/New_York\n",
+    }))
+    summer = (out / "news" / "2024-07-04-summer" / "index.html").read_text("utf-8")
+    winter = (out / "news" / "2024-01-04-winter" / "index.html").read_text("utf-8")
+    assert '<time datetime="2024-07-04T12:30:00-04:00">July 4, 2024 12:30 EDT</time>' in summer
+    assert '<time datetime="2024-01-04T11:30:00-05:00">January 4, 2024 11:30 EST</time>' in winter
+
+
 def test_slugs_are_unique_and_adding_newer_stories_renames_nothing(make_site: MakeSite) -> None:
     files: dict[str, str | bytes] = {
         "content/a.md": story("Same headline", "2020-06-09T01:00:00Z"),

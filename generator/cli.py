@@ -223,7 +223,6 @@ def run_serve(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     options = ServeOptions(source=args.source, host=args.host, port=args.port,
                            drafts=args.drafts, open_browser=args.open, poll=args.poll)
-    print(f"digest: building the preview of {args.source.resolve()}", file=out, flush=True)
 
     def report(event: ServeEvent) -> None:
         print_serve_event(event, out=out, err=err)
@@ -231,7 +230,8 @@ def run_serve(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     try:
         serve(options, report)
     except OSError as exc:
-        print(f"digest: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+        print(f"digest: cannot listen on {args.host}:{args.port}: {exc.strerror or exc} "
+              "(another server? stop it, or choose another port: --port 0 picks a free one)",
               file=err)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -242,9 +242,11 @@ def run_serve(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
 
 def print_serve_event(event: ServeEvent, *, out: TextIO, err: TextIO) -> None:
     """One line per server event (and the errors of a failed build)."""
-    from .serve import Listening, Rebuilt, Stopped
+    from .serve import Building, Listening, Rebuilt, Stopped
 
-    if isinstance(event, Listening):
+    if isinstance(event, Building):
+        print(f"digest: building the preview of {event.source}", file=out, flush=True)
+    elif isinstance(event, Listening):
         for problem in event.build.problems:
             print(problem.format(), file=err)
         print(f"first build: {_preview_counts(event.build)}", file=out)

@@ -76,6 +76,15 @@ class ServeOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class Building:
+    """The server's address is bound: the first build begins (a port in use stops the
+    server before it, and the preview folder another server may show is left alone)."""
+
+    source: Path
+    """The site folder."""
+
+
+@dataclass(frozen=True, slots=True)
 class Listening:
     """The first build is done and the server answers requests."""
 
@@ -111,7 +120,7 @@ class Stopped:
     """The preview's output folder."""
 
 
-ServeEvent = Listening | Rebuilt | Stopped
+ServeEvent = Building | Listening | Rebuilt | Stopped
 Reporter = Callable[[ServeEvent], None]
 
 
@@ -124,6 +133,7 @@ def serve(options: ServeOptions, report: Reporter) -> None:
     sockets = bind_sockets(options.port, address=options.host, family=socket.AF_INET
                            if ":" not in options.host else socket.AF_UNSPEC)
     address = ServerAddress(options.host, sockets[0].getsockname()[1])
+    report(Building(options.source.resolve()))
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
     stopping = [False]

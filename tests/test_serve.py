@@ -112,3 +112,23 @@ def test_a_server_saving_every_second_does_not_keep_the_garbage_of_its_builds(
 
     tracked = asyncio.run(edit_and_rebuild())
     assert tracked[-1] - tracked[9] < 2000, tracked
+
+
+def test_a_second_server_on_a_port_in_use_stops_before_building(sample_site: Path) -> None:
+    """It says why and what to do, and leaves the preview the first one shows alone."""
+    import os
+    import subprocess
+    import sys
+
+    with running_server(sample_site) as server:
+        preview = serve_module.preview_folder(sample_site) / "index.html"
+        before = preview.stat().st_mtime_ns
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "serve", "--source", str(sample_site),
+             "--port", str(server.port)], capture_output=True, text=True, timeout=60, cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
+        assert done.returncode == 2
+        assert f"cannot listen on 127.0.0.1:{server.port}" in done.stderr
+        assert "--port 0 picks a free one" in done.stderr
+        assert "building" not in done.stdout + done.stderr
+        assert preview.stat().st_mtime_ns == before

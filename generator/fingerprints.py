@@ -220,6 +220,7 @@ class _PageTexts:
               + SEP.join(map(card, map(_SLUG, c.others))) for c in page.cards), "|",
             *(f"{path}{SEP}{stamp}" for path, stamp in page.links),
             str(self.newest) if page.links else "",
+            *(f"{m.path}{SEP}{m.year}{SEP}{m.name}{SEP}{m.count}" for m in page.months), "|",
             self.topic_counts if page.kind in SHOWS_COUNTS
             else self.topic_names if page.template in self.naming else "",
         ))

@@ -8,11 +8,14 @@ for the site and each topic, the JSON API, the sitemap and robots.txt.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from operator import attrgetter
+from zoneinfo import ZoneInfo
 
 from .model import Article, Card, Site, Topic
 
@@ -55,6 +58,20 @@ class FeedLink:
     """Site-relative path of the feed file."""
     title: str
     """What the feed holds, e.g. "AI news"."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveMonth:
+    """A month of the archive, as its index lists it."""
+
+    path: str
+    """Site-relative path of the month's page (``archive/2020/06/``)."""
+    year: int
+    """The year."""
+    name: str
+    """The month's name ("June")."""
+    count: int
+    """How many stories it holds."""
 
 
 NOT_INDEXED = frozenset({"404"})
@@ -105,6 +122,8 @@ class Page:
     links: tuple[tuple[str, float], ...] = ()
     """A sitemap: (path, newest story's timestamp or 0.0) of each indexed HTML page it
     lists; the sitemap index: (path, newest timestamp) of each sitemap file."""
+    months: tuple[ArchiveMonth, ...] = ()
+    """The archive's index: each month's page, newest first."""
 
     @property
     def article(self) -> Article:
@@ -140,6 +159,7 @@ def plan_html_pages(site: Site, articles: Sequence[Page] | None = None,
     known = planned or {}
     for topic in site.topics:
         pages.extend(known.get(topic.ref.name) or plan_topic_pages(site, topic))
+    pages.extend(plan_archive_pages(site))
     feeds = site_feeds(site)
     pages.extend(articles if articles is not None
                  else (article_page(article, feeds) for article in site.articles))
@@ -205,6 +225,49 @@ def plan_topic_pages(site: Site, topic: Topic) -> list[Page]:
     return pages
 
 
+def plan_archive_pages(site: Site) -> list[Page]:
+    """The archive: the index of the months (``archive/``), then a page for each month
+    with every story of it, newest first (``archive/2020/06/``), in the site's time zone.
+    Every story is on one HTML listing so, whatever its topics, and adding one changes
+    only its month's page and the index (a newest-first list paged by 20 would move all
+    its pages)."""
+    zone = ZoneInfo(site.config.timezone)
+    feeds = site_feeds(site)
+    articles = site.articles
+    months: list[Page] = []
+    listed: list[ArchiveMonth] = []
+    start = 0
+    while start < len(articles):  # (each month found by bisection: a few dozen steps)
+        moment = datetime.fromtimestamp(articles[start].summary.timestamp, zone)
+        first = datetime(moment.year, moment.month, 1, tzinfo=zone).timestamp()
+        end = bisect_right(articles, -first, lo=start, key=_NEWEST_FIRST)
+        month = ArchiveMonth(archive_month_path(moment), moment.year, f"{moment:%B}",
+                             end - start)
+        label = f"{month.name} {month.year}"
+        months.append(Page("archive-month", month.path, "archive-month.html", label,
+                           articles=tuple(articles[start:end]),
+                           description=f"Every story of {label}", feeds=feeds))
+        listed.append(month)
+        start = end
+    index = Page("archive", ARCHIVE_PATH, "archive.html", "Archive",
+                 description=f"Every month of {site.config.title}, with its stories",
+                 feeds=feeds, months=tuple(listed))
+    return [index, *months]
+
+
+def archive_month_path(moment: datetime) -> str:
+    """The path of the archive's page for the month of ``moment`` (in the site's zone)."""
+    return f"{ARCHIVE_PATH}{moment.year}/{moment.month:02d}/"
+
+
+ARCHIVE_PATH = "archive/"
+"""Where the archive's index is; its months are below."""
+
+
+def _NEWEST_FIRST(article: Article) -> float:  # noqa: N802 - (a sort key, as bisect takes)
+    return -article.summary.timestamp
+
+
 @lru_cache(maxsize=1024)
 def feed_links(folder: str, title: str) -> tuple[FeedLink, ...]:
     """The feeds kept in ``folder`` (``""`` for the site's, ``topics/<slug>/``): made
@@ -241,15 +304,17 @@ _SLUG = attrgetter("slug")
 
 
 def plan_listing_pages_of(site: Site, slugs: AbstractSet[str], topics: AbstractSet[str],
-                          planned: Mapping[str, list[Page]], *, whole_site: bool = True
-                          ) -> list[Page]:
+                          planned: Mapping[str, list[Page]], months: Sequence[Page], *,
+                          whole_site: bool = True) -> list[Page]:
     """The home page and the pages of ``plan_listing_pages`` that list any of the articles
     ``slugs`` (whose topics are among ``topics``), planned without the others: the feeds
     and the API pages of the site (unless not ``whole_site``: the caller has them all)
-    and of those topics, and those topics' pages (given in ``planned`` by topic name where
-    already planned). See ``relisting``."""
+    and of those topics, those topics' pages (given in ``planned`` by topic name where
+    already planned) and the archive's months (``months``: ``plan_archive_pages``'s).
+    See ``relisting``."""
     pages = [*plan_feed_pages(site, None, site.articles[: site.config.feed_size]),
              *plan_api_pages(site, None, site.articles)] if whole_site else []
+    pages += (page for page in months if page.kind == "archive-month")
     for topic in site.topics:
         if topic.ref.name in topics:
             pages += planned.get(topic.ref.name) or plan_topic_pages(site, topic)

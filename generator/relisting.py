@@ -50,9 +50,11 @@ from array import array
 from bisect import insort
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from itertools import chain
 from operator import attrgetter, itemgetter
+from zoneinfo import ZoneInfo
 
 from . import kernels
 from .events import regrouped_stories
@@ -61,9 +63,11 @@ from .pages import (
     API_FILE,
     Page,
     api_folder,
+    archive_month_path,
     counting_pages,
     further_pages,
     plan_api_pages,
+    plan_archive_pages,
     plan_feed_pages,
     plan_html_pages,
     plan_listing_pages_of,
@@ -127,7 +131,10 @@ class Moved:
     """The topics they are or were in: each is laid out anew, as is the list of every
     story (the site's feeds and API pages)."""
     gone: tuple[str, ...]
-    """The output paths of the pages of the stories that went."""
+    """The output paths of the pages of the stories that went (and of the archive's
+    months they leave empty: see ``relisting``)."""
+    months: frozenset[str] = frozenset()
+    """The archive's months of the stories that went (their pages' paths)."""
 
 
 def stories_moved(site: Site, slug_of: Mapping[str, str], came: Collection[str],
@@ -180,7 +187,10 @@ def stories_moved(site: Site, slug_of: Mapping[str, str], came: Collection[str],
         return None
     topics = {name for slug in came_slugs for name in by_slug[slug].summary.topics}
     topics.update(name for summary in went for name in summary.topics)
-    return Moved(frozenset(topics), tuple(page_path(article_path(slug)) for slug in back))
+    zone = ZoneInfo(config.timezone)
+    return Moved(frozenset(topics), tuple(page_path(article_path(slug)) for slug in back),
+                 frozenset(archive_month_path(datetime.fromtimestamp(summary.timestamp, zone))
+                           for summary in went))
 
 
 def topic_layouts(pages: Iterable[Page]) -> dict[str, str]:
@@ -273,7 +283,8 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
         for topic in site.topics:
             if topic.ref.name in listing and topic.ref.name not in planned:
                 planned[topic.ref.name] = plan_topic_pages(site, topic)
-    pages = plan_listing_pages_of(site, stories, listing - moved_topics, planned,
+    archive = plan_archive_pages(site)
+    pages = plan_listing_pages_of(site, stories, listing - moved_topics, planned, archive,
                                   whole_site=moved is None)  # (what stories moved in,
     # every page of theirs, is planned below, once)
     anew = [page for name in relaid for page in planned[name]]  # (their cards moved
@@ -286,6 +297,12 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
         anew += [*plan_feed_pages(site, None, site.articles[: site.config.feed_size]),
                  *every, *counting_pages(site)]
         lists.append((api_folder(None), len(every), API_FILE))
+        months = {page.path for page in archive}  # (the index counts each month's stories;
+        # the months of the stories that came list them, those of the ones that went are
+        # planned again, or gone with their last story)
+        anew += [page for page in archive if page.kind == "archive" or page.path in moved.months]
+        moved = replace(moved, gone=moved.gone + tuple(
+            page_path(path) for path in sorted(moved.months - months)))
         for topic in site.topics:
             if topic.ref.name in moved_topics:
                 api = topic_api_pages(site, topic)

@@ -398,7 +398,8 @@ def override_template(root: Path, name: str, old: str, new: str) -> None:
     ("article.html", "{% block main %}", "{% block main %}<!-- article -->", {"news"}),
     ("_cards.html", "<p class=\"coverage\">", "<p class=\"coverage also\">",
      {"index.html", "topics", "news"}),
-    ("base.html", "<footer", "<!-- base --><footer", {"index.html", "topics", "news", "404.html"}),
+    ("base.html", "<footer", "<!-- base --><footer",
+     {"index.html", "topics", "news", "404.html", "archive"}),
 ])
 def test_a_template_change_rerenders_only_the_pages_that_use_it(
         site: Path, tmp_path: Path, name: str, old: str, new: str, kinds: set[str]) -> None:

@@ -445,3 +445,50 @@ def test_any_sequence_of_stories_added_and_deleted_equals_a_clean_build(
                 path.unlink(missing_ok=True)
             run(site, root / "out")
             check(site, root / "out", root)
+
+
+def test_stories_coming_to_and_leaving_a_month_relist_its_archive_page_and_index(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    """The archive lists every story by month: a story in a new month adds that month's
+    page and the index's line; deleting it takes both away; one story more in a month
+    relists that month only. Each build relists (no fall-back to every page) and equals
+    a clean one."""
+    site, out = built(make_site, tmp_path)
+    april = site / "content/2021-04-02-april.md"
+    april.write_text(story("Spring robots", 2, topics="[AI]").replace("2021-03-02", "2021-04-02"),
+                     encoding="utf-8")
+    run(site, out)
+    moved = relisted[-1].moved
+    assert moved is not None and "archive/2021/04/index.html" in {
+        page.path + "index.html" for page in relisted[-1].pages}
+    assert (out / "archive/2021/04/index.html").exists()
+    assert "/archive/2021/04/" in (out / "archive/index.html").read_text("utf-8")
+    check(site, out, tmp_path)
+    march = (out / "archive/2021/03/index.html").read_bytes()
+    (site / "content/2021-03-10-s10.md").write_text(story("Farmers test a robot", 10),
+                                                    encoding="utf-8")
+    run(site, out)
+    relisted_paths = {page.path for page in relisted[-1].pages}
+    assert "archive/2021/03/" in relisted_paths and "archive/2021/04/" not in relisted_paths
+    assert b"Farmers test a robot" in (out / "archive/2021/03/index.html").read_bytes() != march
+    check(site, out, tmp_path)
+    april.unlink()
+    run(site, out)
+    moved = relisted[-1].moved
+    assert moved is not None and "archive/2021/04/index.html" in moved.gone
+    assert not (out / "archive/2021/04").exists()
+    assert "/archive/2021/04/" not in (out / "archive/index.html").read_text("utf-8")
+    check(site, out, tmp_path)
+
+
+def test_an_edited_title_relists_its_archive_month(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    site, out = built(make_site, tmp_path)
+    path = site / "content/2021-03-06-s6.md"
+    path.write_text(path.read_text("utf-8").replace(TITLES[0], "Robots fold shirts now"),
+                    encoding="utf-8")
+    run(site, out)
+    assert relisted[-1].moved is None
+    assert "archive/2021/03/" in {page.path for page in relisted[-1].pages}
+    assert "Robots fold shirts now" in (out / "archive/2021/03/index.html").read_text("utf-8")
+    check(site, out, tmp_path)

@@ -18,7 +18,7 @@ from .cluster_urls import canonicalize_url
 from .kernels import maker
 from .records import Image, Story, TextBody
 from .schema_json import story_json
-from .slugs import story_slug
+from .slugs import date_in_name, story_slug
 
 CardImage = tuple[str, int, int, str]
 TEXT_WORDS = 60
@@ -151,8 +151,13 @@ def summarize_story(story: Story, digest: str, *, date_prefix: str) -> StorySumm
 
 
 def summarize_body_file(body: TextBody, digest: str, *, zone: tzinfo) -> StorySummary:
-    """The summary of a plain-text body file (matched to its article by the model)."""
+    """The summary of a plain-text body file (matched to its article by the model). One
+    that only its modification time dates (see ``bodies.undated_warning``) has that time
+    in its digest: the same bytes at another time are another story (another date and
+    address), and the digest is what the cache and the pages' fingerprints compare."""
     published = body_file_date(body, zone)
+    if date_in_name(body.stem, zone) is None:
+        digest = f"{digest}@{int(body.modified.timestamp())}"
     return StorySummary(
         source=body.source, digest=digest, title=body.title, timestamp=published.timestamp(),
         wanted_slug=story_slug(body.stem, body.title,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -148,3 +149,32 @@ def test_a_file_standing_alone_undated_is_dated_by_its_mtime_with_a_warning(
         "2001-09-09-something-else-entirely", "2020-01-02-dated"]
     again = _build_site(tmp_path)  # (nothing changed: the warning is given again)
     assert again.rendered == 0 and again.diagnostics == report.diagnostics
+
+
+def test_an_undated_file_touched_without_a_change_is_rebuilt_as_a_clean_build_would(
+    tmp_path: Path,
+) -> None:
+    """Its date is its modification time: the same bytes at another time move the story
+    (date and address), and an incremental build must follow as a clean one does (the
+    cache compared the bytes only: found by a fuzzer of incremental builds)."""
+    content = tmp_path / "site" / "content"
+    content.mkdir(parents=True)
+    (content / "notes.txt").write_text("Something else entirely\n\nText.\n", "utf-8")
+    (content / "2020-01-02-other.txt").write_text("Another story\n\nText.\n", "utf-8")
+    os.utime(content / "notes.txt", (1_000_000_000, 1_000_000_000))
+    _build_site(tmp_path / "site")
+    os.utime(content / "notes.txt", (1_000_003_600, 1_000_003_600))  # (an hour later)
+    _build_site(tmp_path / "site")
+    clean = tmp_path / "clean"
+    shutil.copytree(content, clean / "content")
+    os.utime(clean / "content" / "notes.txt", (1_000_003_600, 1_000_003_600))
+    _build_site(clean)
+
+    def files(out: Path) -> dict[str, bytes]:
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+                if p.is_file() and p.name != ".digest-output"}
+
+    built, wanted = files(tmp_path / "site" / "out"), files(clean / "out")
+    page = wanted["news/2001-09-09-something-else-entirely/index.html"]
+    assert b"September 9, 2001 02:46 UTC" in page
+    assert built == wanted

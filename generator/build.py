@@ -337,7 +337,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
             memory.save()  # what the disk holds must be the newest before it is read
         manifest = load_manifest(manifest_file) if use_cache else Manifest()
     reader = reader_digest(config)
-    if manifest.reader != reader:
+    reread = manifest.reader != reader
+    if reread:
         manifest.files = {}  # files were read with other settings: read them all again
     if not _output_matches(config.output, manifest):
         manifest.pages = {}  # the output is not what we last wrote: compare files on disk
@@ -346,7 +347,9 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
     templates_key = templates_digest(templates)
     assets = static_files(config.source)
     hinted = _scan_touched(config, manifest, touched) \
-        if remembered and touched is not None else None
+        if remembered and touched is not None and not reread else None  # (after a
+    # change of the settings files are read with, the files not touched are read too: the
+    # hint had only the touched ones read, and every other file was taken as gone)
     stamps: list[Stamp] | None = None  # (the files listed: none after a hinted scan)
     if hinted is not None:
         state = hinted

@@ -537,6 +537,15 @@ def test_builds_told_what_changed_equal_clean_builds(site: Path, tmp_path: Path)
     touch_later(site / "content/2021-03-03-story-3.md")
     assert build(config, memory=memory, touched=[]).rendered == 0
     assert build(config, memory=memory).rendered > 0
+    # settings the files are read with (the time zone): every file is read again, not
+    # only those named (they were, and every other story was taken as gone)
+    settings = site / "digest.yaml"
+    settings.write_text((settings.read_text("utf-8") if settings.exists() else "")
+                        + "\ntimezone: America/Los_Angeles\n", encoding="utf-8")
+    config, _ = load_config(site, output=out)
+    report = build(config, memory=memory, touched=["digest.yaml"])
+    assert report.stories == 7 and report.write.removed == 0
+    assert tree(out) == clean_build(site, tmp_path)
 
 
 def test_parallel_build_equals_serial_build(site: Path, tmp_path: Path,

@@ -151,15 +151,17 @@ def plan_listing_pages(site: Site) -> list[Page]:
 
 
 def plan_html_pages(site: Site, articles: Sequence[Page] | None = None,
-                    planned: Mapping[str, list[Page]] | None = None) -> list[Page]:
+                    planned: Mapping[str, list[Page]] | None = None,
+                    archive: Sequence[Page] | None = None) -> list[Page]:
     """Every HTML page of the site, in a stable order (``articles``: ``article_page`` of
     each of the site's articles, in order, if already made; ``planned``: the pages of
-    some topics, by name, if already planned)."""
+    some topics, by name, if already planned; ``archive``: ``plan_archive_pages``'s, if
+    already planned)."""
     pages = [home_page(site), *_index_pages(site)]
     known = planned or {}
     for topic in site.topics:
         pages.extend(known.get(topic.ref.name) or plan_topic_pages(site, topic))
-    pages.extend(plan_archive_pages(site))
+    pages.extend(plan_archive_pages(site) if archive is None else archive)
     feeds = site_feeds(site)
     pages.extend(articles if articles is not None
                  else (article_page(article, feeds) for article in site.articles))
@@ -240,7 +242,7 @@ def plan_archive_pages(site: Site) -> list[Page]:
     while start < len(articles):  # (each month found by bisection: a few dozen steps)
         moment = datetime.fromtimestamp(articles[start].summary.timestamp, zone)
         first = datetime(moment.year, moment.month, 1, tzinfo=zone).timestamp()
-        end = bisect_right(articles, -first, lo=start, key=_NEWEST_FIRST)
+        end = bisect_right(articles, -first, lo=start, key=_newest_first)
         month = ArchiveMonth(archive_month_path(moment), moment.year, f"{moment:%B}",
                              end - start)
         label = f"{month.name} {month.year}"
@@ -264,7 +266,8 @@ ARCHIVE_PATH = "archive/"
 """Where the archive's index is; its months are below."""
 
 
-def _NEWEST_FIRST(article: Article) -> float:  # noqa: N802 - (a sort key, as bisect takes)
+def _newest_first(article: Article) -> float:
+    """The key the articles are sorted by, as ``bisect`` takes it (newest first)."""
     return -article.summary.timestamp
 
 

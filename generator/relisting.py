@@ -312,7 +312,7 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
         listed = {page.path for page in pages}
         pages += [page for page in anew if page.path not in listed]
     if relaid or moved is not None:
-        pages += site_sitemap_pages(plan_html_pages(site, (), planned), site.articles)
+        pages += site_sitemap_pages(plan_html_pages(site, (), planned, archive), site.articles)
     return Relisted(pages, articles, frozenset(regrouped), relaid, moved, tuple(lists))
 
 

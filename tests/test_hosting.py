@@ -119,7 +119,8 @@ def test_a_browser_under_the_sub_path_gets_every_local_request_and_the_icon(
     base_url = f"http://127.0.0.1:{port}{PREFIX}"
     published = publish(sample_site, tmp_path / "out", base_url=base_url, page_size=2)
     urls = [base_url, base_url + "topics/", published.url_of(published.site.topics[0].ref.path),
-            published.url_of(published.site.articles[0].path), base_url + "no-such-page/"]
+            published.url_of(published.site.articles[0].path), base_url + "archive/",
+            base_url + "archive/2020/06/", base_url + "no-such-page/"]
     failed: list[str] = []
     outside: list[tuple[str, str]] = []
     icons: list[str] = []

@@ -97,6 +97,9 @@ def make_environment(config: SiteConfig) -> Environment:
 
     def date_human(moment: datetime) -> str:
         local = moment.astimezone(zone)
+        if not (local.hour or local.minute or local.second):  # a date alone (as sources
+            # give one without a time: midnight) is shown without the time nobody gave
+            return local.strftime(f"%B {local.day}, %Y")
         # the zone's name too (UTC, EDT): a time alone reads as the reader's own
         return local.strftime(f"%B {local.day}, %Y %H:%M %Z")  # (one strftime call)
 

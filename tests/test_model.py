@@ -110,6 +110,16 @@ def test_times_shown_name_their_zone(make_site: MakeSite) -> None:
     assert '<time datetime="2024-01-04T11:30:00-05:00">January 4, 2024 11:30 EST</time>' in winter
 
 
+def test_a_date_without_a_time_is_shown_without_one(make_site: MakeSite) -> None:
+    """A source that gives a date alone gives midnight: no "00:00" nobody wrote."""
+    out = build_site_at(make_site({
+        "content/2024-07-02-dated.md": story("Dated", "2024-07-02"),
+        "digest.yaml": "timezone: Europe/Paris\n",
+    }))
+    page = (out / "news" / "2024-07-02-dated" / "index.html").read_text("utf-8")
+    assert '<time datetime="2024-07-02T00:00:00+02:00">July 2, 2024</time>' in page
+
+
 def test_slugs_are_unique_and_adding_newer_stories_renames_nothing(make_site: MakeSite) -> None:
     files: dict[str, str | bytes] = {
         "content/a.md": story("Same headline", "2020-06-09T01:00:00Z"),

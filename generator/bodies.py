@@ -142,12 +142,18 @@ def body_file_date(body: TextBody, zone: tzinfo = UTC) -> datetime:
     return dated if dated is not None else body.modified
 
 
+def dated_by_mtime(stem: str) -> bool:
+    """Whether a body file standing alone, named ``stem``, takes its date from its
+    modification time (its name starts with no date)."""
+    return date_in_name(stem, UTC) is None
+
+
 def undated_warning(source: str) -> Diagnostic | None:
     """The warning for a body file that stands alone with no date in its name: it is
     dated by its modification time, which a checkout or a copy changes, and its page's
     address with it. (The date could come from nowhere stable: ``SOURCE_DATE_EPOCH`` is
     the commit's time, which would move the story with every commit.)"""
-    if date_in_name(PurePosixPath(source).stem, UTC) is not None:
+    if not dated_by_mtime(PurePosixPath(source).stem):
         return None
     return warning(
         source, "this file has no front matter and matches no article, so it is a story "

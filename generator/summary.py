@@ -13,12 +13,12 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, tzinfo
 from operator import attrgetter
 
-from .bodies import body_file_date, normalize_title, standalone_story
+from .bodies import body_file_date, dated_by_mtime, normalize_title, standalone_story
 from .cluster_urls import canonicalize_url
 from .kernels import maker
 from .records import Image, Story, TextBody
 from .schema_json import story_json
-from .slugs import date_in_name, story_slug
+from .slugs import story_slug
 
 CardImage = tuple[str, int, int, str]
 TEXT_WORDS = 60
@@ -156,7 +156,7 @@ def summarize_body_file(body: TextBody, digest: str, *, zone: tzinfo) -> StorySu
     in its digest: the same bytes at another time are another story (another date and
     address), and the digest is what the cache and the pages' fingerprints compare."""
     published = body_file_date(body, zone)
-    if date_in_name(body.stem, zone) is None:
+    if dated_by_mtime(body.stem):
         digest = f"{digest}@{int(body.modified.timestamp())}"
     return StorySummary(
         source=body.source, digest=digest, title=body.title, timestamp=published.timestamp(),

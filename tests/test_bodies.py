@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from generator.bodies import attach_bodies, normalize_title, render_body, render_plain_text
-from generator.build import BuildReport, build
-from generator.config import load_config
+from generator.build import BuildReport
 from generator.records import Story, TextBody
+from tests.test_incremental import tree
+from tests.test_invalid import build_site_at
 
 WHEN = datetime(2020, 6, 9, 3, 58, tzinfo=UTC)
 
@@ -108,9 +109,7 @@ def test_render_body_chooses_plain_text_or_markdown_without_raw_html() -> None:
 
 
 def _build_site(site: Path) -> BuildReport:
-    config, problems = load_config(site, output=site / "out")
-    assert problems == ()
-    return build(config)
+    return build_site_at(site, site / "out")
 
 
 def test_a_markdown_file_without_front_matter_is_markdown_titled_without_its_heading_marks(
@@ -169,12 +168,7 @@ def test_an_undated_file_touched_without_a_change_is_rebuilt_as_a_clean_build_wo
     shutil.copytree(content, clean / "content")
     os.utime(clean / "content" / "notes.txt", (1_000_003_600, 1_000_003_600))
     _build_site(clean)
-
-    def files(out: Path) -> dict[str, bytes]:
-        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-                if p.is_file() and p.name != ".digest-output"}
-
-    built, wanted = files(tmp_path / "site" / "out"), files(clean / "out")
+    built, wanted = tree(tmp_path / "site" / "out"), tree(clean / "out")
     page = wanted["news/2001-09-09-something-else-entirely/index.html"]
     assert b"September 9, 2001 02:46 UTC" in page
     assert built == wanted

@@ -156,15 +156,18 @@ def render_page(env: Environment, site: Site, page: Page,
     context = _context(site, page, story_for, body_html)
     try:
         text = env.get_template(page.template).render(site=site, page=page, **context)
-    except TemplateError as exc:  # (a name the page lacks, a filter given a wrong value,
-        # a syntax error in a template compiled only now)
+    except DigestError:
+        raise
+    except Exception as exc:  # (a name the page lacks, a filter given a wrong value, a
+        # syntax error in a template compiled only now; or Python's own error in an
+        # expression of the template: ``1 // 0``, ``title / 2``)
         raise template_failure(exc, site.config.source, page_path(page.path)) from exc
     if page.template.endswith(".xml"):
         text = _NOT_XML.sub("", text)
     return RenderedPage(page_path(page.path), text.encode("utf-8"))
 
 
-def template_failure(exc: TemplateError, source: Path, rendering: str) -> DigestError:
+def template_failure(exc: Exception, source: Path, rendering: str) -> DigestError:
     """A template that failed while rendering ``rendering``: an error that stops the build
     (see :func:`template_problem`)."""
     problem = template_problem(exc, source, rendering=rendering)
@@ -174,7 +177,7 @@ def template_failure(exc: TemplateError, source: Path, rendering: str) -> Digest
         diagnostics=(problem,))
 
 
-def template_problem(exc: TemplateError, source: Path, *, rendering: str | None = None,
+def template_problem(exc: Exception, source: Path, *, rendering: str | None = None,
                      hint: str = "Fix the template and build again.") -> Diagnostic:
     """A template error as a problem naming the template file (relative to ``source``, the
     site) and line: a syntax error's own, or else those of the innermost template frame of
@@ -192,7 +195,9 @@ def template_problem(exc: TemplateError, source: Path, *, rendering: str | None 
     with contextlib.suppress(ValueError):
         where = Path(where).resolve().relative_to(source.resolve()).as_posix()
     during = f" (rendering {rendering})" if rendering else ""
-    return error(where, f"template error: {exc.message or exc}{during}", line=line, hint=hint)
+    said = (exc.message or str(exc)) if isinstance(exc, TemplateError) \
+        else f"{type(exc).__name__}: {exc}"
+    return error(where, f"template error: {said}{during}", line=line, hint=hint)
 
 
 TEMPLATE_SUFFIXES = (".html", ".xml")

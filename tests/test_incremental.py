@@ -445,6 +445,33 @@ def test_a_template_failing_while_rendering_is_named_with_its_line_and_the_outpu
     assert tree(out) == before
 
 
+@pytest.mark.parametrize("where", ["here", "forked"])
+@pytest.mark.parametrize(("expression", "said"), [
+    ("{{ 1 // 0 }}", "ZeroDivisionError: integer division or modulo by zero"),
+    ("{{ page.title / 2 }}", "TypeError: unsupported operand type(s) for /: 'str' and 'int'"),
+])
+def test_python_failing_in_a_template_is_named_with_its_line_and_the_output_kept(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str,
+        expression: str, said: str) -> None:
+    """Python's own errors in a template's expression are reported as the template's, at
+    its line (they were a traceback), and leave nothing beside the output."""
+    out = tmp_path / "out"
+    run(site, out)
+    before = tree(out)
+    if where == "forked":
+        monkeypatch.setattr(build_module, "FORK_FROM", 1)
+    override_template(site, "article.html", "{% block main %}", "{% block main %}" + expression)
+    line = (site / "templates/article.html").read_text(encoding="utf-8").split(
+        expression)[0].count("\n") + 1
+    with pytest.raises(DigestError) as failed:
+        run(site, out)
+    [problem] = failed.value.diagnostics
+    assert (problem.file, problem.line) == ("templates/article.html", line)
+    assert f"template error: {said} (rendering news/2021-03-" in problem.message
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]  # (no staging)
+
+
 def test_change_the_config(site: Path, tmp_path: Path) -> None:
     def configure(root: Path) -> None:
         (root / "digest.yaml").write_text(
@@ -500,6 +527,57 @@ def test_a_replaced_output_is_rebuilt(site: Path, tmp_path: Path) -> None:
         (out / ".digest-output").write_text("someone else\n", encoding="utf-8")
 
     check_equal_after(wipe, site, tmp_path)
+
+
+DELETED_BY_HAND = ("index.html", "atom.xml", "news/2021-03-05-story-5/index.html",
+                   "topics/computer-vision/index.html", "static/digest.css")
+"""Output files of ``site`` that somebody deletes between two builds: but for the first
+two, none shows story 3 or story 8 (see ``test_edit_a_story``)."""
+
+
+@pytest.mark.parametrize("also", ["nothing", "edit", "add", "edit, forked"])
+def test_files_deleted_from_the_output_are_written_again(
+    site: Path, tmp_path: Path, also: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (site / "digest.yaml").write_text("cluster_threshold: 1.5\nrelated_count: 1\n")
+    if also.endswith("forked"):  # (a child looks for them, as on a large site)
+        monkeypatch.setattr(cluster_parallel, "MIN_SPLIT_ITEMS", 1)
+
+    def delete(root: Path) -> None:
+        out = root.parent / "out"
+        for rel in DELETED_BY_HAND:
+            (out / rel).unlink()
+        shutil.rmtree(out / "api/news/computer-vision")
+        if also.startswith("edit"):
+            path = root / "content/2021-03-03-story-3.md"
+            path.write_text(story(3, title="Story three, corrected"), encoding="utf-8")
+            touch_later(path)
+        if also == "add":
+            (root / "content/2021-03-08-story-8.md").write_text(story(8), encoding="utf-8")
+
+    report = check_equal_after(delete, site, tmp_path)
+    assert report.write.written >= len(DELETED_BY_HAND) + 1
+    if also == "nothing":  # (only they are written: the rest keep their bytes and mtimes)
+        assert report.write.written == len(DELETED_BY_HAND) + 1
+
+
+def test_the_preview_server_writes_files_deleted_from_its_output_again(
+    site: Path, tmp_path: Path
+) -> None:
+    from generator.build import BuildMemory
+
+    (site / "digest.yaml").write_text("cluster_threshold: 1.5\nrelated_count: 1\n")
+    memory = BuildMemory()
+    out = site.parent / "out"
+    config, _ = load_config(site, output=out)
+    build(config, memory=memory)
+    for rel in DELETED_BY_HAND:
+        (out / rel).unlink()
+    edited = site / "content/2021-03-03-story-3.md"
+    edited.write_text(story(3, title="Story three, corrected"), encoding="utf-8")
+    touch_later(edited)
+    build(config, memory=memory, touched=["content/2021-03-03-story-3.md"])
+    assert tree(out) == clean_build(site, tmp_path)
 
 
 def test_builds_told_what_changed_equal_clean_builds(site: Path, tmp_path: Path) -> None:

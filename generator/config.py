@@ -134,7 +134,8 @@ def load_config(
     for key, value in (overrides or {}).items():
         if value is not None:
             config = replace(config, **{key: value})
-    problems.extend(_check_values(config, path))
+    problems.extend(_check_values(config, path, base_url_given=bool(
+        overrides and overrides.get("base_url") is not None)))
     return config, tuple(problems)
 
 
@@ -218,17 +219,19 @@ def _read_source_date_epoch(config: SiteConfig, problems: list[Diagnostic]) -> S
     return replace(config, source_date_epoch=int(value))
 
 
-def _check_values(config: SiteConfig, path: Path) -> list[Diagnostic]:
+def _check_values(config: SiteConfig, path: Path, *, base_url_given: bool = False
+                  ) -> list[Diagnostic]:
+    """Problems with the values of ``config`` (read from ``path``; ``base_url_given``: its
+    base URL came from the command line's ``--base-url``)."""
     problems: list[Diagnostic] = []
     for key in ("page_size", "home_size", "feed_size"):
         if getattr(config, key) < 1:
             problems.append(error(path.name, f"{key} must be at least 1", field=key))
-    parts = urlsplit(config.base_url)
-    if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
-        problems.append(
-            error(path.name, f"base_url {config.base_url!r} is not an http(s) URL or a path",
-                  field="base_url", hint="Use e.g. https://example.org/digest/ or /digest/.")
-        )
+    wrong = base_url_problem(config.base_url)
+    if wrong is not None:
+        problems.append(error("--base-url" if base_url_given else path.name,
+                              f"base_url {config.base_url!r} {wrong[0]}", field="base_url",
+                              hint=wrong[1]))
     try:
         from zoneinfo import ZoneInfo
 
@@ -237,6 +240,30 @@ def _check_values(config: SiteConfig, path: Path) -> list[Diagnostic]:
         problems.append(error(path.name, f"unknown timezone {config.timezone!r}", field="timezone",
                               hint="Use an IANA name such as UTC or Europe/Paris."))
     return problems
+
+
+def base_url_problem(value: str) -> tuple[str, str] | None:
+    """What is wrong with ``value`` as a base URL, and what to write instead (None:
+    nothing): it must be an http(s) URL of a host, or a path from the host's root, naming a
+    folder. Every link of the site is made from it, so a wrong one breaks them all."""
+    parts = urlsplit(value)
+    example = "Use e.g. https://example.org/digest/ or /digest/."
+    if any(c.isspace() for c in value):
+        return "has a space in it", "Write a space in a URL as %20. " + example
+    if parts.scheme == "" and parts.netloc == "" and value and not value.startswith("/"):
+        host = value.split("/")[0]
+        if "." in host:  # ("example.org/news": a host without its scheme)
+            return "has no scheme", f"Did you mean https://{value.rstrip('/')}/ ?"
+        return "is neither a URL nor a path from the root", example
+    if parts.scheme not in ("", "http", "https") or (
+            (parts.scheme or parts.netloc) and not (parts.scheme and parts.hostname)):
+        return "is not an http(s) URL or a path", example  # (ftp:, //host/, http://)
+    if parts.query or parts.fragment or value.endswith(("?", "#")):
+        return "has a query or a fragment", "Give the folder the site is at. " + example
+    if parts.path.rstrip("/").endswith((".html", ".htm")):
+        return "names a page, not a folder", \
+            f"Give the page's folder: {value[: value.rstrip('/').rfind('/') + 1]}"
+    return None
 
 
 def default_config(source: Path) -> SiteConfig:

@@ -104,6 +104,37 @@ def test_overrides_win_and_none_means_not_given(make_site: MakeSite, tmp_path: P
     assert config.drafts is False
 
 
+@pytest.mark.parametrize(("base_url", "said", "hint"), [
+    ("example.org", "has no scheme", "Did you mean https://example.org/ ?"),
+    ("example.org/news/", "has no scheme", "Did you mean https://example.org/news/ ?"),
+    ("news", "is neither a URL nor a path from the root", "/digest/"),
+    ("//example.org/", "is not an http(s) URL or a path", "https://example.org/digest/"),
+    ("http://", "is not an http(s) URL or a path", "https://example.org/digest/"),
+    ("https://example.org/?x=1", "has a query or a fragment", "folder"),
+    ("https://example.org/a b/", "has a space in it", "%20"),
+    ("https://example.org/sub/index.html", "names a page, not a folder",
+     "https://example.org/sub/"),
+])
+def test_a_base_url_that_would_break_every_link_is_an_error(
+        make_site: MakeSite, base_url: str, said: str, hint: str) -> None:
+    site = make_site({"digest.yaml": f"base_url: '{base_url}'\n"})
+    _config, problems = load_config(site)
+    [problem] = problems
+    assert (problem.severity, problem.file, problem.field) == \
+        (Severity.ERROR, "digest.yaml", "base_url")
+    assert said in problem.message and hint in (problem.hint or "")
+    # given on the command line, it is the command line's
+    _config, problems = load_config(make_site({}), overrides={"base_url": base_url})
+    assert [p.file for p in problems] == ["--base-url"]
+
+
+@pytest.mark.parametrize("base_url", ["/", "", "/digest", "https://example.org",
+                                      "http://127.0.0.1:8000/a/", "https://example.org/v1.2/"])
+def test_urls_and_paths_of_folders_are_base_urls(make_site: MakeSite, base_url: str) -> None:
+    _config, problems = load_config(make_site({}), overrides={"base_url": base_url})
+    assert problems == ()
+
+
 @pytest.mark.parametrize(
     ("base_url", "base_path"),
     [("/", "/"), ("", "/"), ("/digest", "/digest/"), ("https://example.org", "/"),

@@ -15,15 +15,13 @@ def describe_clusters(site: Site, *, include_single: bool = False) -> list[str]:
     the terms that joined them, from the site's event state (``build.site_for`` leaves
     it; a site without it lists no evidence)."""
     lines: list[str] = []
-    shown = 0
     state = site.event_state
     clusters = list_clusters(state.engine, explain=True) if state is not None else site.clusters
     for cluster in clusters:
         if len(cluster.members) < 2 and not include_single:
             continue
-        shown += 1
         lead = site.article(cluster.members[0])
-        lines.append(f"{cluster.id}  {len(cluster.members)} stories  "
+        lines.append(f"{cluster.id}  {counted(len(cluster.members), 'story', 'stories')}  "
                      f"{lead.published:%Y-%m-%d}  {lead.title}")
         for number, slug in enumerate(cluster.members):
             article = site.article(slug)
@@ -34,9 +32,15 @@ def describe_clusters(site: Site, *, include_single: bool = False) -> list[str]:
             lines.append(f"    joined: {explain(evidence)}")
         lines.append("")
     singles = sum(1 for cluster in site.clusters if len(cluster.members) == 1)
-    lines.append(f"{shown} events with more than one story"
-                 + ("" if include_single else f"; {singles} stories stand alone"))
+    joined = len(site.clusters) - singles
+    lines.append(f"{counted(joined, 'event', 'events')} with more than one story; "
+                 f"{counted(singles, 'story stands', 'stories stand')} alone")
     return lines
+
+
+def counted(count: int, one: str, more: str) -> str:
+    """``count`` and the noun (and verb) agreeing with it: "1 story", "3 stories"."""
+    return f"{count} {one if count == 1 else more}"
 
 
 def explain(evidence: Evidence) -> str:

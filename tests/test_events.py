@@ -115,7 +115,12 @@ def test_reprints_join_and_an_unrelated_story_stays_apart(make_site: MakeSite) -
     sizes = sorted(len(c.members) for c in model.clusters)
     assert sizes == [1, 2]
     report = "\n".join(describe_clusters(model))
-    assert "shared terms" in report and "1 events with more than one story" in report
+    assert "shared terms" in report
+    assert report.endswith("\n1 event with more than one story; 1 story stands alone")
+    # listing the stories that stand alone too does not count them as joined (it did)
+    every = describe_clusters(model, include_single=True)
+    assert every[-1] == "1 event with more than one story; 1 story stands alone"
+    assert sum(" 1 story  " in line for line in every) == 1
 
 
 def test_cluster_none_keeps_a_story_alone(make_site: MakeSite) -> None:
@@ -171,4 +176,4 @@ def test_the_clusters_command_shows_members_and_evidence(sample_site: Path) -> N
     assert done.returncode == 0, done.stderr
     assert "4 stories" in done.stdout and done.stdout.count("joined:") == 3
     assert "shared terms: ibm" in done.stdout
-    assert "1 events with more than one story" in done.stdout
+    assert "1 event with more than one story;" in done.stdout

@@ -13,7 +13,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, error, shorten, warning
+from .records import Image
 from .scan import CONTENT_DIR
+from .slugs import topic_key
 from .yamlio import YamlProblem, load_yaml
 
 CONFIG_NAME = "digest.yaml"
@@ -28,9 +30,9 @@ class TopicDefinition:
     description: str = ""
     """A sentence shown on the topic page and in its feed."""
     keywords: tuple[str, ...] = ()
-    """Search keywords (meta keywords)."""
-    image: str = ""
-    """URL of a picture for the topic."""
+    """Search keywords (the topic pages' meta keywords and JSON-LD ``keywords``)."""
+    image: Image | None = None
+    """A picture for the topic: the social card (``og:image``) of its pages."""
     order: int | None = None
     """Position in topic lists; unordered topics follow, by story count."""
 
@@ -95,9 +97,11 @@ class SiteConfig:
         return bool(urlsplit(self.base_url).netloc)
 
     def topic_definition(self, name: str) -> TopicDefinition | None:
-        """The editorial definition of a topic, if the config has one."""
+        """The editorial definition of a topic, if the config has one (whatever the case
+        and spacing of either name: see ``slugs.topic_key``)."""
+        key = topic_key(name)
         for topic in self.topics:
-            if topic.name == name:
+            if topic_key(topic.name) == key:
                 return topic
         return None
 
@@ -193,18 +197,55 @@ def _read_topics(file: str, value: object,
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             problems.append(error(file, "each topic needs a name", field=where))
             continue
-        keywords = item.get("keywords") or ()
+        keywords = item.get("keywords") or []
+        if isinstance(keywords, str):
+            keywords = [keywords]
+        if not isinstance(keywords, list):
+            problems.append(warning(file, f"keywords should be a list of words, got "
+                                          f"{shorten(keywords)}; it was ignored",
+                                    field=f"{where}.keywords", hint="Write keywords: [a, b]."))
+            keywords = []
         order = item.get("order")
+        if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
+            problems.append(warning(file, f"order should be a whole number, got "
+                                          f"{shorten(order)}; it was ignored",
+                                    field=f"{where}.order", hint="Write e.g. order: 1"))
+            order = None
         topics.append(
             TopicDefinition(
                 name=item["name"],
                 description=str(item.get("description") or ""),
-                keywords=tuple(str(k) for k in keywords) if isinstance(keywords, list) else (),
-                image=str(item.get("image") or ""),
-                order=order if isinstance(order, int) else None,
+                keywords=tuple(str(k) for k in keywords),
+                image=_topic_image(file, f"{where}.image", item.get("image"), problems),
+                order=order,
             )
         )
     return tuple(topics)
+
+
+def _topic_image(file: str, where: str, value: object,
+                 problems: list[Diagnostic]) -> Image | None:
+    """A topic's ``image``: its URL, or ``{url, width, height}`` (None, with a warning
+    in ``problems``, when it is not an absolute http(s) URL: social cards need one)."""
+    if value is None or value == "":
+        return None
+    data = value if isinstance(value, dict) else {"url": value}
+    url, width, height = data.get("url"), data.get("width"), data.get("height")
+    if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") \
+            or not urlsplit(url).hostname:
+        problems.append(warning(file, f"image should be an http(s) URL, got {shorten(url)}; "
+                                      "it was ignored", field=where,
+                                hint="Write e.g. image: https://example.org/topic.png (or "
+                                     "{url: ..., width: 1200, height: 630})."))
+        return None
+    sizes = [size if isinstance(size, int) and not isinstance(size, bool) and size > 0
+             else None for size in (width, height)]
+    if (width, height) != (None, None) and None in sizes:
+        problems.append(warning(file, "image width and height should be whole numbers of "
+                                      "pixels; they were ignored", field=where,
+                                hint="Write e.g. {url: ..., width: 1200, height: 630}."))
+        sizes = [None, None]
+    return Image(url, sizes[0], sizes[1])
 
 
 def _read_source_date_epoch(config: SiteConfig, problems: list[Diagnostic]) -> SiteConfig:

@@ -21,7 +21,7 @@ from .kernels import maker
 from .record_store import RecordStore
 from .records import Image, Provider, Story
 from .scan import CACHE_DIR
-from .slugs import assign_unique, topic_slug
+from .slugs import assign_unique, topic_key, topic_slug
 from .summary import StorySummary, link_key
 
 if TYPE_CHECKING:  # the clustering engine is imported when a site is modeled, not before
@@ -114,7 +114,7 @@ class Topic:
     """From the config's topic definitions."""
     keywords: tuple[str, ...] = ()
     """From the config's topic definitions."""
-    image: str = ""
+    image: Image | None = None
     """From the config's topic definitions."""
 
 
@@ -311,7 +311,7 @@ class Unevented:
 def lay_out(config: SiteConfig, placement: Placement) -> Unevented:
     """What the site of ``placement`` is before its events."""
     ordered, slugs, body_of = placement.ordered, placement.slugs, placement.body_of
-    refs = _topic_refs(ordered)
+    refs = _topic_refs(config, ordered)
     by_url, by_title = _related_keys(ordered, slugs, link_key)
     heads = make_heads(ordered, slugs, refs, by_url, by_title, body_of)
     return Unevented(heads, _topics(config, heads, refs))
@@ -382,30 +382,44 @@ def _event_fields(cluster_of: Mapping[str, Cluster], related: Mapping[str, tuple
             related.get(slug, ()))
 
 
-def _topic_refs(stories: Sequence[StorySummary]) -> dict[str, TopicRef]:
+def _topic_refs(config: SiteConfig, stories: Sequence[StorySummary]) -> dict[str, TopicRef]:
+    """The topic of each name the stories give: names that differ only in case and spacing
+    are one topic (``topic_key``), named as the config defines it, else as most of its
+    stories spell it (of equally many, the first in code point order)."""
     counts: dict[str, int] = {}
     for story in stories:
         for name in story.topics:
             counts[name] = counts.get(name, 0) + 1
-    slugs = assign_unique(sorted(counts), wanted=topic_slug, identity=lambda n: n,
-                          rank=lambda n: (-counts[n], n))
-    return {name: TopicRef(name, slugs[name]) for name in sorted(counts)}
+    spellings: dict[str, list[str]] = {}
+    for name in sorted(counts):
+        spellings.setdefault(topic_key(name), []).append(name)
+    named: dict[str, str] = {}  # each key's name
+    sizes: dict[str, int] = {}  # each key's count of stories
+    for key, names in spellings.items():
+        definition = config.topic_definition(key)
+        named[key] = definition.name if definition else min(names, key=lambda n: -counts[n])
+        sizes[key] = sum(map(counts.__getitem__, names))
+    slugs = assign_unique(sorted(named), wanted=lambda k: topic_slug(named[k]),
+                          identity=named.__getitem__, rank=lambda k: (-sizes[k], named[k]))
+    return {name: TopicRef(named[key], slugs[named[key]])
+            for key, names in spellings.items() for name in names}
 
 
 def _topics(config: SiteConfig, heads: Sequence[Head],
             refs: dict[str, TopicRef]) -> tuple[Topic, ...]:
-    members: dict[str, list[str]] = {name: [] for name in refs}
+    members: dict[str, list[str]] = {ref.name: [] for ref in refs.values()}
     for _story, slug, topic_refs, _related, _body in heads:
         for ref in topic_refs:
             members[ref.name].append(slug)
     topics = []
-    for name, ref in refs.items():
+    for ref in dict.fromkeys(refs.values()):
+        name = ref.name
         definition = config.topic_definition(name)
         topics.append(Topic(
             ref=ref, articles=tuple(members[name]),
             description=definition.description if definition else "",
             keywords=definition.keywords if definition else (),
-            image=definition.image if definition else "",
+            image=definition.image if definition else None,
         ))
 
     return tuple(sorted(topics, key=lambda t: topic_order(config, t.ref, len(t.articles))))

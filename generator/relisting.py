@@ -76,6 +76,7 @@ from .pages import (
     topic_api_pages,
     topic_feed_pages,
 )
+from .slugs import topic_key
 from .summary import StorySummary, title_link_of
 from .urls import page_path
 
@@ -167,12 +168,16 @@ def stories_moved(site: Site, slug_of: Mapping[str, str], came: Collection[str],
         else [a.slug for a in site.articles]
     members = {topic.ref.name: [slug for slug in topic.articles if slug not in came_slugs]
                for topic in site.topics}
+    named = {topic_key(topic.ref.name): topic.ref.name for topic in site.topics}
+    went_topics: set[str] = set()  # (as the site names them: see ``model._topic_refs``)
     for slug, summary in back.items():
         insort(slugs, slug, key=place)
         for name in summary.topics:
-            if name not in members:
+            topic = named.get(topic_key(name))
+            if topic is None:
                 return None  # (a topic that went with it)
-            insort(members[name], slug, key=place)
+            insort(members[topic], slug, key=place)
+            went_topics.add(topic)
     if not all(members.values()):
         return None  # (a topic that came with the new stories)
     config = site.config
@@ -185,8 +190,8 @@ def stories_moved(site: Site, slug_of: Mapping[str, str], came: Collection[str],
                       for t in site.topics))
     if before != layout:
         return None
-    topics = {name for slug in came_slugs for name in by_slug[slug].summary.topics}
-    topics.update(name for summary in went for name in summary.topics)
+    topics = {ref.name for slug in came_slugs for ref in by_slug[slug].topics}
+    topics.update(went_topics)
     zone = ZoneInfo(config.timezone)
     return Moved(frozenset(topics), tuple(page_path(article_path(slug)) for slug in back),
                  frozenset(archive_month_path(datetime.fromtimestamp(summary.timestamp, zone))

@@ -49,6 +49,8 @@ class PageMeta:
     """Publication time of an article page."""
     tags: tuple[str, ...]
     """Topic names of an article page."""
+    keywords: tuple[str, ...]
+    """Keywords of a topic's pages (``<meta name="keywords">``)."""
     twitter_card: str
     """"summary_large_image" with a picture, else "summary"."""
     json_ld: Markup | None
@@ -76,16 +78,19 @@ def page_meta(site: Site, page: Page) -> PageMeta:
         return PageMeta(
             canonical=canonical, og_type="article", title=lead.title,
             description=lead.excerpt or lead.title, image=image, published=lead.published,
-            tags=tuple(ref.name for ref in lead.topics),
+            tags=tuple(ref.name for ref in lead.topics), keywords=(),
             twitter_card="summary_large_image" if image else "summary",
             json_ld=json_ld(news_article(site, lead, canonical, image)),
         )
-    image = next(filter(None, (a.card_image for a in page.articles)), None)
+    topic = page.topic
+    image = topic.image if topic is not None and topic.image is not None \
+        else next(filter(None, (a.card_image for a in page.articles)), None)
     title = config.title if page.kind == "home" else f"{page.title} · {config.title}"
     return PageMeta(
         canonical=canonical, og_type="website", title=title,
         description=page.description or config.description, image=image, published=None,
-        tags=(), twitter_card="summary_large_image" if image else "summary",
+        tags=(), keywords=topic.keywords if topic is not None else (),
+        twitter_card="summary_large_image" if image else "summary",
         json_ld=json_ld(collection_page(site, page, canonical)) if page.kind == "topic" else None,
     )
 
@@ -123,11 +128,14 @@ def news_article(site: Site, article: Article, url: str, image: Image | None
 def collection_page(site: Site, page: Page, url: str) -> dict[str, Any]:
     """schema.org ``CollectionPage`` for a topic page, its ``ItemList`` the stories the
     page shows, in order (each page of a paginated topic describes itself)."""
+    keywords = {"keywords": list(page.topic.keywords)} \
+        if page.topic is not None and page.topic.keywords else {}
     return {
         "@context": "https://schema.org",
         "@type": "CollectionPage",
         "name": page.title,
         "description": page.description,
+        **keywords,
         "url": url,
         "isPartOf": {"@type": "WebSite", "name": site.config.title,
                      "url": absolute(site, "")},

@@ -45,6 +45,12 @@ def short_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
 
 
+def topic_key(name: str) -> str:
+    """What tells topics apart: their names but for case and spacing ("AI in Healthcare"
+    and "AI in  healthcare" are one topic, as in Hugo's taxonomies; "C" and "C#" two)."""
+    return " ".join(name.casefold().split())
+
+
 def topic_slug(name: str) -> str:
     """"Computer Vision" -> "computer-vision"; "IBM AI" -> "ibm-ai"."""
     return make_slug(name, fallback="topic")

@@ -15,7 +15,7 @@ from typing import Any
 from .diagnostics import Diagnostic, error, shorten, warning
 from .read import SourceFile
 from .records import Image, Provider, RelatedStory, Story, TextBody
-from .slugs import date_in_name
+from .slugs import date_in_name, topic_key
 from .urls import safe_http_url
 
 KNOWN_KEYS = frozenset({
@@ -233,7 +233,7 @@ def _topics(check: _Checker, value: object) -> tuple[str, ...]:
         check.warn("topics", f"the story has {len(value):,} topics; only the first "
                    f"{MAX_TOPICS} are used", "Keep the few topics the story is really about.")
         value = value[:MAX_TOPICS]
-    topics: dict[str, None] = {}  # ordered, with fast membership
+    topics: dict[str, str] = {}  # each topic's name by its key, ordered
     for i, item in enumerate(value):
         name = " ".join(str(item).split()) if isinstance(item, (str, int, float)) else ""
         if not isinstance(item, (str, int, float)) or isinstance(item, bool):
@@ -243,8 +243,8 @@ def _topics(check: _Checker, value: object) -> tuple[str, ...]:
         elif not any(char.isalnum() for char in name):
             check.warn(f"topics[{i}]", f"topic {name!r} has no letters or digits; it is ignored")
         else:
-            topics.setdefault(name)
-    return tuple(topics)
+            topics.setdefault(topic_key(name), name)  # (the first of one topic's spellings)
+    return tuple(topics.values())
 
 
 def _images(check: _Checker, value: object, where: str) -> tuple[Image, ...]:

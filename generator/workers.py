@@ -17,7 +17,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import astuple, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -31,6 +31,7 @@ from .pages import Page, article_page, site_feeds
 from .parse import ParsedFile, ParsedRow, parse_file, parsed_from_row, parsed_to_row
 from .read import Readahead
 from .record_store import RecordStore
+from .records import Image
 from .store import StoryStore
 from .summary import StorySummary
 from .urls import page_path
@@ -217,7 +218,7 @@ def pack_site(site: Site, part: int = SITE_PART) -> Iterator[bytes]:
              a.related_slugs, a.body_file.to_render_tuple() if a.body_file else None,
              a.cluster, a.coverage, a.computed_related) for a in articles[start:start + part]])
     yield marshal.dumps([(t.ref.name, t.ref.slug, t.articles, t.description, t.keywords,
-                          t.image) for t in site.topics])
+                          astuple(t.image) if t.image else None) for t in site.topics])
 
 
 class SiteUnpacker:
@@ -250,7 +251,7 @@ class SiteUnpacker:
         ref = self._ref
         articles = tuple(self._articles)
         topics = tuple(Topic(ref(name, slug), tuple(members), description, tuple(keywords),
-                             image)
+                             Image(*image) if image else None)
                        for name, slug, members, description, keywords, image
                        in marshal.loads(data))
         return Site(config=self._config, articles=articles, topics=topics,

@@ -9,6 +9,7 @@ import pytest
 
 from generator.config import SiteConfig, TopicDefinition, load_config
 from generator.diagnostics import Severity
+from generator.records import Image
 from tests.conftest import MakeSite
 
 
@@ -49,7 +50,7 @@ def test_reads_every_option_and_topic_definitions(make_site: MakeSite) -> None:
     assert config.site_url == "https://example.org/digest/"
     assert config.topics == (
         TopicDefinition("Computer Vision", "Machines that see.", ("vision", "images"),
-                        "https://example.org/cv.png", 1),
+                        Image("https://example.org/cv.png", None, None), 1),
         TopicDefinition("AI"),
     )
     assert config.topic_definition("AI") == TopicDefinition("AI")

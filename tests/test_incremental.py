@@ -580,6 +580,39 @@ def test_the_preview_server_writes_files_deleted_from_its_output_again(
     assert tree(out) == clean_build(site, tmp_path)
 
 
+@pytest.mark.parametrize("server", [False, True])
+def test_a_topic_renamed_by_its_spellings_gives_the_clean_build(
+    site: Path, tmp_path: Path, server: bool
+) -> None:
+    """A topic is named as most of its stories spell it: adding, editing and deleting
+    stories that spell it otherwise renames it (its pages, the pages linking it)."""
+    from generator.build import BuildMemory
+
+    memory = BuildMemory() if server else None
+    out = site.parent / "out"
+    (site / "digest.yaml").write_text("page_size: 1\n")  # (a story added moves them all)
+    config, _ = load_config(site, output=out)
+    build(config, memory=memory)
+    vision = "content/2021-03-{:02d}-vision-{}.md"
+    steps: list[Callable[[], None]] = [
+        lambda: (site / vision.format(8, 8)).write_text(
+            story(8, topic="computer vision"), encoding="utf-8"),  # 1 to 1: the same name
+        lambda: (site / vision.format(9, 9)).write_text(
+            story(9, topic="computer  VISION"), encoding="utf-8"),  # a tie of three
+        lambda: (site / vision.format(10, 10)).write_text(
+            story(10, topic="computer vision"), encoding="utf-8"),  # renamed
+        lambda: (site / vision.format(10, 10)).write_text(
+            story(10, title="Ten, told again", topic="Computer Vision"), encoding="utf-8"),
+        lambda: (site / "content/2021-03-07-vision.md").unlink(),  # renamed again
+        lambda: (site / vision.format(8, 8)).unlink(),
+    ]
+    for change in steps:
+        change()
+        report = build(config, memory=memory)
+        assert report.errors == ()
+        assert tree(out) == clean_build(site, tmp_path)
+
+
 def test_builds_told_what_changed_equal_clean_builds(site: Path, tmp_path: Path) -> None:
     """The preview server names the changed paths (``touched``): only those files are
     looked at, and a folder among them means looking at everything."""

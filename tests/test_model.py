@@ -179,6 +179,32 @@ def test_topic_order_and_descriptions_come_from_the_config(make_site: MakeSite) 
     assert "Machines that move." in text_of(parse_html(out / "topics" / "robots" / "index.html"))
 
 
+def test_topic_names_differing_in_case_or_spacing_are_one_topic(make_site: MakeSite) -> None:
+    """As in Hugo's taxonomies: named as most of its stories spell it, or as the config
+    does; names that only slugify alike (C, C#, C++) stay topics of their own."""
+    out = build_site_at(make_site({
+        "content/a.md": story("A", "2020-06-09T01:00:00Z", topics="[AI, C]"),
+        "content/b.md": story("B", "2020-06-09T02:00:00Z", topics="[ai, AI, C#]"),
+        "content/c.md": story("C", "2020-06-09T03:00:00Z", topics="[ai, C++]"),
+        "content/d.md": story("D", "2020-06-09T04:00:00Z",
+                              topics="[AI in Healthcare, ai in  healthcare]"),
+        "content/e.md": story("E", "2020-06-09T05:00:00Z", topics="[ai in  healthcare]"),
+        "content/f.md": story("F", "2020-06-09T06:00:00Z", topics="[robots]"),
+        "digest.yaml": "topics:\n  - name: Robots\n",
+    }))
+    topics = sorted(p.name for p in (out / "topics").iterdir() if p.is_dir())
+    assert [t for t in topics if not t.startswith("c")] == ["ai", "ai-in-healthcare", "robots"]
+    assert len([t for t in topics if t == "c" or t.startswith("c-")]) == 3
+    assert listed(out / "topics/ai/index.html") == ["C", "B", "A"]  # each story once
+    assert listed(out / "topics/ai-in-healthcare/index.html") == ["E", "D"]
+    titles = {name: text_of(parse_html(out / "topics" / name / "index.html").find(
+        ".//h1")) for name in ("ai", "ai-in-healthcare", "robots")}
+    assert titles == {"ai": "ai", "ai-in-healthcare": "AI in Healthcare",  # (1 to 1: the
+                      "robots": "Robots"}  # first in code point order)
+    article = text_of(parse_html(out / "news/2020-06-09-b/index.html"))
+    assert "Topics: aiC#" in article  # (the story's own two spellings: one link)
+
+
 def test_the_newest_cards_are_the_first_cards_of_the_whole_archive(sample_site: Path) -> None:
     from generator.build import site_for
 

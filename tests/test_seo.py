@@ -130,6 +130,56 @@ def test_topic_pages_carry_a_collection_page_with_an_item_list(published: Publis
         assert sorted(urls) == sorted(published.url_of(f"news/{s}/") for s in topic.articles)
 
 
+def test_a_topics_picture_and_keywords_from_the_config_describe_its_pages(
+        make_site: Any, tmp_path: Path) -> None:
+    story = "---\ntitle: {0}\npublishedDateTime: 2021-01-0{1}T10:00:00Z\ntopics: [{2}]\n" \
+            "images:\n  - url: https://img.example/{1}.jpg\n    width: 640\n" \
+            "    height: 360\n---\n"
+    site = make_site({
+        "content/2021-01-01-a.md": story.format("A", 1, "AI"),
+        "content/2021-01-02-b.md": story.format("B", 2, "Robots"),
+        "content/2021-01-03-c.md": story.format("C", 3, "Drones"),
+        "digest.yaml": textwrap.dedent("""\
+            topics:
+              - name: ai
+                image: https://img.example/ai.png
+                keywords: [machine learning, LLM]
+              - name: Robots
+                image: {url: "https://img.example/robots.png", width: 1200, height: 630}
+            """),
+    })
+    published = publish(site, tmp_path / "out")
+    ai, robots, drones = (head_meta(published.output / f"topics/{name}/index.html")
+                          for name in ("ai", "robots", "drones"))
+    assert ai["og:image"] == ai["twitter:image"] == ["https://img.example/ai.png"]
+    assert "og:image:width" not in ai  # (no size given: none made up)
+    assert ai["keywords"] == ["machine learning, LLM"]
+    [data] = json_lds(published.output / "topics/ai/index.html")
+    assert data["keywords"] == ["machine learning", "LLM"]
+    assert (robots["og:image"], robots["og:image:width"], robots["og:image:height"]) == \
+        (["https://img.example/robots.png"], ["1200"], ["630"])
+    assert drones["og:image"] == ["https://img.example/3.jpg"]  # (its newest story's)
+    assert "keywords" not in drones and "keywords" not in json_lds(
+        published.output / "topics/drones/index.html")[0]
+
+
+@pytest.mark.parametrize(("entry", "field"), [
+    ("image: /ai.png", "topics[0].image"),
+    ("image: {url: 'https://img.example/ai.png', width: wide}", "topics[0].image"),
+    ("order: '1'", "topics[0].order"),
+    ("keywords: {a: 1}", "topics[0].keywords"),
+])
+def test_a_topic_setting_that_cannot_be_used_is_a_warning(
+        make_site: Any, entry: str, field: str) -> None:
+    from generator.config import load_config
+
+    site = make_site({"digest.yaml": f"topics:\n  - name: AI\n    {entry}\n"})
+    _config, problems = load_config(site)
+    assert [(p.severity.value, p.file, p.field) for p in problems] == \
+        [("warning", "digest.yaml", field)]
+    assert problems[0].hint
+
+
 def test_json_ld_cannot_close_its_script_element(make_site: Any, tmp_path: Path) -> None:
     title = "</script><script>alert(1)</script> & <!-- x"
     site = make_site({"content/2021-01-01-a.md": textwrap.dedent(f"""\

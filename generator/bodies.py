@@ -192,6 +192,25 @@ def render_body(body: str, body_format: str) -> str:
     return fast if fast is not None else str(_markdown().render(body))
 
 
+LEAD_CHARACTERS = 240
+"""Most characters of a body's opening used as the excerpt of a story that has none."""
+_BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|blockquote|pre|br|hr|table|tr|td|th|div)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def body_lead(body: str, body_format: str) -> str:
+    """The opening of a body as plain text, cut at a word's end within
+    ``LEAD_CHARACTERS`` (with "…"): what a story without an ``excerpt`` shows on its
+    cards and in feeds, as Hugo summarizes a page that has no summary."""
+    text = " ".join(html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", render_body(
+        body, body_format)))).split())
+    if len(text) <= LEAD_CHARACTERS:
+        return text
+    cut = text[:LEAD_CHARACTERS + 1].rsplit(" ", 1)[0] if " " in text[:LEAD_CHARACTERS] \
+        else text[:LEAD_CHARACTERS]
+    return cut.rstrip(",;:") + "…"
+
+
 def render_plain_text(text: str) -> str:
     """Paragraphs at blank lines; lines starting with a bullet ("•", "-", "*") become a list."""
     blocks: list[str] = []

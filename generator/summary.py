@@ -13,7 +13,13 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, tzinfo
 from operator import attrgetter
 
-from .bodies import body_file_date, dated_by_mtime, normalize_title, standalone_story
+from .bodies import (
+    body_file_date,
+    body_lead,
+    dated_by_mtime,
+    normalize_title,
+    standalone_story,
+)
 from .cluster_urls import canonicalize_url
 from .kernels import maker
 from .records import Image, Story, TextBody
@@ -131,7 +137,7 @@ def summarize_story(story: Story, digest: str, *, date_prefix: str) -> StorySumm
         title=story.title,
         timestamp=story.published.timestamp(),
         wanted_slug=story_slug(story.stem, story.title, date_prefix),
-        excerpt=story.excerpt,
+        excerpt=story.excerpt or body_lead(story.body, story.body_format),
         provider=story.provider.name if story.provider else "",
         provider_domain=story.provider.domain if story.provider else "",
         image=card,
@@ -163,6 +169,7 @@ def summarize_body_file(body: TextBody, digest: str, *, zone: tzinfo) -> StorySu
         wanted_slug=story_slug(body.stem, body.title,
                                published.astimezone(zone).strftime("%Y-%m-%d")),
         title_key=(title_key := normalize_title(body.title)), title_link=link_key(title_key),
+        excerpt=body_lead(body.text, body.body_format),
         has_body=bool(body.text.strip()), text=" ".join(body.text.split()[:TEXT_WORDS]),
         is_body_file=True, record_json=story_json(standalone_story(body, zone)),
     )

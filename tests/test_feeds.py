@@ -182,3 +182,31 @@ def test_a_timestamp_is_written_as_the_second_it_falls_in(moment: datetime) -> N
     # stored timestamp falls in, as the sitemap wrote it before it used time.gmtime.)
     stamp = moment.timestamp()
     assert utc_iso_of_stamp(stamp) == utc_iso(datetime.fromtimestamp(math.floor(stamp), UTC))
+
+
+def test_a_story_without_an_excerpt_is_summed_up_by_its_bodys_opening(
+        make_site: Any, tmp_path: Path) -> None:
+    """As Hugo summarizes a page without a summary: on cards, in feeds and the meta
+    description (the feeds' entries were empty)."""
+    body = "The **robots** arrived [today](https://x.example/) at the port.\n\n" + \
+           "Dockworkers said " + "the cranes moved all night " * 20
+    site = make_site({"content/2021-01-01-a.md": textwrap.dedent("""\
+        ---
+        title: Robots at the port
+        publishedDateTime: 2021-01-01T10:00:00Z
+        topics: [Robots]
+        ---
+        """) + body})
+    published = publish(site, tmp_path / "out")
+    opening = "The robots arrived today at the port. Dockworkers said the cranes moved"
+    atom = feedparser.parse((published.output / "atom.xml").read_bytes())
+    [entry] = atom.entries
+    assert entry.summary.startswith(opening) and entry.summary.endswith("…")
+    assert len(entry.summary) <= 241 and "*" not in entry.summary
+    rss = feedparser.parse((published.output / "rss.xml").read_bytes())
+    assert rss.entries[0].summary == entry.summary
+    card = (published.output / "topics/robots/index.html").read_text(encoding="utf-8")
+    assert f'<p class="card-excerpt">{opening}' in card
+    page = (published.output / "news/2021-01-01-a/index.html").read_text(encoding="utf-8")
+    assert f'<meta name="description" content="{opening}' in page
+

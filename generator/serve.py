@@ -10,9 +10,11 @@ rebuild that changed anything, every open tab is told to reload.
 
 Builds run on the event loop itself, so no request is ever answered from a
 half-written output and the server needs no locks; an incremental build is
-well under a second. A build that fails (bad YAML, broken template, bad config)
-does not stop the server: its errors become the page every tab shows, until a
-clean build brings the site back.
+well under a second. A build that fails (broken template, bad config) does not
+stop the server: its errors become the page every tab shows, until a clean build
+brings the site back. Files with errors of their own (bad YAML, a missing date)
+are left out of the site, as ``digest build`` leaves them out, and every page
+shows a notice of their errors at its top until they are fixed.
 
 Ctrl-C (SIGINT) or SIGTERM stop the server after the current build, so the
 output folder is always one complete build. A second Ctrl-C during a long
@@ -226,6 +228,7 @@ class PreviewSession:
                 (RELOAD_SCRIPT, ReloadScriptHandler, {"address": self.address}),
                 (r".*", SiteHandler, {"address": self.address, "root": self.output,
                                       "error_page": self.error_page,
+                                      "notice": self.notice,
                                       "build": self.current_generation}),
             ],
             log_function=lambda _handler: None,  # the CLI reports builds, not requests
@@ -237,8 +240,12 @@ class PreviewSession:
         return self.generation
 
     def error_page(self) -> bytes | None:
-        """The page to show instead of the site while the last build has errors."""
+        """The page to show instead of the site while the last build made none."""
         return self.last.error_page if self.last is not None else None
+
+    def notice(self) -> bytes | None:
+        """What to show atop each page while the last build left files out."""
+        return self.last.notice if self.last is not None else None
 
     def build(self, touched: tuple[str, ...] | None = None) -> PreviewBuild:
         """Build the preview now (``touched``: the paths changed since the last build, when
@@ -313,7 +320,8 @@ class PreviewSession:
 
 def _visible_change(before: PreviewBuild | None, after: PreviewBuild) -> bool:
     """Whether a tab could now show something different."""
-    if before is None or after.report is None or before.error_page != after.error_page:
+    if before is None or after.report is None or before.error_page != after.error_page \
+            or before.notice != after.notice:
         return True
     write = after.report.write
     return bool(write.written or write.removed)

@@ -7,9 +7,12 @@ site's real ``build/`` folder is never touched. It is an ordinary incremental
 ``build()``: only what a change affects is read, rendered and written.
 
 A preview build never raises: configuration errors, content errors, a broken
-template or an unsafe output folder all come back as error diagnostics, with an
-error page (``error.html``, in the site's own style) for the browser to show
-until the next clean build.
+template or an unsafe output folder all come back as error diagnostics. When no
+site could be built, an error page (``error.html``, in the site's own style) is
+what the browser shows until the next clean build; when the site was built
+without the files whose content has errors (as ``digest build`` publishes it), the
+site is shown with a notice of those errors atop every page
+(``preview-problems.html``): one bad file does not hide the rest of the site.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from .pages import Page
 from .scan import CACHE_DIR
 
 ERROR_TEMPLATE = "error.html"
+NOTICE_TEMPLATE = "preview-problems.html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +47,10 @@ class PreviewBuild:
     seconds: float
     """Wall time of the whole preview build."""
     error_page: bytes | None
-    """The page the browser shows instead of the site while errors remain."""
+    """The page the browser shows instead of the site when none could be built."""
+    notice: bytes | None = None
+    """What the browser shows atop every page of a site built without the files whose
+    errors it lists."""
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -78,6 +85,8 @@ def build_preview(source: Path, *, base_url: str, drafts: bool,
         memory.forget()  # no build looked at the touched paths: the next one looks at all
     seconds = time.perf_counter() - start
     errors = tuple(p for p in problems if p.severity is Severity.ERROR)
+    if errors and report is not None:  # (content errors: their files were left out)
+        return PreviewBuild(report, problems, seconds, None, render_notice(config, errors))
     page = render_error_page(config, errors) if errors else None
     return PreviewBuild(report, problems, seconds, page)
 
@@ -123,6 +132,21 @@ def render_error_page(config: SiteConfig, problems: tuple[Diagnostic, ...]) -> b
             site=build_site(config, []), page=page, problems=problems)
     except (TemplateError, OSError) as exc:
         text = _plain_error_page(problems, theme_problem=str(exc))
+    return text.encode("utf-8")
+
+
+def render_notice(config: SiteConfig, problems: tuple[Diagnostic, ...]) -> bytes:
+    """The notice of ``problems`` atop the pages of a site built without their files (a
+    plain one if the theme cannot make it)."""
+    from .render import make_environment
+
+    try:
+        text = make_environment(config).get_template(NOTICE_TEMPLATE).render(
+            config=config, problems=problems)
+    except (TemplateError, OSError):
+        text = ('<aside role="alert" style="border-bottom:2px solid #c0392b;padding:8px">'
+                "<ol>" + "".join(f"<li><pre>{html.escape(p.format())}</pre></li>"
+                                 for p in problems) + "</ol></aside>")
     return text.encode("utf-8")
 
 

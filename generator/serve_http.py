@@ -144,6 +144,13 @@ def inject_reload_script(page: bytes, script: bytes) -> bytes:
     return page + script
 
 
+def inject_notice(page: bytes, notice: bytes) -> bytes:
+    """``page`` with ``notice`` first in its ``<body>`` (or first of all)."""
+    at = page.lower().find(b"<body")
+    end = page.find(b">", at) + 1 if at >= 0 else 0
+    return page[:end] + notice + page[end:]
+
+
 def reload_script(port: int, build: int = 0) -> bytes:
     """The tag that loads the livereload client from this server, for a page of the
     ``build``-th preview that changed what tabs show.
@@ -186,16 +193,19 @@ class _HostChecked(RequestHandler):
 
 
 class SiteHandler(_HostChecked):
-    """Serves the built preview; shows the error page while the last build failed."""
+    """Serves the built preview; shows the error page while the last build failed, and
+    its notice atop each page of a site built without some files."""
 
     SUPPORTED_METHODS = ("GET", "HEAD")
 
     def initialize(self, *, address: ServerAddress, root: Path,
-                   error_page: Callable[[], bytes | None], build: Callable[[], int]) -> None:
+                   error_page: Callable[[], bytes | None], build: Callable[[], int],
+                   notice: Callable[[], bytes | None] = lambda: None) -> None:
         self.address = address
         self.root = root
         self.error_page = error_page
         self.build = build
+        self.notice = notice
 
     def get(self) -> None:
         self._respond(body=True)
@@ -220,6 +230,8 @@ class SiteHandler(_HostChecked):
             failed = self.error_page()
             if failed is not None:
                 status, data = 500, failed
+            elif (notice := self.notice()) is not None:
+                data = inject_notice(data, notice)
             data = inject_reload_script(data, reload_script(self.address.port, self.build()))
             kind = "text/html; charset=utf-8"
         self.set_status(status)

@@ -50,18 +50,20 @@ def test_edits_errors_and_fixes_show_up_by_themselves(sample_site: Path) -> None
         assert page.url == server.url + "topics/computer-vision/"
         page.wait_for_function(CONNECTED)
 
-        # 2. A YAML error: the error page, in the site's style, names the file.
+        # 2. A YAML error: the site is shown without the story (as a build publishes
+        # it), under a notice, in the site's style, that names the file and line.
         story.write_text(edited.replace("topics:\n", "topics: [unclosed\n", 1), encoding="utf-8")
-        problem = page.locator(".problem").first
+        problem = page.locator(".preview-problems .problem").first
         expect(problem).to_contain_text(f"content/{STORY}", timeout=WAIT_MS)
         expect(problem.locator(".problem-line")).to_have_text(re.compile(r"^\d+$"))
-        expect(page.locator("h1")).to_have_text("The preview cannot be shown")
+        expect(main).not_to_contain_text(NEW_TITLE)
+        expect(page.locator("h1")).to_have_text("Computer Vision")
         expect(page.locator(".site-title")).to_have_text("Preview Test Digest")
         assert page.evaluate("getComputedStyle(document.querySelector('.error-box'))"
-                             ".borderTopStyle") == "solid"  # the theme's CSS is applied
+                             ".borderBottomStyle") == "solid"  # the theme's CSS is applied
         page.wait_for_function(CONNECTED)
 
-        # 3. Fixing the file brings the page back by itself.
+        # 3. Fixing the file brings the story back and the notice away by itself.
         story.write_text(edited, encoding="utf-8")
         expect(main).to_contain_text(NEW_TITLE, timeout=WAIT_MS)
         expect(page.locator(".problem")).to_have_count(0)

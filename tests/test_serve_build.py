@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -30,12 +31,14 @@ def test_a_content_error_names_file_line_and_hint(sample_site: Path) -> None:
     story.write_text(story.read_text(encoding="utf-8").replace("topics:\n", "topics: [x\n", 1),
                      encoding="utf-8")
     result = build_preview(sample_site, base_url=URL, drafts=False)
-    assert result.report is not None  # the rest of the site still built
+    assert result.report is not None  # the rest of the site still built, and is shown
     [problem] = result.errors
     assert problem.file == f"content/{story.name}" and problem.line and problem.hint
-    page = (result.error_page or b"").decode()
-    assert f"content/{story.name}" in page and f">{problem.line}<" in page
-    assert 'class="site-header"' in page and "/static/digest.css" in page
+    assert result.error_page is None
+    notice = (result.notice or b"").decode()  # (atop every page: see SiteHandler)
+    assert f"content/{story.name}" in notice and f">{problem.line}<" in notice
+    assert 'class="preview-problems error-box"' in notice and "<html" not in notice
+    assert problem.message in html.unescape(notice)
 
 
 def test_a_config_error_builds_nothing_and_shows_the_field(sample_site: Path) -> None:

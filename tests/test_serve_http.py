@@ -15,6 +15,7 @@ import pytest
 from generator.serve_build import preview_folder
 from generator.serve_http import (
     ServerAddress,
+    inject_notice,
     inject_reload_script,
     reload_script,
     resolve_site_file,
@@ -183,6 +184,10 @@ def test_injection_and_addresses() -> None:
         b"<HTML><HEAD><script></script></HEAD></HTML>"
     assert inject_reload_script(b"<p>x</p></body>", script) == b"<p>x</p><script></script></body>"
     assert inject_reload_script(b"<p>x</p>", script) == b"<p>x</p><script></script>"
+    notice = b"<aside>!</aside>"
+    assert inject_notice(b'<html><BODY class="x"><p>x</p></body>', notice) == \
+        b'<html><BODY class="x"><aside>!</aside><p>x</p></body>'
+    assert inject_notice(b"<p>x</p>", notice) == b"<aside>!</aside><p>x</p>"
     local = ServerAddress("127.0.0.1", 8000)
     assert not local.exposed and local.url == "http://127.0.0.1:8000/"
     assert local.allows_host("localhost:8000") and not local.allows_host("evil:8000")

@@ -19,6 +19,8 @@ from .slugs import topic_key
 from .yamlio import YamlProblem, load_yaml
 
 CONFIG_NAME = "digest.yaml"
+MAX_CLUSTER_THRESHOLD = 2.0
+"""The highest ``cluster_threshold`` (two stories' likeness is at most about 1.2)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,9 +267,17 @@ def _check_values(config: SiteConfig, path: Path, *, base_url_given: bool = Fals
     """Problems with the values of ``config`` (read from ``path``; ``base_url_given``: its
     base URL came from the command line's ``--base-url``)."""
     problems: list[Diagnostic] = []
-    for key in ("page_size", "home_size", "feed_size"):
+    for key in ("page_size", "home_size", "feed_size", "max_file_bytes"):
         if getattr(config, key) < 1:
             problems.append(error(path.name, f"{key} must be at least 1", field=key))
+    if config.related_count < 0:
+        problems.append(error(path.name, "related_count must be 0 or more", field="related_count"))
+    if not 0 < config.cluster_threshold <= MAX_CLUSTER_THRESHOLD:
+        problems.append(error(
+            path.name, f"cluster_threshold must be above 0 and at most {MAX_CLUSTER_THRESHOLD}, "
+            f"got {config.cluster_threshold}", field="cluster_threshold",
+            hint="It is how alike two stories must be to be one event (0.36 by default): "
+                 "higher joins fewer; above 1.2 only the cluster: field joins stories."))
     wrong = base_url_problem(config.base_url)
     if wrong is not None:
         problems.append(error("--base-url" if base_url_given else path.name,

@@ -72,7 +72,8 @@ class _Checker:
                   "The value was ignored.")
         return ""
 
-    def number(self, data: dict[str, Any], key: str, *, where: str | None = None) -> int | None:
+    def number(self, data: dict[str, Any], key: str, *, where: str | None = None,
+               hint: str = "Write a plain whole number, such as 3.") -> int | None:
         value = data.get(key)
         if value is None or (isinstance(value, int) and not isinstance(value, bool)):
             return value
@@ -80,8 +81,7 @@ class _Checker:
             return int(value)
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             return int(value)
-        self.warn(where or key, f"expected a whole number, got {shorten(value)}",
-                  "Write a plain number such as 640 (no units).")
+        self.warn(where or key, f"expected a whole number, got {shorten(value)}", hint)
         return None
 
     def url(self, data: dict[str, Any], key: str, *, where: str | None = None) -> str:
@@ -123,7 +123,8 @@ def _story(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> Story | N
         return None
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
-        check.warn("draft", f"expected true or false, got {shorten(draft)}")
+        check.warn("draft", f"expected true or false, got {shorten(draft)}; the story is "
+                   "published", "Write draft: true to leave it out, or draft: false.")
         draft = False
     cluster = data.get("cluster")
     body = source.body.strip("\n")
@@ -247,7 +248,11 @@ def _topics(check: _Checker, value: object) -> tuple[str, ...]:
     return tuple(topics.values())
 
 
-def _images(check: _Checker, value: object, where: str) -> tuple[Image, ...]:
+def _images(check: _Checker, value: object, where: str, *, paths_allowed: bool = False
+            ) -> tuple[Image, ...]:
+    """The images of ``value``; a path (``/x.png``) on the site the data came from is left
+    out, silently where ``paths_allowed`` (provider logos: the schema's sites gave them so),
+    else with a warning."""
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -261,7 +266,10 @@ def _images(check: _Checker, value: object, where: str) -> tuple[Image, ...]:
             continue
         raw_url = item.get("url")
         if isinstance(raw_url, str) and raw_url.startswith("/") and not raw_url.startswith("//"):
-            continue  # a path on the original site (provider logos): nothing to show here
+            if not paths_allowed:  # (a path on the original site: nothing to show here)
+                check.warn(f"{here}.url", f"{shorten(raw_url)} is a path on another site; the "
+                           "image is not shown", "Give the image's full https:// URL.")
+            continue
         url = check.url(item, "url", where=f"{here}.url")
         if not url:
             continue
@@ -272,7 +280,8 @@ def _images(check: _Checker, value: object, where: str) -> tuple[Image, ...]:
 
 
 def _dimension(check: _Checker, item: dict[str, Any], key: str, where: str) -> int | None:
-    value = check.number(item, key, where=f"{where}.{key}")
+    value = check.number(item, key, where=f"{where}.{key}",
+                         hint="Write a plain number of pixels such as 640 (no units).")
     if value is not None and not 0 < value <= 100_000:
         check.warn(f"{where}.{key}", f"{key} {value} is out of range", "Use pixels, 1 to 100000.")
         return None
@@ -289,7 +298,7 @@ def _provider(check: _Checker, value: object, where: str) -> Provider | None:
         return None
     name = check.text(value, "name", where=f"{where}.name")
     domain = check.text(value, "domain", where=f"{where}.domain")
-    logos = _images(check, value.get("images"), f"{where}.images")
+    logos = _images(check, value.get("images"), f"{where}.images", paths_allowed=True)
     if not name and not domain:
         return None
     return Provider(name=name or domain, domain=domain, logo=logos[0] if logos else None)
@@ -311,7 +320,7 @@ def _related(check: _Checker, value: object, timezone: tzinfo) -> tuple[RelatedS
         if not title:
             check.warn(here, "related story without a title is ignored")
             continue
-        images = _images(check, item.get("images"), f"{here}.images")
+        images = _images(check, item.get("images"), f"{here}.images", paths_allowed=True)
         stories.append(RelatedStory(
             title=title,
             url=check.url(item, "webUrl", where=f"{here}.webUrl"),

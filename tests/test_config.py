@@ -79,6 +79,10 @@ def test_unknown_keys_are_warnings_and_wrong_types_errors(make_site: MakeSite) -
     ("text", "field"),
     [
         ("page_size: 0\n", "page_size"),
+        ("cluster_threshold: 7\n", "cluster_threshold"),
+        ("cluster_threshold: 0\n", "cluster_threshold"),
+        ("related_count: -1\n", "related_count"),
+        ("max_file_bytes: 0\n", "max_file_bytes"),
         ("timezone: Mars/Olympus\n", "timezone"),
         ("base_url: ftp://example.org/\n", "base_url"),
         ("page_size: true\n", "page_size"),

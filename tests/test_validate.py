@@ -177,11 +177,26 @@ def test_field_problems_are_warnings_naming_file_line_field_and_value() -> None:
     assert found["quality"].line == 5 and "'lots'" in found["quality"].message
     assert found["images[0].width"].line == 6 and "'640px'" in found["images[0].width"].message
     assert found["colour"].line == 9 and "unknown field" in found["colour"].message
+    # each hint fits its field: pixels for a size, not for a score (it said "640")
+    assert "pixels" in (found["images[0].width"].hint or "")
+    assert "pixels" not in (found["quality"].hint or "")
+
+
+def test_a_story_image_given_as_a_path_on_another_site_is_a_warning() -> None:
+    result = validate(MINIMAL + "images:\n  - url: /relative/img.png\n    width: 99\n"
+                      "  - url: https://x.org/a.jpg\n---\n")
+    assert isinstance(result.item, Story)
+    assert [i.url for i in result.item.images] == ["https://x.org/a.jpg"]
+    [problem] = result.diagnostics  # (it was left out without a word)
+    assert (problem.severity, problem.field, problem.line) == \
+        (Severity.WARNING, "images[0].url", 4)
+    assert "'/relative/img.png'" in problem.message and "https://" in (problem.hint or "")
 
 
 def test_topics_are_cleaned_and_deduplicated() -> None:
-    story = story_of(MINIMAL + "topics:\n  - AI\n  - ' Computer   Vision '\n  - AI\n---\n")
-    assert story.topics == ("AI", "Computer Vision")
+    story = story_of(MINIMAL + "topics:\n  - AI\n  - ' Computer   Vision '\n  - AI\n"
+                     "  - ai\n  - computer vision\n---\n")
+    assert story.topics == ("AI", "Computer Vision")  # (one topic whatever the case)
 
 
 def test_draft_true_marks_a_draft_and_published_false_does_not() -> None:
@@ -190,6 +205,8 @@ def test_draft_true_marks_a_draft_and_published_false_does_not() -> None:
     result = validate(MINIMAL + "draft: maybe\n---\n")
     assert isinstance(result.item, Story) and result.item.draft is False
     assert [d.field for d in result.diagnostics] == ["draft"]
+    assert "published" in result.diagnostics[0].message
+    assert "draft: true" in (result.diagnostics[0].hint or "")
 
 
 def test_a_file_without_front_matter_is_a_text_body() -> None:

@@ -281,7 +281,7 @@ def _images(check: _Checker, value: object, where: str, *, paths_allowed: bool =
 
 def _dimension(check: _Checker, item: dict[str, Any], key: str, where: str) -> int | None:
     value = check.number(item, key, where=f"{where}.{key}",
-                         hint="Write a plain number of pixels such as 640 (no units).")
+                         hint="Write a plain number such as 640 (no units).")
     if value is not None and not 0 < value <= 100_000:
         check.warn(f"{where}.{key}", f"{key} {value} is out of range", "Use pixels, 1 to 100000.")
         return None

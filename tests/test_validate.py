@@ -177,9 +177,9 @@ def test_field_problems_are_warnings_naming_file_line_field_and_value() -> None:
     assert found["quality"].line == 5 and "'lots'" in found["quality"].message
     assert found["images[0].width"].line == 6 and "'640px'" in found["images[0].width"].message
     assert found["colour"].line == 9 and "unknown field" in found["colour"].message
-    # each hint fits its field: pixels for a size, not for a score (it said "640")
-    assert "pixels" in (found["images[0].width"].hint or "")
-    assert "pixels" not in (found["quality"].hint or "")
+    # each hint fits its field: 640 pixels for a size, not for a score (it said so)
+    assert "640" in (found["images[0].width"].hint or "")
+    assert "640" not in (found["quality"].hint or "")
 
 
 def test_a_story_image_given_as_a_path_on_another_site_is_a_warning() -> None:

@@ -85,6 +85,13 @@ def test_topic_pages_are_paginated(make_site: MakeSite) -> None:
     second = parse_html(topic / "page" / "2" / "index.html")
     hrefs = {a.get("rel"): a.get("href") for a in second.iter("a") if a.get("rel")}
     assert hrefs == {"prev": "/topics/ai/", "next": "/topics/ai/page/3/"}
+    for number, links in ((1, {"next": "/topics/ai/page/2/"}), (2, hrefs),
+                          (3, {"prev": "/topics/ai/page/2/"})):  # (in the head too)
+        path = topic / ("page" if number > 1 else "") / (str(number) if number > 1 else "")
+        head = parse_html(path / "index.html").find(".//head")
+        assert head is not None
+        assert {link.get("rel"): link.get("href") for link in head.iter("link")
+                if link.get("rel") in ("prev", "next")} == links
 
 
 def test_article_urls_use_a_dated_file_name_or_the_date_and_title(make_site: MakeSite) -> None:

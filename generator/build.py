@@ -19,8 +19,9 @@ import os
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from functools import cache, partial
-from itertools import chain
+from itertools import chain, takewhile
 from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,7 @@ from zoneinfo import ZoneInfo
 from .bodies import undated_warning
 from .cluster_parallel import start_forked
 from .config import SiteConfig
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, warning
 from .fingerprints import (
     article_fingerprints,
     naming_site,
@@ -568,6 +569,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
     if events is None:
         events = site_events(site, ahead.article_slugs(site))
     placements = _body_placements(site)
+    now = time.time()
+    future = _future(site.articles, now)
     html_pages = sum(rel.endswith(".html") for rel in fingerprints)
     kept = Manifest(settings, templates_key, build_id, files, new_pages, reader, events,
                     tuple((p.body, p.article or "") for p in placements),
@@ -575,7 +578,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                     output=str(config.output.resolve()),
                     layout=ahead.listing_layout(site),
                     topic_layouts={**manifest.topic_layouts, **relisted.relaid}
-                    if relisted is not None else topic_layouts(pages))
+                    if relisted is not None else topic_layouts(pages), future=future)
     kept.store_as(stories.story_delta)
     if memory is not None:
         memory.manifest = kept
@@ -588,7 +591,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         pages=html_pages,
         rendered=len(to_render), files=len(new_pages),
         diagnostics=tuple(d for e in files.values() for d in e.diagnostics)
-        + _placement_warnings(placements),
+        + _placement_warnings(placements) + future_warnings(future, now),
         body_matches=placements, clusters=events, write=written, timings=timings,
     )
     return report, (manifest_file, kept, site.event_state, stories_saved)
@@ -1004,10 +1007,35 @@ def _report_unchanged(manifest: Manifest, timings: dict[str, float]) -> BuildRep
     return BuildReport(
         stories=stories, topics=topics, pages=pages, rendered=0, files=len(manifest.pages),
         diagnostics=tuple(d for e in manifest.files.values() for d in e.diagnostics)
-        + _placement_warnings(placements),
+        + _placement_warnings(placements) + future_warnings(manifest.future, time.time()),
         body_matches=placements, clusters=manifest.events,
         write=WriteResult(0, len(manifest.pages), 0), timings=timings,
     )
+
+
+FUTURE_MARGIN = 86_400.0
+"""How far past the build's time a story may be dated before it is reported (a day: a
+time zone given wrong, or none given, puts a story up to 14 hours ahead)."""
+
+
+def _future(articles: Sequence[Article], now: float) -> tuple[tuple[str, float], ...]:
+    """The ``articles`` (newest first) dated after ``now``: (source, timestamp) of each,
+    in source order."""
+    return tuple(sorted((article.summary.source, article.summary.timestamp) for article
+                        in takewhile(lambda a: a.summary.timestamp > now, articles)))
+
+
+def future_warnings(future: Sequence[tuple[str, float]], now: float
+                    ) -> tuple[Diagnostic, ...]:
+    """A warning for each story of ``future`` (``_future``) dated more than
+    ``FUTURE_MARGIN`` after ``now``: it is published all the same, first on every
+    listing, and it dates the feeds and the sitemap (Hugo leaves such pages out)."""
+    return tuple(
+        warning(source, f"publishedDateTime {datetime.fromtimestamp(stamp, UTC):%Y-%m-%d %H:%M}"
+                        " UTC is in the future: the story is published now, first on the home "
+                        "page, and dates the feeds and the sitemap", field="publishedDateTime",
+                hint="Fix the date (a time zone?), or set draft: true until it is due.")
+        for source, stamp in future if stamp > now + FUTURE_MARGIN)
 
 
 def _placement_warnings(placements: Sequence[BodyPlacement]) -> tuple[Diagnostic, ...]:

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .cluster_records import StoryRecord
     from .events import EventState, StateOrigin
 
-FORMAT = 12
+FORMAT = 13
 _DAMAGED = (OSError, EOFError, ValueError, TypeError, IndexError, KeyError)
 DELTA_MIN = 100
 """A delta may hold this many changes (rows and removals) on a site of any size..."""
@@ -129,6 +129,9 @@ class Manifest:
     """What the listing pages were laid out from (``relisting.listing_layout``)."""
     topic_layouts: dict[str, str] = field(default_factory=dict)
     """How each topic's pages were laid out, by topic name (``relisting.topic_layouts``)."""
+    future: tuple[tuple[str, float], ...] = ()
+    """The stories dated after the last build's time (source, timestamp), for reports of
+    unchanged builds to warn of those still ahead of their own time."""
     story_delta: StoryDelta | None = field(default=None, compare=False)
     """How the build that made this manifest stores its stories (None: whole); not kept
     in the index."""
@@ -305,7 +308,8 @@ def load_manifest(path: Path) -> Manifest:
         if data[0] != FORMAT:
             return Manifest()
         (_version, settings, templates, build_id, files, pages, reader, events, placements,
-         counts, stories_id, stories_base, stories_changes, layout, topic_layouts, output) = data
+         counts, stories_id, stories_base, stories_changes, layout, topic_layouts, future,
+         output) = data
         return Manifest(
             settings=settings, templates=templates, build_id=build_id,
             files={src: _make_cached((_make_stamp((size, mtime)), None,
@@ -316,7 +320,7 @@ def load_manifest(path: Path) -> Manifest:
             pages=pages, reader=reader, events=events, placements=placements, counts=counts,
             stories_id=stories_id, stories_base=stories_base,
             stories_changes=stories_changes, output=output, layout=layout,
-            topic_layouts=topic_layouts)
+            topic_layouts=topic_layouts, future=future)
     except _DAMAGED:
         return Manifest()
 
@@ -409,7 +413,8 @@ def save_manifest(path: Path, manifest: Manifest, *, stories: bool = True) -> No
         manifest.pages, manifest.reader,
         manifest.events, manifest.placements, manifest.counts, manifest.stories_id,
         manifest.stories_base, manifest.stories_changes, manifest.layout,
-        manifest.topic_layouts, manifest.output),  # (output last: see _set_in_use)
+        manifest.topic_layouts, manifest.future, manifest.output),  # (output last: see
+        # _set_in_use)
         _INDEX_MARSHAL))
 
 

@@ -396,13 +396,14 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                         for p in parsed if p.summary is not None and p.summary.record_json),
                        removed=())
         lap("read")
-        if gone():  # (deleted since by somebody else: every page is planned, as after
-            # a template change, and these are written again)
+        missing = gone()  # (deleted since by somebody else: every page is planned, as
+        # after a template change, and these are written again)
+        if missing:
             manifest.pages = {rel: entry for rel, entry in manifest.pages.items()
-                              if rel not in gone()}
+                              if rel not in missing}
         same_settings = settings == manifest.settings
         old = manifest.pages if same_settings else {}  # (what the pages were made from)
-        relistable = templates_key == manifest.templates and not gone()  # (whether the
+        relistable = templates_key == manifest.templates and not missing  # (whether the
         # listing pages can be laid out from the last build's: see ``_relisting``)
         direct: bool | None = None  # (whether files are written in place: see ``begin``)
         early = False  # (whether the workers were set to render their articles already)
@@ -417,7 +418,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                          if memory is None else None)
         patch = _patch(memory, parsed, config, records, templates) \
             if remembered and same_settings and manifest.pages and not state.removed \
-            and not gone() else None
+            and not missing else None
         if patch is not None:
             site, pages, fingerprints = patch.site, patch.pages, patch.fingerprints
             candidates = patch.touched

@@ -6,7 +6,9 @@ are reported as warnings; values of the wrong type are errors.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -108,6 +110,8 @@ class SiteConfig:
         return None
 
 
+_KIND_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+"""How a message names each kind of value a key takes."""
 _SCALARS: dict[str, type] = {
     "title": str,
     "description": str,
@@ -142,7 +146,23 @@ def load_config(
             config = replace(config, **{key: value})
     problems.extend(_check_values(config, path, base_url_given=bool(
         overrides and overrides.get("base_url") is not None)))
-    return config, tuple(problems)
+    return config, _with_lines(problems, path)
+
+
+def _with_lines(problems: list[Diagnostic], path: Path) -> tuple[Diagnostic, ...]:
+    """``problems``, those of the config file given the line of their field's top-level
+    key (``topics[2].image``: the line of ``topics:``), where it has one."""
+    lines: dict[str, int] = {}
+    if path.is_file() and any(p.file == path.name and p.line is None and p.field
+                              for p in problems):
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            for number, line in enumerate(path.read_text("utf-8-sig").split("\n"), start=1):
+                key = line.split(":", 1)[0]
+                if line[:1] not in ("", " ", "\t", "#", "-") and ":" in line:
+                    lines.setdefault(key.strip().strip("\"'"), number)
+    return tuple(replace(p, line=lines.get(re.split(r"[.\[]", p.field, maxsplit=1)[0]))
+                 if p.file == path.name and p.line is None and p.field else p
+                 for p in problems)
 
 
 def _read_config_file(path: Path, config: SiteConfig, problems: list[Diagnostic]) -> SiteConfig:
@@ -173,7 +193,7 @@ def _read_config_file(path: Path, config: SiteConfig, problems: list[Diagnostic]
                 values[key] = value
             else:
                 problems.append(
-                    error(path.name, f"expected {expected.__name__}, got {shorten(value)}",
+                    error(path.name, f"expected {_KIND_NAMES[expected]}, got {shorten(value)}",
                           field=str(key))
                 )
         elif key == "topics":

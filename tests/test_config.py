@@ -94,6 +94,19 @@ def test_bad_values_are_errors(make_site: MakeSite, text: str, field: str) -> No
     assert [(p.severity, p.field) for p in problems] == [(Severity.ERROR, field)]
 
 
+def test_config_problems_name_the_line_of_their_key(make_site: MakeSite) -> None:
+    text = ("# my digest\ntitle: Fine\npage_size: true\ntopics:\n  - name: AI\n"
+            "    order: first\ntypo: 1\ncluster_threshold: 9\n")
+    _config, problems = load_config(make_site({"digest.yaml": text}))
+    found = {p.field: (p.line, p.message) for p in problems}
+    assert found == {
+        "page_size": (3, "expected a whole number, got True"),  # (it said "int")
+        "topics[0].order": (4, found["topics[0].order"][1]),
+        "typo": (7, found["typo"][1]),
+        "cluster_threshold": (8, found["cluster_threshold"][1]),
+    }
+
+
 def test_invalid_yaml_is_an_error_with_a_line(make_site: MakeSite) -> None:
     _config, problems = load_config(make_site({"digest.yaml": "title: ok\npage_size: [1\n"}))
     assert len(problems) == 1

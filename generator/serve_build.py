@@ -145,17 +145,20 @@ def render_notice(config: SiteConfig, problems: tuple[Diagnostic, ...]) -> bytes
             config=config, problems=problems)
     except (TemplateError, OSError):
         text = ('<aside role="alert" style="border-bottom:2px solid #c0392b;padding:8px">'
-                "<ol>" + "".join(f"<li><pre>{html.escape(p.format())}</pre></li>"
-                                 for p in problems) + "</ol></aside>")
+                f"<ol>{_plain_items(problems)}</ol></aside>")
     return text.encode("utf-8")
 
 
+def _plain_items(problems: tuple[Diagnostic, ...]) -> str:
+    """``problems`` as list items, without the theme."""
+    return "".join(f"<li><pre>{html.escape(p.format())}</pre></li>" for p in problems)
+
+
 def _plain_error_page(problems: tuple[Diagnostic, ...], *, theme_problem: str) -> str:
-    items = "".join(f"<li><pre>{html.escape(p.format())}</pre></li>" for p in problems)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<title>Build failed</title></head>\n<body style=\"font-family:sans-serif;margin:2em\">"
-        "<h1>Build failed</h1>\n<ol>" + items + "</ol>\n"
+        "<h1>Build failed</h1>\n<ol>" + _plain_items(problems) + "</ol>\n"
         f"<p>The theme could not show this page: {html.escape(theme_problem)}</p>"
         "</body></html>\n"
     )

@@ -41,6 +41,18 @@ def test_a_content_error_names_file_line_and_hint(sample_site: Path) -> None:
     assert problem.message in html.unescape(notice)
 
 
+def test_a_broken_notice_template_still_gives_a_plain_notice(sample_site: Path) -> None:
+    (sample_site / "templates").mkdir()
+    (sample_site / "templates/preview-problems.html").write_text("{% if %}\n")
+    story = next((sample_site / "content").glob("004_*.txt"))
+    story.write_text(story.read_text(encoding="utf-8").replace("topics:\n", "topics: [x\n", 1),
+                     encoding="utf-8")
+    result = build_preview(sample_site, base_url=URL, drafts=False)
+    assert result.report is not None and result.error_page is None
+    notice = (result.notice or b"").decode()
+    assert notice.startswith('<aside role="alert"') and f"content/{story.name}" in notice
+
+
 def test_a_config_error_builds_nothing_and_shows_the_field(sample_site: Path) -> None:
     (sample_site / "digest.yaml").write_text("page_size: many\n")
     result = build_preview(sample_site, base_url=URL, drafts=False)

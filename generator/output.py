@@ -446,15 +446,19 @@ def _files_below(root: Path) -> Iterable[str]:
 def missing_files(output: Path, rels: Iterable[str]) -> set[str]:
     """Which of the files ``rels`` (relative to ``output``) are not there: files the last
     build wrote that somebody deleted since (a build that trusted its record of them would
-    never write them again). A stat each: 26 ms for 12,221 files at 10,000 stories."""
-    base = f"{output}{os.sep}"
-    missing = set()
-    for rel in rels:
-        try:
-            os.stat(base + rel)
-        except OSError:  # (gone, or a folder of its path replaced by a file)
-            missing.add(rel)
-    return missing
+    never write them again). An ``access`` each, from the output folder: 0.18 s for 118,859
+    files at 100,000 stories (a ``stat`` of each full path took 0.29 s)."""
+    try:
+        folder = os.open(output, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return set(rels)
+    try:
+        access, exists = os.access, os.F_OK
+        if access in os.supports_dir_fd:
+            return {rel for rel in rels if not access(rel, exists, dir_fd=folder)}
+        return {rel for rel in rels if not access(output / rel, exists)}
+    finally:
+        os.close(folder)
 
 
 def previous_digests(manifest_pages: Mapping[str, tuple[str, str]]) -> dict[str, str]:

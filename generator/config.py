@@ -6,18 +6,18 @@ are reported as warnings; values of the wrong type are errors.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, error, shorten, warning
+from .read import key_line, top_key
 from .records import Image
 from .scan import CONTENT_DIR
 from .slugs import topic_key
+from .urls import safe_http_url
 from .yamlio import YamlProblem, load_yaml
 
 CONFIG_NAME = "digest.yaml"
@@ -151,16 +151,14 @@ def load_config(
 
 def _with_lines(problems: list[Diagnostic], path: Path) -> tuple[Diagnostic, ...]:
     """``problems``, those of the config file given the line of their field's top-level
-    key (``topics[2].image``: the line of ``topics:``), where it has one."""
-    lines: dict[str, int] = {}
-    if path.is_file() and any(p.file == path.name and p.line is None and p.field
-                              for p in problems):
-        with contextlib.suppress(OSError, UnicodeDecodeError):
-            for number, line in enumerate(path.read_text("utf-8-sig").split("\n"), start=1):
-                key = line.split(":", 1)[0]
-                if line[:1] not in ("", " ", "\t", "#", "-") and ":" in line:
-                    lines.setdefault(key.strip().strip("\"'"), number)
-    return tuple(replace(p, line=lines.get(re.split(r"[.\[]", p.field, maxsplit=1)[0]))
+    key (``topics[2].image``: the line of ``topics:``), as content files' are."""
+    if not any(p.file == path.name and p.line is None and p.field for p in problems):
+        return tuple(problems)
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return tuple(problems)
+    return tuple(replace(p, line=key_line(text, top_key(p.field)))
                  if p.file == path.name and p.line is None and p.field else p
                  for p in problems)
 
@@ -252,10 +250,10 @@ def _topic_image(file: str, where: str, value: object,
     if value is None or value == "":
         return None
     data = value if isinstance(value, dict) else {"url": value}
-    url, width, height = data.get("url"), data.get("width"), data.get("height")
-    if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") \
-            or not urlsplit(url).hostname:
-        problems.append(warning(file, f"image should be an http(s) URL, got {shorten(url)}; "
+    given, width, height = data.get("url"), data.get("width"), data.get("height")
+    url = safe_http_url(given) if isinstance(given, str) else None  # (as stories' images)
+    if url is None:
+        problems.append(warning(file, f"image should be an http(s) URL, got {shorten(given)}; "
                                       "it was ignored", field=where,
                                 hint="Write e.g. image: https://example.org/topic.png (or "
                                      "{url: ..., width: 1200, height: 630})."))

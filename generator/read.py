@@ -8,6 +8,7 @@ that is ``validate``'s job.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -46,11 +47,25 @@ class SourceFile:
 
     def line_of(self, key: str) -> int | None:
         """1-based line of a top-level front-matter key, if it can be found."""
-        prefix = key + ":"
-        for number, line in enumerate(self.front_matter_text.split("\n"), start=2):
-            if line.startswith(prefix):
-                return number
-        return None
+        return key_line(self.front_matter_text, key, first=2)
+
+
+def key_line(text: str, key: str, *, first: int = 1) -> int | None:
+    """The line of ``text`` (numbered from ``first``) where the top-level YAML key
+    ``key`` is, if it can be found."""
+    prefix = key + ":"
+    for number, line in enumerate(text.split("\n"), start=first):
+        if line.startswith(prefix):
+            return number
+    return None
+
+
+def top_key(field: str) -> str:
+    """The top-level key of a field's path (``images[0].width``: ``images``)."""
+    return _FIELD_STEP.split(field, maxsplit=1)[0]
+
+
+_FIELD_STEP = re.compile(r"[.\[]")
 
 
 def find_content_files(content_dir: Path) -> list[Path]:

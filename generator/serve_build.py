@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import html
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from jinja2 import TemplateError
@@ -122,30 +123,30 @@ def _site_file(config: SiteConfig, path: Path) -> str:
 
 def render_error_page(config: SiteConfig, problems: tuple[Diagnostic, ...]) -> bytes:
     """The error page in the site's own style, or a plain one if the theme is broken."""
-    from .render import make_environment  # Jinja is imported only to render
-
     page = Page("error", "", ERROR_TEMPLATE, "Build failed",
                 description=f"{len(problems)} problem(s) stop the preview")
-    try:
-        env = make_environment(config)
-        text = env.get_template(ERROR_TEMPLATE).render(
-            site=build_site(config, []), page=page, problems=problems)
-    except (TemplateError, OSError) as exc:
-        text = _plain_error_page(problems, theme_problem=str(exc))
-    return text.encode("utf-8")
+    return _themed(config, ERROR_TEMPLATE, partial(_plain_error_page, problems),
+                   site=build_site(config, []), page=page, problems=problems)
 
 
 def render_notice(config: SiteConfig, problems: tuple[Diagnostic, ...]) -> bytes:
     """The notice of ``problems`` atop the pages of a site built without their files (a
     plain one if the theme cannot make it)."""
-    from .render import make_environment
+    return _themed(config, NOTICE_TEMPLATE, lambda _theme_problem: (
+        '<aside role="alert" style="border-bottom:2px solid #c0392b;padding:8px">'
+        f"<ol>{_plain_items(problems)}</ol></aside>"), problems=problems)
+
+
+def _themed(config: SiteConfig, template: str, plain: Callable[[str], str],
+            **context: object) -> bytes:
+    """``template`` of the site's theme rendered with ``context``, or, if the theme cannot
+    render it, ``plain(what went wrong)``."""
+    from .render import make_environment  # Jinja is imported only to render
 
     try:
-        text = make_environment(config).get_template(NOTICE_TEMPLATE).render(
-            config=config, problems=problems)
-    except (TemplateError, OSError):
-        text = ('<aside role="alert" style="border-bottom:2px solid #c0392b;padding:8px">'
-                f"<ol>{_plain_items(problems)}</ol></aside>")
+        text = make_environment(config).get_template(template).render(**context)
+    except (TemplateError, OSError) as exc:
+        text = plain(str(exc))
     return text.encode("utf-8")
 
 
@@ -154,7 +155,7 @@ def _plain_items(problems: tuple[Diagnostic, ...]) -> str:
     return "".join(f"<li><pre>{html.escape(p.format())}</pre></li>" for p in problems)
 
 
-def _plain_error_page(problems: tuple[Diagnostic, ...], *, theme_problem: str) -> str:
+def _plain_error_page(problems: tuple[Diagnostic, ...], theme_problem: str) -> str:
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<title>Build failed</title></head>\n<body style=\"font-family:sans-serif;margin:2em\">"

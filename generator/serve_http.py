@@ -200,7 +200,7 @@ class SiteHandler(_HostChecked):
 
     def initialize(self, *, address: ServerAddress, root: Path,
                    error_page: Callable[[], bytes | None], build: Callable[[], int],
-                   notice: Callable[[], bytes | None] = lambda: None) -> None:
+                   notice: Callable[[], bytes | None]) -> None:
         self.address = address
         self.root = root
         self.error_page = error_page

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .diagnostics import Diagnostic, error, shorten, warning
-from .read import SourceFile
+from .read import SourceFile, top_key
 from .records import Image, Provider, RelatedStory, Story, TextBody
 from .slugs import date_in_name, topic_key
 from .urls import safe_http_url
@@ -47,7 +47,7 @@ class _Checker:
 
     def line_of(self, field: str) -> int | None:
         """Line of the top-level key of ``field`` (cached: a list can hold many problems)."""
-        top = re.split(r"[.\[]", field, maxsplit=1)[0]
+        top = top_key(field)
         if top not in self.lines:
             self.lines[top] = self.source.line_of(top)
         return self.lines[top]

@@ -1359,6 +1359,10 @@ static PyObject *construct_collection(PyObject *loader, PyObject *children, int 
         PyList_SET_ITEM(result, i, item);
     }
     Py_DECREF(listed);
+    if (mapping && result != NULL && PyDict_GET_SIZE(result) != count) {
+        Py_DECREF(result);  /* a key given twice: the standard constructor finds which */
+        return not_plain(plain);
+    }
     return result;
 }
 
@@ -1404,8 +1408,8 @@ static PyObject *construct_node(PyObject *loader, PyObject *node, Py_ssize_t dep
 
 PyDoc_STRVAR(construct_doc,
 "construct(constants, loader, node, depth) -> object\n\n"
-"A YAML node made of mappings with scalar keys, lists and scalars, built directly; see\n"
-"yamlio.construct_plain_python.");
+"A YAML node made of mappings with scalar keys (none repeated), lists and scalars, built\n"
+"directly; see yamlio.construct_plain_python.");
 
 static PyObject *construct(PyObject *module, PyObject *args)
 {
@@ -1948,7 +1952,7 @@ static struct PyModuleDef module = {
 
 /* generator/kernels.py uses these functions only when its VERSION is this one: a build left
  * from other sources (an older checkout) is not run. Raise it with any change here. */
-#define VERSION 5
+#define VERSION 6
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {

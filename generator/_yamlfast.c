@@ -4,10 +4,11 @@
  * Python for every node's tag: of the 0.2 ms a story's front matter takes, libyaml's own
  * parsing is 0.04 ms. ``load`` builds dicts, lists, strings and plain decimal integers as
  * the events come, and hands back its ``fallback`` constant for anything else (an anchor,
- * an alias, an explicit tag, a key that is not a scalar, nesting deeper than the limit,
- * several documents, a syntax error, a value its ``other`` callback refuses): the caller
- * then loads the text the standard way, which gives the verdict and the line. So a
- * document loads here exactly as the standard path loads it, or not at all.
+ * an alias, an explicit tag, a key that is not a scalar, a key given twice in a mapping,
+ * nesting deeper than the limit, several documents, a syntax error, a value its ``other``
+ * callback refuses): the caller then loads the text the standard way, which gives the
+ * verdict and the line (and, for a repeated key, finds the keys repeated). So a document
+ * loads here exactly as the standard path loads it, or not at all.
  *
  * Built apart from generator/_kernels.c because it links libyaml (``libyaml-dev``): where
  * that is missing, only this extension is left out (setup.py: ``optional``).
@@ -178,10 +179,15 @@ static PyObject *build_mapping(Loader *loader, Py_ssize_t depth)
             break;
         }
         PyObject *value = next_event(loader) == 0 ? build_node(loader, depth + 1) : NULL;
+        Py_ssize_t size = PyDict_GET_SIZE(dict);
         int failed = value == NULL || PyDict_SetItem(dict, key, value) < 0;
         Py_DECREF(key);
         Py_XDECREF(value);
         if (failed) {
+            break;
+        }
+        if (PyDict_GET_SIZE(dict) == size) {
+            give_up(loader);  /* a key given twice: the standard path finds which */
             break;
         }
     }
@@ -232,8 +238,8 @@ PyDoc_STRVAR(load_doc,
 "load(constants, text) -> the value of the one YAML document in ``text``, or ``fallback``\n\n"
 "``constants``: (max_depth, known, resolve, scalar_kind, implicit, other, str_tag, int_tag,\n"
 "fallback). ``fallback`` comes back for anything but untagged, anchor-free mappings (with\n"
-"scalar keys), lists and scalars nested ``max_depth`` deep at most, and for any error\n"
-"(of the parser, or raised by ``resolve`` or ``other``).");
+"scalar keys, none repeated), lists and scalars nested ``max_depth`` deep at most, and for\n"
+"any error (of the parser, or raised by ``resolve`` or ``other``).");
 
 static PyObject *load(PyObject *module, PyObject *args)
 {
@@ -292,7 +298,7 @@ static struct PyModuleDef module = {
 
 /* generator/kernels.py uses ``load`` only when its YAML_VERSION is this one. Raise it with
  * any change here. */
-#define VERSION 1
+#define VERSION 2
 
 PyMODINIT_FUNC PyInit__yamlfast(void)
 {

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, error, shorten, warning
-from .read import key_line, top_key
+from .read import duplicate_key_warnings, key_line, top_key
 from .records import Image
 from .scan import CONTENT_DIR
 from .slugs import topic_key
@@ -165,7 +165,7 @@ def _with_lines(problems: list[Diagnostic], path: Path) -> tuple[Diagnostic, ...
 
 def _read_config_file(path: Path, config: SiteConfig, problems: list[Diagnostic]) -> SiteConfig:
     try:
-        data = load_yaml(path.read_text(encoding="utf-8-sig"))
+        loaded = load_yaml(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(error(path.name, f"cannot read the config file: {exc}"))
         return config
@@ -175,6 +175,8 @@ def _read_config_file(path: Path, config: SiteConfig, problems: list[Diagnostic]
                   hint="Check indentation and quoting near that line.")
         )
         return config
+    problems.extend(duplicate_key_warnings(path.name, loaded.duplicates))
+    data = loaded.data
     if data is None:
         return config
     if not isinstance(data, dict):

@@ -78,9 +78,9 @@ Join = Callable[[tuple[Any, ...], list[int], dict[int, float], AbstractSet[int],
                 tuple[list[int], list[bool], list[int]]]
 
 
-VERSION = 5
+VERSION = 6
 """The version of ``generator/_kernels.c`` these names expect."""
-YAML_VERSION = 1
+YAML_VERSION = 2
 """The version of ``generator/_yamlfast.c`` ``load_yaml`` expects."""
 
 

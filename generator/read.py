@@ -16,9 +16,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, error, warning
 from .scan import find_content_paths
-from .yamlio import YamlProblem, load_yaml
+from .yamlio import DuplicateKey, YamlProblem, load_yaml
 
 FENCE = "---"
 
@@ -39,6 +39,9 @@ class SourceFile:
     """1-based line where the body starts."""
     mtime: float
     """Modification time of the file (seconds since the epoch)."""
+    duplicates: tuple[DuplicateKey, ...] = ()
+    """Keys the front matter gives twice in one mapping (lines within ``front_matter_text``):
+    ``front_matter`` holds the last value of each."""
 
     @property
     def has_front_matter(self) -> bool:
@@ -58,6 +61,18 @@ def key_line(text: str, key: str, *, first: int = 1) -> int | None:
         if line.startswith(prefix):
             return number
     return None
+
+
+def duplicate_key_warnings(file: str, duplicates: Sequence[DuplicateKey], *, first: int = 1
+                           ) -> tuple[Diagnostic, ...]:
+    """A warning for each key given twice (lines of its YAML text, numbered from ``first``
+    in the file): content files' front matter and ``digest.yaml`` word them alike."""
+    shift = first - 1
+    return tuple(warning(file, f"{item.key!r} is given twice, on line "
+                         f"{item.first_line + shift} and again on line {item.line + shift}; "
+                         "the last one is used", line=item.line + shift, field=item.field,
+                         hint="Delete one of the two: YAML keeps only the last value.")
+                 for item in duplicates)
 
 
 def top_key(field: str) -> str:
@@ -177,14 +192,15 @@ def split_source(rel: str, text: str, *, mtime: float = 0.0) -> SourceFile | Dia
     end = text.count("\n", 0, start)  # (the fence's line, counted from 0)
     yaml_text = text[first + 1 : start - 1]
     try:
-        data = load_yaml(yaml_text)
+        loaded = load_yaml(yaml_text)
     except YamlProblem as exc:
         line = min(exc.line + 1, end) if exc.line is not None else None  # not past the fence
         return error(rel, f"invalid YAML in front matter: {exc.problem}", line=line,
                      hint=exc.hint or "Check indentation and quoting near that line; "
                      "quote values with ':'.")
-    body = text[stop + 1 :]
-    return SourceFile(rel, data if data is not None else {}, yaml_text, body, end + 2, mtime)
+    body, data = text[stop + 1 :], loaded.data
+    return SourceFile(rel, data if data is not None else {}, yaml_text, body, end + 2, mtime,
+                      loaded.duplicates)
 
 
 def closing_fence(text: str, first: int) -> tuple[int, int] | None:

@@ -4,6 +4,12 @@ Front matter comes from scrapers and strangers, so loading is bounded: nesting
 deeper than ``MAX_DEPTH`` and aliases that expand to more than
 ``MAX_ALIAS_NODES`` nodes ("billion laughs") are refused with a ``YamlProblem``
 instead of exhausting the stack, memory or time of the build.
+
+A key given twice in one mapping keeps its last value, as in PyYAML (and Hugo, and
+Jekyll), but is not silent: ``load_yaml`` returns it with the data, as a ``DuplicateKey``
+for the caller to warn about. The fast paths build no node tree, so they only notice that
+a mapping came out smaller than it was written and leave the document to PyYAML's
+constructor, which finds the repeated keys in the nodes first (``_DuplicateFinding``).
 """
 
 from __future__ import annotations
@@ -53,7 +59,46 @@ class YamlProblem(Exception):
         return self.problem
 
 
-class _FastLoader(_Fast):
+@dataclass(frozen=True, slots=True)
+class DuplicateKey:
+    """A key given again in a mapping that already has it: the data holds the last value."""
+
+    field: str
+    """Where the key is, named as fields are in diagnostics (``provider.name``,
+    ``images[1].url``; the key alone at the top level)."""
+    key: str
+    """The key as written the second time."""
+    first_line: int
+    """1-based line within the YAML text where the key is first given."""
+    line: int
+    """1-based line within the YAML text where it is given again."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedYaml:
+    """What ``load_yaml`` makes of a document."""
+
+    data: Any
+    """The document's value (None for an empty document)."""
+    duplicates: tuple[DuplicateKey, ...] = ()
+    """Every key given again in its mapping, in the order of their lines."""
+
+
+class _DuplicateFinding(yaml.constructor.SafeConstructor):
+    """PyYAML's safe constructor, finding the keys given twice in the document's nodes
+    before it builds them (building merges ``<<`` keys into the nodes), for every loader
+    here that builds a document with it: that is every document the compiled loader and
+    the direct construction leave to PyYAML, among them every one with a repeated key."""
+
+    duplicates: tuple[DuplicateKey, ...] = ()
+    """The keys the last document built by this loader repeats."""
+
+    def construct_document(self, node: Node) -> Any:
+        self.duplicates = find_duplicate_keys(node)
+        return super().construct_document(node)
+
+
+class _FastLoader(_DuplicateFinding, _Fast):
     """A safe loader that leaves timestamps as strings: ``validate`` parses dates
     itself, so that an impossible date is a diagnostic for one field, not a crash.
 
@@ -61,7 +106,9 @@ class _FastLoader(_Fast):
     directly (a third of the loading time) and every other node by the standard
     constructor. Anything unusual (merge keys, complex keys, odd tags, an error)
     starts the document again with the standard constructor alone, so the result and
-    every error are exactly PyYAML's."""
+    every error are exactly PyYAML's. A mapping that comes out with fewer keys than its
+    node has pairs repeats a key: that too is left to the standard constructor, which
+    finds the repeated keys (``_DuplicateFinding``)."""
 
     plain = False
     """Whether the document was built directly (then it is nested ``MAX_DEPTH`` at most)."""
@@ -76,8 +123,8 @@ class _FastLoader(_Fast):
         return data
 
 
-_STR, _INT, _SEQ, _MAP, _MERGE = (f"tag:yaml.org,2002:{kind}"
-                                  for kind in ("str", "int", "seq", "map", "merge"))
+_STR, _INT, _SEQ, _MAP, _MERGE, _VALUE = (
+    f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "seq", "map", "merge", "value"))
 _DEFAULT_TAGS: dict[type[Node], str] = {ScalarNode: _STR, SequenceNode: _SEQ, MappingNode: _MAP}
 
 
@@ -117,8 +164,8 @@ def resolve_python(resolvers: dict[str, list[tuple[str, Any]]], default_tags: di
 
 def construct_plain_python(loader: yaml.constructor.SafeConstructor, node: Node,
                            depth: int) -> Any:
-    """A node made of mappings with scalar keys, lists and scalars, built directly
-    (``_NotPlain`` for anything else, or nesting deeper than ``MAX_DEPTH``)."""
+    """A node made of mappings with scalar keys, none repeated, lists and scalars, built
+    directly (``_NotPlain`` for anything else, or nesting deeper than ``MAX_DEPTH``)."""
     tag = node.tag
     if isinstance(node, ScalarNode):
         if tag == _STR:
@@ -138,6 +185,8 @@ def construct_plain_python(loader: yaml.constructor.SafeConstructor, node: Node,
                 raise _NotPlain
             result[construct_plain_python(loader, key_node, depth + 1)] = \
                 construct_plain_python(loader, value_node, depth + 1)
+        if len(result) != len(node.value):  # a repeated key: found by _DuplicateFinding
+            raise _NotPlain
         return result
     raise _NotPlain
 
@@ -185,20 +234,18 @@ class _GuardedComposer(Composer):
         return node
 
 
-class _GuardedLoader(_GuardedComposer, _Parser, yaml.constructor.SafeConstructor,
-                     yaml.resolver.Resolver):
+class _GuardedLoader(_GuardedComposer, _Parser, _DuplicateFinding, yaml.resolver.Resolver):
     """libyaml's event parser (no recursion) feeding the guarded composer."""
 
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         Composer.__init__(self)
-        yaml.constructor.SafeConstructor.__init__(self)
+        _DuplicateFinding.__init__(self)
         yaml.resolver.Resolver.__init__(self)
 
 
 class _PureGuardedLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
-                         _GuardedComposer, yaml.constructor.SafeConstructor,
-                         yaml.resolver.Resolver):
+                         _GuardedComposer, _DuplicateFinding, yaml.resolver.Resolver):
     """PyYAML's own pure-Python parser (a state machine: no recursion either) feeding the
     guarded composer, asked only once libyaml has refused a document: the two parsers
     differ on a few odd documents, where PyYAML's reads what libyaml refuses (an entry of
@@ -209,7 +256,7 @@ class _PureGuardedLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.P
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
         Composer.__init__(self)
-        yaml.constructor.SafeConstructor.__init__(self)
+        _DuplicateFinding.__init__(self)
         yaml.resolver.Resolver.__init__(self)
 
 
@@ -283,16 +330,17 @@ def _compiled_loader() -> Callable[[str], Any] | None:
 _load_compiled = _compiled_loader()
 """Front matter straight from libyaml's events, where built: it gives what ``_Loader``
 gives, or ``_FALLBACK`` for whatever it leaves to ``_Loader`` (aliases, anchors, tags,
-merge keys, complex keys, deep nesting, errors): a bench story's front matter in 0.06 ms
-instead of 0.19."""
+merge keys, complex keys, repeated keys, deep nesting, errors): a bench story's front
+matter in 0.06 ms instead of 0.19."""
 
 
-def load_yaml(text: str) -> Any:
-    """Parse one YAML document safely; raise ``YamlProblem`` with the line on failure."""
+def load_yaml(text: str) -> LoadedYaml:
+    """Parse one YAML document safely, with the keys it repeats; raise ``YamlProblem``
+    with the line on failure."""
     if _load_compiled is not None:
         data = _load_compiled(text)
         if data is not _FALLBACK:
-            return data
+            return LoadedYaml(data)
     try:
         if _needs_guard(text):
             return _load_guarded(text)
@@ -302,7 +350,7 @@ def load_yaml(text: str) -> Any:
         finally:
             loader.dispose()
         if loader.plain or _depth(data) <= MAX_DEPTH:
-            return data
+            return LoadedYaml(data, loader.duplicates)
         return _load_guarded(text)  # raises, with the line
     except yaml.MarkedYAMLError as exc:
         refused = _syntax_problem(exc, text)
@@ -324,12 +372,78 @@ def load_yaml(text: str) -> Any:
 
 
 def _load_guarded(text: str, kind: type[_GuardedLoader | _PureGuardedLoader] = _GuardedLoader
-                  ) -> Any:
+                  ) -> LoadedYaml:
     loader = kind(text)
     try:
-        return loader.get_single_data()
+        return LoadedYaml(loader.get_single_data(), loader.duplicates)
     finally:
         loader.dispose()
+
+
+def find_duplicate_keys(root: Node) -> tuple[DuplicateKey, ...]:
+    """The keys of ``root``'s mappings given again in the same mapping, in the order of
+    their lines. Keys are compared by value, as the built dict compares them (``1`` and
+    ``1.0`` are one key, ``'1'`` another); a ``<<`` merge key is not a key of its mapping
+    (the keys it brings may be given again: that is how a merge is overridden), and a
+    key that cannot be built is left to the constructor to refuse. A node that aliases
+    make part of the document several times is looked at once, where it first appears."""
+    found: list[DuplicateKey] = []
+    seen: set[int] = set()
+    stack: list[tuple[Node, str]] = [(root, "")]
+    while stack:
+        node, where = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        children: list[tuple[Node, str]] = []
+        if isinstance(node, SequenceNode):
+            children = [(child, f"{where}[{i}]") for i, child in enumerate(node.value)]
+        elif isinstance(node, MappingNode):
+            firsts: dict[Any, ScalarNode] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    continue  # (a complex key: the constructor refuses it)
+                if key_node.tag == _MERGE:  # (the mappings it merges, a list of them)
+                    merged = value_node.value if isinstance(value_node, SequenceNode) \
+                        else [value_node]
+                    children.extend((mapping, where) for mapping in merged)
+                    continue
+                field = f"{where}.{key_node.value}" if where else str(key_node.value)
+                children.append((value_node, field))
+                first = _first_of_key(firsts, key_node)
+                if first is not None:
+                    found.append(DuplicateKey(field, key_node.value, _node_line(first),
+                                              _node_line(key_node)))
+        stack.extend(reversed(children))  # (in document order: aliases after their anchor)
+    return tuple(sorted(found, key=lambda duplicate: duplicate.line))
+
+
+_UNBUILT = object()
+"""A key that cannot be built (the constructor then refuses the document)."""
+
+
+def _first_of_key(firsts: dict[Any, ScalarNode], key_node: ScalarNode) -> ScalarNode | None:
+    """The key node in ``firsts`` whose key equals ``key_node``'s (None, after adding
+    ``key_node``, where none does)."""
+    key = key_node.value if key_node.tag in (_STR, _VALUE) else _built_key(key_node)
+    if key is _UNBUILT:
+        return None
+    try:
+        first = firsts.setdefault(key, key_node)
+    except TypeError:  # (unhashable: the constructor refuses it)
+        return None
+    return first if first is not key_node else None
+
+
+def _built_key(key_node: ScalarNode) -> Any:
+    try:
+        return construct_other(key_node.tag, key_node.value)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, IndexError, KeyError):
+        return _UNBUILT
+
+
+def _node_line(node: Node) -> int:
+    return node.start_mark.line + 1
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:

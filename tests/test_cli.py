@@ -109,6 +109,24 @@ def test_config_errors_exit_1_and_config_warnings_count_for_strict(
     assert run(build_args(site, "--strict"), capsys)[0] == 1
 
 
+def test_keys_given_twice_are_warnings_that_strict_fails_on(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"content/a.md": STORY.format(title="A", extra="title: B"),
+                      "digest.yaml": "title: One\ntitle: Two\n"})
+    code, out, err = run(build_args(site), capsys)
+    assert code == 0
+    assert ("digest.yaml:2: warning: title: 'title' is given twice, on line 1 and again on "
+            "line 2; the last one is used") in err
+    assert ("content/a.md:5: warning: title: 'title' is given twice, on line 2 and again on "
+            "line 5; the last one is used") in err
+    assert ", 2 warnings, 0 errors" in out  # (the config's and the story's)
+    code, _out, err = run(build_args(site, "--strict"), capsys)
+    assert code == 1 and "--strict" in err
+    (site / "digest.yaml").write_text("title: Two\n")
+    assert run(build_args(site, "--strict"), capsys)[0] == 1  # (the story's still counts)
+
+
 def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = run(["build", "--source", str(tmp_path)], capsys)
     assert code == 2 and "no content/ folder" in err

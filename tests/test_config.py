@@ -107,6 +107,19 @@ def test_config_problems_name_the_line_of_their_key(make_site: MakeSite) -> None
     }
 
 
+def test_a_key_given_twice_is_a_warning_with_its_line(make_site: MakeSite) -> None:
+    text = ("title: One\npage_size: 10\ntopics:\n  - name: AI\n    order: 1\n"
+            "    order: 2\ntitle: Two\n")
+    config, problems = load_config(make_site({"digest.yaml": text}))
+    assert config.title == "Two" and config.topics[0].order == 2  # the last, as before
+    assert [(p.severity, p.file, p.line, p.field, p.message) for p in problems] == [
+        (Severity.WARNING, "digest.yaml", 6, "topics[0].order",
+         "'order' is given twice, on line 5 and again on line 6; the last one is used"),
+        (Severity.WARNING, "digest.yaml", 7, "title",
+         "'title' is given twice, on line 1 and again on line 7; the last one is used"),
+    ]
+
+
 def test_invalid_yaml_is_an_error_with_a_line(make_site: MakeSite) -> None:
     _config, problems = load_config(make_site({"digest.yaml": "title: ok\npage_size: [1\n"}))
     assert len(problems) == 1

@@ -132,6 +132,32 @@ def test_nothing_changed_writes_nothing(site: Path) -> None:
     assert mtimes(out) == before
 
 
+def test_a_key_given_twice_is_warned_about_on_every_build_until_it_is_fixed(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm build reads no file again: the warning comes back from the cache."""
+    out = site.parent / "out"
+    path = site / "content/2021-03-03-story-3.md"
+    path.write_text(story(3).replace("excerpt:", "heat: 1\nheat: 2\nexcerpt:", 1),
+                    encoding="utf-8")
+    said = ["content/2021-03-03-story-3.md:4: warning: heat: 'heat' is given twice, on line 3 "
+            "and again on line 4; the last one is used Hint: Delete one of the two: YAML keeps "
+            "only the last value."]
+    assert [d.format() for d in run(site, out).diagnostics] == said  # cold
+    read: list[str] = []
+    parse = build_module.parse_file
+    monkeypatch.setattr(build_module, "parse_file",
+                        lambda *args: read.append(str(args[0])) or parse(*args))
+    warm = run(site, out)
+    assert read == [] and warm.rendered == 0
+    assert [d.format() for d in warm.diagnostics] == said
+    path.write_text(story(3), encoding="utf-8")
+    touch_later(path)
+    fixed = run(site, out)
+    assert read == [str(path)] and fixed.diagnostics == ()
+    assert run(site, out).diagnostics == ()
+    assert tree(out) == clean_build(site, tmp_path)
+
+
 def test_edit_a_story(site: Path, tmp_path: Path) -> None:
     # Without events and computed related stories, story 5's page shows nothing of story 3.
     (site / "digest.yaml").write_text("cluster_threshold: 1.5\nrelated_count: 1\n")

@@ -308,7 +308,8 @@ def test_construct_builds_nodes_as_the_python_construction(parts: list[str]) -> 
 def test_construct_refuses_what_it_leaves_to_the_standard_constructor() -> None:
     native_only()
     deep = "a: " + "[" * (yamlio.MAX_DEPTH + 1) + "]" * (yamlio.MAX_DEPTH + 1) + "\n"
-    for text in ("? [a]\n: b\n", "a: &x {b: 1}\nc:\n  <<: *x\n", "a: !!set {b}\n", deep):
+    for text in ("? [a]\n: b\n", "a: &x {b: 1}\nc:\n  <<: *x\n", "a: !!set {b}\n", deep,
+                 "a: 1\nb: {c: 2, c: 3}\n", "1: x\n1.0: y\n"):  # (keys given twice)
         assert construct_both(text) == (("refused", "_NotPlain"), ("refused", "_NotPlain"))
 
 

@@ -18,6 +18,7 @@ from generator.read import (
     Readahead,
     SourceFile,
     closing_fence,
+    duplicate_key_warnings,
     find_content_files,
     read_source,
     split_source,
@@ -129,6 +130,23 @@ def test_a_bracket_left_open_is_reported_where_noticed_saying_where_it_opened() 
     assert problem.line == 4  # (where the parser found a key inside the list)
     assert problem.message.endswith("while parsing a flow sequence that starts on the line "
                                     "above")
+
+
+def test_keys_given_twice_are_kept_with_their_lines_in_the_front_matter_text() -> None:
+    source = split("---\ntitle: One\nprovider:\n  name: A\n  name: B\ntitle: Two\n---\nBody\n")
+    assert source.front_matter == {"title": "Two", "provider": {"name": "B"}}  # the last
+    assert [(d.field, d.first_line, d.line) for d in source.duplicates] == [
+        ("provider.name", 3, 4), ("title", 1, 5)]  # (lines of the YAML: the file's minus 1)
+    assert split("---\ntitle: One\n---\n").duplicates == ()
+
+
+def test_duplicate_key_warnings_give_the_files_lines() -> None:
+    source = split("---\ntitle: One\nexcerpt: x\ntitle: Two\n---\nBody\n")
+    [problem] = duplicate_key_warnings("content/a.md", source.duplicates, first=2)
+    assert problem.format() == (
+        "content/a.md:4: warning: title: 'title' is given twice, on line 2 and again on "
+        "line 4; the last one is used Hint: Delete one of the two: YAML keeps only the last "
+        "value.")
 
 
 def test_read_source_tolerates_bom_and_crlf(make_site: MakeSite) -> None:

@@ -182,6 +182,36 @@ def test_field_problems_are_warnings_naming_file_line_field_and_value() -> None:
     assert "640" not in (found["quality"].hint or "")
 
 
+def test_a_key_given_twice_is_a_warning_at_its_line_and_the_last_value_is_published() -> None:
+    text = ("---\n"                                   # 1
+            "title: One\n"                            # 2
+            "publishedDateTime: 2020-06-09T03:58:00Z\n"  # 3
+            "images:\n"                               # 4
+            "  - url: https://img.example/a.jpg\n"    # 5
+            "    url: https://img.example/b.jpg\n"    # 6
+            "title: Two\n"                            # 7
+            "---\nBody\n")
+    result = validate(text)
+    assert isinstance(result.item, Story) and result.item.title == "Two"
+    assert [image.url for image in result.item.images] == ["https://img.example/b.jpg"]
+    assert [(d.severity, d.line, d.field, d.message) for d in result.diagnostics] == [
+        (Severity.WARNING, 6, "images[0].url",
+         "'url' is given twice, on line 5 and again on line 6; the last one is used"),
+        (Severity.WARNING, 7, "title",
+         "'title' is given twice, on line 2 and again on line 7; the last one is used"),
+    ]
+    assert all(d.hint for d in result.diagnostics)
+
+
+def test_a_merged_key_overridden_is_not_a_warning() -> None:
+    text = (MINIMAL + "related:\n  - &one {title: A, webUrl: 'https://a.example/1'}\n"
+            "  - <<: *one\n    title: B\n---\n")
+    result = validate(text)
+    assert result.diagnostics == ()
+    assert isinstance(result.item, Story)
+    assert [r.title for r in result.item.related] == ["A", "B"]
+
+
 def test_a_story_image_given_as_a_path_on_another_site_is_a_warning() -> None:
     result = validate(MINIMAL + "images:\n  - url: /relative/img.png\n    width: 99\n"
                       "  - url: https://x.org/a.jpg\n---\n")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator import yamlio
-from generator.yamlio import YamlProblem, load_yaml
+from generator.yamlio import DuplicateKey, YamlProblem, load_yaml
 
 
 class StandardLoader(yaml.SafeLoader):
@@ -31,7 +33,7 @@ def standard(text: str) -> tuple[str, Any]:
 
 def ours(text: str) -> tuple[str, Any]:
     try:
-        return "ok", load_yaml(text)
+        return "ok", load_yaml(text).data
     except YamlProblem:
         return "error", None
 
@@ -96,7 +98,7 @@ def test_the_compiled_loader_builds_what_the_libyaml_path_builds(parts: list[str
         return
     compiled, yamlio._load_compiled = yamlio._load_compiled, None
     try:
-        assert repr(fast) == repr(load_yaml(text))  # (it never raises where fast built)
+        assert repr(fast) == repr(load_yaml(text).data)  # (it never raises where built)
     finally:
         yamlio._load_compiled = compiled
 
@@ -110,6 +112,7 @@ def test_the_compiled_loader_builds_what_the_libyaml_path_builds(parts: list[str
     "a: 1\n---\nb: 2\n",                           # two documents
     "a: [1, 2\n", "a: 'open\n", "a: b: c\n",       # syntax errors
     "v: =\n",                                        # a tag PyYAML cannot construct
+    "a: 1\nb: {c: 2, c: 3}\n",                       # a repeated key: the standard path says
 ])
 def test_the_compiled_loader_leaves_the_unusual_to_pyyaml(text: str) -> None:
     """(``load_yaml`` then loads it, or words the problem, the standard way.)"""
@@ -176,3 +179,179 @@ def test_the_compiled_hooks_are_used_where_the_kernels_are_built() -> None:
     assert (yamlio._construct_plain is yamlio.construct_plain_python) == \
         (kernels.construct is None)
     assert (yamlio._load_compiled is None) == (kernels.load_yaml is None)
+
+
+# ---- keys given twice: the last value is kept, and every repeat is reported --------------
+
+LOADERS = ["as built", "without the compiled loader", "without the kernels"]
+"""``load_yaml`` as built (compiled where it is), with the direct construction (compiled
+where built) behind libyaml's parser alone, and with the Python construction alone (what a
+machine without the kernels, or ``DIGEST_PURE_PYTHON``, runs)."""
+
+
+@contextlib.contextmanager
+def loading(how: str) -> Iterator[None]:
+    compiled, construct = yamlio._load_compiled, yamlio._construct_plain
+    if how != "as built":
+        yamlio._load_compiled = None
+    if how == "without the kernels":
+        yamlio._construct_plain = yamlio.construct_plain_python
+    try:
+        yield
+    finally:
+        yamlio._load_compiled, yamlio._construct_plain = compiled, construct
+
+
+def duplicates(text: str, how: str = "as built") -> list[tuple[str, str, int, int]]:
+    with loading(how):
+        loaded = load_yaml(text)
+    assert repr(loaded.data) == repr(standard(text)[1])  # the last value, as PyYAML keeps
+    return [(d.field, d.key, d.first_line, d.line) for d in loaded.duplicates]
+
+
+@pytest.mark.parametrize("how", LOADERS)
+def test_a_key_given_twice_keeps_its_last_value_and_is_reported_with_both_lines(
+        how: str) -> None:
+    text = "title: One\nexcerpt: x\nheat: 3\ntitle: Two\n"
+    assert duplicates(text, how) == [("title", "title", 1, 4)]
+    with loading(how):
+        assert load_yaml(text).data["title"] == "Two"
+    assert duplicates("a: 1\nb: 2\n", how) == []
+
+
+@pytest.mark.parametrize("how", LOADERS)
+def test_keys_repeated_at_any_depth_are_named_as_fields(how: str) -> None:
+    text = ("title: T\n"                      # 1
+            "provider:\n"                     # 2
+            "  name: A\n"                     # 3
+            "  domain: a.example\n"           # 4
+            "  name: B\n"                     # 5
+            "images:\n"                       # 6
+            "  - url: https://a/1.jpg\n"      # 7
+            "  - url: https://a/2.jpg\n"      # 8
+            "    width: 10\n"                 # 9
+            "    url: https://a/3.jpg\n"      # 10
+            "related:\n"                      # 11
+            "  - title: R\n"                  # 12
+            "    provider: {name: P, name: Q}\n")  # 13
+    assert duplicates(text, how) == [("provider.name", "name", 3, 5),
+                                     ("images[1].url", "url", 8, 10),
+                                     ("related[0].provider.name", "name", 13, 13)]
+
+
+@pytest.mark.parametrize("how", LOADERS)
+def test_a_key_given_three_times_is_reported_twice(how: str) -> None:
+    assert duplicates("a: 1\nb: 2\na: 3\na: 4\n", how) == [("a", "a", 1, 3), ("a", "a", 1, 4)]
+
+
+@pytest.mark.parametrize("how", LOADERS)
+def test_keys_are_the_same_when_their_values_are(how: str) -> None:
+    """As the dict compares them: 1, 1.0 and true are one key; '1' is another."""
+    assert duplicates("1: a\n'1': b\n1.0: c\ntrue: d\n", how) == [("1.0", "1.0", 1, 3),
+                                                                  ("true", "true", 1, 4)]
+
+
+@pytest.mark.parametrize("how", LOADERS)
+def test_overriding_a_merged_key_is_not_a_repeat(how: str) -> None:
+    text = ("base: &base\n"          # 1
+            "  name: A\n"            # 2
+            "  domain: a.example\n"  # 3
+            "provider:\n"            # 4
+            "  <<: *base\n"          # 5
+            "  name: B\n"            # 6
+            "other:\n"               # 7
+            "  <<: [*base, {x: 1, x: 2}]\n"  # 8: a merged mapping repeating its own key
+            "  x: 3\n")              # 9
+    assert duplicates(text, how) == [("other.x", "x", 8, 8)]
+    with loading(how):
+        data = load_yaml(text).data
+    assert data["provider"] == {"name": "B", "domain": "a.example"}
+    assert data["other"]["x"] == 3
+
+
+def test_a_document_with_an_alias_is_checked_on_the_guarded_path() -> None:
+    """(A ``*`` sends the text to the guarded loader; a mapping an alias repeats is
+    reported once, where it is written.)"""
+    text = ("base: &b\n"       # 1
+            "  url: x\n"       # 2
+            "  url: y\n"       # 3
+            "images: [*b, *b]\n"  # 4
+            "title: A\n"       # 5
+            "title: B\n")      # 6
+    assert yamlio._needs_guard(text)
+    assert duplicates(text) == [("base.url", "url", 2, 3), ("title", "title", 5, 6)]
+
+
+def test_a_document_only_pyyaml_parses_is_checked_too() -> None:
+    """(libyaml refuses ``[? ]``; PyYAML's own parser reads it: ``_PureGuardedLoader``.)"""
+    assert duplicates("a: [? ]\nb: {c: 1, c: 2}\n") == [("b.c", "c", 2, 2)]
+
+
+def test_the_fast_paths_leave_a_repeated_key_to_pyyaml() -> None:
+    """Neither the compiled loader nor the direct construction build a mapping that came
+    out smaller than written: a repeated key is found only from the nodes."""
+    text = "a: 1\nb:\n  c: 2\n  c: 3\n"
+    if yamlio._load_compiled is not None:
+        assert yamlio._load_compiled(text) is yamlio._FALLBACK
+    for construct in {yamlio._construct_plain, yamlio.construct_plain_python}:
+        loader = yamlio._FastLoader(text)
+        try:
+            with pytest.raises(yamlio._NotPlain):
+                construct(loader, loader.get_single_node(), 1)
+        finally:
+            loader.dispose()
+
+
+def test_a_repeated_key_that_cannot_be_built_is_left_to_the_constructor() -> None:
+    with pytest.raises(YamlProblem, match="unreadable value"):
+        load_yaml("!!int x: 1\n!!int x: 2\n")
+
+
+KEYS = st.sampled_from(["a", "b", "title", "url", "1", "'a'"])
+LEAVES = st.one_of(st.integers(0, 9), st.sampled_from(["one", "two", "'3'", "~"]))
+Mapping = tuple[tuple[str, Any], ...]
+"""A mapping as written: its (key, value) pairs in order, repeats and all; a value is a
+leaf, a mapping (a tuple) or a list of mappings."""
+MAPPINGS = st.recursive(
+    st.lists(st.tuples(KEYS, LEAVES), min_size=1, max_size=5).map(tuple),
+    lambda inner: st.lists(st.tuples(KEYS, st.one_of(LEAVES, inner, st.lists(inner, min_size=1,
+                                                                               max_size=3))),
+                           min_size=1, max_size=5).map(tuple),
+    max_leaves=20)
+
+
+def write_mapping(mapping: Mapping, *, indent: int, where: str, lines: list[str],
+                  repeats: list[DuplicateKey]) -> None:
+    """Append ``mapping`` as block YAML to ``lines``, and each key it repeats to
+    ``repeats``."""
+    firsts: dict[str, int] = {}
+    for key, value in mapping:
+        written = key.strip("'")
+        field = f"{where}.{written}" if where else written
+        lines.append(" " * indent + f"{key}:" + (f" {value}" if not isinstance(value, (tuple, list))
+                                                   else ""))
+        if written in firsts:
+            repeats.append(DuplicateKey(field, written, firsts[written], len(lines)))
+        firsts.setdefault(written, len(lines))
+        if isinstance(value, tuple):
+            write_mapping(value, indent=indent + 2, where=field, lines=lines, repeats=repeats)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                lines.append(" " * (indent + 2) + "-")
+                write_mapping(item, indent=indent + 4, where=f"{field}[{i}]", lines=lines,
+                              repeats=repeats)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MAPPINGS)
+def test_mappings_with_repeated_keys_load_as_pyyaml_loads_them_and_report_the_repeats(
+        mapping: Mapping) -> None:
+    lines: list[str] = []
+    repeats: list[DuplicateKey] = []
+    write_mapping(mapping, indent=0, where="", lines=lines, repeats=repeats)
+    text = "\n".join(lines) + "\n"
+    for how in LOADERS:
+        with loading(how):
+            loaded = load_yaml(text)
+        assert repr(loaded.data) == repr(yaml.safe_load(text))
+        assert loaded.duplicates == tuple(sorted(repeats, key=lambda repeat: repeat.line))

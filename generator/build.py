@@ -574,7 +574,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
     future = _future(site.articles, now)
     html_pages = sum(rel.endswith(".html") for rel in fingerprints)
     kept = Manifest(settings, templates_key, build_id, files, new_pages, reader, events,
-                    tuple((p.body, p.article or "") for p in placements),
+                    _placement_pairs(placements),
                     (len(site.articles), len(site.topics), html_pages), stories.stories_id,
                     output=str(config.output.resolve()),
                     layout=ahead.listing_layout(site),
@@ -802,7 +802,7 @@ def _relisting(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile],
     build's pages are all there, made with the same templates)."""
     slug_of = ahead.article_slugs(site)
     events = site_events(site, slug_of)
-    if not relistable:
+    if not relistable or _bodies_moved(site, manifest, parsed, last):
         return events, None
     moved = None
     if ahead.listing_layout(site) != manifest.layout:
@@ -816,6 +816,26 @@ def _relisting(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile],
             return events, None
     return events, relisting(site, [p.source for p in parsed], events, manifest.events,
                              manifest.topic_layouts, slug_of, moved)
+
+
+def _bodies_moved(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile],
+                  last: Mapping[str, StorySummary | None]) -> bool:
+    """Whether a plain-text body file was read again (``parsed``; ``last``: see
+    ``_last_summaries``) or is placed otherwise than in the last build: then cards that
+    no file read again names can differ (an article without an excerpt shows its body
+    file's lead: ``Article.excerpt``), which ``relisting`` does not follow."""
+    if any(p.summary is not None and p.summary.is_body_file for p in parsed) \
+            or any(s is not None and s.is_body_file for s in last.values()):
+        return True
+    return bool(manifest.placements) \
+        and manifest.placements != _placement_pairs(_body_placements(site))  # (none last
+    # time, and none read now: the site has none)
+
+
+def _placement_pairs(placements: Sequence[BodyPlacement]) -> tuple[tuple[str, str], ...]:
+    """Each plain-text body file and the article it is the body of ('' = none), as the
+    manifest keeps them."""
+    return tuple((p.body, p.article or "") for p in placements)
 
 
 def _articles_to_render(articles: Sequence[Article], fingerprints: dict[str, str],

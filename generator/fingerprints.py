@@ -181,12 +181,14 @@ class _PageTexts:
         return found
 
     def _card(self, slug: str) -> str:
-        """A listed story, as the hash of what its card can show (a hash, not the text:
+        """A listed story, as the hash of what its card can show (its body file's too: its
+        excerpt, when the story has none of its own; a hash, not the text:
         an event's card lists its other stories, each with the whole event's coverage,
         and at 100,000 stories, events of 26 stories, the texts grew with the square of
         the events' sizes)."""
         article = self.by_slug[slug]
         return _digest(SEP.join((slug, article.summary.digest, self.refs_of(article),
+                                 article.body_file.digest if article.body_file else "",
                                  article.cluster, *map(self.linked.__getitem__,
                                                        article.coverage))))
 

@@ -78,8 +78,9 @@ class Article:
 
     @property
     def excerpt(self) -> str:
-        """Excerpt."""
-        return self.summary.excerpt
+        """Excerpt: the story's own (or its own body's lead), else its plain-text body
+        file's lead."""
+        return self.summary.excerpt or (self.body_file.excerpt if self.body_file else "")
 
     @property
     def provider(self) -> str:

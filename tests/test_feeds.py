@@ -210,3 +210,29 @@ def test_a_story_without_an_excerpt_is_summed_up_by_its_bodys_opening(
     page = (published.output / "news/2021-01-01-a/index.html").read_text(encoding="utf-8")
     assert f'<meta name="description" content="{opening}' in page
 
+
+
+def test_a_story_without_an_excerpt_is_summed_up_by_its_plain_text_body_file(
+        make_site: Any, tmp_path: Path) -> None:
+    """A body given as a file of its own sums the story up as its own body would (its
+    title line left out); before, cards, feeds and the meta description had nothing."""
+    site = make_site({
+        "content/2021-01-01-a.md": textwrap.dedent("""\
+            ---
+            title: Robots at the port
+            publishedDateTime: 2021-01-01T10:00:00Z
+            topics: [Robots]
+            ---
+            """),
+        "content/robots.txt": "Robots at the port\n\nThe robots arrived today at the port.\n"
+                              "\nDockworkers watched.\n",
+    })
+    published = publish(site, tmp_path / "out")
+    opening = "The robots arrived today at the port. Dockworkers watched."
+    [entry] = feedparser.parse((published.output / "atom.xml").read_bytes()).entries
+    assert entry.summary == opening
+    card = (published.output / "topics/robots/index.html").read_text(encoding="utf-8")
+    assert f'<p class="card-excerpt">{opening}</p>' in card
+    page = (published.output / "news/2021-01-01-a/index.html").read_text(encoding="utf-8")
+    assert f'<meta name="description" content="{opening}">' in page
+    assert '<p class="story-excerpt">' not in page  # (the body follows: not said twice)

@@ -538,6 +538,49 @@ def test_a_body_file_finds_its_article_later(site: Path, tmp_path: Path) -> None
     assert "The full text." in (site.parent / "out/news/2021-03-04-story-4/index.html").read_text()
 
 
+def _without_excerpt(site: Path) -> Path:
+    """Story 3 of ``site`` without an excerpt or a body of its own, and a plain-text body
+    file that becomes its body (and so its excerpt: ``Article.excerpt``)."""
+    path = site / "content/2021-03-03-story-3.md"
+    text = story(3).replace('excerpt: "An excerpt about Story number 3."\n', "")
+    path.write_text(text.replace("Body of **Story number 3**.\n", ""), encoding="utf-8")
+    (site / "content/body.txt").write_text(
+        "Story number 3\n\nThe lead of the body file.\n\nMore text.\n", encoding="utf-8")
+    return site
+
+
+def _edit_body_file(root: Path) -> None:
+    path = root / "content/body.txt"
+    path.write_text("Story number 3\n\nAnother lead now.\n", encoding="utf-8")
+    touch_later(path)
+
+
+def _retitle_story_3(root: Path) -> None:
+    path = root / "content/2021-03-03-story-3.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'title: "Story number 3"', 'title: "A wholly other headline"'), encoding="utf-8")
+    touch_later(path)
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(_edit_body_file, id="body-edited"),
+    pytest.param(lambda root: (root / "content/body.txt").unlink(), id="body-deleted"),
+    pytest.param(_retitle_story_3, id="body-no-longer-matches"),
+])
+def test_a_story_without_an_excerpt_shows_its_body_files_lead_on_every_listing(
+        change: Callable[[Path], object], site: Path, tmp_path: Path) -> None:
+    """Cards, feeds and meta descriptions show the body file's lead, so the listing pages
+    follow the body file, though the story's own file was not read again."""
+    _without_excerpt(site)
+    out = site.parent / "out"
+    run(site, out)
+    assert '"summary":"The lead of the body file. More text."' in \
+        (out / "feed.json").read_text(encoding="utf-8").replace(": ", ":")
+    change(site)
+    run(site, out)
+    assert tree(out) == clean_build(site, tmp_path)
+
+
 def test_a_damaged_cache_only_costs_a_cold_build(site: Path, tmp_path: Path) -> None:
     def damage(root: Path) -> None:
         for path in (root / ".digest-cache").glob("manifest-*"):

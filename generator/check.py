@@ -243,12 +243,37 @@ def link_problem(value: str, *, page_url: str, site: BuiltSite) -> str | None:
     return f"no built file {target!r}"
 
 
+def check_refresh(page: HtmlPage, site: BuiltSite) -> list[CheckProblem]:
+    """A ``<meta http-equiv="refresh">`` that sends the reader on (a redirect page) sends
+    them to a built page, like a link."""
+    page_url = site.base_path + page.file
+    problems = []
+    for meta in page.elements("meta"):
+        if (meta.get("http-equiv") or "").lower() != "refresh":
+            continue
+        content = meta.get("content") or ""
+        found = _REFRESH_URL.match(content)
+        if found is None:
+            continue  # (a delay alone reloads the page itself)
+        target = found.group(1).strip().strip("'\"")
+        message = link_problem(target, page_url=page_url, site=site)
+        if message:
+            problems.append(CheckProblem(page.file, f"<meta http-equiv=refresh> to {target!r}: "
+                                                    f"{message}", page.line_of("http-equiv")))
+    return problems
+
+
+_REFRESH_URL = re.compile(r"\s*\d*(?:\.\d*)?\s*[;,]\s*url\s*=(.*)", re.IGNORECASE | re.DOTALL)
+"""The target of a refresh's ``content`` (``0; url=/topics/ai/``), as browsers read it."""
+
+
 PAGE_CHECKS: tuple[PageCheck, ...] = (
     check_parse_errors,
     check_title,
     check_images,
     check_duplicate_ids,
     check_links,
+    check_refresh,
 )
 """Checks run on every HTML page, in order."""
 
@@ -386,8 +411,18 @@ def check_sitemap(site: BuiltSite) -> list[CheckProblem]:
         listed.update(_target(site, loc) for loc in locs)
     problems += [CheckProblem("sitemap.xml", f"the page {file!r} is not listed")
                  for file in sorted(site.files)
-                 if file.endswith("index.html") and file not in listed]
+                 if file.endswith("index.html") and file not in listed
+                 and not _not_indexed(site, file)]
     return problems
+
+
+def _not_indexed(site: BuiltSite, file: str) -> bool:
+    """Whether the page asks search engines not to index it (``<meta name="robots"
+    content="noindex">``: a redirect page), so that the sitemap leaves it out."""
+    page = parse_page(site.root, file)
+    return any((meta.get("name") or "").lower() == "robots"
+               and "noindex" in (meta.get("content") or "").lower()
+               for meta in page.elements("meta"))
 
 
 def _locs(root: Element, element: str) -> list[str]:

@@ -207,13 +207,13 @@ class _PageTexts:
         ))
 
     def listing(self, page: Page) -> str:
-        """Any other page's text: its cards, its pager, its links and, where it shows
-        them, the topics and their counts."""
+        """Any other page's text: its cards, its pager, its links (a redirect's target)
+        and, where it shows them, the topics and their counts."""
         card = self.cards.__getitem__
         topic = page.topic
         return SEP.join((
             self.templates.get(page.template, ""),
-            page.kind, page.path, page.title, page.description,
+            page.kind, page.path, page.title, page.description, page.target,
             f"{page.pager.number}/{page.pager.count}" if page.pager else "",
             f"{topic.ref.name}{SEP}{topic.ref.slug}{SEP}{topic.description}"
             f"{SEP}{len(topic.articles)}" if topic else "",

@@ -2,7 +2,8 @@
 
 Each page is a small frozen record naming its template and URL path. Templates
 see it as ``page``; everything they show is decided here, not in Jinja. Besides
-the HTML pages there are the machine-read outputs: feeds (Atom, RSS, JSON Feed)
+the HTML pages (with, at ``page/1/`` of the home page and of each topic, a redirect
+to the first page) there are the machine-read outputs: feeds (Atom, RSS, JSON Feed)
 for the site and each topic, the JSON API, the sitemap and robots.txt.
 """
 
@@ -74,8 +75,10 @@ class ArchiveMonth:
     """How many stories it holds."""
 
 
-NOT_INDEXED = frozenset({"404"})
+NOT_INDEXED = frozenset({"404", "redirect"})
 """Kinds of HTML pages left out of the sitemap (and marked noindex)."""
+REDIRECT_TEMPLATE = "redirect.html"
+"""The template of the pages that send readers on to a listing's first page."""
 SITEMAP_LIMIT = 50_000
 """Most URLs in one sitemap file (the sitemaps.org protocol's limit): a larger site gets
 ``sitemap.xml`` as an index of ``sitemap-1.xml``, ``sitemap-2.xml``..."""
@@ -99,7 +102,7 @@ class Page:
     """One output file to render: an HTML page, a feed, an API page, the sitemap..."""
 
     kind: str
-    """"home", "topics", "topic", "article", "404" (HTML); "feed", "api-news",
+    """"home", "topics", "topic", "article", "404", "redirect" (HTML); "feed", "api-news",
     "api-topics", "sitemap", "sitemap-index", "robots" (machine-read)."""
     path: str
     """Site-relative URL path (``news/x/``), or a file name (``404.html``, ``atom.xml``)."""
@@ -124,6 +127,9 @@ class Page:
     lists; the sitemap index: (path, newest timestamp) of each sitemap file."""
     months: tuple[ArchiveMonth, ...] = ()
     """The archive's index: each month's page, newest first."""
+    target: str = ""
+    """A redirect page: the site-relative path of the page it sends readers to (``""``:
+    the home page)."""
 
     @property
     def article(self) -> Article:
@@ -157,10 +163,11 @@ def plan_html_pages(site: Site, articles: Sequence[Page] | None = None,
     each of the site's articles, in order, if already made; ``planned``: the pages of
     some topics, by name, if already planned; ``archive``: ``plan_archive_pages``'s, if
     already planned)."""
-    pages = [home_page(site), *_index_pages(site)]
+    pages = [home_page(site), first_page_redirect("", "Latest news"), *_index_pages(site)]
     known = planned or {}
     for topic in site.topics:
         pages.extend(known.get(topic.ref.name) or plan_topic_pages(site, topic))
+        pages.append(first_page_redirect(topic.ref.path, topic.ref.name))
     pages.extend(plan_archive_pages(site) if archive is None else archive)
     feeds = site_feeds(site)
     pages.extend(articles if articles is not None
@@ -225,6 +232,18 @@ def plan_topic_pages(site: Site, topic: Topic) -> list[Page]:
                           description=topic.description or f"News about {topic.ref.name}",
                           feeds=feeds))
     return pages
+
+
+def first_page_redirect(first_path: str, title: str) -> Page:
+    """The page at ``page/1/`` of the listing whose first page is at ``first_path``
+    (titled ``title``): a listing's page n is at ``page/<n>/`` but its first page is not,
+    so this one sends readers and crawlers there (a refresh, a canonical link, noindex),
+    as Hugo does for each paginated list; people type and link those addresses. The home
+    page is one list, not paginated here, but a site moved from Hugo had its first page at
+    ``/page/1/`` too. What it shows depends on its path and title only: an added story
+    never changes it (``relisting`` leaves such pages as they are)."""
+    return Page("redirect", f"{further_pages(first_path)}1/", REDIRECT_TEMPLATE, title,
+                target=first_path)
 
 
 def plan_archive_pages(site: Site) -> list[Page]:

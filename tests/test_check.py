@@ -204,3 +204,39 @@ def test_sitemap_problems_are_found(tmp_path: Path) -> None:
         "sitemap.xml:2: <loc> 'https://example.org/news/b/': no built file 'news/b/index.html'",
         "sitemap.xml: the page 'news/a/index.html' is not listed",
     ]
+
+
+def test_a_refresh_must_lead_to_a_built_page(tmp_path: Path) -> None:
+    """A redirect page's ``<meta http-equiv="refresh">`` is checked like a link."""
+    site = write_site(tmp_path / "d", {
+        "index.html": page("<p>home</p>"),
+        "page/1/index.html": page("", head='<meta http-equiv="refresh" content="0; url=/d/">'),
+        "topics/a/page/1/index.html": page(
+            "", head='\n<meta http-equiv="Refresh" content="0;URL=\'/d/topics/a/\'">'),
+        "topics/b/page/1/index.html": page(
+            "", head='<meta http-equiv="refresh" content="0; url=/elsewhere/">'),
+        "reload.html": page("", head='<meta http-equiv="refresh" content="30">'),
+    })
+    assert messages(check_site(site, base_path="/d/")) == [
+        "topics/a/page/1/index.html:4: <meta http-equiv=refresh> to '/d/topics/a/': "
+        "no built file 'topics/a/index.html'",
+        "topics/b/page/1/index.html:3: <meta http-equiv=refresh> to '/elsewhere/': "
+        "it points outside the site's base path '/d/'",
+    ]
+
+
+def test_the_sitemap_need_not_list_pages_marked_noindex(tmp_path: Path) -> None:
+    """A redirect page asks not to be indexed: the sitemap leaves it out (the 404 page is
+    not an index.html)."""
+    urlset = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{}</urlset>'
+    site = write_site(tmp_path, {
+        "index.html": page("<p>home</p>"),
+        "page/1/index.html": page('<a href="/">home</a>', head=(
+            '<meta name="robots" content="noindex">'
+            '<meta http-equiv="refresh" content="0; url=/">')),
+        "news/a/index.html": page("<p>a</p>", head='<meta name="robots" content="index">'),
+        "sitemap.xml": urlset.format("<url><loc>https://example.org/</loc></url>"),
+    })
+    assert messages(check_site(site, site_url="https://example.org/")) == [
+        "sitemap.xml: the page 'news/a/index.html' is not listed",
+    ]

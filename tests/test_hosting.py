@@ -16,7 +16,7 @@ from xml.etree.ElementTree import fromstring
 
 import pytest
 
-from generator.pages import plan_html_pages
+from generator.pages import NOT_INDEXED, plan_html_pages
 from tests.support.nginx import free_port, serve_with_nginx
 from tests.support.published import Published, publish
 
@@ -63,6 +63,28 @@ def links_in(url: str, content_type: str, body: bytes) -> list[str]:
     return [urljoin(url, link.strip()) for link in found if link.strip()]
 
 
+class RedirectParser(HTMLParser):
+    """What a redirect page says: its refresh, canonical link, robots meta and links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refresh: list[str] = []
+        self.canonical: list[str] = []
+        self.robots: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {name: value or "" for name, value in attrs}
+        if tag == "meta" and found.get("http-equiv", "").lower() == "refresh":
+            self.refresh.append(found.get("content", ""))
+        elif tag == "meta" and found.get("name") == "robots":
+            self.robots.append(found.get("content", ""))
+        elif tag == "link" and found.get("rel") == "canonical":
+            self.canonical.append(found.get("href", ""))
+        elif tag == "a":
+            self.links.append(found.get("href", ""))
+
+
 def crawl(start: str) -> tuple[set[str], list[str]]:
     """Every URL under ``start`` reachable from it; and those that answered 404."""
     seen, missing = {start}, []
@@ -96,7 +118,8 @@ def test_a_crawl_under_the_sub_path_finds_everything_and_no_404(
         outside_status = fetch(f"http://127.0.0.1:{port}/news/")[0]
     assert missing == []
     expected = {published.url_of(page.path) for page in plan_html_pages(published.site)
-                if page.kind != "404"}  # every article and every page of every topic
+                if page.kind not in NOT_INDEXED}  # every article and every page of every
+    # topic (not the 404 page, nor the redirects at page/1/: nothing links them)
     assert len(expected) > len(published.site.articles) + len(published.site.topics)
     for topic in published.site.topics:
         expected.update(published.url_of(topic.ref.path + name)
@@ -152,3 +175,43 @@ def test_a_browser_under_the_sub_path_gets_every_local_request_and_the_icon(
     assert set(icons) == {base_url + "static/favicon.svg"}  # (the 404 page's too)
     assert icon_status == 200 and icon_type.startswith("image/svg+xml")
     assert icon_body.startswith(b"<svg")
+
+
+@pytest.mark.parametrize("prefix", [PREFIX, "/"])
+def test_page_1_of_a_listing_sends_the_reader_to_its_first_page(
+    prefix: str, sample_site: Path, tmp_path: Path
+) -> None:
+    """``page/1/`` of the home page and of a topic (whose further pages are at
+    ``page/2/``...) answers, under a sub-path or at the host's root, with a page that
+    sends readers and crawlers to the listing's first page: a refresh, a canonical link,
+    noindex and a plain link; and a browser that opens it lands there."""
+    from tests.support.browser import launch_chromium
+
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}{prefix}"
+    published = publish(sample_site, tmp_path / "out", base_url=base_url, page_size=1,
+                        cluster_threshold=2.0)  # (no events: a card per story, four of AI)
+    topic = published.site.topics[0]
+    assert (published.output / topic.ref.path / "page/2/index.html").is_file()
+    first_pages = {base_url + "page/1/": base_url,
+                   published.url_of(topic.ref.path + "page/1/"): published.url_of(topic.ref.path)}
+    landed: list[str] = []
+    with serve_with_nginx(published.output, prefix=prefix, port=port) as served:
+        assert served == base_url
+        answers = {url: fetch(url) for url in first_pages}
+        with launch_chromium() as browser:
+            page = browser.new_page()
+            for url, first in first_pages.items():
+                page.goto(url)
+                page.wait_for_url(first)
+                landed.append(page.url)
+    for url, first in first_pages.items():
+        status, content_type, body = answers[url]
+        assert status == 200 and content_type.startswith("text/html"), url
+        said = RedirectParser()
+        said.feed(body.decode("utf-8"))
+        assert said.refresh == [f"0; url={urlsplit(first).path}"]
+        assert said.canonical == [first]  # (absolute, as every canonical link)
+        assert said.robots == ["noindex"]
+        assert [urljoin(url, link) for link in said.links] == [first]
+    assert landed == list(first_pages.values())

@@ -301,12 +301,25 @@ def test_add_a_story(site: Path, tmp_path: Path) -> None:
     check_equal_after(add, site, tmp_path)
 
 
+def test_add_a_story_with_a_new_topic(site: Path, tmp_path: Path) -> None:
+    def add(root: Path) -> None:
+        (root / "content/2021-03-08-drones.md").write_text(story(8, topic="Drones"),
+                                                           encoding="utf-8")
+
+    check_equal_after(add, site, tmp_path)
+    redirect = (site.parent / "out/topics/drones/page/1/index.html").read_text()
+    assert 'url=/topics/drones/"' in redirect  # (its page/1/ sends readers to its page)
+
+
 def test_delete_a_story(site: Path, tmp_path: Path) -> None:
     def delete(root: Path) -> None:
         (root / "content/2021-03-07-vision.md").unlink()  # its topic disappears too
 
+    out = site.parent / "out"
+    run(site, out)
+    assert (out / "topics/computer-vision/page/1/index.html").is_file()
     check_equal_after(delete, site, tmp_path)
-    assert not (site.parent / "out/topics/computer-vision").exists()
+    assert not (site.parent / "out/topics/computer-vision").exists()  # (page/1/ too)
     assert not (site.parent / "out/news/2021-03-07-vision").exists()
 
 
@@ -438,10 +451,29 @@ def test_a_template_change_rerenders_only_the_pages_that_use_it(
     changed = {rel for rel in after if after[rel] != before.get(rel)} - {".digest-output"}
     assert changed and {rel.split("/")[0] for rel in changed} <= kinds
     html = {rel for rel in after if rel.endswith(".html")}
-    uses = {rel for rel in html if rel.split("/")[0] in kinds}
+    uses = {rel for rel in html if rel.split("/")[0] in kinds
+            and not rel.endswith("page/1/index.html")}  # (redirects: see below)
     if name != "_cards.html":  # (only pages with an event or related card show it)
         assert changed == uses
     assert report.rendered <= len(uses)  # no feed, API page or page of another template
+
+
+def test_a_change_of_the_redirect_template_rerenders_only_the_redirects(
+        site: Path, tmp_path: Path) -> None:
+    """The pages at ``page/1/`` of the listings use ``redirect.html`` alone: a theme's own
+    restyles them, and only them."""
+    out = site.parent / "out"
+    run(site, out)
+    before = tree(out)
+    report = check_equal_after(
+        lambda root: override_template(root, "redirect.html", "<body>", "<body class=moved>"),
+        site, tmp_path)
+    after = tree(out)
+    changed = {rel for rel in after if after[rel] != before.get(rel)} - {".digest-output"}
+    assert changed == {"page/1/index.html", *(f"topics/{slug}/page/1/index.html"
+                                              for slug in ("ai", "computer-vision", "robotics"))}
+    assert report.rendered == len(changed)
+    assert b"<body class=moved>" in after["topics/ai/page/1/index.html"]
 
 
 @pytest.mark.parametrize("where", ["here", "forked", "workers"])

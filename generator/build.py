@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from .bodies import undated_warning
 from .cluster_parallel import start_forked
 from .config import SiteConfig
+from .config_topics import unused_topic_warnings
 from .diagnostics import Diagnostic, Severity, warning
 from .fingerprints import (
     article_fingerprints,
@@ -369,7 +370,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                      and not state.removed and _assets_unchanged(assets, manifest))
     gone = _gone(config.output, manifest.pages, saving, at_once=unchanged)
     if unchanged and not gone():
-        return _report_unchanged(manifest, timings), None
+        return _report_unchanged(config, manifest, timings), None
 
     records = RecordStore(records_path(manifest_file))
     events_child = _events_meanwhile(config, manifest_file, manifest, saving) \
@@ -579,7 +580,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                     output=str(config.output.resolve()),
                     layout=ahead.listing_layout(site),
                     topic_layouts={**manifest.topic_layouts, **relisted.relaid}
-                    if relisted is not None else topic_layouts(pages), future=future)
+                    if relisted is not None else topic_layouts(pages), future=future,
+                    topics=tuple(topic.ref.name for topic in site.topics))
     kept.store_as(stories.story_delta)
     if memory is not None:
         memory.manifest = kept
@@ -592,7 +594,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         pages=html_pages,
         rendered=len(to_render), files=len(new_pages),
         diagnostics=tuple(d for e in files.values() for d in e.diagnostics)
-        + _placement_warnings(placements) + future_warnings(future, now),
+        + _placement_warnings(placements) + future_warnings(future, now)
+        + unused_topic_warnings(config, kept.topics),
         body_matches=placements, clusters=events, write=written, timings=timings,
     )
     return report, (manifest_file, kept, site.event_state, stories_saved)
@@ -1020,7 +1023,8 @@ def _build_id(pages: dict[str, tuple[str, str]]) -> str:
     return f"digest output {h.hexdigest()}\n"
 
 
-def _report_unchanged(manifest: Manifest, timings: dict[str, float]) -> BuildReport:
+def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str, float]
+                      ) -> BuildReport:
     """Nothing changed since the last build: report it without touching anything."""
     stories, topics, pages = manifest.counts
     placements = tuple(BodyPlacement(body, article or None)
@@ -1028,7 +1032,8 @@ def _report_unchanged(manifest: Manifest, timings: dict[str, float]) -> BuildRep
     return BuildReport(
         stories=stories, topics=topics, pages=pages, rendered=0, files=len(manifest.pages),
         diagnostics=tuple(d for e in manifest.files.values() for d in e.diagnostics)
-        + _placement_warnings(placements) + future_warnings(manifest.future, time.time()),
+        + _placement_warnings(placements) + future_warnings(manifest.future, time.time())
+        + unused_topic_warnings(config, manifest.topics),
         body_matches=placements, clusters=manifest.events,
         write=WriteResult(0, len(manifest.pages), 0), timings=timings,
     )

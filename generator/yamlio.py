@@ -371,6 +371,20 @@ def load_yaml(text: str) -> LoadedYaml:
         raise refused from None  # (libyaml's complaint, as before)
 
 
+def compose_yaml(text: str) -> Node | None:
+    """The node tree of one YAML document, each node with its place (``start_mark``), made
+    under ``load_yaml``'s guard (depth, aliases): for finding where a value is written.
+    Raises ``YamlProblem`` on YAML that cannot be loaded."""
+    loader = _GuardedLoader(text)
+    try:
+        node: Node | None = loader.get_single_node()
+        return node
+    except yaml.YAMLError as exc:
+        raise YamlProblem(str(exc)) from None
+    finally:
+        loader.dispose()
+
+
 def _load_guarded(text: str, kind: type[_GuardedLoader | _PureGuardedLoader] = _GuardedLoader
                   ) -> LoadedYaml:
     loader = kind(text)

@@ -714,6 +714,43 @@ def test_a_topic_renamed_by_its_spellings_gives_the_clean_build(
         assert tree(out) == clean_build(site, tmp_path)
 
 
+@pytest.mark.parametrize("server", [False, True])
+def test_a_topic_entry_no_story_uses_is_warned_of_until_a_story_does(
+    site: Path, tmp_path: Path, server: bool
+) -> None:
+    """An entry of digest.yaml's topics that no story uses (``config_topics``) is warned
+    of by every build, an unchanged one or an edit too, until a story brings the topic
+    or the entry is corrected; the last story of the topic going brings it back."""
+    from generator.build import BuildMemory
+
+    memory = BuildMemory() if server else None
+    out = site.parent / "out"
+    settings = site / "digest.yaml"
+    settings.write_text("topics:\n  - name: Computer Vison\n  - name: Drones\n")
+    config, _ = load_config(site, output=out)
+
+    def unused() -> tuple[list[tuple[str, int | None]], int]:
+        report = build(config, memory=memory)
+        assert tree(out) == clean_build(site, tmp_path)
+        return [(p.message.split("'")[1], p.line) for p in report.warnings], report.rendered
+
+    both = [("Computer Vison", 2), ("Drones", 3)]
+    assert unused()[0] == both
+    assert unused() == (both, 0)  # (nothing changed)
+    edit_story_3(site)  # (the preview server patches its site)
+    assert unused()[0] == both
+    assert memory is None or memory.index is not None  # (it did: see build.BuildMemory)
+    drones = site / "content/2021-03-08-drones.md"
+    drones.write_text(story(8, topic="drones"), encoding="utf-8")
+    assert unused()[0] == [("Computer Vison", 2)]
+    settings.write_text("topics:\n  - name: Computer Vision\n  - name: Drones\n")
+    config, _ = load_config(site, output=out)
+    assert unused()[0] == []
+    drones.unlink()
+    assert unused()[0] == [("Drones", 3)]
+    assert unused() == ([("Drones", 3)], 0)
+
+
 def test_builds_told_what_changed_equal_clean_builds(site: Path, tmp_path: Path) -> None:
     """The preview server names the changed paths (``touched``): only those files are
     looked at, and a folder among them means looking at everything."""

@@ -1,0 +1,96 @@
+"""A topic entry of ``digest.yaml`` that no story uses: a warning naming its line.
+
+``topics:`` entries give topics a description, keywords, an image and an order; each
+applies to the stories' topic of the same name, whatever the case and spacing of either
+(``slugs.topic_key``). An entry whose name matches no story's topic (a typo, ``Computer
+Vison``; a topic whose last story went) would be ignored without a word: the build
+warns of it, with the closest topic the stories have as the hint. It needs the site's
+topics, so the build makes it once the site is modeled (and from the names its cache
+keeps, when nothing changed: ``Manifest.topics``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from difflib import get_close_matches
+
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .config import CONFIG_NAME, SiteConfig
+from .diagnostics import Diagnostic, shorten, warning
+from .read import key_line
+from .slugs import topic_key
+from .yamlio import YamlProblem, compose_yaml
+
+CLOSE_ENOUGH = 0.8
+"""How alike (``difflib``'s ratio, 0-1) a topic's name must be to an entry's to be named
+as what the entry meant (``Computer Vison`` and ``Computer Vision``: 0.97)."""
+
+
+def unused_topic_warnings(config: SiteConfig, topics: Iterable[str]) -> tuple[Diagnostic, ...]:
+    """A warning for each of ``config.topics`` whose name is not one of ``topics`` (the
+    site's topic names), at the line of its entry in ``digest.yaml``."""
+    named = {topic_key(name): name for name in topics}
+    unused = [definition.name for definition in config.topics
+              if topic_key(definition.name) not in named]
+    if not unused:
+        return ()
+    entries = _topic_entries(config)
+    taken: set[int] = set()  # (a name given twice: each entry at its own line)
+    problems = []
+    for name in unused:
+        index = next((i for i, (given, _line) in enumerate(entries)
+                      if given == name and i not in taken), None)
+        if index is not None:
+            taken.add(index)
+        close = get_close_matches(topic_key(name), named, n=1, cutoff=CLOSE_ENOUGH)
+        hint = (f"Did you mean {named[close[0]]!r}? It is a topic of the stories (names "
+                "match whatever their case and spacing)." if close
+                else "No story lists this topic: correct the name, or remove the entry.")
+        problems.append(warning(
+            CONFIG_NAME, f"the topic {shorten(name)} is not a topic of any story, so its "
+            "entry is not used",
+            line=entries[index][1] if index is not None else _topics_line(config),
+            field=f"topics[{index}].name" if index is not None else "topics", hint=hint))
+    return tuple(problems)
+
+
+def _read_text(config: SiteConfig) -> str | None:
+    try:
+        return (config.source / CONFIG_NAME).read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _topics_line(config: SiteConfig) -> int | None:
+    """The line of the key ``topics:`` (where an entry's own line cannot be found)."""
+    text = _read_text(config)
+    return key_line(text, "topics") if text is not None else None
+
+
+def _topic_entries(config: SiteConfig) -> list[tuple[str | None, int | None]]:
+    """The name and line of each entry of ``topics:`` in ``digest.yaml``, in order, as
+    ``config._read_topics`` reads them (a list of ``{name: ...}``, or a mapping by name);
+    ``(None, None)`` for an entry without a name (its place kept: indexes match)."""
+    text = _read_text(config)
+    try:
+        root = compose_yaml(text) if text is not None else None
+    except (YamlProblem, RecursionError):
+        return []
+    if not isinstance(root, MappingNode):
+        return []
+    value = next((v for k, v in root.value if isinstance(k, ScalarNode) and k.value == "topics"),
+                 None)
+    if isinstance(value, MappingNode):
+        return [(key.value, key.start_mark.line + 1) if isinstance(key, ScalarNode)
+                else (None, None) for key, _item in value.value]
+    if not isinstance(value, SequenceNode):
+        return []
+    entries: list[tuple[str | None, int | None]] = []
+    for item in value.value:
+        name = next((v for k, v in item.value if isinstance(k, ScalarNode)
+                     and k.value == "name" and isinstance(v, ScalarNode)), None) \
+            if isinstance(item, MappingNode) else None
+        entries.append((name.value, name.start_mark.line + 1) if name is not None
+                       else (None, None))
+    return entries

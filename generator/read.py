@@ -21,6 +21,8 @@ from .scan import find_content_paths
 from .yamlio import DuplicateKey, YamlProblem, load_yaml
 
 FENCE = "---"
+FRONT_MATTER_LINE = 2
+"""The file's line where front matter starts (the opening fence is line 1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,11 @@ class SourceFile:
 
     def line_of(self, key: str) -> int | None:
         """1-based line of a top-level front-matter key, if it can be found."""
-        return key_line(self.front_matter_text, key, first=2)
+        return key_line(self.front_matter_text, key, first=FRONT_MATTER_LINE)
+
+    def duplicate_key_warnings(self) -> tuple[Diagnostic, ...]:
+        """A warning for each key the front matter gives twice, at the file's lines."""
+        return duplicate_key_warnings(self.path, self.duplicates, first=FRONT_MATTER_LINE)
 
 
 def key_line(text: str, key: str, *, first: int = 1) -> int | None:

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .diagnostics import Diagnostic, error, shorten, warning
-from .read import SourceFile, duplicate_key_warnings, top_key
+from .read import SourceFile, top_key
 from .records import Image, Provider, RelatedStory, Story, TextBody
 from .slugs import date_in_name, topic_key
 from .urls import safe_http_url
@@ -102,7 +102,7 @@ def validate_source(source: SourceFile, *, timezone: tzinfo = UTC) -> Validated:
         return Validated(_text_body(source), ())
     data = source.front_matter
     check = _Checker(source)
-    check.problems.extend(duplicate_key_warnings(source.path, source.duplicates, first=2))
+    check.problems.extend(source.duplicate_key_warnings())
     if not isinstance(data, dict):
         check.fail(None, f"front matter must be a mapping of fields, got {type(data).__name__}",
                    "Write 'title: ...' style fields between the '---' lines.")

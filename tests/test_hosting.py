@@ -165,7 +165,8 @@ def test_a_browser_under_the_sub_path_gets_every_local_request_and_the_icon(
         page.on("requestfailed", lambda r: failed.append(f"failed {r.url}")
                 if urlsplit(r.url).hostname == "127.0.0.1" else None)
         for url in urls:
-            page.goto(url, wait_until="load")
+            page.goto(url, wait_until="networkidle")  # (not "load": going on while the icon
+            # or an image is still asked for cancels it, a failed request of the site)
             icons.append(page.eval_on_selector('link[rel="icon"]', "link => link.href"))
         icon = context.request.get(icons[0])
         icon_status, icon_type, icon_body = icon.status, icon.headers["content-type"], icon.body()

@@ -6,6 +6,7 @@ from (the Smartable / "A.I. Every Day" news schema).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -51,7 +52,7 @@ class RelatedStory:
     provider: Provider | None = None
     """``provider``."""
     image: Image | None = None
-    """First of ``images``."""
+    """The first of ``images`` with a width and a height, else the first."""
     quality: int | None = None
     """``quality`` score."""
 
@@ -104,9 +105,15 @@ class Story:
     """``cluster``: editor override of the event this story belongs to."""
 
     @property
-    def lead_image(self) -> Image | None:
-        """The first image, if any."""
-        return self.images[0] if self.images else None
+    def card_image(self) -> Image | None:
+        """The first image with a width and a height (what cards and the article page
+        show: a picture without its size would shift the page as it loads), if any."""
+        return first_sized(self.images)
+
+
+def first_sized(images: Sequence[Image]) -> Image | None:
+    """The first of ``images`` with a width and a height, if any."""
+    return next((image for image in images if image.width and image.height), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,9 +127,9 @@ _make_summary = maker(StorySummary)
 
 def summarize_story(story: Story, digest: str, *, date_prefix: str) -> StorySummary:
     """The summary of a validated story."""
-    image = story.lead_image
+    image = story.card_image
     card: CardImage | None = None
-    if image is not None and image.width and image.height:
+    if image is not None and image.width and image.height:  # (always: for the type checker)
         card = (image.url, image.width, image.height, image.title or story.title)
     return StorySummary(
         source=story.source,

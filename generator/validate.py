@@ -14,7 +14,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, error, shorten, warning
 from .read import SourceFile, top_key
-from .records import Image, Provider, RelatedStory, Story, TextBody
+from .records import Image, Provider, RelatedStory, Story, TextBody, first_sized
 from .slugs import date_in_name, topic_key
 from .urls import safe_http_url
 
@@ -144,7 +144,7 @@ def _story(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> Story | N
         heat=check.number(data, "heat"),
         provider=_provider(check, data.get("provider"), "provider"),
         topics=_topics(check, data.get("topics")),
-        images=_images(check, data.get("images"), "images"),
+        images=_story_images(check, data.get("images")),
         related=_related(check, data.get("related"), timezone),
         body=body if body and not body.isspace() else "",  # (no copy of it made)
         body_format="markdown",
@@ -280,6 +280,22 @@ def _images(check: _Checker, value: object, where: str, *, paths_allowed: bool =
     return tuple(images)
 
 
+def _story_images(check: _Checker, value: object) -> tuple[Image, ...]:
+    """The story's ``images``; when there are some but none has a width and a height,
+    a warning: the story is then shown without a picture (``Story.card_image``). (Not
+    when an image was warned of already: a width of ``640px`` says what to mend.)"""
+    warned = len(check.problems)
+    images = _images(check, value, "images")
+    if images and first_sized(images) is None and len(check.problems) == warned:
+        which = "its image lacks" if len(images) == 1 \
+            else f"each of its {len(images)} images lacks"
+        check.warn("images", f"{which} a width or a height, so the story is shown without "
+                   "a picture",
+                   "Give an image's width and height in pixels (the page is laid out "
+                   "before the picture loads).")
+    return images
+
+
 def _dimension(check: _Checker, item: dict[str, Any], key: str, where: str) -> int | None:
     value = check.number(item, key, where=f"{where}.{key}",
                          hint="Write a plain number such as 640 (no units).")
@@ -328,7 +344,7 @@ def _related(check: _Checker, value: object, timezone: tzinfo) -> tuple[RelatedS
             excerpt=check.text(item, "excerpt", where=f"{here}.excerpt"),
             published=parse_datetime(item.get("publishedDateTime"), timezone),
             provider=_provider(check, item.get("provider"), f"{here}.provider"),
-            image=images[0] if images else None,
+            image=first_sized(images) or (images[0] if images else None),
             quality=check.number(item, "quality", where=f"{here}.quality"),
         ))
     return tuple(stories)

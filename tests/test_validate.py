@@ -105,6 +105,27 @@ def test_image_without_size_is_kept_and_relative_logo_dropped() -> None:
     assert story.provider == Provider(name="P")
 
 
+def test_the_card_image_is_the_first_with_a_size_and_none_with_a_size_is_a_warning() -> None:
+    """Scraped items often begin with a sizeless picture (a logo, a pixel): the card takes
+    the first image with a width and a height, as the README says; when none has both, the
+    story is shown without a picture, and says so."""
+    sized = Image(url="https://x.org/b.jpg", width=800, height=400)
+    result = validate(MINIMAL + "images:\n  - url: https://x.org/a.jpg\n    width: 10\n"
+                      "  - url: https://x.org/b.jpg\n    width: 800\n    height: 400\n"
+                      "related:\n  - title: Other\n    images:\n      - url: https://x.org/r.jpg\n"
+                      "      - {url: 'https://x.org/s.jpg', width: 2, height: 1}\n---\n")
+    assert isinstance(result.item, Story) and result.diagnostics == ()
+    assert result.item.card_image == sized
+    assert result.item.related[0].image == Image(url="https://x.org/s.jpg", width=2, height=1)
+    sizeless = validate(MINIMAL + "images:\n  - url: https://x.org/a.jpg\n"
+                        "  - url: https://x.org/c.jpg\n    height: 5\n---\n")
+    assert isinstance(sizeless.item, Story) and sizeless.item.card_image is None
+    [problem] = sizeless.diagnostics
+    assert (problem.severity, problem.field, problem.line) == (Severity.WARNING, "images", 4)
+    assert problem.message == ("each of its 2 images lacks a width or a height, so the story "
+                               "is shown without a picture")
+
+
 @pytest.mark.parametrize(
     ("written", "expected"),
     [
@@ -170,7 +191,8 @@ def test_field_problems_are_warnings_naming_file_line_field_and_value() -> None:
     assert result.item.url == "" and result.item.quality is None
     assert result.item.images[0].width is None
     found = {d.field: d for d in result.diagnostics}
-    assert set(found) == {"webUrl", "quality", "images[0].width", "colour"}
+    assert set(found) == {"webUrl", "quality", "images[0].width", "colour"}  # (and not
+    # "images" too, that its only image has no size left: the width's warning says it)
     assert all(d.severity is Severity.WARNING and d.file == "content/a.md"
                for d in result.diagnostics)
     assert found["webUrl"].line == 4 and "'javascript:alert(1)'" in found["webUrl"].message
@@ -189,7 +211,9 @@ def test_a_key_given_twice_is_a_warning_at_its_line_and_the_last_value_is_publis
             "images:\n"                               # 4
             "  - url: https://img.example/a.jpg\n"    # 5
             "    url: https://img.example/b.jpg\n"    # 6
-            "title: Two\n"                            # 7
+            "    width: 640\n"                        # 7
+            "    height: 360\n"                       # 8
+            "title: Two\n"                            # 9
             "---\nBody\n")
     result = validate(text)
     assert isinstance(result.item, Story) and result.item.title == "Two"
@@ -197,8 +221,8 @@ def test_a_key_given_twice_is_a_warning_at_its_line_and_the_last_value_is_publis
     assert [(d.severity, d.line, d.field, d.message) for d in result.diagnostics] == [
         (Severity.WARNING, 6, "images[0].url",
          "'url' is given twice, on line 5 and again on line 6; the last one is used"),
-        (Severity.WARNING, 7, "title",
-         "'title' is given twice, on line 2 and again on line 7; the last one is used"),
+        (Severity.WARNING, 9, "title",
+         "'title' is given twice, on line 2 and again on line 9; the last one is used"),
     ]
     assert all(d.hint for d in result.diagnostics)
 
@@ -214,7 +238,7 @@ def test_a_merged_key_overridden_is_not_a_warning() -> None:
 
 def test_a_story_image_given_as_a_path_on_another_site_is_a_warning() -> None:
     result = validate(MINIMAL + "images:\n  - url: /relative/img.png\n    width: 99\n"
-                      "  - url: https://x.org/a.jpg\n---\n")
+                      "  - {url: 'https://x.org/a.jpg', width: 9, height: 9}\n---\n")
     assert isinstance(result.item, Story)
     assert [i.url for i in result.item.images] == ["https://x.org/a.jpg"]
     [problem] = result.diagnostics  # (it was left out without a word)

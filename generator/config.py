@@ -290,6 +290,14 @@ def _check_values(config: SiteConfig, path: Path, *, base_url_given: bool = Fals
     for key in ("page_size", "home_size", "feed_size", "max_file_bytes"):
         if getattr(config, key) < 1:
             problems.append(error(path.name, f"{key} must be at least 1", field=key))
+    if not config.title.strip():
+        problems.append(error(path.name, "title must not be empty", field="title",
+                              hint="Name the site: the name is in every page's <title>, "
+                                   "its header and its feeds (which need one)."))
+    if not config.language.strip():
+        problems.append(error(path.name, "language must not be empty", field="language",
+                              hint="Give the language of the stories, as a tag such as en "
+                                   "or en-GB (the pages' lang, the feeds' language)."))
     if config.related_count < 0:
         problems.append(error(path.name, "related_count must be 0 or more", field="related_count"))
     if not 0 < config.cluster_threshold <= MAX_CLUSTER_THRESHOLD:

@@ -87,6 +87,9 @@ def test_unknown_keys_are_warnings_and_wrong_types_errors(make_site: MakeSite) -
         ("base_url: ftp://example.org/\n", "base_url"),
         ("page_size: true\n", "page_size"),
         ("topics: AI\n", "topics"),
+        ("title: ''\n", "title"),  # (the feeds it made had no title: digest check failed them)
+        ("title: '   '\n", "title"),
+        ("language: ''\n", "language"),
     ],
 )
 def test_bad_values_are_errors(make_site: MakeSite, text: str, field: str) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, error, shorten, warning
-from .read import duplicate_key_warnings, key_line, top_key
+from .read import FieldLines, duplicate_key_warnings
 from .records import Image
 from .scan import CONTENT_DIR
 from .slugs import topic_key
@@ -150,15 +150,15 @@ def load_config(
 
 
 def _with_lines(problems: list[Diagnostic], path: Path) -> tuple[Diagnostic, ...]:
-    """``problems``, those of the config file given the line of their field's top-level
-    key (``topics[2].image``: the line of ``topics:``), as content files' are."""
+    """``problems``, those of the config file given the line of their field
+    (``topics[2].image``: that entry's ``image:``), as content files' are."""
     if not any(p.file == path.name and p.line is None and p.field for p in problems):
         return tuple(problems)
     try:
-        text = path.read_text("utf-8-sig")
+        lines = FieldLines(path.read_text("utf-8-sig"))
     except (OSError, UnicodeDecodeError):
         return tuple(problems)
-    return tuple(replace(p, line=key_line(text, top_key(p.field)))
+    return tuple(replace(p, line=lines.line_of(p.field))
                  if p.file == path.name and p.line is None and p.field else p
                  for p in problems)
 
@@ -263,8 +263,11 @@ def _topic_image(file: str, where: str, value: object,
     sizes = [size if isinstance(size, int) and not isinstance(size, bool) and size > 0
              else None for size in (width, height)]
     if (width, height) != (None, None) and None in sizes:
-        problems.append(warning(file, "image width and height should be whole numbers of "
-                                      "pixels; they were ignored", field=where,
+        wrong = [f"{name} {'is missing' if size is None else f'is {shorten(size)}'}"
+                 for name, size, kept in (("width", width, sizes[0]),
+                                          ("height", height, sizes[1])) if kept is None]
+        problems.append(warning(file, f"image needs both a width and a height in whole pixels "
+                                      f"({', '.join(wrong)}); the size was ignored", field=where,
                                 hint="Write e.g. {url: ..., width: 1200, height: 630}."))
         sizes = [None, None]
     return Image(url, sizes[0], sizes[1])

@@ -16,9 +16,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
 from .diagnostics import Diagnostic, error, warning
 from .scan import find_content_paths
-from .yamlio import DuplicateKey, YamlProblem, load_yaml
+from .yamlio import DuplicateKey, YamlProblem, compose_yaml, load_yaml
 
 FENCE = "---"
 FRONT_MATTER_LINE = 2
@@ -50,9 +52,9 @@ class SourceFile:
         """True when the file starts with a ``---`` block."""
         return self.front_matter is not None
 
-    def line_of(self, key: str) -> int | None:
-        """1-based line of a top-level front-matter key, if it can be found."""
-        return key_line(self.front_matter_text, key, first=FRONT_MATTER_LINE)
+    def field_lines(self) -> FieldLines:
+        """Where the front matter's fields are, as the file's lines."""
+        return FieldLines(self.front_matter_text, first=FRONT_MATTER_LINE)
 
     def duplicate_key_warnings(self) -> tuple[Diagnostic, ...]:
         """A warning for each key the front matter gives twice, at the file's lines."""
@@ -67,6 +69,65 @@ def key_line(text: str, key: str, *, first: int = 1) -> int | None:
         if line.startswith(prefix):
             return number
     return None
+
+
+class FieldLines:
+    """Where the fields of a YAML text are written (see ``line_of``), its lines numbered
+    from ``first``. A top-level key is found by a scan of the lines; a field within one
+    from the document's nodes, composed once, when first needed (only fields with a
+    problem are looked for)."""
+
+    def __init__(self, text: str, *, first: int = 1) -> None:
+        self.text, self.first = text, first
+        self._root: Node | None | bool = False  # (False: not composed yet)
+
+    def line_of(self, field: str) -> int | None:
+        """The line of ``field`` (``title``; ``images[1].width``: that image's ``width:``;
+        ``topics[2]``: that entry), else that of the nearest of its parents found (the
+        top-level key at least), if any."""
+        top = top_key(field)
+        if top != field:
+            node, line = self._composed(), None
+            for step in _FIELD_PART.findall(field):
+                node, at = _step_into(node, step)
+                if at is None:
+                    break
+                line = at
+            if line is not None:
+                return line + self.first - 1
+        return key_line(self.text, top, first=self.first)
+
+    def _composed(self) -> Node | None:
+        if self._root is False:
+            try:
+                self._root = compose_yaml(self.text)
+            except (YamlProblem, RecursionError):
+                self._root = None
+        return self._root if isinstance(self._root, Node) else None
+
+
+_FIELD_PART = re.compile(r"[^.\[\]]+|\[\d+\]")
+"""A step of a field's path: a key, or ``[n]``."""
+
+
+def _step_into(node: Node | None, step: str) -> tuple[Node | None, int | None]:
+    """The node ``step`` (a key, or ``[n]``) leads to from ``node``, and the 1-based line
+    where it is written (None, None where it leads nowhere). A key given twice is its last
+    (the value the data keeps); ``[n]`` of a mapping (``topics:`` by name) is its n-th key."""
+    if step.startswith("["):
+        index = int(step[1:-1])
+        if isinstance(node, SequenceNode) and index < len(node.value):
+            item = node.value[index]
+            return item, item.start_mark.line + 1
+        if isinstance(node, MappingNode) and index < len(node.value):
+            key, value = node.value[index]
+            return value, key.start_mark.line + 1
+        return None, None
+    if isinstance(node, MappingNode):
+        for key, value in reversed(node.value):
+            if isinstance(key, ScalarNode) and key.value == step:
+                return value, key.start_mark.line + 1
+    return None, None
 
 
 def duplicate_key_warnings(file: str, duplicates: Sequence[DuplicateKey], *, first: int = 1

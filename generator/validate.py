@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .diagnostics import Diagnostic, error, shorten, warning
-from .read import SourceFile, top_key
+from .read import FieldLines, SourceFile
 from .records import Image, Provider, RelatedStory, Story, TextBody, first_sized
 from .slugs import date_in_name, topic_key
 from .urls import safe_http_url
@@ -43,14 +43,13 @@ class _Checker:
     def __init__(self, source: SourceFile) -> None:
         self.source = source
         self.problems: list[Diagnostic] = []
-        self.lines: dict[str, int | None] = {}
+        self.lines: FieldLines | None = None
 
     def line_of(self, field: str) -> int | None:
-        """Line of the top-level key of ``field`` (cached: a list can hold many problems)."""
-        top = top_key(field)
-        if top not in self.lines:
-            self.lines[top] = self.source.line_of(top)
-        return self.lines[top]
+        """Line of ``field`` (``images[1].width``: that image's ``width:``)."""
+        if self.lines is None:
+            self.lines = self.source.field_lines()
+        return self.lines.line_of(field)
 
     def warn(self, field: str, message: str, hint: str | None = None) -> None:
         self.problems.append(warning(self.source.path, message, line=self.line_of(field),

@@ -104,10 +104,23 @@ def test_config_problems_name_the_line_of_their_key(make_site: MakeSite) -> None
     found = {p.field: (p.line, p.message) for p in problems}
     assert found == {
         "page_size": (3, "expected a whole number, got True"),  # (it said "int")
-        "topics[0].order": (4, found["topics[0].order"][1]),
+        "topics[0].order": (6, found["topics[0].order"][1]),  # (its own line, not topics:'s)
         "typo": (7, found["typo"][1]),
         "cluster_threshold": (8, found["cluster_threshold"][1]),
     }
+
+
+def test_problems_within_a_topic_entry_name_their_own_line(make_site: MakeSite) -> None:
+    """On a long topics: list, the line of ``topics:`` said nothing (a publisher's trial)."""
+    text = ("topics:\n  - name: AI\n  - name: OpenAI\n    order: 1\n"
+            "    image: {url: 'https://example.org/o.png', width: 10}\n"
+            "  - name: Robots\n    order: first\n")
+    _config, problems = load_config(make_site({"digest.yaml": text}))
+    assert [(p.field, p.line) for p in problems] == [("topics[1].image", 5),
+                                                     ("topics[2].order", 7)]
+    by_name = "topics:\n  AI: {order: 1}\n  Robots:\n    order: first\n"
+    _config, problems = load_config(make_site({"digest.yaml": by_name}))
+    assert [(p.field, p.line) for p in problems] == [("topics[1].order", 4)]
 
 
 def test_a_key_given_twice_is_a_warning_with_its_line(make_site: MakeSite) -> None:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from generator.diagnostics import Diagnostic, Severity
 from generator.read import (
+    FieldLines,
     Readahead,
     SourceFile,
     closing_fence,
@@ -59,8 +60,21 @@ def test_splits_front_matter_and_body() -> None:
     assert source.front_matter == {"title": "Hello", "topics": ["AI"]}
     assert source.body == "The body.\n\nMore.\n"
     assert source.body_line == 6
-    assert source.line_of("topics") == 3
-    assert source.line_of("missing") is None
+    assert source.field_lines().line_of("topics") == 3
+    assert source.field_lines().line_of("missing") is None
+
+
+def test_a_field_is_found_at_its_own_line_else_at_its_nearest_parent() -> None:
+    lines = FieldLines("title: x\nimages:\n  - url: a\n    width: 5\n  - url: b\n"
+                       "    width: bad\nrelated:\n  - title: r\n    provider:\n"
+                       "      name: n\n      name: m\ntopics:\n  AI: {order: 1}\n"
+                       "  ML:\n    image: z\n", first=2)
+    assert [lines.line_of(field) for field in (
+        "title", "images[1].width", "images[1]", "related[0].provider.name",
+        "topics[1].image", "topics[1]", "images[7].width", "images[0].height", "nope.x",
+    )] == [2, 7, 6, 12, 16, 15, 3, 4, None]  # (a key given twice: its last, as kept)
+    broken = FieldLines("images:\n  - url: [\n", first=1)
+    assert broken.line_of("images[0].url") == 1  # (nodes unreadable: the top-level key's)
 
 
 def test_front_matter_without_body_and_empty_front_matter() -> None:

@@ -197,7 +197,7 @@ def test_field_problems_are_warnings_naming_file_line_field_and_value() -> None:
                for d in result.diagnostics)
     assert found["webUrl"].line == 4 and "'javascript:alert(1)'" in found["webUrl"].message
     assert found["quality"].line == 5 and "'lots'" in found["quality"].message
-    assert found["images[0].width"].line == 6 and "'640px'" in found["images[0].width"].message
+    assert found["images[0].width"].line == 8 and "'640px'" in found["images[0].width"].message
     assert found["colour"].line == 9 and "unknown field" in found["colour"].message
     # each hint fits its field: 640 pixels for a size, not for a score (it said so)
     assert "640" in (found["images[0].width"].hint or "")
@@ -243,7 +243,7 @@ def test_a_story_image_given_as_a_path_on_another_site_is_a_warning() -> None:
     assert [i.url for i in result.item.images] == ["https://x.org/a.jpg"]
     [problem] = result.diagnostics  # (it was left out without a word)
     assert (problem.severity, problem.field, problem.line) == \
-        (Severity.WARNING, "images[0].url", 4)
+        (Severity.WARNING, "images[0].url", 5)  # (the url's own line)
     assert "'/relative/img.png'" in problem.message and "https://" in (problem.hint or "")
 
 

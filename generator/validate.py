@@ -187,31 +187,49 @@ def _published(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> datet
     parsed = parse_datetime(raw, timezone) if raw is not None else None
     if parsed is not None:
         return parsed
-    what = "is missing" if raw is None else f"{shorten(raw)} is not a valid date and time"
-    hint = "Use ISO 8601, e.g. publishedDateTime: 2020-06-09T03:58:00Z"
+    what = "no date and time given" if raw is None \
+        else f"{shorten(raw)} is not a date and time"
     fallback = date_in_name(PurePosixPath(check.source.path).name, timezone)
     if fallback is not None:
-        check.warn("publishedDateTime", f"publishedDateTime {what}; using the file name's date",
-                   hint)
+        check.warn("publishedDateTime", f"{what}; using the file name's date", DATE_HINT)
         return fallback
-    check.fail("publishedDateTime", f"publishedDateTime {what}", hint)
+    check.fail("publishedDateTime", what, DATE_HINT)
     return None
 
 
-_DATE_START = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
-"""How a date given as text begins (the rest is ``datetime.fromisoformat``'s to read)."""
+DATE_HINT = ("Use ISO 8601, e.g. publishedDateTime: 2020-06-09T03:58:00Z, or RFC 2822 as "
+             "RSS gives it: 'Tue, 09 Jun 2020 03:58:00 GMT' (quoted: it holds a colon).")
+"""What a date and time that cannot be read should look like."""
+_DATE_START = re.compile(r"\d{4}-?\d{2}-?\d{2}(?:[Tt ]|$)")
+"""How an ISO 8601 date given as text begins (the rest is ``datetime.fromisoformat``'s to
+read), extended or basic (``20200609T035800Z``)."""
+_RFC_2822 = re.compile(r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}")
+"""How a date of RSS's ``pubDate`` (RFC 2822: ``Tue, 09 Jun 2020 03:58:00 GMT``) begins."""
 
 
 def parse_datetime(value: object, timezone: tzinfo = UTC) -> datetime | None:
-    """ISO 8601 text (or a date) -> aware datetime; naive values get ``timezone``."""
+    """ISO 8601 text (``T`` and ``Z`` in either case, as RFC 3339 allows), RFC 2822 text
+    (as RSS dates its items) or a date -> aware datetime; naive values get ``timezone``."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):
         parsed = datetime(value.year, value.month, value.day)
-    elif isinstance(value, str) and _DATE_START.match(value):
+    elif isinstance(value, str):
+        text = value.strip()
         try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
+            if _DATE_START.match(text):
+                parsed = datetime.fromisoformat(text.upper())
+            elif _RFC_2822.match(text):
+                from email.utils import parsedate_to_datetime  # (here: its import takes
+                # 7 ms, which every build would pay, most of them for no such date)
+
+                parsed = parsedate_to_datetime(text)
+                if parsed.tzinfo is None and text.endswith("-0000"):  # (UTC, its offset
+                    # elsewhere unknown: RFC 5322 3.3)
+                    parsed = parsed.replace(tzinfo=UTC)
+            else:
+                return None
+        except (ValueError, TypeError, IndexError):
             return None
     else:
         return None
@@ -341,12 +359,22 @@ def _related(check: _Checker, value: object, timezone: tzinfo) -> tuple[RelatedS
             title=title,
             url=check.url(item, "webUrl", where=f"{here}.webUrl"),
             excerpt=check.text(item, "excerpt", where=f"{here}.excerpt"),
-            published=parse_datetime(item.get("publishedDateTime"), timezone),
+            published=_related_date(check, item.get("publishedDateTime"), here, timezone),
             provider=_provider(check, item.get("provider"), f"{here}.provider"),
             image=first_sized(images) or (images[0] if images else None),
             quality=check.number(item, "quality", where=f"{here}.quality"),
         ))
     return tuple(stories)
+
+
+def _related_date(check: _Checker, value: object, where: str, timezone: tzinfo
+                  ) -> datetime | None:
+    """A related story's date (None, with a warning when one is given but unreadable)."""
+    published = parse_datetime(value, timezone) if value is not None else None
+    if value is not None and published is None:
+        check.warn(f"{where}.publishedDateTime", f"{shorten(value)} is not a date and time; "
+                   "it was ignored", DATE_HINT)
+    return published
 
 
 def _text_body(source: SourceFile) -> TextBody:

@@ -7,6 +7,7 @@ that is ``validate``'s job.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import threading
@@ -228,8 +229,22 @@ def read_source(path: Path, *, site_root: Path, max_bytes: int) -> SourceFile | 
     return split_source(rel, text_or_problem, mtime=stat.st_mtime)
 
 
+_OTHER_BOMS = (("UTF-32", codecs.BOM_UTF32_LE), ("UTF-32", codecs.BOM_UTF32_BE),
+               ("UTF-16", codecs.BOM_UTF16_LE), ("UTF-16", codecs.BOM_UTF16_BE))
+"""Byte-order marks of the encodings a text editor may save in besides UTF-8 (UTF-32's
+first: its little-endian mark begins with UTF-16's)."""
+_OTHER_BOM_STARTS = tuple({mark[:1] for _name, mark in _OTHER_BOMS})
+"""The first bytes of those marks."""
+
+
 def decode_text(rel: str, raw: bytes) -> str | Diagnostic:
     """Bytes -> text with ``\\n`` line endings, refusing binary and non-UTF-8 files."""
+    encoding = next((name for name, mark in _OTHER_BOMS if raw.startswith(mark)), None) \
+        if raw.startswith(_OTHER_BOM_STARTS) else None  # (one test for most files)
+    if encoding is not None:  # (else it "looks binary": its NUL bytes said nothing of why)
+        return error(rel, f"the file is {encoding} text (it starts with a {encoding} "
+                          "byte-order mark)", line=1,
+                     hint="Save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8).")
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         return error(rel, "the file contains a NUL byte; it looks binary", line=line,

@@ -178,6 +178,10 @@ def test_read_source_tolerates_bom_and_crlf(make_site: MakeSite) -> None:
         (b"---\ntitle: a\n---\n\x00\x01", "NUL byte"),
         (b"---\ntitle: caf\xe9\n---\n", "not valid UTF-8"),
         (b"  \n\n", "empty"),
+        ("---\ntitle: a\n---\n".encode("utf-16"), "the file is UTF-16 text"),  # (as
+        # Notepad saves "Unicode": it said "looks binary")
+        ("\ufeff---\ntitle: a\n---\n".encode("utf-16-be"), "the file is UTF-16 text"),
+        ("---\ntitle: a\n---\n".encode("utf-32"), "the file is UTF-32 text"),
     ],
 )
 def test_unreadable_files_are_errors_naming_the_file(

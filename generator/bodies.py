@@ -71,13 +71,13 @@ def merge_body(story: Story, body: TextBody) -> Story:
     return replace(story, body=story.body + "\n\n" + body.text, body_source=body.source)
 
 
-def match_body_titles(article_titles: Sequence[str],
-                      body_titles: Sequence[str]) -> list[int | None]:
+def match_body_titles(article_titles: Sequence[str], body_titles: Sequence[str], *,
+                      one_each: bool = True) -> list[int | None]:
     """For each body title, the index of the article title it matches, or None.
 
     Titles are compared normalized (see ``normalize_title``); one word may differ
     by a typo (edit distance up to 2) in titles of four words or more. Each
-    article takes at most one body, the first in order.
+    article takes at most one body, the first in order (unless not ``one_each``).
     """
     if not body_titles:
         return []
@@ -91,7 +91,7 @@ def match_body_titles(article_titles: Sequence[str],
     found: list[int | None] = []
     for title in body_titles:
         match = _find(title, exact, halves, article_titles, taken)
-        if match is not None:
+        if match is not None and one_each:
             taken.add(match)
         found.append(match)
     return found
@@ -156,7 +156,7 @@ def undated_warning(source: str) -> Diagnostic | None:
     if not dated_by_mtime(PurePosixPath(source).stem):
         return None
     return warning(
-        source, "this file has no front matter and matches no article, so it is a story "
+        source, "this file has no front matter and is no article's body, so it is a story "
         "of its own, dated by the file's modification time: a fresh checkout or a copy "
         "changes that date, and the address of its page with it", line=1,
         hint="Give it front matter with a title and publishedDateTime, or a name "

@@ -27,7 +27,7 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from .bodies import undated_warning
+from .bodies import match_body_titles, undated_warning
 from .cluster_parallel import start_forked
 from .config import SiteConfig
 from .config_topics import unused_topic_warnings
@@ -147,6 +147,8 @@ class BodyPlacement:
     """Source path of the body file."""
     article: str | None
     """Source path of the article it became the body of, or None if it stands alone."""
+    taken: str | None = None
+    """When it stands alone: the article its title matches, whose body is another file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -835,10 +837,11 @@ def _bodies_moved(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile],
     # time, and none read now: the site has none)
 
 
-def _placement_pairs(placements: Sequence[BodyPlacement]) -> tuple[tuple[str, str], ...]:
-    """Each plain-text body file and the article it is the body of ('' = none), as the
-    manifest keeps them."""
-    return tuple((p.body, p.article or "") for p in placements)
+def _placement_pairs(placements: Sequence[BodyPlacement]
+                     ) -> tuple[tuple[str, str, str], ...]:
+    """Each plain-text body file, the article it is the body of and the one whose body
+    another file is ('' = none), as the manifest keeps them."""
+    return tuple((p.body, p.article or "", p.taken or "") for p in placements)
 
 
 def _articles_to_render(articles: Sequence[Article], fingerprints: dict[str, str],
@@ -1027,8 +1030,8 @@ def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str,
                       ) -> BuildReport:
     """Nothing changed since the last build: report it without touching anything."""
     stories, topics, pages = manifest.counts
-    placements = tuple(BodyPlacement(body, article or None)
-                       for body, article in manifest.placements)
+    placements = tuple(BodyPlacement(body, article or None, taken or None)
+                       for body, article, taken in manifest.placements)
     return BuildReport(
         stories=stories, topics=topics, pages=pages, rendered=0, files=len(manifest.pages),
         diagnostics=tuple(d for e in manifest.files.values() for d in e.diagnostics)
@@ -1065,14 +1068,35 @@ def future_warnings(future: Sequence[tuple[str, float]], now: float
 
 
 def _placement_warnings(placements: Sequence[BodyPlacement]) -> tuple[Diagnostic, ...]:
-    """A warning for each body file standing alone that only its modification time dates."""
+    """A warning for each body file standing alone that only its modification time dates,
+    and for each that stands alone because the article it matches took another."""
     return tuple(found for placed in placements if placed.article is None
-                 if (found := undated_warning(placed.body)) is not None)
+                 for found in (_taken_warning(placed), undated_warning(placed.body))
+                 if found is not None)
+
+
+def _taken_warning(placed: BodyPlacement) -> Diagnostic | None:
+    if placed.taken is None:
+        return None
+    return warning(placed.body, f"its title matches {placed.taken}, whose body is already "
+                   "another file, so it is a story of its own (a second page with that "
+                   "title)", line=1,
+                   hint="Put the two bodies in one file, delete one, or change this file's "
+                        "first line if it is another story.")
 
 
 def _body_placements(site: Site) -> tuple[BodyPlacement, ...]:
+    """What became of each plain-text body file: the body of an article, or a story of its
+    own (then also the article its title matches, if that one took another body file:
+    each article takes one, the first in order)."""
+    holders = [a for a in site.articles if a.body_file]
+    alone = [a for a in site.articles if a.summary.is_body_file]
     placed = [BodyPlacement(a.body_file.source, a.summary.source)
-              for a in site.articles if a.body_file]
-    placed += [BodyPlacement(a.summary.source, None)
-               for a in site.articles if a.summary.is_body_file]
+              for a in holders if a.body_file]
+    taken = match_body_titles([a.summary.title_key for a in holders],
+                              [a.summary.title_key for a in alone], one_each=False) \
+        if holders and alone else [None] * len(alone)
+    placed += [BodyPlacement(a.summary.source, None,
+                             holders[index].summary.source if index is not None else None)
+               for a, index in zip(alone, taken, strict=True)]
     return tuple(sorted(placed, key=lambda p: p.body))

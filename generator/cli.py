@@ -187,6 +187,9 @@ def print_report(report: BuildReport, *, out: TextIO, err: TextIO, quiet: bool,
     for match in report.body_matches:
         if match.article:
             print(f"body: {match.body} is the body of {match.article}", file=out)
+        elif match.taken:
+            print(f"body: {match.body} matches {match.taken}, whose body is another file; "
+                  "it is an article of its own", file=out)
         else:
             print(f"body: {match.body} matches no article; it is an article of its own",
                   file=out)

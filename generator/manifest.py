@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .cluster_records import StoryRecord
     from .events import EventState, StateOrigin
 
-FORMAT = 14
+FORMAT = 15
 _DAMAGED = (OSError, EOFError, ValueError, TypeError, IndexError, KeyError)
 DELTA_MIN = 100
 """A delta may hold this many changes (rows and removals) on a site of any size..."""
@@ -110,8 +110,9 @@ class Manifest:
     """Hash of the settings that reading depends on; another value voids ``files``."""
     events: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """Events of the last build (id, member sources), for reports of unchanged builds."""
-    placements: tuple[tuple[str, str], ...] = ()
-    """Plain-text body files and the article each became the body of ('' = none)."""
+    placements: tuple[tuple[str, str, str], ...] = ()
+    """Plain-text body files, the article each became the body of ('' = none), and for
+    one that stands alone the article its title matches, whose body is another file."""
     counts: tuple[int, int, int] = (0, 0, 0)
     """Stories, topics and HTML pages of the last build."""
     stories_id: str = ""

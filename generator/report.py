@@ -38,7 +38,8 @@ def report_json(report: BuildReport, *, config_problems: Sequence[Diagnostic] = 
             "warnings": sum(d.severity.value == "warning" for d in diagnostics),
         },
         "diagnostics": [diagnostic_record(d) for d in diagnostics],
-        "bodies": [{"body": m.body, "article": m.article} for m in report.body_matches],
+        "bodies": [{"body": m.body, "article": m.article, "taken": m.taken}
+                   for m in report.body_matches],
         "clusters": [{"id": event, "stories": list(members)}
                      for event, members in report.clusters if len(members) > 1],
         "singleStories": sum(1 for _event, members in report.clusters if len(members) == 1),

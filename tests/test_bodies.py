@@ -172,3 +172,25 @@ def test_an_undated_file_touched_without_a_change_is_rebuilt_as_a_clean_build_wo
     page = wanted["news/2001-09-09-something-else-entirely/index.html"]
     assert b"September 9, 2001 02:46 UTC" in page
     assert built == wanted
+
+
+def test_a_second_body_for_a_story_says_whose_body_it_would_have_been(tmp_path: Path) -> None:
+    """Each article takes one body file; a second one matching it stands alone. It was
+    said to match "no article" (a publisher's trial), and its page repeated the title."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "2024-05-02-second.md").write_text(
+        "---\ntitle: Second story\npublishedDateTime: 2024-05-02T00:00:00Z\n---\n", "utf-8")
+    (content / "2024-05-02-a.txt").write_text("Second Story\n\nbody from txt\n", "utf-8")
+    (content / "2024-05-03-b.markdown").write_text("# second  story!\n\nMarkdown.\n", "utf-8")
+    report = _build_site(tmp_path)  # (the first in order of their paths is the body)
+    assert [(m.body, m.article, m.taken) for m in report.body_matches] == [
+        ("content/2024-05-02-a.txt", "content/2024-05-02-second.md", None),
+        ("content/2024-05-03-b.markdown", None, "content/2024-05-02-second.md")]
+    [problem] = report.diagnostics
+    assert (problem.file, problem.line) == ("content/2024-05-03-b.markdown", 1)
+    assert problem.message.startswith("its title matches content/2024-05-02-second.md, "
+                                      "whose body is already another file")
+    again = _build_site(tmp_path)  # (nothing changed: said again, from the cache)
+    assert again.rendered == 0 and again.diagnostics == report.diagnostics
+    assert again.body_matches == report.body_matches

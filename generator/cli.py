@@ -22,10 +22,23 @@ from .scan import CONTENT_DIR, EarlyScan, start_scan
 
 if TYPE_CHECKING:
     from .build import BuildReport
+    from .diagnostics import Diagnostic
     from .serve import ServeEvent
     from .serve_build import PreviewBuild
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def port_number(text: str) -> int:
+    """A TCP port, 0-65535 (argparse's ``type``: anything else is a usage error; a larger
+    number was taken modulo 65536 by the socket, 99999 serving on 34463)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-65535; 0 picks a free one)")
+    return port
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -120,9 +133,25 @@ def _run_build(args: argparse.Namespace, *, out: TextIO, err: TextIO,
         problems = (*problems, *base_url_warnings(config, given=args.base_url is not None))
     for problem in problems:
         print(problem.format(), file=err)
+
+    def write_report(built: BuildReport | None, problems: Sequence[Diagnostic]) -> bool:
+        """Write the report asked for, if any (its folder made where missing); False
+        (said on ``err``) if it cannot be written."""
+        if args.report is None:
+            return True
+        try:
+            args.report.parent.mkdir(parents=True, exist_ok=True)
+            args.report.write_text(report_json(built, config_problems=problems,
+                                               strict=args.strict), encoding="utf-8")
+        except OSError as exc:
+            print(f"digest: cannot write the report to {args.report}: "
+                  f"{exc.strerror or exc}", file=err)
+            return False
+        return True
+
     if any(p.severity is Severity.ERROR for p in problems):
         print("digest: the configuration has errors; nothing was built", file=err)
-        return EXIT_CONTENT
+        return EXIT_CONTENT if write_report(None, problems) else EXIT_USAGE
     bar = ProgressBar(err) if show_progress(err, quiet=args.quiet) else None
     try:
         report = build(config, progress=bar.update if bar else None, scan=scan, retain=retain)
@@ -130,15 +159,15 @@ def _run_build(args: argparse.Namespace, *, out: TextIO, err: TextIO,
         for problem in exc.diagnostics:
             print(problem.format(), file=err)
         print(f"digest: {exc}", file=err)
-        return EXIT_CONTENT
+        return EXIT_CONTENT if write_report(None, (*problems, *exc.diagnostics)) \
+            else EXIT_USAGE
     finally:
         if bar:
             bar.close()
     settings_warnings = sum(p.severity is Severity.WARNING for p in problems)
     print_report(report, out=out, err=err, quiet=args.quiet, also_warned=settings_warnings)
-    if args.report is not None:
-        args.report.write_text(report_json(report, config_problems=problems, strict=args.strict),
-                               encoding="utf-8")
+    if not write_report(report, problems):
+        return EXIT_USAGE
     warnings = len(report.warnings) + settings_warnings
     if report.errors or (args.strict and warnings):
         if args.strict and warnings and not report.errors:
@@ -211,7 +240,7 @@ def _add_serve_parser(commands: Any) -> None:
                            help="site folder holding content/ (default: .)")
     serve_cmd.add_argument("--host", default="127.0.0.1",
                            help="address to listen on (default: 127.0.0.1, this machine only)")
-    serve_cmd.add_argument("--port", type=int, default=8000,
+    serve_cmd.add_argument("--port", type=port_number, default=8000,
                            help="port to listen on (default: 8000; 0 picks a free one)")
     serve_cmd.add_argument("--drafts", action="store_true", help="include stories with draft: true")
     serve_cmd.add_argument("--open", action="store_true", help="open the preview in a browser")

@@ -14,14 +14,21 @@ from typing import Any
 
 from .build import BuildReport
 from .diagnostics import Diagnostic
+from .output import WriteResult
 
 REPORT_VERSION = 1
 """Bumped when a field changes meaning or goes away."""
 
 
-def report_json(report: BuildReport, *, config_problems: Sequence[Diagnostic] = (),
+def report_json(report: BuildReport | None, *, config_problems: Sequence[Diagnostic] = (),
                 strict: bool = False) -> str:
-    """The report as JSON text (configuration problems first, then the content's)."""
+    """The report as JSON text (configuration problems first, then the content's); for a
+    build that did not run or stopped (``report`` None: ``config_problems`` then holds
+    why), nothing counted."""
+    if report is None:
+        report = BuildReport(stories=0, topics=0, pages=0, rendered=0, files=0,
+                             diagnostics=(), body_matches=(), clusters=(),
+                             write=WriteResult(0, 0, 0))
     diagnostics = [*config_problems, *report.diagnostics]
     failed = any(d.severity.value == "error" for d in diagnostics) or (
         strict and any(d.severity.value == "warning" for d in diagnostics))

@@ -229,6 +229,36 @@ def test_strict_fails_without_an_absolute_base_url(
     assert run(build_args(sample_site), capsys)[0] == 0  # a local build needs no host
 
 
+def test_a_report_is_written_into_a_new_folder_and_when_the_config_stops_the_build(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CI collects the report to annotate problems: a missing folder was a traceback, and
+    a configuration error left no report at all (a publisher's trial)."""
+    site = make_site({"content/a.md": STORY.format(title="Fine", extra="")})
+    report_file = site.parent / "reports" / "today" / "report.json"
+    code, _out, err = run(build_args(site, "--report", str(report_file)), capsys)
+    assert code == 0 and "Traceback" not in err
+    assert json.loads(report_file.read_text(encoding="utf-8"))["ok"] is True
+    (site / "digest.yaml").write_text("page_size: x\n", encoding="utf-8")
+    code, _out, err = run(build_args(site, "--report", str(report_file)), capsys)
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    assert code == 1 and report["ok"] is False and report["counts"]["stories"] == 0
+    assert [(d["file"], d["line"], d["field"]) for d in report["diagnostics"]] == [
+        ("digest.yaml", 1, "page_size")]
+    unwritable = site / "content" / "a.md" / "report.json"  # (a file stands in the way)
+    code, _out, err = run(build_args(site, "--report", str(unwritable)), capsys)
+    assert code == 2 and f"digest: cannot write the report to {unwritable}: " in err
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_a_port_out_of_range_is_a_usage_error(port: str, capsys: pytest.CaptureFixture[str]
+                                              ) -> None:
+    with pytest.raises(SystemExit) as exited:  # (99999 served on 34463: modulo 65536)
+        main(["serve", "--port", port])
+    assert exited.value.code == 2
+    assert f"{port!r} is not a port (0-65535" in capsys.readouterr().err
+
+
 def test_report_file_has_counts_diagnostics_with_lines_and_timings(
     make_site: MakeSite, capsys: pytest.CaptureFixture[str]
 ) -> None:

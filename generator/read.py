@@ -264,7 +264,14 @@ def split_source(rel: str, text: str, *, mtime: float = 0.0) -> SourceFile | Dia
     """Split text into front matter and body and parse the front matter."""
     first = text.find("\n")  # (the text is searched, not split into lines and joined
     # again: 11 us a story of the bench corpus instead of 17-18)
-    if (text if first < 0 else text[:first]).rstrip() != FENCE:
+    opening = (text if first < 0 else text[:first]).rstrip()
+    if opening != FENCE:
+        if opening == "+++" or opening == "{" or opening.startswith('{"'):
+            return error(rel, f"front matter in {'TOML' if opening == '+++' else 'JSON'} "
+                         "(as Hugo allows) is not read here", line=1,
+                         hint="Write it as YAML between '---' lines (title: ..., one field "
+                              "a line); it would otherwise be a story titled "
+                              f"{opening!r}.")
         return SourceFile(rel, None, "", text, 1, mtime)
     fence = closing_fence(text, first) if first >= 0 else None
     if fence is None:

@@ -193,6 +193,21 @@ def test_unreadable_files_are_errors_naming_the_file(
     assert words in problem.message
 
 
+@pytest.mark.parametrize(("text", "kind"), [
+    ('+++\ntitle = "TOML story"\npublishedDateTime = 2024-05-01T00:00:00Z\n+++\nBody\n', "TOML"),
+    ('{\n  "title": "JSON story"\n}\nBody\n', "JSON"),
+    ('{"title": "JSON story"}\nBody\n', "JSON"),
+])
+def test_front_matter_in_toml_or_json_is_refused_not_published_as_a_story(
+        text: str, kind: str) -> None:
+    """Hugo reads both; here they were a story titled '+++' or '{', its front matter for a
+    body, and the build said nothing (a publisher's trial)."""
+    problem = split_source("content/a.md", text)
+    assert isinstance(problem, Diagnostic) and problem.severity is Severity.ERROR
+    assert problem.message == f"front matter in {kind} (as Hugo allows) is not read here"
+    assert problem.line == 1 and "YAML between '---' lines" in (problem.hint or "")
+
+
 def test_files_over_the_size_limit_are_refused(make_site: MakeSite) -> None:
     site = make_site({"content/big.md": "---\ntitle: x\n---\n" + "a" * 100})
     problem = refused(read_source(site / "content/big.md", site_root=site, max_bytes=50))

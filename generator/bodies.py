@@ -76,7 +76,8 @@ def match_body_titles(article_titles: Sequence[str], body_titles: Sequence[str],
     """For each body title, the index of the article title it matches, or None.
 
     Titles are compared normalized (see ``normalize_title``); one word may differ
-    by a typo (edit distance up to 2) in titles of four words or more. Each
+    by a typo (edit distance up to 2, no digit in either) in titles of four words or
+    more. Each
     article takes at most one body, the first in order (unless not ``one_each``).
     """
     if not body_titles:
@@ -119,8 +120,10 @@ def _find(
     for index in candidates:
         other = article_titles[index].split()
         differing = [(a, b) for a, b in zip(words, other, strict=True) if a != b]
-        if len(differing) == 1 and _edit_distance(*differing[0]) <= 2:
-            return index
+        if len(differing) == 1 and _edit_distance(*differing[0]) <= 2 \
+                and not any(char.isdigit() for word in differing[0] for char in word):
+            return index  # (a word with a digit is no typo: Q1 and Q2, GPT-4 and GPT-5,
+            # 2024 and 2025 are other stories)
     return None
 
 

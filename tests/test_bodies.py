@@ -61,10 +61,14 @@ def test_a_body_becomes_the_body_of_the_article_it_repeats(title: str) -> None:
         "IBM exits facial recognition business, calls for reform",  # a word missing
         "IBM exits facial recognition market, calls for police action",  # two words differ
         "Totally unrelated headline",
+        "Nvidia reports record Q2 earnings",  # (a digit is no typo: it was glued to Q1's
+        # story, and the Q2 story was lost; a publisher's trial)
     ],
 )
 def test_a_body_that_matches_no_article_is_an_article_of_its_own(title: str) -> None:
     articles = [story("IBM exists facial recognition business, calls for police reform")]
+    if title.startswith("Nvidia"):
+        articles = [story("Nvidia reports record Q1 earnings")]
     merged, matches = attach_bodies(articles, [body(title, source="content/2020-06-10-x.txt")])
     assert merged[0].body == ""
     alone = merged[1]

@@ -73,6 +73,7 @@ from .output import (
     check_output_folder,
     commit,
     list_output_files,
+    marker_text,
     missing_files,
     recover,
     stage_file,
@@ -561,7 +562,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
     new_pages.update((rel, (fingerprints[rel] if rel in fingerprints
                             else _asset_key(assets, rel), digest))
                      for rel, digest, _changed in staged)
-    build_id = _build_id(new_pages)
+    build_id = _build_id(new_pages, built_for=config.site_url)
     # (a fresh output held nothing before: ``direct`` builds skip walking what they wrote)
     old_files = manifest.pages.keys() if manifest.pages or direct \
         else list_output_files(config.output)
@@ -1019,11 +1020,12 @@ def _asset_key(assets: dict[str, Path], rel: str) -> str:
     return f"asset:{stamp.size}:{stamp.mtime_ns}"
 
 
-def _build_id(pages: dict[str, tuple[str, str]]) -> str:
+def _build_id(pages: dict[str, tuple[str, str]], *, built_for: str) -> str:
+    """The marker text of an output of ``pages`` built for the base URL ``built_for``."""
     h = hashlib.blake2b(digest_size=16)
     for rel in sorted(pages):
         h.update(f"{rel}\0{pages[rel][1]}\n".encode())
-    return f"digest output {h.hexdigest()}\n"
+    return marker_text(h.hexdigest(), built_for=built_for)
 
 
 def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str, float]

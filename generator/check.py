@@ -22,6 +22,9 @@ from xml.etree.ElementTree import Element, ParseError, fromstring
 import html5lib
 from markupsafe import escape
 
+from .diagnostics import DigestError
+from .output import read_built_for
+
 # Checked link-bearing attributes: (tag, attribute).
 LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"))
 # Schemes that point outside the site and are not checked.
@@ -115,6 +118,39 @@ def check_site(output_dir: Path, *, base_path: str = "/",
     for site_check in SITE_CHECKS:
         problems.extend(site_check(site))
     return problems
+
+
+class BaseUrlMismatch(DigestError):
+    """``--base-url`` names another URL than the one the output was built for."""
+
+
+def checked_base_url(output: Path, *, given: str | None, configured: str) -> str:
+    """The base URL to check the output at ``output`` against: the one it was built for,
+    as its marker records it (``output.read_built_for``); without that record, ``given``
+    (``--base-url``), else ``configured`` (``digest.yaml``), as before the record existed.
+
+    Raises ``BaseUrlMismatch`` when ``given`` names another URL than the one recorded:
+    every link of the output points at the recorded one, so checking it at another would
+    report every internal link and sitemap entry as broken, not what is wrong.
+    """
+    built_for = read_built_for(output)
+    if built_for is None:
+        return given if given is not None else configured
+    if given is not None and _comparable(given) != _comparable(built_for):
+        raise BaseUrlMismatch(
+            f"{output} was built for {built_for}, not for {given} (--base-url): its links "
+            f"point there, so nothing was checked. Check it without --base-url (it is "
+            f"checked for the URL it was built for), or build it again with --base-url "
+            f"{given} first.")
+    return built_for
+
+
+def _comparable(url: str) -> str:
+    """``url`` as compared with another: a trailing slash, and the scheme and host in
+    lowercase (``HTTPS://Example.org/news`` is ``https://example.org/news/``)."""
+    parts = urlsplit(url)
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}" if parts.netloc else path
 
 
 def normalize_base_path(base_path: str) -> str:

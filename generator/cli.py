@@ -318,12 +318,15 @@ def _add_check_parser(commands: Any) -> None:
     check_cmd.add_argument("--output", type=Path, default=None,
                            help="the built site to check (default: <source>/build)")
     check_cmd.add_argument("--base-url", default=None,
-                           help="where the site is hosted (default: base_url from digest.yaml)")
+                           help="where the site is hosted (default: the URL the output was built "
+                           "for; for an output that does not say, base_url from digest.yaml)")
 
 
 def run_check(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     """``digest check``: exit 1 listing each problem, 0 when there is none."""
-    from .check import check_site
+    from dataclasses import replace
+
+    from .check import BaseUrlMismatch, check_site, checked_base_url
     from .config import load_config
     from .diagnostics import Severity
 
@@ -336,11 +339,18 @@ def run_check(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     if not config.output.is_dir():
         print(f"digest: no built site in {config.output}; run digest build first", file=err)
         return EXIT_USAGE
+    try:
+        base_url = checked_base_url(config.output, given=args.base_url,
+                                    configured=config.base_url)
+    except BaseUrlMismatch as exc:
+        print(f"digest: {exc}", file=err)
+        return EXIT_USAGE
+    config = replace(config, base_url=base_url)
     found = check_site(config.output, base_path=config.base_path,
                        site_url=config.site_url if config.has_host else "")
     for found_problem in found:
         print(found_problem.format(), file=err)
-    print(f"checked {config.output}: {len(found)} problem(s)", file=out)
+    print(f"checked {config.output} for {config.site_url}: {len(found)} problem(s)", file=out)
     return EXIT_CONTENT if found else EXIT_OK
 
 

@@ -43,6 +43,9 @@ from .diagnostics import DigestError
 from .scan import CONTENT_DIR
 
 MARKER = ".digest-output"
+BUILT_FOR = "built for "
+"""The marker's line that records the base URL the output was built for (see
+``marker_text``)."""
 _OURS = frozenset({MARKER})
 _SAME_FOLDER = frozenset({"", "."})
 """Path parts that name no folder of their own (``a//b``, ``./a``)."""
@@ -84,6 +87,30 @@ class WriteResult:
     """Files kept as they were (same bytes, same mtime)."""
     removed: int
     """Files of the previous output that are no longer produced."""
+
+
+def marker_text(build_hash: str, *, built_for: str) -> str:
+    """The text of the output's marker file: the build's id (``build_hash``, which names
+    the files and their bytes) and the base URL the output was built for. The record
+    travels with the output: a copy of the folder, or an artifact checked on another
+    machine, still says where its links point (the cache beside the sources does not)."""
+    return f"digest output {build_hash}\n{BUILT_FOR}{built_for}\n"
+
+
+def read_built_for(output: Path) -> str | None:
+    """The base URL ``output`` was built for, as its marker records it; None for an output
+    without that record (built by a version before it, or not by digest)."""
+    try:
+        text = (output / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = text.splitlines()
+    if not lines or not lines[0].startswith("digest output "):
+        return None
+    for line in lines[1:]:
+        if line.startswith(BUILT_FOR) and line[len(BUILT_FOR):].strip():
+            return line[len(BUILT_FOR):].strip()
+    return None
 
 
 def check_output_folder(output: Path, *, source: Path) -> None:

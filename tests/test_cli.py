@@ -204,6 +204,64 @@ def test_check_passes_a_fresh_build_and_lists_a_planted_broken_link(
     assert "atom.xml:1: XML parse error" in err
 
 
+def test_check_checks_the_output_for_the_url_it_was_built_for(
+    sample_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The site has no base_url of its own: only the build was told where it is hosted
+    (as Hugo users pass --baseURL to the build alone). The output records it, so that a
+    check without --base-url, of the output or of a copy of it, checks it there."""
+    out = sample_site.parent / "out"
+    assert run(build_args(sample_site, "--base-url", PUBLIC), capsys)[0] == 0
+    assert (out / ".digest-output").read_text("utf-8").endswith(f"\nbuilt for {PUBLIC}\n")
+    code, stdout, err = run(["check", "--source", str(sample_site), "--output", str(out)], capsys)
+    assert (code, err) == (0, "") and f"for {PUBLIC}: 0 problem(s)" in stdout
+    copy = tmp_path / "elsewhere" / "artifact"
+    shutil.copytree(out, copy)
+    code, stdout, err = run(["check", "--output", str(copy)], capsys)
+    assert (code, err) == (0, "") and "0 problem(s)" in stdout
+    same = PUBLIC.upper().replace("/NEWS-DIGEST/", "/news-digest")  # (host's case, slash)
+    code, stdout, err = run(["check", "--output", str(copy), "--base-url", same], capsys)
+    assert (code, err) == (0, "") and "0 problem(s)" in stdout
+
+
+def test_check_for_another_url_than_the_build_says_so_once(
+    sample_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = sample_site.parent / "out"
+    assert run(build_args(sample_site, "--base-url", PUBLIC), capsys)[0] == 0
+    for other in ("https://example.org/other/", "/news-digest/"):
+        code, stdout, err = run(["check", "--source", str(sample_site), "--output", str(out),
+                                 "--base-url", other], capsys)
+        assert (code, stdout) == (2, "")
+        assert err == (f"digest: {out} was built for {PUBLIC}, not for {other} (--base-url): "
+                       f"its links point there, so nothing was checked. Check it without "
+                       f"--base-url (it is checked for the URL it was built for), or build it "
+                       f"again with --base-url {other} first.\n")
+    (sample_site / "digest.yaml").write_text("base_url: https://example.org/other/\n")
+    code, stdout, err = run(["check", "--source", str(sample_site), "--output", str(out)],
+                            capsys)  # (the output's record wins over digest.yaml's)
+    assert (code, err) == (0, "") and f"for {PUBLIC}: 0 problem(s)" in stdout
+
+
+@pytest.mark.parametrize("marker", ["digest output 0123456789abcdef\n", "made by hand\n", None])
+def test_check_of_an_output_without_the_record_takes_the_url_as_before(
+    sample_site: Path, capsys: pytest.CaptureFixture[str], marker: str | None
+) -> None:
+    """An output built by a version that did not record its URL (or not by digest) is
+    checked for --base-url, else digest.yaml's base_url, as before."""
+    out = sample_site.parent / "out"
+    assert run(build_args(sample_site, "--base-url", PUBLIC), capsys)[0] == 0
+    if marker is None:
+        (out / ".digest-output").unlink()
+    else:
+        (out / ".digest-output").write_text(marker, encoding="utf-8")
+    check = ["check", "--source", str(sample_site), "--output", str(out)]
+    code, stdout, err = run(check, capsys)
+    assert code == 1 and "no built file" in err and "for /: " in stdout
+    code, stdout, err = run([*check, "--base-url", PUBLIC], capsys)
+    assert (code, err) == (0, "") and f"for {PUBLIC}: 0 problem(s)" in stdout
+
+
 def test_check_without_a_build_is_a_usage_error(
     sample_site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

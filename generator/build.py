@@ -65,6 +65,7 @@ from .model import (
     evented_site,
     lay_out,
     place_stories,
+    slug_rank,
 )
 from .output import (
     MARKER,
@@ -97,6 +98,7 @@ from .relisting import (
     unevented_layout,
 )
 from .scan import EarlyScan, Stamp, is_content_name, stamp_content
+from .slugs import SlugClash, find_slug_clashes, slug_clash_warnings
 from .store import StoryStore
 from .summary import StorySummary
 from .theme import static_files, template_digests
@@ -576,6 +578,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
     placements = _body_placements(site)
     now = time.time()
     future = _future(site.articles, now)
+    clashes = find_slug_clashes((a.summary.source, a.summary.wanted_slug, a.slug,
+                                 slug_rank(a.summary)) for a in site.articles)
     html_pages = sum(rel.endswith(".html") for rel in fingerprints)
     kept = Manifest(settings, templates_key, build_id, files, new_pages, reader, events,
                     _placement_pairs(placements),
@@ -584,6 +588,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                     layout=ahead.listing_layout(site),
                     topic_layouts={**manifest.topic_layouts, **relisted.relaid}
                     if relisted is not None else topic_layouts(pages), future=future,
+                    clashes=tuple(clash.to_tuple() for clash in clashes),
                     topics=tuple(topic.ref.name for topic in site.topics))
     kept.store_as(stories.story_delta)
     if memory is not None:
@@ -598,6 +603,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         rendered=len(to_render), files=len(new_pages),
         diagnostics=tuple(d for e in files.values() for d in e.diagnostics)
         + _placement_warnings(placements) + future_warnings(future, now)
+        + slug_clash_warnings(clashes, path_of=article_path)
         + unused_topic_warnings(config, kept.topics),
         body_matches=placements, clusters=events, write=written, timings=timings,
     )
@@ -1038,6 +1044,8 @@ def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str,
         stories=stories, topics=topics, pages=pages, rendered=0, files=len(manifest.pages),
         diagnostics=tuple(d for e in manifest.files.values() for d in e.diagnostics)
         + _placement_warnings(placements) + future_warnings(manifest.future, time.time())
+        + slug_clash_warnings((SlugClash(*clash) for clash in manifest.clashes),
+                              path_of=article_path)
         + unused_topic_warnings(config, manifest.topics),
         body_matches=placements, clusters=manifest.events,
         write=WriteResult(0, len(manifest.pages), 0), timings=timings,

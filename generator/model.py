@@ -269,9 +269,15 @@ def place_stories(summaries: Sequence[StorySummary]) -> Placement:
             bodies[index] = body
     body_of = {stories[i].source: body for i, body in bodies.items()}
     slugs = assign_unique(stories, wanted=lambda s: s.wanted_slug, identity=lambda s: s.source,
-                          rank=lambda s: (s.timestamp, s.source))
+                          rank=slug_rank)
     ordered = tuple(sorted(stories, key=lambda s: (-s.timestamp, slugs[s.source])))
     return Placement(ordered, slugs, body_of)
+
+
+def slug_rank(story: StorySummary) -> tuple[float, str]:
+    """Which of the stories that want one slug has it: the earliest, then by path (so a
+    newer story never takes an older one's address)."""
+    return (story.timestamp, story.source)
 
 
 def article_path(slug: str) -> str:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TypeVar
 
 from slugify import slugify
+
+from .diagnostics import Diagnostic, warning
 
 MAX_SLUG = 80
 """The longest slug made from a title or a topic name (cut at a word's end)."""
@@ -96,3 +99,60 @@ def assign_unique(
             taken.add(candidate)
             result[key] = candidate
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class SlugClash:
+    """A story that did not get the address it wanted: another story took it."""
+
+    source: str
+    """The story's file (relative to the site folder)."""
+    slug: str
+    """The slug it got instead (the wanted one with a suffix of its own path)."""
+    holder: str
+    """The file of the story that has the wanted slug."""
+    wanted: str
+    """The slug both wanted."""
+    next_in_line: bool
+    """Whether it is the story that gets the wanted slug when the holder goes (the first
+    of the others in ``assign_unique``'s rank)."""
+
+    def to_tuple(self) -> tuple[str, str, str, str, bool]:
+        """A ``marshal``-friendly tuple (for the cache)."""
+        return (self.source, self.slug, self.holder, self.wanted, self.next_in_line)
+
+
+def find_slug_clashes(stories: Iterable[tuple[str, str, str, tuple[object, ...]]]
+                      ) -> tuple[SlugClash, ...]:
+    """The clashes among ``stories``, given as (source, wanted slug, slug got, rank as
+    ``assign_unique`` ranked it), in source order: each story whose slug is not the one it
+    wanted, with the story that has it."""
+    listed = list(stories)
+    holders = {slug: source for source, _wanted, slug, _rank in listed}
+    others: dict[str, list[tuple[tuple[object, ...], str, str]]] = {}
+    for source, wanted, slug, rank in listed:
+        if slug != wanted and wanted in holders:
+            others.setdefault(wanted, []).append((rank, source, slug))
+    clashes = []
+    for wanted, group in others.items():
+        first = min(group, key=lambda member: member[0])[1]
+        clashes += [SlugClash(source, slug, holders[wanted], wanted, source == first)
+                    for _rank, source, slug in group]
+    return tuple(sorted(clashes, key=lambda clash: clash.source))
+
+
+def slug_clash_warnings(clashes: Iterable[SlugClash], *,
+                        path_of: Callable[[str], str]) -> tuple[Diagnostic, ...]:
+    """A warning for each story whose address another story took (``assign_unique`` gave
+    it a suffix): it names both files and the address of each (``path_of`` a slug), and,
+    for the story next in line, that its address moves when the other file goes."""
+    return tuple(warning(
+        clash.source,
+        f"{clash.holder} wants the same address and has it, {path_of(clash.wanted)} (it is "
+        f"dated earlier, or at the same time and its path sorts first), so this story is at "
+        f"{path_of(clash.slug)}"
+        + (f"; should {clash.holder} go, this story moves to {path_of(clash.wanted)} and "
+           f"{path_of(clash.slug)} stops working" if clash.next_in_line else ""),
+        hint="Rename one of the two files: a dated file name (YYYY-MM-DD-words.md) gives a "
+             "story an address of its own that stays put when other files come and go.")
+        for clash in clashes)

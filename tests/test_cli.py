@@ -166,6 +166,21 @@ def test_base_url_option_prefixes_links(
     assert 'href="/digest/topics/"' in home
 
 
+def test_stories_wanting_one_address_are_warnings_that_strict_fails_on(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"content/2021-03-04-foo.md": STORY.format(title="Foo", extra=""),
+                      "content/x.md": STORY.format(title="Foo", extra="")})
+    code, out, err = run(build_args(site, "--base-url", PUBLIC), capsys)
+    assert code == 0 and ", 1 warnings, 0 errors" in out
+    assert err.startswith("content/x.md: warning: content/2021-03-04-foo.md wants the same "
+                          "address and has it, news/2021-03-04-foo/")
+    code, out, err = run(build_args(site, "--base-url", PUBLIC, "--strict"), capsys)
+    assert code == 1 and "content/x.md: warning:" in err and "--strict" in err
+    (site / "content/x.md").rename(site / "content/2021-03-04-foo-again.md")
+    assert run(build_args(site, "--base-url", PUBLIC, "--strict"), capsys)[0] == 0
+
+
 def test_python_dash_m_generator_runs_the_cli(tmp_path: Path) -> None:
     shutil.copytree(SAMPLE_CONTENT, tmp_path / "site" / "content")
     result = subprocess.run(

@@ -751,6 +751,44 @@ def test_a_topic_entry_no_story_uses_is_warned_of_until_a_story_does(
     assert unused() == ([("Drones", 3)], 0)
 
 
+@pytest.mark.parametrize("server", [False, True])
+def test_a_story_whose_address_another_took_is_warned_of_until_renamed(
+    site: Path, tmp_path: Path, server: bool
+) -> None:
+    """Two files want news/2021-03-03-story-3/: the later story gets a suffix, and every
+    build says so, an unchanged one or an edit too, until one of them is renamed."""
+    from generator.build import BuildMemory
+
+    memory = BuildMemory() if server else None
+    out = site.parent / "out"
+    config, _ = load_config(site, output=out)
+    other = site / "content/sub/2021-03-03-story-3.md"
+    other.parent.mkdir()
+    other.write_text(story(9, title="Another story"), encoding="utf-8")
+
+    def clashes() -> tuple[list[str], int]:
+        report = build(config, memory=memory)
+        assert tree(out) == clean_build(site, tmp_path)
+        return [p.format() for p in report.warnings], report.rendered
+
+    said, _ = clashes()
+    assert said == [
+        "content/sub/2021-03-03-story-3.md: warning: content/2021-03-03-story-3.md wants the "
+        "same address and has it, news/2021-03-03-story-3/ (it is dated earlier, or at the "
+        "same time and its path sorts first), so this story is at news/2021-03-03-story-3-"
+        "148bc9/; should content/2021-03-03-story-3.md go, this story moves to "
+        "news/2021-03-03-story-3/ and news/2021-03-03-story-3-148bc9/ stops working Hint: "
+        "Rename one of the two files: a dated file name (YYYY-MM-DD-words.md) gives a story "
+        "an address of its own that stays put when other files come and go."]
+    assert (out / "news/2021-03-03-story-3-148bc9/index.html").is_file()
+    assert clashes() == (said, 0)  # (nothing changed)
+    edit_story_3(site)
+    assert clashes()[0] == said
+    other.rename(other.with_name("2021-03-09-another-story.md"))
+    assert clashes()[0] == []
+    assert clashes() == ([], 0)
+
+
 def test_builds_told_what_changed_equal_clean_builds(site: Path, tmp_path: Path) -> None:
     """The preview server names the changed paths (``touched``): only those files are
     looked at, and a folder among them means looking at everything."""

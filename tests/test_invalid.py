@@ -86,12 +86,18 @@ def test_case_mixed_into_the_sample_site_leaves_the_rest_built(
     stories, expected = read_expected(case)
     copy_case(case, sample_site, into=case)
     report = build_site_at(sample_site, tmp_path / "out")
-    assert [d.format() for d in report.diagnostics] == [
-        line.replace("content/", f"content/{case}/", 1) for line in expected
-    ]
+    assert [_unsuffixed(d.format()) for d in report.diagnostics] == [
+        _unsuffixed(line.replace("content/", f"content/{case}/")) for line in expected
+    ]  # (every path: a warning may name two files, as a slug clash does)
     assert report.stories == baseline.stories + stories
     assert set(article_slugs(tmp_path / "baseline")) <= set(article_slugs(tmp_path / "out"))
     assert set(topic_slugs(tmp_path / "baseline")) <= set(topic_slugs(tmp_path / "out"))
+
+
+def _unsuffixed(line: str) -> str:
+    """``line`` with the suffixes of de-duplicated addresses masked: they are made from the
+    story's path (``slugs.assign_unique``), which moves with the case's folder."""
+    return re.sub(r"(news/[\w-]+)-[0-9a-f]{6}/", r"\1-?/", line)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if read_expected(c)[1]])

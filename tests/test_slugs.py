@@ -114,3 +114,28 @@ def test_slugs_are_stable_when_unrelated_stories_are_added(
 @given(items)
 def test_slugs_do_not_depend_on_input_order(group: list[Item]) -> None:
     assert assign(group) == assign(list(reversed(group)))
+
+
+def test_a_clash_names_the_holder_and_only_the_next_in_line_moves() -> None:
+    """The example of the issue: three stories want the address of 2024-05-01-foo.md."""
+    from generator.slugs import SlugClash, find_slug_clashes, slug_clash_warnings
+
+    wanted = "2024-05-01-foo"
+    stories = [("content/2024-05-01-foo.md", wanted, wanted, (10, "content/2024-05-01-foo.md")),
+               ("content/x.md", wanted, f"{wanted}-ac90ee", (11, "content/x.md")),
+               ("content/a-new.md", wanted, f"{wanted}-dd3e10", (13, "content/a-new.md")),
+               ("content/b.md", "2024-05-01-bar", "2024-05-01-bar", (12, "content/b.md"))]
+    holder = "content/2024-05-01-foo.md"
+    assert find_slug_clashes(reversed(stories)) == (
+        SlugClash("content/a-new.md", f"{wanted}-dd3e10", holder, wanted, next_in_line=False),
+        SlugClash("content/x.md", f"{wanted}-ac90ee", holder, wanted, next_in_line=True))
+    first, second = slug_clash_warnings(find_slug_clashes(stories),
+                                        path_of=lambda slug: f"news/{slug}/")
+    assert first.file == "content/a-new.md" and "should" not in first.message
+    assert second.format().startswith(
+        "content/x.md: warning: content/2024-05-01-foo.md wants the same address and has it, "
+        "news/2024-05-01-foo/ (it is dated earlier, or at the same time and its path sorts "
+        "first), so this story is at news/2024-05-01-foo-ac90ee/; should "
+        "content/2024-05-01-foo.md go, this story moves to news/2024-05-01-foo/ and "
+        "news/2024-05-01-foo-ac90ee/ stops working Hint: Rename one of the two files")
+    assert find_slug_clashes(stories[3:]) == ()

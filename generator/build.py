@@ -17,7 +17,7 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache, partial
@@ -101,7 +101,7 @@ from .scan import EarlyScan, Stamp, is_content_name, stamp_content
 from .slugs import SlugClash, find_slug_clashes, slug_clash_warnings
 from .store import StoryStore
 from .summary import StorySummary
-from .theme import static_files, template_digests
+from .theme import REPLACEABLE, CopiedFiles, copied_files, root_collisions, template_digests
 from .urls import page_path
 from .workers import (
     TICK_EVERY,
@@ -358,7 +358,9 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
     settings = settings_digest(config)
     templates = template_digests(config.source)
     templates_key = templates_digest(templates)
-    assets = static_files(config.source)
+    copied = copied_files(config.source)
+    assets = dict(copied.static)  # (and the files of root/ that collide with none, once
+    # the pages are planned: see ``_publish_root``)
     hinted = _scan_touched(config, manifest, touched) \
         if remembered and touched is not None and not reread else None  # (after a
     # change of the settings files are read with, the files not touched are read too: the
@@ -372,10 +374,10 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
     lap("scan")
     unchanged = bool(manifest.pages and settings == manifest.settings and not state.changed
                      and templates_key == manifest.templates
-                     and not state.removed and _assets_unchanged(assets, manifest))
+                     and not state.removed and _copied_unchanged(copied, manifest))
     gone = _gone(config.output, manifest.pages, saving, at_once=unchanged)
     if unchanged and not gone():
-        return _report_unchanged(config, manifest, timings), None
+        return _report_unchanged(config, manifest, timings, copied), None
 
     records = RecordStore(records_path(manifest_file))
     events_child = _events_meanwhile(config, manifest_file, manifest, saving) \
@@ -402,8 +404,9 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                         for p in parsed if p.summary is not None and p.summary.record_json),
                        removed=())
         lap("read")
-        missing = gone()  # (deleted since by somebody else: every page is planned, as
-        # after a template change, and these are written again)
+        missing = gone() | _unreplaced(copied, manifest)  # (deleted since by somebody
+        # else, or no longer replaced by a file of root/: every page is planned, as after
+        # a template change, and these are written again)
         if missing:
             manifest.pages = {rel: entry for rel, entry in manifest.pages.items()
                               if rel not in missing}
@@ -527,6 +530,11 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                 fingerprints = page_fingerprints(site, pages, templates)
             to_render = [p for p in candidates
                          if old.get(rel := page_path(p.path), ("",))[0] != fingerprints[rel]]
+        root_problems = _publish_root(copied, assets, fingerprints if fingerprints is not None
+                                      else {page_path(p.path) for p in pages}) \
+            if copied.root else ()  # (no walk over every page's path without root/)
+        if assets.keys() & REPLACEABLE:  # (a generated file a file of root/ replaces)
+            to_render = [p for p in to_render if page_path(p.path) not in assets]
         lap("model" if patch is None else "patch")
         gc.freeze()
         gc.enable()
@@ -561,8 +569,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         staged.append((rel, *stage_file(config.output, rel, path.read_bytes(), previous.get(rel),
                                         direct=direct, spares=spares)))
     new_pages = {rel: manifest.pages[rel] for rel in fingerprints if rel in manifest.pages}
-    new_pages.update((rel, (fingerprints[rel] if rel in fingerprints
-                            else _asset_key(assets, rel), digest))
+    new_pages.update((rel, (_asset_key(assets, rel) if rel in assets
+                            else fingerprints[rel], digest))
                      for rel, digest, _changed in staged)
     build_id = _build_id(new_pages, built_for=config.site_url)
     # (a fresh output held nothing before: ``direct`` builds skip walking what they wrote)
@@ -604,7 +612,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         diagnostics=tuple(d for e in files.values() for d in e.diagnostics)
         + _placement_warnings(placements) + future_warnings(future, now)
         + slug_clash_warnings(clashes, path_of=article_path)
-        + unused_topic_warnings(config, kept.topics),
+        + unused_topic_warnings(config, kept.topics) + copied.problems + root_problems,
         body_matches=placements, clusters=events, write=written, timings=timings,
     )
     return report, (manifest_file, kept, site.event_state, stories_saved)
@@ -1015,13 +1023,51 @@ def _output_matches(output: Path, manifest: Manifest) -> bool:
         return False
 
 
-def _assets_unchanged(assets: dict[str, Path], manifest: Manifest) -> bool:
+def _copied_unchanged(copied: CopiedFiles, manifest: Manifest) -> bool:
+    """Whether the last build published exactly the files ``copied`` (unchanged): a file
+    of root/ that it left out (see ``_publish_root``) is new each time, so that every build
+    reports it again."""
     recorded = {rel for rel, (key, _d) in manifest.pages.items() if key.startswith("asset:")}
-    return recorded == set(assets) and all(
-        manifest.pages[rel][0] == _asset_key(assets, rel) for rel in assets)
+    assets = {**copied.root, **copied.static}
+    return recorded == assets.keys() and len(assets) == len(copied.static) + len(copied.root) \
+        and all(manifest.pages[rel][0] == _asset_key(assets, rel) for rel in assets)
 
 
-def _asset_key(assets: dict[str, Path], rel: str) -> str:
+def _publish_root(copied: CopiedFiles, assets: dict[str, Path], planned: Collection[str]
+                  ) -> tuple[Diagnostic, ...]:
+    """Add to ``assets`` the files of root/ that collide with no ``planned`` page nor
+    static asset (``theme.root_collisions``); an error for each of the others."""
+    kept, problems = root_collisions(copied.root, _Either(planned, assets))
+    assets.update(kept)
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class _Either(Collection[str]):
+    """The paths of two collections, without copying either (the planned pages are
+    100,000 and more)."""
+
+    first: Collection[str]
+    second: Collection[str]
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.first or item in self.second
+
+    def __iter__(self) -> Iterator[str]:
+        return chain(self.first, self.second)
+
+    def __len__(self) -> int:
+        return len(self.first) + len(self.second)
+
+
+def _unreplaced(copied: CopiedFiles, manifest: Manifest) -> set[str]:
+    """The generated files (``theme.REPLACEABLE``) that a file of root/ replaced in the
+    last build and no longer does: generated again."""
+    return {rel for rel in REPLACEABLE if rel not in copied.root
+            and manifest.pages.get(rel, ("",))[0].startswith("asset:")}
+
+
+def _asset_key(assets: Mapping[str, Path], rel: str) -> str:
     stamp = stamp_of(assets[rel])
     return f"asset:{stamp.size}:{stamp.mtime_ns}"
 
@@ -1034,8 +1080,8 @@ def _build_id(pages: dict[str, tuple[str, str]], *, built_for: str) -> str:
     return marker_text(h.hexdigest(), built_for=built_for)
 
 
-def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str, float]
-                      ) -> BuildReport:
+def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str, float],
+                      copied: CopiedFiles) -> BuildReport:
     """Nothing changed since the last build: report it without touching anything."""
     stories, topics, pages = manifest.counts
     placements = tuple(BodyPlacement(body, article or None, taken or None)
@@ -1046,7 +1092,7 @@ def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str,
         + _placement_warnings(placements) + future_warnings(manifest.future, time.time())
         + slug_clash_warnings((SlugClash(*clash) for clash in manifest.clashes),
                               path_of=article_path)
-        + unused_topic_warnings(config, manifest.topics),
+        + unused_topic_warnings(config, manifest.topics) + copied.problems,
         body_matches=placements, clusters=manifest.events,
         write=WriteResult(0, len(manifest.pages), 0), timings=timings,
     )

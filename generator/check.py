@@ -5,14 +5,20 @@ each a function ``(page, site) -> list[CheckProblem]``. To add a check, write on
 more such function and add it to ``PAGE_CHECKS`` (per HTML page) or ``SITE_CHECKS``
 (once per site, e.g. feeds or the sitemap). It is a library: it returns problems
 and never prints; a CLI or a test decides what to do with them.
+
+Files the site publishes as they are from its ``root/`` folder (``copied``: a search
+engine's verification file, ``ads.txt``...) are the publisher's, not pages of the site:
+links to them are checked like links to any file, but they are not checked themselves
+(a verification "page" holds one line, no HTML) nor looked for in the sitemap.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +67,14 @@ class BuiltSite:
     site_url: str = ""
     """The site's absolute URL (``https://host/digest/``) when known: absolute links
     under it are checked like internal ones."""
+    copied: frozenset[str] = frozenset()
+    """The files of ``files`` published as they are from the site's ``root/`` folder
+    (see ``copied_from_root``): links may lead to them, but they are not checked."""
+
+    @property
+    def generated(self) -> list[str]:
+        """The files of ``files`` that the build generated (not ``copied``), sorted."""
+        return sorted(self.files - self.copied)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,16 +115,19 @@ PageCheck = Callable[[HtmlPage, BuiltSite], list[CheckProblem]]
 SiteCheck = Callable[[BuiltSite], list[CheckProblem]]
 
 
-def check_site(output_dir: Path, *, base_path: str = "/",
-               site_url: str = "") -> list[CheckProblem]:
+def check_site(output_dir: Path, *, base_path: str = "/", site_url: str = "",
+               copied: Collection[str] = ()) -> list[CheckProblem]:
     """Every problem in the built site at ``output_dir``, hosted at URL path ``base_path``
-    (and at the absolute URL ``site_url``, when given: it must end in ``base_path``)."""
+    (and at the absolute URL ``site_url``, when given: it must end in ``base_path``);
+    ``copied``: the files published as they are from the site's root/ folder (see
+    ``copied_from_root``), which are not checked."""
     if site_url and not site_url.endswith("/"):
         site_url += "/"
+    files = frozenset(list_files(output_dir))
     site = BuiltSite(root=output_dir, base_path=normalize_base_path(base_path),
-                     files=frozenset(list_files(output_dir)), site_url=site_url)
+                     files=files, site_url=site_url, copied=files & frozenset(copied))
     problems: list[CheckProblem] = []
-    for file in sorted(site.files):
+    for file in site.generated:
         if file.endswith(".html"):
             page = parse_page(output_dir, file)
             for page_check in PAGE_CHECKS:
@@ -151,6 +168,20 @@ def _comparable(url: str) -> str:
     parts = urlsplit(url)
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}" if parts.netloc else path
+
+
+def copied_from_root(output_dir: Path, source: Path) -> frozenset[str]:
+    """The files of the output at ``output_dir`` that are, byte for byte, those of the
+    site ``source``'s root/ folder (one that the build left out for colliding with a
+    generated file is not: the generated file is there instead)."""
+    from .theme import copied_files
+
+    same = set()
+    for rel, path in copied_files(source).root.items():
+        with contextlib.suppress(OSError):
+            if (output_dir / rel).read_bytes() == path.read_bytes():
+                same.add(rel)
+    return frozenset(same)
 
 
 def normalize_base_path(base_path: str) -> str:
@@ -344,7 +375,7 @@ def url_problems(site: BuiltSite, file: str, urls: list[str], what: str) -> list
 def check_feeds(site: BuiltSite) -> list[CheckProblem]:
     """Atom and RSS feeds parse, have their required elements, and link to built pages."""
     problems: list[CheckProblem] = []
-    for file in sorted(f for f in site.files if f.endswith((".xml", ".rss", ".atom"))):
+    for file in (f for f in site.generated if f.endswith((".xml", ".rss", ".atom"))):
         root, errors = parse_xml(site, file)
         problems += errors
         if root is not None and root.tag == f"{ATOM}feed":
@@ -386,7 +417,7 @@ def _rss_problems(site: BuiltSite, file: str, rss: Element) -> list[CheckProblem
 def check_json_files(site: BuiltSite) -> list[CheckProblem]:
     """JSON files parse; JSON Feeds have the fields the 1.1 spec requires."""
     problems: list[CheckProblem] = []
-    for file in sorted(f for f in site.files if f.endswith(".json")):
+    for file in (f for f in site.generated if f.endswith(".json")):
         try:
             document = json.loads((site.root / file).read_bytes())
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -446,7 +477,7 @@ def check_sitemap(site: BuiltSite) -> list[CheckProblem]:
                                                f"{SITEMAP_LIMIT:,} at most"))
         listed.update(_target(site, loc) for loc in locs)
     problems += [CheckProblem("sitemap.xml", f"the page {file!r} is not listed")
-                 for file in sorted(site.files)
+                 for file in site.generated
                  if file.endswith("index.html") and file not in listed
                  and not _not_indexed(site, file)]
     return problems

@@ -326,7 +326,7 @@ def run_check(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     """``digest check``: exit 1 listing each problem, 0 when there is none."""
     from dataclasses import replace
 
-    from .check import BaseUrlMismatch, check_site, checked_base_url
+    from .check import BaseUrlMismatch, check_site, checked_base_url, copied_from_root
     from .config import load_config
     from .diagnostics import Severity
 
@@ -347,7 +347,8 @@ def run_check(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     config = replace(config, base_url=base_url)
     found = check_site(config.output, base_path=config.base_path,
-                       site_url=config.site_url if config.has_host else "")
+                       site_url=config.site_url if config.has_host else "",
+                       copied=copied_from_root(config.output, config.source))
     for found_problem in found:
         print(found_problem.format(), file=err)
     print(f"checked {config.output} for {config.site_url}: {len(found)} problem(s)", file=out)

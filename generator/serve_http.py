@@ -41,6 +41,8 @@ from livereload.handlers import LiveReloadJSHandler
 from tornado.web import HTTPError, RequestHandler
 from tornado.websocket import WebSocketHandler
 
+from .output import MARKER
+
 RELOAD_SOCKET = "/livereload"
 """Where browsers open the reload WebSocket (livereload.js's fixed path)."""
 RELOAD_SCRIPT = "/livereload.js"
@@ -103,9 +105,10 @@ def resolve_site_file(root: Path, request_path: str) -> Path | str | None:
 
     Returns the resolved file; a string, the location to redirect to (a folder
     asked for without its trailing slash); or None when the path names nothing
-    servable: a missing file, ``..`` or ``.`` segments (also percent-encoded), a
-    dot-file, a NUL or backslash, or a file whose real path (symlinks followed)
-    is outside ``root``.
+    servable: a missing file, ``..`` or ``.`` segments (also percent-encoded), digest's
+    own marker file (``output.MARKER``: the site's dot-files, copied from its root/
+    folder, are served, ``.well-known/security.txt``), a NUL or backslash, or a file
+    whose real path (symlinks followed) is outside ``root``.
     """
     if not request_path.startswith("/"):
         return None  # absolute-form or garbage request targets
@@ -116,8 +119,8 @@ def resolve_site_file(root: Path, request_path: str) -> Path | str | None:
     if "\0" in decoded or "\\" in decoded:
         return None
     parts = [part for part in decoded.split("/") if part]
-    if any(part.startswith(".") for part in parts):
-        return None  # "..", "." and hidden files such as digest's own marker
+    if any(part in (".", "..") for part in parts) or parts[:1] == [MARKER]:
+        return None  # (other dot-files are the site's, from root/: .well-known/...)
     top = os.path.realpath(root)
     found = _inside(top, os.path.join(top, *parts))
     if found is not None and os.path.isdir(found):

@@ -3,14 +3,27 @@
 The default theme ships inside the package (``generator.templates``, built from
 the repository's ``templates/`` folder). A site's own ``templates/`` folder
 overrides it file by file, and its ``static/`` folder adds or replaces assets.
+Its ``root/`` folder holds files published as they are at the output's root
+(``ads.txt``, ``CNAME``, ``.well-known/security.txt``): one that would take the place of
+a generated file is left out (``root_collisions``), but for ``robots.txt``, which
+replaces the generated one.
+
+Both folders are copied by one rule (``copied_files``): editor and system litter is
+never copied (``is_litter``), and a symlink is followed only to a file or folder
+inside the site folder, so that no file from elsewhere on the machine is published.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+
+from .diagnostics import Diagnostic, error
+from .output import MARKER
 
 
 def default_theme_dir() -> Path:
@@ -35,16 +48,137 @@ def template_dirs(site_root: Path) -> list[Path]:
     return dirs
 
 
+STATIC_DIR = "static"
+"""The site folder of assets, published under ``static/`` (the theme's too)."""
+ROOT_DIR = "root"
+"""The site folder whose files are published as they are at the output's root."""
+REPLACEABLE = frozenset({"robots.txt"})
+"""Generated files that a file of ``root/`` replaces instead of colliding with (a
+publisher's own robots.txt, to keep crawlers out of ``api/``...)."""
+LITTER_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".git", ".hg", ".svn"})
+"""Names of files and folders that editors, file managers and version control leave
+in a folder: never published."""
+
+
+def is_litter(name: str) -> bool:
+    """Whether a file or folder of ``static/`` or ``root/`` is editor, system or version
+    control litter, never copied: ``.DS_Store``, ``Thumbs.db``, ``desktop.ini``, ``.git/``,
+    backups (``x~``), Emacs's locks and autosaves (``.#x``, ``#x#``) and Vim's swap files
+    (``.x.swp``). Other dot-files are copied (``.nojekyll``, ``.well-known/``)."""
+    return (name in LITTER_NAMES or name.endswith("~") or name.startswith(".#")
+            or (name.startswith("#") and name.endswith("#"))
+            or (name.startswith(".") and name.endswith((".swp", ".swx"))))
+
+
+@dataclass(frozen=True, slots=True)
+class CopiedFiles:
+    """The files a build copies as they are, by output path, and what was left out."""
+
+    static: Mapping[str, Path]
+    """``static/...``: the theme's assets, overridden by the site's."""
+    root: Mapping[str, Path]
+    """The files of the site's ``root/``, by their path from it (``ads.txt``), not yet
+    checked against the generated files (see ``root_collisions``)."""
+    problems: tuple[Diagnostic, ...]
+    """A symlink of ``static/`` or ``root/`` that leads out of the site folder (left out)."""
+
+
+def copied_files(site_root: Path) -> CopiedFiles:
+    """The site's static assets and root files (see ``CopiedFiles``)."""
+    static: dict[str, Path] = {}
+    problems: list[Diagnostic] = []
+    theme = default_theme_dir()
+    for folder, within in ((theme / STATIC_DIR, theme), (site_root / "templates" / STATIC_DIR,
+                           site_root), (site_root / STATIC_DIR, site_root)):
+        for rel, path in _files_below(folder, within, site_root, problems):
+            if within is not theme or not (path.suffix == ".py" or "__pycache__" in rel):
+                static[f"{STATIC_DIR}/{rel}"] = path  # (the package's own files are not)
+    root = dict(_files_below(site_root / ROOT_DIR, site_root, site_root, problems))
+    return CopiedFiles(static, root, tuple(problems))
+
+
 def static_files(site_root: Path) -> dict[str, Path]:
     """Static assets by output path (``static/...``): the site's override the theme's."""
-    found: dict[str, Path] = {}
-    for folder in (default_theme_dir() / "static", site_root / "templates" / "static",
-                   site_root / "static"):
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and not path.name.startswith(".") and path.suffix != ".py":
-                    found["static/" + path.relative_to(folder).as_posix()] = path
+    return dict(copied_files(site_root).static)
+
+
+def _files_below(folder: Path, within: Path, site_root: Path,
+                 problems: list[Diagnostic]) -> list[tuple[str, Path]]:
+    """Every file below ``folder`` but litter, by its path from there, sorted. A symlink
+    is followed if it leads inside ``within`` (to a folder that is not one it lies in:
+    a loop ends), else it is left out with an error in ``problems``."""
+    found: list[tuple[str, Path]] = []
+    top = os.path.realpath(within)
+
+    def walk(path: Path, rel: str, seen: tuple[str, ...]) -> None:
+        real = os.path.realpath(path)
+        if not (real == top or real.startswith(top + os.sep)):
+            problems.append(_leaking(path, real, site_root))
+        elif os.path.isdir(real):
+            if real not in seen:  # (a symlink back up the tree is not walked again)
+                for entry in sorted(os.scandir(path), key=lambda e: e.name):
+                    if not is_litter(entry.name):
+                        walk(path / entry.name, rel + entry.name + "/", (*seen, real))
+        elif os.path.isfile(real) and rel:
+            found.append((rel[:-1], path))
+
+    if os.path.lexists(folder):
+        walk(folder, "", ())
     return found
+
+
+def _leaking(link: Path, target: str, site_root: Path) -> Diagnostic:
+    """The error for a symlink that leads out of the site folder."""
+    try:
+        name = link.relative_to(site_root).as_posix()
+    except ValueError:
+        name = str(link)
+    return error(name, f"the symlink leads to {target!r}, outside the site folder, so it "
+                       "is not published", hint="Copy the file into the site folder instead "
+                       "of linking to it.")
+
+
+def root_collisions(root: Mapping[str, Path], generated: Collection[str]
+                    ) -> tuple[dict[str, Path], tuple[Diagnostic, ...]]:
+    """The files of ``root`` (``CopiedFiles.root``) that may be published beside the
+    ``generated`` output paths (the planned pages' and the static assets'), and an error
+    for each of the others: one that would take the place of a generated file (but
+    those of ``REPLACEABLE``), or that lies in a folder of generated files (``news/``,
+    ``topics/``... where the next story, topic or page could land on it). Decided from
+    the top-level names of ``generated``, so a new kind of output is covered too."""
+    if not root:
+        return {}, ()
+    tops: dict[str, str] = {}  # (each top-level name: a file, or a folder of pages)
+    for rel in generated:
+        top, slash, _rest = rel.partition("/")
+        if slash or top not in tops:
+            tops[top] = "folder" if slash else "file"
+    for reserved in _OWN_FILES:
+        tops.setdefault(reserved, "own")
+    kept, problems = {}, []
+    for rel, path in root.items():
+        top = rel.partition("/")[0]
+        kind = tops.get(top)
+        if kind is None or rel in REPLACEABLE:
+            kept[rel] = path
+            continue
+        if kind == "own":
+            what = f"it would overwrite digest's own {top!r}, the mark of an output folder"
+        elif rel in generated:
+            what = f"it would overwrite the generated {rel!r}"
+        elif kind == "folder":
+            what = f"it would go into {top + '/'!r}, a folder of generated files"
+        else:
+            what = f"the generated {top!r} is a file, not a folder"
+        problems.append(error(f"{ROOT_DIR}/{rel}", f"{what}, so it is not published",
+                              hint=_MOVE_HINT))
+    return kept, tuple(problems)
+
+
+_OWN_FILES = (MARKER,)
+"""What digest writes into an output folder besides the site."""
+_MOVE_HINT = ("Move or rename it: root/ holds files beside the generated ones (only "
+              "robots.txt replaces the generated one).")
 
 
 _REFERENCE = re.compile(r"\{%-?\s*(?:extends|include|import|from)\b(.*?)-?%\}", re.DOTALL)

@@ -277,6 +277,37 @@ def test_check_of_an_output_without_the_record_takes_the_url_as_before(
     assert (code, err) == (0, "") and f"for {PUBLIC}: 0 problem(s)" in stdout
 
 
+def test_check_passes_a_build_with_files_published_from_root(
+    sample_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Files of root/ are the publisher's, published as they are: a search engine's
+    verification file (one line, not HTML) is not checked as a page, nor looked for in the
+    sitemap (no crawler should index it); links to them are checked like any link. A file
+    root/ holds that the build left out (it collides) is the generated one's place, so
+    the generated file there is checked as ever."""
+    files = {"root/google123.html": "google-site-verification: google123.html\n",
+             "root/about/index.html": "<p>not a page of the site</p>\n",
+             "root/.well-known/assetlinks.json": "[]\n", "root/ads.txt": "ads\n",
+             "root/BingSiteAuth.xml": '<?xml version="1.0"?><users><user>X</user></users>\n',
+             "root/robots.txt": f"User-agent: *\nSitemap: {PUBLIC}sitemap.xml\n"}
+    for rel, text in files.items():
+        (sample_site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (sample_site / rel).write_text(text, encoding="utf-8")
+    out = sample_site.parent / "out"
+    assert run(build_args(sample_site, "--base-url", PUBLIC), capsys)[0] == 0
+    check = ["check", "--source", str(sample_site), "--output", str(out), "--base-url", PUBLIC]
+    code, stdout, err = run(check, capsys)
+    assert (code, err) == (0, "") and "0 problem(s)" in stdout
+    page = out / "topics" / "ai" / "index.html"
+    page.write_text(page.read_text().replace(
+        "</main>", '<a href="/news-digest/ads.txt">ads</a><a href="/news-digest/no.txt">x</a>'
+                   "\n</main>"))
+    (out / "google123.html").write_text("changed by hand")  # (no longer root/'s: a page)
+    code, stdout, err = run(check, capsys)
+    assert code == 1 and "no built file 'no.txt'" in err and "ads.txt" not in err
+    assert "google123.html: the page has no <title>" in err
+
+
 def test_check_without_a_build_is_a_usage_error(
     sample_site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

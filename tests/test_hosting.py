@@ -216,3 +216,25 @@ def test_page_1_of_a_listing_sends_the_reader_to_its_first_page(
         assert said.robots == ["noindex"]
         assert [urljoin(url, link) for link in said.links] == [first]
     assert landed == list(first_pages.values())
+
+
+def test_files_of_root_are_served_at_the_hosts_root(sample_site: Path, tmp_path: Path) -> None:
+    """What root/ holds is served where hosts, crawlers and ad networks ask for it:
+    ``/ads.txt``, ``/.well-known/security.txt``, a verification file, and root/'s own
+    robots.txt instead of the generated one."""
+    files = {"ads.txt": "google.com, pub-1, DIRECT\n",
+             ".well-known/security.txt": "Contact: mailto:security@example.org\n",
+             "google123.html": "google-site-verification: google123.html\n",
+             "robots.txt": "User-agent: *\nDisallow: /api/\n"}
+    for rel, text in files.items():
+        (sample_site / "root" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (sample_site / "root" / rel).write_text(text, encoding="utf-8")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}/"
+    published = publish(sample_site, tmp_path / "out", base_url=base_url)
+    with serve_with_nginx(published.output, prefix="/", port=port):
+        answers = {rel: fetch(base_url + rel) for rel in files}
+    for rel, text in files.items():
+        status, _type, body = answers[rel]
+        assert (status, body.decode("utf-8")) == (200, text), rel
+    assert answers["ads.txt"][1].startswith("text/plain")

@@ -38,6 +38,7 @@ from generator.manifest import (
     load_summaries,
     spare_path,
 )
+from generator.output import MARKER
 from generator.pages import article_page, site_feeds
 from generator.theme import static_files, template_digests
 from generator.workers import WorkerPool
@@ -559,6 +560,113 @@ def test_change_a_static_file(site: Path, tmp_path: Path) -> None:
         (root / "static/extra.css").write_text("body { color: red }\n", encoding="utf-8")
 
     check_equal_after(restyle, site, tmp_path)
+
+
+def test_add_change_and_delete_root_files(site: Path, tmp_path: Path) -> None:
+    """Files of root/ go to the output's root as they are, sub-folders and dot-files too;
+    written only when their bytes change, and removed with them."""
+    out = site.parent / "out"
+
+    def add(root: Path) -> None:
+        (root / "root/.well-known").mkdir(parents=True)
+        (root / "root/.well-known/security.txt").write_text("Contact: mailto:a@b.c\n")
+        (root / "root/ads.txt").write_text("google.com, pub-1, DIRECT\n")
+        (root / "root/.nojekyll").write_bytes(b"")
+        (root / "root/.DS_Store").write_bytes(b"litter")
+
+    check_equal_after(add, site, tmp_path)
+    assert (out / ".well-known/security.txt").read_text() == "Contact: mailto:a@b.c\n"
+    assert (out / ".nojekyll").is_file() and not (out / ".DS_Store").exists()
+    before = mtimes(out)
+
+    def change(root: Path) -> None:
+        path = root / "root/ads.txt"
+        path.write_text("google.com, pub-2, DIRECT\n")
+        touch_later(path)
+
+    report = check_equal_after(change, site, tmp_path)
+    assert report.rendered == 0 and report.write.written == 1
+    after = mtimes(out)
+    assert sorted(rel for rel in after if after[rel] != before.get(rel)) == [MARKER, "ads.txt"]
+
+    def delete(root: Path) -> None:
+        shutil.rmtree(root / "root/.well-known")
+        (root / "root/.nojekyll").unlink()
+
+    report = check_equal_after(delete, site, tmp_path)
+    assert report.write.removed == 2 and not (out / ".well-known").exists()
+    assert run(site, out).write.written == 0  # (and nothing to do after that)
+
+
+ROBOTS = "User-agent: *\nDisallow: /api/\nSitemap: https://example.org/sitemap.xml\n"
+
+
+@pytest.mark.parametrize("way", ["cli", "children", "server"])
+def test_a_robots_txt_in_root_replaces_the_generated_one_until_it_goes(
+        site: Path, tmp_path: Path, way: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """root/robots.txt is published instead of the generated robots.txt; edits of the
+    stories meanwhile leave it; deleted, the generated one comes back. Every step equals
+    a clean build, as the CLI builds (``children``: with the events child of a large site,
+    which lays the listings out as the last build did), and as the preview server does."""
+    from generator.build import BuildMemory
+
+    if way == "children":
+        monkeypatch.setattr(cluster_parallel, "MIN_SPLIT_ITEMS", 1)
+    memory = BuildMemory() if way == "server" else None
+    out = site.parent / "out"
+    config, _ = load_config(site, output=out)
+    own = site / "root/robots.txt"
+
+    def step(change: Callable[[], object], touched: list[str]) -> BuildReport:
+        change()
+        report = build(config, memory=memory, touched=touched if memory else None)
+        assert report.errors == ()
+        assert tree(out) == clean_build(site, tmp_path)
+        return report
+
+    build(config, memory=memory)
+    generated = (out / "robots.txt").read_bytes()
+    assert b"Allow: /" in generated
+    (site / "root").mkdir()
+    step(lambda: own.write_text(ROBOTS), ["root/robots.txt"])
+    assert (out / "robots.txt").read_text() == ROBOTS
+    report = step(lambda: edit_story_3(site), ["content/2021-03-03-story-3.md"])
+    assert report.rendered > 0 and (out / "robots.txt").read_text() == ROBOTS
+    step(lambda: (own.write_text(ROBOTS + "# more\n"), touch_later(own)), ["root/robots.txt"])
+    assert (out / "robots.txt").read_text().endswith("# more\n")
+    step(own.unlink, ["root/robots.txt"])
+    assert (out / "robots.txt").read_bytes() == generated
+    step(lambda: edit_story_3(site, title="Story three, again"), ["content/2021-03-03-story-3.md"])
+    assert (out / "robots.txt").read_bytes() == generated
+
+
+@pytest.mark.parametrize("server", [False, True])
+def test_a_root_file_colliding_with_a_generated_file_is_an_error_until_it_is_moved(
+        site: Path, tmp_path: Path, server: bool) -> None:
+    """root/index.html is left out (the home page is published) with an error, on every
+    build, an unchanged one too, until it is moved."""
+    from generator.build import BuildMemory
+
+    memory = BuildMemory() if server else None
+    out = site.parent / "out"
+    config, _ = load_config(site, output=out)
+    build(config, memory=memory)
+    home = (out / "index.html").read_bytes()
+    (site / "root/news").mkdir(parents=True)
+    (site / "root/index.html").write_text("<p>mine</p>")
+    (site / "root/news/extra.txt").write_text("mine")
+    for _ in range(2):
+        report = build(config, memory=memory)
+        assert [(d.file, d.severity.value) for d in report.diagnostics] == [
+            ("root/index.html", "error"), ("root/news/extra.txt", "error")]
+        assert "'index.html'" in report.errors[0].message
+        assert (out / "index.html").read_bytes() == home and not (out / "news/extra.txt").exists()
+        assert tree(out) == clean_build(site, tmp_path)
+    (site / "root/index.html").rename(site / "root/mine.html")
+    shutil.rmtree(site / "root/news")
+    report = build(config, memory=memory)
+    assert report.diagnostics == () and (out / "mine.html").read_text() == "<p>mine</p>"
+    assert tree(out) == clean_build(site, tmp_path)
 
 
 def test_a_body_file_finds_its_article_later(site: Path, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from generator.serve import Listening, PreviewSession, Rebuilt, ServeOptions, St
 from generator.serve_build import build_preview
 from generator.serve_http import ServerAddress
 from tests.conftest import ROOT
-from tests.support.serve import running_server
+from tests.support.serve import raw_request, running_server
 
 
 def test_a_burst_of_saves_gives_one_rebuild(sample_site: Path) -> None:
@@ -46,6 +46,26 @@ def test_template_and_static_changes_rebuild(sample_site: Path) -> None:
         (sample_site / "static").mkdir()
         (sample_site / "static" / "extra.css").write_text("body{}")
         server.wait_for_line("rebuilt after static", after=start)
+
+
+def test_a_root_file_is_served_and_its_changes_rebuild(sample_site: Path) -> None:
+    """A file put into root/ (a new folder) while the server runs is published at the
+    preview's root, dot-folders too, and served; a change to it is served in turn."""
+    with running_server(sample_site) as server:
+        start = len(server.lines)
+        (sample_site / "root" / ".well-known").mkdir(parents=True)
+        server.wait_for_line("rebuilt after root", after=start)
+        start = len(server.lines)
+        security = sample_site / "root" / ".well-known" / "security.txt"
+        security.write_text("Contact: mailto:a@example.org\n")
+        server.wait_for_line("rebuilt after root/.well-known/security.txt", after=start)
+        status, _headers, body = raw_request(server.port, "GET", "/.well-known/security.txt")
+        assert (status, body) == (200, b"Contact: mailto:a@example.org\n")
+        start = len(server.lines)
+        security.write_text("Contact: mailto:b@example.org\n")
+        server.wait_for_line("rebuilt after root/.well-known/security.txt", after=start)
+        status, _headers, body = raw_request(server.port, "GET", "/.well-known/security.txt")
+        assert (status, body) == (200, b"Contact: mailto:b@example.org\n")
 
 
 def test_terminal_lines(sample_site: Path) -> None:

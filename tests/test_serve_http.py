@@ -91,6 +91,22 @@ def test_files_inside_the_output_are_served(served: tuple[ServerProcess, Path]) 
     assert status == 200 and b"<h1" in body
 
 
+def test_dot_files_of_the_site_are_served_but_not_digests_marker(tmp_path: Path) -> None:
+    """The site's dot-files and dot-folders (copied from its root/: ``.well-known/``) are
+    served as the host will serve them; digest's own marker file is not."""
+    (tmp_path / ".well-known").mkdir()
+    (tmp_path / ".well-known" / "security.txt").write_text("Contact: x")
+    (tmp_path / ".nojekyll").write_text("")
+    (tmp_path / ".digest-output").write_text("digest output x")
+    assert resolve_site_file(tmp_path, "/.well-known/security.txt") == \
+        (tmp_path / ".well-known" / "security.txt").resolve()
+    assert resolve_site_file(tmp_path, "/.nojekyll") == (tmp_path / ".nojekyll").resolve()
+    assert resolve_site_file(tmp_path, "/.well-known") == "/.well-known/"
+    for refused in ("/.digest-output", "/./.digest-output", "/.well-known/../.digest-output",
+                    "/%2e/.nojekyll", "/.well-known/%2e%2e/.nojekyll"):
+        assert resolve_site_file(tmp_path, refused) is None, refused
+
+
 def test_unknown_paths_get_the_sites_404_page(served: tuple[ServerProcess, Path]) -> None:
     server, _output = served
     for target in ("/no-such-page/", "/news/nothing/", "/static/none.css", "/x.html"):

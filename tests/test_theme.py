@@ -6,7 +6,15 @@ from pathlib import Path
 
 from generator.fingerprints import _templates_naming_site, naming_site
 from generator.scan import CACHE_DIR
-from generator.theme import template_digests, template_files, templates_naming
+from generator.theme import (
+    copied_files,
+    is_litter,
+    root_collisions,
+    static_files,
+    template_digests,
+    template_files,
+    templates_naming,
+)
 from tests.conftest import MakeSite
 
 
@@ -126,3 +134,123 @@ def test_the_card_macros_themes_import_still_render(sample_site: Path) -> None:
     event, story, related, items = template.render(card=card, link=link).split("@@")
     assert event.strip() == story.strip() and 'href="/news/' in story
     assert related.strip() == items.strip() and items.count('<li class="related-item">') == 1
+
+
+# --- files copied as they are: static/ and root/ -------------------------------------------
+
+
+def test_root_files_keep_their_folders_and_dot_files_but_no_litter(make_site: MakeSite) -> None:
+    """One rule for static/ and root/: editor, system and version-control litter is never
+    copied; other dot-files and dot-folders are (``.well-known/``, ``.nojekyll``)."""
+    litter = [".DS_Store", "Thumbs.db", "notes.txt~", ".#ads.txt", "#ads.txt#", ".ads.txt.swp",
+              ".git/config", ".git/objects/ab/cdef", "sub/.DS_Store"]
+    site = make_site({
+        **{f"root/{name}": "litter" for name in litter},
+        **{f"static/{name}": "litter" for name in litter},
+        "root/ads.txt": "google.com, pub-1, DIRECT", "root/CNAME": "news.example.org",
+        "root/.nojekyll": "", "root/.well-known/security.txt": "Contact: mailto:a@b.c",
+        "root/_headers": "/*\n  X-Frame-Options: DENY", "root/sub/deeper/file.bin": b"\0\1",
+        "static/.htaccess": "Options -Indexes", "static/img/logo.svg": "<svg/>",
+    })
+    copied = copied_files(site)
+    assert list(copied.root) == [".nojekyll", ".well-known/security.txt", "CNAME", "_headers",
+                                 "ads.txt", "sub/deeper/file.bin"]
+    assert copied.root["CNAME"] == site / "root/CNAME"
+    assert {"static/.htaccess", "static/img/logo.svg", "static/digest.css"} <= set(copied.static)
+    assert not [rel for rel in copied.static if "litter" in rel or ".git" in rel
+                or rel.endswith(("~", ".swp", ".DS_Store", "#"))]
+    assert copied.problems == ()
+    assert static_files(site) == dict(copied.static)
+    assert all(is_litter(name.rsplit("/", 1)[-1]) or is_litter(name.split("/")[0])
+               for name in litter)
+    assert not is_litter(".well-known") and not is_litter(".nojekyll")
+
+
+def test_a_symlink_out_of_the_site_is_not_published(make_site: MakeSite, tmp_path: Path) -> None:
+    """A symlink of root/ or static/ to a file or folder outside the site folder is left
+    out with an error naming it (CI builds of someone's branch must not publish the
+    machine's files); one that stays inside the site is followed, but not back up its own path."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET", encoding="utf-8")
+    site = make_site({"root/ads.txt": "ads", "shared/logo.svg": "<svg/>"})
+    (site / "root/leak.txt").symlink_to(secret)
+    (site / "root/leakdir").symlink_to(tmp_path, target_is_directory=True)
+    (site / "static").mkdir()
+    (site / "static/leak.css").symlink_to(secret)
+    (site / "root/logo.svg").symlink_to(site / "shared/logo.svg")
+    (site / "root/shared").symlink_to(site / "shared", target_is_directory=True)
+    (site / "root/loop").symlink_to(site / "root", target_is_directory=True)
+    copied = copied_files(site)
+    assert list(copied.root) == ["ads.txt", "logo.svg", "shared/logo.svg"]  # (not loop/)
+    assert "static/leak.css" not in copied.static
+    assert [(p.severity.value, p.file) for p in copied.problems] == [
+        ("error", "static/leak.css"), ("error", "root/leak.txt"), ("error", "root/leakdir")]
+    assert f"leads to {str(secret.resolve())!r}, outside the site folder" \
+        in copied.problems[0].message
+    assert copied.problems[0].hint == "Copy the file into the site folder instead of linking to it."
+
+
+def test_a_root_folder_that_is_a_symlink_out_of_the_site_is_not_published(
+        make_site: MakeSite, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "id_rsa").write_text("key", encoding="utf-8")
+    site = make_site({})
+    (site / "root").symlink_to(elsewhere, target_is_directory=True)
+    copied = copied_files(site)
+    assert copied.root == {} and [p.file for p in copied.problems] == ["root"]
+
+
+PLANNED = ["index.html", "404.html", "page/1/index.html", "topics/index.html",
+           "topics/ai/index.html", "topics/ai/atom.xml", "news/a/index.html", "archive/index.html",
+           "api/news/index.json", "sitemap.xml", "atom.xml", "feed.json", "robots.txt",
+           "static/digest.css"]
+
+
+def test_root_files_that_collide_with_generated_files_are_errors() -> None:
+    """A file of root/ may not take the place of a generated file, nor go into a folder of
+    generated files (a page to come could land on it), nor onto digest's own marker;
+    robots.txt replaces the generated one."""
+    root = {rel: Path("/site/root", rel) for rel in (
+        "ads.txt", "CNAME", ".well-known/security.txt", "robots.txt", "google123.html",
+        "index.html", "404.html", "sitemap.xml", "news/extra.txt", "topics/ai/index.html",
+        "static/x.css", "api/custom.json", "archive", "sitemap.xml/x", ".digest-output")}
+    kept, problems = root_collisions(root, PLANNED)
+    assert sorted(kept) == [".well-known/security.txt", "CNAME", "ads.txt", "google123.html",
+                            "robots.txt"]
+    said = {p.file: p.message for p in problems}
+    assert said == {
+        "root/index.html": "it would overwrite the generated 'index.html', so it is not "
+                           "published",
+        "root/404.html": "it would overwrite the generated '404.html', so it is not published",
+        "root/sitemap.xml": "it would overwrite the generated 'sitemap.xml', so it is not "
+                            "published",
+        "root/news/extra.txt": "it would go into 'news/', a folder of generated files, so it "
+                               "is not published",
+        "root/topics/ai/index.html": "it would overwrite the generated "
+                                     "'topics/ai/index.html', so it is not published",
+        "root/static/x.css": "it would go into 'static/', a folder of generated files, so it "
+                             "is not published",
+        "root/api/custom.json": "it would go into 'api/', a folder of generated files, so it "
+                                "is not published",
+        "root/archive": "it would go into 'archive/', a folder of generated files, so it is "
+                        "not published",
+        "root/sitemap.xml/x": "the generated 'sitemap.xml' is a file, not a folder, so it is "
+                              "not published",
+        "root/.digest-output": "it would overwrite digest's own '.digest-output', the mark of "
+                               "an output folder, so it is not published",
+    }
+    assert {p.severity.value for p in problems} == {"error"}
+    assert {p.hint for p in problems} == {
+        "Move or rename it: root/ holds files beside the generated ones (only robots.txt "
+        "replaces the generated one)."}
+
+
+def test_collisions_are_decided_from_the_generated_paths_not_a_list() -> None:
+    """A kind of output the build did not plan this time collides with nothing; one it
+    plans (a sitemap in parts, a new folder of outputs) does."""
+    root = {rel: Path("/site/root", rel) for rel in ("sitemap-1.xml", "feeds/x.xml")}
+    assert root_collisions(root, PLANNED) == (root, ())
+    kept, problems = root_collisions(root, [*PLANNED, "sitemap-1.xml", "feeds/site.xml"])
+    assert kept == {} and [p.file for p in problems] == ["root/sitemap-1.xml",
+                                                         "root/feeds/x.xml"]

@@ -19,7 +19,7 @@ from .config import SiteConfig
 from .diagnostics import DigestError
 from .kernels import maker
 from .record_store import RecordStore
-from .records import Image, Provider, Story
+from .records import Extra, Image, Provider, Story
 from .scan import CACHE_DIR
 from .slugs import assign_unique, topic_key, topic_slug
 from .summary import StorySummary, link_key
@@ -96,6 +96,12 @@ class Article:
     def card_image(self) -> Image | None:
         """The lead image, when it has a known size."""
         return self.summary.card_image
+
+    @property
+    def extra(self) -> Extra:
+        """The story's own front-matter fields (``Story.extra``): ``article.extra.author``
+        on a card."""
+        return self.summary.extra
 
 
 make_article = maker(Article)

@@ -6,9 +6,99 @@ from (the Smartable / "A.I. Every Day" news schema).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import TypeAlias, cast
+
+ExtraValue: TypeAlias = "str | int | float | bool | None | tuple[ExtraValue, ...] | Extra"
+"""A value of a story's own front-matter field: YAML's scalars, a list (as a tuple) or a
+mapping (as an ``Extra``)."""
+
+
+class Extra(Mapping[str, ExtraValue]):
+    """A story's own front-matter fields (``Story.extra``): a read-only mapping, in the order
+    the file gives them, with text keys. Immutable and hashable (a ``Story`` is a frozen
+    record: pickled to workers, compared), and equal to another ``Extra`` only with the
+    same keys in the same order (they render in that order). Templates read a field as
+    ``story.extra.author`` or ``story.extra['og:image']``."""
+
+    __slots__ = ("_items", "_index")
+
+    def __init__(self, items: Iterable[tuple[str, ExtraValue]] = ()) -> None:
+        pairs = tuple(items)
+        index = dict(pairs)
+        if len(index) != len(pairs):  # (a key given twice: the last value, in its place)
+            pairs = tuple(index.items())
+        self._items: tuple[tuple[str, ExtraValue], ...] = pairs
+        self._index: dict[str, ExtraValue] = index
+
+    def __getitem__(self, key: str) -> ExtraValue:
+        return self._index[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Extra):
+            return self._items == other._items
+        return isinstance(other, Mapping) and dict(self._items) == dict(other.items())
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __repr__(self) -> str:  # (what a template printing a whole mapping shows)
+        return repr(dict(self._items))
+
+    def __reduce__(self) -> tuple[type[Extra], tuple[tuple[tuple[str, ExtraValue], ...]]]:
+        return Extra, (self._items,)
+
+    def to_json(self) -> str:
+        """The fields as compact JSON ('' for none): how a ``StorySummary`` keeps them
+        (``extra_from_json`` gives them back, equal)."""
+        if not self._items:
+            return ""
+        return json.dumps(_plain(self), ensure_ascii=True, separators=(",", ":"))
+
+
+EMPTY_EXTRA = Extra()
+"""A story without fields of its own."""
+
+
+def freeze_extra(value: object) -> ExtraValue:
+    """A loaded value (YAML's or JSON's: text, numbers, booleans, null, lists, mappings) as
+    an ``ExtraValue``: lists become tuples, mappings ``Extra`` with text keys. Raises
+    ``TypeError`` for anything else (``validate`` checks values before)."""
+    if value is None or isinstance(value, (str, int, float)):  # (bool is an int)
+        return value
+    if isinstance(value, (list, tuple)):
+        return tuple(map(freeze_extra, value))
+    if isinstance(value, dict):
+        return Extra((str(key), freeze_extra(item)) for key, item in value.items())
+    raise TypeError(f"{type(value).__name__} is not a front-matter value")
+
+
+@lru_cache(maxsize=4096)
+def extra_from_json(text: str) -> Extra:
+    """Inverse of ``Extra.to_json`` (kept: a card asks for its story's fields once per
+    field it shows)."""
+    if not text:
+        return EMPTY_EXTRA
+    return cast(Extra, freeze_extra(json.loads(text)))
+
+
+def _plain(value: ExtraValue) -> object:
+    """An ``ExtraValue`` as plain JSON-able data."""
+    if isinstance(value, Extra):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +193,9 @@ class Story:
     """``draft: true``: left out unless the build asks for drafts."""
     cluster: str | None = None
     """``cluster``: editor override of the event this story belongs to."""
+    extra: Extra = EMPTY_EXTRA
+    """The front matter's other top-level fields (never ``secured``), for templates:
+    ``story.extra.author`` (see ``validate.extra_fields``)."""
 
     @property
     def card_image(self) -> Image | None:

@@ -17,18 +17,23 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import (
+    ChainableUndefined,
     ChoiceLoader,
     Environment,
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
+    TemplateRuntimeError,
     TemplateSyntaxError,
+    UndefinedError,
     select_autoescape,
 )
+from jinja2.utils import missing
 from markupsafe import Markup, escape
 
 from .api import render_api_news, render_api_topics
@@ -39,7 +44,7 @@ from .feeds import feed_for, render_json_feed
 from .jinja_output import CODE_VERSION, DigestEnvironment
 from .model import Article, Site, sidebar_links
 from .pages import SITEMAP_KINDS, Page
-from .records import Story
+from .records import Extra, Story
 from .scan import CACHE_DIR
 from .schema_json import utc_iso
 from .seo import page_meta, render_robots, sitemap_entries
@@ -68,12 +73,29 @@ class RenderedPage:
     """The file's bytes."""
 
 
+class SiteUndefined(StrictUndefined):
+    """What a template gets for a name or field that is not there: an error (a misspelt
+    ``story.titel`` stops the build, naming the template and line), except for a field
+    that a story's own front matter lacks (``story.extra.author``, ``article.extra.label``):
+    stories differ in the fields they give, so that one is empty and false, as it is in
+    Hugo's ``.Params`` and Jekyll's ``page`` (``{% if story.extra.author %}``, ``is
+    defined``, ``|default("Staff")`` and ``story.extra.byline.name`` all work)."""
+
+    __slots__ = ()
+
+    def __new__(cls, hint: str | None = None, obj: object = missing, name: str | None = None,
+                exc: type[TemplateRuntimeError] = UndefinedError) -> Any:
+        if isinstance(obj, Extra):  # (then not a SiteUndefined: Python calls no __init__)
+            return ChainableUndefined(hint, obj, name, exc)
+        return super().__new__(cls)
+
+
 def make_environment(config: SiteConfig) -> Environment:
     """A Jinja2 environment for the site: autoescaped, strict, with URL helpers."""
     env = DigestEnvironment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(config.source)]),
         autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
+        undefined=SiteUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

@@ -22,7 +22,7 @@ from .bodies import (
 )
 from .cluster_urls import canonicalize_url
 from .kernels import maker
-from .records import Image, Story, TextBody
+from .records import Extra, Image, Story, TextBody, extra_from_json
 from .schema_json import story_json
 from .slugs import story_slug
 
@@ -88,6 +88,10 @@ class StorySummary:
     """The start of the body as plain words, for clustering and related scoring."""
     is_body_file: bool = False
     """True for a plain-text file without front matter (a body seeking its article)."""
+    extra_json: str = ""
+    """The story's own front-matter fields (``Story.extra``) as JSON, '' for none: what
+    cards show of them (``extra``). (They are in the file's ``digest``, as every field is,
+    so the fingerprints of the pages that show them change with them.)"""
     record_json: str = ""
     """The story in the schema's field names, as JSON (see ``schema_json``)."""
 
@@ -100,6 +104,11 @@ class StorySummary:
     def card_image(self) -> Image | None:
         """The lead image as a record."""
         return Image(*self.image) if self.image else None
+
+    @property
+    def extra(self) -> Extra:
+        """The story's own front-matter fields, as ``Story.extra`` has them."""
+        return extra_from_json(self.extra_json)
 
     def to_tuple(self) -> tuple[object, ...]:
         """A marshal-friendly tuple, without ``record_json`` (kept apart: ``record_store``)."""
@@ -152,6 +161,7 @@ def summarize_story(story: Story, digest: str, *, date_prefix: str) -> StorySumm
         has_body=bool(story.body),
         cluster=story.cluster,
         text=" ".join(story.body.split()[:TEXT_WORDS]),
+        extra_json=story.extra.to_json(),
         record_json=story_json(story),
     )
 

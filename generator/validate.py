@@ -6,23 +6,41 @@ a story without a usable title or date is an error and is left out.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
 from .diagnostics import Diagnostic, error, shorten, warning
 from .read import FieldLines, SourceFile
-from .records import Image, Provider, RelatedStory, Story, TextBody, first_sized
+from .records import (
+    EMPTY_EXTRA,
+    Extra,
+    ExtraValue,
+    Image,
+    Provider,
+    RelatedStory,
+    Story,
+    TextBody,
+    first_sized,
+    freeze_extra,
+)
 from .slugs import date_in_name, topic_key
 from .urls import safe_http_url
+from .yamlio import MAX_DEPTH
 
 KNOWN_KEYS = frozenset({
     "category", "title", "excerpt", "publishedDateTime", "originalUrl", "webUrl", "ampWebUrl",
     "cdnAmpWebUrl", "type", "quality", "heat", "published", "provider", "topics", "images",
     "related", "secured", "draft", "cluster", "body",
 })
+TYPO_RATIO = 0.85
+"""How alike (``difflib`` ratio, ignoring case, ``_`` and ``-``) an unknown field's name
+and a known one must be for the unknown one to be taken as a typo of it (besides one
+letter added, dropped, changed or two swapped): ``publishedDate`` is, ``subtitle`` is not."""
 MAX_TOPICS = 100
 """Topics kept per story: more is a scraper's bug, and each one becomes a page."""
 
@@ -112,9 +130,7 @@ def validate_source(source: SourceFile, *, timezone: tzinfo = UTC) -> Validated:
 
 def _story(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> Story | None:
     source = check.source
-    for key in sorted(str(k) for k in data if k not in KNOWN_KEYS):
-        check.warn(key, f"unknown field {key!r} is ignored",
-                   "Known fields: " + ", ".join(sorted(KNOWN_KEYS)) + ".")
+    extra = extra_fields(check, data)
     title = _title(check, data)
     if not title:
         return None
@@ -150,7 +166,81 @@ def _story(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> Story | N
         draft=draft,
         cluster=str(cluster).strip() if isinstance(cluster, (str, int)) and str(cluster).strip()
         else None,
+        extra=extra,
     )
+
+
+def extra_fields(check: _Checker, data: dict[str, Any]) -> Extra:
+    """The front matter's top-level fields that are not the schema's, kept for templates
+    (``story.extra.author``), as Hugo keeps them in ``.Params`` and Jekyll in ``page``:
+    a publisher's own fields are not warned about. One whose name is close to a known
+    field's (``titel``, ``excerp``, ``Topics``) is most likely that field mistyped, and is
+    warned about with the known name as the hint (it is kept too). A value that is not
+    YAML's plain data (``!!binary``, ``!!set``, nesting past ``MAX_DEPTH``: an alias of a
+    list in itself) is warned about and left out."""
+    kept: list[tuple[str, ExtraValue]] = []
+    for raw_key, value in data.items():
+        if raw_key in KNOWN_KEYS:  # (``secured`` among them: it never reaches a page)
+            continue
+        key = str(raw_key)
+        known = known_field_like(key)
+        if known is not None:
+            check.warn(key, f"unknown field {key!r} is not read as {known!r}; it is only kept "
+                       "for templates (story.extra)",
+                       f"Did you mean '{known}'? (A field of your own is not warned about when "
+                       "its name is unlike the known fields'.)")
+        odd = _odd_value(value, MAX_DEPTH)
+        if odd:
+            check.warn(key, f"field {key!r} holds {odd}, which templates cannot be given; "
+                       "it is left out", "Give text, numbers, true/false, lists and mappings.")
+            continue
+        kept.append((key, freeze_extra(value)))
+    return Extra(kept) if kept else EMPTY_EXTRA
+
+
+@lru_cache(maxsize=1024)
+def known_field_like(key: str) -> str | None:
+    """The known field that ``key`` most likely mistypes, if any (see ``TYPO_RATIO``; kept:
+    an archive's stories tend to share their own fields)."""
+    name = _bare(key)
+    best: tuple[float, str] | None = None
+    for known in KNOWN_KEYS:
+        bare = _bare(known)
+        ratio = difflib.SequenceMatcher(None, name, bare).ratio()
+        if (ratio >= TYPO_RATIO or _one_edit_apart(name, bare)) \
+                and (best is None or (ratio, known) > best):
+            best = (ratio, known)
+    return best[1] if best else None
+
+
+def _bare(name: str) -> str:
+    return name.lower().replace("_", "").replace("-", "")
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by at most one letter added, dropped or changed, or
+    two neighbours swapped."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) <= 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1
+                                   and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def _odd_value(value: object, depth: int) -> str:
+    """What in ``value`` is not plain data ('' if nothing)."""
+    if value is None or isinstance(value, (str, int, float)):
+        return ""
+    if depth <= 0 and isinstance(value, (list, dict)):
+        return f"lists or mappings nested more than {MAX_DEPTH} deep"
+    if isinstance(value, list):
+        return next(filter(None, (_odd_value(item, depth - 1) for item in value)), "")
+    if isinstance(value, dict):
+        return next(filter(None, (_odd_value(item, depth - 1) for item in value.values())), "")
+    return f"a {type(value).__name__} value"
 
 
 def _title(check: _Checker, data: dict[str, Any]) -> str:

@@ -87,10 +87,10 @@ def test_content_errors_exit_1_but_the_rest_of_the_site_builds(
 def test_warnings_pass_unless_strict(
     make_site: MakeSite, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = make_site({"content/a.md": STORY.format(title="A", extra="colour: red")})
+    site = make_site({"content/a.md": STORY.format(title="A", extra="exerpt: red")})
     code, out, err = run(build_args(site), capsys)
     assert code == 0
-    assert "content/a.md:5: warning: colour: unknown field 'colour'" in err
+    assert "content/a.md:5: warning: exerpt: unknown field 'exerpt'" in err
     assert ", 1 warnings, 0 errors" in out
     code, _out, err = run(build_args(site, "--strict"), capsys)
     assert code == 1
@@ -368,7 +368,7 @@ def test_report_file_has_counts_diagnostics_with_lines_and_timings(
 ) -> None:
     site = make_site({
         "content/a.md": STORY.format(title="Fine", extra=""),
-        "content/b.md": STORY.format(title="Odd", extra="colour: blue"),
+        "content/b.md": STORY.format(title="Odd", extra="exerpt: blue"),
     })
     report_file = site.parent / "report.json"
     code, _out, _err = run(build_args(site, "--report", str(report_file)), capsys)

@@ -279,6 +279,56 @@ def test_article_fingerprints_made_by_a_child_give_the_clean_build(
     # build: one child
 
 
+def test_editing_a_story_s_own_field_equals_a_clean_build(site: Path, tmp_path: Path) -> None:
+    """A theme that shows ``story.extra.author`` on article pages and ``article.extra`` on
+    cards: editing, adding and removing an author re-renders the pages that show it (its
+    card's from the summary in the cache: other stories' too), as a clean build has them."""
+    (site / "digest.yaml").write_text("cluster_threshold: 1.5\n")  # (a card a story)
+    (site / "templates").mkdir(exist_ok=True)
+    article = (ROOT / "templates/article.html").read_text(encoding="utf-8")
+    (site / "templates/article.html").write_text(article.replace(
+        '<h1 class="story-title">{{ story.title }}</h1>',
+        '<h1 class="story-title">{{ story.title }}</h1>\n'
+        '{% if story.extra.author %}<p class="byline">By {{ story.extra.author }}</p>{% endif %}'
+    ), encoding="utf-8")
+    cards = (ROOT / "templates/_cards.html").read_text(encoding="utf-8")
+    (site / "templates/_cards.html").write_text(cards.replace(
+        '<p class="card-meta">',
+        '<p class="card-meta">{% if article.extra.sponsored %}<b>Sponsored</b> {% endif %}'
+        '{{ article.extra.author|default("Staff") }} ', 1), encoding="utf-8")
+
+    def with_fields(n: int, fields: str) -> str:
+        return story(n).replace("---\nBody", f"{fields}---\nBody", 1)
+
+    for n in (1, 2, 4):
+        (site / f"content/2021-03-0{n}-story-{n}.md").write_text(
+            with_fields(n, f"author: Writer {n}\nsponsored: {str(n == 2).lower()}\n"),
+            encoding="utf-8")
+    path = site / "content/2021-03-03-story-3.md"
+    path.write_text(with_fields(3, "author: Jane Doe\n"), encoding="utf-8")
+    out = site.parent / "out"
+
+    def edit(text: str) -> Callable[[Path], None]:
+        def change(root: Path) -> None:
+            target = root / "content/2021-03-03-story-3.md"
+            target.write_text(text, encoding="utf-8")
+            touch_later(target)
+        return change
+
+    report = check_equal_after(edit(with_fields(3, "author: John Roe\n")), site, tmp_path)
+    assert report.diagnostics == ()
+    page = (out / "news/2021-03-03-story-3/index.html").read_text(encoding="utf-8")
+    assert '<p class="byline">By John Roe</p>' in page and "Jane Doe" not in page
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "John Roe" in home and "Writer 4" in home and home.count("<b>Sponsored</b>") == 1
+    check_equal_after(edit(with_fields(3, "sponsored: true\n")), site, tmp_path)
+    page = (out / "news/2021-03-03-story-3/index.html").read_text(encoding="utf-8")
+    assert "byline" not in page
+    assert (out / "index.html").read_text(encoding="utf-8").count("<b>Sponsored</b>") == 2
+    check_equal_after(edit(story(3)), site, tmp_path)
+    assert "Staff" in (out / "topics/robotics/index.html").read_text(encoding="utf-8")
+
+
 def test_article_fingerprints_are_those_of_the_article_pages(site: Path) -> None:
     """``fingerprints.article_fingerprints`` (made without planning the pages) gives what
     ``page_fingerprints`` gives for each ``article_page``, with a template naming ``site``

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,7 +12,8 @@ import pytest
 
 from generator.diagnostics import Severity
 from generator.read import SourceFile, read_source, split_source
-from generator.records import Image, Provider, Story, TextBody
+from generator.records import Extra, Image, Provider, Story, TextBody
+from generator.summary import StorySummary, summarize_story
 from generator.validate import Validated, parse_datetime, validate_source
 
 SEEDS = Path(__file__).resolve().parent.parent / "content"
@@ -221,19 +223,19 @@ def test_front_matter_must_be_a_mapping() -> None:
 def test_field_problems_are_warnings_naming_file_line_field_and_value() -> None:
     result = validate(MINIMAL + "webUrl: javascript:alert(1)\nquality: lots\n"
                       "images:\n  - url: https://x.org/a.jpg\n    width: 640px\n"
-                      "colour: red\n---\n")
+                      "provder: red\n---\n")
     assert isinstance(result.item, Story)
     assert result.item.url == "" and result.item.quality is None
     assert result.item.images[0].width is None
     found = {d.field: d for d in result.diagnostics}
-    assert set(found) == {"webUrl", "quality", "images[0].width", "colour"}  # (and not
+    assert set(found) == {"webUrl", "quality", "images[0].width", "provder"}  # (and not
     # "images" too, that its only image has no size left: the width's warning says it)
     assert all(d.severity is Severity.WARNING and d.file == "content/a.md"
                for d in result.diagnostics)
     assert found["webUrl"].line == 4 and "'javascript:alert(1)'" in found["webUrl"].message
     assert found["quality"].line == 5 and "'lots'" in found["quality"].message
     assert found["images[0].width"].line == 8 and "'640px'" in found["images[0].width"].message
-    assert found["colour"].line == 9 and "unknown field" in found["colour"].message
+    assert found["provder"].line == 9 and "unknown field" in found["provder"].message
     # each hint fits its field: 640 pixels for a size, not for a score (it said so)
     assert "640" in (found["images[0].width"].hint or "")
     assert "640" not in (found["quality"].hint or "")
@@ -314,3 +316,61 @@ def test_the_body_after_front_matter_is_kept_as_markdown() -> None:
     story = story_of(MINIMAL + "---\n\nSome *text*.\n")
     assert story.body == "Some *text*."
     assert story.body_format == "markdown"
+
+
+def test_a_publisher_s_own_fields_are_kept_as_extra_without_a_warning() -> None:
+    result = validate(MINIMAL + "author: Jane Doe\nsponsored: true\nlabel: Opinion\n"
+                      "rating: 4.5\nissue: 12\nnothing:\nbyline:\n  name: Jane\n"
+                      "  roles: [editor, writer]\n2024: a year\nsecured: s3cr3t\n---\n")
+    assert result.diagnostics == ()
+    story = result.item
+    assert isinstance(story, Story)
+    assert list(story.extra) == ["author", "sponsored", "label", "rating", "issue", "nothing",
+                                 "byline", "2024"]  # (in the file's order; never ``secured``)
+    assert story.extra["author"] == "Jane Doe" and story.extra["sponsored"] is True
+    assert story.extra["rating"] == 4.5 and story.extra["issue"] == 12
+    assert story.extra["nothing"] is None and story.extra["2024"] == "a year"
+    byline = story.extra["byline"]
+    assert isinstance(byline, Extra) and byline["roles"] == ("editor", "writer")
+    assert "secured" not in story.extra and "s3cr3t" not in repr(story)
+    # a record: immutable, hashable, picklable (to workers), and kept in its summary
+    with pytest.raises(TypeError):
+        story.extra["author"] = "X"  # type: ignore[index]
+    assert hash(story) == hash(dataclasses.replace(story))
+    assert pickle.loads(pickle.dumps(story)) == story
+    summary = summarize_story(story, "digest", date_prefix="2020-06-09")
+    assert StorySummary.from_tuple(summary.to_tuple()).extra == story.extra
+    assert summary.extra["byline"] == byline
+    assert validate(MINIMAL + "---\n").item.extra == {}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("field", "known"), [
+    ("titel", "title"), ("excerp", "excerpt"), ("Topics", "topics"), ("tpye", "type"),
+    ("publishedDate", "publishedDateTime"), ("published_date_time", "publishedDateTime"),
+    ("image", "images"), ("webURL", "webUrl"),
+])
+def test_a_field_like_a_known_one_is_warned_about_as_a_typo(field: str, known: str) -> None:
+    result = validate(MINIMAL + f"excerpt: An excerpt.\n{field}: value\n---\n")
+    [problem] = result.diagnostics
+    assert (problem.severity, problem.line, problem.field) == (Severity.WARNING, 5, field)
+    assert problem.message == (f"unknown field {field!r} is not read as {known!r}; it is only "
+                               "kept for templates (story.extra)")
+    assert (problem.hint or "").startswith(f"Did you mean '{known}'?")
+    assert result.item.extra == {field: "value"}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("field", ["author", "sponsored", "label", "subtitle", "categories",
+                                   "tags", "date", "summary", "description", "colour"])
+def test_a_field_unlike_any_known_one_is_not_warned_about(field: str) -> None:
+    assert validate(MINIMAL + f"{field}: value\n---\n").diagnostics == ()
+
+
+def test_a_value_templates_cannot_be_given_is_warned_about_and_left_out() -> None:
+    result = validate(MINIMAL + "logo: !!binary aGVsbG8=\ntags: !!set {a, b}\n"
+                      "loop: &x [1, *x]\nauthor: Jane\n---\n")
+    found = {d.field: d for d in result.diagnostics}
+    assert set(found) == {"logo", "tags", "loop"}
+    assert found["logo"].line == 4 and "a bytes value" in found["logo"].message
+    assert "a set value" in found["tags"].message
+    assert "nested more than 50 deep" in found["loop"].message
+    assert result.item.extra == {"author": "Jane"}  # type: ignore[union-attr]

@@ -8,8 +8,9 @@ archive. Where inotify is missing or its watch limit is reached it falls back to
 livereload's polling ``Watcher``, which walks the folders every second (about
 0.25 s of CPU per walk at 10,000 stories, hence not the default).
 
-Editor droppings (``.swp`` files, ``~`` backups, dotfiles) are ignored (in ``root/``,
-whose dot-files are published, only what the build does not copy: ``theme.is_litter``),
+Editor droppings (``.swp`` files, ``~`` backups, dotfiles) are ignored (in ``static/``
+and ``root/``, whose dot-files are published, only what the build does not copy:
+``theme.is_litter``),
 and so is everything else in the site folder, notably the preview's own output in
 ``.digest-cache/``, so a build never triggers another build.
 """
@@ -32,6 +33,9 @@ from .theme import ROOT_DIR, STATIC_DIR, is_litter
 
 WATCHED_FOLDERS = (CONTENT_DIR, "templates", STATIC_DIR, ROOT_DIR)
 """Folders of the site whose files feed the build."""
+COPIED_FOLDERS = (STATIC_DIR, ROOT_DIR)
+"""Those whose files the build copies as they are, dot-files too (``theme.copied_files``):
+what it leaves out is ``theme.is_litter``."""
 POLL_SECONDS = 1.0
 """How often the polling fallback walks the folders."""
 
@@ -74,7 +78,7 @@ class SourceWatcher:
         watcher = Watcher()
         for name in WATCHED_FOLDERS:
             watcher.watch(str(self.site / name), ignore=partial(
-                _ignored_below, self.site / ROOT_DIR) if name == ROOT_DIR else _ignored_path)
+                _ignored_below, self.site / name) if name in COPIED_FOLDERS else _ignored_path)
         watcher.watch(str(self.site / CONFIG_NAME))
         watcher.examine()  # record the current mtimes
 
@@ -112,10 +116,10 @@ def _ignored_path(path: str) -> bool:
     return is_editor_litter(os.path.basename(path))
 
 
-def _ignored_below(root: Path, path: str) -> bool:
-    """Whether a path below the site's ``root`` folder is litter, or in a litter folder
-    (``.git/``)."""
-    return any(is_litter(part) for part in Path(_relative(root, path)).parts)
+def _ignored_below(folder: Path, path: str) -> bool:
+    """Whether a path below ``folder`` (one of ``COPIED_FOLDERS``) is litter, or in a
+    litter folder (``.git/``)."""
+    return any(is_litter(part) for part in Path(_relative(folder, path)).parts)
 
 
 def _relative(site: Path, path: str) -> str:
@@ -163,18 +167,19 @@ class _Inotify:
     def _watch_tree(self, top: Path) -> bool:
         if not top.is_dir():
             return True  # created later: the site folder's watch sees it appear
-        in_root = self._in_root(top)
+        copied = self._in_copied(top)
         for folder, dirs, _files in os.walk(top):
             dirs[:] = sorted(d for d in dirs
-                             if not (is_litter(d) if in_root else d.startswith(".")))
+                             if not (is_litter(d) if copied else d.startswith(".")))
             if not self._watch(Path(folder)):
                 return False
         return True
 
-    def _in_root(self, folder: Path) -> bool:
-        """Whether ``folder`` is the site's root/ or below it (where dot-files count)."""
-        root = self.site / ROOT_DIR
-        return folder == root or root in folder.parents
+    def _in_copied(self, folder: Path) -> bool:
+        """Whether ``folder`` is one of the site's ``COPIED_FOLDERS`` or below one (where
+        dot-files count: the build copies them)."""
+        return any(folder == top or top in folder.parents
+                   for top in (self.site / name for name in COPIED_FOLDERS))
 
     def read_changes(self) -> list[str]:
         """Drain pending events; the site-relative paths of inputs that changed."""
@@ -209,7 +214,7 @@ class _Inotify:
     def _relevant(self, folder: Path, name: str, mask: int) -> str | None:
         if not name:  # an event on the watched folder itself (deleted, moved)
             return folder.relative_to(self.site).as_posix() if folder != self.site else None
-        if is_litter(name) if self._in_root(folder) else is_editor_litter(name):
+        if is_litter(name) if self._in_copied(folder) else is_editor_litter(name):
             return None
         path = folder / name
         if folder == self.site and name not in (CONFIG_NAME, *WATCHED_FOLDERS):

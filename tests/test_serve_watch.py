@@ -100,25 +100,28 @@ def test_editor_litter() -> None:
     assert not is_editor_litter("2024-01-01-story.md")
 
 
+@pytest.mark.parametrize("folder", ["root", "static"])
 @pytest.mark.parametrize("poll", [False, True])
-def test_root_files_are_inputs_dot_files_too_but_not_litter(tmp_path: Path, poll: bool) -> None:
-    """root/'s files are published as they are, dot-files and dot-folders too
-    (``.well-known/``): a change of one is seen; litter the build does not copy is not."""
+def test_copied_files_are_inputs_dot_files_too_but_not_litter(tmp_path: Path, poll: bool,
+                                                              folder: str) -> None:
+    """root/'s and static/'s files are published as they are, dot-files and dot-folders
+    too (``.well-known/``): a change of one is seen; litter the build does not copy is not
+    (static/'s dot-files were not watched, though the build copies them)."""
     site = _site(tmp_path)
-    (site / "root" / ".well-known").mkdir(parents=True)
-    (site / "root" / ".git").mkdir()
+    (site / folder / ".well-known").mkdir(parents=True)
+    (site / folder / ".git").mkdir()
 
     def edit() -> None:
-        (site / "root" / ".well-known" / "security.txt").write_text("Contact: x")
-        (site / "root" / ".nojekyll").write_text("")
-        (site / "root" / ".DS_Store").write_text("x")
-        (site / "root" / ".git" / "index").write_text("x")
-        (site / "root" / "ads.txt~").write_text("x")
+        (site / folder / ".well-known" / "security.txt").write_text("Contact: x")
+        (site / folder / ".nojekyll").write_text("")
+        (site / folder / ".DS_Store").write_text("x")
+        (site / folder / ".git" / "index").write_text("x")
+        (site / folder / "ads.txt~").write_text("x")
 
     seen = _changes_after(site, edit, poll=poll, seconds=2.5 if poll else 0.3)
     if poll:  # (the poller names one changed path per walk)
-        assert seen and all(p.startswith("root/") for p in seen)
+        assert seen and all(p.startswith(f"{folder}/") for p in seen)
         assert not {p for p in seen if p.endswith(("~", ".DS_Store")) or ".git" in p}
     else:
-        assert {"root/.well-known/security.txt", "root/.nojekyll"} <= seen
+        assert {f"{folder}/.well-known/security.txt", f"{folder}/.nojekyll"} <= seen
         assert not {p for p in seen if p.endswith(("~", ".DS_Store")) or ".git" in p}, seen

@@ -12,7 +12,6 @@ keeps, when nothing changed: ``Manifest.topics``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from difflib import get_close_matches
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -35,6 +34,8 @@ def unused_topic_warnings(config: SiteConfig, topics: Iterable[str]) -> tuple[Di
               if topic_key(definition.name) not in named]
     if not unused:
         return ()
+    from difflib import get_close_matches  # (here: most builds have no unused entry)
+
     entries = _topic_entries(config)
     taken: set[int] = set()  # (a name given twice: each entry at its own line)
     problems = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TypeVar
@@ -122,15 +122,14 @@ class SlugClash:
         return (self.source, self.slug, self.holder, self.wanted, self.next_in_line)
 
 
-def find_slug_clashes(stories: Iterable[tuple[str, str, str, tuple[object, ...]]]
-                      ) -> tuple[SlugClash, ...]:
-    """The clashes among ``stories``, given as (source, wanted slug, slug got, rank as
-    ``assign_unique`` ranked it), in source order: each story whose slug is not the one it
-    wanted, with the story that has it."""
-    listed = list(stories)
-    holders = {slug: source for source, _wanted, slug, _rank in listed}
+def find_slug_clashes(moved: Iterable[tuple[str, str, str, tuple[object, ...]]],
+                      holders: Mapping[str, str]) -> tuple[SlugClash, ...]:
+    """The clashes of the stories ``moved`` from the slug they wanted, given as (source,
+    wanted slug, slug got, rank as ``assign_unique`` ranked it), in source order: each
+    with the story that has the slug it wanted (``holders``: the source of the story that
+    has each slug, of those wanted at least)."""
     others: dict[str, list[tuple[tuple[object, ...], str, str]]] = {}
-    for source, wanted, slug, rank in listed:
+    for source, wanted, slug, rank in moved:
         if slug != wanted and wanted in holders:
             others.setdefault(wanted, []).append((rank, source, slug))
     clashes = []

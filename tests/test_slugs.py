@@ -126,10 +126,11 @@ def test_a_clash_names_the_holder_and_only_the_next_in_line_moves() -> None:
                ("content/a-new.md", wanted, f"{wanted}-dd3e10", (13, "content/a-new.md")),
                ("content/b.md", "2024-05-01-bar", "2024-05-01-bar", (12, "content/b.md"))]
     holder = "content/2024-05-01-foo.md"
-    assert find_slug_clashes(reversed(stories)) == (
+    holders = {slug: source for source, _wanted, slug, _rank in stories}
+    assert find_slug_clashes(reversed(stories), holders) == (
         SlugClash("content/a-new.md", f"{wanted}-dd3e10", holder, wanted, next_in_line=False),
         SlugClash("content/x.md", f"{wanted}-ac90ee", holder, wanted, next_in_line=True))
-    first, second = slug_clash_warnings(find_slug_clashes(stories),
+    first, second = slug_clash_warnings(find_slug_clashes(stories, holders),
                                         path_of=lambda slug: f"news/{slug}/")
     assert first.file == "content/a-new.md" and "should" not in first.message
     assert second.format().startswith(
@@ -138,4 +139,4 @@ def test_a_clash_names_the_holder_and_only_the_next_in_line_moves() -> None:
         "first), so this story is at news/2024-05-01-foo-ac90ee/; should "
         "content/2024-05-01-foo.md go, this story moves to news/2024-05-01-foo/ and "
         "news/2024-05-01-foo-ac90ee/ stops working Hint: Rename one of the two files")
-    assert find_slug_clashes(stories[3:]) == ()
+    assert find_slug_clashes(stories[3:], holders) == ()

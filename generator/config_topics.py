@@ -17,9 +17,8 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .config import CONFIG_NAME, SiteConfig
 from .diagnostics import Diagnostic, shorten, warning
-from .read import key_line
+from .read import FieldLines
 from .slugs import topic_key
-from .yamlio import YamlProblem, compose_yaml
 
 CLOSE_ENOUGH = 0.8
 """How alike (``difflib``'s ratio, 0-1) a topic's name must be to an entry's to be named
@@ -36,7 +35,11 @@ def unused_topic_warnings(config: SiteConfig, topics: Iterable[str]) -> tuple[Di
         return ()
     from difflib import get_close_matches  # (here: most builds have no unused entry)
 
-    entries = _topic_entries(config)
+    try:
+        lines = FieldLines((config.source / CONFIG_NAME).read_text("utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        lines = FieldLines("")
+    entries = _topic_entries(lines)
     taken: set[int] = set()  # (a name given twice: each entry at its own line)
     problems = []
     for name in unused:
@@ -51,47 +54,21 @@ def unused_topic_warnings(config: SiteConfig, topics: Iterable[str]) -> tuple[Di
         problems.append(warning(
             CONFIG_NAME, f"the topic {shorten(name)} is not a topic of any story, so its "
             "entry is not used",
-            line=entries[index][1] if index is not None else _topics_line(config),
+            line=entries[index][1] if index is not None else lines.line_of("topics"),
             field=f"topics[{index}].name" if index is not None else "topics", hint=hint))
     return tuple(problems)
 
 
-def _read_text(config: SiteConfig) -> str | None:
-    try:
-        return (config.source / CONFIG_NAME).read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def _topics_line(config: SiteConfig) -> int | None:
-    """The line of the key ``topics:`` (where an entry's own line cannot be found)."""
-    text = _read_text(config)
-    return key_line(text, "topics") if text is not None else None
-
-
-def _topic_entries(config: SiteConfig) -> list[tuple[str | None, int | None]]:
-    """The name and line of each entry of ``topics:`` in ``digest.yaml``, in order, as
-    ``config._read_topics`` reads them (a list of ``{name: ...}``, or a mapping by name);
-    ``(None, None)`` for an entry without a name (its place kept: indexes match)."""
-    text = _read_text(config)
-    try:
-        root = compose_yaml(text) if text is not None else None
-    except (YamlProblem, RecursionError):
-        return []
-    if not isinstance(root, MappingNode):
-        return []
-    value = next((v for k, v in root.value if isinstance(k, ScalarNode) and k.value == "topics"),
-                 None)
-    if isinstance(value, MappingNode):
+def _topic_entries(lines: FieldLines) -> list[tuple[str | None, int | None]]:
+    """The name and line of each entry of ``topics:`` in ``digest.yaml`` (``lines``), in
+    order, as ``config._read_topics`` reads them (a list of ``{name: ...}``, or a mapping
+    by name); ``(None, None)`` for an entry without a name (its place kept: indexes match)."""
+    topics = lines.node_of("topics")
+    if isinstance(topics, MappingNode):
         return [(key.value, key.start_mark.line + 1) if isinstance(key, ScalarNode)
-                else (None, None) for key, _item in value.value]
-    if not isinstance(value, SequenceNode):
+                else (None, None) for key, _item in topics.value]
+    if not isinstance(topics, SequenceNode):
         return []
-    entries: list[tuple[str | None, int | None]] = []
-    for item in value.value:
-        name = next((v for k, v in item.value if isinstance(k, ScalarNode)
-                     and k.value == "name" and isinstance(v, ScalarNode)), None) \
-            if isinstance(item, MappingNode) else None
-        entries.append((name.value, name.start_mark.line + 1) if name is not None
-                       else (None, None))
-    return entries
+    names = (lines.node_of(f"topics[{i}].name") for i in range(len(topics.value)))
+    return [(name.value, name.start_mark.line + 1) if isinstance(name, ScalarNode)
+            else (None, None) for name in names]

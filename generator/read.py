@@ -88,15 +88,26 @@ class FieldLines:
         top-level key at least), if any."""
         top = top_key(field)
         if top != field:
-            node, line = self._composed(), None
-            for step in _FIELD_PART.findall(field):
-                node, at = _step_into(node, step)
-                if at is None:
-                    break
-                line = at
+            line = self._walk(field)[1]
             if line is not None:
                 return line + self.first - 1
         return key_line(self.text, top, first=self.first)
+
+    def node_of(self, field: str) -> Node | None:
+        """The node written at ``field`` (None where there is none)."""
+        node, _line, whole = self._walk(field)
+        return node if whole else None
+
+    def _walk(self, field: str) -> tuple[Node | None, int | None, bool]:
+        """The node of ``field`` or of the nearest of its parents found, the line (within
+        the text) where that is written, and whether it is ``field``'s own."""
+        node, line = self._composed(), None
+        for step in _FIELD_PART.findall(field):
+            found, at = _step_into(node, step)
+            if at is None:
+                return node, line, False
+            node, line = found, at
+        return node, line, True
 
     def _composed(self) -> Node | None:
         if self._root is False:

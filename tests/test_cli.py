@@ -37,6 +37,17 @@ def build_args(site: Path, *more: str) -> list[str]:
     return ["build", "--source", str(site), "--output", str(site.parent / "out"), *more]
 
 
+def warns_and_strict_fails(site: Path, capsys: pytest.CaptureFixture[str], *more: str
+                           ) -> tuple[str, str]:
+    """Build ``site`` (exit 0 with warnings), then with --strict (exit 1, saying why);
+    the first build's output and errors."""
+    code, out, err = run(build_args(site, *more), capsys)
+    assert code == 0, err
+    code, _out, strict_err = run(build_args(site, *more, "--strict"), capsys)
+    assert code == 1 and "digest: --strict: warnings count as errors" in strict_err
+    return out, err
+
+
 def test_the_sample_builds_with_exit_0_and_one_summary_line(
     sample_site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -88,13 +99,9 @@ def test_warnings_pass_unless_strict(
     make_site: MakeSite, capsys: pytest.CaptureFixture[str]
 ) -> None:
     site = make_site({"content/a.md": STORY.format(title="A", extra="exerpt: red")})
-    code, out, err = run(build_args(site), capsys)
-    assert code == 0
+    out, err = warns_and_strict_fails(site, capsys)
     assert "content/a.md:5: warning: exerpt: unknown field 'exerpt'" in err
     assert ", 1 warnings, 0 errors" in out
-    code, _out, err = run(build_args(site, "--strict"), capsys)
-    assert code == 1
-    assert "--strict" in err
 
 
 def test_config_errors_exit_1_and_config_warnings_count_for_strict(
@@ -114,15 +121,12 @@ def test_keys_given_twice_are_warnings_that_strict_fails_on(
 ) -> None:
     site = make_site({"content/a.md": STORY.format(title="A", extra="title: B"),
                       "digest.yaml": "title: One\ntitle: Two\n"})
-    code, out, err = run(build_args(site), capsys)
-    assert code == 0
+    out, err = warns_and_strict_fails(site, capsys)
     assert ("digest.yaml:2: warning: title: 'title' is given twice, on line 1 and again on "
             "line 2; the last one is used") in err
     assert ("content/a.md:5: warning: title: 'title' is given twice, on line 2 and again on "
             "line 5; the last one is used") in err
     assert ", 2 warnings, 0 errors" in out  # (the config's and the story's)
-    code, _out, err = run(build_args(site, "--strict"), capsys)
-    assert code == 1 and "--strict" in err
     (site / "digest.yaml").write_text("title: Two\n")
     assert run(build_args(site, "--strict"), capsys)[0] == 1  # (the story's still counts)
 
@@ -171,12 +175,10 @@ def test_stories_wanting_one_address_are_warnings_that_strict_fails_on(
 ) -> None:
     site = make_site({"content/2021-03-04-foo.md": STORY.format(title="Foo", extra=""),
                       "content/x.md": STORY.format(title="Foo", extra="")})
-    code, out, err = run(build_args(site, "--base-url", PUBLIC), capsys)
-    assert code == 0 and ", 1 warnings, 0 errors" in out
+    out, err = warns_and_strict_fails(site, capsys, "--base-url", PUBLIC)
+    assert ", 1 warnings, 0 errors" in out
     assert err.startswith("content/x.md: warning: content/2021-03-04-foo.md wants the same "
                           "address and has it, news/2021-03-04-foo/")
-    code, out, err = run(build_args(site, "--base-url", PUBLIC, "--strict"), capsys)
-    assert code == 1 and "content/x.md: warning:" in err and "--strict" in err
     (site / "content/x.md").rename(site / "content/2021-03-04-foo-again.md")
     assert run(build_args(site, "--base-url", PUBLIC, "--strict"), capsys)[0] == 0
 

@@ -71,11 +71,11 @@ from .output import (
     MARKER,
     WriteResult,
     begin,
+    changed_files,
     check_output_folder,
     commit,
     list_output_files,
     marker_text,
-    missing_files,
     recover,
     stage_file,
 )
@@ -404,9 +404,9 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                         for p in parsed if p.summary is not None and p.summary.record_json),
                        removed=())
         lap("read")
-        missing = gone() | _unreplaced(copied, manifest)  # (deleted since by somebody
-        # else, or no longer replaced by a file of root/: every page is planned, as after
-        # a template change, and these are written again)
+        missing = gone() | _unreplaced(copied, manifest)  # (deleted or edited since by
+        # somebody else, or no longer replaced by a file of root/: every page is planned,
+        # as after a template change, and these are compared with the disk)
         if missing:
             manifest.pages = {rel: entry for rel, entry in manifest.pages.items()
                               if rel not in missing}
@@ -580,7 +580,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                      marker_text=build_id,
                      staged=[rel for rel, _d, changed in staged if changed],
                      written_in_place=sum(changed for _r, _d, changed in staged) if direct else 0,
-                     spares=spares)
+                     spares=spares, touched=bool(missing))
     if events is None:
         events = site_events(site, ahead.article_slugs(site))
     placements = _body_placements(site)
@@ -620,12 +620,12 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
 def _gone(output: Path, pages: dict[str, tuple[str, str]],
           saving: list[Forked[Any] | EventsChild], *, at_once: bool
           ) -> Callable[[], set[str]]:
-    """Which of the files of the last build's ``pages`` are no longer in ``output``,
-    when called (cached): looked for then (``at_once``), or else by a forked child while
-    this process reads the files (12,221 stats took 26 ms at 10,000 stories), which is in
+    """Which of the files of the last build's ``pages`` are no longer in ``output`` as it
+    left them (``changed_files``), when called (cached): looked for then (``at_once``), or
+    else by a forked child while this process reads the files, which is in
     ``saving`` until its result is taken (a build failing before that cancels it)."""
     if not at_once:
-        started = start_forked([partial(missing_files, output, pages.keys())],
+        started = start_forked([partial(changed_files, output, pages.keys())],
                                items=len(pages))
         if started is not None:
             child = started[0]
@@ -637,7 +637,7 @@ def _gone(output: Path, pages: dict[str, tuple[str, str]],
                 return found
 
             return cache(taken)
-    return cache(partial(missing_files, output, pages.keys()))
+    return cache(partial(changed_files, output, pages.keys()))
 
 
 def _events_meanwhile(config: SiteConfig, manifest_file: Path, manifest: Manifest,

@@ -39,6 +39,7 @@ from stat import S_ISREG
 
 from xxhash import xxh3_128_hexdigest
 
+from . import kernels
 from .diagnostics import DigestError
 from .scan import CONTENT_DIR
 
@@ -322,12 +323,15 @@ def _remove_staging(staging: Path) -> None:
 
 def commit(output: Path, *, keep: Iterable[str], previous: Iterable[str],
            marker_text: str, staged: Iterable[str] = (), written_in_place: int = 0,
-           spares: Path | None = None) -> WriteResult:
+           spares: Path | None = None, touched: bool = False) -> WriteResult:
     """Make the staged files (``staged``: the paths ``stage_file`` wrote) and the removal
     of stale ones take effect, atomically.
 
     ``written_in_place`` counts files a fresh build wrote directly (see ``begin``). The
     files replaced are kept in ``spares`` (see the module docstring), as room allows.
+    ``touched`` says files of the output were changed by somebody else since the last
+    build (see ``changed_files``): the marker is written again even if no file is, so
+    that the next build does not take them as changed again.
     """
     if written_in_place:
         (output / MARKER).write_text(marker_text, encoding="utf-8")
@@ -338,7 +342,8 @@ def commit(output: Path, *, keep: Iterable[str], previous: Iterable[str],
     removes = sorted(set(previous) - wanted)
     unchanged = len(wanted) - len(moves)
     marker = output / MARKER
-    if not moves and not removes and marker.read_text(encoding="utf-8") == marker_text:
+    if not moves and not removes and not touched \
+            and marker.read_text(encoding="utf-8") == marker_text:
         _remove_staging(staging)
         return WriteResult(0, unchanged, 0)
     journal = journal_file(output)
@@ -470,22 +475,51 @@ def _files_below(root: Path) -> Iterable[str]:
             yield os.path.join(folder, name)[prefix:].replace(os.sep, "/")
 
 
-def missing_files(output: Path, rels: Iterable[str]) -> set[str]:
-    """Which of the files ``rels`` (relative to ``output``) are not there: files the last
-    build wrote that somebody deleted since (a build that trusted its record of them would
-    never write them again). An ``access`` each, from the output folder: 0.18 s for 118,859
-    files at 100,000 stories (a ``stat`` of each full path took 0.29 s)."""
+def changed_files(output: Path, rels: Iterable[str]) -> set[str]:
+    """Which of the files ``rels`` (relative to ``output``), which the last build wrote,
+    are no longer as it left them: deleted or edited since by somebody else (a build that
+    trusted its record of them would never write them again). The last build wrote the
+    marker after every other file, so a file whose status or bytes changed later than the
+    marker's did was changed after that build (its change time: an editor, ``touch`` or
+    ``cp -p`` that sets the modification time back still moves it). A ``stat`` each, from
+    the output folder, compiled where ``_kernels`` is built (``kernels.changed``): 23-24 ms
+    for the 12,247 files of 10,000 stories, as long as the ``access`` of each that only
+    found deleted files took (``os.stat`` in Python: 37-40 ms). Without the marker, every
+    file is taken as changed (its bytes are then compared)."""
     try:
         folder = os.open(output, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:
         return set(rels)
     try:
-        access, exists = os.access, os.F_OK
-        if access in os.supports_dir_fd:
-            return {rel for rel in rels if not access(rel, exists, dir_fd=folder)}
-        return {rel for rel in rels if not access(output / rel, exists)}
+        try:
+            since = _changed_at(os.stat(MARKER, dir_fd=folder))
+        except OSError:
+            return set(rels)
+        find = kernels.changed or changed_files_python
+        return set(find(folder, rels, since))
     finally:
         os.close(folder)
+
+
+def changed_files_python(folder: int, rels: Iterable[str], since: int) -> list[str]:
+    """``kernels.changed``'s reference: the paths of ``rels`` (relative to the open folder
+    ``folder``) that name no regular file, or one changed after ``since`` (ns)."""
+    found = []
+    for rel in rels:
+        try:
+            info = os.stat(rel, dir_fd=folder)
+        except OSError:
+            found.append(rel)
+            continue
+        if not S_ISREG(info.st_mode) or _changed_at(info) > since:
+            found.append(rel)
+    return found
+
+
+def _changed_at(info: os.stat_result) -> int:
+    """When a file last changed, its status or its bytes (ns; where a filesystem keeps no
+    change time of its own, its bytes' time still counts)."""
+    return max(info.st_ctime_ns, info.st_mtime_ns)
 
 
 def previous_digests(manifest_pages: Mapping[str, tuple[str, str]]) -> dict[str, str]:

@@ -820,8 +820,82 @@ def test_files_deleted_from_the_output_are_written_again(
         assert report.write.written == len(DELETED_BY_HAND) + 1
 
 
-def test_the_preview_server_writes_files_deleted_from_its_output_again(
-    site: Path, tmp_path: Path
+EDITED_BY_HAND = ("index.html", "news/2021-03-05-story-5/index.html", "static/digest.css")
+"""Output files of ``site`` that somebody edits between two builds."""
+
+
+def wait_for_the_clock(output: Path) -> None:
+    """Wait until a file changed now is given a later time than the last build's marker
+    (file systems keep times at the clock's tick, a few ms: a person's edit comes later)."""
+    marker = (output / MARKER).stat()
+    since = max(marker.st_ctime_ns, marker.st_mtime_ns)
+    probe = output.parent / "clock-probe"
+    while True:
+        probe.write_bytes(b"")
+        if probe.stat().st_ctime_ns > since:
+            break
+        time.sleep(0.001)
+    probe.unlink()
+
+
+def edit_by_hand(output: Path, rels: tuple[str, ...], *, time_set_back: bool) -> None:
+    """Change each file's bytes, keeping its size; with ``time_set_back``, put its
+    modification time back as it was (as ``cp -p`` or an rsync with times would)."""
+    wait_for_the_clock(output)
+    for rel in rels:
+        path = output / rel
+        before = path.stat()
+        data = path.read_bytes()
+        path.write_bytes(data[:-1] + (b"?" if data[-1:] != b"?" else b"!"))
+        if time_set_back:
+            os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+@pytest.mark.parametrize("also", ["nothing", "edit", "edit, forked"])
+@pytest.mark.parametrize("time_set_back", [False, True])
+def test_files_edited_in_the_output_are_written_again(
+    site: Path, tmp_path: Path, also: str, time_set_back: bool,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file of the output changed by hand was kept as it was by every later build,
+    which trusted its record of the bytes it had written."""
+    (site / "digest.yaml").write_text("cluster_threshold: 1.5\nrelated_count: 1\n")
+    if also.endswith("forked"):  # (a child looks for them, as on a large site)
+        monkeypatch.setattr(cluster_parallel, "MIN_SPLIT_ITEMS", 1)
+
+    def edit(root: Path) -> None:
+        edit_by_hand(root.parent / "out", EDITED_BY_HAND, time_set_back=time_set_back)
+        if also.startswith("edit"):
+            path = root / "content/2021-03-03-story-3.md"
+            path.write_text(story(3, title="Story three, corrected"), encoding="utf-8")
+            touch_later(path)
+
+    report = check_equal_after(edit, site, tmp_path)
+    if also == "nothing":  # (only they are written: the rest keep their bytes and mtimes)
+        assert report.write.written == len(EDITED_BY_HAND)
+
+
+def test_files_only_touched_in_the_output_are_compared_once(site: Path) -> None:
+    """A file whose times changed but not its bytes is not written again; nor is it
+    compared again by the build after."""
+    out = site.parent / "out"
+    run(site, out)
+    wait_for_the_clock(out)
+    os.utime(out / "index.html")
+    (out / "atom.xml").chmod(0o644)
+    before = mtimes(out)
+    touched = run(site, out)
+    assert touched.write.written == 0 and touched.rendered > 0  # (compared with the disk)
+    after = mtimes(out)
+    assert after.pop(MARKER) > before.pop(MARKER)  # (written again: see output.commit)
+    assert after == before
+    again = run(site, out)
+    assert again.rendered == 0 and again.write.written == 0
+
+
+@pytest.mark.parametrize("how", ["deleted", "edited"])
+def test_the_preview_server_writes_files_changed_in_its_output_again(
+    site: Path, tmp_path: Path, how: str
 ) -> None:
     from generator.build import BuildMemory
 
@@ -830,8 +904,11 @@ def test_the_preview_server_writes_files_deleted_from_its_output_again(
     out = site.parent / "out"
     config, _ = load_config(site, output=out)
     build(config, memory=memory)
-    for rel in DELETED_BY_HAND:
-        (out / rel).unlink()
+    if how == "deleted":
+        for rel in DELETED_BY_HAND:
+            (out / rel).unlink()
+    else:
+        edit_by_hand(out, EDITED_BY_HAND, time_set_back=True)
     edited = site / "content/2021-03-03-story-3.md"
     edited.write_text(story(3, title="Story three, corrected"), encoding="utf-8")
     touch_later(edited)

@@ -6,6 +6,7 @@ import gc
 import os
 import sys
 from dataclasses import FrozenInstanceError, dataclass, fields, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from generator import (
     cluster_records,
     kernels,
     model,
+    output,
     related,
     relisting,
     yamlio,
@@ -46,7 +48,7 @@ def test_the_kernels_are_built_for_the_suite() -> None:
     compiled = (kernels.dot, kernels.overlaps, kernels.rank, kernels.join, kernels.vectors,
                 kernels.ignore, kernels.resolve, kernels.construct, kernels.plan, kernels.make,
                 kernels.related_keys, kernels.heads, kernels.articles, kernels.referring,
-                kernels.load_yaml)
+                kernels.changed, kernels.load_yaml)
     if PURE:
         assert all(function is None for function in compiled)
     else:
@@ -489,3 +491,37 @@ def test_related_keys_are_the_python_ones(drawn: list[tuple[list[str], str, str]
     if stories:  # (a story without a slug)
         with pytest.raises(KeyError):
             model._related_keys(stories, {}, link_key)
+
+
+def test_changed_finds_what_the_python_stat_finds(tmp_path: Path) -> None:
+    """Missing files, folders and links where a file was, and files changed after the time
+    given (their bytes' time set later, or their status changed since), in order."""
+    native_only()
+    assert kernels.changed is not None
+    (tmp_path / "a").mkdir()
+    for name in ("kept.html", "a/kept.html", "later.html", "a/status.html", "caf\u00e9.html"):
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    os.symlink("kept.html", tmp_path / "link.html")
+    os.symlink("gone.html", tmp_path / "dangling.html")
+    (tmp_path / "folder.html").mkdir()
+    since = max((tmp_path / name).stat().st_ctime_ns
+                for name in ("kept.html", "a/kept.html", "caf\u00e9.html"))
+    os.utime(tmp_path / "later.html", ns=(since, since + 10**9))
+    status = (tmp_path / "a/status.html").stat()
+    os.utime(tmp_path / "a/status.html", ns=(status.st_atime_ns, since - 10**9))  # (but now)
+    rels = ["kept.html", "a/kept.html", "missing.html", "a/missing/x.html", "later.html",
+            "a/status.html", "link.html", "dangling.html", "folder.html", "caf\u00e9.html",
+            "kept.html/x", "caf\udce9.html"]
+    folder = os.open(tmp_path, os.O_RDONLY)
+    try:
+        found = kernels.changed(folder, iter(rels), since)
+        assert found == output.changed_files_python(folder, rels, since)
+        expected = ["missing.html", "a/missing/x.html", "later.html", "dangling.html",
+                    "folder.html", "kept.html/x", "caf\udce9.html"]
+        if (tmp_path / "a/status.html").stat().st_ctime_ns > since:  # (the clock ticked)
+            expected.insert(3, "a/status.html")
+        assert found == expected
+        with pytest.raises(TypeError):
+            kernels.changed(folder, [b"kept.html"], since)
+    finally:
+        os.close(folder)

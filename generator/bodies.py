@@ -174,14 +174,33 @@ def standalone_story(body: TextBody, zone: tzinfo = UTC) -> Story:
                  body_format=body.body_format, body_source=body.source)
 
 
+IMAGE_ATTRIBUTES = ("width", "height")
+"""What an image of a Markdown body may be given in braces after it,
+``![alt](src){width=640 height=480}``: its size, which ``digest check`` asks of every
+``<img>`` (and a browser wants, to lay the page out before the image comes). Any other
+attribute (``class``, ``style``, ``id``, ``onerror``, another ``src``) is dropped: raw
+HTML is shown as text, so a body cannot style, script or re-point the page it is on
+through attributes either."""
+
+
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
+    """The one markdown-it of this process (made once: a worker renders many bodies).
+
+    CommonMark with tables and strikethrough, raw HTML shown as text, links only to
+    http(s) and site paths; footnotes (``text[^1]`` with ``[^1]: the note``, and inline
+    ``^[the note]``) and the size of an image (``IMAGE_ATTRIBUTES``) from
+    mdit-py-plugins."""
     from markdown_it import (
         MarkdownIt,  # imported on first use: a build with nothing to do never renders
     )
+    from mdit_py_plugins.attrs import attrs_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
 
     md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
     md.validateLink = is_safe_link  # type: ignore[assignment]  # only http(s) and site paths
+    md.use(footnote_plugin)
+    md.use(attrs_plugin, after=("image",), allowed=IMAGE_ATTRIBUTES)
     return md
 
 
@@ -199,14 +218,19 @@ LEAD_CHARACTERS = 240
 """Most characters of a body's opening used as the excerpt of a story that has none."""
 _BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|blockquote|pre|br|hr|table|tr|td|th|div)\b[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
+_FOOTNOTES = re.compile(r'<sup class="footnote-ref">.*?</sup>|<hr class="footnotes-sep" />.*',
+                        re.DOTALL)
+"""Footnote marks and the notes (the footnote plugin's HTML: a body's own is escaped)."""
 
 
 def body_lead(body: str, body_format: str) -> str:
-    """The opening of a body as plain text, cut at a word's end within
+    """The opening of a body as plain text, without footnotes, cut at a word's end within
     ``LEAD_CHARACTERS`` (with "…"): what a story without an ``excerpt`` shows on its
     cards and in feeds, as Hugo summarizes a page that has no summary."""
-    text = " ".join(html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", render_body(
-        body, body_format)))).split())
+    rendered = render_body(body, body_format)
+    if 'class="footnote' in rendered:
+        rendered = _FOOTNOTES.sub("", rendered)
+    text = " ".join(html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", rendered))).split())
     if len(text) <= LEAD_CHARACTERS:
         return text
     cut = text[:LEAD_CHARACTERS + 1].rsplit(" ", 1)[0] if " " in text[:LEAD_CHARACTERS] \

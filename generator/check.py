@@ -231,22 +231,48 @@ def check_title(page: HtmlPage, site: BuiltSite) -> list[CheckProblem]:
 
 
 def check_images(page: HtmlPage, site: BuiltSite) -> list[CheckProblem]:
-    """Every ``<img>`` has alt text (the attribute) and a positive width and height."""
+    """Every ``<img>`` has alt text (the attribute) and a positive width and height.
+
+    An image of a story's Markdown body (inside the default theme's ``BODY_CLASS``) is
+    given its size in the Markdown, and a problem with its size says how."""
     problems = []
+    body_images: set[int] | None = None  # (looked for on a page with a problem only)
     for img in page.elements("img"):
         src = img.get("src", "")
         line = page.line_of(src) if src else page.line_of("<img")
         missing = [name for name in ("alt", "width", "height") if img.get(name) is None]
+        wrong = [(name, value) for name in ("width", "height")
+                 if (value := img.get(name)) is not None
+                 and not (value.isdigit() and int(value) > 0)]
+        if not missing and not wrong:
+            continue
+        if body_images is None:
+            body_images = {id(inner) for body in _elements_of_class(page, BODY_CLASS)
+                           for inner in body.iter("img")}
+        hint = BODY_IMAGE_HINT.format(alt=img.get("alt") or "alt", src=src) \
+            if id(img) in body_images else ""
         if missing:
             problems.append(CheckProblem(
-                page.file, f"<img src={src!r}> has no {', '.join(missing)}", line))
-        for name in ("width", "height"):
-            value = img.get(name)
-            if value is not None and not (value.isdigit() and int(value) > 0):
-                problems.append(CheckProblem(
-                    page.file, f"<img src={src!r}> has {name}={value!r}, not a positive number",
-                    line))
+                page.file, f"<img src={src!r}> has no {', '.join(missing)}"
+                           + (hint if missing != ["alt"] else ""), line))
+        problems.extend(CheckProblem(
+            page.file, f"<img src={src!r}> has {name}={value!r}, not a positive number"
+                       + hint, line) for name, value in wrong)
     return problems
+
+
+BODY_CLASS = "story-body"
+"""The class of the element holding a story's body on the default theme's article page
+(``templates/article.html``)."""
+BODY_IMAGE_HINT = (": in the story's Markdown body, give its size in pixels right after "
+                   "it, ![{alt}]({src}){{width=640 height=480}}")
+"""Said of an image of a body without a good width or height (see ``bodies``'
+``IMAGE_ATTRIBUTES``)."""
+
+
+def _elements_of_class(page: HtmlPage, name: str) -> Iterator[Element]:
+    return (element for element in page.tree.iter()
+            if name in (element.get("class") or "").split())
 
 
 def check_duplicate_ids(page: HtmlPage, site: BuiltSite) -> list[CheckProblem]:

@@ -6,16 +6,21 @@ cmark-gfm (the C library GitHub uses, through the ``cmarkgfm`` package) renders 
 body in 0.04 ms.
 
 The two disagree on some texts. They follow different versions of CommonMark. We also
-set markdown-it up our way: raw HTML stays visible as text, and links other than http(s)
-and site paths stay visible as text (``urls.is_safe_link``). So :func:`fast_html` uses
-cmark-gfm only for texts made of constructs on which both agree, and returns None for
-the rest, which markdown-it renders as before. A text qualifies when:
+set markdown-it up our way: raw HTML stays visible as text, links other than http(s)
+and site paths stay visible as text (``urls.is_safe_link``), and it reads footnotes and
+an image's size in braces (``bodies._markdown``), which cmark-gfm shows as text. So
+:func:`fast_html` uses cmark-gfm only for texts made of constructs on which both agree,
+and returns None for the rest, which markdown-it renders as before. A text qualifies
+when:
 
 - it ends with a newline (one is added to a text without: stories keep their bodies
   stripped, and markdown-it reads a text alike with or without it);
 - it holds no ``<``, ``>``, ``|``, ``~`` or backslash (raw HTML, autolinks, block
   quotes, tables, strikethrough, escapes), no whitespace but spaces and newlines, no
   code fence, and no two blank lines in a row;
+- it holds no ``^`` and no ``{`` (an inline footnote ``^[note]``, an image's size
+  ``![a](u){width=6}``; a footnote's definition, ``[^1]: note``, is refused as a
+  reference definition is, and a mark ``[^1]`` without one is text for both);
 - no line is a bare list marker (an empty item);
 - each run of ``*`` or ``_`` is ``*``, ``**`` or ``_``, with a letter or digit on exactly
   one side and a space or ASCII punctuation on the other (an ``_`` between two letters
@@ -38,10 +43,13 @@ from functools import lru_cache
 
 from .urls import is_safe_link
 
-_REFUSED_TEXT = ("<", ">", "|", "~", "\\", "\t", "\r", "```", "]:", "][", "] ", "]\n")
+_REFUSED_TEXT = ("<", ">", "|", "~", "\\", "\t", "\r", "^", "{", "```", "]:", "][", "] ",
+                 "]\n")
 """Raw HTML, autolinks, quotes, tables, strikethrough, escapes, tabs, carriage returns,
-code fences, reference definitions and links (plain ``in`` tests: a regular expression
-with a character class took 40 us a body)."""
+inline footnotes, attributes, code fences, reference definitions (footnotes' too) and
+links (plain ``in`` tests: a regular expression with a character class took 40 us a
+body; a test of one character takes 0.3 us on 3 KB, of two 2.8 us, so ``^`` and ``{``
+rather than ``^[`` and ``){``)."""
 _ODD_SPACES = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680",
                *map(chr, range(0x2000, 0x200B)), "\u2028", "\u2029", "\u202f", "\u205f",
                "\u3000")

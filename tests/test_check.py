@@ -240,3 +240,23 @@ def test_the_sitemap_need_not_list_pages_marked_noindex(tmp_path: Path) -> None:
     assert messages(check_site(site, site_url="https://example.org/")) == [
         "sitemap.xml: the page 'news/a/index.html' is not listed",
     ]
+
+
+def test_an_image_of_a_body_without_a_size_is_told_how_to_give_one(tmp_path: Path) -> None:
+    """Markdown gives an image no size: its author gives one in braces (see bodies)."""
+    site = write_site(tmp_path, {
+        "news/a/index.html": page('<div class="story-body"><p>\n<img src="/a.png" alt="a">\n'
+                                  '<img src="/b.png" alt="" width="5" height="50%">\n'
+                                  '<img src="/c.png" width="5" height="5"></p></div>\n'
+                                  '<img src="/d.png" alt="d">'),
+        "a.png": "", "b.png": "", "c.png": "", "d.png": "",
+    })
+    hint = (": in the story's Markdown body, give its size in pixels right after it, "
+            "![{}]({}){{width=640 height=480}}")
+    assert messages(check_site(site)) == [
+        "news/a/index.html:6: <img src='/a.png'> has no width, height" + hint.format("a", "/a.png"),
+        "news/a/index.html:7: <img src='/b.png'> has height='50%', not a positive number"
+        + hint.format("alt", "/b.png"),
+        "news/a/index.html:8: <img src='/c.png'> has no alt",  # (its size is right)
+        "news/a/index.html:9: <img src='/d.png'> has no width, height",  # (not in a body)
+    ]

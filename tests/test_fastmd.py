@@ -23,7 +23,11 @@ FRAGMENTS = [
     "[a](https://x.org/a_b)", "[a](http://x.org/q?x=1&y=2)", "![i](https://x.org/i.png)",
     "[a](javascript:alert(1))", "[a](/local)", "[a](#frag)", "[a](//host/x)",
     "[a]", "[a]: https://x.org", "https://bare.org", "www.x.org",
+    "[^1]", "[^1]: ", "[^n]:", "^[", "^[note]", "^", "{", "}", "{width=6 height=4}", "{.c}",
+    "{#i}", "{onerror=x}", "){",
 ]
+"""Pieces of texts: their random joins find the texts on which the renderers differ (for
+footnotes and an image's attributes, markdown-it's plugins: see bodies._markdown)."""
 
 
 @settings(max_examples=3000, deadline=None)
@@ -89,6 +93,9 @@ def test_a_news_body_qualifies_and_is_rendered_the_same() -> None:
     "tab\there\n",
     "nbsp\u00a0here\n",
     "[ref]\n\n[ref]: https://x.org\n",
+    "A claim.[^1]\n\n[^1]: The note.\n",  # footnotes: text for cmark
+    "A claim^[the note].\n",
+    "![i](https://x.org/i.png){width=640 height=480}\n",  # an image's size
 ])
 def test_constructs_where_the_renderers_may_differ_go_to_markdown_it(text: str) -> None:
     assert fastmd.fast_html(text) is None and fastmd.fast_html(text.strip()) is None

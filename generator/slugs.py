@@ -49,9 +49,14 @@ def short_hash(text: str) -> str:
 
 
 def topic_key(name: str) -> str:
-    """What tells topics apart: their names but for case and spacing ("AI in Healthcare"
-    and "AI in  healthcare" are one topic, as in Hugo's taxonomies; "C" and "C#" two)."""
-    return " ".join(name.casefold().split())
+    """What tells topics apart: their names but for case, spacing and the hyphens or
+    underscores that stand for spaces ("AI in Healthcare", "AI in  healthcare" and
+    "ai-in-healthcare" are one topic, as Hugo's taxonomies make them one term; "C" and
+    "C#" two, and "Café" and "Cafe", since an accent can tell words apart)."""
+    return " ".join(name.casefold().translate(_AS_SPACE).split())
+
+
+_AS_SPACE = str.maketrans("-_", "  ")
 
 
 def topic_slug(name: str) -> str:

@@ -188,22 +188,25 @@ def test_topic_order_and_descriptions_come_from_the_config(make_site: MakeSite) 
 
 def test_topic_names_differing_in_case_or_spacing_are_one_topic(make_site: MakeSite) -> None:
     """As in Hugo's taxonomies: named as most of its stories spell it, or as the config
-    does; names that only slugify alike (C, C#, C++) stay topics of their own."""
+    does (hyphens and underscores count as spaces); names that only slugify alike (C, C#,
+    C++; Café and Cafe) stay topics of their own."""
     out = build_site_at(make_site({
         "content/a.md": story("A", "2020-06-09T01:00:00Z", topics="[AI, C]"),
         "content/b.md": story("B", "2020-06-09T02:00:00Z", topics="[ai, AI, C#]"),
         "content/c.md": story("C", "2020-06-09T03:00:00Z", topics="[ai, C++]"),
         "content/d.md": story("D", "2020-06-09T04:00:00Z",
                               topics="[AI in Healthcare, ai in  healthcare]"),
-        "content/e.md": story("E", "2020-06-09T05:00:00Z", topics="[ai in  healthcare]"),
-        "content/f.md": story("F", "2020-06-09T06:00:00Z", topics="[robots]"),
+        "content/e.md": story("E", "2020-06-09T05:00:00Z", topics="[ai-in-healthcare]"),
+        "content/f.md": story("F", "2020-06-09T06:00:00Z", topics="[robots, Café]"),
+        "content/g.md": story("G", "2020-06-09T07:00:00Z", topics="[Cafe, ai_in_healthcare]"),
         "digest.yaml": "topics:\n  - name: Robots\n",
     }))
     topics = sorted(p.name for p in (out / "topics").iterdir() if p.is_dir())
     assert [t for t in topics if not t.startswith("c")] == ["ai", "ai-in-healthcare", "robots"]
     assert len([t for t in topics if t == "c" or t.startswith("c-")]) == 3
+    assert len([t for t in topics if t.startswith("cafe")]) == 2
     assert listed(out / "topics/ai/index.html") == ["C", "B", "A"]  # each story once
-    assert listed(out / "topics/ai-in-healthcare/index.html") == ["E", "D"]
+    assert listed(out / "topics/ai-in-healthcare/index.html") == ["G", "E", "D"]
     titles = {name: text_of(parse_html(out / "topics" / name / "index.html").find(
         ".//h1")) for name in ("ai", "ai-in-healthcare", "robots")}
     assert titles == {"ai": "ai", "ai-in-healthcare": "AI in Healthcare",  # (1 to 1: the

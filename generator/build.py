@@ -81,7 +81,7 @@ from .output import (
 )
 from .pages import FeedLink, Page, article_page, plan_listing_pages, plan_pages, site_feeds
 from .parse import ParsedFile, parse_file, stamp_of
-from .read import find_content_files
+from .read import find_content_files, read_source
 from .record_store import RecordStore
 from .relisting import (
     EventMembers,
@@ -98,6 +98,13 @@ from .relisting import (
     unevented_layout,
 )
 from .scan import EarlyScan, Stamp, is_content_name, stamp_content
+from .shared_urls import (
+    SharedUrl,
+    group_same_urls,
+    regrouped_by_url,
+    shared_url_warnings,
+    shared_urls,
+)
 from .slugs import SlugClash, find_slug_clashes, slug_clash_warnings
 from .store import StoryStore
 from .summary import StorySummary
@@ -587,6 +594,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
     now = time.time()
     future = _future(site.articles, now)
     clashes = _slug_clashes(site)
+    shared = _shared_urls(config, site)
     html_pages = sum(rel.endswith(".html") for rel in fingerprints)
     kept = Manifest(settings, templates_key, build_id, files, new_pages, reader, events,
                     _placement_pairs(placements),
@@ -596,6 +604,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                     topic_layouts={**manifest.topic_layouts, **relisted.relaid}
                     if relisted is not None else topic_layouts(pages), future=future,
                     clashes=tuple(clash.to_tuple() for clash in clashes),
+                    shared_urls=tuple(group.to_tuple() for group in shared),
                     topics=tuple(topic.ref.name for topic in site.topics))
     kept.store_as(stories.story_delta)
     if memory is not None:
@@ -610,7 +619,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         rendered=len(to_render), files=len(new_pages),
         diagnostics=tuple(d for e in files.values() for d in e.diagnostics)
         + _placement_warnings(placements) + future_warnings(future, now)
-        + slug_clash_warnings(clashes, path_of=article_path)
+        + slug_clash_warnings(clashes, path_of=article_path) + shared_url_warnings(shared)
         + unused_topic_warnings(config, kept.topics) + copied.problems + root_problems,
         body_matches=placements, clusters=events, write=written, timings=timings,
     )
@@ -834,7 +843,11 @@ def _relisting(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile],
         if moved is None:
             return events, None
     return events, relisting(site, [p.source for p in parsed], events, manifest.events,
-                             manifest.topic_layouts, slug_of, moved)
+                             manifest.topic_layouts, slug_of, moved,
+                             reshared=regrouped_by_url(
+                                 _same_url_groups(site),
+                                 (tuple(source for source, _url, _line in group)
+                                  for group in manifest.shared_urls)))
 
 
 def _bodies_moved(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile],
@@ -864,6 +877,30 @@ def _slug_clashes(site: Site) -> tuple[SlugClash, ...]:
          for a in moved),
         {a.summary.wanted_slug: by_slug[a.summary.wanted_slug].summary.source
          for a in moved if a.summary.wanted_slug in by_slug})
+
+
+def _same_url_groups(site: Site) -> tuple[tuple[str, ...], ...]:
+    """The files of each group of the site's stories that share a ``webUrl``."""
+    by_slug = site.by_slug
+    return group_same_urls(site.same_url, lambda slug: by_slug[slug].summary.source) \
+        if site.same_url else ()
+
+
+def _shared_urls(config: SiteConfig, site: Site) -> tuple[SharedUrl, ...]:
+    """The groups of the site's stories that share a ``webUrl``, each story with the line
+    of its ``webUrl`` (its file read again to find it: these are few, and warned of)."""
+    groups = _same_url_groups(site)
+    if not groups:
+        return ()
+    by_source = {summary.source: summary
+                 for summary in (site.by_slug[slug].summary for slug in site.same_url)}
+
+    def line_of(source: str) -> int | None:
+        found = read_source(config.source / source, site_root=config.source,
+                            max_bytes=config.max_file_bytes)
+        return None if isinstance(found, Diagnostic) else found.field_lines().line_of("webUrl")
+
+    return shared_urls(groups, lambda source: by_source[source].url, line_of)
 
 
 def _placement_pairs(placements: Sequence[BodyPlacement]
@@ -1106,6 +1143,7 @@ def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str,
         + _placement_warnings(placements) + future_warnings(manifest.future, time.time())
         + slug_clash_warnings((SlugClash(*clash) for clash in manifest.clashes),
                               path_of=article_path)
+        + shared_url_warnings(map(SharedUrl.from_tuple, manifest.shared_urls))
         + unused_topic_warnings(config, manifest.topics) + copied.problems,
         body_matches=placements, clusters=manifest.events,
         write=WriteResult(0, len(manifest.pages), 0), timings=timings,

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .cluster_records import StoryRecord
     from .events import EventState, StateOrigin
 
-FORMAT = 17
+FORMAT = 18
 _DAMAGED = (OSError, EOFError, ValueError, TypeError, IndexError, KeyError)
 DELTA_MIN = 100
 """A delta may hold this many changes (rows and removals) on a site of any size..."""
@@ -139,6 +139,10 @@ class Manifest:
     clashes: tuple[tuple[str, str, str, str, bool], ...] = ()
     """The stories whose wanted address another story took (``slugs.SlugClash`` as
     tuples), for reports of unchanged builds to warn of them again."""
+    shared_urls: tuple[tuple[tuple[str, str, int | None], ...], ...] = ()
+    """The groups of stories that share a ``webUrl`` (``shared_urls.SharedUrl`` as
+    tuples), for reports of unchanged builds to warn of them again, and for the next
+    build to tell whose cards name other stories now (``relisting``)."""
     story_delta: StoryDelta | None = field(default=None, compare=False)
     """How the build that made this manifest stores its stories (None: whole); not kept
     in the index."""
@@ -316,7 +320,7 @@ def load_manifest(path: Path) -> Manifest:
             return Manifest()
         (_version, settings, templates, build_id, files, pages, reader, events, placements,
          counts, stories_id, stories_base, stories_changes, layout, topic_layouts, future,
-         topics, clashes, output) = data
+         topics, clashes, shared_urls, output) = data
         return Manifest(
             settings=settings, templates=templates, build_id=build_id,
             files={src: _make_cached((_make_stamp((size, mtime)), None,
@@ -327,7 +331,8 @@ def load_manifest(path: Path) -> Manifest:
             pages=pages, reader=reader, events=events, placements=placements, counts=counts,
             stories_id=stories_id, stories_base=stories_base,
             stories_changes=stories_changes, output=output, layout=layout,
-            topic_layouts=topic_layouts, future=future, topics=topics, clashes=clashes)
+            topic_layouts=topic_layouts, future=future, topics=topics, clashes=clashes,
+            shared_urls=shared_urls)
     except _DAMAGED:
         return Manifest()
 
@@ -421,7 +426,7 @@ def save_manifest(path: Path, manifest: Manifest, *, stories: bool = True) -> No
         manifest.events, manifest.placements, manifest.counts, manifest.stories_id,
         manifest.stories_base, manifest.stories_changes, manifest.layout,
         manifest.topic_layouts, manifest.future, manifest.topics, manifest.clashes,
-        manifest.output),  # (output last: see _set_in_use)
+        manifest.shared_urls, manifest.output),  # (output last: see _set_in_use)
         _INDEX_MARSHAL))
 
 

@@ -8,7 +8,7 @@ without re-reading unchanged files.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -21,6 +21,7 @@ from .kernels import maker
 from .record_store import RecordStore
 from .records import Extra, Image, Provider, Story
 from .scan import CACHE_DIR
+from .shared_urls import distinct_coverage, find_same_urls
 from .slugs import assign_unique, topic_key, topic_slug
 from .summary import StorySummary, link_key
 
@@ -179,6 +180,10 @@ class Site:
     """Where the schema records of stories read by earlier builds are kept."""
     event_state: EventState | None = field(default=None, repr=False, compare=False)
     """What the next build needs to update the events incrementally."""
+    same_url: dict[str, str] = field(default_factory=dict, repr=False)
+    """The key of the ``webUrl`` of each story whose ``webUrl`` another story has too,
+    by slug (``shared_urls.find_same_urls``; empty on most sites): an event's coverage
+    names each address once."""
 
     def record_jsons(self, articles: Sequence[Article]) -> list[bytes]:
         """The stories' schema records as JSON (see ``schema_json``), in order, as UTF-8."""
@@ -214,14 +219,15 @@ class Site:
             if len(ranking) < 2:
                 cards.append(Card(article))
             else:
-                cards.append(Card(self.by_slug[ranking[0]],
-                                  tuple(self.by_slug[s] for s in ranking[1:])))
+                lead = self.by_slug[ranking[0]]  # (its coverage: the event's others)
+                cards.append(Card(lead, tuple(map(self.by_slug.__getitem__, lead.coverage))))
         return cards
 
     def cards(self, slugs: Sequence[str]) -> list[Card]:
         """One card per event for a newest-first list of stories, in the order of each
         event's newest story; the card leads with the event's lead among ``slugs`` and
-        lists the event's other stories among ``slugs`` as its other coverage."""
+        lists the event's other stories among ``slugs`` as its other coverage (each
+        address once: see ``shared_urls.distinct_coverage``)."""
         ranked = self.members
         groups: dict[str, list[Article]] = {}  # in the order of each event's first story
         for article in map(self.by_slug.__getitem__, slugs):
@@ -238,8 +244,11 @@ class Site:
                 continue
             listed = {article.slug: article for article in group}
             lead = next(slug for slug in ranking if slug in listed)
-            cards.append(_make_card((listed[lead], tuple(listed[slug] for slug in ranking
-                                                         if slug != lead and slug in listed))))
+            others: Sequence[str] = [slug for slug in ranking
+                                     if slug != lead and slug in listed]
+            if self.same_url:
+                others = distinct_coverage(lead, others, self.same_url)
+            cards.append(_make_card((listed[lead], tuple(map(listed.__getitem__, others)))))
         return cards
 
 
@@ -319,6 +328,8 @@ class Unevented:
     """Each article's head, newest first."""
     topics: tuple[Topic, ...]
     """Every topic, in display order."""
+    same_url: dict[str, str]
+    """The stories whose ``webUrl`` another story has too (``Site.same_url``)."""
 
 
 def lay_out(config: SiteConfig, placement: Placement) -> Unevented:
@@ -327,17 +338,29 @@ def lay_out(config: SiteConfig, placement: Placement) -> Unevented:
     refs = _topic_refs(config, ordered)
     by_url, by_title = _related_keys(ordered, slugs, link_key)
     heads = make_heads(ordered, slugs, refs, by_url, by_title, body_of)
-    return Unevented(heads, _topics(config, heads, refs))
+    return Unevented(heads, _topics(config, heads, refs), find_same_urls(ordered, slugs))
 
 
 def evented_site(config: SiteConfig, laid: Unevented, records: RecordStore | None,
                  events: Events, event_state: EventState | None) -> Site:
     """The site ``laid`` out, with its ``events`` (and the ``event_state`` to keep)."""
     articles = make_articles(laid.heads, events.cluster_of, events.related)
+    if laid.same_url:
+        articles = _distinct_coverage(articles, events, laid.same_url)
     return Site(config=config, articles=articles, topics=laid.topics,
                 by_slug={a.slug: a for a in articles}, clusters=events.clusters,
                 members={c.id: c.members for c in events.clusters}, records=records,
-                event_state=event_state)
+                event_state=event_state, same_url=laid.same_url)
+
+
+def _distinct_coverage(articles: tuple[Article, ...], events: Events,
+                       same_url: Mapping[str, str]) -> tuple[Article, ...]:
+    """``articles`` with the coverage of each story of an event that holds stories of
+    one ``webUrl`` (``same_url``) naming each address once."""
+    shared = {cluster.id for slug in same_url if (cluster := events.cluster_of.get(slug))}
+    return tuple(replace(article, coverage=distinct_coverage(article.slug, article.coverage,
+                                                             same_url))
+                 if article.cluster in shared else article for article in articles)
 
 
 Head = tuple[StorySummary, str, tuple[TopicRef, ...], tuple[str | None, ...],
@@ -379,9 +402,13 @@ make_articles: Callable[[Sequence[Head], Mapping[str, Cluster],
 of 4.6 (warm; 5-8 ms in a build's timeline, against 13)."""
 
 
-def event_fields(events: Events, slug: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """An article's ``cluster``, ``coverage`` and ``computed_related`` from the events."""
-    return _event_fields(events.cluster_of, events.related, slug)
+def event_fields(events: Events, slug: str, same_url: Mapping[str, str]
+                 ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """An article's ``cluster``, ``coverage`` and ``computed_related`` from the events
+    (its coverage naming each address once: ``same_url``, see ``Site.same_url``)."""
+    cluster, coverage, related = _event_fields(events.cluster_of, events.related, slug)
+    return cluster, distinct_coverage(slug, coverage, same_url) if same_url else coverage, \
+        related
 
 
 def _event_fields(cluster_of: Mapping[str, Cluster], related: Mapping[str, tuple[str, ...]],

@@ -13,8 +13,8 @@ Everything else keeps its page record and fingerprint.
 The result is the site, pages and fingerprints a full model would give, exactly
 (tests/test_model_patch.py compares them; tests/test_incremental.py compares output).
 When an edit could change more (a story added or removed, a new slug, date or topic
-list, a body file involved, other settings), it returns None and the caller models
-everything as usual.
+list, a body file involved, stories coming to share a ``webUrl`` or no longer sharing
+one, other settings), it returns None and the caller models everything as usual.
 """
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ from .pages import (
     sitemap_links,
 )
 from .record_store import RecordStore
+from .shared_urls import find_same_urls, web_url_key
 from .summary import StorySummary, link_key
 from .urls import page_path
 
@@ -115,6 +116,10 @@ def patch_site(site: Site, pages: Sequence[Page], fingerprints: Mapping[str, str
         return None  # a new title could claim a plain-text body file: model it all
 
     summaries = [edited.get(a.slug, a.summary) for a in site.articles]
+    if any(web_url_key(site.by_slug[slug].summary) != web_url_key(new)
+           for slug, new in edited.items()) \
+            and find_same_urls(summaries, index.slug_of) != site.same_url:
+        return None  # stories came to share a webUrl, or no longer do: model it all
     from .events import regrouped_stories, update_events
 
     events, event_state = update_events(
@@ -128,7 +133,7 @@ def patch_site(site: Site, pages: Sequence[Page], fingerprints: Mapping[str, str
         slug = article.slug
         if slug in edited or slug in resolved or slug in regrouped \
                 or events.related.get(slug, ()) != article.computed_related:
-            cluster, coverage, computed = event_fields(events, slug)
+            cluster, coverage, computed = event_fields(events, slug, site.same_url)
             fresh[slug] = replace(article, summary=edited.get(slug, article.summary),
                                   related_slugs=resolved.get(slug, article.related_slugs),
                                   cluster=cluster, coverage=coverage, computed_related=computed)

@@ -249,13 +249,18 @@ class Relisted:
 
 def relisting(site: Site, read: Collection[str], events: EventMembers, previous: EventMembers,
               recorded: Mapping[str, str], slug_of: Mapping[str, str],
-              moved: Moved | None = None) -> Relisted:
+              moved: Moved | None = None, *, reshared: Collection[str] = ()) -> Relisted:
     """The listing pages whose fingerprints can differ from the last build's. The site's
     ``listing_layout`` must be the last build's, or differ from it by the stories
     ``moved`` only (``stories_moved``); ``read`` are the source paths of the files read
     again, ``events`` the site's (``site_events``), ``previous`` the last build's,
     ``recorded`` the last build's ``topic_layouts``, ``slug_of`` each article's slug by
-    source path (``article_slugs``).
+    source path (``article_slugs``); ``reshared`` the source paths of the stories that
+    came to share a ``webUrl`` with others, or no longer do, or with others than in the
+    last build (``shared_urls.regrouped_by_url``): their events' cards and coverage name
+    other stories (each address once), as those of an event that changed; and a card
+    that no longer lists its newest story (or lists it again) dates its page otherwise in
+    the sitemap, as one whose event's lead is now another story of the same address.
 
     When stories came or went, the list of every story moved (the site's feeds and API
     pages), and so did the lists of their topics (their pages, feeds and API pages); the
@@ -264,11 +269,13 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
     by_slug = site.by_slug
     articles = tuple(by_slug[slug_of[source]] for source in read if source in slug_of)
     stories: set[str] = set()  # (whose cards can differ)
+    members = site.members
     for article in articles:
         stories.add(article.slug)
-        stories.update(article.coverage)  # (a card shows its event's other stories)
-    regrouped = {slug_of[source] for source in regrouped_stories(dict(events), dict(previous))
-                 if source in slug_of}
+        stories.update(members.get(article.cluster, ()))  # (a card shows its event's other
+        # stories: all of them, but one of an address another has given, see shared_urls)
+    regrouped = {slug_of[source] for source in chain(
+        regrouped_stories(dict(events), dict(previous)), reshared) if source in slug_of}
     stories |= regrouped
     planned: dict[str, list[Page]] = {}
     relaid: dict[str, str] = {}
@@ -282,7 +289,10 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
             if name in moved_topics or layout != recorded.get(name):
                 relaid[name] = layout
     listing = {ref.name for slug in stories for ref in site.by_slug[slug].topics}
-    if relaid or moved is not None:  # (the sitemap below plans every topic's pages: those
+    sitemap = bool(relaid or moved is not None or reshared) \
+        or not regrouped.isdisjoint(site.same_url)  # (which of the stories of one address
+    # a card shows, and so the time of a page's newest story, follows the event's lead)
+    if sitemap:  # (the sitemap below plans every topic's pages: those
         # of the topics listing these stories are planned once, here; twice, four topics'
         # pages took 80 ms of a build after an add at 100,000 stories)
         for topic in site.topics:
@@ -316,7 +326,7 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
     if anew:
         listed = {page.path for page in pages}
         pages += [page for page in anew if page.path not in listed]
-    if relaid or moved is not None:
+    if sitemap:
         pages += site_sitemap_pages(plan_html_pages(site, (), planned, archive), site.articles)
     return Relisted(pages, articles, frozenset(regrouped), relaid, moved, tuple(lists))
 
@@ -364,8 +374,10 @@ def rearticled(site: Site, read: Mapping[str, StorySummary | None], relisted: Re
                                 *(s for s in read.values() if s is not None))
             for key in (*summary.url_keys, title_link_of(summary)) if key}
     changed = slugs | relisted.regrouped | related_changed
-    for article in stories:  # (an event's stories show each other)
-        changed.update(article.coverage)
+    members = site.members
+    for article in stories:  # (an event's stories show each other, but for those of one
+        # address: all of them, see relisting)
+        changed.update(members.get(article.cluster, ()))
     return referring(site.articles, slugs, keys, changed)  # (no key is "": an entry
     # without an address has "")
 

@@ -183,6 +183,31 @@ def test_stories_wanting_one_address_are_warnings_that_strict_fails_on(
     assert run(build_args(site, "--base-url", PUBLIC, "--strict"), capsys)[0] == 0
 
 
+def test_stories_sharing_a_web_url_are_warnings_in_the_report_that_strict_fails_on(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A feed imported twice: two files, one webUrl (up to a tracking parameter)."""
+    site = make_site({
+        "content/2021-03-04-foo.md": STORY.format(title="Foo",
+                                                  extra="webUrl: https://news.example/foo"),
+        "content/import/2021-03-04-foo-again.md": STORY.format(
+            title="Foo", extra="webUrl: https://news.example/foo?utm_source=rss")})
+    report_file = site.parent / "report.json"
+    out, err = warns_and_strict_fails(site, capsys, "--base-url", PUBLIC,
+                                      "--report", str(report_file))
+    assert ", 1 warnings, 0 errors" in out
+    assert err.startswith(
+        "content/import/2021-03-04-foo-again.md:5: warning: webUrl: "
+        "'https://news.example/foo?utm_source=rss' is also the webUrl of "
+        "content/2021-03-04-foo.md (line 5: 'https://news.example/foo'), one page but for "
+        "tracking parameters")
+    said = json.loads(report_file.read_text(encoding="utf-8"))["diagnostics"]
+    assert [(d["severity"], d["file"], d["line"], d["field"]) for d in said] == [
+        ("warning", "content/import/2021-03-04-foo-again.md", 5, "webUrl")]
+    (site / "content/import/2021-03-04-foo-again.md").unlink()
+    assert run(build_args(site, "--base-url", PUBLIC, "--strict"), capsys)[0] == 0
+
+
 def test_python_dash_m_generator_runs_the_cli(tmp_path: Path) -> None:
     shutil.copytree(SAMPLE_CONTENT, tmp_path / "site" / "content")
     result = subprocess.run(

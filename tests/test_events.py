@@ -129,6 +129,39 @@ def test_cluster_none_keeps_a_story_alone(make_site: MakeSite) -> None:
     assert sorted(len(c.members) for c in model.clusters) == [1, 1, 1]
 
 
+def test_a_story_in_two_files_is_named_once_in_its_events_coverage(
+        make_site: MakeSite) -> None:
+    """The publisher's trial: a feed imported twice said "Also covered by Wire, Wire"."""
+    files = wire_pair()
+    files["content/import/a.md"] = files["content/a.md"]
+    files["content/d.md"] = story("Acme Robotics buys Zeta Vision in $2 billion deal",
+                                  "Acme Robotics agreed to buy Zeta Vision for $2 billion, the "
+                                  "companies said on Tuesday, creating the largest maker of "
+                                  "warehouse robot cameras.", "2021-05-04T18:00:00Z",
+                                  "http://paper.example/acme-zeta/", "Paper again")  # (b's
+    # address, but for a tracking parameter, the scheme and a trailing slash)
+    site = make_site(files)
+    out = build_into(site)
+    model, _ = site_for(load_config(site)[0])
+    [event] = [c for c in model.clusters if len(c.members) > 1]
+    assert len(event.members) == 4  # (one event, as before: every copy has its page)
+    by_file = {model.article(slug).summary.source: model.article(slug) for slug in event.members}
+    assert {source: [model.article(s).summary.source for s in article.coverage]
+            for source, article in by_file.items()} == {
+        "content/a.md": ["content/b.md"], "content/import/a.md": ["content/b.md"],
+        "content/b.md": ["content/a.md"], "content/d.md": ["content/a.md"]}
+    [card] = [c for c in cards(out / "index.html") if "Acme" in text_of(c)]
+    providers = [text_of(a) for p in card.iter("p") if "coverage" in p.get("class", "")
+                 for a in p.iter("a")]
+    lead = text_of(next(s for s in card.iter("span") if "provider" in s.get("class", "")))
+    assert sorted([lead, *providers]) == ["Paper", "Wire"]
+    for article in by_file.values():
+        aside = next(a for a in parse_html(out / article.path / "index.html").iter("aside")
+                     if "related" in a.get("class", ""))
+        coverage = next(aside.iter("ul"))
+        assert len(list(coverage.iter("a"))) == 1, article.path
+
+
 def test_cluster_override_forces_stories_together(make_site: MakeSite) -> None:
     site = make_site(wire_pair(extra_b="cluster: acme-deal", extra_c="cluster: acme-deal"))
     model, _ = site_for(load_config(site)[0])

@@ -1024,6 +1024,55 @@ def test_a_story_whose_address_another_took_is_warned_of_until_renamed(
     assert clashes() == ([], 0)
 
 
+@pytest.mark.parametrize("server", [False, True])
+def test_a_story_in_two_files_is_warned_of_until_one_goes_or_has_its_own_web_url(
+    site: Path, tmp_path: Path, server: bool
+) -> None:
+    """A copy of story 3 (a feed imported twice) under another name: every build says so,
+    an unchanged one, or one that read neither file, too; each equals a clean build as the
+    copy comes, is fixed, comes again and goes."""
+    from generator.build import BuildMemory
+
+    memory = BuildMemory() if server else None
+    out = site.parent / "out"
+    config, _ = load_config(site, output=out)
+    copy = site / "content/import/story-3.md"
+
+    def shared() -> tuple[list[str], int]:
+        report = build(config, memory=memory)
+        assert tree(out) == clean_build(site, tmp_path)
+        return [p.format() for p in report.warnings], report.rendered
+
+    assert shared()[0] == []
+    copy.parent.mkdir()
+    copy.write_text(story(3), encoding="utf-8")
+    said, _ = shared()
+    assert said == [
+        "content/import/story-3.md:5: warning: webUrl: 'https://news.example/s3' is also the "
+        "webUrl of content/2021-03-03-story-3.md (line 5): one news item in 2 files, "
+        "published as 2 stories (each with a page, feed and API entries and a sitemap line; "
+        "cards and \"Also covered by\" show one) Hint: Delete all but one of the files (a "
+        "feed imported twice?), or give each story its own webUrl if they are different "
+        "stories."]
+    assert shared() == (said, 0)  # (nothing changed)
+    edit_story_3(site)
+    assert shared()[0] == said
+    five = site / "content/2021-03-05-story-5.md"
+    five.write_text(story(5, title="Story five, corrected"), encoding="utf-8")
+    touch_later(five)
+    assert shared()[0] == said  # (neither file read again)
+    copy.write_text(story(3).replace("news.example/s3", "news.example/s3-again"),
+                    encoding="utf-8")
+    touch_later(copy)
+    assert shared()[0] == []
+    assert shared() == ([], 0)
+    copy.write_text(story(3).replace("https://news", "http://www.news"), encoding="utf-8")
+    touch_later(copy)
+    assert len(shared()[0]) == 1
+    copy.unlink()
+    assert shared()[0] == []
+
+
 def test_builds_told_what_changed_equal_clean_builds(site: Path, tmp_path: Path) -> None:
     """The preview server names the changed paths (``touched``): only those files are
     looked at, and a folder among them means looking at everything."""

@@ -162,6 +162,46 @@ def test_an_edit_that_splits_an_event_is_patched(make_site: MakeSite) -> None:
     assert_same(again, full, before)
 
 
+def test_stories_of_one_web_url_are_patched_until_the_address_is_shared_otherwise(
+        make_site: MakeSite) -> None:
+    """An event of a story in two files (one webUrl) and another: its coverage names the
+    address once. An edit elsewhere in it is patched; one that makes a story share its
+    webUrl, or stop sharing it, is declined (cards and coverage may name others)."""
+    same = "https://wire.example/ibm-exits"
+    site = make_site({
+        "content/2021-03-01-a.md": story("IBM exits the face recognition business", 1, url=same),
+        "content/2021-03-01-copy.md": story("IBM exits the face recognition business", 1,
+                                            url=same + "/?utm_source=rss"),
+        "content/2021-03-02-b.md": story("IBM exits face recognition business", 2,
+                                         url=same + "?utm=x"),
+        "content/2021-03-03-c.md": story("Drones deliver medicine", 3),
+    })
+    config, _ = load_config(site, output=site.parent / "out")
+    before = model(config)
+    assert before[0].by_slug["2021-03-02-b"].coverage == ("2021-03-01-a",)
+    path = site / "content/2021-03-02-b.md"
+    path.write_text(story("IBM exits face recognition business", 2, url=same + "?utm=x",
+                          excerpt="A new excerpt"), encoding="utf-8")
+    patched = patch(config, before, path)
+    assert patched is not None
+    full = model(config)
+    assert_same(patched, before, full)
+    copy = site / "content/2021-03-01-copy.md"
+    original = copy.read_text(encoding="utf-8")
+    copy.write_text(story("IBM exits the face recognition business", 1,
+                          url="https://other.example/ibm"), encoding="utf-8")
+    assert patch(config, full, copy) is None
+    copy.write_text(original, encoding="utf-8")
+    path.write_text(story("IBM exits face recognition business", 2, url=same),
+                    encoding="utf-8")
+    assert patch(config, full, path) is None
+    path.write_text(story("IBM exits face recognition business", 2, url=same + "?p=2"),
+                    encoding="utf-8")  # (another address of its own: patched)
+    patched = patch(config, full, path)
+    assert patched is not None
+    assert_same(patched, full, model(config))
+
+
 def test_an_event_split_patches_a_sitemap_split_in_files(make_site: MakeSite,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Past ``SITEMAP_LIMIT`` URLs the sitemap is an index of files: a patch that plans

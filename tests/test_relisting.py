@@ -283,6 +283,102 @@ def test_a_story_taking_a_title_listed_in_related_refingerprints_the_article_lis
     check(site, out, tmp_path)
 
 
+def test_a_copy_of_a_story_coming_and_going_equals_a_clean_build(
+        make_site: MakeSite, tmp_path: Path, rearticled: list[Any],
+        relisted: list[Any]) -> None:
+    """A second file with a's webUrl joins a's event, which names the address once: the
+    copy's card and its coverage are hidden where a is listed, and the copy's own page
+    still shows the event's others. Each build after a change equals a clean one."""
+    site, out = built(make_site, tmp_path)
+    copy = site / "content/2021-03-01-copy.md"
+
+    def warned() -> list[str]:
+        report = run(site, out)
+        check(site, out, tmp_path)
+        return [d.file for d in report.warnings]
+
+    copy.write_text(story(TITLES[1], 1, topics="[AI]", url=SAME + "/?utm_source=rss"),
+                    encoding="utf-8")
+    assert warned() == ["content/2021-03-01-copy.md"]
+    config, _ = load_config(site, output=out)
+    model = site_for(config)[0]
+    coverage = {slug: model.by_slug[slug].coverage for slug in
+                model.members[model.by_slug["2021-03-01-a"].cluster]}
+    assert coverage["2021-03-02-b"] == ("2021-03-01-a", "2021-03-04-s4")
+    assert coverage["2021-03-01-a"] == coverage["2021-03-01-copy"] == (
+        "2021-03-02-b", "2021-03-04-s4")
+    (site / "content/2021-03-02-b.md").write_text(  # (the copy's page shows b)
+        story(TITLES[4], 2, topics="[Vision]", url=SAME + "?utm=x", excerpt="New"),
+        encoding="utf-8")
+    assert warned() == ["content/2021-03-01-copy.md"]
+    assert relisted[-1] is not None and rearticled[-1] is not None
+    assert "2021-03-01-copy" in {a.slug for a in rearticled[-1]}
+    for url in ("https://other.example/ibm", SAME, ""):  # (its own address, a's, its own)
+        copy.write_text(story(TITLES[1], 1, topics="[AI]", url=url), encoding="utf-8")
+        assert warned() == (["content/2021-03-01-copy.md"] if url == SAME else [])
+    copy.write_text(story(TITLES[1], 1, topics="[AI]", url=SAME), encoding="utf-8")
+    assert warned() == ["content/2021-03-01-copy.md"]
+    copy.unlink()
+    assert warned() == []
+
+
+def test_the_newest_story_hidden_as_a_copy_relists_the_sitemap(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    """The newest story, in no topic, takes the address of an older one of its event: the
+    home page's card no longer lists it, so the home page's time in the sitemap is the
+    older story's, though no topic is laid out anew."""
+    site = make_site({"content/2021-03-01-a.md": story(TITLES[1], 1, topics="[AI]", url=SAME),
+                      "content/2021-03-01-c.md": story(TITLES[0], 1, topics="[Robots]")})
+    out = tmp_path / "out"
+    copy = site / "content/2021-03-02-copy.md"
+    for url in ("https://other.example/ibm", SAME, "https://other.example/ibm"):
+        copy.write_text(story(TITLES[4], 2, topics="[]", url=url), encoding="utf-8")
+        run(site, out)
+        check(site, out, tmp_path)
+    assert len(relisted) == 2 and all(r is not None and not r.relaid for r in relisted)
+    copy.write_text(story(TITLES[4], 2, topics="[]", url=SAME), encoding="utf-8")
+    run(site, out)
+    check(site, out, tmp_path)
+    copy.write_text(story(TITLES[4], 2, topics="[]", url=SAME).replace(  # (it leads now,
+        "\n---\nBody.", "\nquality: 9\n---\nBody."), encoding="utf-8")  # a is the copy)
+    run(site, out)
+    check(site, out, tmp_path)
+    assert relisted[-1] is not None and not relisted[-1].relaid
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(("a", "b", "copy", "s4")),
+                          st.sampled_from((None, SAME, SAME + "/?utm_source=rss",
+                                           SAME + "?utm=x")),
+                          st.sampled_from(("", "Robots", "lead"))),
+                min_size=1, max_size=4),
+       st.booleans())
+def test_any_sequence_of_stories_coming_to_share_an_address_equals_a_clean_build(
+        edits: list[tuple[str, str | None, str]], child: bool) -> None:
+    """Stories of an event (a, b, a copy of a that comes and goes, s4) take one another's
+    address or one of their own (None: the copy goes), new excerpts, or the lead of their
+    event (the highest quality)."""
+    with tempfile.TemporaryDirectory() as folder, \
+            mock.patch.object(cluster_parallel, "MIN_SPLIT_ITEMS", 1 if child else 3000):
+        root = Path(folder)
+        site = built_in(root)
+        for name, url, excerpt in edits:
+            title, day, topics = {"a": (TITLES[1], 1, "[AI, Robotics]"),
+                                  "b": (TITLES[4], 2, "[Vision]"),
+                                  "copy": (TITLES[1], 1, "[AI]"),
+                                  "s4": (TITLES[4], 4, "[Vision]")}[name]
+            path = site / "content" / f"2021-03-{day:02d}-{name}.md"
+            if url is None and name == "copy":
+                path.unlink(missing_ok=True)
+            else:
+                text = story(title, day, topics=topics, excerpt=excerpt,
+                             url=url or "", related=RELATED.get(day, ()))
+                path.write_text(text.replace("\n---\nBody.", "\nquality: 9\n---\nBody.")
+                                if excerpt == "lead" else text, encoding="utf-8")
+            run(site, root / "out")
+            check(site, root / "out", root)
+
+
 def test_changed_events_name_their_members_before_and_after() -> None:
     before = {"e1": ("a", "b", "c"), "e2": ("d",), "e3": ("f",)}
     after = {"e1": ("a",), "e4": ("b", "c"), "e2": ("d",)}

@@ -4,6 +4,7 @@ feedparser (entries, dates, links), Atom's required elements and JSON Feed 1.1's
 from __future__ import annotations
 
 import html
+import json
 import math
 import textwrap
 from datetime import UTC, datetime, timedelta, timezone
@@ -47,12 +48,12 @@ def test_feedparser_reads_every_feed(published: Published, name: str) -> None:
         assert [e.link for e in parsed.entries] == [published.url_of(a.path) for a in articles]
         assert [e.id for e in parsed.entries] == [published.url_of(a.path) for a in articles]
         for entry, article in zip(parsed.entries, articles, strict=True):
-            assert html.unescape(entry.title) == article.title
+            assert read(entry.title_detail) == article.title
             published_at = datetime(*entry.published_parsed[:6], tzinfo=UTC)
             assert published_at == article.published.replace(microsecond=0)
             if article.provider:
-                assert html.unescape(entry.author) == article.provider
-            assert [html.unescape(t.term) for t in entry.get("tags", [])] == [
+                assert entry.author == article.provider  # (plain text: Barron's)
+            assert [t.term for t in entry.get("tags", [])] == [
                 ref.name for ref in article.topics]
             image = article.card_image
             if image:
@@ -143,6 +144,68 @@ def test_markup_in_titles_is_text_in_every_feed(make_site: Any, tmp_path: Path) 
         assert html.unescape(entry.summary) == "Tom & Jerry <i>again</i>"
     item = published.json("feed.json")["items"][0]
     assert item["title"] == title and item["authors"] == [{"name": "AT&T <News>"}]
+
+
+TRICKY = """Tom's "best" R&D <Lab> > 1 & café 📰"""
+"""Every character XML or HTML escapes, an accent and an emoji."""
+
+
+def test_every_text_of_every_feed_reaches_readers_as_written(
+    make_site: Any, tmp_path: Path
+) -> None:
+    """Plain-text elements (Atom ``<name>``, RSS ``<title>``, ``<description>`` of the
+    channel, ``<category>``, ``<dc:creator>``) are escaped once, for XML; those read as HTML
+    (Atom ``type="html"``, an RSS item's ``<description>``) once more: feedparser gives back
+    each text as written (``Barron&#39;s`` reached readers of a ``dc:creator``)."""
+    def quoted(text: str) -> str:  # (a JSON string is a YAML one)
+        return json.dumps(text, ensure_ascii=False)
+
+    site = make_site({
+        "digest.yaml": f"""\
+            title: {quoted(f"Site {TRICKY}")}
+            description: {quoted(f"About {TRICKY}")}
+            topics:
+              - name: {quoted(f"Topic {TRICKY}")}
+                description: {quoted(f"Topic about {TRICKY}")}
+            """,
+        "content/2021-01-01-a.md": f"""\
+            ---
+            title: {quoted(f"Title {TRICKY}")}
+            excerpt: {quoted(f"Excerpt {TRICKY}")}
+            publishedDateTime: 2021-01-01T10:00:00Z
+            provider: {{name: {quoted(f"Provider {TRICKY}")}}}
+            topics: [{quoted(f"Topic {TRICKY}")}, "Barron's & Co"]
+            ---
+            """})
+    published = publish(site, tmp_path / "out")
+    topics = {topic.ref.name: topic.ref.path for topic in published.site.topics}
+    assert set(topics) == {f"Topic {TRICKY}", "Barron's & Co"}
+    site_title = f"Site {TRICKY}"
+    for folder, title, description in (
+            ("", site_title, f"About {TRICKY}"),
+            (topics[f"Topic {TRICKY}"], f"Topic {TRICKY} · {site_title}",
+             f"Topic about {TRICKY}"),
+            (topics["Barron's & Co"], f"Barron's & Co · {site_title}",
+             "News about Barron's & Co")):
+        for name in ("atom.xml", "rss.xml"):
+            parsed = feedparser.parse((published.output / folder / name).read_bytes())
+            where = folder + name
+            assert not parsed.bozo, where
+            assert read(parsed.feed.title_detail) == title, where
+            assert read(parsed.feed.subtitle_detail) == description, where
+            if name == "atom.xml":
+                assert parsed.feed.author == site_title, where
+            entry = parsed.entries[0]
+            assert read(entry.title_detail) == f"Title {TRICKY}", where
+            assert read(entry.summary_detail) == f"Excerpt {TRICKY}", where
+            assert entry.author == f"Provider {TRICKY}", where
+            assert sorted(tag.term for tag in entry.tags) == sorted(topics), where
+
+
+def read(detail: Any) -> str:
+    """The text a reader shows of a feedparser value: HTML (as the feed declares it, or
+    as feedparser takes it) is read once as HTML; plain text is shown as it is."""
+    return html.unescape(detail.value) if detail.type == "text/html" else detail.value
 
 
 def test_an_empty_feed_is_dated_by_source_date_epoch(

@@ -323,8 +323,15 @@ def parse_fragment(text: str) -> Any:
     return html5lib.parseFragment(text, treebuilder="etree", namespaceHTMLElements=False)
 
 
+FEED_HTML = ("description", "encoded")
+"""Feed elements read as HTML besides Atom's ``type="html"`` ones (RSS's ``<description>``,
+``<content:encoded>``); the others (Atom's ``<name>``, RSS's ``<title>``, ``<category>``,
+``<dc:creator>``) are plain text, where a ``<script>`` is text a reader shows."""
+
+
 def xml_problems(where: str, text: str) -> Iterator[str]:
-    """Feeds: URL attributes and link texts must be safe; escaped HTML inside is parsed."""
+    """Feeds: URL attributes and link texts must be safe; escaped HTML inside the
+    elements read as HTML is parsed."""
     root = ET.fromstring(text)  # our own output: well-formed XML is itself a requirement
     for element in root.iter():
         tag = element.tag.rsplit("}", 1)[-1].lower()
@@ -334,7 +341,7 @@ def xml_problems(where: str, text: str) -> Iterator[str]:
         body = (element.text or "").strip()
         if tag in ("link", "url", "loc", "icon", "logo") and body and unsafe_url(body):
             yield f"{where}: unsafe URL in <{tag}>: {body!r}"
-        if "<" in body:
+        if "<" in body and (element.get("type") in ("html", "xhtml") or tag in FEED_HTML):
             yield from html_problems(f"{where} <{tag}>", parse_fragment(body))
 
 

@@ -29,7 +29,7 @@ import html5lib
 from markupsafe import escape
 
 from .diagnostics import DigestError
-from .output import read_built_for
+from .output import MARKER, read_built_for
 
 # Checked link-bearing attributes: (tag, attribute).
 LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"))
@@ -135,6 +135,22 @@ def check_site(output_dir: Path, *, base_path: str = "/", site_url: str = "",
     for site_check in SITE_CHECKS:
         problems.extend(site_check(site))
     return problems
+
+
+def not_a_build(output: Path) -> str | None:
+    """Why the folder ``output`` is not a site that digest built (None if it is one): it
+    has neither digest's marker (``.digest-output``; an artifact uploaded without its
+    dot-files lacks it) nor a home page, so there is nothing to check: an empty folder, or
+    the wrong one (``content/``). Checking it would pass with 0 problems."""
+    if (output / MARKER).is_file() or (output / "index.html").is_file():
+        return None
+    held = sorted(entry.name for entry in output.iterdir())
+    what = ("it is empty" if not held else
+            f"it holds {len(held)} file(s) and folder(s) ({', '.join(held[:3])}"
+            f"{', ...' if len(held) > 3 else ''}) but no {MARKER} marker and no index.html")
+    return (f"{output} does not look like a site digest built: {what}, so nothing was "
+            f"checked. Pass --output with the folder digest build wrote (by default "
+            f"<source>/build), or run digest build first")
 
 
 class BaseUrlMismatch(DigestError):

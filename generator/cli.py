@@ -320,13 +320,21 @@ def _add_check_parser(commands: Any) -> None:
     check_cmd.add_argument("--base-url", default=None,
                            help="where the site is hosted (default: the URL the output was built "
                            "for; for an output that does not say, base_url from digest.yaml)")
+    check_cmd.add_argument("--quiet", "-q", action="store_true",
+                           help="print only problems (no summary line)")
 
 
 def run_check(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     """``digest check``: exit 1 listing each problem, 0 when there is none."""
     from dataclasses import replace
 
-    from .check import BaseUrlMismatch, check_site, checked_base_url, copied_from_root
+    from .check import (
+        BaseUrlMismatch,
+        check_site,
+        checked_base_url,
+        copied_from_root,
+        not_a_build,
+    )
     from .config import load_config
     from .diagnostics import Severity
 
@@ -338,6 +346,10 @@ def run_check(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     if not config.output.is_dir():
         print(f"digest: no built site in {config.output}; run digest build first", file=err)
+        return EXIT_USAGE
+    elsewhere = not_a_build(config.output)
+    if elsewhere:
+        print(f"digest: {elsewhere}", file=err)
         return EXIT_USAGE
     try:
         base_url = checked_base_url(config.output, given=args.base_url,
@@ -351,7 +363,9 @@ def run_check(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
                        copied=copied_from_root(config.output, config.source))
     for found_problem in found:
         print(found_problem.format(), file=err)
-    print(f"checked {config.output} for {config.site_url}: {len(found)} problem(s)", file=out)
+    if not args.quiet:
+        print(f"checked {config.output} for {config.site_url}: {len(found)} problem(s)",
+              file=out)
     return EXIT_CONTENT if found else EXIT_OK
 
 

@@ -260,3 +260,22 @@ def test_an_image_of_a_body_without_a_size_is_told_how_to_give_one(tmp_path: Pat
         "news/a/index.html:8: <img src='/c.png'> has no alt",  # (its size is right)
         "news/a/index.html:9: <img src='/d.png'> has no width, height",  # (not in a body)
     ]
+
+
+def test_a_folder_digest_did_not_build_is_not_a_build(tmp_path: Path) -> None:
+    from generator.check import not_a_build
+
+    assert not_a_build(tmp_path) == (
+        f"{tmp_path} does not look like a site digest built: it is empty, so nothing was "
+        "checked. Pass --output with the folder digest build wrote (by default "
+        "<source>/build), or run digest build first")
+    write_site(tmp_path, {f"2024-05-0{n}-story.md": "---\n" for n in range(1, 6)})
+    assert f"{tmp_path} does not look like a site digest built: it holds 5 file(s) and " \
+           "folder(s) (2024-05-01-story.md, 2024-05-02-story.md, 2024-05-03-story.md, ...) " \
+           "but no .digest-output marker and no index.html, so nothing was checked" \
+           in (not_a_build(tmp_path) or "")
+    (tmp_path / "index.html").write_text(page("<p>home</p>"), encoding="utf-8")
+    assert not_a_build(tmp_path) is None  # (an artifact uploaded without its dot-files)
+    (tmp_path / "index.html").unlink()
+    (tmp_path / ".digest-output").write_text("digest output x\n", encoding="utf-8")
+    assert not_a_build(tmp_path) is None

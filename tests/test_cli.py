@@ -342,6 +342,38 @@ def test_check_without_a_build_is_a_usage_error(
     assert code == 2 and "run digest build first" in err
 
 
+def test_check_of_an_empty_or_wrong_folder_fails_saying_where_it_looked(
+    sample_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A wrong --output (the sources, an empty folder a build never filled) is not a site
+    with 0 problems: a CI step checking it went green."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for folder, what in ((empty, "it is empty"),
+                         (sample_site / "content", "no .digest-output marker and no index.html")):
+        code, out, err = run(["check", "--source", str(sample_site), "--output", str(folder)],
+                             capsys)
+        assert (code, out) == (2, "")
+        assert err.startswith(f"digest: {folder.resolve()} does not look like a site digest "
+                              "built: ") and what in err
+        assert "Pass --output with the folder digest build wrote" in err
+
+
+def test_check_quiet_prints_only_problems(
+    sample_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``check -q`` as ``build -q``: no summary line; the exit code says how it went."""
+    out = sample_site.parent / "out"
+    assert run(build_args(sample_site, "--base-url", PUBLIC), capsys)[0] == 0
+    for quiet in ("-q", "--quiet"):
+        assert run(["check", "--source", str(sample_site), "--output", str(out), quiet],
+                   capsys) == (0, "", "")
+    (out / "atom.xml").write_text("<feed>")
+    code, stdout, err = run(["check", "--source", str(sample_site), "--output", str(out), "-q"],
+                            capsys)
+    assert (code, stdout) == (1, "") and err.startswith("atom.xml:1: XML parse error")
+
+
 def test_strict_fails_without_an_absolute_base_url(
     sample_site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -404,10 +404,11 @@ def parse_xml(site: BuiltSite, file: str) -> tuple[Element | None, list[CheckPro
 def url_problems(site: BuiltSite, file: str, urls: list[str], what: str) -> list[CheckProblem]:
     """A problem for each URL (found in a non-HTML file) that does not resolve."""
     problems = []
-    text = (site.root / file).read_text("utf-8", errors="replace")
+    text = ""
     for url in urls:
         message = link_problem(url, page_url=site.base_path + file, site=site)
         if message:
+            text = text or (site.root / file).read_text("utf-8", errors="replace")
             index = text.find(url)
             line = text.count("\n", 0, index) + 1 if index >= 0 else None
             problems.append(CheckProblem(file, f"{what} {url!r}: {message}", line))
@@ -469,7 +470,28 @@ def check_json_files(site: BuiltSite) -> list[CheckProblem]:
         if isinstance(document, dict) and str(document.get("version", "")).startswith(
                 "https://jsonfeed.org/version/"):
             problems += _json_feed_problems(site, file, document)
+        elif file.startswith(API_FOLDER) and isinstance(document, dict):
+            problems += url_problems(site, file, list(_api_urls(document)), "API link")
     return problems
+
+
+API_FOLDER = "api/"
+"""Where the JSON API's pages are (``api/news/index.json``, ``api/topics/index.json``)."""
+API_URL_KEYS = ("pageUrl", "apiUrl")
+"""Keys of an API record that name a file of the site (a story's or topic's page, a
+topic's API page); a topic's ``feeds`` map each format to its feed."""
+
+
+def _api_urls(document: dict[str, Any]) -> Iterator[str]:
+    """The URLs of the site's own files that an API page's records name."""
+    records = document.get("value")
+    for record in records if isinstance(records, list) else ():
+        if not isinstance(record, dict):
+            continue
+        feeds = record.get("feeds")
+        named = [record.get(key) for key in API_URL_KEYS]
+        named += list(feeds.values()) if isinstance(feeds, dict) else []
+        yield from (url for url in named if isinstance(url, str))
 
 
 def _json_feed_problems(site: BuiltSite, file: str, feed: dict[str, Any]) -> list[CheckProblem]:
@@ -547,7 +569,25 @@ def _sitemap_entry_problems(site: BuiltSite, file: str, root: Element,
         lastmod = entry.findtext(f"{SITEMAP}lastmod")
         if lastmod is not None and not W3C_DATE.match(lastmod.strip()):
             problems.append(CheckProblem(file, f"lastmod {lastmod!r} is not a W3C date"))
-    return problems + url_problems(site, file, _locs(root, element), "<loc>")
+    locs = _locs(root, element)
+    return problems + _relative_loc_problems(site, file, locs) + url_problems(
+        site, file, locs, "<loc>")
+
+
+def _relative_loc_problems(site: BuiltSite, file: str, locs: list[str]) -> list[CheckProblem]:
+    """One problem for a sitemap whose ``<loc>``s are not full URLs (a build for a
+    ``base_url`` without a host, which the build warns about): the sitemap protocol wants
+    ``https://host/...``, and search engines drop the rest."""
+    relative = [loc for loc in locs if not urlsplit(loc).netloc]
+    if not relative:
+        return []
+    text = (site.root / file).read_text("utf-8", errors="replace")
+    index = text.find(f"<loc>{escape(relative[0])}</loc>")
+    line = text.count("\n", 0, index) + 1 if index >= 0 else None
+    return [CheckProblem(
+        file, f"{len(relative)} <loc> URL(s) are site-relative, e.g. {relative[0]!r}: the "
+        "sitemap protocol wants full URLs (search engines ignore the rest). Pass --base-url "
+        "https://example.org/digest/ to digest build, or set base_url in digest.yaml", line)]
 
 
 def _target(site: BuiltSite, url: str) -> str:

@@ -262,6 +262,51 @@ def test_an_image_of_a_body_without_a_size_is_told_how_to_give_one(tmp_path: Pat
     ]
 
 
+def test_links_of_the_json_api_must_resolve(tmp_path: Path) -> None:
+    """A story's ``pageUrl`` in the API pages, and a topic's page, API page and feeds in
+    the topic list, are links like any other (a deleted article page was not noticed)."""
+    site = write_site(tmp_path / "d", {
+        "index.html": page("<p>home</p>"),
+        "news/a/index.html": page("<p>a</p>"),
+        "topics/ai/atom.xml": ATOM_OK.format(href="/d/news/a/"),
+        "api/news/page/3/index.json": json.dumps({"page": 3, "nextPage": None, "value": [
+            {"title": "A", "pageUrl": "https://example.org/d/news/a/",
+             "webUrl": "https://elsewhere.example/gone/"},
+            {"title": "B", "pageUrl": "https://example.org/d/news/b/"}]}, indent=1),
+        "api/topics/index.json": json.dumps({"page": 1, "nextPage": None, "value": [
+            {"name": "AI", "pageUrl": "/d/topics/ai/",
+             "apiUrl": "https://example.org/d/api/news/ai/index.json",
+             "feeds": {"Atom": "https://example.org/d/topics/ai/atom.xml"}}]}),
+        "data.json": json.dumps({"value": [{"pageUrl": "/d/not/checked/"}]}),
+    })
+    found = messages(check_site(site, base_path="/d/", site_url="https://example.org/d/"))
+    assert found == [
+        "api/news/page/3/index.json:12: API link 'https://example.org/d/news/b/': "
+        "no built file 'news/b/index.html'",
+        "api/topics/index.json:1: API link '/d/topics/ai/': "
+        "no built file 'topics/ai/index.html'",
+        "api/topics/index.json:1: API link 'https://example.org/d/api/news/ai/index.json': "
+        "no built file 'api/news/ai/index.json'",
+    ]
+
+
+def test_a_sitemap_of_site_relative_urls_is_reported_once(tmp_path: Path) -> None:
+    """A build for a base_url without a host (which it warns about) writes site-relative
+    ``<loc>``s, which the sitemap protocol does not allow: one problem says so and what
+    to do."""
+    urlset = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{}</urlset>'
+    site = write_site(tmp_path, {
+        "index.html": page("<p>home</p>"),
+        "news/a/index.html": page("<p>a</p>"),
+        "sitemap.xml": urlset.format("<url><loc>/</loc></url>\n<url><loc>/news/a/</loc></url>"),
+    })
+    assert messages(check_site(site)) == [
+        "sitemap.xml:2: 2 <loc> URL(s) are site-relative, e.g. '/': the sitemap protocol wants "
+        "full URLs (search engines ignore the rest). Pass --base-url "
+        "https://example.org/digest/ to digest build, or set base_url in digest.yaml",
+    ]
+
+
 def test_a_folder_digest_did_not_build_is_not_a_build(tmp_path: Path) -> None:
     from generator.check import not_a_build
 

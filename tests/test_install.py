@@ -66,7 +66,7 @@ def test_pip_install_then_digest_build_uses_the_packaged_theme(tmp_path: Path) -
     site = tmp_path / "site"
     shutil.copytree(SAMPLE_CONTENT, site / "content")
     result = run(bindir / "digest", "build", "--source", site, "--output", tmp_path / "out",
-                 cwd=tmp_path)
+                 "--base-url", "https://example.org/", cwd=tmp_path)  # (a sitemap wants a host)
     assert "built 4 stories, 3 topics" in result.stdout
 
     theme = run(bindir / "python", "-c",
@@ -104,7 +104,7 @@ def test_without_a_c_compiler_the_install_succeeds_and_builds_in_python(tmp_path
     site = tmp_path / "site"
     shutil.copytree(SAMPLE_CONTENT, site / "content")
     result = run(venv / "bin" / "digest", "build", "--source", site, "--output",
-                 tmp_path / "out", cwd=tmp_path)
+                 tmp_path / "out", "--base-url", "https://example.org/", cwd=tmp_path)
     assert "built 4 stories, 3 topics" in result.stdout
     assert [p.format() for p in check_site(tmp_path / "out")] == []
 

@@ -292,14 +292,30 @@ def print_serve_event(event: ServeEvent, *, out: TextIO, err: TextIO) -> None:
                                     if len(event.changed) > 1 else "")
         print(f"rebuilt after {cause}: {_preview_counts(event.build)}; "
               f"{event.reloaded} tab(s) reloaded", file=out, flush=True)
-        for problem in event.build.errors:
+        for problem in (*event.build.errors, *event.new_warnings):
             print(f"  {problem.format()}", file=err, flush=True)
+        for problem in event.fixed[:FIXED_LINES]:
+            print(f"  fixed: {_without_hint(problem)}", file=out, flush=True)
+        if len(event.fixed) > FIXED_LINES:
+            print(f"  fixed: {len(event.fixed) - FIXED_LINES} more", file=out, flush=True)
     elif isinstance(event, Stopped):
         print(f"stopped; the preview in {event.output} is complete", file=out, flush=True)
 
 
+FIXED_LINES = 10
+"""How many fixed problems a rebuild names (deleting a file can fix hundreds)."""
+
+
+def _without_hint(problem: Diagnostic) -> str:
+    """``problem`` as ``Diagnostic.format`` says it, without its hint."""
+    return problem.format().removesuffix(f" Hint: {problem.hint}" if problem.hint else "")
+
+
 def _preview_counts(build: PreviewBuild) -> str:
-    errors = f", {len(build.errors)} error(s) shown in the browser" if build.errors else ""
+    warnings = build.warnings if build.report is not None else ()  # (the error page: errors)
+    shown = [f"{len(found)} {kind}(s)" for found, kind in ((build.errors, "error"),
+                                                            (warnings, "warning")) if found]
+    errors = f", {' and '.join(shown)} shown in the browser" if shown else ""
     if build.report is None:
         return f"nothing built in {build.seconds:.2f} s{errors}"
     write = build.report.write

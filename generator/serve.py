@@ -14,7 +14,11 @@ well under a second. A build that fails (broken template, bad config) does not
 stop the server: its errors become the page every tab shows, until a clean build
 brings the site back. Files with errors of their own (bad YAML, a missing date)
 are left out of the site, as ``digest build`` leaves them out, and every page
-shows a notice of their errors at its top until they are fixed.
+shows a notice of their errors at its top until they are fixed; the build's
+warnings are listed in that notice too. Each ``Rebuilt`` event names the
+warnings the build found that the one before did not, and the problems it no
+longer finds, so the terminal shows what an edit changed (the first build's are
+all in ``Listening``), not every standing warning again on every save.
 
 Ctrl-C (SIGINT) or SIGTERM stop the server after the current build, so the
 output folder is always one complete build. A second Ctrl-C during a long
@@ -32,6 +36,7 @@ import gc
 import signal
 import socket
 import webbrowser
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +48,7 @@ from tornado.web import Application
 from tornado.websocket import WebSocketClosedError
 
 from .build import BuildMemory
+from .diagnostics import Diagnostic
 from .serve_build import PreviewBuild, build_preview, preview_folder
 from .serve_http import (
     RELOAD_SCRIPT,
@@ -112,6 +118,11 @@ class Rebuilt:
     """What it did and found."""
     reloaded: int
     """Browser tabs told to reload."""
+    new_warnings: tuple[Diagnostic, ...] = ()
+    """The warnings this build found that the last one to build the site did not."""
+    fixed: tuple[Diagnostic, ...] = ()
+    """The problems the last build found that this one no longer finds (its warnings
+    only if it built the site: a configuration error hides them, it does not fix them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +229,8 @@ class PreviewSession:
         self._collect_timer: asyncio.TimerHandle | None = None
         self.exact_changes = False
         """Whether the watcher names every changed path (inotify does; polling may not)."""
+        self._warnings: tuple[Diagnostic, ...] = ()
+        """The warnings of the last build that made the site (see ``_compare_problems``)."""
 
     def application(self) -> Application:
         """The Tornado application serving this session."""
@@ -257,9 +270,12 @@ class PreviewSession:
         left never reached a full collection, and a server saving a story every second
         grew by 275 KB a rebuild for as long as it ran. (A full collection took 0.04-0.1 s
         with 10,000 stories held: not before the tabs reload.)"""
+        first = self.last is None
         self.last = build_preview(self.options.source, base_url=self.address.url,
                                   drafts=self.options.drafts, memory=self.memory,
                                   touched=touched)
+        if first and self.last.report is not None:  # (``Listening`` reports its warnings)
+            self._warnings = self.last.warnings
         with contextlib.suppress(RuntimeError):  # no running loop: the caller saves
             loop = asyncio.get_running_loop()
             for timer in (self._save_timer, self._collect_timer):
@@ -305,7 +321,22 @@ class PreviewSession:
         if _visible_change(before, result):
             self.generation += 1
             reloaded = self._reload_tabs()
-        self.report(Rebuilt(changed, result, reloaded))
+        new, fixed = self._compare_problems(before, result)
+        self.report(Rebuilt(changed, result, reloaded, new, fixed))
+
+    def _compare_problems(self, before: PreviewBuild | None, after: PreviewBuild,
+                          ) -> tuple[tuple[Diagnostic, ...], tuple[Diagnostic, ...]]:
+        """The warnings ``after`` found that the last build of the site did not, and the
+        problems of ``before`` it no longer finds. A build that made no site (a broken
+        template, bad settings) has no content warnings: those of the last build that
+        made one are kept to compare the next with."""
+        errors_before = before.errors if before is not None else ()
+        if after.report is None:
+            return (), _missing(errors_before, after.errors)
+        known = self._warnings
+        self._warnings = after.warnings
+        return (_missing(after.warnings, known),
+                _missing(errors_before, after.errors) + _missing(known, after.warnings))
 
     def _reload_tabs(self) -> int:
         told = 0
@@ -316,6 +347,25 @@ class PreviewSession:
             except WebSocketClosedError:
                 self.sockets.discard(sock)
         return told
+
+
+def _missing(problems: tuple[Diagnostic, ...], others: tuple[Diagnostic, ...],
+             ) -> tuple[Diagnostic, ...]:
+    """The problems of ``problems`` that ``others`` does not have. A problem that only moved
+    (a line added above it) is the same problem: lines are not compared."""
+    left = Counter(_without_line(p) for p in others)
+    missing = []
+    for problem in problems:
+        key = _without_line(problem)
+        if left[key]:
+            left[key] -= 1
+        else:
+            missing.append(problem)
+    return tuple(missing)
+
+
+def _without_line(problem: Diagnostic) -> tuple[object, ...]:
+    return (problem.severity, problem.file, problem.field, problem.message, problem.hint)
 
 
 def _visible_change(before: PreviewBuild | None, after: PreviewBuild) -> bool:

@@ -13,6 +13,11 @@ what the browser shows until the next clean build; when the site was built
 without the files whose content has errors (as ``digest build`` publishes it), the
 site is shown with a notice of those errors atop every page
 (``preview-problems.html``): one bad file does not hide the rest of the site.
+The notice lists the build's warnings too, apart from its errors (a mistyped
+field, a date in the future: what ``digest build --strict`` fails on), so they
+are seen while editing, not first in CI. Only the preview shows it; a published
+build never does. A site folder whose ``content/`` is gone (deleted, or renamed
+while the server runs) builds nothing: ``digest build`` refuses it too.
 """
 
 from __future__ import annotations
@@ -31,10 +36,13 @@ from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, DigestError, Severity, error
 from .model import build_site
 from .pages import Page
-from .scan import CACHE_DIR
+from .scan import CACHE_DIR, CONTENT_DIR
 
 ERROR_TEMPLATE = "error.html"
 NOTICE_TEMPLATE = "preview-problems.html"
+NOTICE_WARNINGS = 100
+"""At most this many warnings are listed in the notice (it is atop every page); the
+terminal, and ``digest build``, list them all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +59,7 @@ class PreviewBuild:
     """The page the browser shows instead of the site when none could be built."""
     notice: bytes | None = None
     """What the browser shows atop every page of a site built without the files whose
-    errors it lists."""
+    errors it lists, or with the warnings it lists."""
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -78,6 +86,8 @@ def build_preview(source: Path, *, base_url: str, drafts: bool,
     start = time.perf_counter()
     overrides = {"base_url": base_url, "drafts": drafts or None}
     config, problems = load_config(source, output=preview_folder(source), overrides=overrides)
+    if not (config.source / CONTENT_DIR).is_dir():
+        problems += (no_content_folder(config),)
     report: BuildReport | None = None
     if not any(p.severity is Severity.ERROR for p in problems):
         report, failure = _build(config, memory, touched)
@@ -86,10 +96,19 @@ def build_preview(source: Path, *, base_url: str, drafts: bool,
         memory.forget()  # no build looked at the touched paths: the next one looks at all
     seconds = time.perf_counter() - start
     errors = tuple(p for p in problems if p.severity is Severity.ERROR)
-    if errors and report is not None:  # (content errors: their files were left out)
-        return PreviewBuild(report, problems, seconds, None, render_notice(config, errors))
-    page = render_error_page(config, errors) if errors else None
-    return PreviewBuild(report, problems, seconds, page)
+    if report is None:
+        page = render_error_page(config, errors) if errors else None
+        return PreviewBuild(report, problems, seconds, page)
+    warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
+    notice = render_notice(config, errors, warnings) if errors or warnings else None
+    return PreviewBuild(report, problems, seconds, None, notice)
+
+
+def no_content_folder(config: SiteConfig) -> Diagnostic:
+    """The error of a site folder without ``content/`` (as ``digest build`` refuses it)."""
+    return error(f"{CONTENT_DIR}/", f"the site folder {config.source} has no {CONTENT_DIR}/ "
+                 "folder, so there are no stories to show",
+                 hint=f"Put {CONTENT_DIR}/ back (or make it); the preview rebuilds by itself.")
 
 
 def _build(config: SiteConfig, memory: BuildMemory | None, touched: Collection[str] | None,
@@ -129,12 +148,23 @@ def render_error_page(config: SiteConfig, problems: tuple[Diagnostic, ...]) -> b
                    site=build_site(config, []), page=page, problems=problems)
 
 
-def render_notice(config: SiteConfig, problems: tuple[Diagnostic, ...]) -> bytes:
-    """The notice of ``problems`` atop the pages of a site built without their files (a
-    plain one if the theme cannot make it)."""
-    return _themed(config, NOTICE_TEMPLATE, lambda _theme_problem: (
-        '<aside role="alert" style="border-bottom:2px solid #c0392b;padding:8px">'
-        f"<ol>{_plain_items(problems)}</ol></aside>"), problems=problems)
+def render_notice(config: SiteConfig, errors: tuple[Diagnostic, ...],
+                  warnings: tuple[Diagnostic, ...] = ()) -> bytes:
+    """The notice atop the pages of a site built without the files of ``errors``, or with
+    ``warnings`` (a plain one if the theme cannot make it). The template gets the errors
+    as ``problems``, the first ``NOTICE_WARNINGS`` warnings as ``warnings`` and how many
+    more there are as ``more_warnings``."""
+    shown = warnings[:NOTICE_WARNINGS]
+    return _themed(config, NOTICE_TEMPLATE, partial(_plain_notice, errors, shown),
+                   problems=errors, warnings=shown, more_warnings=len(warnings) - len(shown))
+
+
+def _plain_notice(errors: tuple[Diagnostic, ...], warnings: tuple[Diagnostic, ...],
+                  _theme_problem: str) -> str:
+    boxes = [(errors, "alert", "#c0392b"), (warnings, "status", "#b7791f")]
+    return "".join(f'<aside role="{role}" style="border-bottom:2px solid {colour};padding:8px">'
+                   f"<ol>{_plain_items(problems)}</ol></aside>"
+                   for problems, role, colour in boxes if problems)
 
 
 def _themed(config: SiteConfig, template: str, plain: Callable[[str], str],

@@ -83,6 +83,65 @@ def test_terminal_lines(sample_site: Path) -> None:
     assert "reachable from other machines" in err.getvalue()
 
 
+TYPO = ("---\ntitle: Typo field story\nexcerp: Should have been the excerpt\n"
+        "publishedDateTime: 2024-05-01T10:00:00Z\ntopics: [AI]\n---\nBody.\n")
+
+
+def test_a_rebuild_prints_its_new_warnings_once_and_says_when_they_are_fixed(
+        sample_site: Path) -> None:
+    """As Hugo's server prints WARN lines: a warning an edit brings is printed with that
+    rebuild (not first in CI's ``build --strict``), not again on every later save."""
+    content = sample_site / "content"
+    with running_server(sample_site) as server:
+        start = len(server.lines)
+        (content / "2024-05-01-typo.md").write_text(TYPO, encoding="utf-8")
+        line = server.wait_for_line("rebuilt after content/2024-05-01-typo.md", after=start)
+        assert line.endswith("1 warning(s) shown in the browser; 0 tab(s) reloaded\n")
+        warned = server.wait_for_line("content/2024-05-01-typo.md:3: warning: excerp:",
+                                      after=start)
+        assert "Did you mean 'excerpt'?" in warned
+        start = len(server.lines)
+        (content / "2024-05-02-other.md").write_text(
+            TYPO.replace("excerp:", "excerpt:").replace("Typo field", "Other"), encoding="utf-8")
+        server.wait_for_line("rebuilt after content/2024-05-02-other.md", after=start)
+        server.drain(0.5)
+        assert not any("warning" in x and "excerp" in x for x in server.lines[start:])
+        start = len(server.lines)
+        (content / "2024-05-01-typo.md").write_text(TYPO.replace("excerp:", "excerpt:"),
+                                                    encoding="utf-8")
+        line = server.wait_for_line("rebuilt after content/2024-05-01-typo.md", after=start)
+        assert "warning(s)" not in line
+        fixed = server.wait_for_line("fixed: content/2024-05-01-typo.md:3: warning: excerp:",
+                                     after=start)
+        assert "Hint" not in fixed
+
+
+def test_new_and_fixed_problems_ignore_moved_lines(sample_site: Path) -> None:
+    """A line added above a warning moves it: it is neither new nor fixed."""
+    typo = sample_site / "content" / "2024-05-01-typo.md"
+    typo.write_text(TYPO, encoding="utf-8")
+    events: list[object] = []
+    session = PreviewSession(ServeOptions(sample_site), ServerAddress("127.0.0.1", 1),
+                             events.append)
+    session.build()
+    typo.write_text(TYPO.replace("excerp:", "summary: x\nexcerp:"), encoding="utf-8")
+    session._rebuild()
+    typo.write_text(TYPO.replace("excerp:", "excerpt:").replace("topics:", "quallity: 3\ntopics:"),
+                    encoding="utf-8")
+    session._rebuild()
+    (sample_site / "digest.yaml").write_text("page_size: many\n")  # builds nothing
+    session._rebuild()
+    (sample_site / "digest.yaml").unlink()
+    session._rebuild()
+    moved, changed, failed, back = (e for e in events if isinstance(e, Rebuilt))
+    assert (moved.new_warnings, moved.fixed) == ((), ())
+    assert [p.field for p in changed.new_warnings] == ["quallity"]
+    assert [(p.field, p.line) for p in changed.fixed] == [("excerp", 4)]
+    assert failed.new_warnings == () and [p.field for p in failed.fixed] == []
+    assert back.new_warnings == () and [p.field for p in back.fixed] == ["page_size"]
+    session.save()
+
+
 def test_a_template_change_on_a_larger_site_renders_in_forked_helpers(sample_site: Path) -> None:
     """Past ``build.FORK_FROM`` pages to render the server forks helpers (from a process
     running its HTTP and watcher threads): every page still gets the new template."""

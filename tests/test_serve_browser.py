@@ -67,6 +67,19 @@ def test_edits_errors_and_fixes_show_up_by_themselves(sample_site: Path) -> None
         story.write_text(edited, encoding="utf-8")
         expect(main).to_contain_text(NEW_TITLE, timeout=WAIT_MS)
         expect(page.locator(".problem")).to_have_count(0)
+        page.wait_for_function(CONNECTED)
+
+        # 4. A warning (a mistyped field) is listed too, apart from errors; the story stays.
+        story.write_text(edited.replace("---\n", "---\nexcerp: Typo\n", 1), encoding="utf-8")
+        warned = page.locator(".preview-warnings .problem")
+        expect(warned).to_contain_text(f"content/{STORY}", timeout=WAIT_MS)
+        expect(warned.locator(".problem-field")).to_have_text("excerp")
+        expect(page.locator(".preview-warnings")).to_contain_text("1 warning")
+        expect(page.locator(".error-box")).to_have_count(0)
+        expect(main).to_contain_text(NEW_TITLE)
+        page.wait_for_function(CONNECTED)
+        story.write_text(edited, encoding="utf-8")
+        expect(page.locator(".preview-warnings")).to_have_count(0, timeout=WAIT_MS)
 
         # Links work at the server's address, whatever base_url says.
         page.get_by_role("link", name=NEW_TITLE).first.click()

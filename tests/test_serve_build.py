@@ -93,3 +93,70 @@ def test_an_unexpected_failure_is_shown_not_raised(sample_site: Path,
     assert result.report is None
     assert "internal error: RuntimeError: boom" in result.errors[0].message
     assert b"boom" in (result.error_page or b"")
+
+
+TYPO = ("---\ntitle: Typo field story\nexcerp: Should have been the excerpt\n"
+        "publishedDateTime: 2024-05-01T10:00:00Z\ntopics: [AI]\n---\nBody.\n")
+
+
+def test_warnings_are_listed_in_the_notice_apart_from_errors(sample_site: Path) -> None:
+    (sample_site / "content" / "2024-05-01-typo.md").write_text(TYPO, encoding="utf-8")
+    result = build_preview(sample_site, base_url=URL, drafts=False)
+    [problem] = result.warnings
+    assert not result.errors and result.error_page is None and problem.field == "excerp"
+    notice = (result.notice or b"").decode()
+    assert 'class="preview-problems preview-warnings warning-box" role="status"' in notice
+    assert "error-box" not in notice and "1 warning:" in notice and "--strict" in notice
+    assert "content/2024-05-01-typo.md" in notice and problem.message in html.unescape(notice)
+    story = next((sample_site / "content").glob("004_*.txt"))  # an error too: two boxes
+    story.write_text(story.read_text(encoding="utf-8").replace("topics:\n", "topics: [x\n", 1),
+                     encoding="utf-8")
+    notice = (build_preview(sample_site, base_url=URL, drafts=False).notice or b"").decode()
+    errors, warnings = notice.split('class="preview-problems preview-warnings')
+    assert f"content/{story.name}" in errors and "2024-05-01-typo.md" not in errors
+    assert "2024-05-01-typo.md" in warnings and story.name not in warnings
+
+
+def test_the_notice_lists_at_most_so_many_warnings(sample_site: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(serve_build, "NOTICE_WARNINGS", 2)
+    for number in range(3):
+        (sample_site / "content" / f"2024-05-01-typo-{number}.md").write_text(
+            TYPO.replace("Typo field", f"Typo {number} field"), encoding="utf-8")
+    result = build_preview(sample_site, base_url=URL, drafts=False)
+    notice = (result.notice or b"").decode()
+    assert len(result.warnings) == 3 and notice.count('class="problem"') == 2
+    assert "3 warnings:" in notice and "and 1 more" in notice
+
+
+def test_a_warning_fixed_takes_the_notice_away(sample_site: Path) -> None:
+    typo = sample_site / "content" / "2024-05-01-typo.md"
+    typo.write_text(TYPO, encoding="utf-8")
+    assert build_preview(sample_site, base_url=URL, drafts=False).notice
+    typo.write_text(TYPO.replace("excerp:", "excerpt:"), encoding="utf-8")
+    assert build_preview(sample_site, base_url=URL, drafts=False).notice is None
+
+
+def test_a_published_build_never_shows_the_notice(sample_site: Path) -> None:
+    from generator.build import build
+    from generator.config import load_config
+
+    (sample_site / "content" / "2024-05-01-typo.md").write_text(TYPO, encoding="utf-8")
+    config, _ = load_config(sample_site, output=sample_site / "build", overrides={})
+    assert build(config).warnings
+    pages = [p.read_text(encoding="utf-8") for p in (sample_site / "build").rglob("*.html")]
+    assert pages and not any("preview-warnings" in page or "excerp:" in page for page in pages)
+
+
+def test_a_site_without_content_shows_why(sample_site: Path) -> None:
+    """As ``digest build`` refuses it, not an empty site ("No stories yet")."""
+    build_preview(sample_site, base_url=URL, drafts=False)
+    (sample_site / "content").rename(sample_site / "elsewhere")
+    result = build_preview(sample_site, base_url=URL, drafts=False)
+    [problem] = result.errors
+    assert result.report is None and problem.file == "content/"
+    assert "has no content/ folder" in problem.message and problem.hint
+    assert b"has no content/ folder" in (result.error_page or b"")
+    (sample_site / "elsewhere").rename(sample_site / "content")
+    result = build_preview(sample_site, base_url=URL, drafts=False)
+    assert not result.errors and result.error_page is None

@@ -128,6 +128,12 @@ def check_output_folder(output: Path, *, source: Path) -> None:
     content = src / CONTENT_DIR
     if out == content or content in out.parents:
         raise DigestError(f"refusing to build into {out}: it is inside the content folder")
+    for folder, why in _source_folders():
+        inside = src / folder
+        if out == inside or inside in out.parents:
+            raise DigestError(f"refusing to build into {out}: it is inside the {folder}/ "
+                              f"folder, {why}. Choose a folder outside it (the default is "
+                              f"{src / 'build'}).")
     if out.exists() and not out.is_dir():
         raise DigestError(f"the output path {out} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
@@ -135,6 +141,19 @@ def check_output_folder(output: Path, *, source: Path) -> None:
             f"refusing to replace {out}: it is not empty and was not made by digest "
             f"(no {MARKER} file). Choose an empty or new folder."
         )
+
+
+def _source_folders() -> tuple[tuple[str, str], ...]:
+    """The site's folders besides content/ that a build reads, and what a build put into
+    each would do to the next build."""
+    from .theme import ROOT_DIR, STATIC_DIR, TEMPLATES_DIR  # (theme imports this module)
+
+    return ((TEMPLATES_DIR, "whose files override the theme's templates (the next build "
+             "would render the feeds and pages it wrote as templates)"),
+            (STATIC_DIR, "whose files every build publishes (the next build would publish "
+             "a copy of the site inside the site)"),
+            (ROOT_DIR, "whose files every build publishes (the next build would publish "
+             "a copy of the site inside the site)"))
 
 
 content_digest: Callable[[bytes], str] = xxh3_128_hexdigest

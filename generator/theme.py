@@ -40,7 +40,7 @@ def default_theme_dir() -> Path:
 def template_dirs(site_root: Path) -> list[Path]:
     """Template folders in lookup order: the site's own first, then the default."""
     dirs = []
-    own = site_root / "templates"
+    own = site_root / TEMPLATES_DIR
     default = default_theme_dir()
     if own.is_dir() and own.resolve() != default.resolve():
         dirs.append(own)
@@ -48,6 +48,8 @@ def template_dirs(site_root: Path) -> list[Path]:
     return dirs
 
 
+TEMPLATES_DIR = "templates"
+"""The site folder of its own templates, looked up before the default theme's."""
 STATIC_DIR = "static"
 """The site folder of assets, published under ``static/`` (the theme's too)."""
 ROOT_DIR = "root"

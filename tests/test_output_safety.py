@@ -166,6 +166,31 @@ def test_the_content_folder_is_refused(make_site: MakeSite, capsys: pytest.Captu
     assert_refused(site, site / "content", capsys, watch=site)
 
 
+@pytest.mark.parametrize(("rel", "folder"), [
+    ("templates", "templates/"), ("templates/out", "templates/"), ("static/out", "static/"),
+    ("root", "root/"), ("root/a/b", "root/")])
+def test_folders_the_build_reads_are_refused(make_site: MakeSite, rel: str, folder: str,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A build into templates/ would override the theme's feed and sitemap templates with
+    its own output, freezing them; into static/ or root/, every later build would publish a
+    copy of the site inside itself. (Whether the folder exists yet or not.)"""
+    site = sample(make_site)
+    (site / "static").mkdir()
+    assert_refused(site, site / rel, capsys, watch=site)
+    config, _ = load_config(site, output=site / rel)
+    with pytest.raises(DigestError, match=f"it is inside the {folder} folder") as refused:
+        build(config)
+    assert "Choose a folder outside it" in str(refused.value)
+    assert not (site / "templates").exists() and not (site / "root").exists()
+
+
+def test_look_alike_folder_names_are_accepted(make_site: MakeSite) -> None:
+    site = sample(make_site)
+    for rel in ("templates-out", "static-site", "build/static"):
+        config, _ = load_config(site, output=site / rel)
+        assert build(config).stories == 1
+
+
 def test_the_filesystem_root_is_refused(make_site: MakeSite,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     site = sample(make_site)

@@ -54,6 +54,8 @@ def make_parser() -> argparse.ArgumentParser:
     _add_serve_parser(commands)
     _add_check_parser(commands)
     _add_clusters_parser(commands)
+    for command in commands.choices.values():
+        command.set_defaults(command_parser=command)
     return parser
 
 
@@ -85,7 +87,9 @@ def run() -> None:
 
 def main(argv: Sequence[str] | None = None, *, retain: list[object] | None = None) -> int:
     """Run the CLI; returns the exit code. ``retain``: see :func:`run`."""
-    args = make_parser().parse_args(argv)
+    args, unknown = make_parser().parse_known_args(argv)
+    if unknown:  # (said with the command's own usage, not the top-level one)
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command == "build":
         return run_build(args, out=sys.stdout, err=sys.stderr, retain=retain)
     if args.command == "serve":
@@ -101,8 +105,10 @@ def has_content_folder(source: Path, err: TextIO) -> bool:
     """Whether ``source`` is a site folder; says what to do when it is not."""
     if (source / CONTENT_DIR).is_dir():
         return True
-    print(f"digest: no content/ folder in {source.resolve()}; pass --source with the site folder",
-          file=err)
+    where = source.resolve()
+    what = (f"no content/ folder in {where}" if source.is_dir() else
+            f"{where} is not a folder" if source.exists() else f"the folder {where} does not exist")
+    print(f"digest: {what}; pass --source with the site folder", file=err)
     return False
 
 

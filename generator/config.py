@@ -199,11 +199,25 @@ def _read_config_file(path: Path, config: SiteConfig, problems: list[Diagnostic]
         elif key == "topics":
             values["topics"] = _read_topics(path.name, value, problems)
         else:
-            problems.append(
-                warning(path.name, f"unknown key {shorten(key)} is ignored", field=str(key),
-                        hint="Known keys: " + ", ".join(sorted([*_SCALARS, "topics"])) + ".")
-            )
+            problems.append(_unknown_key(path.name, key))
     return replace(config, **values)
+
+
+CLOSE_KEY = 0.8
+"""How alike (``difflib``'s ratio, 0-1) an unknown key must be to a known one to be named
+as the key meant (``page_sise`` and ``page_size``: 0.89)."""
+
+
+def _unknown_key(file: str, key: object) -> Diagnostic:
+    """The warning of a key digest.yaml does not know, naming the known key it most likely
+    mistypes (as front matter's unknown fields do: see ``validate.known_field_like``)."""
+    from difflib import get_close_matches  # (here: most digest.yaml files have no typo)
+
+    known = sorted([*_SCALARS, "topics"])
+    close = get_close_matches(str(key), known, n=1, cutoff=CLOSE_KEY)
+    meant = f"Did you mean '{close[0]}'? " if close else ""
+    return warning(file, f"unknown key {shorten(key)} is ignored", field=str(key),
+                   hint=f"{meant}Known keys: {', '.join(known)}.")
 
 
 def _read_topics(file: str, value: object,

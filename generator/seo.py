@@ -178,11 +178,24 @@ def base_url_warnings(config: SiteConfig, *, given: bool = False) -> tuple[Diagn
     naming where it came from: ``--base-url`` (``given``), digest.yaml, or the default."""
     if config.has_host:
         return ()
-    configured = (config.source / CONFIG_NAME).is_file()
-    where = "--base-url" if given else CONFIG_NAME
-    value = f"{config.base_url!r}" + ("" if given or configured else " (the default)")
+    where, line = ("--base-url", None) if given else _base_url_line(config)
+    value = f"{config.base_url!r}" + ("" if line or given else
+                                      " (the default: neither --base-url nor digest.yaml sets it)")
     return (warning(
         where, f"base_url {value} has no scheme and host, so feeds, the "
         "sitemap, robots.txt, canonical and OpenGraph links hold site-relative paths that "
         "feed readers and search engines cannot follow", field="base_url",
+        line=line,
         hint="Pass --base-url https://example.org/digest/ or set base_url in digest.yaml."),)
+
+
+def _base_url_line(config: SiteConfig) -> tuple[str, int | None]:
+    """Where base_url is set when no ``--base-url`` was given: ``digest.yaml`` and its line,
+    or (no such file, or no base_url in it) the command that built with the default."""
+    from .read import FieldLines
+
+    try:
+        line = FieldLines((config.source / CONFIG_NAME).read_text("utf-8-sig")).line_of("base_url")
+    except (OSError, UnicodeDecodeError):
+        line = None
+    return (CONFIG_NAME, line) if line else ("digest build", None)

@@ -133,7 +133,12 @@ def test_keys_given_twice_are_warnings_that_strict_fails_on(
 
 def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = run(["build", "--source", str(tmp_path)], capsys)
-    assert code == 2 and "no content/ folder" in err
+    assert code == 2 and f"no content/ folder in {tmp_path.resolve()}" in err
+    code, _out, err = run(["build", "--source", str(tmp_path / "nowhere")], capsys)
+    assert code == 2 and f"the folder {tmp_path.resolve() / 'nowhere'} does not exist" in err
+    (tmp_path / "file").write_text("x")
+    code, _out, err = run(["serve", "--source", str(tmp_path / "file")], capsys)
+    assert code == 2 and f"{tmp_path.resolve() / 'file'} is not a folder" in err
     for argv in (["build", "--no-such-option"], ["frobnicate"], []):
         with pytest.raises(SystemExit) as exit_info:
             main(argv)
@@ -219,7 +224,8 @@ def test_python_dash_m_generator_runs_the_cli(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "generator", "build", "--bogus"], cwd=tmp_path,
                          capture_output=True, text=True, check=False,
                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
-    assert bad.returncode == 2 and "usage:" in bad.stderr
+    assert bad.returncode == 2 and "usage: digest build [-h]" in bad.stderr
+    assert "digest build: error: unrecognized arguments: --bogus" in bad.stderr
 
 
 # --- digest check, --report, --strict and base_url ----------------------------------------
@@ -379,14 +385,18 @@ def test_strict_fails_without_an_absolute_base_url(
 ) -> None:
     code, out, err = run(build_args(sample_site, "--strict"), capsys)
     assert code == 1
-    assert "digest.yaml: warning: base_url: base_url '/' (the default) has no scheme" in err
+    assert ("digest build: warning: base_url: base_url '/' (the default: neither --base-url "
+            "nor digest.yaml sets it) has no scheme") in err  # (no digest.yaml to name)
+    (sample_site / "digest.yaml").write_text("title: T\n", encoding="utf-8")
+    assert "digest build: warning: base_url: base_url '/' (the default" in \
+        run(build_args(sample_site, "--strict"), capsys)[2]
     assert ", 1 warnings, 0 errors" in out  # (the settings' warning counts too)
     code, out, err = run(build_args(sample_site, "--strict", "--base-url", "/sub/"), capsys)
     assert code == 1 and "--base-url: warning: base_url: base_url '/sub/' has no" in err
     assert ", 1 warnings, 0 errors" in out
-    (sample_site / "digest.yaml").write_text("base_url: /sub/\n", encoding="utf-8")
+    (sample_site / "digest.yaml").write_text("title: T\nbase_url: /sub/\n", encoding="utf-8")
     code, out, err = run(build_args(sample_site, "--strict"), capsys)
-    assert "digest.yaml: warning: base_url: base_url '/sub/' has no scheme" in err
+    assert "digest.yaml:2: warning: base_url: base_url '/sub/' has no scheme" in err
     (sample_site / "digest.yaml").unlink()
     assert run(build_args(sample_site, "--strict", "--base-url", PUBLIC), capsys)[0] == 0
     assert run(build_args(sample_site), capsys)[0] == 0  # a local build needs no host

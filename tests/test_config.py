@@ -75,6 +75,18 @@ def test_unknown_keys_are_warnings_and_wrong_types_errors(make_site: MakeSite) -
     assert config.title == "Fine" and config.page_size == 20
 
 
+@pytest.mark.parametrize(("text", "meant"), [
+    ("page_sise: 10\n", "page_size"), ("titel: Oops\n", "title"), ("baseurl: /\n", "base_url"),
+    ("Timezone: UTC\n", "timezone"), ("topic: []\n", "topics"), ("colour: red\n", None)])
+def test_an_unknown_key_names_the_key_it_likely_mistypes(make_site: MakeSite, text: str,
+                                                          meant: str | None) -> None:
+    """As front matter's unknown fields do ("Did you mean 'excerpt'?")."""
+    [problem] = load_config(make_site({"digest.yaml": text}))[1]
+    hint = problem.hint or ""
+    assert problem.line == 1 and "Known keys: base_url, " in hint
+    assert hint.startswith(f"Did you mean '{meant}'? ") if meant else "Did you" not in hint
+
+
 @pytest.mark.parametrize(
     ("text", "field"),
     [

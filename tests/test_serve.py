@@ -83,6 +83,22 @@ def test_terminal_lines(sample_site: Path) -> None:
     assert "reachable from other machines" in err.getvalue()
 
 
+def test_a_rebuild_names_at_most_so_many_fixed_problems(sample_site: Path) -> None:
+    from generator.cli import FIXED_LINES
+    from generator.diagnostics import warning
+
+    build = build_preview(sample_site, base_url="http://127.0.0.1:1/", drafts=False)
+    fixed = tuple(warning(f"content/{n}.md", "odd", line=2, field="f", hint="Do X.")
+                  for n in range(FIXED_LINES + 3))
+    out, err = io.StringIO(), io.StringIO()
+    print_serve_event(Rebuilt(("content/0.md",), build, 0, (), fixed), out=out, err=err)
+    lines = out.getvalue().splitlines()
+    assert lines[1] == "  fixed: content/0.md:2: warning: f: odd"  # (no hint: nothing to do)
+    assert lines[1:] == [f"  fixed: content/{n}.md:2: warning: f: odd"
+                         for n in range(FIXED_LINES)] + ["  fixed: 3 more"]
+    assert err.getvalue() == ""
+
+
 TYPO = ("---\ntitle: Typo field story\nexcerp: Should have been the excerpt\n"
         "publishedDateTime: 2024-05-01T10:00:00Z\ntopics: [AI]\n---\nBody.\n")
 

@@ -159,6 +159,9 @@ class BodyPlacement:
     """Source path of the article it became the body of, or None if it stands alone."""
     taken: str | None = None
     """When it stands alone: the article its title matches, whose body is another file."""
+    titles: tuple[str, str] | None = None
+    """When it is the body of an article whose title is not its own, one word aside (see
+    ``bodies.match_body_titles``): the article's title and its own, for the warning."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -904,10 +907,19 @@ def _shared_urls(config: SiteConfig, site: Site) -> tuple[SharedUrl, ...]:
 
 
 def _placement_pairs(placements: Sequence[BodyPlacement]
-                     ) -> tuple[tuple[str, str, str], ...]:
-    """Each plain-text body file, the article it is the body of and the one whose body
-    another file is ('' = none), as the manifest keeps them."""
-    return tuple((p.body, p.article or "", p.taken or "") for p in placements)
+                     ) -> tuple[tuple[str, str, str, str, str], ...]:
+    """Each plain-text body file, the article it is the body of, the one whose body
+    another file is ('' = none) and, for a title matched with a word mistyped, the
+    article's title and the file's ('' = the same), as the manifest keeps them."""
+    return tuple((p.body, p.article or "", p.taken or "", *(p.titles or ("", "")))
+                 for p in placements)
+
+
+def _stored_placements(manifest: Manifest) -> tuple[BodyPlacement, ...]:
+    """The last build's ``BodyPlacement``s, from its manifest (``_placement_pairs``)."""
+    return tuple(BodyPlacement(body, article or None, taken or None,
+                               (title, own) if title else None)
+                 for body, article, taken, title, own in manifest.placements)
 
 
 def _articles_to_render(articles: Sequence[Article], fingerprints: dict[str, str],
@@ -1135,8 +1147,7 @@ def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str,
                       copied: CopiedFiles) -> BuildReport:
     """Nothing changed since the last build: report it without touching anything."""
     stories, topics, pages = manifest.counts
-    placements = tuple(BodyPlacement(body, article or None, taken or None)
-                       for body, article, taken in manifest.placements)
+    placements = _stored_placements(manifest)
     return BuildReport(
         stories=stories, topics=topics, pages=pages, rendered=0, files=len(manifest.pages),
         diagnostics=tuple(d for e in manifest.files.values() for d in e.diagnostics)
@@ -1177,10 +1188,27 @@ def future_warnings(future: Sequence[tuple[str, float]], now: float
 
 def _placement_warnings(placements: Sequence[BodyPlacement]) -> tuple[Diagnostic, ...]:
     """A warning for each body file standing alone that only its modification time dates,
-    and for each that stands alone because the article it matches took another."""
-    return tuple(found for placed in placements if placed.article is None
-                 for found in (_taken_warning(placed), undated_warning(placed.body))
+    for each that stands alone because the article it matches took another, and for
+    each that is an article's body by a title that is not quite the article's."""
+    return tuple(found for placed in placements
+                 for found in ((_fuzzy_warning(placed),) if placed.article else
+                               (_taken_warning(placed), undated_warning(placed.body)))
                  if found is not None)
+
+
+def _fuzzy_warning(placed: BodyPlacement) -> Diagnostic | None:
+    """A body file taken for an article's body although its first line differs from the
+    article's title by one word: a typo in either title, or another story (one word of
+    a headline can be all its news), whose text is then published under that title."""
+    if placed.titles is None:
+        return None
+    title, own = placed.titles
+    return warning(placed.body, f"its first line {own!r} is not the title of "
+                   f"{placed.article} ({title!r}) but differs from it by one word, taken "
+                   "for a typo: this file's text is published as that story's body", line=1,
+                   hint=f"If it is that story's body, make the two titles the same (fix the "
+                        f"typo in this file or in {placed.article}); if it is another "
+                        "story, give this file front matter (title, publishedDateTime).")
 
 
 def _taken_warning(placed: BodyPlacement) -> Diagnostic | None:
@@ -1199,7 +1227,9 @@ def _body_placements(site: Site) -> tuple[BodyPlacement, ...]:
     each article takes one, the first in order)."""
     holders = [a for a in site.articles if a.body_file]
     alone = [a for a in site.articles if a.summary.is_body_file]
-    placed = [BodyPlacement(a.body_file.source, a.summary.source)
+    placed = [BodyPlacement(a.body_file.source, a.summary.source,
+                            titles=(a.summary.title, a.body_file.title)
+                            if a.body_file.title_key != a.summary.title_key else None)
               for a in holders if a.body_file]
     taken = match_body_titles([a.summary.title_key for a in holders],
                               [a.summary.title_key for a in alone], one_each=False) \

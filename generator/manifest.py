@@ -110,9 +110,11 @@ class Manifest:
     """Hash of the settings that reading depends on; another value voids ``files``."""
     events: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """Events of the last build (id, member sources), for reports of unchanged builds."""
-    placements: tuple[tuple[str, str, str], ...] = ()
-    """Plain-text body files, the article each became the body of ('' = none), and for
-    one that stands alone the article its title matches, whose body is another file."""
+    placements: tuple[tuple[str, str, str, str, str], ...] = ()
+    """Plain-text body files, the article each became the body of ('' = none), for one
+    that stands alone the article its title matches, whose body is another file, and
+    for one whose title matched the article's with a word mistyped, the article's title
+    and its own ('' and '' for the same title)."""
     counts: tuple[int, int, int] = (0, 0, 0)
     """Stories, topics and HTML pages of the last build."""
     stories_id: str = ""

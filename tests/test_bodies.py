@@ -12,6 +12,7 @@ import pytest
 from generator.bodies import (
     attach_bodies,
     body_lead,
+    is_slip,
     normalize_title,
     render_body,
     render_plain_text,
@@ -82,6 +83,70 @@ def test_a_body_that_matches_no_article_is_an_article_of_its_own(title: str) -> 
     assert (alone.title, alone.body, alone.body_format) == (title, "The text.", "text")
     assert alone.published == datetime(2020, 6, 10, tzinfo=UTC)  # from the file name
     assert matches[0].article is None
+
+
+@pytest.mark.parametrize(
+    ("article", "title"),
+    [
+        ("Fed raises rates again", "Fed raises taxes again"),  # (a publisher's trial: one
+        ("Tesla recalls 2 million cars", "Tesla recalls 2 million vans"),  # word was all
+        ("Google unveils new model", "Google unveils new modem"),  # the news, and the text
+        ("Microsoft hires Sam Altman", "Microsoft fires Sam Altman"),  # was published
+        ("Apple form new chip team", "Apple forms new chip group"),  # under the other)
+    ],
+)
+def test_another_word_in_a_headline_is_no_typo(article: str, title: str) -> None:
+    merged, matches = attach_bodies([story(article)], [body(title)])
+    assert merged[0].body == "" and matches[0].article is None
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "slip"),
+    [("exits", "exists", True), ("busines", "business", True), ("googel", "google", True),
+     ("form", "from", True), ("rates", "taxes", False), ("model", "modem", False),
+     ("cars", "vans", False), ("q1", "q2", False), ("gpt4", "gpt", False),
+     ("same", "same", False), ("exit", "exists", False)],
+)
+def test_a_slip_is_one_letter_added_dropped_or_swapped(first: str, second: str,
+                                                       slip: bool) -> None:
+    assert is_slip(first, second) is slip and is_slip(second, first) is slip
+
+
+def test_a_body_matched_by_a_mistyped_title_is_warned_about_on_every_build(
+    tmp_path: Path,
+) -> None:
+    """The seeds' typo ("IBM exists" for "IBM exits") still finds its article, but a
+    title one word apart may be another story, published under the wrong headline (a
+    publisher's trial: "Fed raises taxes again" as the body of "Fed raises rates
+    again"): each such match is a warning naming both files and both titles."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "000_07ceffb361487906.txt").write_text(
+        "---\ntitle: IBM exists facial recognition business, calls for police reform\n"
+        "publishedDateTime: 2020-06-09T03:58:00Z\n---\n", "utf-8")
+    (content / "002_b227e8eca072cde8.txt").write_text(
+        "IBM exits facial recognition business, calls for police reform\n\nText.\n",
+        "utf-8")
+    report = _build_site(tmp_path)
+    assert [(m.body, m.article) for m in report.body_matches] == [
+        ("content/002_b227e8eca072cde8.txt", "content/000_07ceffb361487906.txt")]
+    [problem] = report.diagnostics
+    assert (problem.file, problem.line, problem.severity.value) == (
+        "content/002_b227e8eca072cde8.txt", 1, "warning")
+    assert problem.message == (
+        "its first line 'IBM exits facial recognition business, calls for police reform' is "
+        "not the title of content/000_07ceffb361487906.txt ('IBM exists facial recognition "
+        "business, calls for police reform') but differs from it by one word, taken for a "
+        "typo: this file's text is published as that story's body")
+    assert "make the two titles the same" in (problem.hint or "")
+    assert "give this file front matter" in (problem.hint or "")
+    again = _build_site(tmp_path)  # (nothing changed: said again, from the cache)
+    assert again.rendered == 0 and again.diagnostics == report.diagnostics
+    assert again.body_matches == report.body_matches
+    (content / "002_b227e8eca072cde8.txt").write_text(
+        "IBM exists facial recognition business, calls for police reform\n\nText.\n",
+        "utf-8")
+    assert _build_site(tmp_path).diagnostics == ()  # (the titles made the same)
 
 
 def test_each_article_takes_one_body_and_keeps_its_own_text_first() -> None:

@@ -97,7 +97,7 @@ from .relisting import (
     topic_layouts,
     unevented_layout,
 )
-from .scan import EarlyScan, Stamp, is_content_name, stamp_content
+from .scan import EarlyScan, Stamp, is_content_path, stamp_content
 from .shared_urls import (
     SharedUrl,
     group_same_urls,
@@ -1009,8 +1009,7 @@ def _scan_touched(config: SiteConfig, manifest: Manifest,
             continue
         if not S_ISREG(stat.st_mode):
             return None  # a folder: its files are not named one by one
-        parts = rel.split("/")
-        if any(part.startswith(".") for part in parts[:-1]) or not is_content_name(parts[-1]):
+        if not is_content_path(rel):
             continue  # not content (as find_content_paths decides)
         sources.add(rel)
         cached = manifest.files.get(rel)

@@ -16,6 +16,7 @@ from .diagnostics import Diagnostic
 from .output import content_digest
 from .read import decode_text, read_source, source_name, split_source
 from .records import Story, TextBody
+from .scan import is_draft_path
 from .summary import StorySummary, summarize_body_file, summarize_story
 from .validate import validate_source
 
@@ -84,6 +85,9 @@ def parse_file(path: str | Path, config: SiteConfig, zone: tzinfo) -> ParsedFile
         stamp, raw = read_file(path, config.max_file_bytes)
     except OSError:
         stamp, raw = FileStamp(-1, -1), None
+    if not config.drafts and is_draft_path(rel):
+        return ParsedFile(rel, stamp, None, None, ())  # (a draft, as Jekyll's, need not
+        # be finished: no date, say; it is not looked at)
     if raw is None:  # too large or unreadable: read_source words the diagnostic
         outcome = read_source(Path(path), site_root=config.source,
                               max_bytes=config.max_file_bytes)

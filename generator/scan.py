@@ -24,6 +24,14 @@ CACHE_DIR = ".digest-cache"
 """The site's cache folder, beside ``content/`` (see ``manifest``)."""
 CONTENT_SUFFIXES = (".md", ".markdown", ".txt")
 """Endings of the names of content files."""
+DRAFTS_DIR = "_drafts"
+"""A folder of drafts, anywhere below ``content/`` (Jekyll's ``_drafts/``): its files are
+left out, not even read, unless the build asks for drafts (``SiteConfig.drafts``)."""
+KEPT_UNDERSCORE_DIRS = (DRAFTS_DIR, "_posts")
+"""The folders whose names start with ``_`` that hold content: Jekyll's drafts and posts
+(Jekyll ignores every other such name: ``_includes``, ``_data``...)."""
+IGNORED_DIRS = ("node_modules",)
+"""Folders of other tools, never content (a package's README.md is no story)."""
 
 Stamp = tuple[str, int, int]
 """A content file: its source path (relative to the site folder, with ``/``: the name
@@ -32,15 +40,40 @@ cache to compare them with)."""
 
 
 def is_content_name(name: str) -> bool:
-    """Whether a file of this name (in a folder that is not hidden) is a content file."""
-    return name.endswith(CONTENT_SUFFIXES) and not name.startswith(".")
+    """Whether a file of this name (in a content folder: ``is_content_folder``) is a
+    content file: not hidden (``.x.md``) nor set aside as Jekyll sets ``_x.md`` aside
+    (and Hugo's ``_index.md``, a section's page, is no story)."""
+    return name.endswith(CONTENT_SUFFIXES) and not name.startswith((".", "_"))
+
+
+def is_content_folder(name: str) -> bool:
+    """Whether the files of a folder of this name below ``content/`` can be content: not
+    a hidden one (``.git``), one whose name starts with ``_`` (as Jekyll ignores them;
+    but ``KEPT_UNDERSCORE_DIRS``) or another tool's (``IGNORED_DIRS``)."""
+    if name.startswith(("_", ".")):
+        return name in KEPT_UNDERSCORE_DIRS
+    return name not in IGNORED_DIRS
+
+
+def is_content_path(rel: str) -> bool:
+    """Whether ``rel``, a file's path from the site folder (``content/a/b.md``), is one
+    that ``find_content_paths`` lists."""
+    *folders, name = rel.split("/")
+    return is_content_name(name) and all(map(is_content_folder, folders[1:]))
+
+
+def is_draft_path(rel: str) -> bool:
+    """Whether the content file ``rel`` (a path from the site folder) is in a drafts
+    folder (``DRAFTS_DIR``)."""
+    return DRAFTS_DIR in rel.split("/")[:-1]
 
 
 def find_content_paths(content_dir: Path | str) -> list[str]:
-    """All content files below ``content_dir``, sorted, hidden files and folders skipped."""
+    """All content files below ``content_dir``, sorted; folders and files that are not
+    content (``is_content_folder``, ``is_content_name``) skipped."""
     found: list[str] = []
     for root, dirs, files in os.walk(content_dir):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        dirs[:] = [d for d in dirs if is_content_folder(d)]
         found.extend(os.path.join(root, name) for name in files if is_content_name(name))
     found.sort()
     return found

@@ -10,7 +10,8 @@ livereload's polling ``Watcher``, which walks the folders every second (about
 
 Editor droppings (``.swp`` files, ``~`` backups, dotfiles) are ignored (in ``static/``
 and ``root/``, whose dot-files are published, only what the build does not copy:
-``theme.is_litter``),
+``theme.is_litter``), and so are the folders and files of ``content/`` that the build
+does not read (``_includes/``, ``_x.md``, ``node_modules/``: ``scan.is_content_folder``),
 and so is everything else in the site folder, notably the preview's own output in
 ``.digest-cache/``, so a build never triggers another build.
 """
@@ -28,7 +29,7 @@ from pathlib import Path
 from tornado.ioloop import IOLoop, PeriodicCallback
 
 from .config import CONFIG_NAME
-from .scan import CONTENT_DIR
+from .scan import CONTENT_DIR, is_content_folder
 from .theme import ROOT_DIR, STATIC_DIR, is_litter
 
 WATCHED_FOLDERS = (CONTENT_DIR, "templates", STATIC_DIR, ROOT_DIR)
@@ -78,7 +79,8 @@ class SourceWatcher:
         watcher = Watcher()
         for name in WATCHED_FOLDERS:
             watcher.watch(str(self.site / name), ignore=partial(
-                _ignored_below, self.site / name) if name in COPIED_FOLDERS else _ignored_path)
+                _ignored_below, self.site / name) if name in COPIED_FOLDERS else partial(
+                _ignored_content, self.site / name) if name == CONTENT_DIR else _ignored_path)
         watcher.watch(str(self.site / CONFIG_NAME))
         watcher.examine()  # record the current mtimes
 
@@ -114,6 +116,14 @@ class SourceWatcher:
 
 def _ignored_path(path: str) -> bool:
     return is_editor_litter(os.path.basename(path))
+
+
+def _ignored_content(folder: Path, path: str) -> bool:
+    """Whether a path below ``content/`` (``folder``) is editor litter, or not read by the
+    build (``_x.md``, or in ``_includes/``, ``node_modules/``...)."""
+    name = os.path.basename(path)
+    return is_editor_litter(name) or name.startswith("_") or not all(
+        map(is_content_folder, Path(_relative(folder, path)).parts[:-1]))
 
 
 def _ignored_below(folder: Path, path: str) -> bool:
@@ -167,10 +177,11 @@ class _Inotify:
     def _watch_tree(self, top: Path) -> bool:
         if not top.is_dir():
             return True  # created later: the site folder's watch sees it appear
-        copied = self._in_copied(top)
+        copied, content = self._in_copied(top), self._in_content(top)
         for folder, dirs, _files in os.walk(top):
-            dirs[:] = sorted(d for d in dirs
-                             if not (is_litter(d) if copied else d.startswith(".")))
+            dirs[:] = sorted(d for d in dirs if not (
+                is_litter(d) if copied else not is_content_folder(d) if content
+                else d.startswith(".")))
             if not self._watch(Path(folder)):
                 return False
         return True
@@ -180,6 +191,11 @@ class _Inotify:
         dot-files count: the build copies them)."""
         return any(folder == top or top in folder.parents
                    for top in (self.site / name for name in COPIED_FOLDERS))
+
+    def _in_content(self, folder: Path) -> bool:
+        """Whether ``folder`` is ``content/`` or below it."""
+        top = self.site / CONTENT_DIR
+        return folder == top or top in folder.parents
 
     def read_changes(self) -> list[str]:
         """Drain pending events; the site-relative paths of inputs that changed."""
@@ -216,6 +232,9 @@ class _Inotify:
             return folder.relative_to(self.site).as_posix() if folder != self.site else None
         if is_litter(name) if self._in_copied(folder) else is_editor_litter(name):
             return None
+        if self._in_content(folder) and (not is_content_folder(name) if mask & _IN_ISDIR
+                                         else name.startswith("_")):
+            return None  # (not read by the build: a _x.md file, an _includes/ folder...)
         path = folder / name
         if folder == self.site and name not in (CONFIG_NAME, *WATCHED_FOLDERS):
             return None  # build output, caches, README...: not site input

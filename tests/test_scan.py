@@ -152,7 +152,8 @@ def test_the_cli_build_lists_the_files_in_its_child(
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["", "sub/", ".hid/", "sub/deep/"]),
+@given(st.lists(st.tuples(st.sampled_from(["", "sub/", ".hid/", "sub/deep/", "_drafts/",
+                                           "sub/_posts/", "_includes/", "node_modules/"]),
                           st.text("abz._-", min_size=1, max_size=8),
                           st.sampled_from([".md", ".markdown", ".txt", ".json", ""])),
                 max_size=12))
@@ -171,9 +172,42 @@ def test_stamps_list_what_a_walk_of_the_folder_finds(
     expected = sorted(
         os.path.join(root, name)
         for root, _dirs, files in os.walk(folder)
-        if not any(part.startswith(".") for part in Path(root).relative_to(folder).parts)
+        if not any(part.startswith(".") or part == "node_modules"
+                   or part.startswith("_") and part not in ("_drafts", "_posts")
+                   for part in Path(root).relative_to(folder).parts)
         for name in files
-        if name.endswith((".md", ".markdown", ".txt")) and not name.startswith(".")
+        if name.endswith((".md", ".markdown", ".txt")) and not name.startswith((".", "_"))
     )
     assert [source for source, _, _ in stamp_content(site)] == [
         source_name(path, site) for path in expected]
+
+
+@pytest.mark.parametrize(("rel", "content", "draft"), [
+    ("content/a.md", True, False), ("content/_drafts/a.md", True, True),
+    ("content/sub/_drafts/a.txt", True, True), ("content/_posts/a.md", True, False),
+    ("content/_a.md", False, False), ("content/_includes/a.md", False, False),
+    ("content/node_modules/x/a.md", False, False), ("content/.git/a.md", False, False),
+    ("content/_drafts/_a.md", False, True), ("content/a.json", False, False),
+])
+def test_content_paths_and_draft_paths(rel: str, content: bool, draft: bool) -> None:
+    """Jekyll's folders: ``_drafts/`` holds drafts, ``_posts/`` posts; other names
+    starting with ``_`` (``_includes/``, Hugo's ``_index.md``) are set aside, as Jekyll
+    sets them aside, and so are hidden ones and ``node_modules/``."""
+    assert scan.is_content_path(rel) is content
+    assert scan.is_draft_path(rel) is draft
+
+
+def test_the_stamps_skip_what_jekyll_sets_aside_but_not_its_drafts_and_posts(
+        make_site: MakeSite) -> None:
+    """``content/_drafts/`` was published, and ``content/node_modules/`` (a publisher's
+    trial): drafts are listed (the build leaves them out unless asked for drafts)."""
+    site = make_site({
+        "content/b.md": STORY.format(title="B", day=2),
+        "content/_index.md": STORY.format(title="Hugo's section page", day=6),
+        "content/_includes/e.md": STORY.format(title="E", day=7),
+        "content/node_modules/pkg/README.md": "# A package\n",
+        "content/_drafts/f.md": STORY.format(title="F", day=8),
+        "content/_posts/2024-01-09-g.md": STORY.format(title="G", day=9),
+    }).resolve()
+    assert [source for source, _, _ in stamp_content(site)] == [
+        "content/_drafts/f.md", "content/_posts/2024-01-09-g.md", "content/b.md"]

@@ -42,6 +42,12 @@ and a known one must be for the unknown one to be taken as a typo of it (besides
 letter added, dropped, changed or two swapped): ``publishedDate`` is, ``subtitle`` is not."""
 MAX_TOPICS = 100
 """Topics kept per story: more is a scraper's bug, and each one becomes a page."""
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef" + "".join(
+    chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)) + "]")
+"""Characters no page may hold: the control characters but tab, newline and carriage
+return (HTML parsers report each, XML 1.0 forbids most) and Unicode's non-characters
+(U+FFFE...). Text copied out of Word or a PDF, or scraped, brings them (``\\x0b``,
+``\\x08``); they are removed from a story's text fields (``_Checker.clean``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +82,25 @@ class _Checker:
         line = self.line_of(field) if field else None
         self.problems.append(error(self.source.path, message, line=line, field=field, hint=hint))
 
+    def clean(self, where: str, value: str) -> str:
+        """``value`` without the characters no page may hold (``_NOT_TEXT``), and a
+        warning for the field ``where`` if it had some."""
+        if value.isprintable() or _NOT_TEXT.search(value) is None:  # (each character
+            # of _NOT_TEXT is unprintable: the test is 2-10x faster than the search)
+            return value
+        found = ", ".join(sorted({f"U+{ord(char):04X}" for char in _NOT_TEXT.findall(value)}))
+        self.warn(where, f"{shorten(value)} holds control characters or non-characters "
+                  f"({found}), which HTML and XML do not allow; they were removed",
+                  "Delete them from the source (text copied out of a Word or PDF document, "
+                  "or scraped, brings them).")
+        return _NOT_TEXT.sub("", value)
+
     def text(self, data: dict[str, Any], key: str, *, where: str | None = None) -> str:
         value = data.get(key)
         if value is None:
             return ""
         if isinstance(value, str):
-            return value.strip()
+            return self.clean(where or key, value).strip()
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
         self.warn(where or key, f"expected text, got {type(value).__name__} {shorten(value)}",
@@ -253,7 +272,12 @@ def _title(check: _Checker, data: dict[str, Any]) -> str:
                    'Add a line such as: title: "What happened"')
         return ""
     if isinstance(value, str):
-        return value.strip()
+        title = " ".join(check.clean("title", value).split())  # (a tab or a line break:
+        # a space, as HTML shows it, in the feeds and the API too)
+        if not title:
+            check.fail("title", f"title {shorten(value)} holds no text",
+                       'Write one line such as: title: "What happened"')
+        return title
     written = _written_value(check, "title")
     if isinstance(value, (int, float, bool)) and written:
         kind = "yes/no value" if isinstance(value, bool) else "number"
@@ -346,7 +370,8 @@ def _topics(check: _Checker, value: object) -> tuple[str, ...]:
         value = value[:MAX_TOPICS]
     topics: dict[str, str] = {}  # each topic's name by its key, ordered
     for i, item in enumerate(value):
-        name = " ".join(str(item).split()) if isinstance(item, (str, int, float)) else ""
+        name = " ".join(check.clean(f"topics[{i}]", item).split()) if isinstance(item, str) \
+            else str(item) if isinstance(item, (int, float)) else ""
         if not isinstance(item, (str, int, float)) or isinstance(item, bool):
             check.warn(f"topics[{i}]", f"a topic must be a name, got {shorten(item)}")
         elif not name:
@@ -418,7 +443,8 @@ def _provider(check: _Checker, value: object, where: str) -> Provider | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return Provider(name=value.strip()) if value.strip() else None
+        name = check.clean(where, value).strip()
+        return Provider(name=name) if name else None
     if not isinstance(value, dict):
         check.warn(where, f"provider should be a mapping with a name, got {shorten(value)}")
         return None

@@ -374,3 +374,52 @@ def test_a_value_templates_cannot_be_given_is_warned_about_and_left_out() -> Non
     assert "a set value" in found["tags"].message
     assert "nested more than 50 deep" in found["loop"].message
     assert result.item.extra == {"author": "Jane"}  # type: ignore[union-attr]
+
+
+def test_control_characters_are_removed_from_text_fields_with_a_warning_each() -> None:
+    """They passed the build silently: the feeds dropped them, the HTML kept them, and
+    ``digest check`` then reported 50 invalid code points at "line 1" of pages, never
+    naming the content file (a publisher's trial). Each field is warned about at its
+    line, and the story's text is the same everywhere (pages, feeds, API)."""
+    result = validate(
+        '---\ntitle: "Control \\e char \\x0b vtab \\x08 bs \\0 nul \\uFFFE end"\n'
+        'excerpt: "Excerpt with \\x1f unit sep and \\x7f del \\x85"\n'
+        "publishedDateTime: 2024-05-01T10:00:00Z\n"
+        'provider:\n  name: "Prov \\x0c ff"\ntopics: ["AI\\x0b", "Robots"]\n'
+        'related:\n  - title: "Rel \\x01 ated"\n    webUrl: https://example.com/r\n'
+        'images:\n  - url: https://example.com/i.png\n    title: "\\U0001FFFE pic"\n'
+        "---\n")
+    story = result.item
+    assert isinstance(story, Story)
+    assert story.title == "Control char vtab bs nul end"
+    assert story.excerpt == "Excerpt with  unit sep and  del"
+    assert story.provider == Provider(name="Prov  ff")
+    assert story.topics == ("AI", "Robots")
+    assert story.related[0].title == "Rel  ated"
+    assert story.images[0].title == "pic"
+    found = [(d.severity, d.line, d.field) for d in result.diagnostics]
+    assert found == [(Severity.WARNING, 2, "title"), (Severity.WARNING, 3, "excerpt"),
+                     (Severity.WARNING, 6, "provider.name"), (Severity.WARNING, 7, "topics[0]"),
+                     (Severity.WARNING, 13, "images[0].title"),
+                     (Severity.WARNING, 9, "related[0].title")]
+    first = result.diagnostics[0]
+    assert "(U+0000, U+0008, U+000B, U+001B, U+FFFE)" in first.message
+    assert first.message.endswith("which HTML and XML do not allow; they were removed")
+    assert "Word or PDF" in (first.hint or "")
+
+
+def test_a_tab_or_a_line_break_in_a_title_is_a_space() -> None:
+    story = story_of('---\ntitle: "Tab\\there,\\nnew line\\r\\n and  \\u2028 more "\n'
+                     "publishedDateTime: 2024-05-01T10:00:00Z\n---\n")
+    assert story.title == "Tab here, new line and more"
+    folded = story_of("---\ntitle: >-\n  Folded\n\n  over lines\n"
+                      "publishedDateTime: 2024-05-01T10:00:00Z\n---\n")
+    assert folded.title == "Folded over lines"
+
+
+def test_a_title_of_control_characters_only_is_an_error() -> None:
+    result = validate('---\ntitle: "\\x08\\x0b"\npublishedDateTime: 2024-05-01T10:00:00Z\n'
+                      "---\n")
+    assert result.item is None
+    assert [(d.severity, d.field) for d in result.diagnostics] == [
+        (Severity.WARNING, "title"), (Severity.ERROR, "title")]

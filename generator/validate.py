@@ -473,9 +473,14 @@ def _related(check: _Checker, value: object, timezone: tzinfo) -> tuple[RelatedS
             check.warn(here, "related story without a title is ignored")
             continue
         images = _images(check, item.get("images"), f"{here}.images", paths_allowed=True)
+        url = check.url(item, "webUrl", where=f"{here}.webUrl")
+        if item.get("webUrl") in (None, ""):  # (a bad one is warned of: check.url)
+            check.warn(here, f"related story {shorten(title)} has no webUrl: it is shown "
+                       "only if a story of this site has that title, else left out",
+                       "Give its webUrl (the story at its source).")
         stories.append(RelatedStory(
             title=title,
-            url=check.url(item, "webUrl", where=f"{here}.webUrl"),
+            url=url,
             excerpt=check.text(item, "excerpt", where=f"{here}.excerpt"),
             published=_related_date(check, item.get("publishedDateTime"), here, timezone),
             provider=_provider(check, item.get("provider"), f"{here}.provider"),

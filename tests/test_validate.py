@@ -114,7 +114,8 @@ def test_the_card_image_is_the_first_with_a_size_and_none_with_a_size_is_a_warni
     sized = Image(url="https://x.org/b.jpg", width=800, height=400)
     result = validate(MINIMAL + "images:\n  - url: https://x.org/a.jpg\n    width: 10\n"
                       "  - url: https://x.org/b.jpg\n    width: 800\n    height: 400\n"
-                      "related:\n  - title: Other\n    images:\n      - url: https://x.org/r.jpg\n"
+                      "related:\n  - title: Other\n    webUrl: https://x.org/o\n"
+                      "    images:\n      - url: https://x.org/r.jpg\n"
                       "      - {url: 'https://x.org/s.jpg', width: 2, height: 1}\n---\n")
     assert isinstance(result.item, Story) and result.diagnostics == ()
     assert result.item.card_image == sized
@@ -182,12 +183,13 @@ def test_what_only_looks_like_a_date_is_still_refused(written: str) -> None:
 
 
 def test_an_unreadable_date_of_a_related_story_is_a_warning() -> None:
-    result = validate(MINIMAL + "related:\n  - title: A\n  - title: B\n"
+    result = validate(MINIMAL + "related:\n  - {title: A, webUrl: 'https://a.example/'}\n"
+                      "  - title: B\n    webUrl: https://b.example/\n"
                       "    publishedDateTime: not a date\n---\n")
     assert isinstance(result.item, Story) and result.item.related[1].published is None
     [problem] = result.diagnostics  # (it was dropped without a word)
     assert (problem.field, problem.line, problem.message) == (
-        "related[1].publishedDateTime", 7, "'not a date' is not a date and time; it was ignored")
+        "related[1].publishedDateTime", 8, "'not a date' is not a date and time; it was ignored")
 
 
 def test_a_bad_date_is_an_error_and_the_story_is_left_out() -> None:
@@ -423,3 +425,18 @@ def test_a_title_of_control_characters_only_is_an_error() -> None:
     assert result.item is None
     assert [(d.severity, d.field) for d in result.diagnostics] == [
         (Severity.WARNING, "title"), (Severity.ERROR, "title")]
+
+
+def test_a_related_story_without_a_web_url_is_a_warning() -> None:
+    """It was dropped without a word unless one of the site's stories had its title (a
+    publisher's trial), where one without a title, or with a bad URL, is warned about."""
+    result = validate(MINIMAL + "related:\n  - title: Elsewhere\n    excerpt: Text.\n"
+                      "  - {title: Given, webUrl: 'https://b.example/'}\n"
+                      "  - {title: Bad, webUrl: 'ftp://c.example/'}\n---\n")
+    assert isinstance(result.item, Story) and len(result.item.related) == 3
+    assert [(d.severity, d.line, d.field, d.message, d.hint) for d in result.diagnostics] == [
+        (Severity.WARNING, 5, "related[0]", "related story 'Elsewhere' has no webUrl: it is "
+         "shown only if a story of this site has that title, else left out",
+         "Give its webUrl (the story at its source)."),
+        (Severity.WARNING, 8, "related[2].webUrl", "'ftp://c.example/' is not an http(s) URL; "
+         "it is not linked", "Only http:// and https:// URLs are used in links and images.")]

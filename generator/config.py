@@ -7,6 +7,7 @@ are reported as warnings; values of the wrong type are errors.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -315,6 +316,8 @@ def _check_values(config: SiteConfig, path: Path, *, base_url_given: bool = Fals
         problems.append(error(path.name, "language must not be empty", field="language",
                               hint="Give the language of the stories, as a tag such as en "
                                    "or en-GB (the pages' lang, the feeds' language)."))
+    elif not is_language_tag(config.language):
+        problems.append(_language_warning(path.name, config.language))
     if config.related_count < 0:
         problems.append(error(path.name, "related_count must be 0 or more", field="related_count"))
     if not 0 < config.cluster_threshold <= MAX_CLUSTER_THRESHOLD:
@@ -336,6 +339,35 @@ def _check_values(config: SiteConfig, path: Path, *, base_url_given: bool = Fals
         problems.append(error(path.name, f"unknown timezone {config.timezone!r}", field="timezone",
                               hint="Use an IANA name such as UTC or Europe/Paris."))
     return problems
+
+
+_LANGUAGE_TAG = re.compile(
+    r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?"
+    r"(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*(?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*"
+    r"(?:-x(?:-[a-z\d]{1,8})+)?|x(?:-[a-z\d]{1,8})+)", re.IGNORECASE | re.ASCII)
+"""The syntax of a BCP 47 (RFC 5646) language tag: language (with extended subtags),
+script, region, variants, extensions and private use (``en``, ``en-US``, ``zh-Hant-TW``,
+``sr-Latn-RS``, ``es-419``), the language being of two or three letters, as every
+registered one is (the registry itself is not consulted)."""
+
+
+def is_language_tag(value: str) -> bool:
+    """Whether ``value`` is a well-formed BCP 47 language tag (``_LANGUAGE_TAG``)."""
+    return _LANGUAGE_TAG.fullmatch(value) is not None
+
+
+def _language_warning(file: str, value: str) -> Diagnostic:
+    """The warning for a ``language`` that is no language tag (``en US``, ``english``,
+    ``en_US``): pages' ``lang`` and feeds' ``language`` carry it as it is, and screen
+    readers, browsers' translation and feed readers cannot read it."""
+    mended = re.sub(r"[\s_]+", "-", value.strip())
+    hint = f"Write language: {mended}" if is_language_tag(mended) else \
+        "Write a language tag such as en, en-US or zh-Hant-TW"
+    return warning(file, f"language {value!r} is not a BCP 47 language tag; pages and feeds "
+                         "give it as it is, which browsers, screen readers and feed readers "
+                         "cannot read", field="language",
+                   hint=f"{hint} (the language's 2- or 3-letter code, then its script or "
+                        "region if needed, joined by '-').")
 
 
 def base_url_problem(value: str) -> tuple[str, str] | None:

@@ -202,3 +202,30 @@ def test_urls_and_paths_of_folders_are_base_urls(make_site: MakeSite, base_url: 
 def test_base_path_always_starts_and_ends_with_a_slash(base_url: str, base_path: str) -> None:
     config = SiteConfig(source=Path("."), output=Path("out"), base_url=base_url)
     assert config.base_path == base_path
+
+
+@pytest.mark.parametrize("tag", ["en", "en-US", "zh-Hant-TW", "sr-Latn-RS", "es-419", "de-CH-1996",
+                                 "EN-gb", "x-klingon", "en-US-x-twain", "zh-yue-HK",
+                                 "en-a-bbb-x-a-ccc", "fil", "ast"])
+def test_a_language_tag_of_bcp_47_is_taken_without_a_word(make_site: MakeSite, tag: str) -> None:
+    config, problems = load_config(make_site({"digest.yaml": f"language: {tag}\n"}))
+    assert (config.language, problems) == (tag, ())
+
+
+@pytest.mark.parametrize(("text", "hint"), [
+    ("en US", "Write language: en-US ("), ("en_US", "Write language: en-US ("),
+    ("english", "Write a language tag such as en"), ("e", "Write a language tag such as en"),
+    ("en-", "Write a language tag such as en"), ("fr-FR-", "Write a language tag such as en"),
+    ("zh-Hant-TWN", "Write a language tag such as en"),
+])
+def test_a_language_that_is_no_bcp_47_tag_is_warned_about_at_its_line(
+        make_site: MakeSite, text: str, hint: str) -> None:
+    """``language: "en US"`` and ``language: english`` were taken as they were, into every
+    page's lang and the feeds' language (a publisher's trial)."""
+    config, problems = load_config(make_site({"digest.yaml": f"title: T\nlanguage: {text}\n"}))
+    assert config.language == text
+    [problem] = problems
+    assert (problem.file, problem.line, problem.field, problem.severity) == (
+        "digest.yaml", 2, "language", Severity.WARNING)
+    assert problem.message.startswith(f"language {text!r} is not a BCP 47 language tag")
+    assert (problem.hint or "").startswith(hint)

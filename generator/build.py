@@ -27,12 +27,14 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from .aliases import plan_alias_pages
 from .bodies import match_body_titles, undated_warning
 from .cluster_parallel import start_forked
 from .config import SiteConfig
 from .config_topics import unused_topic_warnings
 from .diagnostics import Diagnostic, Severity, warning
 from .fingerprints import (
+    ALIAS_FINGERPRINT,
     article_fingerprints,
     naming_site,
     page_fingerprints,
@@ -529,6 +531,18 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                 candidates = pages
             else:
                 pages = candidates = plan_pages(site, article_pages)
+        if patch is None:  # (a patch keeps every story's aliases and address: its pages
+            # hold the last build's alias pages, and their problems are the last build's)
+            aliases, alias_problems = plan_alias_pages(
+                site, fingerprints if fingerprints is not None
+                else {page_path(p.path) for p in pages})
+            if aliases:
+                pages = [*pages, *aliases]
+                candidates = [*candidates, *aliases]
+                if fingerprints is not None:
+                    fingerprints.update(page_fingerprints(site, aliases, templates))
+        else:
+            alias_problems = tuple(map(Diagnostic.from_tuple, manifest.alias_problems))
         later: Callable[[], dict[str, str]] | None = None
         if fingerprints is None and not old:
             # Nothing to compare with: every page is rendered, and their fingerprints (for
@@ -608,6 +622,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                     if relisted is not None else topic_layouts(pages), future=future,
                     clashes=tuple(clash.to_tuple() for clash in clashes),
                     shared_urls=tuple(group.to_tuple() for group in shared),
+                    alias_problems=tuple(map(Diagnostic.to_tuple, alias_problems)),
                     topics=tuple(topic.ref.name for topic in site.topics))
     kept.store_as(stories.story_delta)
     if memory is not None:
@@ -623,6 +638,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         diagnostics=tuple(d for e in files.values() for d in e.diagnostics)
         + _placement_warnings(placements) + future_warnings(future, now)
         + slug_clash_warnings(clashes, path_of=article_path) + shared_url_warnings(shared)
+        + alias_problems
         + unused_topic_warnings(config, kept.topics) + copied.problems + root_problems,
         body_matches=placements, clusters=events, write=written, timings=timings,
     )
@@ -733,7 +749,9 @@ class _Ahead:
 
 
 def _kept_fingerprints(old: dict[str, tuple[str, str]]) -> dict[str, str]:
-    return {rel: fp for rel, (fp, _d) in old.items() if not fp.startswith("asset:")}
+    return {rel: fp for rel, (fp, _d) in old.items()
+            if not fp.startswith(("asset:", ALIAS_FINGERPRINT))}  # (the alias pages are
+    # planned and fingerprinted on every build: see ``aliases``)
 
 
 def _make_article_folders(pool: WorkerPool, output: Path, placement: Placement) -> None:
@@ -1154,6 +1172,7 @@ def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str,
         + slug_clash_warnings((SlugClash(*clash) for clash in manifest.clashes),
                               path_of=article_path)
         + shared_url_warnings(map(SharedUrl.from_tuple, manifest.shared_urls))
+        + tuple(map(Diagnostic.from_tuple, manifest.alias_problems))
         + unused_topic_warnings(config, manifest.topics) + copied.problems,
         body_matches=placements, clusters=manifest.events,
         write=WriteResult(0, len(manifest.pages), 0), timings=timings,

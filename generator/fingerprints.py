@@ -26,12 +26,16 @@ from . import __version__
 from .config import SiteConfig
 from .model import Article, Site, TopicRef
 from .output import content_digest
-from .pages import ARTICLE_TEMPLATE, Page
+from .pages import ALIAS_KIND, ARTICLE_TEMPLATE, Page
 from .scan import CACHE_DIR
 from .theme import templates_naming
 from .urls import page_path
 
 SEP = "\x1f"
+ALIAS_FINGERPRINT = "alias:"
+"""What the fingerprint of an alias page starts with (``aliases``), so that a build
+keeping the last build's fingerprints (``relisting``) can leave those pages out: they
+are planned and fingerprinted again on every build, and one gone must not be kept."""
 SHOWS_COUNTS = frozenset({"home", "topics", "404", "api-topics", "sitemap", "sitemap-index"})
 """Kinds of page that show how many stories each topic has (or depend on it)."""
 
@@ -126,9 +130,11 @@ def page_fingerprints(site: Site, pages: Iterable[Page],
     texts = _PageTexts(site, templates)
     result: dict[str, str] = {}
     for page in pages:
-        result[page_path(page.path)] = _digest(
-            texts.article(page.template, page.path, page.article) if page.kind == "article"
-            else texts.listing(page))
+        kind = page.kind
+        found = _digest(texts.article(page.template, page.path, page.article)
+                        if kind == "article" else texts.listing(page))
+        result[page_path(page.path)] = ALIAS_FINGERPRINT + found if kind == ALIAS_KIND \
+            else found
     return result
 
 

@@ -32,7 +32,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic
 from .kernels import maker
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .cluster_records import StoryRecord
     from .events import EventState, StateOrigin
 
-FORMAT = 19
+FORMAT = 20
 _DAMAGED = (OSError, EOFError, ValueError, TypeError, IndexError, KeyError)
 DELTA_MIN = 100
 """A delta may hold this many changes (rows and removals) on a site of any size..."""
@@ -145,6 +145,9 @@ class Manifest:
     """The groups of stories that share a ``webUrl`` (``shared_urls.SharedUrl`` as
     tuples), for reports of unchanged builds to warn of them again, and for the next
     build to tell whose cards name other stories now (``relisting``)."""
+    alias_problems: tuple[tuple[Any, ...], ...] = ()
+    """The warnings about stories' aliases that can have no page (``aliases``), as
+    ``Diagnostic.to_tuple`` gives them, for reports of unchanged builds to give again."""
     story_delta: StoryDelta | None = field(default=None, compare=False)
     """How the build that made this manifest stores its stories (None: whole); not kept
     in the index."""
@@ -322,7 +325,7 @@ def load_manifest(path: Path) -> Manifest:
             return Manifest()
         (_version, settings, templates, build_id, files, pages, reader, events, placements,
          counts, stories_id, stories_base, stories_changes, layout, topic_layouts, future,
-         topics, clashes, shared_urls, output) = data
+         topics, clashes, shared_urls, alias_problems, output) = data
         return Manifest(
             settings=settings, templates=templates, build_id=build_id,
             files={src: _make_cached((_make_stamp((size, mtime)), None,
@@ -334,7 +337,7 @@ def load_manifest(path: Path) -> Manifest:
             stories_id=stories_id, stories_base=stories_base,
             stories_changes=stories_changes, output=output, layout=layout,
             topic_layouts=topic_layouts, future=future, topics=topics, clashes=clashes,
-            shared_urls=shared_urls)
+            shared_urls=shared_urls, alias_problems=alias_problems)
     except _DAMAGED:
         return Manifest()
 
@@ -428,7 +431,7 @@ def save_manifest(path: Path, manifest: Manifest, *, stories: bool = True) -> No
         manifest.events, manifest.placements, manifest.counts, manifest.stories_id,
         manifest.stories_base, manifest.stories_changes, manifest.layout,
         manifest.topic_layouts, manifest.future, manifest.topics, manifest.clashes,
-        manifest.shared_urls, manifest.output),  # (output last: see _set_in_use)
+        manifest.shared_urls, manifest.alias_problems, manifest.output),  # (output last: see _set_in_use)
         _INDEX_MARSHAL))
 
 

@@ -242,11 +242,13 @@ def _move(index: dict[str, frozenset[str]], slug: str, before: set[str], after: 
 
 
 def _keeps_shape(article: Article, summary: StorySummary) -> bool:
-    """Whether an edit leaves the story's URL, place in every listing and topics as they were."""
+    """Whether an edit leaves the story's URL, place in every listing and topics as they were,
+    and its alias pages (``aliases``: the pages and their title)."""
     old = article.summary
     return (article.body_file is None and not old.is_body_file and not summary.is_body_file
             and summary.wanted_slug == old.wanted_slug and summary.timestamp == old.timestamp
-            and summary.topics == old.topics)
+            and summary.topics == old.topics and summary.aliases == old.aliases
+            and (not old.aliases or summary.title == old.title))
 
 
 def _resolve_moved_links(site: Site, summaries: Sequence[StorySummary],

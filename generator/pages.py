@@ -75,7 +75,10 @@ class ArchiveMonth:
     """How many stories it holds."""
 
 
-NOT_INDEXED = frozenset({"404", "redirect"})
+ALIAS_KIND = "alias"
+"""The kind of the pages at a story's old addresses, sending readers on to it (see
+``aliases``)."""
+NOT_INDEXED = frozenset({"404", "redirect", ALIAS_KIND})
 """Kinds of HTML pages left out of the sitemap (and marked noindex)."""
 REDIRECT_TEMPLATE = "redirect.html"
 """The template of the pages that send readers on to a listing's first page."""
@@ -102,7 +105,7 @@ class Page:
     """One output file to render: an HTML page, a feed, an API page, the sitemap..."""
 
     kind: str
-    """"home", "topics", "topic", "article", "404", "redirect" (HTML); "feed", "api-news",
+    """"home", "topics", "topic", "article", "404", "redirect", "alias" (HTML); "feed", "api-news",
     "api-topics", "sitemap", "sitemap-index", "robots" (machine-read)."""
     path: str
     """Site-relative URL path (``news/x/``), or a file name (``404.html``, ``atom.xml``)."""
@@ -128,8 +131,8 @@ class Page:
     months: tuple[ArchiveMonth, ...] = ()
     """The archive's index: each month's page, newest first."""
     target: str = ""
-    """A redirect page: the site-relative path of the page it sends readers to (``""``:
-    the home page)."""
+    """A redirect or alias page: the site-relative path of the page it sends readers to
+    (``""``: the home page)."""
 
     @property
     def article(self) -> Article:

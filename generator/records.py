@@ -196,6 +196,9 @@ class Story:
     extra: Extra = EMPTY_EXTRA
     """The front matter's other top-level fields (never ``secured``), for templates:
     ``story.extra.author`` (see ``validate.extra_fields``)."""
+    aliases: tuple[str, ...] = ()
+    """``aliases`` (or ``redirect_from``): the story's old addresses, as site-relative
+    paths (``news/old-title/``), each to have a page sending readers on (see ``aliases``)."""
 
     @property
     def card_image(self) -> Image | None:

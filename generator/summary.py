@@ -92,6 +92,8 @@ class StorySummary:
     """The story's own front-matter fields (``Story.extra``) as JSON, '' for none: what
     cards show of them (``extra``). (They are in the file's ``digest``, as every field is,
     so the fingerprints of the pages that show them change with them.)"""
+    aliases: tuple[str, ...] = ()
+    """``Story.aliases``: the story's old addresses (see ``aliases``)."""
     record_json: str = ""
     """The story in the schema's field names, as JSON (see ``schema_json``)."""
 
@@ -162,6 +164,7 @@ def summarize_story(story: Story, digest: str, *, date_prefix: str) -> StorySumm
         cluster=story.cluster,
         text=" ".join(story.body.split()[:TEXT_WORDS]),
         extra_json=story.extra.to_json(),
+        aliases=story.aliases,
         record_json=story_json(story),
     )
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from .diagnostics import shorten
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 _PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#][^\x00-\x20\x7f]*)?")
@@ -65,3 +68,46 @@ def page_path(url_path: str) -> str:
 def join_url(base: str, path: str) -> str:
     """Join a base ending in ``/`` with a site-relative path (no leading ``/``)."""
     return base + path.lstrip("/")
+
+
+ALIAS_FIELDS = ("aliases", "redirect_from")
+"""The front-matter fields listing a story's old addresses (Hugo's, then Jekyll's):
+see ``aliases``."""
+_ALIAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_ALIAS_UNSAFE = re.compile(r"[\x00-\x20\x7f?#\\\"'<>]")
+
+
+@dataclass(frozen=True, slots=True)
+class AliasProblem:
+    """Why a value of ``aliases`` cannot be an address of this site."""
+
+    message: str
+    """What is wrong, quoting the value."""
+    hint: str
+    """What to write instead."""
+
+
+def alias_path(value: str) -> str | AliasProblem:
+    """The site-relative path of the alias ``value`` (``/news/old/`` -> ``news/old/``; a
+    path without a file name is a folder: ``/old`` -> ``old/``, ``/old/index.html`` ->
+    ``old/``; ``/old.html`` stays a file), or what is wrong with it."""
+    text = value.strip()
+    quoted = shorten(value)
+    if text.startswith("//") or _ALIAS_SCHEME.match(text):
+        return AliasProblem(f"{quoted} is a URL, not a path on this site",
+                            "Give the old address as a path from the site's root: "
+                            "/news/2024-05-01-old-title/.")
+    if not text or _ALIAS_UNSAFE.search(text):
+        return AliasProblem(f"{quoted} is not a path (empty, or it holds a space, a quote, "
+                            "?, #, \\ or a control character)",
+                            "Give the old address as a path from the site's root: "
+                            "/news/2024-05-01-old-title/.")
+    parts = [part for part in text.split("/") if part]
+    if any(part.startswith(".") for part in parts):
+        return AliasProblem(f"{quoted} has a '.' or '..' step or a hidden folder",
+                            "Give the path as readers' browsers show it, without '..'.")
+    if parts and parts[-1] == "index.html":
+        parts.pop()
+    elif parts and parts[-1].endswith((".html", ".htm")):
+        return "/".join(parts)
+    return "".join(part + "/" for part in parts)

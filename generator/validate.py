@@ -28,13 +28,13 @@ from .records import (
     freeze_extra,
 )
 from .slugs import date_in_name, topic_key
-from .urls import safe_http_url
+from .urls import ALIAS_FIELDS, AliasProblem, alias_path, safe_http_url
 from .yamlio import MAX_DEPTH
 
 KNOWN_KEYS = frozenset({
     "category", "title", "excerpt", "publishedDateTime", "originalUrl", "webUrl", "ampWebUrl",
     "cdnAmpWebUrl", "type", "quality", "heat", "published", "provider", "topics", "images",
-    "related", "secured", "draft", "cluster", "body",
+    "related", "secured", "draft", "cluster", "body", *ALIAS_FIELDS,
 })
 TYPO_RATIO = 0.85
 """How alike (``difflib`` ratio, ignoring case, ``_`` and ``-``) an unknown field's name
@@ -185,7 +185,33 @@ def _story(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> Story | N
         cluster=str(cluster).strip() if isinstance(cluster, (str, int)) and str(cluster).strip()
         else None,
         extra=extra,
+        aliases=_aliases(check, data),
     )
+
+
+def _aliases(check: _Checker, data: dict[str, Any]) -> tuple[str, ...]:
+    """The story's old addresses (``aliases``, or ``redirect_from``: see ``aliases``), as
+    site-relative paths; a value that is no path on this site is warned about and left
+    out."""
+    found: dict[str, None] = {}
+    for key in ALIAS_FIELDS:
+        value = data.get(key)
+        if value is None:
+            continue
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list):
+            check.warn(key, f"{key} should be a list of paths, got {shorten(value)}; it is "
+                       "ignored", "Write a list: [/news/2024-05-01-old-title/].")
+            continue
+        for i, item in enumerate(values):
+            here = f"{key}[{i}]" if values is value else key
+            path = alias_path(item) if isinstance(item, str) \
+                else AliasProblem(f"{shorten(item)} is not a path", "Give a path as text.")
+            if isinstance(path, AliasProblem):
+                check.warn(here, f"{path.message}; no redirect is made", path.hint)
+            else:
+                found.setdefault(path)
+    return tuple(found)
 
 
 def extra_fields(check: _Checker, data: dict[str, Any]) -> Extra:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.urls import _checked_http_url, is_safe_link, safe_http_url
+from generator.urls import AliasProblem, _checked_http_url, alias_path, is_safe_link, safe_http_url
 
 
 def reference(value: str) -> str | None:
@@ -52,3 +52,23 @@ def test_links_in_bodies_follow_the_same_rule() -> None:
     assert is_safe_link("/about/")
     assert not is_safe_link("javascript:alert(1)")
     assert not is_safe_link("https://example.com:99999/")
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("/news/2024-05-01-old-title/", "news/2024-05-01-old-title/"),
+    ("news/old", "news/old/"),
+    ("/old//index.html", "old/"),
+    ("/old.html", "old.html"),
+    ("/", ""),
+])
+def test_an_alias_is_a_folder_of_the_site_or_an_html_file(value: str, expected: str) -> None:
+    assert alias_path(value) == expected
+
+
+@pytest.mark.parametrize("value", [
+    "https://example.org/news/x/", "//cdn.example/x/", "javascript:alert(1)", "/a/../b/",
+    "../b", "/.git/", "/a b/", "/x?y=1", "/x#top", "\\\\host\\x", "", "/x\ny",
+])
+def test_an_alias_that_is_no_path_of_this_site_is_refused(value: str) -> None:
+    problem = alias_path(value)
+    assert isinstance(problem, AliasProblem) and problem.hint

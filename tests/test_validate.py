@@ -440,3 +440,27 @@ def test_a_related_story_without_a_web_url_is_a_warning() -> None:
          "Give its webUrl (the story at its source)."),
         (Severity.WARNING, 8, "related[2].webUrl", "'ftp://c.example/' is not an http(s) URL; "
          "it is not linked", "Only http:// and https:// URLs are used in links and images.")]
+
+
+def test_aliases_and_redirect_from_are_the_story_s_old_addresses() -> None:
+    result = validate(MINIMAL + "aliases: [/news/2020-06-09-old/, /old/index.html, /old/]\n"
+                      "redirect_from: /legacy\n---\n")
+    assert isinstance(result.item, Story) and not result.diagnostics
+    assert result.item.aliases == ("news/2020-06-09-old/", "old/", "legacy/")
+    assert result.item.extra == Extra(())  # (not kept as the story's own fields)
+
+
+def test_an_alias_that_is_no_path_of_this_site_is_warned_about_at_its_line() -> None:
+    result = validate(MINIMAL + "aliases:\n  - https://example.org/x/\n  - /a/../b/\n"
+                      "  - 7\n  - /kept/\nredirect_from: {a: 1}\n---\n")
+    assert isinstance(result.item, Story) and result.item.aliases == ("kept/",)
+    found = [(d.line, d.field, d.message) for d in result.diagnostics]
+    assert found == [
+        (5, "aliases[0]", "'https://example.org/x/' is a URL, not a path on this site; "
+                          "no redirect is made"),
+        (6, "aliases[1]", "'/a/../b/' has a '.' or '..' step or a hidden folder; "
+                          "no redirect is made"),
+        (7, "aliases[2]", "7 is not a path; no redirect is made"),
+        (9, "redirect_from", "redirect_from should be a list of paths, got {'a': 1}; "
+                             "it is ignored"),
+    ]

@@ -1,0 +1,78 @@
+"""Aliases: the old addresses of a story, each a page sending readers on to its page.
+
+A story's address comes from its file name or, for a file whose name does not start
+with a date, from its title: fixing a headline moves the page. ``aliases:`` (Hugo's
+name; ``redirect_from:``, jekyll-redirect-from's, is read as the same) lists the site
+paths it had, and each becomes a page like a listing's ``page/1/`` (``redirect.html``:
+a refresh, a canonical link, noindex; left out of the sitemap).
+
+Each alias is read when its file is (``urls.alias_path``: a path on this site, never a URL
+nor one climbing out with ``..``); which of them can have a page is decided against
+every other page of the site on each build (``plan_alias_pages``): the stories holding
+aliases are few, and only they are looked at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from itertools import compress
+from operator import attrgetter
+
+from .diagnostics import Diagnostic, warning
+from .model import Site, article_path
+from .pages import ALIAS_KIND, REDIRECT_TEMPLATE, Page
+from .urls import page_path
+
+_SUMMARY, _ALIASES = attrgetter("summary"), attrgetter("aliases")
+_NEWS = article_path("x").removesuffix("x/")
+
+
+def plan_alias_pages(site: Site, taken: Container[str]
+                     ) -> tuple[list[Page], tuple[Diagnostic, ...]]:
+    """The alias pages of the site's stories, and a warning for each alias that cannot
+    have one: it is the address of another page (``taken``: the output path of every
+    other page of the site) or an alias of another story (the first by file path has it).
+    A pass over the articles' summaries (in C): about 1 ms at 10,000 stories."""
+    articles = site.articles
+    holders = sorted((article.summary.source, article) for article in
+                     compress(articles, map(_ALIASES, map(_SUMMARY, articles))))
+    pages: list[Page] = []
+    problems: list[Diagnostic] = []
+    had: dict[str, str] = {}  # (output path -> the source of the story whose alias it is)
+    for source, article in holders:
+        for alias in article.summary.aliases:
+            rel = page_path(alias)
+            other = _holder(site, rel, taken) if rel not in had else had[rel]
+            if other is None:
+                had[rel] = source
+                pages.append(Page(ALIAS_KIND, alias, REDIRECT_TEMPLATE, article.title,
+                                  target=article.path))
+            else:
+                problems.append(_clash(source, alias, other, rel == page_path(article.path)))
+    return pages, tuple(problems)
+
+
+def _holder(site: Site, rel: str, taken: Container[str]) -> str | None:
+    """What has the output path ``rel`` already: a story's file, another page's address
+    (``/topics/ai/``), or None."""
+    if rel not in taken:
+        return None
+    if rel.startswith(_NEWS) and rel.endswith("/index.html"):
+        article = site.by_slug.get(rel[len(_NEWS):-len("/index.html")])
+        if article is not None:
+            return article.summary.source
+    return "/" + rel.removesuffix("index.html")
+
+
+def _clash(source: str, alias: str, other: str, own: bool) -> Diagnostic:
+    where = f"/{alias}"
+    if own:
+        return warning(source, f"alias {where} is the story's own address; it is ignored",
+                       field="aliases", hint="Remove it: the story's page is there.")
+    if other.startswith("/"):
+        return warning(source, f"alias {where} is the address of the page {other}; no "
+                       "redirect is made there", field="aliases",
+                       hint="Remove the alias: that address shows another page.")
+    return warning(source, f"alias {where} is taken by {other} (its page, or an alias of "
+                   "it); no redirect to this story is made there", field="aliases",
+                   hint=f"Remove the alias from one of {source} and {other}.")

@@ -426,10 +426,8 @@ def _images(check: _Checker, value: object, where: str, *, paths_allowed: bool =
             check.warn(here, f"an image must be a mapping with a url, got {shorten(item)}")
             continue
         raw_url = item.get("url")
-        if isinstance(raw_url, str) and raw_url.startswith("/") and not raw_url.startswith("//"):
-            if not paths_allowed:  # (a path on the original site: nothing to show here)
-                check.warn(f"{here}.url", f"{shorten(raw_url)} is a path on another site; the "
-                           "image is not shown", "Give the image's full https:// URL.")
+        if isinstance(raw_url, str) and _image_path_problem(check, raw_url, f"{here}.url",
+                                                            paths_allowed=paths_allowed):
             continue
         url = check.url(item, "url", where=f"{here}.url")
         if not url:
@@ -438,6 +436,37 @@ def _images(check: _Checker, value: object, where: str, *, paths_allowed: bool =
                             height=_dimension(check, item, "height", here),
                             title=check.text(item, "title", where=f"{here}.title")))
     return tuple(images)
+
+
+def _image_path_problem(check: _Checker, url: str, where: str, *, paths_allowed: bool
+                        ) -> bool:
+    """Whether the image URL ``url`` is a path or a scheme-relative URL (``//host/x``),
+    which a story's images cannot be; warned about (silently left out where
+    ``paths_allowed``: provider logos, paths on the site the data came from). Paths are
+    not read as this site's files: a story's image is shown by feeds, the JSON API and
+    other sites' previews, which need the whole URL."""
+    text = url.strip()
+    if text.startswith("//"):
+        check.warn(where, f"{shorten(url)} is a URL without its scheme; the image is not "
+                   "shown", f"Write it with https: 'https:{text}'.")
+        return True
+    if text.startswith("/"):
+        if not paths_allowed:
+            check.warn(where, f"{shorten(url)} is a path, not a URL; a story's image must be a "
+                       "whole URL, and the image is not shown", _IMAGE_PATH_HINT)
+        return True
+    first = text.split("/")[0]
+    if not paths_allowed and "/" in text and "." not in first and not _SCHEME.match(text):
+        check.warn(where, f"{shorten(url)} is a relative path, not a URL; a story's image "
+                   "must be a whole URL, and the image is not shown", _IMAGE_PATH_HINT)
+        return True
+    return False
+
+
+_IMAGE_PATH_HINT = ("Give the image's full https:// URL; for a file of this site (static/img/"
+                    "x.jpg), the site's base URL followed by its path "
+                    "(https://example.org/static/img/x.jpg).")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _story_images(check: _Checker, value: object) -> tuple[Image, ...]:

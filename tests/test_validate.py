@@ -464,3 +464,21 @@ def test_an_alias_that_is_no_path_of_this_site_is_warned_about_at_its_line() -> 
         (9, "redirect_from", "redirect_from should be a list of paths, got {'a': 1}; "
                              "it is ignored"),
     ]
+
+
+@pytest.mark.parametrize(("url", "message", "hint"), [
+    ("/static/img/hero.jpg", "'/static/img/hero.jpg' is a path, not a URL; a story's image "
+     "must be a whole URL, and the image is not shown", "base URL followed by its path"),
+    ("static/img/hero.jpg", "'static/img/hero.jpg' is a relative path, not a URL; a story's "
+     "image must be a whole URL, and the image is not shown", "base URL followed by its path"),
+    ("//cdn.example.com/x.jpg", "'//cdn.example.com/x.jpg' is a URL without its scheme; the "
+     "image is not shown", "'https://cdn.example.com/x.jpg'"),
+])
+def test_an_image_given_as_a_path_is_warned_about_as_such(url: str, message: str,
+                                                          hint: str) -> None:
+    result = validate(MINIMAL + f"images:\n  - url: {url}\n    width: 640\n    height: 360\n"
+                      "---\n")
+    assert isinstance(result.item, Story) and result.item.images == ()
+    [found] = result.diagnostics
+    assert (found.line, found.field, found.message) == (5, "images[0].url", message)
+    assert found.hint is not None and hint in found.hint

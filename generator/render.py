@@ -26,8 +26,10 @@ from jinja2 import (
     Environment,
     FileSystemBytecodeCache,
     FileSystemLoader,
+    PrefixLoader,
     StrictUndefined,
     TemplateError,
+    TemplateNotFound,
     TemplateRuntimeError,
     TemplateSyntaxError,
     UndefinedError,
@@ -48,7 +50,7 @@ from .records import Extra, Story
 from .scan import CACHE_DIR
 from .schema_json import utc_iso
 from .seo import page_meta, render_robots, sitemap_entries
-from .theme import template_dirs
+from .theme import THEME_PREFIX, default_theme_dir, template_dirs
 from .urls import join_url, page_path
 
 PYTHON_RENDERERS: dict[str, Callable[[Site, Page], bytes]] = {
@@ -93,7 +95,9 @@ class SiteUndefined(StrictUndefined):
 def make_environment(config: SiteConfig) -> Environment:
     """A Jinja2 environment for the site: autoescaped, strict, with URL helpers."""
     env = DigestEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(config.source)]),
+        loader=ChoiceLoader([*(FileSystemLoader(str(d)) for d in template_dirs(config.source)),
+                             PrefixLoader({THEME_PREFIX.rstrip("/"): FileSystemLoader(
+                                 str(default_theme_dir()))})]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=SiteUndefined,
         trim_blocks=True,
@@ -217,6 +221,17 @@ def template_problem(exc: Exception, source: Path, *, rendering: str | None = No
     with contextlib.suppress(ValueError):
         where = Path(where).resolve().relative_to(source.resolve()).as_posix()
     during = f" (rendering {rendering})" if rendering else ""
+    if isinstance(exc, TemplateNotFound):
+        return error(where, f"template not found: {exc.name!r}, which this template "
+                     f"extends, includes or imports{during}", line=line,
+                     hint="Add it to templates/ (a default theme's template is named "
+                          f"'{THEME_PREFIX}<name>'), or fix the name.")
+    if isinstance(exc, RecursionError) and where.startswith("templates/"):
+        name = where.removeprefix("templates/")
+        return error(where, f"template error: {where} extends or includes itself: "
+                     f"'{name}' names the site's own file{during}", line=line,
+                     hint=f"To build on the default theme's {name}, write "
+                          f"{{% extends \"{THEME_PREFIX}{name}\" %}}.")
     said = (exc.message or str(exc)) if isinstance(exc, TemplateError) \
         else f"{type(exc).__name__}: {exc}"
     return error(where, f"template error: {said}{during}", line=line, hint=hint)

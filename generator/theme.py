@@ -187,15 +187,25 @@ _REFERENCE = re.compile(r"\{%-?\s*(?:extends|include|import|from)\b(.*?)-?%\}", 
 _LITERAL = re.compile(r"""\s*(["'])([^"']+)\1""")
 
 
+THEME_PREFIX = "theme/"
+"""What names a template of the default theme, whatever the site overrides: a site's
+``templates/base.html`` that adds to the default one writes
+``{% extends "theme/base.html" %}`` (its own name would find itself)."""
+
+
 def template_files(site_root: Path) -> dict[str, Path]:
-    """Every template by name (its path under a template folder), the site's own first."""
+    """Every template by name (its path under a template folder), the site's own first,
+    and each of the default theme's under ``THEME_PREFIX`` too."""
     found: dict[str, Path] = {}
+    default = default_theme_dir()
     for folder in template_dirs(site_root):
         for path in sorted(folder.rglob("*")):
             rel = path.relative_to(folder)
             if path.is_file() and rel.parts[0] != "static" and not path.name.startswith(".") \
-                    and path.suffix != ".py" and rel.as_posix() not in found:
-                found[rel.as_posix()] = path
+                    and path.suffix != ".py":
+                found.setdefault(rel.as_posix(), path)
+                if folder == default:
+                    found.setdefault(THEME_PREFIX + rel.as_posix(), path)
     return found
 
 
@@ -233,7 +243,8 @@ def templates_naming(site_root: Path, variable: str) -> frozenset[str]:
                 naming.add(name)
         except (UnicodeDecodeError, TemplateSyntaxError):
             naming.add(name)
-    return frozenset(name for name, closure in closures.items() if closure & naming)
+    return frozenset(name for name, closure in closures.items()
+                     if closure & naming and not name.startswith(THEME_PREFIX))
 
 
 def _closures(site_root: Path) -> tuple[dict[str, bytes], dict[str, set[str]]]:

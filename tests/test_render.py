@@ -155,3 +155,38 @@ def test_the_documented_templates_are_the_default_theme_s(tmp_path: Path) -> Non
     cards = (ROOT / "templates/_cards.html").read_text(encoding="utf-8")
     for macro in re.findall(r"{% macro (.*?) %}", cards):
         assert f"`{macro}`" in section
+
+
+def test_a_site_template_extends_the_default_theme_s_by_its_theme_name(
+        make_site: MakeSite) -> None:
+    site = make_site({
+        "content/2024-05-01-a.md": STORY.format(title="A", day=1, fields=""),
+        "templates/base.html": '{% extends "theme/base.html" %}\n{% block head %}'
+                               '<link rel="stylesheet" href="/static/custom.css">'
+                               "{% endblock %}\n",
+    })
+    build_site(site)
+    home = (site.parent / "out/index.html").read_text()
+    assert '<link rel="stylesheet" href="/static/custom.css">' in home
+    assert "</html>" in home  # (the whole default page around it)
+
+
+@pytest.mark.parametrize(("templates", "file", "line", "message", "hint"), [
+    ({"templates/base.html": '{% extends "base.html" %}\n'}, "templates/base.html", 1,
+     "template error: templates/base.html extends or includes itself: 'base.html' names "
+     "the site's own file (rendering index.html)", '{% extends "theme/base.html" %}'),
+    ({"templates/home.html": '{% extends "theme/home.html" %}\n{% block main %}\n'
+                             '{% include "partials/missing.html" %}{% endblock %}\n'},
+     "templates/home.html", 3, "template not found: 'partials/missing.html', which this "
+     "template extends, includes or imports (rendering index.html)", "templates/"),
+])
+def test_a_template_extending_itself_or_a_missing_one_is_named_with_the_fix(
+        make_site: MakeSite, templates: dict[str, str | bytes], file: str, line: int,
+        message: str, hint: str) -> None:
+    site = make_site({"content/2024-05-01-a.md": STORY.format(title="A", day=1, fields=""),
+                      **templates})
+    with pytest.raises(DigestError) as caught:
+        build_site(site)
+    [problem] = caught.value.diagnostics
+    assert (problem.file, problem.line, problem.message) == (file, line, message)
+    assert problem.hint is not None and hint in problem.hint

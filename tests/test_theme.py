@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
+
+from generator import theme as theme_module
 from generator.fingerprints import _templates_naming_site, naming_site
 from generator.scan import CACHE_DIR
 from generator.theme import (
     copied_files,
+    default_theme_dir,
     is_litter,
     root_collisions,
     static_files,
@@ -254,3 +259,20 @@ def test_collisions_are_decided_from_the_generated_paths_not_a_list() -> None:
     kept, problems = root_collisions(root, [*PLANNED, "sitemap-1.xml", "feeds/site.xml"])
     assert kept == {} and [p.file for p in problems] == ["root/sitemap-1.xml",
                                                          "root/feeds/x.xml"]
+
+
+def test_a_template_extending_the_default_theme_s_follows_its_changes(
+        make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    theme = tmp_path / "theme"
+    shutil.copytree(default_theme_dir(), theme)
+    monkeypatch.setattr(theme_module, "default_theme_dir", lambda: theme)
+    site = make_site({"templates/base.html": '{% extends "theme/base.html" %}'})
+    assert template_files(site)["theme/base.html"] == theme / "base.html"
+    assert template_files(site)["base.html"] == site / "templates/base.html"
+    before = template_digests(site)
+    (theme / "base.html").write_text("changed", encoding="utf-8")  # (a new digest version)
+    after = template_digests(site)
+    assert after["base.html"] != before["base.html"]
+    assert after["home.html"] != before["home.html"]  # (extends base.html: the site's)
+    (site / "templates/base.html").write_text('{% extends "theme/base.html" %}x')
+    assert template_digests(site)["home.html"] != after["home.html"]

@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, error, shorten, warning
-from .read import FieldLines, duplicate_key_warnings
+from .i18n import ENGLISH, Translations, load_translations
+from .read import duplicate_key_warnings, with_field_lines
 from .records import Image
 from .scan import CONTENT_DIR
 from .slugs import topic_key
@@ -57,7 +59,8 @@ class SiteConfig:
     base_url: str = "/"
     """Where the site is hosted, e.g. ``https://example.org/digest/``; links use its path."""
     language: str = "en"
-    """``<html lang>`` and feed language."""
+    """The stories' language (a BCP 47 tag: ``en``, ``fr-CA``): ``<html lang>``, the feeds'
+    language, and that of the theme's strings and dates (``translations``)."""
     timezone: str = "UTC"
     """Timezone dates are shown in (IANA name)."""
     page_size: int = 20
@@ -76,6 +79,9 @@ class SiteConfig:
     """Include stories with ``draft: true``."""
     topics: tuple[TopicDefinition, ...] = ()
     """Editorial topic definitions."""
+    translations: Translations = ENGLISH
+    """The theme's strings, month names and date formats in ``language``: the built-in
+    table overlaid with the site's ``i18n/<language>.yaml`` (see ``i18n``)."""
     source_date_epoch: int = 0
     """Seconds since 1970 for a date no story gives (an empty feed's ``updated``):
     the ``SOURCE_DATE_EPOCH`` environment variable, else 0. Never the build time."""
@@ -147,21 +153,20 @@ def load_config(
             config = replace(config, **{key: value})
     problems.extend(_check_values(config, path, base_url_given=bool(
         overrides and overrides.get("base_url") is not None)))
-    return config, _with_lines(problems, path)
+    if config.language.strip():
+        translations, found = load_translations(source, config.language,
+                                                template_keys=partial(_template_keys, source))
+        config = replace(config, translations=translations)
+        problems.extend(found)
+    return config, with_field_lines(problems, path, path.name)
 
 
-def _with_lines(problems: list[Diagnostic], path: Path) -> tuple[Diagnostic, ...]:
-    """``problems``, those of the config file given the line of their field
-    (``topics[2].image``: that entry's ``image:``), as content files' are."""
-    if not any(p.file == path.name and p.line is None and p.field for p in problems):
-        return tuple(problems)
-    try:
-        lines = FieldLines(path.read_text("utf-8-sig"))
-    except (OSError, UnicodeDecodeError):
-        return tuple(problems)
-    return tuple(replace(p, line=lines.line_of(p.field))
-                 if p.file == path.name and p.line is None and p.field else p
-                 for p in problems)
+def _template_keys(source: Path) -> frozenset[str]:
+    """The translation keys the site's templates show (``theme.translated_keys``)."""
+    from .theme import translated_keys  # (only a translation file of a theme's own keys
+    # needs it)
+
+    return translated_keys(source)
 
 
 def _read_config_file(path: Path, config: SiteConfig, problems: list[Diagnostic]) -> SiteConfig:

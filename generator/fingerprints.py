@@ -89,7 +89,9 @@ def naming_site(source: Path, templates: Mapping[str, str]) -> frozenset[str]:
 
 def settings_digest(config: SiteConfig) -> str:
     """Hash of what every page depends on: config and generator code. (Templates are
-    in each page's fingerprint: a template change re-renders the pages that use it.)"""
+    in each page's fingerprint: a template change re-renders the pages that use it. The
+    config holds the theme's strings in its language, ``SiteConfig.translations``: a new
+    language or a changed ``i18n/`` file re-renders every page, which all show some.)"""
     return hashlib.blake2b(repr((code_digest(), config)).encode(), digest_size=16).hexdigest()
 
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from operator import attrgetter
 from zoneinfo import ZoneInfo
 
+from .i18n import capitalized
 from .model import Article, Card, Site, Topic
 
 
@@ -70,7 +71,7 @@ class ArchiveMonth:
     year: int
     """The year."""
     name: str
-    """The month's name ("June")."""
+    """The month's name in the site's language, capitalised ("June", "Juin")."""
     count: int
     """How many stories it holds."""
 
@@ -166,7 +167,8 @@ def plan_html_pages(site: Site, articles: Sequence[Page] | None = None,
     each of the site's articles, in order, if already made; ``planned``: the pages of
     some topics, by name, if already planned; ``archive``: ``plan_archive_pages``'s, if
     already planned)."""
-    pages = [home_page(site), first_page_redirect("", "Latest news"), *_index_pages(site)]
+    pages = [home_page(site), first_page_redirect("", site.config.translations.text(
+        "latest_news")), *_index_pages(site)]
     known = planned or {}
     for topic in site.topics:
         pages.extend(known.get(topic.ref.name) or plan_topic_pages(site, topic))
@@ -180,27 +182,29 @@ def plan_html_pages(site: Site, articles: Sequence[Page] | None = None,
 
 def _index_pages(site: Site) -> list[Page]:
     """The page of every topic, and the 404 page (which lists them too)."""
-    return [Page("topics", "topics/", "topics.html", "Topics",
-                 description=f"Every topic of {site.config.title}, with its count of stories",
+    text = site.config.translations.text
+    return [Page("topics", "topics/", "topics.html", text("topics"),
+                 description=text("topics_description", site=site.config.title),
                  feeds=site_feeds(site)),
-            Page("404", "404.html", "404.html", "Page not found")]
+            Page("404", "404.html", "404.html", text("page_not_found"))]
 
 
 def counting_pages(site: Site) -> list[Page]:
     """The pages but the sitemap's that show how many stories each topic has: the home
     page, the topics page, the 404 page and the API's topic list."""
-    return [home_page(site), *_index_pages(site), _api_topics_page()]
+    return [home_page(site), *_index_pages(site), _api_topics_page(site)]
 
 
-def _api_topics_page() -> Page:
-    return Page("api-topics", "api/topics/" + API_FILE, "api-topics.json", "Topics")
+def _api_topics_page(site: Site) -> Page:
+    return Page("api-topics", "api/topics/" + API_FILE, "api-topics.json",
+                site.config.translations.text("topics"))
 
 
 def home_page(site: Site) -> Page:
     """The home page: the newest events."""
     config = site.config
     home_cards = tuple(site.newest_cards(config.home_size))
-    return Page("home", "", "home.html", "Latest news",
+    return Page("home", "", "home.html", config.translations.text("latest_news"),
                 articles=tuple(a for card in home_cards for a in (card.lead, *card.others)),
                 cards=home_cards, description=config.description, feeds=site_feeds(site))
 
@@ -224,17 +228,26 @@ def plan_topic_pages(site: Site, topic: Topic) -> list[Page]:
                                     for i in range(0, len(cards), size)] or [[]]
     in_topic = set(topic.articles)
     feeds = feed_links(topic.ref.path, f"{topic.ref.name} · {site.config.title}")
+    text = site.config.translations.text
+    description = topic_description(site, topic)
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         pager = Pager(number, len(chunks), topic.ref.path)
-        title = topic.ref.name if number == 1 else f"{topic.ref.name} (page {number})"
+        title = topic.ref.name if number == 1 \
+            else text("page_title", title=topic.ref.name, number=number)
         listed = tuple(a for card in chunk for a in (card.lead, *card.others)
                        if a.slug in in_topic)
         pages.append(Page("topic", pager.path_of(number), "topic.html", title,
                           articles=listed, cards=tuple(chunk), topic=topic, pager=pager,
-                          description=topic.description or f"News about {topic.ref.name}",
-                          feeds=feeds))
+                          description=description, feeds=feeds))
     return pages
+
+
+def topic_description(site: Site, topic: Topic) -> str:
+    """What a topic's pages and feeds are about: its description in ``digest.yaml``, else
+    "News about <topic>" in the site's language."""
+    return topic.description or site.config.translations.text("topic_description",
+                                                              topic=topic.ref.name)
 
 
 def first_page_redirect(first_path: str, title: str) -> Page:
@@ -256,6 +269,7 @@ def plan_archive_pages(site: Site) -> list[Page]:
     only its month's page and the index (a newest-first list paged by 20 would move all
     its pages)."""
     zone = ZoneInfo(site.config.timezone)
+    translations = site.config.translations
     feeds = site_feeds(site)
     articles = site.articles
     months: list[Page] = []
@@ -265,16 +279,17 @@ def plan_archive_pages(site: Site) -> list[Page]:
         moment = datetime.fromtimestamp(articles[start].summary.timestamp, zone)
         first = datetime(moment.year, moment.month, 1, tzinfo=zone).timestamp()
         end = bisect_right(articles, -first, lo=start, key=_newest_first)
-        month = ArchiveMonth(archive_month_path(moment), moment.year, f"{moment:%B}",
-                             end - start)
-        label = f"{month.name} {month.year}"
-        months.append(Page("archive-month", month.path, "archive-month.html", label,
-                           articles=tuple(articles[start:end]),
-                           description=f"Every story of {label}", feeds=feeds))
+        month = ArchiveMonth(archive_month_path(moment), moment.year,
+                             translations.month_name(moment.month), end - start)
+        label = translations.month_label(moment.year, moment.month)  # ("mai 2024")
+        months.append(Page("archive-month", month.path, "archive-month.html",
+                           capitalized(label), articles=tuple(articles[start:end]),
+                           description=translations.text("archive_month_description",
+                                                         month=label), feeds=feeds))
         listed.append(month)
         start = end
-    index = Page("archive", ARCHIVE_PATH, "archive.html", "Archive",
-                 description=f"Every month of {site.config.title}, with its stories",
+    index = Page("archive", ARCHIVE_PATH, "archive.html", translations.text("archive"),
+                 description=translations.text("archive_description", site=site.config.title),
                  feeds=feeds, months=tuple(listed))
     return [index, *months]
 
@@ -312,7 +327,7 @@ def plan_machine_pages(site: Site, html: Sequence[Page],
     for topic in site.topics:
         pages += topic_api_pages(site, topic)
     pages += [
-        _api_topics_page(),
+        _api_topics_page(site),
         *site_sitemap_pages(html, unplanned),
         Page("robots", "robots.txt", "robots.txt", "robots.txt"),
     ]
@@ -390,8 +405,7 @@ def plan_feed_pages(site: Site, topic: Topic | None, latest: Sequence[Article]) 
     config = site.config
     folder = topic.ref.path if topic else ""
     title = f"{topic.ref.name} · {config.title}" if topic else config.title
-    description = ((topic.description or f"News about {topic.ref.name}") if topic
-                   else config.description)
+    description = topic_description(site, topic) if topic else config.description
     return [Page("feed", folder + name, name, title, articles=tuple(latest), topic=topic,
                  description=description) for _label, _type, name in FEED_FORMATS]
 
@@ -405,7 +419,7 @@ def plan_api_pages(site: Site, topic: Topic | None, articles: Sequence[Article])
     """The JSON API pages listing ``articles`` (paginated like the HTML topic pages)."""
     size = site.config.page_size
     chunks = [tuple(articles[i : i + size]) for i in range(0, len(articles), size)] or [()]
-    title = topic.ref.name if topic else "Latest news"
+    title = topic.ref.name if topic else site.config.translations.text("latest_news")
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         pager = Pager(number, len(chunks), api_folder(topic))

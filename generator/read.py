@@ -12,7 +12,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -140,6 +140,22 @@ def _step_into(node: Node | None, step: str) -> tuple[Node | None, int | None]:
             if isinstance(key, ScalarNode) and key.value == step:
                 return value, key.start_mark.line + 1
     return None, None
+
+
+def with_field_lines(problems: Sequence[Diagnostic], path: Path, name: str,
+                     text: str | None = None) -> tuple[Diagnostic, ...]:
+    """``problems``, those of the YAML file at ``path`` (``name`` in them) that name a
+    field but no line given the line of their field (``topics[2].image``: that entry's
+    ``image:``), as content files' are (``text``: the file's, if already read)."""
+    if not any(p.file == name and p.line is None and p.field for p in problems):
+        return tuple(problems)
+    try:
+        lines = FieldLines(text if text is not None else path.read_text("utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        return tuple(problems)
+    return tuple(replace(p, line=lines.line_of(p.field))
+                 if p.file == name and p.line is None and p.field else p
+                 for p in problems)
 
 
 def duplicate_key_warnings(file: str, duplicates: Sequence[DuplicateKey], *, first: int = 1

@@ -1,12 +1,12 @@
 """Watching a site's sources for the preview server: which files changed, and when.
 
-``SourceWatcher`` watches ``content/``, ``templates/``, ``static/``, ``root/`` and
-the config file ``digest.yaml``, and calls ``on_change(paths)`` on the server's
-event loop. On Linux it uses inotify (through ctypes: no extra dependency), so an
-idle server costs nothing and a save is seen at once, whatever the size of the
-archive. Where inotify is missing or its watch limit is reached it falls back to
-livereload's polling ``Watcher``, which walks the folders every second (about
-0.25 s of CPU per walk at 10,000 stories, hence not the default).
+``SourceWatcher`` watches ``content/``, ``templates/``, ``static/``, ``root/``, the
+translation files in ``i18n/`` and the config file ``digest.yaml``, and calls
+``on_change(paths)`` on the server's event loop. On Linux it uses inotify (through
+ctypes: no extra dependency), so an idle server costs nothing and a save is seen at
+once, whatever the size of the archive. Where inotify is missing or its watch limit is
+reached it falls back to livereload's polling ``Watcher``, which walks the folders every
+second (about 0.25 s of CPU per walk at 10,000 stories, hence not the default).
 
 Editor droppings (``.swp`` files, ``~`` backups, dotfiles) are ignored (in ``static/``
 and ``root/``, whose dot-files are published, only what the build does not copy:
@@ -29,10 +29,11 @@ from pathlib import Path
 from tornado.ioloop import IOLoop, PeriodicCallback
 
 from .config import CONFIG_NAME
+from .i18n import I18N_DIR
 from .scan import CONTENT_DIR, is_content_folder
 from .theme import ROOT_DIR, STATIC_DIR, is_litter
 
-WATCHED_FOLDERS = (CONTENT_DIR, "templates", STATIC_DIR, ROOT_DIR)
+WATCHED_FOLDERS = (CONTENT_DIR, "templates", STATIC_DIR, ROOT_DIR, I18N_DIR)
 """Folders of the site whose files feed the build."""
 COPIED_FOLDERS = (STATIC_DIR, ROOT_DIR)
 """Those whose files the build copies as they are, dot-files too (``theme.copied_files``):

@@ -247,6 +247,18 @@ def templates_naming(site_root: Path, variable: str) -> frozenset[str]:
                      if closure & naming and not name.startswith(THEME_PREFIX))
 
 
+_TRANSLATED = re.compile(r"""(["'])([\w.-]+)\1\s*\|\s*t\b|\bt\(\s*(["'])([\w.-]+)\3""")
+"""A translated string's key in a template: ``"key"|t`` or ``t("key")``."""
+
+
+def translated_keys(site_root: Path) -> frozenset[str]:
+    """The keys of the strings the site's templates (and the default theme's) show
+    through the ``t`` filter or function, as literals: those a translation file may
+    give besides the default theme's."""
+    return frozenset(match[1] or match[3] for path in template_files(site_root).values()
+                     for match in _TRANSLATED.findall(path.read_text("utf-8", "replace")))
+
+
 def _closures(site_root: Path) -> tuple[dict[str, bytes], dict[str, set[str]]]:
     """Every template's bytes, and the names of the templates each one uses: itself and
     those it extends, includes or imports, through any depth."""

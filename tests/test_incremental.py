@@ -405,7 +405,8 @@ def test_rename_a_story(site: Path, tmp_path: Path) -> None:
 def test_change_a_template(site: Path, tmp_path: Path) -> None:
     def override(root: Path) -> None:
         default = Path(__file__).resolve().parent.parent / "templates" / "404.html"
-        text = default.read_text(encoding="utf-8").replace("Page not found", "Nothing here")
+        text = default.read_text(encoding="utf-8").replace('{{ "page_not_found"|t }}',
+                                                             "Nothing here")
         (root / "templates").mkdir()
         (root / "templates/404.html").write_text(text, encoding="utf-8")
 
@@ -602,6 +603,44 @@ def test_change_the_base_url(site: Path, tmp_path: Path) -> None:
     home = (site.parent / "out/index.html").read_text(encoding="utf-8")
     assert 'href="/news-digest/static/digest.css"' in home
     assert 'href="/static/' not in home
+
+
+@pytest.mark.parametrize("server", [False, True])
+def test_changes_of_the_language_and_of_the_site_s_translations_equal_clean_builds(
+        site: Path, tmp_path: Path, server: bool) -> None:
+    """The language, and the site's i18n/<language>.yaml, change the strings every page
+    shows, and those that compiled templates hold (Jinja folds ``"latest"|t`` into their
+    code): each change re-renders what it changes, as a clean build does, as the CLI builds
+    and as the preview server does (reading the config again each time, as it does)."""
+    from generator.build import BuildMemory
+
+    memory = BuildMemory() if server else None
+    out = site.parent / "out"
+    own = site / "i18n/fr.yaml"
+
+    def step(change: Callable[[], object], touched: list[str]) -> BuildReport:
+        change()
+        config, problems = load_config(site, output=out)
+        assert not problems
+        report = build(config, memory=memory, touched=touched if memory else None)
+        assert tree(out) == clean_build(site, tmp_path)
+        return report
+
+    step(lambda: None, [])
+    step(lambda: (site / "digest.yaml").write_text("language: fr\n"), ["digest.yaml"])
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert ">À la une</a>" in home and ">6 mars 2021 à 10:00 UTC</time>" in home
+    (site / "i18n").mkdir()
+    step(lambda: own.write_text("latest: Nouveautés\n"), ["i18n/fr.yaml"])
+    assert ">Nouveautés</a>" in (out / "news/2021-03-01-story-1/index.html").read_text()
+    report = step(lambda: (own.write_text('latest: Nouveautés\ndate: "le {day} {month} {year}"\n'),
+                           touch_later(own)), ["i18n/fr.yaml"])
+    assert report.rendered > 0
+    assert ">le 6 mars 2021 à 10:00 UTC</time>" in (out / "index.html").read_text()
+    step(own.unlink, ["i18n/fr.yaml"])
+    assert ">À la une</a>" in (out / "index.html").read_text(encoding="utf-8")
+    step(lambda: (site / "digest.yaml").write_text("language: en\n"), ["digest.yaml"])
+    assert ">Latest</a>" in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_change_a_static_file(site: Path, tmp_path: Path) -> None:

@@ -128,6 +128,7 @@ def test_each_documented_function_and_filter_renders(tmp_path: Path) -> None:
         "date_utc": "{{ moment|date_utc }}",
         "date_rfc822": "{{ moment|date_rfc822 }}",
         "as_html": "{{ '<b>&</b>'|as_html }}",
+        "t": "{{ 'stories'|t(count=2) }} {{ 'stories'|t(count=1) }} {{ t('latest') }}",
     }
     assert set(said) == set(documented_names())
     got = {name: env.from_string(text).render(moment=moment, midnight=midnight)
@@ -140,6 +141,7 @@ def test_each_documented_function_and_filter_renders(tmp_path: Path) -> None:
         "date_utc": "2024-05-06T18:30:00Z",
         "date_rfc822": "Mon, 06 May 2024 18:30:00 GMT",
         "as_html": "&amp;lt;b&amp;gt;&amp;amp;&amp;lt;/b&amp;gt;",
+        "t": "2 stories 1 story Latest",
     }
 
 

@@ -160,3 +160,19 @@ def test_a_site_without_content_shows_why(sample_site: Path) -> None:
     (sample_site / "elsewhere").rename(sample_site / "content")
     result = build_preview(sample_site, base_url=URL, drafts=False)
     assert not result.errors and result.error_page is None
+
+
+def test_a_mistake_in_the_site_s_translations_shows_its_file_and_line(
+        sample_site: Path) -> None:
+    (sample_site / "digest.yaml").write_text("language: de\n")
+    (sample_site / "i18n").mkdir()
+    (sample_site / "i18n/de.yaml").write_text("latest: Neu\nolder: 'Ältere {seite}'\n")
+    result = build_preview(sample_site, base_url=URL, drafts=False)
+    assert result.report is None
+    [problem] = result.errors
+    assert (problem.file, problem.line, problem.field) == ("i18n/de.yaml", 2, "older")
+    assert b"i18n/de.yaml" in (result.error_page or b"")
+    (sample_site / "i18n/de.yaml").write_text("latest: Neu\nolder: Ältere →\n")
+    result = build_preview(sample_site, base_url=URL, drafts=False)
+    assert result.report is not None and not result.errors
+    assert ">Neu</a>" in (preview_folder(sample_site) / "index.html").read_text(encoding="utf-8")

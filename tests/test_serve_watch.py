@@ -146,3 +146,17 @@ def test_content_the_build_sets_aside_is_not_watched_but_drafts_are(tmp_path: Pa
 
     seen = _changes_after(site, edit, poll=poll, seconds=2.5 if poll else 0.3)
     assert seen == {"content/_drafts/d.md"}, seen
+
+
+def test_a_change_of_the_sites_translations_is_seen(tmp_path: Path, poll: bool) -> None:
+    """i18n/<language>.yaml changes the theme's strings: the preview builds again (it was
+    not watched)."""
+    site = _site(tmp_path)
+    (site / "i18n").mkdir()
+    (site / "i18n" / "fr.yaml").write_text("latest: À la une\n")
+
+    def edit() -> None:
+        (site / "i18n" / "fr.yaml").write_text("latest: Dernières\n")
+
+    seen = _changes_after(site, edit, poll=poll, seconds=2.5 if poll else 0.3)
+    assert "i18n/fr.yaml" in seen

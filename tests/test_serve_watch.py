@@ -148,6 +148,7 @@ def test_content_the_build_sets_aside_is_not_watched_but_drafts_are(tmp_path: Pa
     assert seen == {"content/_drafts/d.md"}, seen
 
 
+@pytest.mark.parametrize("poll", [False, True])
 def test_a_change_of_the_sites_translations_is_seen(tmp_path: Path, poll: bool) -> None:
     """i18n/<language>.yaml changes the theme's strings: the preview builds again (it was
     not watched)."""

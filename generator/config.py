@@ -155,7 +155,8 @@ def load_config(
         overrides and overrides.get("base_url") is not None)))
     if config.language.strip():
         translations, found = load_translations(source, config.language,
-                                                template_keys=partial(_template_keys, source))
+                                                template_keys=partial(_template_keys, source),
+                                                well_formed=is_language_tag(config.language))
         config = replace(config, translations=translations)
         problems.extend(found)
     return config, with_field_lines(problems, path, path.name)

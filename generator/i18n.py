@@ -200,12 +200,14 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
 
 def load_translations(source: Path, language: str, *,
                       template_keys: Callable[[], frozenset[str]] | None = None,
+                      well_formed: bool = True,
                       ) -> tuple[Translations, tuple[Diagnostic, ...]]:
     """The translations of ``language`` for the site in ``source``: the built-in table
     (English's strings where it has none), overlaid with the site's ``i18n/<language>.yaml``
     (``i18n/fr.yaml``, then ``i18n/fr-CA.yaml`` for ``fr-CA``), and the problems found in
     those files. ``template_keys`` gives the keys the site's templates show (asked only
-    when a file has a key no built-in table has)."""
+    when a file has a key no built-in table has). A tag that is not ``well_formed`` is
+    warned about already (see ``config``): the strings it leaves in English are not."""
     base = language_of(language)
     translations = _built_in(base)
     problems: list[Diagnostic] = []
@@ -216,7 +218,7 @@ def load_translations(source: Path, language: str, *,
         table = _read_table(source / name, name, problems, template_keys)
         months = tuple(table.pop(MONTHS, months))
         messages.update(_messages(table))
-    if base not in BUILT_IN:
+    if base not in BUILT_IN and well_formed:
         problems.extend(_untranslated(language, found, messages, months))
     return Translations(base, dict(sorted(messages.items())), months), tuple(problems)
 

@@ -431,7 +431,8 @@ def save_manifest(path: Path, manifest: Manifest, *, stories: bool = True) -> No
         manifest.events, manifest.placements, manifest.counts, manifest.stories_id,
         manifest.stories_base, manifest.stories_changes, manifest.layout,
         manifest.topic_layouts, manifest.future, manifest.topics, manifest.clashes,
-        manifest.shared_urls, manifest.alias_problems, manifest.output),  # (output last: see _set_in_use)
+        manifest.shared_urls, manifest.alias_problems,
+        manifest.output),  # (output last: see _set_in_use)
         _INDEX_MARSHAL))
 
 

@@ -253,9 +253,11 @@ def test_an_article_with_footnotes_and_sized_images_passes_the_site_check(
     (content / "2024-05-07-more.md").write_text(
         "---\ntitle: More\npublishedDateTime: 2024-05-07T10:00:00Z\n---\nA note.[^1]\n\n"
         "[^1]: Its text.\n\n![A chart](https://example.org/c.png)\n", "utf-8")
+    (tmp_path / "site" / "digest.yaml").write_text(HOSTED, "utf-8")  # (full URLs)
     assert _build_site(tmp_path / "site").diagnostics == ()
-    problems = [p.format() for p in check_site(tmp_path / "site" / "out")]
-    [line] = [p.line for p in check_site(tmp_path / "site" / "out")]
+    out = tmp_path / "site" / "out"
+    problems = [p.format() for p in check_site(out, site_url=URL)]
+    [line] = [p.line for p in check_site(out, site_url=URL)]
     assert problems == [
         f"news/2024-05-07-more/index.html:{line}: <img src='https://example.org/c.png'> has "
         "no width, height: in the story's Markdown body, give its size in pixels right after "
@@ -268,11 +270,17 @@ def test_an_article_with_footnotes_and_sized_images_passes_the_site_check(
     more.write_text(more.read_text("utf-8").replace("c.png)", "c.png){width=64 height=48}"),
                     "utf-8")
     _build_site(tmp_path / "site")
-    assert check_site(tmp_path / "site" / "out") == []
+    assert check_site(out, site_url=URL) == []
     clean = tmp_path / "clean"
     shutil.copytree(content, clean / "content")
+    (clean / "digest.yaml").write_text(HOSTED, "utf-8")
     _build_site(clean)
     assert tree(tmp_path / "site" / "out") == tree(clean / "out")
+
+
+URL = "https://digest.example/"
+HOSTED = f"base_url: {URL}\n"
+"""A site's settings for pages with full URLs (``digest check`` wants them in sitemaps)."""
 
 
 def _build_site(site: Path) -> BuildReport:

@@ -598,8 +598,9 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                      for rel, digest, _changed in staged)
     build_id = _build_id(new_pages, built_for=config.site_url)
     # (a fresh output held nothing before: ``direct`` builds skip walking what they wrote)
-    old_files = manifest.pages.keys() if manifest.pages or direct \
-        else list_output_files(config.output)
+    old_files = manifest.pages.keys() | missing if manifest.pages or direct \
+        else list_output_files(config.output)  # (``missing``: a file edited by hand that
+    # is no longer made is removed, as the others the last build wrote)
     written = commit(config.output, keep=new_pages.keys(), previous=old_files,
                      marker_text=build_id,
                      staged=[rel for rel, _d, changed in staged if changed],

@@ -914,6 +914,23 @@ def test_files_edited_in_the_output_are_written_again(
         assert report.write.written == len(EDITED_BY_HAND)
 
 
+@pytest.mark.parametrize("server", [False, True])
+def test_a_page_edited_by_hand_that_is_no_longer_made_is_removed(
+        site: Path, tmp_path: Path, server: bool) -> None:
+    """Its story deleted, or its address changed, in the same build: it was kept."""
+    from generator.build import BuildMemory
+
+    memory = BuildMemory() if server else None
+    out = site.parent / "out"
+    config, _ = load_config(site, output=out)
+    build(config, memory=memory)
+    edit_by_hand(out, ("news/2021-03-05-story-5/index.html",), time_set_back=False)
+    (site / "content/2021-03-05-story-5.md").unlink()
+    build(config, memory=memory)
+    assert not (out / "news/2021-03-05-story-5").exists()
+    assert tree(out) == clean_build(site, tmp_path)
+
+
 def test_files_only_touched_in_the_output_are_compared_once(site: Path) -> None:
     """A file whose times changed but not its bytes is not written again; nor is it
     compared again by the build after."""

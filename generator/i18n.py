@@ -24,10 +24,10 @@ date, against 1.4-3.1 us here (and 34 MB installed), for the four languages buil
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -190,12 +190,18 @@ def _messages(table: Mapping[str, Any]) -> dict[str, Message]:
 
 ENGLISH = _built_in(DEFAULT_LANGUAGE)
 """The default theme's own strings."""
-PLACEHOLDERS: dict[str, frozenset[str]] = {
-    key: frozenset(name for form in (message.values() if isinstance(message, dict) else
-                                     (message,))
-                   for _text, name, _spec, _conv in string.Formatter().parse(form) if name)
-    for key, message in ENGLISH.messages.items()}
-"""The placeholders each built-in key's text may use (English's)."""
+
+
+@cache
+def placeholders() -> dict[str, frozenset[str]]:
+    """The placeholders each built-in key's text may use (English's): asked only of a
+    site's own file, so made then (with ``string``: 1 ms of every build's imports)."""
+    from string import Formatter
+
+    return {key: frozenset(name for form in (message.values() if isinstance(message, dict)
+                                             else (message,))
+                           for _text, name, _spec, _conv in Formatter().parse(form) if name)
+            for key, message in ENGLISH.messages.items()}
 
 
 def load_translations(source: Path, language: str, *,
@@ -278,7 +284,7 @@ def _read_table(path: Path, name: str, problems: list[Diagnostic],
             if months is not None:
                 table[key] = months
             continue
-        if not isinstance(key, str) or key not in PLACEHOLDERS:
+        if not isinstance(key, str) or key not in placeholders():
             own = own if own is not None else (template_keys() if template_keys else
                                                frozenset())
             if not isinstance(key, str) or key not in own:
@@ -295,7 +301,7 @@ def _unknown_key(name: str, key: object) -> Diagnostic:
     """The warning for a key that is no string of the theme's."""
     from difflib import get_close_matches  # (only a file with a mistake needs it)
 
-    close = get_close_matches(str(key), [*PLACEHOLDERS, MONTHS], n=1, cutoff=0.75)
+    close = get_close_matches(str(key), [*placeholders(), MONTHS], n=1, cutoff=0.75)
     hint = f"Did you mean {close[0]!r}?" if close else (
         "The default theme's keys are listed in README.md (Translations); a string of "
         "your own templates' is read when one of them shows it: {{ \"key\"|t }}.")
@@ -349,7 +355,7 @@ def _placeholders_ok(name: str, key: str, where: str, text: str,
                      found: list[Diagnostic]) -> bool:
     """Whether ``text`` is a valid text for ``key`` (its placeholders those the key is
     given); if not, an error in ``found``."""
-    allowed = PLACEHOLDERS.get(key)
+    allowed = placeholders().get(key)
     hugo = _HUGO_FIELD.search(text)
     if hugo is not None:
         problem = "has a Hugo placeholder"
@@ -380,7 +386,9 @@ _HUGO_FIELD = re.compile(r"\{\{-?\s*\.(\w+)\s*-?\}\}")
 def _fields(text: str) -> Iterable[str]:
     """The placeholders of a text (a ``ValueError`` if its braces do not pair; a
     placeholder with a conversion or a format, ``{count!r}``, is given as itself)."""
-    for _literal, field, spec, conversion in string.Formatter().parse(text):
+    from string import Formatter
+
+    for _literal, field, spec, conversion in Formatter().parse(text):
         if field is not None:
             yield field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec
                                                                        else "")

@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shlex
 import shutil
 import statistics
@@ -455,12 +456,22 @@ def bench_edits(digest: DigestSite, target: Path, repeats: int, measure: Measure
 
 
 def make_newer_story(template: str, *, title: str, slug: str) -> tuple[str, str]:
-    """A copy of TEMPLATE retitled and published one hour later: (file name, text)."""
+    """A copy of TEMPLATE retitled, at addresses of its own (SLUG ends its webUrl and AMP
+    URLs: a copy at the template's would be the same news item twice, which a build warns
+    about) and published one hour later: (file name, text)."""
     key = "\npublishedDateTime: "
-    head, _, rest = retitle(template, title).partition(key)
+    head, _, rest = _readdressed(retitle(template, title), slug).partition(key)
     stamp, _, tail = rest.partition("\n")
     later = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ") + timedelta(hours=1)
     return f"{later:%Y-%m-%d}-{slug}.md", f"{head}{key}{later:%Y-%m-%dT%H:%M:%SZ}\n{tail}"
+
+
+_STORY_URL = re.compile(r'^((?:webUrl|ampWebUrl|cdnAmpWebUrl): "[^"\n]*/)[^/"\n]*"', re.M)
+"""A story's own URL in the corpus (``make_corpus``), up to its last path segment."""
+
+
+def _readdressed(text: str, slug: str) -> str:
+    return _STORY_URL.sub(lambda found: f'{found.group(1)}{slug}"', text)
 
 
 # --- the Hugo side ---------------------------------------------------------------------------

@@ -8,7 +8,14 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bench.run import coarse_now_ns, diff_snapshots, landed, snapshot, spread_picks
+from bench.run import (
+    coarse_now_ns,
+    diff_snapshots,
+    landed,
+    make_newer_story,
+    snapshot,
+    spread_picks,
+)
 
 
 def test_landed_is_when_the_last_page_changed(tmp_path: Path) -> None:
@@ -62,3 +69,20 @@ def test_spread_picks_are_distinct_and_in_order(count: int, k: int) -> None:
     assert len(picks) == min(k, count)
     assert picks == sorted(set(picks))
     assert picks[0] >= 0 and picks[-1] < count
+
+
+def test_the_added_story_is_a_news_item_of_its_own() -> None:
+    """A copy at the template's addresses is one item twice, which builds warn about (and
+    relist as such): an add at the bench is a new story, at a new address, an hour later."""
+    template = ('---\ntitle: "Old"\nexcerpt: "E"\npublishedDateTime: 2023-12-31T22:00:00Z\n'
+                'webUrl: "https://www.x.example/science/old-story-1"\n'
+                'ampWebUrl: "https://amp.x.example/science/old-story-1"\n'
+                'cdnAmpWebUrl: "https://amp-x.cdn.example/c/s/amp.x.example/science/old-story-1"\n'
+                'related:\n  - title: "R"\n    webUrl: "https://y.example/r"\n---\n')
+    name, text = make_newer_story(template, title="New", slug="bench-added-0")
+    assert name == "2023-12-31-bench-added-0.md"
+    assert 'webUrl: "https://www.x.example/science/bench-added-0"' in text
+    assert 'ampWebUrl: "https://amp.x.example/science/bench-added-0"' in text
+    assert '/c/s/amp.x.example/science/bench-added-0"' in text
+    assert '    webUrl: "https://y.example/r"' in text  # (a related story's: kept)
+    assert "publishedDateTime: 2023-12-31T23:00:00Z" in text and 'title: "New"' in text

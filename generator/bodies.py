@@ -214,13 +214,28 @@ def _markdown() -> MarkdownIt:
 
 
 def render_body(body: str, body_format: str) -> str:
-    """Body text -> HTML: Markdown (raw HTML off), or plain text as paragraphs and lists."""
+    """Body text -> HTML: Markdown (raw HTML off), or plain text as paragraphs and lists.
+    A Markdown heading is one level below what it says (``# Details`` is an ``<h2>``, an
+    ``######`` stays ``<h6>``): the page's one ``<h1>`` is the story's title."""
     if not body.strip():
         return ""
     if body_format == "text":
         return render_plain_text(body)
     fast = fast_html(body)  # (cmark-gfm, where it gives markdown-it's output: see fastmd)
-    return fast if fast is not None else str(_markdown().render(body))
+    return headings_below(fast if fast is not None else str(_markdown().render(body)))
+
+
+def headings_below(html: str) -> str:
+    """A body's HTML with each heading one level lower (``<h6>`` stays)."""
+    return _HEADING.sub(_heading_below, html) if "<h" in html else html
+
+
+_HEADING = re.compile(r"<(/?)h([1-5])>")
+"""A heading's tags as both renderers write them (a body's own ``<`` is escaped)."""
+
+
+def _heading_below(found: re.Match[str]) -> str:
+    return f"<{found[1]}h{int(found[2]) + 1}>"
 
 
 LEAD_CHARACTERS = 240

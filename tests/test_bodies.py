@@ -369,3 +369,18 @@ def test_a_second_body_for_a_story_says_whose_body_it_would_have_been(tmp_path: 
     again = _build_site(tmp_path)  # (nothing changed: said again, from the cache)
     assert again.rendered == 0 and again.diagnostics == report.diagnostics
     assert again.body_matches == report.body_matches
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_body_s_headings_are_below_the_page_s_title(
+        fast: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An article page's one <h1> is its story's title: a body's ``# Heading`` made a
+    second (a publisher's trial). Each heading goes one level down, by either renderer."""
+    from generator import fastmd
+
+    if not fast:
+        monkeypatch.setattr(fastmd, "_renderer", lambda: None)
+    html = render_body("# Top\n\nText.\n\n## Sub\n\n##### Five\n\n###### Six\n", "markdown")
+    assert html == "<h2>Top</h2>\n<p>Text.</p>\n<h3>Sub</h3>\n<h6>Five</h6>\n<h6>Six</h6>\n"
+    assert render_body("# A <h1> `<h2>`\n", "markdown") == \
+        "<h2>A &lt;h1&gt; <code>&lt;h2&gt;</code></h2>\n"

@@ -16,12 +16,11 @@ from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, error, shorten, warning
 from .i18n import ENGLISH, Translations, load_translations
-from .read import duplicate_key_warnings, with_field_lines
+from .read import read_yaml_mapping, with_field_lines
 from .records import Image
 from .scan import CONTENT_DIR
 from .slugs import topic_key
 from .urls import safe_http_url
-from .yamlio import YamlProblem, load_yaml
 
 CONFIG_NAME = "digest.yaml"
 MAX_CLUSTER_THRESHOLD = 2.0
@@ -171,24 +170,9 @@ def _template_keys(source: Path) -> frozenset[str]:
 
 
 def _read_config_file(path: Path, config: SiteConfig, problems: list[Diagnostic]) -> SiteConfig:
-    try:
-        loaded = load_yaml(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(error(path.name, f"cannot read the config file: {exc}"))
-        return config
-    except YamlProblem as exc:
-        problems.append(
-            error(path.name, f"invalid YAML: {exc.problem}", line=exc.line,
-                  hint="Check indentation and quoting near that line.")
-        )
-        return config
-    problems.extend(duplicate_key_warnings(path.name, loaded.duplicates))
-    data = loaded.data
+    data, _text = read_yaml_mapping(path, path.name, problems, what="the config file",
+                                    mapping="the config must be a mapping")
     if data is None:
-        return config
-    if not isinstance(data, dict):
-        problems.append(error(path.name,
-                              f"the config must be a mapping, got {type(data).__name__}"))
         return config
     values: dict[str, Any] = {}
     for key, value in data.items():

@@ -33,8 +33,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, error, shorten, warning
 from .i18n_tables import BUILT_IN
-from .read import duplicate_key_warnings, with_field_lines
-from .yamlio import YamlProblem, load_yaml
+from .read import read_yaml_mapping, with_field_lines
 
 I18N_DIR = "i18n"
 """The site folder of its own translation files (``i18n/fr.yaml``)."""
@@ -258,23 +257,13 @@ def _read_table(path: Path, name: str, problems: list[Diagnostic],
     """The valid entries of the site's translation file ``path`` (shown as ``name``);
     what is wrong with the others goes to ``problems``, at their lines."""
     found: list[Diagnostic] = []
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        loaded = load_yaml(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(error(name, f"cannot read the translations: {exc}"))
-        return {}
-    except YamlProblem as exc:
-        problems.append(error(name, f"invalid YAML: {exc.problem}", line=exc.line,
-                              hint="Check indentation and quoting near that line."))
-        return {}
-    found.extend(duplicate_key_warnings(name, loaded.duplicates))
-    data = loaded.data if loaded.data is not None else {}
-    if not isinstance(data, dict):
-        problems.append(error(name, f"the translations must be a mapping of keys to texts, "
-                                    f"got {type(data).__name__}",
-                              hint="Write one string a line: also_covered_by: Également "
-                                   "traité par (Hugo's list of '- id:' entries is not read)."))
+    data, text = read_yaml_mapping(
+        path, name, found, what="the translations",
+        mapping="the translations must be a mapping of keys to texts",
+        hint="Write one string a line: also_covered_by: Également traité par (Hugo's list "
+             "of '- id:' entries is not read).")
+    if data is None:
+        problems.extend(found)
         return {}
     table: dict[str, Any] = {}
     own: frozenset[str] | None = None

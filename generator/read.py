@@ -170,6 +170,32 @@ def duplicate_key_warnings(file: str, duplicates: Sequence[DuplicateKey], *, fir
                  for item in duplicates)
 
 
+def read_yaml_mapping(path: Path, name: str, problems: list[Diagnostic], *, what: str,
+                      mapping: str, hint: str | None = None
+                      ) -> tuple[dict[Any, Any] | None, str]:
+    """The mapping a site's YAML file ``path`` (named ``name`` in diagnostics: digest.yaml,
+    ``i18n/<language>.yaml``) holds, and its text: None (with an error in ``problems``)
+    for a file that cannot be read (``what`` it is, in the message), is not YAML, or holds
+    something other than ``mapping`` (``hint``: what to write); an empty file holds None.
+    A key given twice is a warning in ``problems``."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        loaded = load_yaml(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(error(name, f"cannot read {what}: {exc}"))
+        return None, ""
+    except YamlProblem as exc:
+        problems.append(error(name, f"invalid YAML: {exc.problem}", line=exc.line,
+                              hint="Check indentation and quoting near that line."))
+        return None, ""
+    problems.extend(duplicate_key_warnings(name, loaded.duplicates))
+    data = loaded.data
+    if data is not None and not isinstance(data, dict):
+        problems.append(error(name, f"{mapping}, got {type(data).__name__}", hint=hint))
+        return None, text
+    return data, text
+
+
 def top_key(field: str) -> str:
     """The top-level key of a field's path (``images[0].width``: ``images``)."""
     return _FIELD_STEP.split(field, maxsplit=1)[0]

@@ -233,14 +233,22 @@ def test_python_dash_m_generator_runs_the_cli(tmp_path: Path) -> None:
 PUBLIC = "https://example.org/news-digest/"
 
 
+def built_and_checked(site: Path, capsys: pytest.CaptureFixture[str]
+                      ) -> tuple[Path, list[str]]:
+    """Build ``site`` for ``PUBLIC`` into ``out`` beside it and check it, which passes:
+    the output folder and the check's arguments, to check it again."""
+    out = site.parent / "out"
+    assert run(build_args(site, "--base-url", PUBLIC), capsys)[0] == 0
+    check = ["check", "--source", str(site), "--output", str(out), "--base-url", PUBLIC]
+    code, stdout, err = run(check, capsys)
+    assert (code, err) == (0, "") and "0 problem(s)" in stdout
+    return out, check
+
+
 def test_check_passes_a_fresh_build_and_lists_a_planted_broken_link(
     sample_site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = sample_site.parent / "out"
-    assert run(build_args(sample_site, "--base-url", PUBLIC), capsys)[0] == 0
-    check = ["check", "--source", str(sample_site), "--output", str(out), "--base-url", PUBLIC]
-    code, stdout, err = run(check, capsys)
-    assert (code, err) == (0, "") and "0 problem(s)" in stdout
+    out, check = built_and_checked(sample_site, capsys)
     page = out / "topics" / "ai" / "index.html"
     page.write_text(page.read_text().replace(
         "</main>", '<a href="/news-digest/news/not-built/">x</a>\n</main>'))
@@ -326,11 +334,7 @@ def test_check_passes_a_build_with_files_published_from_root(
     for rel, text in files.items():
         (sample_site / rel).parent.mkdir(parents=True, exist_ok=True)
         (sample_site / rel).write_text(text, encoding="utf-8")
-    out = sample_site.parent / "out"
-    assert run(build_args(sample_site, "--base-url", PUBLIC), capsys)[0] == 0
-    check = ["check", "--source", str(sample_site), "--output", str(out), "--base-url", PUBLIC]
-    code, stdout, err = run(check, capsys)
-    assert (code, err) == (0, "") and "0 problem(s)" in stdout
+    out, check = built_and_checked(sample_site, capsys)
     page = out / "topics" / "ai" / "index.html"
     page.write_text(page.read_text().replace(
         "</main>", '<a href="/news-digest/ads.txt">ads</a><a href="/news-digest/no.txt">x</a>'

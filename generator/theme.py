@@ -263,9 +263,12 @@ def _closures(site_root: Path) -> tuple[dict[str, bytes], dict[str, set[str]]]:
     """Every template's bytes, and the names of the templates each one uses: itself and
     those it extends, includes or imports, through any depth."""
     files = template_files(site_root)
-    texts = {name: path.read_bytes() for name, path in files.items()}
-    uses = {name: _references(text.decode("utf-8", "replace"), files.keys())
-            for name, text in texts.items()}
+    read = {path: path.read_bytes() for path in set(files.values())}  # (a default theme's
+    # file not overridden has two names, its own and ``THEME_PREFIX``'s: read once)
+    used_by = {path: _references(text.decode("utf-8", "replace"), files.keys())
+               for path, text in read.items()}
+    texts = {name: read[path] for name, path in files.items()}
+    uses = {name: used_by[path] for name, path in files.items()}
     closures = {}
     for name in texts:
         closure, todo = {name}, [name]

@@ -345,6 +345,31 @@ def test_check_passes_a_build_with_files_published_from_root(
     assert "google123.html: the page has no <title>" in err
 
 
+def test_control_characters_in_bodies_and_fields_leave_a_build_that_check_passes(
+    sample_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Text copied out of Word or a PDF: each file's problem is a warning at its line, and
+    no page, feed or API file holds the characters (check failed at "line 1" of pages)."""
+    (sample_site / "content" / "ctrl.md").write_text(
+        '---\ntitle: "Ctrl \\x0b title"\npublishedDateTime: 2024-05-01T10:00:00Z\n'
+        "webUrl: https://example.com/ctrl\ntopics: [AI]\n---\nBody \x0b with \x08 bs.\n",
+        encoding="utf-8")
+    (sample_site / "content" / "2024-05-02-plain.txt").write_text(
+        "Plain \x1f title\n\nText \x0c body.\n", encoding="utf-8")
+    code, _, err = run(build_args(sample_site, "--base-url", PUBLIC), capsys)
+    out = sample_site.parent / "out"
+    assert code == 0
+    for found in ("content/ctrl.md:2: warning: title:", "content/ctrl.md:7: warning: body:",
+                  "content/2024-05-02-plain.txt:1: warning: body:"):
+        assert found in err
+    for page in out.rglob("*"):
+        if page.suffix in {".html", ".xml", ".json"}:
+            assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", page.read_text()), page
+    code, stdout, err = run(["check", "--source", str(sample_site), "--output", str(out),
+                             "--base-url", PUBLIC], capsys)
+    assert (code, err) == (0, "") and "0 problem(s)" in stdout
+
+
 def test_check_without_a_build_is_a_usage_error(
     sample_site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -427,6 +427,38 @@ def test_a_title_of_control_characters_only_is_an_error() -> None:
         (Severity.WARNING, "title"), (Severity.ERROR, "title")]
 
 
+@pytest.mark.parametrize(("body", "line"), [
+    ("Ascii \x0b text\n\nwith \x7f more\n", 6),
+    ("Curly \u201cquotes\u201d, a \xa0no-break space\n\nand \x08 \x85 \ufdd0 \U0010FFFF\n", 8),
+])
+def test_control_characters_are_removed_from_a_body_with_a_warning_at_the_first(
+        body: str, line: int) -> None:
+    """A body copied out of Word or a PDF brought them into every page showing the story
+    and its lead, and ``digest check`` failed on invalid code points at "line 1"."""
+    result = validate(MINIMAL + "---\n\n" + body)
+    story = result.item
+    assert isinstance(story, Story)
+    assert "\x0b" not in story.body and "\x7f" not in story.body and "\x08" not in story.body
+    assert story.body.count("\n\n") == 1  # (line breaks kept)
+    [found] = result.diagnostics
+    assert (found.severity, found.field, found.line) == (Severity.WARNING, "body", line)
+    assert found.message.startswith("control characters or non-characters (U+")
+    clean = validate(MINIMAL + "---\n\nCurly \u201cquotes\u201d, \xa0 tab\there\r\n")
+    assert clean.diagnostics == ()
+
+
+def test_control_characters_are_removed_from_a_plain_text_body() -> None:
+    result = validate("Title \x08 here\n\nText \x0c body.\n", rel="content/b.txt")
+    body = result.item
+    assert isinstance(body, TextBody)
+    assert (body.title, body.text) == ("Title here", "Text  body.")
+    assert [(d.severity, d.line) for d in result.diagnostics] == [(Severity.WARNING, 1)]
+    only = validate("\x08\x01\n\x1f\n", rel="content/c.txt")
+    assert only.item is None
+    assert [d.severity for d in only.diagnostics] == [Severity.WARNING, Severity.ERROR]
+    assert "nothing but control characters" in only.diagnostics[1].message
+
+
 def test_a_related_story_without_a_web_url_is_a_warning() -> None:
     """It was dropped without a word unless one of the site's stories had its title (a
     publisher's trial), where one without a title, or with a bad URL, is warned about."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from .feeds import absolute, dump_json, feed_paths
+from .feeds import absolute, absolute_path, dump_json, feed_paths
 from .model import Article, Site
 from .pages import API_FILE, Page, api_folder
 from .schema_json import COMPACT_JSON
@@ -44,7 +44,25 @@ def api_story_json(site: Site, article: Article, record: bytes) -> bytes:
     its event."""
     extra = (f'"{PAGE_URL_KEY}":{_text(absolute(site, article.path))},'
              f'"{CLUSTER_KEY}":{_text(article.cluster)}}}').encode()
+    if _SITE_IMAGE in record:  # (a file of this site: see _whole_image_urls)
+        record = _whole_image_urls(site, record)
     return record[:-1] + (b"," if record != b"{}" else b"") + extra
+
+
+_SITE_IMAGE = b'"url":"/'
+"""How a record holds an image of this site (``site_images``): its URL a path under the
+base URL's path. Nothing else does: other URLs are http(s), and a text's quotes are
+escaped."""
+
+
+def _whole_image_urls(site: Site, record: bytes) -> bytes:
+    """A story's record with the URLs of its images of this site made whole (``base_url``
+    and their path), as other readers of the API than its pages need them."""
+    data = json.loads(record)
+    for image in data.get("images", ()):
+        if image["url"].startswith("/"):
+            image["url"] = absolute_path(site, image["url"])
+    return COMPACT_JSON.encode(data).encode()
 
 
 def _text(value: str) -> str:

@@ -66,10 +66,12 @@ def attach_bodies(
 
 def merge_body(story: Story, body: TextBody) -> Story:
     """The story with a plain-text body file's text as its body (after its own, if any)."""
+    images = story.body_images + body.body_images
     if not story.body:
         return replace(story, body=body.text, body_format=body.body_format,
-                       body_source=body.source)
-    return replace(story, body=story.body + "\n\n" + body.text, body_source=body.source)
+                       body_source=body.source, body_images=images)
+    return replace(story, body=story.body + "\n\n" + body.text, body_source=body.source,
+                   body_images=images)
 
 
 def match_body_titles(article_titles: Sequence[str], body_titles: Sequence[str], *,
@@ -180,7 +182,8 @@ def standalone_story(body: TextBody, zone: tzinfo = UTC) -> Story:
     """A plain-text body that matched no article, as an article of its own."""
     return Story(source=body.source, stem=body.stem, title=body.title,
                  published=body_file_date(body, zone), body=body.text,
-                 body_format=body.body_format, body_source=body.source)
+                 body_format=body.body_format, body_source=body.source,
+                 body_images=body.body_images)
 
 
 IMAGE_ATTRIBUTES = ("width", "height")

@@ -107,6 +107,7 @@ from .shared_urls import (
     shared_url_warnings,
     shared_urls,
 )
+from .site_images import stale_site_files
 from .slugs import SlugClash, find_slug_clashes, slug_clash_warnings
 from .store import StoryStore
 from .summary import StorySummary
@@ -383,6 +384,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
     else:
         stamps = _content_stamps(config, scan)
         state = _scan_content(config, manifest, stamps)
+    state = _with_stale_images(config, manifest, state)
     lap("scan")
     unchanged = bool(manifest.pages and settings == manifest.settings and not state.changed
                      and templates_key == manifest.templates
@@ -412,6 +414,10 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         files = {src: entry for src, entry in manifest.files.items() if src in state.sources}
         files.update((p.source, cached_file(p)) for p in parsed)
         files = dict(sorted(files.items()))
+        read_now = {p.source for p in parsed}
+        site_files = {src: found for src, found in manifest.site_files.items()
+                      if src in files and src not in read_now}  # (see _with_stale_images)
+        site_files.update((p.source, p.site_files) for p in parsed if p.site_files)
         records.update(((p.source, p.summary.digest, p.summary.record_json)
                         for p in parsed if p.summary is not None and p.summary.record_json),
                        removed=())
@@ -624,7 +630,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                     clashes=tuple(clash.to_tuple() for clash in clashes),
                     shared_urls=tuple(group.to_tuple() for group in shared),
                     alias_problems=tuple(map(Diagnostic.to_tuple, alias_problems)),
-                    topics=tuple(topic.ref.name for topic in site.topics))
+                    topics=tuple(topic.ref.name for topic in site.topics),
+                    site_files=dict(sorted(site_files.items())))
     kept.store_as(stories.story_delta)
     if memory is not None:
         memory.manifest = kept
@@ -1004,6 +1011,22 @@ def _scan_content(config: SiteConfig, manifest: Manifest, stamps: Sequence[Stamp
             changed.append(folder + source)
     removed = sorted(set(manifest.files) - sources)
     return ContentState(sources, changed, removed)
+
+
+def _with_stale_images(config: SiteConfig, manifest: Manifest, state: ContentState
+                       ) -> ContentState:
+    """``state`` with the content files whose images name files of the site that changed,
+    came or went since they were read (``site_images.stale_site_files``) among those to
+    read again: their pages show the new size, or their warning, as a clean build. Costs
+    a stat or two per such file named, only on sites whose stories name some."""
+    if not manifest.site_files:
+        return state
+    stale = stale_site_files(config.source, manifest.site_files, state.sources)
+    if not stale:
+        return state
+    changed = set(state.changed)
+    more = [path for source in stale if (path := str(config.source / source)) not in changed]
+    return replace(state, changed=[*state.changed, *more])
 
 
 def _scan_touched(config: SiteConfig, manifest: Manifest,

@@ -9,7 +9,7 @@ templates only lay it out as XML, and ``render_json_feed`` writes it as JSON Fee
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -93,7 +93,7 @@ def feed_for(site: Site, page: Page) -> Feed:
 def feed_entry(site: Site, article: Article) -> FeedEntry:
     """The feed entry of one article."""
     url = absolute(site, article.path)
-    image = article.card_image
+    image = absolute_image(site, article.card_image)
     return FeedEntry(
         id=url, url=url, title=article.title, summary=article.excerpt,
         author=article.provider, published=article.published,
@@ -105,6 +105,22 @@ def feed_entry(site: Site, article: Article) -> FeedEntry:
 def absolute(site: Site, path: str) -> str:
     """The URL of a site-relative path (absolute when ``base_url`` has a host)."""
     return join_url(site.config.site_url, path)
+
+
+def absolute_image(site: Site, image: Image | None) -> Image | None:
+    """``image`` with a whole URL: a file of this site (``site_images``: its URL a path
+    under the base URL's path) under ``base_url`` (a path still when ``base_url`` has no
+    host, as the pages' own URLs), for feeds, the JSON API, JSON-LD and ``og:image``,
+    which are read elsewhere than on the page."""
+    if image is None or not image.url.startswith("/"):
+        return image
+    return replace(image, url=absolute_path(site, image.url))
+
+
+def absolute_path(site: Site, path: str) -> str:
+    """The URL of ``path``, a path under the base URL's path (``/digest/static/x.png``)."""
+    base_path = site.config.base_path
+    return absolute(site, path[len(base_path):] if path.startswith(base_path) else path)
 
 
 def image_type(url: str) -> str:

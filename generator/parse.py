@@ -17,6 +17,7 @@ from .output import content_digest
 from .read import decode_text, read_source, source_name, split_source
 from .records import Story, TextBody
 from .scan import is_draft_path
+from .site_images import SiteFiles, SiteFileStamp
 from .summary import StorySummary, summarize_body_file, summarize_story
 from .validate import validate_source
 
@@ -48,6 +49,9 @@ class ParsedFile:
     row: tuple[object, ...] | None = field(default=None, compare=False, repr=False)
     """The summary's stored form (``StorySummary.to_tuple``) when it came in that form
     from a parse worker: the cache stores it as is."""
+    site_files: tuple[SiteFileStamp, ...] = ()
+    """The files of the site (``static/``, ``root/``) that its images name, and how each
+    looked when it was read: one that changes has it read again (``site_images``)."""
 
 
 def stamp_of(path: Path) -> FileStamp:
@@ -99,7 +103,10 @@ def parse_file(path: str | Path, config: SiteConfig, zone: tzinfo) -> ParsedFile
                                                                     mtime=stamp.mtime_ns / 1e9)
     if isinstance(source, Diagnostic):
         return ParsedFile(rel, stamp, None, None, (source,))
-    result = validate_source(source, timezone=zone)
+    site_files = SiteFiles(config.source, config.base_path)
+    result = validate_source(source, timezone=zone, site_files=site_files)
+    if site_files.found:  # (what its images' files are is in what its pages show)
+        digest = f"{digest}+{site_files.outcome()}"
     item = result.item
     if isinstance(item, Story):
         if item.draft and not config.drafts:
@@ -110,11 +117,14 @@ def parse_file(path: str | Path, config: SiteConfig, zone: tzinfo) -> ParsedFile
         summary = summarize_body_file(item, digest, zone=zone)
     else:
         summary = None
-    return ParsedFile(rel, stamp, summary, item, result.diagnostics)
+    return ParsedFile(rel, stamp, summary, item, result.diagnostics,
+                      site_files=site_files.stamps())
 
 
-ParsedRow = tuple[str, int, int, "tuple[object, ...] | None", tuple[tuple[object, ...], ...]]
-"""A parsed file as plain tuples: source, size, mtime, summary row, diagnostic rows."""
+ParsedRow = tuple[str, int, int, "tuple[object, ...] | None", tuple[tuple[object, ...], ...],
+                  tuple[SiteFileStamp, ...]]
+"""A parsed file as plain tuples: source, size, mtime, summary row, diagnostic rows, site
+files."""
 
 
 def parsed_to_row(parsed: ParsedFile) -> ParsedRow:
@@ -124,12 +134,13 @@ def parsed_to_row(parsed: ParsedFile) -> ParsedRow:
     summary, stamp = parsed.summary, parsed.stamp
     return (parsed.source, stamp.size, stamp.mtime_ns,
             summary.to_tuple() if summary is not None else None,
-            tuple(d.to_tuple() for d in parsed.diagnostics))
+            tuple(d.to_tuple() for d in parsed.diagnostics), parsed.site_files)
 
 
 def parsed_from_row(row: ParsedRow) -> ParsedFile:
     """Inverse of ``parsed_to_row`` (``item`` is None; ``row`` is the summary's row)."""
-    source, size, mtime_ns, summary, diagnostics = row
+    source, size, mtime_ns, summary, diagnostics, site_files = row
     return ParsedFile(source, FileStamp(size, mtime_ns),
                       StorySummary.from_tuple(summary) if summary is not None else None,
-                      None, tuple(map(Diagnostic.from_tuple, diagnostics)), summary)
+                      None, tuple(map(Diagnostic.from_tuple, diagnostics)), summary,
+                      site_files)

@@ -106,13 +106,29 @@ class Image:
     """A picture of a story or a provider logo (``images[]``)."""
 
     url: str
-    """``url``: absolute http(s) URL, or a site-relative path for provider logos."""
+    """``url``: an absolute http(s) URL; or, for a file of this site (``static/``,
+    ``root/``: see ``site_images``), its path under the base URL's path
+    (``/digest/static/img/hero.jpg``: feeds and the API make it whole)."""
     width: int | None
-    """``width`` in pixels, when given."""
+    """``width`` in pixels, when given (for a file of this site, else read from it)."""
     height: int | None
-    """``height`` in pixels, when given."""
+    """``height`` in pixels, when given (for a file of this site, else read from it)."""
     title: str = ""
     """``title``: used as alt text."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteImage:
+    """A file of this site that an image of a story's Markdown body names."""
+
+    path: str
+    """Its output path (``static/img/chart.png``)."""
+    url: str
+    """Its link under the base URL's path (``/digest/static/img/chart.png``)."""
+    width: int | None
+    """Its width in pixels, as the file says (None: it does not say)."""
+    height: int | None
+    """Its height in pixels, as the file says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +215,10 @@ class Story:
     aliases: tuple[str, ...] = ()
     """``aliases`` (or ``redirect_from``): the story's old addresses, as site-relative
     paths (``news/old-title/``), each to have a page sending readers on (see ``aliases``)."""
+    body_images: tuple[SiteImage, ...] = ()
+    """The files of this site that the images of the Markdown body name (``![chart](
+    /static/chart.png)``), found there: the page links them under the base path, with
+    their size (``site_images.show_site_images``)."""
 
     @property
     def card_image(self) -> Image | None:
@@ -228,3 +248,5 @@ class TextBody:
     """The file's modification time (used as a date if it stands alone)."""
     body_format: str = "text"
     """"markdown" for a ``.md`` or ``.markdown`` file, else "text"."""
+    body_images: tuple[SiteImage, ...] = ()
+    """The files of this site its Markdown's images name (see ``Story.body_images``)."""

@@ -51,6 +51,7 @@ from .records import Extra, Story
 from .scan import CACHE_DIR
 from .schema_json import utc_iso
 from .seo import page_meta, render_robots, sitemap_entries
+from .site_images import show_site_images
 from .theme import THEME_PREFIX, default_theme_dir, template_dirs
 from .urls import join_url, page_path
 
@@ -284,11 +285,12 @@ def _context(site: Site, page: Page, story_for: Callable[[Article], Story],
     extra: dict[str, object] = {"meta": page_meta(site, page)}
     if page.kind == "article":
         story = story_for(page.article)
+        body = body_html(story) if body_html is not None \
+            else render_body(story.body, story.body_format)
         extra.update(
             story=story,
             sidebar=sidebar_links(site, page.article, story),
-            body_html=Markup(body_html(story) if body_html is not None
-                             else render_body(story.body, story.body_format)),
+            body_html=Markup(show_site_images(body, story.body_images)),
         )
     return extra
 

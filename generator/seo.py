@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from .config import CONFIG_NAME, SiteConfig
 from .diagnostics import Diagnostic, warning
-from .feeds import absolute
+from .feeds import absolute, absolute_image
 from .model import Article, Site
 from .pages import NOT_INDEXED, Page
 from .records import Image
@@ -74,7 +74,7 @@ def page_meta(site: Site, page: Page) -> PageMeta:
     canonical = absolute(site, page.path) if indexed else ""
     lead = page.articles[0] if page.articles else None
     if page.kind == "article" and lead is not None:
-        image = lead.card_image
+        image = absolute_image(site, lead.card_image)
         return PageMeta(
             canonical=canonical, og_type="article", title=lead.title,
             description=lead.excerpt or lead.title, image=image, published=lead.published,
@@ -84,7 +84,8 @@ def page_meta(site: Site, page: Page) -> PageMeta:
         )
     topic = page.topic
     image = topic.image if topic is not None and topic.image is not None \
-        else next(filter(None, (a.card_image for a in page.articles)), None)
+        else absolute_image(site, next(filter(None, (a.card_image for a in page.articles)),
+                                       None))
     title = config.title if page.kind == "home" else f"{page.title} · {config.title}"
     return PageMeta(
         canonical=canonical, og_type="website", title=title,

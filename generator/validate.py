@@ -22,12 +22,15 @@ from .records import (
     Image,
     Provider,
     RelatedStory,
+    SiteImage,
     Story,
     TextBody,
     first_sized,
     freeze_extra,
 )
+from .site_images import SiteFiles, SitePath, body_site_images, is_site_path, looked_in, site_path
 from .slugs import date_in_name, topic_key
+from .theme import ROOT_DIR, STATIC_DIR
 from .urls import ALIAS_FIELDS, AliasProblem, alias_path, safe_http_url
 from .yamlio import MAX_DEPTH
 
@@ -68,10 +71,11 @@ class Validated:
 class _Checker:
     """Collects diagnostics for one file while fields are read."""
 
-    def __init__(self, source: SourceFile) -> None:
+    def __init__(self, source: SourceFile, site_files: SiteFiles | None = None) -> None:
         self.source = source
         self.problems: list[Diagnostic] = []
         self.lines: FieldLines | None = None
+        self.site_files = site_files if site_files is not None else SiteFiles(None)
 
     def line_of(self, field: str) -> int | None:
         """Line of ``field`` (``images[1].width``: that image's ``width:``)."""
@@ -134,12 +138,15 @@ class _Checker:
         return safe
 
 
-def validate_source(source: SourceFile, *, timezone: tzinfo = UTC) -> Validated:
-    """Turn a read file into a story, a plain-text body, or nothing."""
+def validate_source(source: SourceFile, *, timezone: tzinfo = UTC,
+                    site_files: SiteFiles | None = None) -> Validated:
+    """Turn a read file into a story, a plain-text body, or nothing. ``site_files``: the
+    site's files that images given as paths name, looked up (without it, there are none:
+    see ``site_images``)."""
+    check = _Checker(source, site_files)
     if not source.has_front_matter:
-        return _text_body(source)
+        return _text_body(check)
     data = source.front_matter
-    check = _Checker(source)
     check.problems.extend(source.duplicate_key_warnings())
     if not isinstance(data, dict):
         check.fail(None, f"front matter must be a mapping of fields, got {type(data).__name__}",
@@ -189,7 +196,34 @@ def _story(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> Story | N
         else None,
         extra=extra,
         aliases=_aliases(check, data),
+        body_images=_body_images(check),
     )
+
+
+def _body_images(check: _Checker) -> tuple[SiteImage, ...]:
+    """The files of this site that the images of the file's Markdown body name (those
+    given as paths), and a warning for each path that names no file."""
+    found: dict[str, SiteImage] = {}
+    source = check.source
+    for number, link, named in body_site_images(source.body):
+        line = source.body_line + number
+        if named is None:
+            check.problems.append(warning(
+                source.path, f"the body's image {shorten(link)} is not the path of a file (a "
+                "folder, '..', or a quote); it is shown as written", line=line, field="body",
+                hint=_IMAGE_PATH_HINT))
+            continue
+        there, size = check.site_files.look(named.path)
+        if not there:
+            check.problems.append(warning(
+                source.path, f"the body's image {shorten(link)} names {named.path}, which is "
+                f"not in the site's {looked_in(named.path)}; it is shown as written, a broken "
+                "image", line=line, field="body",
+                hint=_missing_hint(check.site_files, named.path)))
+        elif named.path not in found:
+            found[named.path] = SiteImage(named.path, check.site_files.url(SitePath(named.path)),
+                                          *(size or (None, None)))
+    return tuple(found.values())
 
 
 def _aliases(check: _Checker, data: dict[str, Any]) -> tuple[str, ...]:
@@ -429,6 +463,12 @@ def _images(check: _Checker, value: object, where: str, *, paths_allowed: bool =
             check.warn(here, f"an image must be a mapping with a url, got {shorten(item)}")
             continue
         raw_url = item.get("url")
+        if isinstance(raw_url, str) and not paths_allowed and is_site_path(raw_url) \
+                and raw_url.strip():
+            image = _site_image(check, item, raw_url, here)
+            if image is not None:
+                images.append(image)
+            continue
         if isinstance(raw_url, str) and _image_path_problem(check, raw_url, f"{here}.url",
                                                             paths_allowed=paths_allowed):
             continue
@@ -444,32 +484,60 @@ def _images(check: _Checker, value: object, where: str, *, paths_allowed: bool =
 def _image_path_problem(check: _Checker, url: str, where: str, *, paths_allowed: bool
                         ) -> bool:
     """Whether the image URL ``url`` is a path or a scheme-relative URL (``//host/x``),
-    which a story's images cannot be; warned about (silently left out where
-    ``paths_allowed``: provider logos, paths on the site the data came from). Paths are
-    not read as this site's files: a story's image is shown by feeds, the JSON API and
-    other sites' previews, which need the whole URL."""
+    which is left out: a scheme-relative URL with a warning, and a path silently where
+    ``paths_allowed`` (provider logos and related[] stories' images: paths on the site the
+    data came from). (A story's own images may be paths of this site: ``_site_image``.)"""
     text = url.strip()
     if text.startswith("//"):
         check.warn(where, f"{shorten(url)} is a URL without its scheme; the image is not "
                    "shown", f"Write it with https: 'https:{text}'.")
         return True
-    if text.startswith("/"):
-        if not paths_allowed:
-            check.warn(where, f"{shorten(url)} is a path, not a URL; a story's image must be a "
-                       "whole URL, and the image is not shown", _IMAGE_PATH_HINT)
-        return True
-    first = text.split("/")[0]
-    if not paths_allowed and "/" in text and "." not in first and not _SCHEME.match(text):
-        check.warn(where, f"{shorten(url)} is a relative path, not a URL; a story's image "
-                   "must be a whole URL, and the image is not shown", _IMAGE_PATH_HINT)
-        return True
-    return False
+    return paths_allowed and is_site_path(text)
 
 
-_IMAGE_PATH_HINT = ("Give the image's full https:// URL; for a file of this site (static/img/"
-                    "x.jpg), the site's base URL followed by its path "
-                    "(https://example.org/static/img/x.jpg).")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+def _site_image(check: _Checker, item: dict[str, Any], url: str, here: str) -> Image | None:
+    """A story's image given as a path of this site (``/static/img/hero.jpg``): the file
+    it names, with its size from the file where the story gives none (see
+    ``site_images``); None, with a warning, when the site has no such file."""
+    where = f"{here}.url"
+    named = site_path(check.clean(where, url))
+    if named is None:
+        check.warn(where, f"{shorten(url)} is not the path of a file (a folder, '..', a space "
+                   "or a quote); the image is not shown", _IMAGE_PATH_HINT)
+        return None
+    there, size = check.site_files.look(named.path)
+    if not there:
+        check.warn(where, f"{shorten(url)} names {named.path}, which is not in the site's "
+                   f"{looked_in(named.path)}; the image is not shown",
+                   _missing_hint(check.site_files, named.path))
+        return None
+    width = _dimension(check, item, "width", here)
+    height = _dimension(check, item, "height", here)
+    if not (width and height):
+        if size is None:
+            check.warn(where, f"the size of {named.path} could not be read from the file (PNG, "
+                       "JPEG, GIF and WebP files say it, an SVG file in its width and height "
+                       "in pixels); the image is not shown without one",
+                       "Give the image's width and height in pixels.")
+        width, height = size or (width, height)
+    return Image(url=check.site_files.url(named), width=width, height=height,
+                 title=check.text(item, "title", where=f"{here}.title"))
+
+
+def _missing_hint(files: SiteFiles, path: str) -> str:
+    """What to do about an image path that names no file: the path of a file of
+    ``static/`` that has the name, if there is one, else where to put the file."""
+    if not path.startswith(STATIC_DIR + "/") and files.look(f"{STATIC_DIR}/{path}")[0]:
+        return f"Did you mean /{STATIC_DIR}/{path}? (static/{path} is published there.)"
+    folder = path[len(STATIC_DIR) + 1:] if path.startswith(STATIC_DIR + "/") else path
+    return (f"Add the file as {STATIC_DIR}/{folder}" if path.startswith(STATIC_DIR + "/")
+            else f"Add the file as {ROOT_DIR}/{path}") + ", or correct the path (paths are " \
+        "from the site's root: /static/... for a file of static/), or give the image's " \
+        "full https:// URL."
+
+
+_IMAGE_PATH_HINT = ("Give the path of a file of the site's static/ folder (/static/img/x.jpg) "
+                    "or root/ folder, or the image's full https:// URL.")
 
 
 def _story_images(check: _Checker, value: object) -> tuple[Image, ...]:
@@ -591,10 +659,10 @@ def _clean_body(check: _Checker, body: str) -> str:
     return _NOT_TEXT.sub("", body)
 
 
-def _text_body(source: SourceFile) -> Validated:
+def _text_body(check: _Checker) -> Validated:
     """A file without front matter: its first non-empty line is its title (in a Markdown
     file, without the marks of a heading: ``# Title #``), the rest its body."""
-    check = _Checker(source)
+    source = check.source
     lines = _clean_body(check, source.body).split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
@@ -612,6 +680,7 @@ def _text_body(source: SourceFile) -> Validated:
         text="\n".join(lines[first + 1 :]).strip("\n"),
         modified=datetime.fromtimestamp(int(source.mtime), tz=UTC),
         body_format="markdown" if markdown else "text",
+        body_images=_body_images(check) if markdown else (),
     ), tuple(check.problems))
 
 

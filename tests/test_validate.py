@@ -499,10 +499,13 @@ def test_an_alias_that_is_no_path_of_this_site_is_warned_about_at_its_line() -> 
 
 
 @pytest.mark.parametrize(("url", "message", "hint"), [
-    ("/static/img/hero.jpg", "'/static/img/hero.jpg' is a path, not a URL; a story's image "
-     "must be a whole URL, and the image is not shown", "base URL followed by its path"),
-    ("static/img/hero.jpg", "'static/img/hero.jpg' is a relative path, not a URL; a story's "
-     "image must be a whole URL, and the image is not shown", "base URL followed by its path"),
+    ("/static/img/hero.jpg", "'/static/img/hero.jpg' names static/img/hero.jpg, which is not "
+     "in the site's static/ (and templates/static/ and the default theme's); the image is not "
+     "shown", "Add the file as static/img/hero.jpg"),  # (a path of this site: no site here,
+    # so no file: see test_site_images for the files found)
+    ("static/img/hero.jpg", "'static/img/hero.jpg' names static/img/hero.jpg, which is not "
+     "in the site's static/ (and templates/static/ and the default theme's); the image is not "
+     "shown", "Add the file as static/img/hero.jpg"),
     ("//cdn.example.com/x.jpg", "'//cdn.example.com/x.jpg' is a URL without its scheme; the "
      "image is not shown", "'https://cdn.example.com/x.jpg'"),
 ])

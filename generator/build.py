@@ -112,6 +112,7 @@ from .slugs import SlugClash, find_slug_clashes, slug_clash_warnings
 from .store import StoryStore
 from .summary import StorySummary
 from .theme import REPLACEABLE, CopiedFiles, copied_files, root_collisions, template_digests
+from .topic_spellings import topic_merge_warnings
 from .urls import page_path
 from .workers import (
     TICK_EVERY,
@@ -619,6 +620,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
     future = _future(site.articles, now)
     clashes = _slug_clashes(site)
     shared = _shared_urls(config, site)
+    merges = topic_merge_warnings(site.topic_merges)
     html_pages = sum(rel.endswith(".html") for rel in fingerprints)
     kept = Manifest(settings, templates_key, build_id, files, new_pages, reader, events,
                     _placement_pairs(placements),
@@ -631,7 +633,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                     shared_urls=tuple(group.to_tuple() for group in shared),
                     alias_problems=tuple(map(Diagnostic.to_tuple, alias_problems)),
                     topics=tuple(topic.ref.name for topic in site.topics),
-                    site_files=dict(sorted(site_files.items())))
+                    site_files=dict(sorted(site_files.items())),
+                    topic_merges=tuple(map(Diagnostic.to_tuple, merges)))
     kept.store_as(stories.story_delta)
     if memory is not None:
         memory.manifest = kept
@@ -646,7 +649,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         diagnostics=tuple(d for e in files.values() for d in e.diagnostics)
         + _placement_warnings(placements) + future_warnings(future, now)
         + slug_clash_warnings(clashes, path_of=article_path) + shared_url_warnings(shared)
-        + alias_problems
+        + alias_problems + merges
         + unused_topic_warnings(config, kept.topics) + copied.problems + root_problems,
         body_matches=placements, clusters=events, write=written, timings=timings,
     )
@@ -1196,7 +1199,7 @@ def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str,
         + slug_clash_warnings((SlugClash(*clash) for clash in manifest.clashes),
                               path_of=article_path)
         + shared_url_warnings(map(SharedUrl.from_tuple, manifest.shared_urls))
-        + tuple(map(Diagnostic.from_tuple, manifest.alias_problems))
+        + tuple(map(Diagnostic.from_tuple, manifest.alias_problems + manifest.topic_merges))
         + unused_topic_warnings(config, manifest.topics) + copied.problems,
         body_matches=placements, clusters=manifest.events,
         write=WriteResult(0, len(manifest.pages), 0), timings=timings,

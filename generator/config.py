@@ -107,8 +107,8 @@ class SiteConfig:
         return bool(urlsplit(self.base_url).netloc)
 
     def topic_definition(self, name: str) -> TopicDefinition | None:
-        """The editorial definition of a topic, if the config has one (whatever the case
-        and spacing of either name: see ``slugs.topic_key``)."""
+        """The editorial definition of a topic, if the config has one (whatever the case,
+        spacing and accents of either name: see ``slugs.topic_key``)."""
         key = topic_key(name)
         for topic in self.topics:
             if topic_key(topic.name) == key:

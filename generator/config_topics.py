@@ -49,7 +49,7 @@ def unused_topic_warnings(config: SiteConfig, topics: Iterable[str]) -> tuple[Di
             taken.add(index)
         close = get_close_matches(topic_key(name), named, n=1, cutoff=CLOSE_ENOUGH)
         hint = (f"Did you mean {named[close[0]]!r}? It is a topic of the stories (names "
-                "match whatever their case and spacing)." if close
+                "match whatever their case, spacing and accents)." if close
                 else "No story lists this topic: correct the name, or remove the entry.")
         problems.append(warning(
             CONFIG_NAME, f"the topic {shorten(name)} is not a topic of any story, so its "

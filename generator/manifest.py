@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .cluster_records import StoryRecord
     from .events import EventState, StateOrigin
 
-FORMAT = 21
+FORMAT = 22
 _DAMAGED = (OSError, EOFError, ValueError, TypeError, IndexError, KeyError)
 DELTA_MIN = 100
 """A delta may hold this many changes (rows and removals) on a site of any size..."""
@@ -153,6 +153,10 @@ class Manifest:
     """The content files whose images name files of the site (``static/``, ``root/``),
     with those files as they were when each was read (``ParsedFile.site_files``): a build
     reads a story again when one changed (``site_images.stale_site_files``)."""
+    topic_merges: tuple[tuple[Any, ...], ...] = ()
+    """The warnings about topics whose stories spell them differing by accents
+    (``topic_spellings``), as ``Diagnostic.to_tuple`` gives them, for reports of
+    unchanged builds to give again."""
     story_delta: StoryDelta | None = field(default=None, compare=False)
     """How the build that made this manifest stores its stories (None: whole); not kept
     in the index."""
@@ -330,7 +334,7 @@ def load_manifest(path: Path) -> Manifest:
             return Manifest()
         (_version, settings, templates, build_id, files, pages, reader, events, placements,
          counts, stories_id, stories_base, stories_changes, layout, topic_layouts, future,
-         topics, clashes, shared_urls, alias_problems, site_files, output) = data
+         topics, clashes, shared_urls, alias_problems, site_files, topic_merges, output) = data
         return Manifest(
             settings=settings, templates=templates, build_id=build_id,
             files={src: _make_cached((_make_stamp((size, mtime)), None,
@@ -342,7 +346,8 @@ def load_manifest(path: Path) -> Manifest:
             stories_id=stories_id, stories_base=stories_base,
             stories_changes=stories_changes, output=output, layout=layout,
             topic_layouts=topic_layouts, future=future, topics=topics, clashes=clashes,
-            shared_urls=shared_urls, alias_problems=alias_problems, site_files=site_files)
+            shared_urls=shared_urls, alias_problems=alias_problems, site_files=site_files,
+            topic_merges=topic_merges)
     except _DAMAGED:
         return Manifest()
 
@@ -437,6 +442,7 @@ def save_manifest(path: Path, manifest: Manifest, *, stories: bool = True) -> No
         manifest.stories_base, manifest.stories_changes, manifest.layout,
         manifest.topic_layouts, manifest.future, manifest.topics, manifest.clashes,
         manifest.shared_urls, manifest.alias_problems, manifest.site_files,
+        manifest.topic_merges,
         manifest.output),  # (output last: see _set_in_use)
         _INDEX_MARSHAL))
 

@@ -22,8 +22,9 @@ from .record_store import RecordStore
 from .records import Extra, Image, Provider, Story
 from .scan import CACHE_DIR
 from .shared_urls import distinct_coverage, find_same_urls
-from .slugs import assign_unique, topic_key, topic_slug
+from .slugs import assign_topic_slugs, assign_unique, topic_key
 from .summary import StorySummary, link_key
+from .topic_spellings import TopicMerge, find_topic_merges
 
 if TYPE_CHECKING:  # the clustering engine is imported when a site is modeled, not before
     from .clusters import Cluster
@@ -184,6 +185,9 @@ class Site:
     """The key of the ``webUrl`` of each story whose ``webUrl`` another story has too,
     by slug (``shared_urls.find_same_urls``; empty on most sites): an event's coverage
     names each address once."""
+    topic_merges: tuple[TopicMerge, ...] = ()
+    """The topics whose stories spell them differing by accents, which builds warn of
+    (``topic_spellings``; none on most sites)."""
 
     def record_jsons(self, articles: Sequence[Article]) -> list[bytes]:
         """The stories' schema records as JSON (see ``schema_json``), in order, as UTF-8."""
@@ -330,15 +334,18 @@ class Unevented:
     """Every topic, in display order."""
     same_url: dict[str, str]
     """The stories whose ``webUrl`` another story has too (``Site.same_url``)."""
+    topic_merges: tuple[TopicMerge, ...] = ()
+    """The topics whose stories spell them with other accents (``Site.topic_merges``)."""
 
 
 def lay_out(config: SiteConfig, placement: Placement) -> Unevented:
     """What the site of ``placement`` is before its events."""
     ordered, slugs, body_of = placement.ordered, placement.slugs, placement.body_of
-    refs = _topic_refs(config, ordered)
+    refs, merges = _topic_refs(config, ordered)
     by_url, by_title = _related_keys(ordered, slugs, link_key)
     heads = make_heads(ordered, slugs, refs, by_url, by_title, body_of)
-    return Unevented(heads, _topics(config, heads, refs), find_same_urls(ordered, slugs))
+    return Unevented(heads, _topics(config, heads, refs), find_same_urls(ordered, slugs),
+                     merges)
 
 
 def evented_site(config: SiteConfig, laid: Unevented, records: RecordStore | None,
@@ -350,7 +357,8 @@ def evented_site(config: SiteConfig, laid: Unevented, records: RecordStore | Non
     return Site(config=config, articles=articles, topics=laid.topics,
                 by_slug={a.slug: a for a in articles}, clusters=events.clusters,
                 members={c.id: c.members for c in events.clusters}, records=records,
-                event_state=event_state, same_url=laid.same_url)
+                event_state=event_state, same_url=laid.same_url,
+                topic_merges=laid.topic_merges)
 
 
 def _distinct_coverage(articles: tuple[Article, ...], events: Events,
@@ -422,10 +430,12 @@ def _event_fields(cluster_of: Mapping[str, Cluster], related: Mapping[str, tuple
             related.get(slug, ()))
 
 
-def _topic_refs(config: SiteConfig, stories: Sequence[StorySummary]) -> dict[str, TopicRef]:
-    """The topic of each name the stories give: names that differ only in case and spacing
-    are one topic (``topic_key``), named as the config defines it, else as most of its
-    stories spell it (of equally many, the first in code point order)."""
+def _topic_refs(config: SiteConfig, stories: Sequence[StorySummary]
+                ) -> tuple[dict[str, TopicRef], tuple[TopicMerge, ...]]:
+    """The topic of each name the stories give: names that differ only in case, spacing
+    or accents are one topic (``topic_key``), named as the config defines it, else as
+    most of its stories spell it (of equally many, the first in code point order); and
+    the topics whose names differ by accents (``topic_spellings``)."""
     counts: dict[str, int] = {}
     for story in stories:
         for name in story.topics:
@@ -439,10 +449,11 @@ def _topic_refs(config: SiteConfig, stories: Sequence[StorySummary]) -> dict[str
         definition = config.topic_definition(key)
         named[key] = definition.name if definition else min(names, key=lambda n: -counts[n])
         sizes[key] = sum(map(counts.__getitem__, names))
-    slugs = assign_unique(sorted(named), wanted=lambda k: topic_slug(named[k]),
-                          identity=named.__getitem__, rank=lambda k: (-sizes[k], named[k]))
+    slugs = assign_topic_slugs(named, sizes)
+    merges = find_topic_merges(spellings, named, {name: TopicRef(name, slug).path
+                                                  for name, slug in slugs.items()}, stories)
     return {name: TopicRef(named[key], slugs[named[key]])
-            for key, names in spellings.items() for name in names}
+            for key, names in spellings.items() for name in names}, merges
 
 
 def _topics(config: SiteConfig, heads: Sequence[Head],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -49,19 +50,68 @@ def short_hash(text: str) -> str:
 
 
 def topic_key(name: str) -> str:
-    """What tells topics apart: their names but for case, spacing and the hyphens or
-    underscores that stand for spaces ("AI in Healthcare", "AI in  healthcare" and
-    "ai-in-healthcare" are one topic, as Hugo's taxonomies make them one term; "C" and
-    "C#" two, and "Café" and "Cafe", since an accent can tell words apart)."""
+    """What tells topics apart: their names but for case, spacing, the hyphens or
+    underscores that stand for spaces and the accents of Latin letters ("AI in
+    Healthcare", "AI in  healthcare" and "ai-in-healthcare" are one topic, as Hugo's
+    taxonomies make them one term; so are "Café", "CAFÉ" and "Cafe", and "Łódź" and
+    "Lodz"; "C" and "C#" stay two). Builds warn when spellings are one topic only by
+    their accents (``topic_spellings``): "Résumé" and "Resume" can be two words."""
+    folded = name.casefold().translate(_AS_SPACE)
+    if not folded.isascii():
+        folded = _without_latin_accents(folded)
+    return " ".join(folded.split())
+
+
+def topic_key_with_accents(name: str) -> str:
+    """``topic_key`` but for accents: what tells apart the spellings of one topic that
+    differ by more than case and spacing ("Café" and "Cafe"; not "Café" and "CAFÉ")."""
     return " ".join(name.casefold().translate(_AS_SPACE).split())
 
 
 _AS_SPACE = str.maketrans("-_", "  ")
+_STROKED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ƀ": "b",
+                          "ɨ": "i", "ƶ": "z", "ǥ": "g", "æ": "ae", "œ": "oe"})
+"""Latin letters written with a stroke or as a ligature, which Unicode does not split
+into a letter and an accent, as slugs spell them (``slugify``'s transliteration)."""
+
+
+def _without_latin_accents(text: str) -> str:
+    """``text`` (case-folded) without the accents of its Latin letters: a combining mark
+    goes only after a Latin letter, as the marks of other scripts (kana's dakuten, Indic
+    vowel signs, Cyrillic "й") make letters of their own."""
+    kept = []
+    latin = False
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char):
+            if latin:
+                continue
+        else:
+            latin = char.isascii() or unicodedata.name(char, "").startswith("LATIN ")
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept)).translate(_STROKED)
 
 
 def topic_slug(name: str) -> str:
-    """"Computer Vision" -> "computer-vision"; "IBM AI" -> "ibm-ai"."""
-    return make_slug(name, fallback="topic")
+    """"Computer Vision" -> "computer-vision"; "IBM AI" -> "ibm-ai"; the symbols that
+    name a thing are spelled out, as they are said, where the slug would drop them:
+    "C#" -> "c-sharp", "C++" -> "c-plus-plus", "Disney+" -> "disney-plus", ".NET" ->
+    "dotnet", "AT&T" -> "at-and-t" (a spaced "&" is left out: "Arts & Culture" ->
+    "arts-culture")."""
+    text = unicodedata.normalize("NFC", name) if not name.isascii() else name
+    if _SPOKEN_SYMBOL.search(text):
+        for pattern, spoken in _SPOKEN:
+            text = pattern.sub(spoken, text)
+    return make_slug(text, fallback="topic")
+
+
+_SPOKEN_SYMBOL = re.compile(r"[#+.&]")
+_SPOKEN: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"(?<=[^\W_])#"), lambda _m: " sharp "),  # C#, F#
+    (re.compile(r"(?<=[^\W_])\++(?![^\W_])"), lambda m: " plus" * len(m[0]) + " "),  # C++
+    (re.compile(r"(?<![^\W_])(?<!\.)\.(?=[^\W_])"), lambda _m: " dot"),  # .NET, not ASP.NET
+    (re.compile(r"(?<=[^\W_])&(?=[^\W_])"), lambda _m: " and "),  # AT&T, R&D
+)
+"""The symbols a topic's slug spells out (``topic_slug``), with what each becomes."""
 
 
 def story_slug(stem: str, title: str, date_prefix: str) -> str:
@@ -104,6 +154,16 @@ def assign_unique(
             taken.add(candidate)
             result[key] = candidate
     return result
+
+
+def assign_topic_slugs(named: Mapping[str, str], sizes: Mapping[str, int]) -> dict[str, str]:
+    """The slug of each topic, by name, given each ``topic_key``'s topic name
+    (``named``) and count of stories (``sizes``): its ``topic_slug``, unless names of
+    other keys want that too (the topic with the most stories, then the first name in
+    code point order, keeps it; the others get a suffix of their own name)."""
+    return assign_unique(sorted(named), wanted=lambda key: topic_slug(named[key]),
+                         identity=named.__getitem__,
+                         rank=lambda key: (-sizes[key], named[key]))
 
 
 @dataclass(frozen=True, slots=True)

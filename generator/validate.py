@@ -29,7 +29,7 @@ from .records import (
     freeze_extra,
 )
 from .site_images import SiteFiles, SitePath, body_site_images, is_site_path, looked_in, site_path
-from .slugs import date_in_name, topic_key
+from .slugs import date_in_name, topic_key, topic_key_with_accents
 from .theme import ROOT_DIR, STATIC_DIR
 from .urls import ALIAS_FIELDS, AliasProblem, alias_path, safe_http_url
 from .yamlio import MAX_DEPTH
@@ -442,7 +442,13 @@ def _topics(check: _Checker, value: object) -> tuple[str, ...]:
         elif not any(char.isalnum() for char in name):
             check.warn(f"topics[{i}]", f"topic {name!r} has no letters or digits; it is ignored")
         else:
-            topics.setdefault(topic_key(name), name)  # (the first of one topic's spellings)
+            first = topics.setdefault(topic_key(name), name)  # (one topic's first spelling)
+            if first != name and topic_key_with_accents(first) != topic_key_with_accents(name):
+                check.warn(f"topics[{i}]", f"the topic {name!r} is {first!r}, given before it, "
+                           "but for accents: they are one topic, named "
+                           f"{first!r} here", "Names differing only in accents, case or "
+                           "spacing are one topic: give it once, or rename one if they are "
+                           "two topics ('Resume' and 'Résumé').")
     return tuple(topics.values())
 
 

@@ -43,6 +43,7 @@ from generator.pages import article_page, site_feeds
 from generator.theme import static_files, template_digests
 from generator.workers import WorkerPool
 from tests.conftest import ROOT, MakeSite
+from tests.htmlread import parse_html, text_of
 
 STORY = """\
 ---
@@ -1078,6 +1079,59 @@ def test_a_story_whose_address_another_took_is_warned_of_until_renamed(
     other.rename(other.with_name("2021-03-09-another-story.md"))
     assert clashes()[0] == []
     assert clashes() == ([], 0)
+
+
+@pytest.mark.parametrize("server", [False, True])
+def test_a_topic_spelled_with_other_accents_is_warned_of_until_spelled_alike(
+    site: Path, tmp_path: Path, server: bool
+) -> None:
+    """A story giving Robotics as Robótics joins the topic, and every build says so (an
+    unchanged one, an edit the preview server patches) until it is spelled alike; when
+    most stories spell it so, the topic is renamed (its pages, and those linking it)."""
+    from generator.build import BuildMemory
+
+    memory = BuildMemory() if server else None
+    out = site.parent / "out"
+    config, _ = load_config(site, output=out)
+    accented = [site / f"content/2021-03-{n:02d}-robotica-{n}.md" for n in range(8, 16)]
+
+    def merged() -> tuple[list[str], int]:
+        report = build(config, memory=memory)
+        assert report.errors == ()
+        assert tree(out) == clean_build(site, tmp_path)
+        return [p.message.split(", so")[0] for p in report.warnings], report.rendered
+
+    assert merged()[0] == []
+    accented[0].write_text(story(8, topic="Robótics"), encoding="utf-8")
+    said = ["the topic names 'Robotics' (content/2021-03-01-story-1.md, content/2021-03-02-"
+            "story-2.md, content/2021-03-03-story-3.md and 3 more), 'Robótics' (content/"
+            "2021-03-08-robotica-8.md) differ only by accents (and case or spacing)"]
+    assert merged()[0] == said
+    assert merged() == (said, 0)  # (nothing changed)
+    edit_story_3(site)
+    assert merged()[0] == said
+    assert memory is None or memory.index is not None  # (the preview server patched)
+    for n, path in enumerate(accented[1:], start=9):  # (Robótics: then the most used)
+        path.write_text(story(n, topic="ROBÓTICS" if n == 9 else "Robótics"), encoding="utf-8")
+    assert merged()[0] == [said[0].replace("(content/2021-03-08-robotica-8.md)", "(content/"
+                                           "2021-03-08-robotica-8.md, content/2021-03-10-"
+                                           "robotica-10.md, content/2021-03-11-robotica-11.md "
+                                           "and 4 more)").replace(
+        "'Robotics'", "'ROBÓTICS' (content/2021-03-09-robotica-9.md), 'Robotics'")]
+    assert text_of(parse_html(out / "topics/robotics/index.html").find(".//h1")) == "Robótics"
+    for n in range(1, 7):
+        (site / f"content/2021-03-{n:02d}-story-{n}.md").write_text(
+            story(n, topic="robótics"), encoding="utf-8")
+    assert merged()[0] == []  # (Robótics, robótics and ROBÓTICS: case alone)
+    accented[1].unlink()
+    (site / "content/2021-03-07-vision.md").write_text(story(7, topic="Robotics"),
+                                                      encoding="utf-8")
+    assert merged()[0] == ["the topic names 'Robotics' (content/2021-03-07-vision.md), "
+                           "'Robótics' (content/2021-03-08-robotica-8.md, content/2021-03-10-"
+                           "robotica-10.md, content/2021-03-11-robotica-11.md and 4 more), "
+                           "'robótics' (content/2021-03-01-story-1.md, content/2021-03-02-"
+                           "story-2.md, content/2021-03-03-story-3.md and 3 more) differ only "
+                           "by accents (and case or spacing)"]
 
 
 @pytest.mark.parametrize("server", [False, True])

@@ -188,8 +188,9 @@ def test_topic_order_and_descriptions_come_from_the_config(make_site: MakeSite) 
 
 def test_topic_names_differing_in_case_or_spacing_are_one_topic(make_site: MakeSite) -> None:
     """As in Hugo's taxonomies: named as most of its stories spell it, or as the config
-    does (hyphens and underscores count as spaces); names that only slugify alike (C, C#,
-    C++; Café and Cafe) stay topics of their own."""
+    does (hyphens and underscores count as spaces, accents do not count: Café and Cafe);
+    names that only slugify alike (C, C#, C++) stay topics of their own, at addresses
+    that spell their symbols out."""
     out = build_site_at(make_site({
         "content/a.md": story("A", "2020-06-09T01:00:00Z", topics="[AI, C]"),
         "content/b.md": story("B", "2020-06-09T02:00:00Z", topics="[ai, AI, C#]"),
@@ -203,16 +204,68 @@ def test_topic_names_differing_in_case_or_spacing_are_one_topic(make_site: MakeS
     }))
     topics = sorted(p.name for p in (out / "topics").iterdir() if p.is_dir())
     assert [t for t in topics if not t.startswith("c")] == ["ai", "ai-in-healthcare", "robots"]
-    assert len([t for t in topics if t == "c" or t.startswith("c-")]) == 3
-    assert len([t for t in topics if t.startswith("cafe")]) == 2
+    assert [t for t in topics if t.startswith("c")] == ["c", "c-plus-plus", "c-sharp", "cafe"]
+    assert listed(out / "topics/cafe/index.html") == ["G", "F"]
     assert listed(out / "topics/ai/index.html") == ["C", "B", "A"]  # each story once
     assert listed(out / "topics/ai-in-healthcare/index.html") == ["G", "E", "D"]
     titles = {name: text_of(parse_html(out / "topics" / name / "index.html").find(
-        ".//h1")) for name in ("ai", "ai-in-healthcare", "robots")}
+        ".//h1")) for name in ("ai", "ai-in-healthcare", "robots", "cafe", "c-sharp")}
     assert titles == {"ai": "ai", "ai-in-healthcare": "AI in Healthcare",  # (1 to 1: the
-                      "robots": "Robots"}  # first in code point order)
+                      "robots": "Robots", "cafe": "Cafe",  # first in code point order)
+                      "c-sharp": "C#"}
     article = text_of(parse_html(out / "news/2020-06-09-b/index.html"))
     assert "Topics: aiC#" in article  # (the story's own two spellings: one link)
+
+
+def test_topics_named_with_symbols_get_addresses_that_spell_them_out(
+        make_site: MakeSite) -> None:
+    """The publisher's trial: C, C# and C++ (and .NET and NET) were at topics/c/,
+    topics/c-e4bc4b/ and topics/c-fc2b42/; now each is at an address a reader can tell,
+    whatever other topics there are, and a hash is left for names that are still alike."""
+    out = build_site_at(make_site({
+        "content/a.md": story("A", "2020-06-09T01:00:00Z", topics="[C, 'C#', C++, F#]"),
+        "content/b.md": story("B", "2020-06-09T02:00:00Z",
+                              topics="[.NET, NET, ASP.NET, AT&T, Disney+, Arts & Culture]"),
+        "content/c.md": story("C", "2020-06-09T03:00:00Z", topics="['C#', Arts Culture]"),
+    }))
+    topics = {p.name: text_of(parse_html(p / "index.html").find(".//h1"))
+              for p in (out / "topics").iterdir() if p.is_dir()}
+    hashed = [slug for slug in topics if slug.startswith("arts-culture-")]
+    assert topics == {
+        "c": "C", "c-sharp": "C#", "c-plus-plus": "C++", "f-sharp": "F#", "dotnet": ".NET",
+        "net": "NET", "asp-net": "ASP.NET", "at-and-t": "AT&T", "disney-plus": "Disney+",
+        "arts-culture": "Arts & Culture", **{slug: "Arts Culture" for slug in hashed}}
+    assert len(hashed) == 1  # (a spaced '&' is left out: a true clash, the last resort)
+    assert listed(out / "topics/c-sharp/index.html") == ["C", "A"]
+
+
+def test_topic_names_differing_only_by_accents_are_one_topic_with_a_warning(
+        make_site: MakeSite) -> None:
+    """Café (two stories), Cafe and CAFÉ are one topic, named as most stories spell it;
+    as an accent can tell two words apart (Resume, Résumé), every build says which files
+    spell it how. Case alone (AI, ai) and other scripts' marks (か, が) say nothing."""
+    site = make_site({
+        "content/a.md": story("A", "2020-06-09T01:00:00Z", topics="[Café, AI]"),
+        "content/b.md": story("B", "2020-06-09T02:00:00Z", topics="[Café, ai]"),
+        "content/c.md": story("C", "2020-06-09T03:00:00Z", topics="[Cafe, か]"),
+        "content/d.md": story("D", "2020-06-09T04:00:00Z", topics="[CAFÉ, が]"),
+    })
+    config, _ = load_config(site, output=site.parent / "out")
+    for _build in range(2):  # (the second build has nothing to do: it says it again)
+        report = build(config)
+        assert [p.format() for p in report.warnings] == [
+            "content/c.md: warning: topics: the topic names 'CAFÉ' (content/d.md), 'Cafe' "
+            "(content/c.md), 'Café' (content/a.md, content/b.md) differ only by accents (and "
+            "case or spacing), so they are one topic, 'Café', at topics/cafe/ Hint: If they "
+            "name one topic, spell it alike everywhere to silence this; if they are two "
+            "topics ('Resume' and 'Résumé'), rename one of them (names differing only in "
+            "accents, case or spacing are always one topic)."]
+    assert report.rendered == 0
+    out = config.output
+    assert listed(out / "topics/cafe/index.html") == ["D", "C", "B", "A"]
+    assert text_of(parse_html(out / "topics/cafe/index.html").find(".//h1")) == "Café"
+    kana = sorted(p.name for p in (out / "topics").iterdir() if p.name.startswith("ka"))
+    assert len(kana) == 2 and kana[0] == "ka"  # (two topics; both slugify to 'ka')
 
 
 def test_a_story_dated_in_the_future_is_published_with_a_warning(make_site: MakeSite) -> None:

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from generator.slugs import assign_unique, make_slug, story_slug, topic_slug
+from generator.slugs import (
+    assign_topic_slugs,
+    assign_unique,
+    make_slug,
+    story_slug,
+    topic_key,
+    topic_slug,
+)
 
 PATH_SAFE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 titles = st.text(min_size=0, max_size=120)
@@ -33,6 +40,33 @@ def test_topic_slugs_from_the_issue() -> None:
     assert topic_slug("Computer Vision") == "computer-vision"
     assert topic_slug("IBM AI") == "ibm-ai"
     assert topic_slug("AI") == "ai"
+
+
+def test_topic_slugs_spell_out_the_symbols_that_tell_names_apart() -> None:
+    """A publisher's trial: C, C# and C++ were topics/c/, topics/c-e4bc4b/ and
+    topics/c-fc2b42/. Symbols are spelled as said where a name ends with them (C#, C++,
+    Disney+), a name starts with a dot (.NET) or '&' joins two letters (AT&T, R&D)."""
+    assert {name: topic_slug(name) for name in (
+        "C", "C#", "C++", "F#", "c#", ".NET", "NET", ".NET Core", "C#/.NET", "ASP.NET",
+        "Node.js", "Web 3.0", "Notepad++", "Disney+", "Apple TV+", "1+1", "AT&T", "R&D",
+        "Arts & Culture", "#MeToo", "...and more")} == {
+        "C": "c", "C#": "c-sharp", "C++": "c-plus-plus", "F#": "f-sharp", "c#": "c-sharp",
+        ".NET": "dotnet", "NET": "net", ".NET Core": "dotnet-core",
+        "C#/.NET": "c-sharp-dotnet", "ASP.NET": "asp-net", "Node.js": "node-js",
+        "Web 3.0": "web-3-0", "Notepad++": "notepad-plus-plus", "Disney+": "disney-plus",
+        "Apple TV+": "apple-tv-plus", "1+1": "1-1", "AT&T": "at-and-t", "R&D": "r-and-d",
+        "Arts & Culture": "arts-culture", "#MeToo": "metoo", "...and more": "and-more"}
+
+
+def test_topic_keys_fold_case_spacing_and_the_accents_of_latin_letters_only() -> None:
+    assert {topic_key(name) for name in ("Café", "CAFÉ", "Cafe", "cafe\u0301", " café ")} \
+        == {"cafe"}
+    assert topic_key("Łódź") == topic_key("LODZ") == "lodz"
+    assert topic_key("İstanbul") == "istanbul" and topic_key("Ærø") == "aero"
+    assert topic_key("Generative-AI") == topic_key("generative_ai") == "generative ai"
+    # (other scripts' marks make letters of their own: kana's dakuten, Cyrillic й)
+    assert topic_key("が") != topic_key("か") and topic_key("й") != topic_key("и")
+    assert len({topic_key(name) for name in ("C", "C#", "C++", ".NET", "NET")}) == 5
 
 
 def test_story_slugs_use_a_dated_file_name_or_the_date_and_title() -> None:
@@ -140,3 +174,64 @@ def test_a_clash_names_the_holder_and_only_the_next_in_line_moves() -> None:
         "content/2024-05-01-foo.md go, this story moves to news/2024-05-01-foo/ and "
         "news/2024-05-01-foo-ac90ee/ stops working Hint: Rename one of the two files")
     assert find_slug_clashes(stories[3:], holders) == ()
+
+
+SPELLINGS = (("a", "A", "á", "Á", "à"), ("c", "C", "ç"), ("e", "E", "é", "É", "e\u0301", "ê"),
+             ("l", "L", "ł", "Ł"), ("o", "O", "ø", "Ø", "ö"), ("ae", "AE", "æ", "Æ"),
+             ("n", "N", "ñ"), ("t",), ("1",), (" ", "-", "_", "  ", " - "), ("#",), ("+",),
+             (".",), ("&",), ("/",))
+"""Units of a topic's name, each with the spellings that are one topic (``topic_key``)."""
+
+
+@st.composite
+def spelled_alike(draw: st.DrawFn) -> tuple[str, str]:
+    """Two spellings of one topic: the same units, each spelled either way."""
+    units = draw(st.lists(st.sampled_from(SPELLINGS), min_size=1, max_size=12))
+    return ("".join(draw(st.sampled_from(unit)) for unit in units),
+            "".join(draw(st.sampled_from(unit)) for unit in units))
+
+
+@given(spelled_alike())
+def test_the_spellings_of_one_topic_get_one_slug(names: tuple[str, str]) -> None:
+    """Whichever spelling names a topic, its address is the same (a topic's name has a
+    letter or a digit: see ``validate``)."""
+    first, second = names
+    assume(any(char.isalnum() for char in first))
+    assert topic_key(first) == topic_key(second)
+    assert topic_slug(first) == topic_slug(second)
+
+
+topic_names = st.lists(st.one_of(st.text(max_size=12), st.builds(
+    "".join, st.lists(st.sampled_from([u for unit in SPELLINGS for u in unit]), max_size=8))),
+    max_size=15)
+
+
+def topics_of(names: list[str]) -> tuple[dict[str, str], dict[str, int]]:
+    """What ``model`` gives ``assign_topic_slugs``: each key's (first) name, and a size."""
+    named: dict[str, str] = {}
+    for name in names:
+        named.setdefault(topic_key(name), name)
+    return named, {key: len(name) % 3 for key, name in named.items()}
+
+
+@given(topic_names)
+def test_distinct_topic_keys_never_share_a_slug(names: list[str]) -> None:
+    named, sizes = topics_of(names)
+    slugs = assign_topic_slugs(named, sizes)
+    assert set(slugs) == set(named.values())
+    assert len(set(slugs.values())) == len(named)
+    assert all(PATH_SAFE.match(slug) and slug.isascii() for slug in slugs.values())
+
+
+@given(topic_names, topic_names)
+def test_topic_slugs_are_stable(names: list[str], more: list[str]) -> None:
+    """Topics keep their slugs whatever order they come in, and when topics wanting other
+    slugs are added."""
+    named, sizes = topics_of(names)
+    before = assign_topic_slugs(named, sizes)
+    assert assign_topic_slugs(dict(reversed(named.items())), sizes) == before
+    wanted = {topic_slug(name) for name in named.values()} | set(before.values())
+    others, other_sizes = topics_of([n for n in more if topic_key(n) not in named
+                                     and topic_slug(n) not in wanted])
+    after = assign_topic_slugs({**named, **others}, {**sizes, **other_sizes})
+    assert {name: after[name] for name in before} == before

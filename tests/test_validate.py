@@ -292,6 +292,20 @@ def test_topics_are_cleaned_and_deduplicated() -> None:
     assert story.topics == ("AI", "Computer Vision")  # (one topic whatever the case)
 
 
+def test_a_story_s_topics_differing_only_by_accents_are_one_with_a_warning() -> None:
+    """The publisher's trial gave one story Café, Cafe, CAFÉ and café: one topic, named as
+    first given, and a warning for each spelling that is one with it only by its accents
+    (CAFÉ and café differ from Café only by case, as AI and ai do: no warning)."""
+    result = validate(MINIMAL + "topics:\n  - Café\n  - Cafe\n  - CAFÉ\n  - café\n"
+                      "  - AI\n  - ai\n---\n")
+    assert isinstance(result.item, Story) and result.item.topics == ("Café", "AI")
+    [problem] = result.diagnostics
+    assert (problem.severity, problem.field, problem.line) == (Severity.WARNING, "topics[1]", 6)
+    assert problem.message == ("the topic 'Cafe' is 'Café', given before it, but for "
+                               "accents: they are one topic, named 'Café' here")
+    assert "'Resume' and 'Résumé'" in (problem.hint or "")
+
+
 def test_draft_true_marks_a_draft_and_published_false_does_not() -> None:
     assert story_of(MINIMAL + "draft: true\n---\n").draft is True
     assert story_of(MINIMAL + "published: false\n---\n").draft is False

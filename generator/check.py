@@ -30,6 +30,7 @@ from markupsafe import escape
 
 from .diagnostics import DigestError
 from .output import MARKER, read_built_for
+from .urls import normalized_base_url
 
 # Checked link-bearing attributes: (tag, attribute).
 LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"))
@@ -179,9 +180,10 @@ def checked_base_url(output: Path, *, given: str | None, configured: str) -> str
 
 
 def _comparable(url: str) -> str:
-    """``url`` as compared with another: a trailing slash, and the scheme and host in
-    lowercase (``HTTPS://Example.org/news`` is ``https://example.org/news/``)."""
-    parts = urlsplit(url)
+    """``url`` as compared with another: a trailing slash, and as ``load_config`` takes
+    it (``urls.normalized_base_url``: ``HTTPS://Example.org/ünï`` is
+    ``https://example.org/%C3%BCn%C3%AF/``)."""
+    parts = urlsplit(normalized_base_url(url))
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}" if parts.netloc else path
 

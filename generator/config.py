@@ -20,7 +20,7 @@ from .read import read_yaml_mapping, with_field_lines
 from .records import Image
 from .scan import CONTENT_DIR
 from .slugs import topic_key
-from .urls import safe_http_url
+from .urls import host_of, normalized_base_url, safe_http_url
 
 CONFIG_NAME = "digest.yaml"
 MAX_CLUSTER_THRESHOLD = 2.0
@@ -152,6 +152,8 @@ def load_config(
             config = replace(config, **{key: value})
     problems.extend(_check_values(config, path, base_url_given=bool(
         overrides and overrides.get("base_url") is not None)))
+    if base_url_problem(config.base_url) is None:
+        config = replace(config, base_url=normalized_base_url(config.base_url))
     if config.language.strip():
         translations, found = load_translations(source, config.language,
                                                 template_keys=partial(_template_keys, source),
@@ -376,12 +378,23 @@ def base_url_problem(value: str) -> tuple[str, str] | None:
     if parts.scheme not in ("", "http", "https") or (
             (parts.scheme or parts.netloc) and not (parts.scheme and parts.hostname)):
         return "is not an http(s) URL or a path", example  # (ftp:, //host/, http://)
+    if parts.hostname and not _is_host_name(parts.hostname):
+        return "has a host that is no domain name", example  # (an empty or long label)
     if parts.query or parts.fragment or value.endswith(("?", "#")):
         return "has a query or a fragment", "Give the folder the site is at. " + example
     if parts.path.rstrip("/").endswith((".html", ".htm")):
         return "names a page, not a folder", \
             f"Give the page's folder: {value[: value.rstrip('/').rfind('/') + 1]}"
     return None
+
+
+def _is_host_name(name: str) -> bool:
+    """Whether ``name`` has an ASCII form (``urls.host_of``)."""
+    try:
+        host_of(name)
+    except UnicodeError:
+        return False
+    return True
 
 
 def default_config(source: Path) -> SiteConfig:

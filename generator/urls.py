@@ -1,10 +1,11 @@
-"""URLs: which external URLs are safe to link, and where our own pages live."""
+"""URLs: which external URLs are safe to link, where our own pages live, and the base URL
+they are under."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from .diagnostics import shorten
 
@@ -68,6 +69,36 @@ def page_path(url_path: str) -> str:
 def join_url(base: str, path: str) -> str:
     """Join a base ending in ``/`` with a site-relative path (no leading ``/``)."""
     return base + path.lstrip("/")
+
+
+def normalized_base_url(value: str) -> str:
+    """``value``, a base URL ``config.base_url_problem`` finds nothing wrong with, as
+    links and sitemaps want it: the scheme and host in lowercase, a host of other
+    letters than ASCII's in its ASCII form (IDNA: ``https://Bücher.example/`` ->
+    ``https://xn--bcher-kva.example/``), and the path percent-encoded as UTF-8
+    (``/ünï/`` -> ``/%C3%BCn%C3%AF/``), leaving what is already encoded (``%20``) and
+    the rest as it is: a path's case is the server's to tell apart (``/News/``)."""
+    parts = urlsplit(value)
+    netloc = parts.netloc
+    if netloc:
+        user, at, host_port = netloc.rpartition("@")
+        host, colon, port = host_port.rpartition(":") if not host_port.endswith("]") \
+            and ":" in host_port else (host_port, "", "")
+        netloc = f"{user}{at}{host_of(host)}{colon}{port}"
+    path = quote(_LONE_PERCENT.sub("%25", parts.path), safe="/%!$&'()*+,;=:@~")
+    return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, parts.fragment))
+
+
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+"""A '%' that starts no percent-encoded byte: it stands for itself (``%25``)."""
+
+
+def host_of(name: str) -> str:
+    """A host name in lowercase and ASCII (IDNA 2003, Python's ``idna`` codec: its labels
+    of other letters as ``xn--`` punycode); raises ``UnicodeError`` for a name that has no
+    such form (an empty label or one over 63 characters)."""
+    lowered = name.lower()
+    return lowered if lowered.isascii() else lowered.encode("idna").decode("ascii")
 
 
 ALIAS_FIELDS = ("aliases", "redirect_from")

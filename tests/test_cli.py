@@ -280,6 +280,31 @@ def test_check_checks_the_output_for_the_url_it_was_built_for(
     assert (code, err) == (0, "") and "0 problem(s)" in stdout
 
 
+def test_a_base_url_of_other_letters_is_percent_encoded_in_every_url_and_checks_clean(
+    sample_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A publisher's trial: --base-url https://EXAMPLE.org/ünï/ gave canonical, sitemap and
+    feed URLs with the raw letters and the host's capitals, which sitemap readers refuse.
+    Every URL has the host in lowercase and the path percent-encoded, and the output
+    checks clean for the URL as given."""
+    out = sample_site.parent / "out"
+    given = "https://EXAMPLE.org/ünï/"
+    assert run(build_args(sample_site, "--base-url", given, "--strict"), capsys)[0] == 0
+    encoded = "https://example.org/%C3%BCn%C3%AF/"
+    texts = {rel: (out / rel).read_text("utf-8") for rel in (
+        "sitemap.xml", "atom.xml", "feed.json", "index.html", "topics/ai/index.html")}
+    assert all(encoded in text and "ünï" not in text and "EXAMPLE" not in text
+               for text in texts.values()), [rel for rel, text in texts.items()
+                                             if encoded not in text or "ünï" in text]
+    assert f"<loc>{encoded}</loc>" in texts["sitemap.xml"]
+    assert f'<link rel="canonical" href="{encoded}">' in texts["index.html"]
+    assert 'href="/%C3%BCn%C3%AF/topics/"' in texts["index.html"]
+    for base_url in (given, encoded, None):
+        check = ["check", "--source", str(sample_site), "--output", str(out)]
+        code, stdout, err = run(check + (["--base-url", base_url] if base_url else []), capsys)
+        assert (code, err) == (0, "") and f"for {encoded}: 0 problem(s)" in stdout
+
+
 def test_check_for_another_url_than_the_build_says_so_once(
     sample_site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

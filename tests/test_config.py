@@ -187,6 +187,35 @@ def test_a_base_url_that_would_break_every_link_is_an_error(
     assert [p.file for p in problems] == ["--base-url"]
 
 
+@pytest.mark.parametrize(("given", "base_url", "base_path"), [
+    ("https://example.org/ünï/", "https://example.org/%C3%BCn%C3%AF/", "/%C3%BCn%C3%AF/"),
+    ("https://EXAMPLE.org/News/", "https://example.org/News/", "/News/"),
+    ("HTTPS://Bücher.Example:8080/a", "https://xn--bcher-kva.example:8080/a", "/a/"),
+    ("https://example.org/a%20b/%c3%bc/", "https://example.org/a%20b/%c3%bc/",
+     "/a%20b/%c3%bc/"),  # (kept as encoded)
+    ("/ünï/", "/%C3%BCn%C3%AF/", "/%C3%BCn%C3%AF/"),
+    ("https://example.org/100%/", "https://example.org/100%25/", "/100%25/"),
+    ("http://[::1]:8000/a/", "http://[::1]:8000/a/", "/a/"),
+])
+def test_a_base_url_is_taken_as_links_and_sitemaps_want_it(
+        make_site: MakeSite, given: str, base_url: str, base_path: str) -> None:
+    """A publisher's trial: --base-url https://example.org/ünï/ gave canonical, sitemap and
+    feed URLs that were not percent-encoded, and https://EXAMPLE.org/News/ kept its
+    host's case. The host is lowercase and ASCII (IDNA), the path percent-encoded."""
+    for config, problems in (load_config(make_site({"digest.yaml": f"base_url: '{given}'\n"})),
+                             load_config(make_site({}), overrides={"base_url": given})):
+        assert problems == ()
+        assert (config.base_url, config.base_path) == (base_url, base_path)
+
+
+def test_a_base_url_whose_host_is_no_domain_name_is_an_error(make_site: MakeSite) -> None:
+    _config, problems = load_config(make_site({}), overrides={
+        "base_url": "https://ex\u00e4mple..org/"})
+    [problem] = problems
+    assert (problem.severity, problem.file) == (Severity.ERROR, "--base-url")
+    assert problem.message == "base_url 'https://exämple..org/' has a host that is no domain name"
+
+
 @pytest.mark.parametrize("base_url", ["/", "", "/digest", "https://example.org",
                                       "http://127.0.0.1:8000/a/", "https://example.org/v1.2/"])
 def test_urls_and_paths_of_folders_are_base_urls(make_site: MakeSite, base_url: str) -> None:

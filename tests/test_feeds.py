@@ -136,7 +136,8 @@ def test_markup_in_titles_is_text_in_every_feed(make_site: Any, tmp_path: Path) 
         ---
         """)})
     published = publish(site, tmp_path / "out")
-    for name in ("atom.xml", "rss.xml", "topics/r-d/atom.xml", "topics/r-d/rss.xml"):
+    for name in ("atom.xml", "rss.xml", "topics/r-and-d/atom.xml",
+                 "topics/r-and-d/rss.xml"):
         raw = (published.output / name).read_bytes()
         assert b"<script>" not in raw and b"<b>" not in raw
         entry = feedparser.parse(raw).entries[0]

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, error, shorten, warning
-from .i18n import ENGLISH, Translations, load_translations
+from .i18n import ENGLISH, Translations, load_translations, text_direction
 from .read import read_yaml_mapping, with_field_lines
 from .records import Image
 from .scan import CONTENT_DIR
@@ -89,6 +89,12 @@ class SiteConfig:
     def content_dir(self) -> Path:
         """The folder of news items."""
         return self.source / CONTENT_DIR
+
+    @property
+    def direction(self) -> str:
+        """Which way ``language`` is written: ``rtl`` (Arabic, Hebrew, Persian, Urdu...:
+        the pages' ``<html dir="rtl">``) or ``ltr`` (see ``i18n.text_direction``)."""
+        return text_direction(self.language)
 
     @property
     def base_path(self) -> str:

@@ -96,6 +96,24 @@ PLURAL_RULES: dict[str, Callable[[int], str]] = {
 """CLDR's plural rules for whole numbers, by language (for counts of stories)."""
 
 
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd",
+                           "syr", "ug", "ur", "yi"})
+"""Languages written right to left (their primary subtag), unless a script subtag says
+otherwise (``sd-Deva``)."""
+RTL_SCRIPTS = frozenset({"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg", "mand"})
+"""ISO 15924 scripts written right to left (``az-Arab``, ``pa-Arab``)."""
+
+
+def text_direction(language: str) -> str:
+    """``rtl`` for a language tag written right to left (``ar``, ``he-IL``, ``fa``,
+    ``ur``, ``az-Arab``), else ``ltr``: the pages' ``<html dir>``."""
+    subtags = language.strip().lower().replace("_", "-").split("-")
+    script = next((tag for tag in subtags[1:] if len(tag) == 4 and tag.isalpha()), None)
+    if script is not None:
+        return "rtl" if script in RTL_SCRIPTS else "ltr"
+    return "rtl" if subtags[0] in RTL_LANGUAGES else "ltr"
+
+
 @dataclass(frozen=True, slots=True)
 class Translations:
     """The strings of one language, each key's own or else English's."""

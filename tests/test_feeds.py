@@ -270,7 +270,7 @@ def test_a_story_without_an_excerpt_is_summed_up_by_its_bodys_opening(
     rss = feedparser.parse((published.output / "rss.xml").read_bytes())
     assert rss.entries[0].summary == entry.summary
     card = (published.output / "topics/robots/index.html").read_text(encoding="utf-8")
-    assert f'<p class="card-excerpt">{opening}' in card
+    assert f'<p class="card-excerpt" dir="auto">{opening}' in card
     page = (published.output / "news/2021-01-01-a/index.html").read_text(encoding="utf-8")
     assert f'<meta name="description" content="{opening}' in page
 
@@ -296,7 +296,7 @@ def test_a_story_without_an_excerpt_is_summed_up_by_its_plain_text_body_file(
     [entry] = feedparser.parse((published.output / "atom.xml").read_bytes()).entries
     assert entry.summary == opening
     card = (published.output / "topics/robots/index.html").read_text(encoding="utf-8")
-    assert f'<p class="card-excerpt">{opening}</p>' in card
+    assert f'<p class="card-excerpt" dir="auto">{opening}</p>' in card
     page = (published.output / "news/2021-01-01-a/index.html").read_text(encoding="utf-8")
     assert f'<meta name="description" content="{opening}">' in page
-    assert '<p class="story-excerpt">' not in page  # (the body follows: not said twice)
+    assert 'class="story-excerpt"' not in page  # (the body follows: not said twice)

@@ -12,7 +12,14 @@ import pytest
 from generator.build import BuildReport, build
 from generator.config import load_config
 from generator.diagnostics import DigestError, Severity
-from generator.i18n import ENGLISH, MONTHS, PLURAL_RULES, Translations, placeholders
+from generator.i18n import (
+    ENGLISH,
+    MONTHS,
+    PLURAL_RULES,
+    Translations,
+    placeholders,
+    text_direction,
+)
 from generator.i18n_tables import BUILT_IN
 from tests.conftest import ROOT, MakeSite
 
@@ -341,3 +348,12 @@ def test_the_readme_lists_every_key_with_its_english_text() -> None:
     for key, value in BUILT_IN["en"].items():
         if isinstance(value, str):
             assert rows[key] == f"`{value}`", key
+
+
+@pytest.mark.parametrize(("language", "direction"), [
+    ("ar", "rtl"), ("ar-EG", "rtl"), ("he", "rtl"), ("he-IL", "rtl"), ("fa", "rtl"),
+    ("ur", "rtl"), ("ur_PK", "rtl"), ("AR", "rtl"), ("az-Arab", "rtl"), ("pa-Arab-PK", "rtl"),
+    ("sd-Deva", "ltr"), ("en", "ltr"), ("fr-CA", "ltr"), ("zh-Hant-TW", "ltr"), ("", "ltr"),
+])
+def test_the_direction_of_a_language_is_its_script_s(language: str, direction: str) -> None:
+    assert text_direction(language) == direction

@@ -27,7 +27,7 @@ from generator import manifest as manifest_module
 from generator.build import BuildReport, build, site_for
 from generator.cluster_records import R_DIGEST
 from generator.config import SiteConfig, load_config
-from generator.diagnostics import DigestError
+from generator.diagnostics import DigestError, Severity
 from generator.events import EventState, update_events
 from generator.fingerprints import article_fingerprints, page_fingerprints
 from generator.manifest import (
@@ -288,8 +288,8 @@ def test_editing_a_story_s_own_field_equals_a_clean_build(site: Path, tmp_path: 
     (site / "templates").mkdir(exist_ok=True)
     article = (ROOT / "templates/article.html").read_text(encoding="utf-8")
     (site / "templates/article.html").write_text(article.replace(
-        '<h1 class="story-title">{{ story.title }}</h1>',
-        '<h1 class="story-title">{{ story.title }}</h1>\n'
+        '<h1 class="story-title" dir="auto">{{ story.title }}</h1>',
+        '<h1 class="story-title" dir="auto">{{ story.title }}</h1>\n'
         '{% if story.extra.author %}<p class="byline">By {{ story.extra.author }}</p>{% endif %}'
     ), encoding="utf-8")
     cards = (ROOT / "templates/_cards.html").read_text(encoding="utf-8")
@@ -642,6 +642,31 @@ def test_changes_of_the_language_and_of_the_site_s_translations_equal_clean_buil
     assert ">À la une</a>" in (out / "index.html").read_text(encoding="utf-8")
     step(lambda: (site / "digest.yaml").write_text("language: en\n"), ["digest.yaml"])
     assert ">Latest</a>" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_right_to_left_language_and_back_equal_clean_builds(site: Path, tmp_path: Path) -> None:
+    """The language's direction is the pages' (``<html dir="rtl">`` in Hebrew): a change of
+    it re-renders every page, as a clean build does, and so does its change back."""
+    out = site.parent / "out"
+
+    def step(language: str) -> None:
+        (site / "digest.yaml").write_text(f"language: {language}\n", encoding="utf-8")
+        config, problems = load_config(site, output=out)
+        assert all(p.severity is Severity.WARNING for p in problems)  # (not translated)
+        build(config)
+        fresh = tmp_path / "fresh-site"
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(".digest-cache", "out"))
+        build(load_config(fresh, output=tmp_path / "fresh-out")[0])
+        assert tree(out) == tree(tmp_path / "fresh-out")
+        shutil.rmtree(tmp_path / "fresh-out")
+
+    step("en")
+    step("he")
+    pages = list(out.rglob("*.html"))
+    assert pages and all('<html lang="he" dir="rtl">' in p.read_text() for p in pages)
+    step("en")
+    assert 'dir="rtl"' not in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_change_a_static_file(site: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from jinja2 import Environment
 
 from generator.build import BuildReport, build
 from generator.config import load_config
-from generator.diagnostics import DigestError
+from generator.diagnostics import DigestError, Severity
 from generator.render import make_environment
 from tests.conftest import ROOT, MakeSite
 
@@ -192,3 +192,89 @@ def test_a_template_extending_itself_or_a_missing_one_is_named_with_the_fix(
     [problem] = caught.value.diagnostics
     assert (problem.file, problem.line, problem.message) == (file, line, message)
     assert problem.hint is not None and hint in problem.hint
+
+
+ARABIC = """\
+---
+title: "الذكاء الاصطناعي يغير العالم"
+publishedDateTime: 2024-05-0{day}T10:00:00Z
+excerpt: "نص قصير (مثال)."
+provider: {{name: "الجزيرة"}}
+topics: [Café, Cafe, ذكاء]
+cluster: same-event
+related:
+  - title: "مقال آخر"
+    webUrl: https://example.org/other
+    provider: {{name: "بي بي سي"}}
+---
+A body with [a link](https://example.org/) in it.
+"""
+
+
+@pytest.fixture
+def arabic_site(make_site: MakeSite) -> Path:
+    """Two stories of one event, with Arabic titles, excerpts, providers and a topic,
+    and two topics that differ only by an accent (``Café`` and ``Cafe``)."""
+    site = make_site({"content/2024-05-01-a.md": ARABIC.format(day=1),
+                      "content/2024-05-02-b.md": ARABIC.format(day=2)})
+    build_site(site)
+    return site.parent / "out"
+
+
+def html_pages(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(out.rglob("*.html"))}
+
+
+def test_topic_tags_are_a_list_not_adjacent_links(arabic_site: Path) -> None:
+    """Links side by side with nothing between them read as one word ("CaféCafe") in
+    reader mode, without CSS or in a screen reader's links list: the theme lists a story's
+    topics, one item each, on its page and on its cards."""
+    from tests.htmlread import find_all, parse_html, text_of
+
+    pages = html_pages(arabic_site)
+    assert not [path for path, html in pages.items() if "</a><a" in html]
+    article = parse_html(arabic_site / "news/2024-05-01-a/index.html")
+    home = parse_html(arabic_site / "index.html")
+    for tree, lists in ((article, 1), (home, 1)):
+        found = find_all(tree, "ul", class_="topic-tags")
+        assert len(found) == lists
+        assert [[text_of(a) for a in li.iter("a")] for li in found[0]] == \
+            [["Café"], ["Cafe"], ["ذكاء"]]
+
+
+def test_text_that_may_be_right_to_left_gets_dir_auto(arabic_site: Path) -> None:
+    """Titles, excerpts, provider names and topic names are the stories', in whatever
+    language they are written: each is its own direction's (``dir="auto"``), so a title's
+    punctuation is not misplaced in a left-to-right page, nor an English one in Arabic."""
+    from tests.htmlread import parse_html, text_of
+
+    def auto(path: str) -> set[str]:
+        tree = parse_html(arabic_site / path)
+        main = tree.find(".//main")
+        assert main is not None
+        return {text_of(e) for e in main.iter() if e.get("dir") == "auto"}
+
+    title, excerpt, provider = "الذكاء الاصطناعي يغير العالم", "نص قصير (مثال).", "الجزيرة"
+    article = auto("news/2024-05-01-a/index.html")
+    assert {title, excerpt, provider, "Café", "Cafe", "ذكاء", "مقال آخر", "بي بي سي"} <= article
+    assert {title, excerpt, provider, "Café", "ذكاء"} <= auto("index.html")
+    assert {title, excerpt, provider, "ذكاء"} <= auto("topics/dhk/index.html")
+    assert "ذكاء" in auto("topics/index.html")
+    assert {title, provider} <= auto("archive/2024/05/index.html")
+    assert 'dir="rtl"' not in (arabic_site / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("language", "direction"), [
+    ("ar", "rtl"), ("he-IL", "rtl"), ("fa", "rtl"), ("ur", "rtl"), ("en", None), ("fr", None)])
+def test_a_site_in_a_right_to_left_language_has_right_to_left_pages(
+        make_site: MakeSite, language: str, direction: str | None) -> None:
+    site = make_site({"content/2024-05-01-a.md": STORY.format(title="A", day=1, fields=""),
+                      "digest.yaml": f"language: {language}\n"})
+    config, problems = load_config(site, output=site.parent / "out")
+    assert all(p.severity is Severity.WARNING for p in problems)  # (not translated)
+    build(config)
+    pages = html_pages(site.parent / "out")
+    assert "page/1/index.html" in pages and "404.html" in pages  # (the redirect too)
+    opening = f'<html lang="{language}"' + (f' dir="{direction}">' if direction else ">")
+    assert [path for path, html in pages.items() if opening not in html] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -276,3 +277,48 @@ def test_a_template_extending_the_default_theme_s_follows_its_changes(
     assert after["home.html"] != before["home.html"]  # (extends base.html: the site's)
     (site / "templates/base.html").write_text('{% extends "theme/base.html" %}x')
     assert template_digests(site)["home.html"] != after["home.html"]
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2's relative luminance of a ``#rrggbb`` or ``#rgb`` colour."""
+    if len(colour) == 4:
+        colour = "#" + "".join(2 * c for c in colour[1:])
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    light, dark = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def theme_palettes() -> dict[str, dict[str, str]]:
+    """The default theme's colours by name (``ink``, ``accent``...), light and dark."""
+    css = (default_theme_dir() / "static/digest.css").read_text(encoding="utf-8")
+    light = css.split(":root {", 1)[1].split("}", 1)[0]
+    dark = css.split("prefers-color-scheme: dark", 1)[1].split(":root {", 1)[1].split("}", 1)[0]
+    return {name: dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b", block))
+            for name, block in (("light", light), ("dark", dark))}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_theme_s_text_and_links_contrast_with_their_backgrounds(scheme: str) -> None:
+    """WCAG AA (1.4.3): text, muted text (dates, counts, excerpts) and links, on the page,
+    on cards and on topic tags, have a contrast of 4.5:1 at least."""
+    palette = theme_palettes()[scheme]
+    assert contrast("#000000", "#ffffff") == pytest.approx(21)
+    low = {(text, ground): round(contrast(palette[text], palette[ground]), 2)
+           for text in ("ink", "muted", "accent") for ground in ("bg", "card", "accent-soft")
+           if contrast(palette[text], palette[ground]) < 4.5}
+    assert low == {}
+
+
+def test_links_in_running_text_are_underlined_and_titles_are_not() -> None:
+    """Links are told from the text around them without their colour (WCAG 1.4.1): the
+    theme underlines links, but for those that stand alone (titles, menus, tags, lists)."""
+    css = (default_theme_dir() / "static/digest.css").read_text(encoding="utf-8")
+    assert re.search(r"^a \{[^}]*text-decoration: underline;", css, re.MULTILINE)
+    plain = re.search(r"^([^{}]*)\{ text-decoration: none; \}", css, re.MULTILINE)
+    assert plain is not None
+    assert ".card-title a" in plain[1] and ".story-body" not in plain[1]

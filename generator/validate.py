@@ -32,6 +32,7 @@ from .site_images import SiteFiles, SitePath, body_site_images, is_site_path, lo
 from .slugs import date_in_name, topic_key, topic_key_with_accents
 from .theme import ROOT_DIR, STATIC_DIR
 from .urls import ALIAS_FIELDS, AliasProblem, alias_path, safe_http_url
+from .wall_clock import unclear_wall_time
 from .yamlio import MAX_DEPTH
 
 KNOWN_KEYS = frozenset({
@@ -365,6 +366,7 @@ def _published(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> datet
     raw = data.get("publishedDateTime")
     parsed = parse_datetime(raw, timezone) if raw is not None else None
     if parsed is not None:
+        _check_wall_time(check, "publishedDateTime", parsed, timezone)
         return parsed
     what = "no date and time given" if raw is None \
         else f"{shorten(raw)} is not a date and time"
@@ -629,6 +631,8 @@ def _related_date(check: _Checker, value: object, where: str, timezone: tzinfo
     if value is not None and published is None:
         check.warn(f"{where}.publishedDateTime", f"{shorten(value)} is not a date and time; "
                    "it was ignored", DATE_HINT)
+    elif published is not None:
+        _check_wall_time(check, f"{where}.publishedDateTime", published, timezone)
     return published
 
 
@@ -663,6 +667,16 @@ def _clean_body(check: _Checker, body: str) -> str:
         "removed: HTML and XML do not allow them",
         line=line, field="body", hint=_NOT_TEXT_HINT))
     return _NOT_TEXT.sub("", body)
+
+
+def _check_wall_time(check: _Checker, field: str, published: datetime, timezone: tzinfo
+                     ) -> None:
+    """A warning if ``published``, written without an offset (so read in the site's
+    ``timezone``), is a time the zone skips or repeats (see ``wall_clock``)."""
+    if published.tzinfo is timezone:  # (an offset given is a fixed zone, never the site's)
+        unclear = unclear_wall_time(published, timezone)
+        if unclear is not None:
+            check.warn(field, unclear.message, unclear.hint)
 
 
 def _text_body(check: _Checker) -> Validated:

@@ -192,6 +192,76 @@ def test_an_unreadable_date_of_a_related_story_is_a_warning() -> None:
         "related[1].publishedDateTime", 8, "'not a date' is not a date and time; it was ignored")
 
 
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def test_a_time_the_site_s_zone_skips_is_read_with_a_warning_saying_how() -> None:
+    """2024-03-10T02:30:00 does not exist in New York (clocks went from 02:00 EST to 03:00
+    EDT): it is read as 02:30 EST, 03:30 EDT, and the warning says so and how to write it."""
+    result = validate("---\ntitle: t\npublishedDateTime: 2024-03-10T02:30:00\n---\n",
+                      timezone=NEW_YORK)
+    assert isinstance(result.item, Story)
+    # (PEP 495: such a time is equal to none in another zone: compared in UTC)
+    assert result.item.published.astimezone(UTC) == datetime(2024, 3, 10, 7, 30, tzinfo=UTC)
+    [problem] = result.diagnostics
+    assert (problem.severity, problem.field, problem.line) == (
+        Severity.WARNING, "publishedDateTime", 3)
+    assert problem.message == (
+        "2024-03-10T02:30:00 is a time that does not exist in America/New_York: the clocks "
+        "went forward an hour over it (EST to EDT); it was read as 2024-03-10T02:30:00-05:00, "
+        "that is 2024-03-10T03:30:00-04:00 (EDT)")
+    assert problem.hint == (
+        "Write the time with its UTC offset: 2024-03-10T03:30:00-04:00 (EDT) as it was read, "
+        "or 2024-03-10T01:30:00-05:00 (EST), an hour earlier, if the source meant that.")
+
+
+def test_a_time_the_site_s_zone_repeats_is_read_as_the_first_with_a_warning() -> None:
+    """2024-11-03T01:30:00 happens twice in New York (01:30 EDT, then 01:30 EST)."""
+    result = validate("---\ntitle: t\npublishedDateTime: '2024-11-03T01:30:00'\n---\n",
+                      timezone=NEW_YORK)
+    assert isinstance(result.item, Story)
+    # (PEP 495: such a time is equal to none in another zone: compared in UTC)
+    assert result.item.published.astimezone(UTC) == datetime(2024, 11, 3, 5, 30, tzinfo=UTC)
+    assert messages(result) == [("warning", "publishedDateTime",
+        "2024-11-03T01:30:00 happens twice in America/New_York: the clocks went back an hour "
+        "over it (EDT to EST); it was read as the first, 2024-11-03T01:30:00-04:00 (EDT)")]
+    assert result.diagnostics[0].hint == (
+        "Write the time with its UTC offset: 2024-11-03T01:30:00-04:00 for the first (EDT), "
+        "2024-11-03T01:30:00-05:00 for the second (EST).")
+
+
+@pytest.mark.parametrize("written", [
+    "2024-03-10T02:30:00-05:00", "2024-03-10T07:30:00Z", "'Sun, 10 Mar 2024 02:30:00 -0500'",
+    "2024-11-03T01:30:00-04:00", "2024-03-10T01:59:59", "2024-03-10T03:00:00",
+    "2024-11-03T00:59:00", "2024-11-03T02:00:00", "2024-03-10",
+])
+def test_a_time_with_an_offset_or_that_names_one_moment_is_no_warning(written: str) -> None:
+    result = validate(f"---\ntitle: t\npublishedDateTime: {written}\n---\n",
+                      timezone=NEW_YORK)
+    assert isinstance(result.item, Story) and result.diagnostics == ()
+
+
+@pytest.mark.parametrize(("zone", "written", "what"), [
+    ("Europe/Paris", "2024-03-31T02:30:00", "went forward an hour"),
+    ("Europe/Paris", "'Sun, 27 Oct 2024 02:30:00'", "went back an hour"),  # (RSS, no zone)
+    ("Australia/Lord_Howe", "2024-10-06T02:15:00", "went forward 30 minutes"),
+])
+def test_skipped_and_repeated_times_are_found_in_any_zone_and_form(
+        zone: str, written: str, what: str) -> None:
+    result = validate(f"---\ntitle: t\npublishedDateTime: {written}\n---\n",
+                      timezone=ZoneInfo(zone))
+    [problem] = result.diagnostics
+    assert f"in {zone}: the clocks {what} over it" in problem.message
+
+
+def test_a_related_story_s_time_the_zone_skips_is_a_warning_at_its_line() -> None:
+    result = validate(MINIMAL + "related:\n  - title: B\n    webUrl: https://b.example/\n"
+                      "    publishedDateTime: 2024-03-10T02:45:00\n---\n", timezone=NEW_YORK)
+    [problem] = result.diagnostics
+    assert (problem.field, problem.line) == ("related[0].publishedDateTime", 7)
+    assert problem.message.startswith("2024-03-10T02:45:00 is a time that does not exist")
+
+
 def test_a_bad_date_is_an_error_and_the_story_is_left_out() -> None:
     result = validate("---\ntitle: t\npublishedDateTime: next tuesday\n---\n")
     assert result.item is None

@@ -43,6 +43,7 @@ from .fingerprints import (
     templates_digest,
 )
 from .manifest import (
+    CachedFile,
     Manifest,
     cache_path,
     cached_file,
@@ -69,6 +70,7 @@ from .model import (
     place_stories,
     slug_rank,
 )
+from .moved_pages import MovedPage, find_moved_pages, find_renames, moved_page_warnings
 from .output import (
     MARKER,
     WriteResult,
@@ -263,7 +265,7 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
           memory: BuildMemory | None = None,
           touched: Collection[str] | None = None,
           scan: EarlyScan | None = None,
-          retain: list[object] | None = None) -> BuildReport:
+          retain: list[object] | None = None, accept_moves: bool = False) -> BuildReport:
     """Build the site described by ``config`` into ``config.output``.
 
     ``touched``: with ``memory``, every site-relative path that may have changed since
@@ -283,6 +285,10 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
     a list, and the build puts in it the large structures it would otherwise free as it
     returns (the manifest with every summary, the event state the child stored): freeing
     them took 0.05-0.06 s of a fresh build after one edit at 10,000 stories.
+
+    ``accept_moves``: the pages moved since an earlier build that the last build warned
+    about were meant: forget them (see ``moved_pages``; a move this build finds is still
+    warned about).
     """
     collecting = gc.isenabled()
     gc.disable()
@@ -294,7 +300,7 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
     try:
         report, cache = _build(config, manifest_file, progress=progress, use_cache=use_cache,
                                memory=memory, touched=touched, scan=scan, saving=saving,
-                               exiting=exiting)
+                               exiting=exiting, accept_moves=accept_moves)
         if retain is not None:
             retain += (cache, saving)
         started = time.perf_counter()
@@ -338,7 +344,7 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
 def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None,
            use_cache: bool, memory: BuildMemory | None, touched: Collection[str] | None,
            scan: EarlyScan | None, saving: list[Forked[Any] | EventsChild],
-           exiting: list[WorkerPool],
+           exiting: list[WorkerPool], accept_moves: bool = False,
            ) -> tuple[BuildReport, PendingCache | None]:
     """The build (its cache index at ``manifest_file``); returns its report and the cache
     it leaves to write (None: unchanged); what a forked child makes meanwhile (see
@@ -365,7 +371,10 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         manifest = load_manifest(manifest_file) if use_cache else Manifest()
     reader = reader_digest(config)
     reread = manifest.reader != reader
+    last_files = manifest.files  # (where the last build's stories were: see moved_pages)
     if reread:
+        if manifest.files and not remembered:
+            load_summaries(manifest_file, manifest)  # (for their addresses only)
         manifest.files = {}  # files were read with other settings: read them all again
     if not _output_matches(config.output, manifest):
         manifest.pages = {}  # the output is not what we last wrote: compare files on disk
@@ -389,7 +398,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
     lap("scan")
     unchanged = bool(manifest.pages and settings == manifest.settings and not state.changed
                      and templates_key == manifest.templates
-                     and not state.removed and _copied_unchanged(copied, manifest))
+                     and not state.removed and _copied_unchanged(copied, manifest)
+                     and not (accept_moves and manifest.moved))
     gone = _gone(config.output, manifest.pages, saving, at_once=unchanged)
     if unchanged and not gone():
         return _report_unchanged(config, manifest, timings, copied), None
@@ -619,6 +629,9 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
     now = time.time()
     future = _future(site.articles, now)
     clashes = _slug_clashes(site)
+    moved = _moved_pages(manifest, last_files, parsed,
+                         sorted(last_files.keys() - state.sources) if reread else state.removed,
+                         ahead.article_slugs(site), clashes, new_pages, accept=accept_moves)
     shared = _shared_urls(config, site)
     merges = topic_merge_warnings(site.topic_merges)
     html_pages = sum(rel.endswith(".html") for rel in fingerprints)
@@ -634,7 +647,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                     alias_problems=tuple(map(Diagnostic.to_tuple, alias_problems)),
                     topics=tuple(topic.ref.name for topic in site.topics),
                     site_files=dict(sorted(site_files.items())),
-                    topic_merges=tuple(map(Diagnostic.to_tuple, merges)))
+                    topic_merges=tuple(map(Diagnostic.to_tuple, merges)),
+                    moved=tuple(move.to_tuple() for move in moved))
     kept.store_as(stories.story_delta)
     if memory is not None:
         memory.manifest = kept
@@ -649,7 +663,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         diagnostics=tuple(d for e in files.values() for d in e.diagnostics)
         + _placement_warnings(placements) + future_warnings(future, now)
         + slug_clash_warnings(clashes, path_of=article_path) + shared_url_warnings(shared)
-        + alias_problems + merges
+        + alias_problems + merges + moved_page_warnings(moved)
         + unused_topic_warnings(config, kept.topics) + copied.problems + root_problems,
         body_matches=placements, clusters=events, write=written, timings=timings,
     )
@@ -909,6 +923,38 @@ def _slug_clashes(site: Site) -> tuple[SlugClash, ...]:
          for a in moved),
         {a.summary.wanted_slug: by_slug[a.summary.wanted_slug].summary.source
          for a in moved if a.summary.wanted_slug in by_slug})
+
+
+def _moved_pages(manifest: Manifest, last_files: Mapping[str, CachedFile],
+                 parsed: Sequence[ParsedFile], removed: Sequence[str],
+                 slug_of: Mapping[str, str], clashes: Sequence[SlugClash],
+                 covered: Collection[str], *, accept: bool) -> tuple[MovedPage, ...]:
+    """The stories whose page left an address the last build (``manifest``, whose files,
+    summaries loaded, are ``last_files``) or an earlier one gave them, no page being there
+    now (``covered``: this build's output files): those of the files read again
+    (``parsed``), gone (``removed``: renamed, see ``moved_pages.find_renames``) or in a slug
+    clash of either build, and those not settled since (unless ``accept``). The last
+    build's address of a file is its summary's wanted slug, or the slug its clash gave it;
+    a body file that was an article's body had none."""
+    if not last_files and not manifest.moved:
+        return ()  # (a cold build: no earlier address to compare with)
+    clashed = {clash[0]: clash[1] for clash in manifest.clashes}
+    bodies = {body for body, article, *_rest in manifest.placements if article}
+
+    def was(source: str) -> str | None:
+        entry = last_files.get(source)
+        if entry is None or entry.summary is None or source in bodies:
+            return None
+        return clashed.get(source, entry.summary.wanted_slug)
+
+    gone = {source: entry.summary for source in removed
+            if (entry := last_files.get(source)) is not None and entry.summary is not None}
+    came = [p.summary for p in parsed if p.summary is not None and p.source not in last_files]
+    return find_moved_pages(
+        was=was, now=slug_of,
+        looked_at=chain((p.source for p in parsed), clashed, (c.source for c in clashes)),
+        renamed=find_renames(gone, came) if gone and came else {},
+        pending=() if accept else map(MovedPage.from_tuple, manifest.moved), covered=covered)
 
 
 def _same_url_groups(site: Site) -> tuple[tuple[str, ...], ...]:
@@ -1200,6 +1246,7 @@ def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str,
                               path_of=article_path)
         + shared_url_warnings(map(SharedUrl.from_tuple, manifest.shared_urls))
         + tuple(map(Diagnostic.from_tuple, manifest.alias_problems + manifest.topic_merges))
+        + moved_page_warnings(map(MovedPage.from_tuple, manifest.moved))
         + unused_topic_warnings(config, manifest.topics) + copied.problems,
         body_matches=placements, clusters=manifest.events,
         write=WriteResult(0, len(manifest.pages), 0), timings=timings,

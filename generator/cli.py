@@ -51,6 +51,9 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     build_cmd.add_argument("--report", type=Path, default=None, metavar="FILE.json",
                            help="also write a JSON build report (counts, diagnostics, timings)")
+    build_cmd.add_argument("--accept-moves", action="store_true",
+                           help="stop warning of the pages moved since an earlier build "
+                                "that the last build warned of: the moves were meant")
     _add_serve_parser(commands)
     _add_check_parser(commands)
     _add_clusters_parser(commands)
@@ -160,7 +163,8 @@ def _run_build(args: argparse.Namespace, *, out: TextIO, err: TextIO,
         return EXIT_CONTENT if write_report(None, problems) else EXIT_USAGE
     bar = ProgressBar(err) if show_progress(err, quiet=args.quiet) else None
     try:
-        report = build(config, progress=bar.update if bar else None, scan=scan, retain=retain)
+        report = build(config, progress=bar.update if bar else None, scan=scan, retain=retain,
+                       accept_moves=args.accept_moves)
     except DigestError as exc:
         for problem in exc.diagnostics:
             print(problem.format(), file=err)

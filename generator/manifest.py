@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .cluster_records import StoryRecord
     from .events import EventState, StateOrigin
 
-FORMAT = 22
+FORMAT = 23
 _DAMAGED = (OSError, EOFError, ValueError, TypeError, IndexError, KeyError)
 DELTA_MIN = 100
 """A delta may hold this many changes (rows and removals) on a site of any size..."""
@@ -157,6 +157,9 @@ class Manifest:
     """The warnings about topics whose stories spell them differing by accents
     (``topic_spellings``), as ``Diagnostic.to_tuple`` gives them, for reports of
     unchanged builds to give again."""
+    moved: tuple[tuple[str, str, str], ...] = ()
+    """The stories whose page left an address of an earlier build that no page has now
+    (``moved_pages.MovedPage`` as tuples): warned about on every build until settled."""
     story_delta: StoryDelta | None = field(default=None, compare=False)
     """How the build that made this manifest stores its stories (None: whole); not kept
     in the index."""
@@ -334,7 +337,8 @@ def load_manifest(path: Path) -> Manifest:
             return Manifest()
         (_version, settings, templates, build_id, files, pages, reader, events, placements,
          counts, stories_id, stories_base, stories_changes, layout, topic_layouts, future,
-         topics, clashes, shared_urls, alias_problems, site_files, topic_merges, output) = data
+         topics, clashes, shared_urls, alias_problems, site_files, topic_merges, moved,
+         output) = data
         return Manifest(
             settings=settings, templates=templates, build_id=build_id,
             files={src: _make_cached((_make_stamp((size, mtime)), None,
@@ -347,7 +351,7 @@ def load_manifest(path: Path) -> Manifest:
             stories_changes=stories_changes, output=output, layout=layout,
             topic_layouts=topic_layouts, future=future, topics=topics, clashes=clashes,
             shared_urls=shared_urls, alias_problems=alias_problems, site_files=site_files,
-            topic_merges=topic_merges)
+            topic_merges=topic_merges, moved=moved)
     except _DAMAGED:
         return Manifest()
 
@@ -442,7 +446,7 @@ def save_manifest(path: Path, manifest: Manifest, *, stories: bool = True) -> No
         manifest.stories_base, manifest.stories_changes, manifest.layout,
         manifest.topic_layouts, manifest.future, manifest.topics, manifest.clashes,
         manifest.shared_urls, manifest.alias_problems, manifest.site_files,
-        manifest.topic_merges,
+        manifest.topic_merges, manifest.moved,
         manifest.output),  # (output last: see _set_in_use)
         _INDEX_MARSHAL))
 

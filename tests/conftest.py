@@ -39,6 +39,18 @@ def make_site(tmp_path: Path) -> MakeSite:
     return make
 
 
+@pytest.fixture(params=[False, True])
+def forked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Run a test twice: as it is, and with each build's events made by a forked child
+    (``cluster_parallel.MIN_SPLIT_ITEMS`` 1: the listings are then relisted, see
+    ``relisting``)."""
+    if request.param:
+        from generator import cluster_parallel
+
+        monkeypatch.setattr(cluster_parallel, "MIN_SPLIT_ITEMS", 1)
+    return bool(request.param)
+
+
 @pytest.fixture
 def sample_site(tmp_path: Path) -> Path:
     """A copy of the shipped sample site (content/ only: the default theme is used)."""

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from generator import cluster_parallel
 from generator.build import BuildMemory, build
 from generator.config import load_config
 from generator.manifest import cache_path, load_manifest
@@ -93,11 +92,8 @@ def site(make_site: MakeSite) -> Path:
     return make_site({f"content/2021-03-{n:02d}-story-{n}.md": story(n) for n in range(1, 7)})
 
 
-@pytest.mark.parametrize("forked", [False, True])
 def test_adding_changing_and_removing_an_alias_equals_a_clean_build(
-        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool) -> None:
-    if forked:  # (the events made by a child: the listings are relisted, see relisting)
-        monkeypatch.setattr(cluster_parallel, "MIN_SPLIT_ITEMS", 1)
+        site: Path, tmp_path: Path, forked: bool) -> None:
     out = site.parent / "out"
     run(site, out)
     for change, present in ((add_alias, "old-2"), (change_alias, "older-2"),

@@ -19,9 +19,8 @@ import os
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from functools import cache, partial
-from itertools import chain, takewhile
+from itertools import chain
 from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
@@ -30,7 +29,7 @@ from zoneinfo import ZoneInfo
 from .aliases import plan_alias_pages
 from .bodies import match_body_titles, undated_warning
 from .cluster_parallel import start_forked
-from .config import SiteConfig
+from .config import SiteConfig, build_time
 from .config_topics import unused_topic_warnings
 from .diagnostics import Diagnostic, Severity, warning
 from .fingerprints import (
@@ -102,6 +101,15 @@ from .relisting import (
     unevented_layout,
 )
 from .scan import EarlyScan, Stamp, is_content_path, stamp_content
+from .schedule import (
+    due_sources,
+    future_stories,
+    future_warnings,
+    held_after,
+    held_anew,
+    held_stories,
+    newest_held_back,
+)
 from .shared_urls import (
     SharedUrl,
     group_same_urls,
@@ -194,6 +202,12 @@ class BuildReport:
     """What writing changed."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent in each stage."""
+    held: int = 0
+    """Stories held back because they are dated after the build's time (see
+    ``SiteConfig.future``)."""
+    held_until: float | None = None
+    """The date of the first of them to come (seconds since 1970), None when none is
+    held back: the first build at or after it publishes that story."""
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -261,12 +275,17 @@ class BuildMemory:
             _save_cache(*cache)
 
 
-def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bool = True,
-          memory: BuildMemory | None = None,
+def build(config: SiteConfig, *, now: float | None = None, progress: Progress | None = None,
+          use_cache: bool = True, memory: BuildMemory | None = None,
           touched: Collection[str] | None = None,
           scan: EarlyScan | None = None,
           retain: list[object] | None = None, accept_moves: bool = False) -> BuildReport:
     """Build the site described by ``config`` into ``config.output``.
+
+    ``now``: the build's time, in seconds since 1970 (default ``config.build_time``:
+    ``SOURCE_DATE_EPOCH``, else the clock); the stories dated after it are held back
+    unless ``config.future``, and the first build at or after a held-back story's date
+    publishes it, warm or cold alike.
 
     ``touched``: with ``memory``, every site-relative path that may have changed since
     the last build (the preview server's watcher knows them): then only those content
@@ -298,7 +317,9 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
     saving: list[Forked[Any] | EventsChild] = []  # (what a child makes meanwhile: see _build)
     exiting: list[WorkerPool] = []  # (workers told to stop, exiting while the cache is saved)
     try:
-        report, cache = _build(config, manifest_file, progress=progress, use_cache=use_cache,
+        report, cache = _build(config, manifest_file,
+                               now=build_time(config) if now is None else now,
+                               progress=progress, use_cache=use_cache,
                                memory=memory, touched=touched, scan=scan, saving=saving,
                                exiting=exiting, accept_moves=accept_moves)
         if retain is not None:
@@ -341,7 +362,7 @@ def build(config: SiteConfig, *, progress: Progress | None = None, use_cache: bo
             gc.disable()
 
 
-def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None,
+def _build(config: SiteConfig, manifest_file: Path, *, now: float, progress: Progress | None,
            use_cache: bool, memory: BuildMemory | None, touched: Collection[str] | None,
            scan: EarlyScan | None, saving: list[Forked[Any] | EventsChild],
            exiting: list[WorkerPool], accept_moves: bool = False,
@@ -370,7 +391,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
             memory.save()  # what the disk holds must be the newest before it is read
         manifest = load_manifest(manifest_file) if use_cache else Manifest()
     reader = reader_digest(config)
-    reread = manifest.reader != reader
+    reread = manifest.reader != reader or held_anew(config, manifest.newest, now)
     last_files = manifest.files  # (where the last build's stories were: see moved_pages)
     if reread:
         if manifest.files and not remembered:
@@ -395,6 +416,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         stamps = _content_stamps(config, scan)
         state = _scan_content(config, manifest, stamps)
     state = _with_stale_images(config, manifest, state)
+    state = _with_due(config, state, manifest.held, now)  # (held-back stories now due)
     lap("scan")
     unchanged = bool(manifest.pages and settings == manifest.settings and not state.changed
                      and templates_key == manifest.templates
@@ -402,7 +424,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                      and not (accept_moves and manifest.moved))
     gone = _gone(config.output, manifest.pages, saving, at_once=unchanged)
     if unchanged and not gone():
-        return _report_unchanged(config, manifest, timings, copied), None
+        return _report_unchanged(config, manifest, timings, copied, now), None
 
     records = RecordStore(records_path(manifest_file))
     events_child = _events_meanwhile(config, manifest_file, manifest, saving) \
@@ -421,7 +443,9 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
     pool = WorkerPool(config, worker_count()) if len(state.changed) >= PARALLEL_FROM else None
     try:
         parsed, holders = _parse(state.changed, config, zone, store, pool, records,
-                                 _ticker(progress, "reading", len(state.changed)))
+                                 _ticker(progress, "reading", len(state.changed)),
+                                 held_after=held_after(config, now))
+        held = held_stories(manifest.held, state.sources, parsed)
         files = {src: entry for src, entry in manifest.files.items() if src in state.sources}
         files.update((p.source, cached_file(p)) for p in parsed)
         files = dict(sorted(files.items()))
@@ -626,8 +650,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
     if events is None:
         events = site_events(site, ahead.article_slugs(site))
     placements = _body_placements(site)
-    now = time.time()
-    future = _future(site.articles, now)
+    future = future_stories(site.articles, now)
     clashes = _slug_clashes(site)
     moved = _moved_pages(manifest, last_files, parsed,
                          sorted(last_files.keys() - state.sources) if reread else state.removed,
@@ -648,7 +671,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
                     topics=tuple(topic.ref.name for topic in site.topics),
                     site_files=dict(sorted(site_files.items())),
                     topic_merges=tuple(map(Diagnostic.to_tuple, merges)),
-                    moved=tuple(move.to_tuple() for move in moved))
+                    moved=tuple(move.to_tuple() for move in moved), held=held,
+                    newest=newest_held_back(config, site.articles))
     kept.store_as(stories.story_delta)
     if memory is not None:
         memory.manifest = kept
@@ -666,6 +690,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, progress: Progress | None
         + alias_problems + merges + moved_page_warnings(moved)
         + unused_topic_warnings(config, kept.topics) + copied.problems + root_problems,
         body_matches=placements, clusters=events, write=written, timings=timings,
+        held=len(held), held_until=min((due for _source, due in held), default=None),
     )
     return report, (manifest_file, kept, site.event_state, stories_saved)
 
@@ -1009,10 +1034,14 @@ def _articles_to_render(articles: Sequence[Article], fingerprints: dict[str, str
     return pages
 
 
-def site_for(config: SiteConfig) -> tuple[Site, tuple[Diagnostic, ...]]:
-    """Read and model the site without rendering or writing (for tools and tests)."""
+def site_for(config: SiteConfig, *, now: float | None = None
+             ) -> tuple[Site, tuple[Diagnostic, ...]]:
+    """Read and model the site without rendering or writing (for tools and tests), as
+    ``build`` at ``now`` (default ``config.build_time``) would."""
     zone = ZoneInfo(config.timezone)
-    parsed = [parse_file(p, config, zone) for p in find_content_files(config.content_dir)]
+    after = held_after(config, build_time(config) if now is None else now)
+    parsed = [parse_file(p, config, zone, held_after=after)
+              for p in find_content_files(config.content_dir)]
     site = build_site(config, [p.summary for p in parsed if p.summary is not None])
     return site, tuple(d for p in parsed for d in p.diagnostics)
 
@@ -1125,14 +1154,15 @@ def _ticker(progress: Progress | None, stage: str, total: int) -> Tick | None:
 
 def _parse(changed: Sequence[str], config: SiteConfig, zone: ZoneInfo, store: StoryStore,
            pool: WorkerPool | None, records: RecordStore,
-           tick: Tick | None) -> tuple[list[ParsedFile], dict[str, int]]:
+           tick: Tick | None, *, held_after: float | None,
+           ) -> tuple[list[ParsedFile], dict[str, int]]:
     if pool is not None:
-        return pool.parse(changed, records, tick)
+        return pool.parse(changed, records, tick, held_after=held_after)
     parsed = []
     for done, path in enumerate(changed, start=1):
         if tick is not None and done % TICK_EVERY == 0:
             tick(TICK_EVERY)
-        result = parse_file(path, config, zone)
+        result = parse_file(path, config, zone, held_after=held_after)
         if result.item is not None:
             store.add(result.source, result.item)
         parsed.append(result)
@@ -1234,14 +1264,14 @@ def _build_id(pages: dict[str, tuple[str, str]], *, built_for: str) -> str:
 
 
 def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str, float],
-                      copied: CopiedFiles) -> BuildReport:
+                      copied: CopiedFiles, now: float) -> BuildReport:
     """Nothing changed since the last build: report it without touching anything."""
     stories, topics, pages = manifest.counts
     placements = _stored_placements(manifest)
     return BuildReport(
         stories=stories, topics=topics, pages=pages, rendered=0, files=len(manifest.pages),
         diagnostics=tuple(d for e in manifest.files.values() for d in e.diagnostics)
-        + _placement_warnings(placements) + future_warnings(manifest.future, time.time())
+        + _placement_warnings(placements) + future_warnings(manifest.future, now)
         + slug_clash_warnings((SlugClash(*clash) for clash in manifest.clashes),
                               path_of=article_path)
         + shared_url_warnings(map(SharedUrl.from_tuple, manifest.shared_urls))
@@ -1250,32 +1280,23 @@ def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str,
         + unused_topic_warnings(config, manifest.topics) + copied.problems,
         body_matches=placements, clusters=manifest.events,
         write=WriteResult(0, len(manifest.pages), 0), timings=timings,
+        held=len(manifest.held),
+        held_until=min((due for _source, due in manifest.held), default=None),
     )
 
 
-FUTURE_MARGIN = 86_400.0
-"""How far past the build's time a story may be dated before it is reported (a day: a
-time zone given wrong, or none given, puts a story up to 14 hours ahead)."""
-
-
-def _future(articles: Sequence[Article], now: float) -> tuple[tuple[str, float], ...]:
-    """The ``articles`` (newest first) dated after ``now``: (source, timestamp) of each,
-    in source order."""
-    return tuple(sorted((article.summary.source, article.summary.timestamp) for article
-                        in takewhile(lambda a: a.summary.timestamp > now, articles)))
-
-
-def future_warnings(future: Sequence[tuple[str, float]], now: float
-                    ) -> tuple[Diagnostic, ...]:
-    """A warning for each story of ``future`` (``_future``) dated more than
-    ``FUTURE_MARGIN`` after ``now``: it is published all the same, first on every
-    listing, and it dates the feeds and the sitemap (Hugo leaves such pages out)."""
-    return tuple(
-        warning(source, f"publishedDateTime {datetime.fromtimestamp(stamp, UTC):%Y-%m-%d %H:%M}"
-                        " UTC is in the future: the story is published now, first on the home "
-                        "page, and dates the feeds and the sitemap", field="publishedDateTime",
-                hint="Fix the date (a time zone?), or set draft: true until it is due.")
-        for source, stamp in future if stamp > now + FUTURE_MARGIN)
+def _with_due(config: SiteConfig, state: ContentState, held: Sequence[tuple[str, float]],
+              now: float) -> ContentState:
+    """``state`` with the files of the stories ``held`` back by the last build whose date
+    has come by ``now`` to read again (``schedule.due_sources``)."""
+    folder = str(config.source) + os.sep
+    due = [folder + source for source in due_sources(config, held, now, state.sources)]
+    if due:
+        changed = set(state.changed)
+        due = [path for path in due if path not in changed]
+    if not due:
+        return state
+    return ContentState(state.sources, sorted([*state.changed, *due]), state.removed)
 
 
 def _placement_warnings(placements: Sequence[BodyPlacement]) -> tuple[Diagnostic, ...]:

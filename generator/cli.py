@@ -70,6 +70,11 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", default=None,
                         help="where the site is hosted, e.g. https://example.org/digest/")
     parser.add_argument("--drafts", action="store_true", help="include stories with draft: true")
+    parser.add_argument("--future", action="store_true", help=FUTURE_HELP)
+
+
+FUTURE_HELP = ("publish the stories dated after the build's time now (by default they are "
+               "held back until then)")
 
 
 def run() -> None:
@@ -131,12 +136,13 @@ def run_build(args: argparse.Namespace, *, out: TextIO, err: TextIO,
 def _run_build(args: argparse.Namespace, *, out: TextIO, err: TextIO,
                retain: list[object] | None, scan: EarlyScan | None) -> int:
     from .build import build
-    from .config import load_config
+    from .config import build_time, load_config
     from .diagnostics import DigestError, Severity
     from .report import report_json
     from .seo import base_url_warnings
 
-    overrides: dict[str, Any] = {"base_url": args.base_url, "drafts": args.drafts or None}
+    overrides: dict[str, Any] = {"base_url": args.base_url, "drafts": args.drafts or None,
+                                 "future": args.future or None}
     config, problems = load_config(args.source, output=args.output, overrides=overrides)
     if args.strict:  # feeds and the sitemap want an absolute base_url (see seo.py)
         problems = (*problems, *base_url_warnings(config, given=args.base_url is not None))
@@ -163,8 +169,8 @@ def _run_build(args: argparse.Namespace, *, out: TextIO, err: TextIO,
         return EXIT_CONTENT if write_report(None, problems) else EXIT_USAGE
     bar = ProgressBar(err) if show_progress(err, quiet=args.quiet) else None
     try:
-        report = build(config, progress=bar.update if bar else None, scan=scan, retain=retain,
-                       accept_moves=args.accept_moves)
+        report = build(config, now=build_time(config), progress=bar.update if bar else None,
+                       scan=scan, retain=retain, accept_moves=args.accept_moves)
     except DigestError as exc:
         for problem in exc.diagnostics:
             print(problem.format(), file=err)
@@ -232,6 +238,8 @@ def print_report(report: BuildReport, *, out: TextIO, err: TextIO, quiet: bool,
         else:
             print(f"body: {match.body} matches no article; it is an article of its own",
                   file=out)
+    if report.held_until is not None:
+        print(held_back_line(report.held, report.held_until), file=out)
     print(
         f"built {report.stories} stories, {report.topics} topics, {report.pages} pages "
         f"({report.write.written} written, {report.write.unchanged} unchanged, "
@@ -239,6 +247,17 @@ def print_report(report: BuildReport, *, out: TextIO, err: TextIO, quiet: bool,
         f"{len(report.errors)} errors in {report.seconds:.2f} s",
         file=out,
     )
+
+
+def held_back_line(count: int, until: float) -> str:
+    """The line saying that ``count`` stories dated after the build's time were held back,
+    the first until ``until`` (seconds since 1970): not a problem, so not a warning."""
+    from datetime import UTC, datetime
+
+    stories = "story" if count == 1 else "stories"
+    return (f"held back {count} {stories} dated after the build's time, the first until "
+            f"{datetime.fromtimestamp(until, UTC):%Y-%m-%d %H:%M} UTC (--future, or future: "
+            "true in digest.yaml, publishes them now)")
 
 
 # --- digest serve -------------------------------------------------------------------------
@@ -253,6 +272,7 @@ def _add_serve_parser(commands: Any) -> None:
     serve_cmd.add_argument("--port", type=port_number, default=8000,
                            help="port to listen on (default: 8000; 0 picks a free one)")
     serve_cmd.add_argument("--drafts", action="store_true", help="include stories with draft: true")
+    serve_cmd.add_argument("--future", action="store_true", help=FUTURE_HELP)
     serve_cmd.add_argument("--open", action="store_true", help="open the preview in a browser")
     serve_cmd.add_argument("--poll", action="store_true", help=argparse.SUPPRESS)
 
@@ -264,7 +284,8 @@ def run_serve(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     if not has_content_folder(args.source, err):
         return EXIT_USAGE
     options = ServeOptions(source=args.source, host=args.host, port=args.port,
-                           drafts=args.drafts, open_browser=args.open, poll=args.poll)
+                           drafts=args.drafts, future=args.future, open_browser=args.open,
+                           poll=args.poll)
 
     def report(event: ServeEvent) -> None:
         print_serve_event(event, out=out, err=err)
@@ -299,7 +320,8 @@ def print_serve_event(event: ServeEvent, *, out: TextIO, err: TextIO) -> None:
               "Ctrl-C to stop", file=out, flush=True)
     elif isinstance(event, Rebuilt):
         cause = event.changed[0] + (f" and {len(event.changed) - 1} more"
-                                    if len(event.changed) > 1 else "")
+                                    if len(event.changed) > 1 else "") if event.changed \
+            else "the date of a held-back story came"
         print(f"rebuilt after {cause}: {_preview_counts(event.build)}; "
               f"{event.reloaded} tab(s) reloaded", file=out, flush=True)
         for problem in (*event.build.errors, *event.new_warnings):
@@ -405,6 +427,7 @@ def _add_clusters_parser(commands: Any) -> None:
                               help="site folder holding content/ (default: .)")
     clusters_cmd.add_argument("--drafts", action="store_true",
                               help="include stories with draft: true")
+    clusters_cmd.add_argument("--future", action="store_true", help=FUTURE_HELP)
     clusters_cmd.add_argument("--all", action="store_true",
                               help="also list stories that stand alone")
 
@@ -413,17 +436,18 @@ def run_clusters(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     """``digest clusters``: each event with its stories (lead first) and the evidence."""
     from .build import site_for
     from .cluster_report import describe_clusters
-    from .config import load_config
+    from .config import build_time, load_config
     from .diagnostics import Severity
 
     if not has_content_folder(args.source, err):
         return EXIT_USAGE
-    config, problems = load_config(args.source, overrides={"drafts": args.drafts or None})
+    config, problems = load_config(args.source, overrides={"drafts": args.drafts or None,
+                                                           "future": args.future or None})
     if any(p.severity is Severity.ERROR for p in problems):
         for problem in problems:
             print(problem.format(), file=err)
         return EXIT_CONTENT
-    site, _diagnostics = site_for(config)
+    site, _diagnostics = site_for(config, now=build_time(config))
     for line in describe_clusters(site, include_single=args.all):
         print(line, file=out)
     return EXIT_OK

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -76,14 +78,18 @@ class SiteConfig:
     """Content files larger than this are refused."""
     drafts: bool = False
     """Include stories with ``draft: true``."""
+    future: bool = False
+    """Publish the stories dated after the build's time (``build_time``) at once, as Hugo's
+    ``buildFuture`` and Jekyll's ``future`` do; by default they are held back until then."""
     topics: tuple[TopicDefinition, ...] = ()
     """Editorial topic definitions."""
     translations: Translations = ENGLISH
     """The theme's strings, month names and date formats in ``language``: the built-in
     table overlaid with the site's ``i18n/<language>.yaml`` (see ``i18n``)."""
-    source_date_epoch: int = 0
-    """Seconds since 1970 for a date no story gives (an empty feed's ``updated``):
-    the ``SOURCE_DATE_EPOCH`` environment variable, else 0. Never the build time."""
+    source_date_epoch: int | None = None
+    """The ``SOURCE_DATE_EPOCH`` environment variable (seconds since 1970), None when it is
+    not set: the date no story gives (an empty feed's ``updated``, else 1970), and the
+    build's time, which decides the stories held back (``build_time``)."""
 
     @property
     def content_dir(self) -> Path:
@@ -136,6 +142,7 @@ _SCALARS: dict[str, type] = {
     "related_count": int,
     "cluster_threshold": float,
     "max_file_bytes": int,
+    "future": bool,
 }
 
 
@@ -188,7 +195,7 @@ def _read_config_file(path: Path, config: SiteConfig, problems: list[Diagnostic]
             expected = _SCALARS[key]
             if expected is float and isinstance(value, int) and not isinstance(value, bool):
                 values[key] = float(value)
-            elif isinstance(value, expected) and not isinstance(value, bool):
+            elif isinstance(value, expected) and (expected is bool or not isinstance(value, bool)):
                 values[key] = value
             else:
                 problems.append(
@@ -296,6 +303,14 @@ def _read_source_date_epoch(config: SiteConfig, problems: list[Diagnostic]) -> S
                               hint="Use e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)."))
         return config
     return replace(config, source_date_epoch=int(value))
+
+
+def build_time(config: SiteConfig, clock: Callable[[], float] = time.time) -> float:
+    """The build's time, in seconds since 1970: ``SOURCE_DATE_EPOCH`` when it is set (a
+    reproducible build: the same sources give the same site whenever it is built), else
+    ``clock()``. A story dated after it is held back (``SiteConfig.future``). The CLI and
+    the preview server take it once per build and pass it to ``build.build``."""
+    return float(config.source_date_epoch) if config.source_date_epoch is not None else clock()
 
 
 def _check_values(config: SiteConfig, path: Path, *, base_url_given: bool = False
@@ -408,4 +423,5 @@ def default_config(source: Path) -> SiteConfig:
     return SiteConfig(source=source, output=source / "build")
 
 
-__all__ = ["SiteConfig", "TopicDefinition", "load_config", "default_config", "CONFIG_NAME"]
+__all__ = ["SiteConfig", "TopicDefinition", "load_config", "default_config", "build_time",
+           "CONFIG_NAME"]

@@ -82,7 +82,7 @@ def feed_for(site: Site, page: Page) -> Feed:
     home = page.topic.ref.path if page.topic else ""
     entries = tuple(feed_entry(site, article) for article in page.articles)
     updated = (entries[0].published if entries
-               else datetime.fromtimestamp(config.source_date_epoch, UTC))
+               else datetime.fromtimestamp(config.source_date_epoch or 0, UTC))
     return Feed(
         title=page.title, description=page.description, home_url=absolute(site, home),
         self_url=absolute(site, page.path), updated=updated, language=config.language,

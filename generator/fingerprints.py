@@ -102,7 +102,7 @@ def templates_digest(templates: Mapping[str, str]) -> str:
 
 def reader_digest(config: SiteConfig) -> str:
     """Hash of what reading a file depends on besides the file: a change re-reads all."""
-    key = (code_digest(), config.drafts, config.timezone, config.max_file_bytes,
+    key = (code_digest(), config.drafts, config.future, config.timezone, config.max_file_bytes,
            str(config.source), config.base_path)  # (base_path: the links of the site's
     # own images, see site_images)
     return hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .cluster_records import StoryRecord
     from .events import EventState, StateOrigin
 
-FORMAT = 23
+FORMAT = 24
 _DAMAGED = (OSError, EOFError, ValueError, TypeError, IndexError, KeyError)
 DELTA_MIN = 100
 """A delta may hold this many changes (rows and removals) on a site of any size..."""
@@ -139,6 +139,14 @@ class Manifest:
     topics: tuple[str, ...] = ()
     """The site's topic names, for reports of unchanged builds to warn of the topic
     entries of the config that no story uses (``config_topics``)."""
+    held: tuple[tuple[str, float], ...] = ()
+    """The stories held back because they are dated after the build's time (source,
+    date), by source: a build at or after a date reads that file again, which publishes
+    it (``ParsedFile.held``)."""
+    newest: float | None = None
+    """The date of the newest story published that a build before that date would hold
+    back (None: none, or ``--future``): a build whose time is earlier (a clock set back,
+    an older ``SOURCE_DATE_EPOCH``) reads every file again."""
     clashes: tuple[tuple[str, str, str, str, bool], ...] = ()
     """The stories whose wanted address another story took (``slugs.SlugClash`` as
     tuples), for reports of unchanged builds to warn of them again."""
@@ -338,7 +346,7 @@ def load_manifest(path: Path) -> Manifest:
         (_version, settings, templates, build_id, files, pages, reader, events, placements,
          counts, stories_id, stories_base, stories_changes, layout, topic_layouts, future,
          topics, clashes, shared_urls, alias_problems, site_files, topic_merges, moved,
-         output) = data
+         held, newest, output) = data
         return Manifest(
             settings=settings, templates=templates, build_id=build_id,
             files={src: _make_cached((_make_stamp((size, mtime)), None,
@@ -351,7 +359,8 @@ def load_manifest(path: Path) -> Manifest:
             stories_changes=stories_changes, output=output, layout=layout,
             topic_layouts=topic_layouts, future=future, topics=topics, clashes=clashes,
             shared_urls=shared_urls, alias_problems=alias_problems, site_files=site_files,
-            topic_merges=topic_merges, moved=moved)
+            topic_merges=topic_merges, moved=moved, held=held,
+            newest=newest)
     except _DAMAGED:
         return Manifest()
 
@@ -447,6 +456,7 @@ def save_manifest(path: Path, manifest: Manifest, *, stories: bool = True) -> No
         manifest.topic_layouts, manifest.future, manifest.topics, manifest.clashes,
         manifest.shared_urls, manifest.alias_problems, manifest.site_files,
         manifest.topic_merges, manifest.moved,
+        manifest.held, manifest.newest,
         manifest.output),  # (output last: see _set_in_use)
         _INDEX_MARSHAL))
 

@@ -52,6 +52,9 @@ class ParsedFile:
     site_files: tuple[SiteFileStamp, ...] = ()
     """The files of the site (``static/``, ``root/``) that its images name, and how each
     looked when it was read: one that changes has it read again (``site_images``)."""
+    held: float | None = None
+    """A story held back (``summary`` None): its date, in seconds since 1970, which is
+    after the build's time; the first build at or after it publishes the story."""
 
 
 def stamp_of(path: Path) -> FileStamp:
@@ -81,9 +84,16 @@ def read_file(path: str | Path, limit: int) -> tuple[FileStamp, bytes | None]:
         os.close(handle)
 
 
-def parse_file(path: str | Path, config: SiteConfig, zone: tzinfo) -> ParsedFile:
+def parse_file(path: str | Path, config: SiteConfig, zone: tzinfo, *,
+               held_after: float | None = None) -> ParsedFile:
     """Read, validate and summarize one file (a path in the site folder, as the scan gives
-    it: a string is taken as is, with no ``Path`` made). Never raises for bad content."""
+    it: a string is taken as is, with no ``Path`` made). Never raises for bad content.
+
+    ``held_after``: a story dated after this time (the build's, in seconds since 1970) is
+    held back as a draft is (``ParsedFile.held`` says until when); None holds none back
+    (``--future``, or the full story of a page to render). A plain-text body file is never
+    held back: whether it stands alone, and so is dated at all, is known only once the
+    site is modeled."""
     rel = source_name(path, config.source)
     try:
         stamp, raw = read_file(path, config.max_file_bytes)
@@ -111,6 +121,8 @@ def parse_file(path: str | Path, config: SiteConfig, zone: tzinfo) -> ParsedFile
     if isinstance(item, Story):
         if item.draft and not config.drafts:
             return ParsedFile(rel, stamp, None, None, result.diagnostics)
+        if held_after is not None and (due := item.published.timestamp()) > held_after:
+            return ParsedFile(rel, stamp, None, None, result.diagnostics, held=due)
         date_prefix = item.published.astimezone(zone).strftime("%Y-%m-%d")
         summary = summarize_story(item, digest, date_prefix=date_prefix)
     elif isinstance(item, TextBody):
@@ -122,9 +134,9 @@ def parse_file(path: str | Path, config: SiteConfig, zone: tzinfo) -> ParsedFile
 
 
 ParsedRow = tuple[str, int, int, "tuple[object, ...] | None", tuple[tuple[object, ...], ...],
-                  tuple[SiteFileStamp, ...]]
+                  tuple[SiteFileStamp, ...], "float | None"]
 """A parsed file as plain tuples: source, size, mtime, summary row, diagnostic rows, site
-files."""
+files, and the date a held-back story is held until."""
 
 
 def parsed_to_row(parsed: ParsedFile) -> ParsedRow:
@@ -134,13 +146,14 @@ def parsed_to_row(parsed: ParsedFile) -> ParsedRow:
     summary, stamp = parsed.summary, parsed.stamp
     return (parsed.source, stamp.size, stamp.mtime_ns,
             summary.to_tuple() if summary is not None else None,
-            tuple(d.to_tuple() for d in parsed.diagnostics), parsed.site_files)
+            tuple(d.to_tuple() for d in parsed.diagnostics), parsed.site_files,
+            parsed.held)
 
 
 def parsed_from_row(row: ParsedRow) -> ParsedFile:
     """Inverse of ``parsed_to_row`` (``item`` is None; ``row`` is the summary's row)."""
-    source, size, mtime_ns, summary, diagnostics, site_files = row
+    source, size, mtime_ns, summary, diagnostics, site_files, held = row
     return ParsedFile(source, FileStamp(size, mtime_ns),
                       StorySummary.from_tuple(summary) if summary is not None else None,
                       None, tuple(map(Diagnostic.from_tuple, diagnostics)), summary,
-                      site_files)
+                      site_files, held)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from .build import BuildReport
@@ -43,7 +44,10 @@ def report_json(report: BuildReport | None, *, config_problems: Sequence[Diagnos
             "removed": report.write.removed,
             "errors": sum(d.severity.value == "error" for d in diagnostics),
             "warnings": sum(d.severity.value == "warning" for d in diagnostics),
+            "heldBack": report.held,
         },
+        "heldUntil": None if report.held_until is None
+        else datetime.fromtimestamp(report.held_until, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "diagnostics": [diagnostic_record(d) for d in diagnostics],
         "bodies": [{"body": m.body, "article": m.article, "taken": m.taken}
                    for m in report.body_matches],

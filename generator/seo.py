@@ -163,7 +163,7 @@ def json_ld(data: dict[str, Any]) -> Markup:
 
 def sitemap_entries(site: Site, page: Page) -> tuple[SitemapEntry, ...]:
     """Every indexed HTML page (``page.links``), with the date of its newest story."""
-    fallback = datetime.fromtimestamp(site.config.source_date_epoch, UTC)
+    fallback = datetime.fromtimestamp(site.config.source_date_epoch or 0, UTC)
     newest = utc_iso(site.articles[0].published if site.articles else fallback)
     return tuple(SitemapEntry(absolute(site, path), utc_iso_of_stamp(stamp) if stamp else newest)
                  for path, stamp in page.links)

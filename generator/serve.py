@@ -35,6 +35,7 @@ import contextlib
 import gc
 import signal
 import socket
+import time
 import webbrowser
 from collections import Counter
 from collections.abc import Callable
@@ -73,6 +74,9 @@ class ServeOptions:
     """Port to bind; 0 picks a free one (reported in ``Listening.url``)."""
     drafts: bool = False
     """Include stories with ``draft: true``."""
+    future: bool = False
+    """Publish the stories dated after the build's time at once (else each is held back
+    until then, and the server builds again when the first is due)."""
     open_browser: bool = False
     """Open the preview in the default web browser once it is served."""
     poll: bool = False
@@ -200,6 +204,12 @@ async def _run(options: ServeOptions, address: ServerAddress, sockets: list[sock
     report(Stopped(session.output))
 
 
+RELEASE_LATE_SECONDS = 0.5
+"""How long after a held-back story's date the server builds again (its clock and the
+loop's may differ a little: built too early, the story stays held and is planned again)."""
+RELEASE_WAIT_MAX = 86_400.0
+"""The longest wait planned at once (the clock may be set meanwhile): after it, the wait
+is planned again, without a build, until the date."""
 SAVE_AFTER_SECONDS = 5.0
 """How long the server waits after a build, with no build since, to write its cache
 (an editor who pauses; writing it takes ~0.2 s at 10,000 stories and holds the loop)."""
@@ -227,6 +237,8 @@ class PreviewSession:
         self._timer: asyncio.TimerHandle | None = None
         self._save_timer: asyncio.TimerHandle | None = None
         self._collect_timer: asyncio.TimerHandle | None = None
+        self._release_timer: asyncio.TimerHandle | None = None
+        """Builds again when the first story held back is due (see ``_plan_release``)."""
         self.exact_changes = False
         """Whether the watcher names every changed path (inotify does; polling may not)."""
         self._warnings: tuple[Diagnostic, ...] = ()
@@ -272,8 +284,8 @@ class PreviewSession:
         with 10,000 stories held: not before the tabs reload.)"""
         first = self.last is None
         self.last = build_preview(self.options.source, base_url=self.address.url,
-                                  drafts=self.options.drafts, memory=self.memory,
-                                  touched=touched)
+                                  drafts=self.options.drafts, future=self.options.future,
+                                  memory=self.memory, touched=touched)
         if first and self.last.report is not None:  # (``Listening`` reports its warnings)
             self._warnings = self.last.warnings
         with contextlib.suppress(RuntimeError):  # no running loop: the caller saves
@@ -283,7 +295,29 @@ class PreviewSession:
                     timer.cancel()
             self._save_timer = loop.call_later(SAVE_AFTER_SECONDS, self.save)
             self._collect_timer = loop.call_later(COLLECT_AFTER_SECONDS, gc.collect)
+            self._plan_release(loop)
         return self.last
+
+    def _plan_release(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Build again (as after a change: ``_rebuild``, with no path changed) once the
+        first story the last build held back is due by the clock, so that it shows up
+        then without a save: the build looks at the held-back stories only. A build with
+        no story held back, or with a fixed time (``SOURCE_DATE_EPOCH``), plans none."""
+        if self._release_timer is not None:
+            self._release_timer.cancel()
+            self._release_timer = None
+        due = self.last.release_at if self.last is not None else None
+        if due is not None:
+            wait = min(max(0.0, due - time.time()) + RELEASE_LATE_SECONDS, RELEASE_WAIT_MAX)
+            self._release_timer = loop.call_later(wait, self._release)
+
+    def _release(self) -> None:
+        self._release_timer = None
+        due = self.last.release_at if self.last is not None else None
+        if due is not None and time.time() < due:  # (a day's wait, or the clock was set)
+            self._plan_release(asyncio.get_running_loop())
+        elif self._timer is None:  # (else the debounced rebuild of a change comes anyway)
+            self._rebuild()
 
     def save(self) -> None:
         """Write the cache of the last build to disk now (if it waits)."""
@@ -307,6 +341,9 @@ class PreviewSession:
 
     def cancel_pending(self) -> None:
         """Forget changes not yet built (the server is stopping)."""
+        if self._release_timer is not None:  # (a build that follows plans it again)
+            self._release_timer.cancel()
+            self._release_timer = None
         if self._timer is not None:
             self._timer.cancel()
         self._timer, self._first_change = None, None

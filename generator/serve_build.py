@@ -32,7 +32,7 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from .build import BuildMemory, BuildReport, build
-from .config import SiteConfig, load_config
+from .config import SiteConfig, build_time, load_config
 from .diagnostics import Diagnostic, DigestError, Severity, error
 from .model import build_site
 from .pages import Page
@@ -60,6 +60,10 @@ class PreviewBuild:
     notice: bytes | None = None
     """What the browser shows atop every page of a site built without the files whose
     errors it lists, or with the warnings it lists."""
+    release_at: float | None = None
+    """When (seconds since 1970, by the clock) the first story held back by this build is
+    due, for the server to build again then; None when none is held back, or when the
+    build's time does not move (``SOURCE_DATE_EPOCH`` is set)."""
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -77,20 +81,22 @@ def preview_folder(source: Path) -> Path:
     return source.resolve() / CACHE_DIR / "preview"
 
 
-def build_preview(source: Path, *, base_url: str, drafts: bool,
+def build_preview(source: Path, *, base_url: str, drafts: bool, future: bool = False,
                   memory: BuildMemory | None = None,
-                  touched: Collection[str] | None = None) -> PreviewBuild:
+                  touched: Collection[str] | None = None,
+                  clock: Callable[[], float] = time.time) -> PreviewBuild:
     """Build the preview of ``source`` as served at ``base_url``; never raises.
     ``memory`` keeps the cache between a server's builds (see ``BuildMemory``);
-    ``touched`` are the paths changed since the last build, when the watcher knows them."""
+    ``touched`` are the paths changed since the last build, when the watcher knows them;
+    ``clock`` gives the build's time (``config.build_time``)."""
     start = time.perf_counter()
-    overrides = {"base_url": base_url, "drafts": drafts or None}
+    overrides = {"base_url": base_url, "drafts": drafts or None, "future": future or None}
     config, problems = load_config(source, output=preview_folder(source), overrides=overrides)
     if not (config.source / CONTENT_DIR).is_dir():
         problems += (no_content_folder(config),)
     report: BuildReport | None = None
     if not any(p.severity is Severity.ERROR for p in problems):
-        report, failure = _build(config, memory, touched)
+        report, failure = _build(config, memory, touched, build_time(config, clock))
         problems += failure if report is None else report.diagnostics
     elif memory is not None:
         memory.forget()  # no build looked at the touched paths: the next one looks at all
@@ -101,7 +107,8 @@ def build_preview(source: Path, *, base_url: str, drafts: bool,
         return PreviewBuild(report, problems, seconds, page)
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
     notice = render_notice(config, errors, warnings) if errors or warnings else None
-    return PreviewBuild(report, problems, seconds, None, notice)
+    release_at = report.held_until if config.source_date_epoch is None else None
+    return PreviewBuild(report, problems, seconds, None, notice, release_at)
 
 
 def no_content_folder(config: SiteConfig) -> Diagnostic:
@@ -112,9 +119,9 @@ def no_content_folder(config: SiteConfig) -> Diagnostic:
 
 
 def _build(config: SiteConfig, memory: BuildMemory | None, touched: Collection[str] | None,
-           ) -> tuple[BuildReport | None, tuple[Diagnostic, ...]]:
+           now: float) -> tuple[BuildReport | None, tuple[Diagnostic, ...]]:
     try:
-        return build(config, memory=memory, touched=touched), ()
+        return build(config, now=now, memory=memory, touched=touched), ()
     except DigestError as exc:
         return None, exc.diagnostics or (error(_site_file(config, config.output), str(exc)),)
     except TemplateError as exc:  # (raised where no page is rendered: see render_page)

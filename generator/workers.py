@@ -290,7 +290,7 @@ class WorkerPool:
         return len(self._pipes)
 
     def parse(self, paths: Sequence[str], records: RecordStore, progress: Tick | None = None,
-              ) -> tuple[list[ParsedFile], dict[str, int]]:
+              *, held_after: float | None = None) -> tuple[list[ParsedFile], dict[str, int]]:
         """Parse files across the workers; also say which worker holds each source.
 
         The workers put the stories' schema records into ``records`` themselves and send
@@ -303,7 +303,7 @@ class WorkerPool:
         """
         shares = [list(paths[i :: self.size]) for i in range(self.size)]
         for pipe, share in zip(self._pipes, shares, strict=True):
-            pipe.send(("parse", share, records))
+            pipe.send(("parse", share, records, held_after))
         parsed: list[ParsedFile] = []
         holder: dict[str, int] = {}
         with Readahead(paths):  # (in the order the workers go through their shares)
@@ -465,9 +465,10 @@ def _serve(pipe: Connection, config: SiteConfig) -> None:
         pages = [article_page(site.by_slug[slug], feeds) for slug in slugs]
         return render_and_stage(site, pages, store, previous, tick, direct=direct)
 
-    def parse(paths: Sequence[str], records: RecordStore) -> list[ParsedRow]:
+    def parse(paths: Sequence[str], records: RecordStore, held_after: float | None,
+              ) -> list[ParsedRow]:
         return _parse_share(paths, config, zone, store, tick, records,
-                            lambda part: pipe.send(("part", part)))
+                            lambda part: pipe.send(("part", part)), held_after=held_after)
 
     handlers: dict[str, Callable[..., Any]] = {"parse": parse, "render": render}
     while True:
@@ -538,11 +539,11 @@ def _finish_unpacking(unpacker: SiteUnpacker, topics: bytes) -> Site:
 
 def _parse_share(paths: Sequence[str], config: SiteConfig, zone: ZoneInfo,
                  store: StoryStore, tick: Tick, records: RecordStore,
-                 send_part: Callable[[list[ParsedRow]], None],
-                 ) -> list[ParsedRow]:
-    """Parse ``paths``; results (``parse.parsed_to_row``) go out ``RECORD_BATCH`` at a time
-    through ``send_part`` (the main process loads them while the workers go on), the rest
-    are returned."""
+                 send_part: Callable[[list[ParsedRow]], None], *,
+                 held_after: float | None = None) -> list[ParsedRow]:
+    """Parse ``paths`` (``held_after``: see ``parse.parse_file``); results
+    (``parse.parsed_to_row``) go out ``RECORD_BATCH`` at a time through ``send_part`` (the
+    main process loads them while the workers go on), the rest are returned."""
     results: list[ParsedRow] = []
     kept: list[tuple[str, str, str]] = []
     # The collector is paused while parsing, as ``build()`` pauses it while loading:
@@ -556,7 +557,7 @@ def _parse_share(paths: Sequence[str], config: SiteConfig, zone: ZoneInfo,
         for done, path in enumerate(paths, start=1):
             if done % TICK_EVERY == 0:
                 tick(TICK_EVERY)
-            parsed = parse_file(path, config, zone)
+            parsed = parse_file(path, config, zone, held_after=held_after)
             if parsed.item is not None:
                 store.add(parsed.source, parsed.item)
             summary = parsed.summary

@@ -148,7 +148,7 @@ def test_a_key_given_twice_is_warned_about_on_every_build_until_it_is_fixed(
     read: list[str] = []
     parse = build_module.parse_file
     monkeypatch.setattr(build_module, "parse_file",
-                        lambda *args: read.append(str(args[0])) or parse(*args))
+                        lambda *args, **kwargs: read.append(str(args[0])) or parse(*args, **kwargs))
     warm = run(site, out)
     assert read == [] and warm.rendered == 0
     assert [d.format() for d in warm.diagnostics] == said

@@ -268,32 +268,6 @@ def test_topic_names_differing_only_by_accents_are_one_topic_with_a_warning(
     assert len(kana) == 2 and kana[0] == "ka"  # (two topics; both slugify to 'ka')
 
 
-def test_a_story_dated_in_the_future_is_published_with_a_warning(make_site: MakeSite) -> None:
-    """Hugo leaves such pages out; a news digest's future date is mostly a wrong one (a
-    time zone), so the story is published, and the build says what it does to the site,
-    in every build (an unchanged build repeats it) until the date has come."""
-    from generator.build import FUTURE_MARGIN, future_warnings
-
-    site = make_site({
-        "content/a.md": story("Past", "2020-06-09T01:00:00Z"),
-        "content/b.md": story("Tomorrow", "2099-01-01T00:00:00Z"),
-        "content/c.md": story("Soon", "2099-01-01T00:00:00Z", extra="draft: true"),
-    })
-    config, _ = load_config(site, output=site.parent / "out")
-    for _build in range(2):
-        report = build(config)
-        [problem] = report.diagnostics
-        assert (problem.severity.value, problem.file, problem.field) == \
-            ("warning", "content/b.md", "publishedDateTime")
-        assert "2099-01-01 00:00 UTC is in the future" in problem.message
-        assert "draft: true" in (problem.hint or "")
-    assert report.rendered == 0  # (the second build: nothing changed)
-    assert listed(config.output / "index.html")[0] == "Tomorrow"
-    stamp = 4070908800.0  # 2099-01-01
-    assert future_warnings([("b.md", stamp)], stamp - FUTURE_MARGIN - 1)
-    assert not future_warnings([("b.md", stamp)], stamp - FUTURE_MARGIN)  # (within a day)
-
-
 def test_the_newest_cards_are_the_first_cards_of_the_whole_archive(sample_site: Path) -> None:
     from generator.build import site_for
 

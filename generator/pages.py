@@ -2,8 +2,10 @@
 
 Each page is a small frozen record naming its template and URL path. Templates
 see it as ``page``; everything they show is decided here, not in Jinja. Besides
-the HTML pages (with, at ``page/1/`` of the home page and of each topic, a redirect
-to the first page) there are the machine-read outputs: feeds (Atom, RSS, JSON Feed)
+the HTML pages (with, at ``page/1/`` of the home page and of each topic and at the
+folders the site's addresses pass through that hold no page of their own, ``news/``,
+``page/``, ``api/``..., a redirect to the page a reader trimming the address expects:
+see ``folder_redirect``) there are the machine-read outputs: feeds (Atom, RSS, JSON Feed)
 for the site and each topic, the JSON API, the sitemap and robots.txt.
 """
 
@@ -15,11 +17,12 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from itertools import groupby
 from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from .i18n import capitalized
-from .model import Article, Card, Site, Topic
+from .model import Article, Card, Site, Topic, article_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,11 @@ class ArchiveMonth:
     count: int
     """How many stories it holds."""
 
+    @property
+    def year_path(self) -> str:
+        """Site-relative path of its year's page (``archive/2020/``)."""
+        return archive_year_path(self.year)
+
 
 ALIAS_KIND = "alias"
 """The kind of the pages at a story's old addresses, sending readers on to it (see
@@ -82,7 +90,8 @@ ALIAS_KIND = "alias"
 NOT_INDEXED = frozenset({"404", "redirect", ALIAS_KIND})
 """Kinds of HTML pages left out of the sitemap (and marked noindex)."""
 REDIRECT_TEMPLATE = "redirect.html"
-"""The template of the pages that send readers on to a listing's first page."""
+"""The template of the pages that send readers on to another page (a listing's first
+page, from its ``page/1/`` and ``page/`` folders; the archive, from ``news/``...)."""
 SITEMAP_LIMIT = 50_000
 """Most URLs in one sitemap file (the sitemaps.org protocol's limit): a larger site gets
 ``sitemap.xml`` as an index of ``sitemap-1.xml``, ``sitemap-2.xml``..."""
@@ -91,6 +100,11 @@ SITEMAP_KINDS = frozenset({"sitemap", "sitemap-index"})
 
 API_FILE = "index.json"
 """The file name of each page of the JSON API, in its page's folder."""
+API_FOLDER = "api/"
+"""The JSON API's folder: its page sends readers to the topic list (``API_TOPICS``), which
+gives each topic's API address."""
+API_TOPICS = f"{API_FOLDER}topics/{API_FILE}"
+"""The JSON API's list of topics."""
 
 ARTICLE_TEMPLATE = "article.html"
 """The template of every article page."""
@@ -106,7 +120,8 @@ class Page:
     """One output file to render: an HTML page, a feed, an API page, the sitemap..."""
 
     kind: str
-    """"home", "topics", "topic", "article", "404", "redirect", "alias" (HTML); "feed", "api-news",
+    """"home", "topics", "topic", "article", "archive", "archive-year", "archive-month",
+    "404", "redirect", "alias" (HTML); "feed", "api-news",
     "api-topics", "sitemap", "sitemap-index", "robots" (machine-read)."""
     path: str
     """Site-relative URL path (``news/x/``), or a file name (``404.html``, ``atom.xml``)."""
@@ -130,7 +145,8 @@ class Page:
     """A sitemap: (path, newest story's timestamp or 0.0) of each indexed HTML page it
     lists; the sitemap index: (path, newest timestamp) of each sitemap file."""
     months: tuple[ArchiveMonth, ...] = ()
-    """The archive's index: each month's page, newest first."""
+    """The archive's index: each month's page, newest first; a year's page: its months,
+    newest first; a month's page: that month (for the link to its year)."""
     target: str = ""
     """A redirect or alias page: the site-relative path of the page it sends readers to
     (``""``: the home page)."""
@@ -163,17 +179,19 @@ def plan_listing_pages(site: Site) -> list[Page]:
 def plan_html_pages(site: Site, articles: Sequence[Page] | None = None,
                     planned: Mapping[str, list[Page]] | None = None,
                     archive: Sequence[Page] | None = None) -> list[Page]:
-    """Every HTML page of the site, in a stable order (``articles``: ``article_page`` of
-    each of the site's articles, in order, if already made; ``planned``: the pages of
-    some topics, by name, if already planned; ``archive``: ``plan_archive_pages``'s, if
-    already planned)."""
-    pages = [home_page(site), first_page_redirect("", site.config.translations.text(
-        "latest_news")), *_index_pages(site)]
+    """Every HTML page of the site but the redirects in the JSON API's folders (planned
+    with the API's pages: ``plan_api_pages``), in a stable order (``articles``:
+    ``article_page`` of each of the site's articles, in order, if already made;
+    ``planned``: the pages of some topics, by name, if already planned; ``archive``:
+    ``plan_archive_pages``'s, if already planned)."""
+    text = site.config.translations.text
+    pages = [home_page(site), *listing_redirects("", text("latest_news")), *_index_pages(site)]
     known = planned or {}
     for topic in site.topics:
         pages.extend(known.get(topic.ref.name) or plan_topic_pages(site, topic))
-        pages.append(first_page_redirect(topic.ref.path, topic.ref.name))
+        pages.extend(listing_redirects(topic.ref.path, topic.ref.name))
     pages.extend(plan_archive_pages(site) if archive is None else archive)
+    pages.append(folder_redirect(NEWS_FOLDER, ARCHIVE_PATH, text("archive")))
     feeds = site_feeds(site)
     pages.extend(articles if articles is not None
                  else (article_page(article, feeds) for article in site.articles))
@@ -196,7 +214,7 @@ def counting_pages(site: Site) -> list[Page]:
 
 
 def _api_topics_page(site: Site) -> Page:
-    return Page("api-topics", "api/topics/" + API_FILE, "api-topics.json",
+    return Page("api-topics", API_TOPICS, "api-topics.json",
                 site.config.translations.text("topics"))
 
 
@@ -258,16 +276,34 @@ def first_page_redirect(first_path: str, title: str) -> Page:
     page is one list, not paginated here, but a site moved from Hugo had its first page at
     ``/page/1/`` too. What it shows depends on its path and title only: an added story
     never changes it (``relisting`` leaves such pages as they are)."""
-    return Page("redirect", f"{further_pages(first_path)}1/", REDIRECT_TEMPLATE, title,
-                target=first_path)
+    return folder_redirect(f"{further_pages(first_path)}1/", first_path, title)
+
+
+def listing_redirects(first_path: str, title: str) -> list[Page]:
+    """The redirects to the first page of the listing at ``first_path`` (titled
+    ``title``): from its ``page/1/`` (``first_page_redirect``) and from the folder of its
+    further pages, ``page/``, which a reader trimming ``page/2/`` from an address reaches
+    (it holds ``1/`` at least)."""
+    return [first_page_redirect(first_path, title),
+            folder_redirect(further_pages(first_path), first_path, title)]
+
+
+def folder_redirect(folder: str, target: str, title: str) -> Page:
+    """The page at ``folder``, a folder of the site's addresses with no page of its own,
+    sending readers on to ``target`` as the redirects at ``page/1/`` do: without it, a
+    reader trimming an address to that folder (``news/`` from ``news/<story>/``, as Hugo
+    sites list a section there) gets a 403 (nginx), a 404 (GitHub Pages) or a listing of
+    its files (``python -m http.server``). Like ``page/1/``'s, it is in no sitemap."""
+    return Page("redirect", folder, REDIRECT_TEMPLATE, title, target=target)
 
 
 def plan_archive_pages(site: Site) -> list[Page]:
-    """The archive: the index of the months (``archive/``), then a page for each month
-    with every story of it, newest first (``archive/2020/06/``), in the site's time zone.
-    Every story is on one HTML listing so, whatever its topics, and adding one changes
-    only its month's page and the index (a newest-first list paged by 20 would move all
-    its pages)."""
+    """The archive: the index of the months (``archive/``), then, newest first, each
+    year's page listing its months with their counts (``archive/2020/``), followed by a
+    page for each of its months with every story of it, newest first
+    (``archive/2020/06/``), in the site's time zone. Every story is on one HTML listing
+    so, whatever its topics, and adding one changes only its month's page, its year's
+    and the index (a newest-first list paged by 20 would move all its pages)."""
     zone = ZoneInfo(site.config.timezone)
     translations = site.config.translations
     feeds = site_feeds(site)
@@ -285,22 +321,43 @@ def plan_archive_pages(site: Site) -> list[Page]:
         months.append(Page("archive-month", month.path, "archive-month.html",
                            capitalized(label), articles=tuple(articles[start:end]),
                            description=translations.text("archive_month_description",
-                                                         month=label), feeds=feeds))
+                                                         month=label), feeds=feeds,
+                           months=(month,)))
         listed.append(month)
         start = end
     index = Page("archive", ARCHIVE_PATH, "archive.html", translations.text("archive"),
                  description=translations.text("archive_description", site=site.config.title),
                  feeds=feeds, months=tuple(listed))
-    return [index, *months]
+    pages = [index]
+    for year, of_year in groupby(zip(listed, months, strict=True), key=_year_of):
+        pairs = list(of_year)
+        pages.append(Page("archive-year", archive_year_path(year), "archive-year.html",
+                          str(year), description=translations.text(
+                              "archive_year_description", year=year),
+                          feeds=feeds, months=tuple(month for month, _page in pairs)))
+        pages += (page for _month, page in pairs)
+    return pages
+
+
+def _year_of(pair: tuple[ArchiveMonth, Page]) -> int:
+    return pair[0].year
 
 
 def archive_month_path(moment: datetime) -> str:
     """The path of the archive's page for the month of ``moment`` (in the site's zone)."""
-    return f"{ARCHIVE_PATH}{moment.year}/{moment.month:02d}/"
+    return f"{archive_year_path(moment.year)}{moment.month:02d}/"
+
+
+def archive_year_path(year: int) -> str:
+    """The path of the archive's page for ``year``: its months, with their counts."""
+    return f"{ARCHIVE_PATH}{year}/"
 
 
 ARCHIVE_PATH = "archive/"
-"""Where the archive's index is; its months are below."""
+"""Where the archive's index is; its years, and their months, are below."""
+NEWS_FOLDER = article_path("x").removesuffix("x/")
+"""The folder of the articles' pages (``news/``): its own page sends readers to the
+archive, the listing of every story (see ``folder_redirect``)."""
 
 
 def _newest_first(article: Article) -> float:
@@ -326,8 +383,11 @@ def plan_machine_pages(site: Site, html: Sequence[Page],
     pages += plan_api_pages(site, None, site.articles)
     for topic in site.topics:
         pages += topic_api_pages(site, topic)
+    topics = site.config.translations.text("topics")
     pages += [
         _api_topics_page(site),
+        folder_redirect(API_FOLDER, API_TOPICS, topics),
+        folder_redirect(API_TOPICS.removesuffix(API_FILE), API_TOPICS, topics),
         *site_sitemap_pages(html, unplanned),
         Page("robots", "robots.txt", "robots.txt", "robots.txt"),
     ]
@@ -412,17 +472,23 @@ def plan_feed_pages(site: Site, topic: Topic | None, latest: Sequence[Article]) 
 
 def api_folder(topic: Topic | None) -> str:
     """Folder of the JSON API pages of a topic (or of every story, for None)."""
-    return f"api/news/{topic.ref.slug}/" if topic else "api/news/"
+    return f"{API_FOLDER}news/{topic.ref.slug}/" if topic else f"{API_FOLDER}news/"
 
 
 def plan_api_pages(site: Site, topic: Topic | None, articles: Sequence[Article]) -> list[Page]:
-    """The JSON API pages listing ``articles`` (paginated like the HTML topic pages)."""
+    """The JSON API pages listing ``articles`` (paginated like the HTML topic pages),
+    then the redirect from its folder to the first of them, its ``index.json`` (see
+    ``folder_redirect``). The folders of its further pages (``page/``, ``page/2/``...) get
+    none: their addresses are their ``index.json``, and ``api/news/page/`` is also the
+    API folder of a topic named "Page"."""
     size = site.config.page_size
     chunks = [tuple(articles[i : i + size]) for i in range(0, len(articles), size)] or [()]
     title = topic.ref.name if topic else site.config.translations.text("latest_news")
+    folder = api_folder(topic)
     pages = []
     for number, chunk in enumerate(chunks, start=1):
-        pager = Pager(number, len(chunks), api_folder(topic))
+        pager = Pager(number, len(chunks), folder)
         pages.append(Page("api-news", pager.path_of(number) + API_FILE, "api-news.json",
                           title, articles=chunk, topic=topic, pager=pager))
+    pages.append(folder_redirect(folder, folder + API_FILE, title))
     return pages

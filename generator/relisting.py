@@ -64,6 +64,7 @@ from .pages import (
     Page,
     api_folder,
     archive_month_path,
+    archive_year_path,
     counting_pages,
     further_pages,
     plan_api_pages,
@@ -133,9 +134,11 @@ class Moved:
     story (the site's feeds and API pages)."""
     gone: tuple[str, ...]
     """The output paths of the pages of the stories that went (and of the archive's
-    months they leave empty: see ``relisting``)."""
+    months and years they leave empty: see ``relisting``)."""
     months: frozenset[str] = frozenset()
     """The archive's months of the stories that went (their pages' paths)."""
+    years: frozenset[str] = frozenset()
+    """The archive's years of the stories that went (their pages' paths)."""
 
 
 def stories_moved(site: Site, slug_of: Mapping[str, str], came: Collection[str],
@@ -193,9 +196,10 @@ def stories_moved(site: Site, slug_of: Mapping[str, str], came: Collection[str],
     topics = {ref.name for slug in came_slugs for ref in by_slug[slug].topics}
     topics.update(went_topics)
     zone = ZoneInfo(config.timezone)
+    moments = [datetime.fromtimestamp(summary.timestamp, zone) for summary in went]
     return Moved(frozenset(topics), tuple(page_path(article_path(slug)) for slug in back),
-                 frozenset(archive_month_path(datetime.fromtimestamp(summary.timestamp, zone))
-                           for summary in went))
+                 frozenset(map(archive_month_path, moments)),
+                 frozenset(archive_year_path(moment.year) for moment in moments))
 
 
 def topic_layouts(pages: Iterable[Page]) -> dict[str, str]:
@@ -311,24 +315,36 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
         every = plan_api_pages(site, None, site.articles)
         anew += [*plan_feed_pages(site, None, site.articles[: site.config.feed_size]),
                  *every, *counting_pages(site)]
-        lists.append((api_folder(None), len(every), API_FILE))
-        months = {page.path for page in archive}  # (the index counts each month's stories;
-        # the months of the stories that came list them, those of the ones that went are
-        # planned again, or gone with their last story)
-        anew += [page for page in archive if page.kind == "archive" or page.path in moved.months]
+        lists.append((api_folder(None), _api_count(every), API_FILE))
+        months = {page.path for page in archive}  # (the index and the years count each
+        # month's stories; the months of the stories that came list them, those of the
+        # ones that went are planned again, or gone with their last story, as their
+        # years may be: a few pages, one a year)
+        anew += [page for page in archive
+                 if page.kind in _COUNTING_MONTHS or page.path in moved.months]
         moved = replace(moved, gone=moved.gone + tuple(
-            page_path(path) for path in sorted(moved.months - months)))
+            page_path(path) for path in sorted((moved.months | moved.years) - months)))
         for topic in site.topics:
             if topic.ref.name in moved_topics:
                 api = topic_api_pages(site, topic)
                 anew += [*topic_feed_pages(site, topic), *api]
-                lists.append((api_folder(topic), len(api), API_FILE))
+                lists.append((api_folder(topic), _api_count(api), API_FILE))
     if anew:
         listed = {page.path for page in pages}
         pages += [page for page in anew if page.path not in listed]
     if sitemap:
         pages += site_sitemap_pages(plan_html_pages(site, (), planned, archive), site.articles)
     return Relisted(pages, articles, frozenset(regrouped), relaid, moved, tuple(lists))
+
+
+_COUNTING_MONTHS = frozenset({"archive", "archive-year"})
+"""The kinds of the archive's pages that count the stories of each month they list."""
+
+
+def _api_count(pages: Iterable[Page]) -> int:
+    """How many pages a list of the JSON API has (``plan_api_pages`` gives its folder's
+    redirect too)."""
+    return sum(page.kind == "api-news" for page in pages)
 
 
 def kept_fingerprints(kept: dict[str, str], relisted: Relisted) -> dict[str, str]:

@@ -252,8 +252,13 @@ BANNED_ELEMENTS = {"iframe", "object", "embed", "form", "base", "frame", "frames
                    "svg", "math", "style", "template", "noscript"}
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]")
 OUR_REDIRECT = re.compile(r"0; url=/(?![/\\])[\w./~%-]*")
-"""The refresh of our redirect pages (``page/1/`` of a listing, to its first page): to a
-path on this site, made of a slug; any other refresh is an injection."""
+"""The refresh of our redirect pages (``page/1/`` of a listing, to its first page; the
+folders with no page of their own, ``REDIRECT_FILES``): to a path on this site, made of a
+slug; any other refresh is an injection."""
+REDIRECT_FILES = re.compile(r".*page/(?:1/)?index\.html|news/index\.html"
+                            r"|api/(?:topics/|news/(?:[^/]+/)?)?index\.html")
+"""Where our redirect pages are: ``page/1/`` and ``page/`` of each listing, ``news/`` and
+the JSON API's folders (``pages.folder_redirect``)."""
 
 
 def unsafe_url(value: str) -> bool:
@@ -285,7 +290,7 @@ def html_problems(where: str, root: Any) -> Iterator[str]:
         if tag in BANNED_ELEMENTS:
             yield f"{where}: a <{tag}> element"
         if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh" \
-                and not (where.endswith("page/1/index.html")
+                and not (REDIRECT_FILES.fullmatch(where)
                          and OUR_REDIRECT.fullmatch(element.get("content") or "")):
             yield f"{where}: a meta refresh"
         for name, value in element.attrib.items():
@@ -407,6 +412,7 @@ def test_the_checker_itself_catches_each_kind_of_injection(tmp_path: Path) -> No
         "h.json": '{"items": [{"url": "javascript:x", "content_html": "<script>x</script>"}]}',
         "i.html": '<a href="data:text/html,x">x</a>',
         "j.html": '<meta http-equiv="refresh" content="0; url=/topics/x/">',  # (not page/1/)
+        "news/x/index.html": '<meta http-equiv="refresh" content="0; url=/topics/x/">',
         "k-page/1/index.html": '<meta http-equiv="refresh" content="0; url=//evil.example/">',
     }
     for name, text in bad.items():

@@ -5,6 +5,7 @@ topic page and feed."""
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 from collections import deque
@@ -238,3 +239,37 @@ def test_files_of_root_are_served_at_the_hosts_root(sample_site: Path, tmp_path:
         status, _type, body = answers[rel]
         assert (status, body.decode("utf-8")) == (200, text), rel
     assert answers["ads.txt"][1].startswith("text/plain")
+
+
+def test_the_folders_of_the_addresses_answer_under_the_sub_path(
+        sample_site: Path, tmp_path: Path) -> None:
+    """A publisher's trial: addresses trimmed to a folder (``news/``, as Hugo lists a
+    section there; ``archive/2020/``; ``topics/ai/page/``) answered 403 on nginx. Each
+    folder the build makes, but ``static/``, answers with a page: the archive's year
+    its months, the others a redirect to the page a reader expects."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}{PREFIX}"
+    published = publish(sample_site, tmp_path / "out", base_url=base_url, page_size=3)
+    folders = [rel for folder in sorted(published.output.rglob("*")) if folder.is_dir()
+               and not re.fullmatch(r"static/|api/.*page/(\d+/)?", rel := folder.relative_to(
+                   published.output).as_posix() + "/")]  # (an API page's address is its JSON)
+    assert {"news/", "archive/2020/", "topics/ai/page/", "page/", "api/", "api/news/",
+            "api/news/ai/"} <= set(folders)
+    with serve_with_nginx(published.output, prefix=PREFIX, port=port):
+        answers = {folder: fetch(published.url_of(folder)) for folder in folders}
+        static = fetch(published.url_of("static/"))[0]
+    refreshes = {}
+    for folder, (status, content_type, body) in answers.items():
+        assert status == 200 and content_type.startswith("text/html"), folder
+        said = RedirectParser()
+        said.feed(body.decode("utf-8"))
+        if said.refresh:
+            refreshes[folder] = said.refresh[0].removeprefix(f"0; url={PREFIX}")
+    assert "archive/2020/" not in refreshes and '<h1 class="page-title">2020</h1>' in answers[
+        "archive/2020/"][2].decode("utf-8")
+    assert refreshes["news/"] == "archive/"
+    assert refreshes["page/"] == ""
+    assert refreshes["topics/ai/page/"] == "topics/ai/"
+    assert refreshes["api/"] == "api/topics/index.json"
+    assert refreshes["api/news/ai/"] == "api/news/ai/index.json"
+    assert static == 403  # (no page: the theme's files, and a site's own)

@@ -97,7 +97,15 @@ def test_a_french_site_shows_the_theme_s_strings_and_dates_in_french(
     month = page(site, "archive/2024/08/index.html")
     assert "<title>Août 2024 · News Digest</title>" in month
     assert 'content="Tous les articles publiés en août 2024"' in month
-    assert '<a href="/archive/">Archives</a>' in month
+    assert '<a href="/archive/">Archives</a> › <a href="/archive/2024/">2024</a>' in month
+    year = page(site, "archive/2024/index.html")
+    assert "<title>2024 · News Digest</title>" in year
+    assert 'content="Tous les mois de 2024, avec leurs articles"' in year
+    assert '<p class="page-count">4 articles</p>' in year
+    assert '>Août</a> <span class="count">1 article</span>' in year
+    assert "Cette page se trouve à l’adresse <a href=\"/archive/\">/archive/</a>." in page(
+        site, "news/index.html")
+    assert "<title>Archives · News Digest</title>" in page(site, "news/index.html")
 
     assert text_of(page(site, "404.html")).count("Page introuvable") == 2  # (title, h1)
     assert ('Essayez les <a href="/">dernières nouvelles</a> ou la '
@@ -119,20 +127,25 @@ def test_text_given_to_a_string_is_escaped_and_html_kept(make_site: MakeSite) ->
     assert "Lire l’article complet sur &lt;b&gt;Bold&lt;/b&gt; →</a>" in article
 
 
-@pytest.mark.parametrize(("language", "date", "datetime_", "count", "month"), [
-    ("de", "1. August 2024", "3. Mai 2024 um 14:30 UTC", "3 Meldungen", "August 2024"),
+@pytest.mark.parametrize(("language", "date", "datetime_", "count", "month", "year"), [
+    ("de", "1. August 2024", "3. Mai 2024 um 14:30 UTC", "3 Meldungen", "August 2024",
+     "Alle Monate des Jahres 2024 mit ihren Meldungen"),
     ("es", "1 de agosto de 2024", "3 de mayo de 2024, 14:30 UTC", "3 noticias",
-     "Agosto de 2024"),
-    ("en-GB", "August 1, 2024", "May 3, 2024 14:30 UTC", "3 stories", "August 2024"),
+     "Agosto de 2024", "Todos los meses de 2024, con sus noticias"),
+    ("en-GB", "August 1, 2024", "May 3, 2024 14:30 UTC", "3 stories", "August 2024",
+     "Every month of 2024, with its stories"),
 ])
 def test_german_and_spanish_dates_and_counts(make_site: MakeSite, language: str, date: str,
-                                             datetime_: str, count: str, month: str) -> None:
+                                             datetime_: str, count: str, month: str,
+                                             year: str) -> None:
     site = make_site({**stories(3), "digest.yaml": f"language: {language}\n"})
     build_site(site)
     home = page(site, "index.html")
     assert f">{date}</time>" in home and f">{datetime_}</time>" in home
     assert f'<span class="count">{count}</span>' in page(site, "archive/index.html")
     assert f"<title>{month} · News Digest</title>" in page(site, "archive/2024/08/index.html")
+    assert f'<span class="count">{count}</span>' in page(site, "archive/2024/index.html")
+    assert f'<meta name="description" content="{year}">' in page(site, "archive/2024/index.html")
 
 
 def test_a_site_s_file_overrides_strings_and_a_regional_one_overrides_that(
@@ -180,7 +193,7 @@ def test_a_language_of_the_site_s_own_says_which_strings_stay_in_english(
     config, problems = load_config(site, output=site.parent / "out")
     [problem] = problems
     assert problem.severity is Severity.WARNING and problem.file == "i18n/it.yaml"
-    assert problem.message.startswith("35 of the theme's strings are not translated, so "
+    assert problem.message.startswith("36 of the theme's strings are not translated, so "
                                       "they are shown in English: add_stories, also_covered_by")
     build(config)
     assert ">Ultime</a>" in page(site, "index.html") and ">3 maggio 2024 14:30 UTC<" in page(

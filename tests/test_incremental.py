@@ -534,7 +534,7 @@ def test_a_template_change_rerenders_only_the_pages_that_use_it(
     assert changed and {rel.split("/")[0] for rel in changed} <= kinds
     html = {rel for rel in after if rel.endswith(".html")}
     uses = {rel for rel in html if rel.split("/")[0] in kinds
-            and not rel.endswith("page/1/index.html")}  # (redirects: see below)
+            and b'http-equiv="refresh"' not in after[rel]}  # (redirects: see below)
     if name != "_cards.html":  # (only pages with an event or related card show it)
         assert changed == uses
     assert report.rendered <= len(uses)  # no feed, API page or page of another template
@@ -542,8 +542,9 @@ def test_a_template_change_rerenders_only_the_pages_that_use_it(
 
 def test_a_change_of_the_redirect_template_rerenders_only_the_redirects(
         site: Path, tmp_path: Path) -> None:
-    """The pages at ``page/1/`` of the listings use ``redirect.html`` alone: a theme's own
-    restyles them, and only them."""
+    """The pages at ``page/1/`` and ``page/`` of the listings, and at the other folders
+    with no page of their own, use ``redirect.html`` alone: a theme's own restyles them,
+    and only them."""
     out = site.parent / "out"
     run(site, out)
     before = tree(out)
@@ -552,8 +553,12 @@ def test_a_change_of_the_redirect_template_rerenders_only_the_redirects(
         site, tmp_path)
     after = tree(out)
     changed = {rel for rel in after if after[rel] != before.get(rel)} - {".digest-output"}
-    assert changed == {"page/1/index.html", *(f"topics/{slug}/page/1/index.html"
-                                              for slug in ("ai", "computer-vision", "robotics"))}
+    slugs = ("ai", "computer-vision", "robotics")
+    assert changed == {"page/1/index.html", "page/index.html", "news/index.html",
+                       "api/index.html", "api/topics/index.html", "api/news/index.html",
+                       *(f"topics/{slug}/page/{n}index.html" for slug in slugs
+                         for n in ("1/", "")),
+                       *(f"api/news/{slug}/index.html" for slug in slugs)}
     assert report.rendered == len(changed)
     assert b"<body class=moved>" in after["topics/ai/page/1/index.html"]
 
@@ -900,7 +905,7 @@ def test_files_deleted_from_the_output_are_written_again(
         out = root.parent / "out"
         for rel in DELETED_BY_HAND:
             (out / rel).unlink()
-        shutil.rmtree(out / "api/news/computer-vision")
+        shutil.rmtree(out / "api/news/computer-vision")  # (its JSON and its redirect)
         if also.startswith("edit"):
             path = root / "content/2021-03-03-story-3.md"
             path.write_text(story(3, title="Story three, corrected"), encoding="utf-8")
@@ -909,9 +914,9 @@ def test_files_deleted_from_the_output_are_written_again(
             (root / "content/2021-03-08-story-8.md").write_text(story(8), encoding="utf-8")
 
     report = check_equal_after(delete, site, tmp_path)
-    assert report.write.written >= len(DELETED_BY_HAND) + 1
+    assert report.write.written >= len(DELETED_BY_HAND) + 2
     if also == "nothing":  # (only they are written: the rest keep their bytes and mtimes)
-        assert report.write.written == len(DELETED_BY_HAND) + 1
+        assert report.write.written == len(DELETED_BY_HAND) + 2
 
 
 EDITED_BY_HAND = ("index.html", "news/2021-03-05-story-5/index.html", "static/digest.css")

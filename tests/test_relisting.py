@@ -588,3 +588,49 @@ def test_an_edited_title_relists_its_archive_month(
     assert "archive/2021/03/" in {page.path for page in relisted[-1].pages}
     assert "Robots fold shirts now" in (out / "archive/2021/03/index.html").read_text("utf-8")
     check(site, out, tmp_path)
+
+
+def test_stories_coming_to_and_leaving_a_year_relist_its_page(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    """Each year of the archive has a page counting its months' stories: a story of a new
+    year adds it (and the archive's link to it), one more or one less in a year changes
+    its counts, and deleting a year's last story takes its page away. Each build relists
+    (no fall-back to every page) and equals a clean one."""
+    site, out = built(make_site, tmp_path)
+    year_2021, year_2022 = out / "archive/2021/index.html", out / "archive/2022/index.html"
+    assert 'class="page-count">9 stories<' in year_2021.read_text("utf-8")
+    assert not year_2022.exists()
+    new_year = site / "content/2022-01-02-new-year.md"
+    new_year.write_text(story("Robots ring in the year", 2, topics="[AI]").replace(
+        "2021-03-02", "2022-01-02"), encoding="utf-8")
+    run(site, out)
+    assert relisted[-1].moved is not None
+    assert "archive/2022/" in {page.path for page in relisted[-1].pages}
+    assert '<a href="/archive/2022/01/">January</a> <span class="count">1 story</span>' \
+        in year_2022.read_text("utf-8")
+    assert '<a href="/archive/2022/">2022</a>' in (out / "archive/index.html").read_text("utf-8")
+    check(site, out, tmp_path)
+    april = site / "content/2021-04-02-april.md"
+    april.write_text(story("Spring robots", 2, topics="[AI]").replace("2021-03-02", "2021-04-02"),
+                     encoding="utf-8")
+    run(site, out)
+    assert relisted[-1].moved is not None
+    text = year_2021.read_text("utf-8")
+    assert 'class="page-count">10 stories<' in text and '>April</a> <span class="count">' \
+        '1 story</span>' in text
+    check(site, out, tmp_path)
+    (site / "content/2021-03-06-s6.md").unlink()
+    april.unlink()
+    run(site, out)
+    text = year_2021.read_text("utf-8")
+    assert 'class="page-count">8 stories<' in text and "April" not in text
+    check(site, out, tmp_path)
+    new_year.unlink()
+    run(site, out)
+    moved = relisted[-1].moved
+    assert moved is not None and {"archive/2022/index.html", "archive/2022/01/index.html"} \
+        <= set(moved.gone)
+    assert not (out / "archive/2022").exists()
+    assert "/archive/2022/" not in (out / "archive/index.html").read_text("utf-8")
+    check(site, out, tmp_path)
+    assert len(relisted) == 4

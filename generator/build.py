@@ -103,6 +103,7 @@ from .relisting import (
 from .scan import EarlyScan, Stamp, is_content_path, stamp_content
 from .schedule import (
     due_sources,
+    first_due,
     future_stories,
     future_warnings,
     held_after,
@@ -415,8 +416,9 @@ def _build(config: SiteConfig, manifest_file: Path, *, now: float, progress: Pro
     else:
         stamps = _content_stamps(config, scan)
         state = _scan_content(config, manifest, stamps)
-    state = _with_stale_images(config, manifest, state)
-    state = _with_due(config, state, manifest.held, now)  # (held-back stories now due)
+    state = _reading_also(config, state, [  # (what the files themselves do not say)
+        *_stale_images(config, manifest, state),
+        *due_sources(config, manifest.held, now, state.sources)])  # (held back, now due)
     lap("scan")
     unchanged = bool(manifest.pages and settings == manifest.settings and not state.changed
                      and templates_key == manifest.templates
@@ -690,7 +692,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, now: float, progress: Pro
         + alias_problems + merges + moved_page_warnings(moved)
         + unused_topic_warnings(config, kept.topics) + copied.problems + root_problems,
         body_matches=placements, clusters=events, write=written, timings=timings,
-        held=len(held), held_until=min((due for _source, due in held), default=None),
+        held=len(held), held_until=first_due(held),
     )
     return report, (manifest_file, kept, site.event_state, stories_saved)
 
@@ -1091,20 +1093,26 @@ def _scan_content(config: SiteConfig, manifest: Manifest, stamps: Sequence[Stamp
     return ContentState(sources, changed, removed)
 
 
-def _with_stale_images(config: SiteConfig, manifest: Manifest, state: ContentState
-                       ) -> ContentState:
-    """``state`` with the content files whose images name files of the site that changed,
-    came or went since they were read (``site_images.stale_site_files``) among those to
-    read again: their pages show the new size, or their warning, as a clean build. Costs
-    a stat or two per such file named, only on sites whose stories name some."""
+def _stale_images(config: SiteConfig, manifest: Manifest, state: ContentState
+                  ) -> list[str]:
+    """The content files whose images name files of the site that changed, came or went
+    since they were read (``site_images.stale_site_files``): read again, their pages show
+    the new size, or their warning, as a clean build. Costs a stat or two per such file
+    named, only on sites whose stories name some."""
     if not manifest.site_files:
+        return []
+    return stale_site_files(config.source, manifest.site_files, state.sources)
+
+
+def _reading_also(config: SiteConfig, state: ContentState, sources: Sequence[str]
+                  ) -> ContentState:
+    """``state`` with the files of ``sources`` (source paths) among those to read again."""
+    if not sources:
         return state
-    stale = stale_site_files(config.source, manifest.site_files, state.sources)
-    if not stale:
-        return state
+    folder = str(config.source) + os.sep  # (as _scan_content names them)
     changed = set(state.changed)
-    more = [path for source in stale if (path := str(config.source / source)) not in changed]
-    return replace(state, changed=[*state.changed, *more])
+    more = [path for source in sources if (path := folder + source) not in changed]
+    return replace(state, changed=sorted([*state.changed, *more])) if more else state
 
 
 def _scan_touched(config: SiteConfig, manifest: Manifest,
@@ -1280,23 +1288,8 @@ def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str,
         + unused_topic_warnings(config, manifest.topics) + copied.problems,
         body_matches=placements, clusters=manifest.events,
         write=WriteResult(0, len(manifest.pages), 0), timings=timings,
-        held=len(manifest.held),
-        held_until=min((due for _source, due in manifest.held), default=None),
+        held=len(manifest.held), held_until=first_due(manifest.held),
     )
-
-
-def _with_due(config: SiteConfig, state: ContentState, held: Sequence[tuple[str, float]],
-              now: float) -> ContentState:
-    """``state`` with the files of the stories ``held`` back by the last build whose date
-    has come by ``now`` to read again (``schedule.due_sources``)."""
-    folder = str(config.source) + os.sep
-    due = [folder + source for source in due_sources(config, held, now, state.sources)]
-    if due:
-        changed = set(state.changed)
-        due = [path for path in due if path not in changed]
-    if not due:
-        return state
-    return ContentState(state.sources, sorted([*state.changed, *due]), state.removed)
 
 
 def _placement_warnings(placements: Sequence[BodyPlacement]) -> tuple[Diagnostic, ...]:

@@ -45,6 +45,11 @@ def due_sources(config: SiteConfig, held: Iterable[tuple[str, float]], now: floa
             if (config.future or due <= now) and source in sources]
 
 
+def first_due(held: Iterable[tuple[str, float]]) -> float | None:
+    """The date of the first of the ``held`` stories (source, date) to come (None: none)."""
+    return min((due for _source, due in held), default=None)
+
+
 def held_stories(last: Iterable[tuple[str, float]], sources: Collection[str],
                  parsed: Sequence[ParsedFile]) -> tuple[tuple[str, float], ...]:
     """The stories held back after a build (source, date; by source): the ``last`` build's,

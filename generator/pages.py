@@ -150,6 +150,10 @@ class Page:
     target: str = ""
     """A redirect or alias page: the site-relative path of the page it sends readers to
     (``""``: the home page)."""
+    newest: float = 0.0
+    """A page that stands for stories it does not list (a year of the archive: its
+    months'): the time of the newest of them, its sitemap ``lastmod`` (0.0: none; a page
+    that lists stories has theirs, ``articles``)."""
 
     @property
     def article(self) -> Article:
@@ -334,7 +338,8 @@ def plan_archive_pages(site: Site) -> list[Page]:
         pages.append(Page("archive-year", archive_year_path(year), "archive-year.html",
                           str(year), description=translations.text(
                               "archive_year_description", year=year),
-                          feeds=feeds, months=tuple(month for month, _page in pairs)))
+                          feeds=feeds, months=tuple(month for month, _page in pairs),
+                          newest=pairs[0][1].articles[0].summary.timestamp))
         pages += (page for _month, page in pairs)
     return pages
 
@@ -456,7 +461,8 @@ def is_html(page: Page) -> bool:
 
 def sitemap_links(html: Sequence[Page]) -> tuple[tuple[str, float], ...]:
     """Each indexed HTML page with the time of its newest story (0.0: none)."""
-    return tuple((page.path, max((a.summary.timestamp for a in page.articles), default=0.0))
+    return tuple((page.path, page.newest or max((a.summary.timestamp for a in page.articles),
+                                                default=0.0))
                  for page in html if page.kind not in NOT_INDEXED)
 
 

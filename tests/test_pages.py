@@ -94,6 +94,9 @@ def test_each_year_of_the_archive_has_a_page_of_its_months_linked_from_the_archi
     sitemap = read(out, "sitemap.xml")
     assert sitemap.index("<loc>/archive/2024/</loc>") < sitemap.index(
         "<loc>/archive/2024/03/</loc>") < sitemap.index("<loc>/archive/2023/</loc>")
+    lastmod = dict(re.findall(r"<loc>([^<]+)</loc>\s*<lastmod>([^<]+)</lastmod>", sitemap))
+    assert lastmod["/archive/2024/"] == lastmod["/archive/2024/03/"] == "2024-03-15T10:00:00Z"
+    assert lastmod["/archive/2023/"] == "2023-11-20T10:00:00Z"  # (its own: not the site's)
 
 
 def test_the_folders_of_the_site_s_addresses_send_readers_on(make_site: MakeSite) -> None:

@@ -218,5 +218,7 @@ def slug_clash_warnings(clashes: Iterable[SlugClash], *,
         + (f"; should {clash.holder} go, this story moves to {path_of(clash.wanted)} and "
            f"{path_of(clash.slug)} stops working" if clash.next_in_line else ""),
         hint="Rename one of the two files: a dated file name (YYYY-MM-DD-words.md) gives a "
-             "story an address of its own that stays put when other files come and go.")
+             "story an address of its own that stays put when other files come and go. "
+             f"Renaming this one moves its page: add aliases: [/{path_of(clash.slug)}] to it, "
+             "to keep its address working.")
         for clash in clashes)

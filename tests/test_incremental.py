@@ -1130,7 +1130,9 @@ def test_a_story_whose_address_another_took_is_warned_of_until_renamed(
         "148bc9/; should content/2021-03-03-story-3.md go, this story moves to "
         "news/2021-03-03-story-3/ and news/2021-03-03-story-3-148bc9/ stops working Hint: "
         "Rename one of the two files: a dated file name (YYYY-MM-DD-words.md) gives a story "
-        "an address of its own that stays put when other files come and go."]
+        "an address of its own that stays put when other files come and go. Renaming this "
+        "one moves its page: add aliases: [/news/2021-03-03-story-3-148bc9/] to it, to keep "
+        "its address working."]
     assert (out / "news/2021-03-03-story-3-148bc9/index.html").is_file()
     assert clashes() == (said, 0)  # (nothing changed)
     edit_story_3(site)

@@ -366,8 +366,7 @@ def _published(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> datet
     raw = data.get("publishedDateTime")
     parsed = parse_datetime(raw, timezone) if raw is not None else None
     if parsed is not None:
-        _check_wall_time(check, "publishedDateTime", parsed, timezone)
-        return parsed
+        return _check_wall_time(check, "publishedDateTime", parsed, timezone)
     what = "no date and time given" if raw is None \
         else f"{shorten(raw)} is not a date and time"
     fallback = date_in_name(PurePosixPath(check.source.path).name, timezone)
@@ -632,7 +631,7 @@ def _related_date(check: _Checker, value: object, where: str, timezone: tzinfo
         check.warn(f"{where}.publishedDateTime", f"{shorten(value)} is not a date and time; "
                    "it was ignored", DATE_HINT)
     elif published is not None:
-        _check_wall_time(check, f"{where}.publishedDateTime", published, timezone)
+        return _check_wall_time(check, f"{where}.publishedDateTime", published, timezone)
     return published
 
 
@@ -670,13 +669,16 @@ def _clean_body(check: _Checker, body: str) -> str:
 
 
 def _check_wall_time(check: _Checker, field: str, published: datetime, timezone: tzinfo
-                     ) -> None:
-    """A warning if ``published``, written without an offset (so read in the site's
-    ``timezone``), is a time the zone skips or repeats (see ``wall_clock``)."""
+                     ) -> datetime:
+    """``published``, with a warning if, written without an offset (so read in the site's
+    ``timezone``), it is a time the zone skips or repeats (see ``wall_clock``): then as
+    the zone shows the moment it was read as (a skipped 02:30 EST is 03:30 EDT)."""
     if published.tzinfo is timezone:  # (an offset given is a fixed zone, never the site's)
         unclear = unclear_wall_time(published, timezone)
         if unclear is not None:
             check.warn(field, unclear.message, unclear.hint)
+            return unclear.moment
+    return published
 
 
 def _text_body(check: _Checker) -> Validated:

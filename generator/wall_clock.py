@@ -6,7 +6,8 @@ hour skipped when clocks go forward: 02:30 on 10 March 2024 in New York) and som
 two (the hour repeated when they go back: 01:30 on 3 November 2024). Python reads the
 first as the offset before the change (02:30 EST, that is 03:30 EDT) and the second as
 its first occurrence (01:30 EDT): ``unclear_wall_time`` says so, and how to write the
-time so that it names one moment (with its offset).
+time so that it names one moment (with its offset), and gives the moment as a time the
+zone shows (03:30 EDT: pages never show a time that did not happen).
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ class UnclearTime:
     """What the time is and how it was read."""
     hint: str
     """How to write it unambiguously (with an offset)."""
+    moment: datetime
+    """The moment it was read as, in the zone's time of that moment (a skipped 02:30 EST
+    is 03:30 EDT)."""
 
 
 def unclear_wall_time(moment: datetime, zone: tzinfo) -> UnclearTime | None:
@@ -48,13 +52,14 @@ def unclear_wall_time(moment: datetime, zone: tzinfo) -> UnclearTime | None:
             f"{first.isoformat()}, that is {as_read.isoformat()} ({as_read.tzname()})",
             f"Write the time with its UTC offset: {as_read.isoformat()} "
             f"({as_read.tzname()}) as it was read, or {earlier.isoformat()} "
-            f"({earlier.tzname()}), {change} earlier, if the source meant that.")
+            f"({earlier.tzname()}), {change} earlier, if the source meant that.", as_read)
     return UnclearTime(
         f"{written} happens twice in {name}: the clocks went back {change} over it "
         f"({first.tzname()} to {second.tzname()}); it was read as the first, "
         f"{first.isoformat()} ({first.tzname()})",
         f"Write the time with its UTC offset: {first.isoformat()} for the first "
-        f"({first.tzname()}), {second.isoformat()} for the second ({second.tzname()}).")
+        f"({first.tzname()}), {second.isoformat()} for the second ({second.tzname()}).",
+        first)
 
 
 def _duration(span: timedelta) -> str:

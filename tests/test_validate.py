@@ -197,12 +197,15 @@ NEW_YORK = ZoneInfo("America/New_York")
 
 def test_a_time_the_site_s_zone_skips_is_read_with_a_warning_saying_how() -> None:
     """2024-03-10T02:30:00 does not exist in New York (clocks went from 02:00 EST to 03:00
-    EDT): it is read as 02:30 EST, 03:30 EDT, and the warning says so and how to write it."""
+    EDT): it is read as 02:30 EST, 03:30 EDT, and the warning says so and how to write it.
+    Pages show it as 03:30 EDT, a time New York's clocks showed (they showed 02:30 EST)."""
     result = validate("---\ntitle: t\npublishedDateTime: 2024-03-10T02:30:00\n---\n",
                       timezone=NEW_YORK)
     assert isinstance(result.item, Story)
+    published = result.item.published
     # (PEP 495: such a time is equal to none in another zone: compared in UTC)
-    assert result.item.published.astimezone(UTC) == datetime(2024, 3, 10, 7, 30, tzinfo=UTC)
+    assert published.astimezone(UTC) == datetime(2024, 3, 10, 7, 30, tzinfo=UTC)
+    assert (published.hour, published.minute, published.tzname()) == (3, 30, "EDT")
     [problem] = result.diagnostics
     assert (problem.severity, problem.field, problem.line) == (
         Severity.WARNING, "publishedDateTime", 3)
@@ -222,6 +225,7 @@ def test_a_time_the_site_s_zone_repeats_is_read_as_the_first_with_a_warning() ->
     assert isinstance(result.item, Story)
     # (PEP 495: such a time is equal to none in another zone: compared in UTC)
     assert result.item.published.astimezone(UTC) == datetime(2024, 11, 3, 5, 30, tzinfo=UTC)
+    assert result.item.published.tzname() == "EDT"
     assert messages(result) == [("warning", "publishedDateTime",
         "2024-11-03T01:30:00 happens twice in America/New_York: the clocks went back an hour "
         "over it (EDT to EST); it was read as the first, 2024-11-03T01:30:00-04:00 (EDT)")]
@@ -259,6 +263,8 @@ def test_a_related_story_s_time_the_zone_skips_is_a_warning_at_its_line() -> Non
                       "    publishedDateTime: 2024-03-10T02:45:00\n---\n", timezone=NEW_YORK)
     [problem] = result.diagnostics
     assert (problem.field, problem.line) == ("related[0].publishedDateTime", 7)
+    related = result.item.related[0].published  # type: ignore[union-attr]
+    assert related is not None and (related.hour, related.tzname()) == (3, "EDT")
     assert problem.message.startswith("2024-03-10T02:45:00 is a time that does not exist")
 
 

@@ -10,6 +10,11 @@ Each alias is read when its file is (``urls.alias_path``: a path on this site, n
 nor one climbing out with ``..``); which of them can have a page is decided against
 every other page of the site on each build (``plan_alias_pages``): the stories holding
 aliases are few, and only they are looked at.
+
+A topic's entry in ``digest.yaml`` may have ``aliases:`` too (``TopicDefinition``): the
+addresses it had, for a topic whose address moved (``C#`` was at ``topics/c-e4bc4b/``
+before its slug was spelled out, ``c-sharp``). They come after the stories' (a story's
+alias wins a clash) and are made only for topics some story has.
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ from collections.abc import Container
 from itertools import compress
 from operator import attrgetter
 
+from .config import CONFIG_NAME
 from .diagnostics import Diagnostic, warning
 from .model import Site, article_path
 from .pages import ALIAS_KIND, REDIRECT_TEMPLATE, Page
+from .slugs import topic_key
 from .urls import page_path
 
 _SUMMARY, _ALIASES = attrgetter("summary"), attrgetter("aliases")
@@ -49,6 +56,24 @@ def plan_alias_pages(site: Site, taken: Container[str]
                                   target=article.path))
             else:
                 problems.append(_clash(source, alias, other, rel == page_path(article.path)))
+    definitions = site.config.topics
+    by_key = {topic_key(topic.ref.name): topic for topic in site.topics} \
+        if any(definition.aliases for definition in definitions) else {}
+    for index, definition in enumerate(definitions):
+        topic = by_key.get(topic_key(definition.name)) if definition.aliases else None
+        if topic is None:  # (no aliases, or no story has the topic: no page to send to)
+            continue
+        for alias in definition.aliases:
+            rel = page_path(alias)
+            other = _holder(site, rel, taken) if rel not in had else had[rel]
+            if other is None:
+                had[rel] = CONFIG_NAME
+                pages.append(Page(ALIAS_KIND, alias, REDIRECT_TEMPLATE, topic.ref.name,
+                                  target=topic.ref.path))
+            else:
+                problems.append(_clash(CONFIG_NAME, alias, other,
+                                       rel == page_path(topic.ref.path),
+                                       (index, topic.ref.name)))
     return pages, tuple(problems)
 
 
@@ -64,15 +89,21 @@ def _holder(site: Site, rel: str, taken: Container[str]) -> str | None:
     return "/" + rel.removesuffix("index.html")
 
 
-def _clash(source: str, alias: str, other: str, own: bool) -> Diagnostic:
+def _clash(source: str, alias: str, other: str, own: bool,
+           topic: tuple[int, str] | None = None) -> Diagnostic:
+    """The warning for an alias that gets no page (of a story in ``source``, or of the
+    ``topic`` whose entry in ``digest.yaml`` gives it: the entry's index and its name)."""
     where = f"/{alias}"
+    what, field = ("this story", "aliases") if topic is None \
+        else (f"the topic {topic[1]!r}", f"topics[{topic[0]}].aliases")
     if own:
-        return warning(source, f"alias {where} is the story's own address; it is ignored",
-                       field="aliases", hint="Remove it: the story's page is there.")
+        owner = "the story" if topic is None else what
+        return warning(source, f"alias {where} is {owner}'s own address; it is ignored",
+                       field=field, hint=f"Remove it: {owner}'s page is there.")
     if other.startswith("/"):
         return warning(source, f"alias {where} is the address of the page {other}; no "
-                       "redirect is made there", field="aliases",
+                       "redirect is made there", field=field,
                        hint="Remove the alias: that address shows another page.")
     return warning(source, f"alias {where} is taken by {other} (its page, or an alias of "
-                   "it); no redirect to this story is made there", field="aliases",
+                   f"it); no redirect to {what} is made there", field=field,
                    hint=f"Remove the alias from one of {source} and {other}.")

@@ -22,7 +22,14 @@ from .read import read_yaml_mapping, with_field_lines
 from .records import Image
 from .scan import CONTENT_DIR
 from .slugs import topic_key
-from .urls import host_of, normalized_base_url, safe_http_url
+from .urls import (
+    ALIAS_FIELDS,
+    AliasProblem,
+    alias_path,
+    host_of,
+    normalized_base_url,
+    safe_http_url,
+)
 
 CONFIG_NAME = "digest.yaml"
 MAX_CLUSTER_THRESHOLD = 2.0
@@ -43,6 +50,9 @@ class TopicDefinition:
     """A picture for the topic: the social card (``og:image``) of its pages."""
     order: int | None = None
     """Position in topic lists; unordered topics follow, by story count."""
+    aliases: tuple[str, ...] = ()
+    """The topic's old addresses, as site-relative paths (``topics/c/``): each a page
+    sending readers on to the topic's page, as a story's ``aliases`` (see ``aliases``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,9 +270,38 @@ def _read_topics(file: str, value: object,
                 keywords=tuple(str(k) for k in keywords),
                 image=_topic_image(file, f"{where}.image", item.get("image"), problems),
                 order=order,
+                aliases=_topic_aliases(file, where, item, problems),
             )
         )
     return tuple(topics)
+
+
+_ALIASES_EXAMPLE = "Write the topic's old addresses as paths: aliases: [/topics/c/]."
+
+
+def _topic_aliases(file: str, where: str, item: dict[str, Any],
+                   problems: list[Diagnostic]) -> tuple[str, ...]:
+    """A topic's ``aliases`` (or ``redirect_from``): its old addresses, as site-relative
+    paths; one that is no path on this site is warned about and left out."""
+    found: dict[str, None] = {}
+    for key in ALIAS_FIELDS:
+        value = item.get(key)
+        values = [value] if isinstance(value, str) else value if isinstance(value, list) \
+            else [] if value is None else None
+        if values is None:
+            problems.append(warning(file, f"{key} should be a list of paths, got "
+                                          f"{shorten(value)}; it was ignored",
+                                    field=f"{where}.{key}", hint=_ALIASES_EXAMPLE))
+            continue
+        for number, alias in enumerate(values):
+            path = alias_path(alias) if isinstance(alias, str) else AliasProblem(
+                f"{shorten(alias)} is not a path", _ALIASES_EXAMPLE)
+            if isinstance(path, AliasProblem):
+                problems.append(warning(file, f"{path.message}; it was ignored",
+                                        field=f"{where}.{key}[{number}]", hint=path.hint))
+            else:
+                found.setdefault(path, None)
+    return tuple(found)
 
 
 def _topic_image(file: str, where: str, value: object,

@@ -124,3 +124,37 @@ def test_the_preview_server_s_builds_follow_aliases(site: Path, tmp_path: Path) 
     build(config, memory=memory)
     assert tree(site.parent / "out") == clean_build(site, tmp_path)
     assert (site.parent / "out/old-2/index.html").is_file()
+
+
+def test_a_topic_s_old_addresses_in_digest_yaml_redirect_to_its_page(make_site: MakeSite) -> None:
+    """A topic whose address moved (C# was at topics/c-<hash>/ before its slug was spelled
+    out, c-sharp) keeps its old links working with ``aliases:`` in its digest.yaml entry,
+    as a story does in its front matter; a clash and a path that is no address are warned
+    about, and an entry no story's topic has makes no page. Each build equals a clean one."""
+    site = make_site({
+        "content/a.md": undated("Alpha").replace("topics: [AI]", "topics: ['C#', AI]"),
+        "digest.yaml": "topics:\n  - name: 'C#'\n    aliases: [/topics/c-e4bc4b/, 'http://x/']\n",
+    })
+    problems = load_config(site, output=site.parent / "out")[1]
+    assert [(p.field, p.line) for p in problems] == [("topics[0].aliases[1]", 3)]
+    assert "is a URL, not a path on this site" in problems[0].message
+    (site / "digest.yaml").write_text(
+        "topics:\n  - name: 'C#'\n    aliases: [/topics/c-e4bc4b/, /topics/ai/]\n"
+        "  - name: Unused\n    redirect_from: /topics/unused-old/\n", encoding="utf-8")
+    report = run(site, site.parent / "out")
+    assert messages(report.warnings) == [
+        "digest.yaml: alias /topics/ai/ is the address of the page /topics/ai/; no redirect "
+        "is made there",
+        "digest.yaml: the topic 'Unused' is not a topic of any story, so its entry is not used"]
+    assert report.warnings[0].field == "topics[0].aliases"
+    out = site.parent / "out"
+    page = (out / "topics/c-e4bc4b/index.html").read_text(encoding="utf-8")
+    assert 'url=/topics/c-sharp/"' in page and "<title>C# ·" in page
+    assert not (out / "topics/unused-old").exists()
+    assert "c-e4bc4b" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert tree(out) == clean_build(site, site.parent)
+    (site / "digest.yaml").write_text("topics:\n  - name: 'C#'\n", encoding="utf-8")
+    touch_later(site / "digest.yaml")
+    run(site, out)
+    assert not (out / "topics/c-e4bc4b").exists()
+    assert tree(out) == clean_build(site, site.parent)

@@ -333,8 +333,9 @@ def test_editing_a_story_s_own_field_equals_a_clean_build(site: Path, tmp_path: 
 def test_a_time_the_zone_skips_is_warned_about_on_every_build_until_it_is_fixed(
         site: Path, tmp_path: Path) -> None:
     """A story edited to a time New York skips (2024-03-10T02:30:00) is read as 02:30 EST
-    (03:30 EDT, as its page shows it) with a warning, which builds with nothing to do say again (from the cache),
-    and which goes with an offset written; each build equals a clean one."""
+    (03:30 EDT, as its page shows it) with a warning, which builds with nothing to do say
+    again (from the cache), and which goes with an offset written; each build equals a
+    clean one."""
     (site / "digest.yaml").write_text("timezone: America/New_York\n", encoding="utf-8")
     target = site / "content/2021-03-03-story-3.md"
 

@@ -95,9 +95,9 @@ def future_warnings(future: Sequence[tuple[str, float]], now: float
     ``FUTURE_MARGIN`` after ``now``: published all the same, first on every listing, it
     dates the feeds and the sitemap; a date that far ahead is most likely a typo."""
     return tuple(
-        warning(source, f"publishedDateTime {datetime.fromtimestamp(stamp, UTC):%Y-%m-%d %H:%M}"
-                        " UTC is in the future: the story is published now, first on the home "
-                        "page, and dates the feeds and the sitemap", field="publishedDateTime",
+        warning(source, f"{datetime.fromtimestamp(stamp, UTC):%Y-%m-%d %H:%M} UTC is in the "
+                        "future: the story is published now, first on the home page, and dates "
+                        "the feeds and the sitemap", field="publishedDateTime",
                 hint="Fix the date (a time zone? the year?); without --future (or future: "
                      "true in digest.yaml) a story is held back until its date.")
         for source, stamp in future if stamp > now + FUTURE_MARGIN)

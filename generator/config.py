@@ -22,14 +22,7 @@ from .read import read_yaml_mapping, with_field_lines
 from .records import Image
 from .scan import CONTENT_DIR
 from .slugs import topic_key
-from .urls import (
-    ALIAS_FIELDS,
-    AliasProblem,
-    alias_path,
-    host_of,
-    normalized_base_url,
-    safe_http_url,
-)
+from .urls import host_of, normalized_base_url, read_aliases, safe_http_url
 
 CONFIG_NAME = "digest.yaml"
 MAX_CLUSTER_THRESHOLD = 2.0
@@ -276,32 +269,15 @@ def _read_topics(file: str, value: object,
     return tuple(topics)
 
 
-_ALIASES_EXAMPLE = "Write the topic's old addresses as paths: aliases: [/topics/c/]."
-
-
 def _topic_aliases(file: str, where: str, item: dict[str, Any],
                    problems: list[Diagnostic]) -> tuple[str, ...]:
     """A topic's ``aliases`` (or ``redirect_from``): its old addresses, as site-relative
-    paths; one that is no path on this site is warned about and left out."""
-    found: dict[str, None] = {}
-    for key in ALIAS_FIELDS:
-        value = item.get(key)
-        values = [value] if isinstance(value, str) else value if isinstance(value, list) \
-            else [] if value is None else None
-        if values is None:
-            problems.append(warning(file, f"{key} should be a list of paths, got "
-                                          f"{shorten(value)}; it was ignored",
-                                    field=f"{where}.{key}", hint=_ALIASES_EXAMPLE))
-            continue
-        for number, alias in enumerate(values):
-            path = alias_path(alias) if isinstance(alias, str) else AliasProblem(
-                f"{shorten(alias)} is not a path", _ALIASES_EXAMPLE)
-            if isinstance(path, AliasProblem):
-                problems.append(warning(file, f"{path.message}; it was ignored",
-                                        field=f"{where}.{key}[{number}]", hint=path.hint))
-            else:
-                found.setdefault(path, None)
-    return tuple(found)
+    paths; a value that is no path on this site is warned about and left out
+    (``urls.read_aliases``)."""
+    paths, found = read_aliases(item, "/topics/c/")
+    problems.extend(warning(file, message, field=f"{where}.{field}", hint=hint)
+                    for field, message, hint in found)
+    return paths
 
 
 def _topic_image(file: str, where: str, value: object,

@@ -29,11 +29,11 @@ from urllib.parse import quote, unquote
 from .image_size import read_image_size
 from .records import SiteImage
 from .theme import ROOT_DIR, STATIC_DIR, TEMPLATES_DIR, default_theme_dir, is_litter
+from .urls import URL_SCHEME
 
 SiteFileStamp = tuple[str, int, int]
 """A file of the site that a story's image names: (its output path, its size and mtime in
 ns when the story was read, -1 and -1 when there was none)."""
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _UNSAFE = re.compile(r"[\x00-\x20\x7f\\\"'<>]")
 """What a path as written may not hold (a space is written %20)."""
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f\\]")
@@ -61,7 +61,7 @@ def is_site_path(url: str) -> bool:
     ``static/x.jpg``, ``logo.png``) rather than a URL (``https://...``, ``//host/x``,
     or ``cdn.example.com/x.jpg``: a host without its scheme)."""
     text = url.strip()
-    if text.startswith("//") or _SCHEME.match(text):
+    if text.startswith("//") or URL_SCHEME.match(text):
         return False
     first = text.split("/")[0]
     return text.startswith("/") or "/" not in text or "." not in first or first in (".", "..")

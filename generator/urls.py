@@ -4,6 +4,7 @@ they are under."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -104,7 +105,8 @@ def host_of(name: str) -> str:
 ALIAS_FIELDS = ("aliases", "redirect_from")
 """The front-matter fields listing a story's old addresses (Hugo's, then Jekyll's):
 see ``aliases``."""
-_ALIAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+"""A URL's scheme at the start of a text (``https:``, ``javascript:``): what no path has."""
 _ALIAS_UNSAFE = re.compile(r"[\x00-\x20\x7f?#\\\"'<>]")
 
 
@@ -124,7 +126,7 @@ def alias_path(value: str) -> str | AliasProblem:
     ``old/``; ``/old.html`` stays a file), or what is wrong with it."""
     text = value.strip()
     quoted = shorten(value)
-    if text.startswith("//") or _ALIAS_SCHEME.match(text):
+    if text.startswith("//") or URL_SCHEME.match(text):
         return AliasProblem(f"{quoted} is a URL, not a path on this site",
                             "Give the old address as a path from the site's root: "
                             "/news/2024-05-01-old-title/.")
@@ -142,3 +144,32 @@ def alias_path(value: str) -> str | AliasProblem:
     elif parts and parts[-1].endswith((".html", ".htm")):
         return "/".join(parts)
     return "".join(part + "/" for part in parts)
+
+
+def read_aliases(data: Mapping[str, object], example: str
+                 ) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]:
+    """The old addresses a mapping gives (a story's front matter, a topic's entry in
+    ``digest.yaml``) in ``aliases`` or ``redirect_from`` (a path, or a list of them), as
+    site-relative paths (``alias_path``), each once; and a problem (its field: ``aliases``
+    or ``aliases[1]``; message; hint) for each value that is no path on this site, which
+    is left out. ``example``: an old address, for hints."""
+    found: dict[str, None] = {}
+    problems: list[tuple[str, str, str]] = []
+    for key in ALIAS_FIELDS:
+        value = data.get(key)
+        if value is None:
+            continue
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list):
+            problems.append((key, f"{key} should be a list of paths, got {shorten(value)}; "
+                             "it is ignored", f"Write a list: [{example}]."))
+            continue
+        for i, item in enumerate(values):
+            path = alias_path(item) if isinstance(item, str) \
+                else AliasProblem(f"{shorten(item)} is not a path", "Give a path as text.")
+            if isinstance(path, AliasProblem):
+                problems.append((f"{key}[{i}]" if values is value else key,
+                                 f"{path.message}; no redirect is made", path.hint))
+            else:
+                found.setdefault(path)
+    return tuple(found), tuple(problems)

@@ -31,7 +31,7 @@ from .records import (
 from .site_images import SiteFiles, SitePath, body_site_images, is_site_path, looked_in, site_path
 from .slugs import date_in_name, topic_key, topic_key_with_accents
 from .theme import ROOT_DIR, STATIC_DIR
-from .urls import ALIAS_FIELDS, AliasProblem, alias_path, safe_http_url
+from .urls import ALIAS_FIELDS, read_aliases, safe_http_url
 from .wall_clock import unclear_wall_time
 from .yamlio import MAX_DEPTH
 
@@ -230,26 +230,11 @@ def _body_images(check: _Checker) -> tuple[SiteImage, ...]:
 def _aliases(check: _Checker, data: dict[str, Any]) -> tuple[str, ...]:
     """The story's old addresses (``aliases``, or ``redirect_from``: see ``aliases``), as
     site-relative paths; a value that is no path on this site is warned about and left
-    out."""
-    found: dict[str, None] = {}
-    for key in ALIAS_FIELDS:
-        value = data.get(key)
-        if value is None:
-            continue
-        values = [value] if isinstance(value, str) else value
-        if not isinstance(values, list):
-            check.warn(key, f"{key} should be a list of paths, got {shorten(value)}; it is "
-                       "ignored", "Write a list: [/news/2024-05-01-old-title/].")
-            continue
-        for i, item in enumerate(values):
-            here = f"{key}[{i}]" if values is value else key
-            path = alias_path(item) if isinstance(item, str) \
-                else AliasProblem(f"{shorten(item)} is not a path", "Give a path as text.")
-            if isinstance(path, AliasProblem):
-                check.warn(here, f"{path.message}; no redirect is made", path.hint)
-            else:
-                found.setdefault(path)
-    return tuple(found)
+    out (``urls.read_aliases``)."""
+    paths, problems = read_aliases(data, "/news/2024-05-01-old-title/")
+    for field, message, hint in problems:
+        check.warn(field, message, hint)
+    return paths
 
 
 def extra_fields(check: _Checker, data: dict[str, Any]) -> Extra:

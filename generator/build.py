@@ -775,7 +775,10 @@ class _Ahead:
     def make(self, config: SiteConfig, templates: dict[str, str],
              old: dict[str, tuple[str, str]], placement: Placement, laid: Unevented) -> None:
         """Make them, for the stories' ``placement`` and the site ``laid`` out (and the
-        last build's pages ``old``)."""
+        last build's pages ``old``). Also imports Jinja and the renderer, which the pages
+        are rendered with next: 0.022 s after one edit at 10,000 stories, that this process
+        spent waiting for the child's events otherwise, and then on its way to the pages."""
+        from . import render  # noqa: F401
         naming_site(config.source, templates)
         self.layout = unevented_layout(laid)
         self.kept = _kept_fingerprints(old)

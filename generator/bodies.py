@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, warning
 from .fastmd import fast_html
@@ -214,6 +214,26 @@ def _markdown() -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(attrs_plugin, after=("image",), allowed=IMAGE_ATTRIBUTES)
     return md
+
+
+def link_definitions(body: str) -> dict[str, tuple[str, int]]:
+    """The link reference definitions of a Markdown body (``[hero]: /static/x.png "A
+    title"``), as markdown-it reads them for the page: by label as CommonMark matches
+    labels (``link_label``), the link (normalized, as the page shows it) and the line of
+    the definition within ``body``, from 0. A label's first definition wins; one inside a
+    paragraph or a code block, or whose link may not be shown, is none."""
+    md = _markdown()
+    env: dict[str, Any] = {}
+    md.block.parse(body, md, env, [])  # (definitions are blocks: no inline parsing)
+    return {label: (found["href"], found["map"][0])
+            for label, found in env.get("references", {}).items()}
+
+
+def link_label(text: str) -> str:
+    """A link label as definitions and links match it: case and runs of space ignored."""
+    from markdown_it.common.utils import normalizeReference
+
+    return normalizeReference(text)
 
 
 def render_body(body: str, body_format: str) -> str:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from .bodies import link_definitions, link_label
 from .image_size import read_image_size
 from .records import SiteImage
 from .theme import ROOT_DIR, STATIC_DIR, TEMPLATES_DIR, default_theme_dir, is_litter
@@ -161,21 +162,49 @@ class SiteFiles:
 
 
 _BODY_IMAGE = re.compile(r"!\[(?:[^\]\\\n]|\\.)*\]\(\s*<?([^\s)>]+)")
-"""An inline image of a Markdown body, its link in group 1 (reference-style images,
-``![a][ref]``, are not looked at: their links stay as written)."""
+"""An inline image of a Markdown body, its link in group 1."""
+_REFERENCE_IMAGE = re.compile(
+    r"!\[((?:[^\]\\\n]|\\.)*)\](?:\[((?:[^\]\\\n]|\\.)*)\]|(?!\())")
+"""A reference-style image of a Markdown body: ``![alt][label]`` (label in group 2),
+``![label][]`` and ``![label]`` (label in group 1; group 2 empty or None)."""
 
 
 def body_site_images(body: str) -> Iterable[tuple[int, str, SitePath | None]]:
     """The images of a Markdown body whose link is a path: (line within ``body``, from 0;
-    the link as written; the path it names, None if it names none)."""
+    the link as written; the path it names, None if it names none). An inline image
+    (``![alt](/static/x.png)``) is at its line; a reference-style one (``![alt][hero]``,
+    ``![hero][]``, ``![hero]``) at the line of its label's definition (``[hero]:
+    /static/x.png``), once however many images use it, its link written ``[hero]:
+    /static/x.png``. (An image whose brackets span lines, or hold brackets, is not looked
+    at; one in a code span is, as an inline image there is.)"""
     if "![" not in body:
         return
-    for number, line in enumerate(body.split("\n")):
+    lines = body.split("\n")
+    for number, line in enumerate(lines):
         if "![" in line:
             for found in _BODY_IMAGE.finditer(line):
                 link = found[1]
                 if is_site_path(link) and not link.startswith("#"):
                     yield number, link, site_path(link)
+    if "]:" in body:
+        yield from _reference_images(body, lines)
+
+
+def _reference_images(body: str, lines: list[str]) -> Iterable[tuple[int, str, SitePath | None]]:
+    """``body_site_images``'s reference-style images: their definitions, read by
+    markdown-it as the page is (only for a body with a ``]:``: most have none)."""
+    used: dict[str, str] = {}  # (label as matched: label as first written)
+    for line in lines:
+        if "![" in line:
+            for found in _REFERENCE_IMAGE.finditer(line):
+                written = found[2] or found[1]
+                used.setdefault(link_label(written), written)
+    if not used:
+        return
+    definitions = link_definitions(body)
+    for label, (link, number) in sorted(definitions.items(), key=lambda item: item[1][1]):
+        if label in used and is_site_path(link) and not link.startswith("#"):
+            yield number, f"[{used[label]}]: {link}", site_path(link)
 
 
 _IMG = re.compile(r'<img src="([^"]*)"([^>]*)>')

@@ -15,7 +15,13 @@ from generator import cluster_parallel
 from generator.build import BuildMemory, BuildReport, build
 from generator.check import check_site
 from generator.config import load_config
-from generator.site_images import SiteFiles, is_site_path, show_site_images, site_path
+from generator.site_images import (
+    SiteFiles,
+    body_site_images,
+    is_site_path,
+    show_site_images,
+    site_path,
+)
 from tests.conftest import MakeSite
 from tests.test_image_size import GIF, png
 from tests.test_incremental import clean_build, touch_later, tree
@@ -31,6 +37,10 @@ images:
 A chart: ![A chart](static/img/chart.png)
 
 And the logo ![logo](/logo.gif){{width=32 height=32}}.
+
+A map, by reference: ![The map][Map], again ![map][].
+
+> [MAP]: /static/img/map.png "Where"
 """
 OTHER = """\
 ---
@@ -49,6 +59,7 @@ def hero_site(make_site: MakeSite, *, url: str = "/static/img/hero.png",
         "content/2024-05-02-other.md": OTHER,
         "static/img/hero.png": png(40, 30),
         "static/img/chart.png": png(8, 6),
+        "static/img/map.png": png(10, 5),
         "root/logo.gif": GIF,
         "digest.yaml": f"base_url: {base_url}\n",
     })
@@ -71,6 +82,8 @@ def test_an_image_of_static_is_shown_under_the_base_path_with_its_size(
     assert '<img src="/digest/static/img/chart.png" alt="A chart" width="8" height="6" />' \
         in page  # (a body's image, its size from the file)
     assert '<img src="/digest/logo.gif" alt="logo" width="32" height="32" />' in page
+    assert '<img src="/digest/static/img/map.png" alt="The map" title="Where" width="10" ' \
+        'height="5" />' in page  # (a reference-style image, at its definition's link)
     assert '<meta property="og:image" content="https://example.org/digest/static/img/hero.png">' \
         in page
     assert '"url":"https://example.org/digest/static/img/hero.png","width":40,"height":30' \
@@ -146,18 +159,43 @@ def test_a_file_whose_size_cannot_be_read_needs_one(make_site: MakeSite) -> None
     assert found.message.startswith("the size of static/img/hero.png could not be read")
 
 
+@pytest.mark.parametrize(("name", "line", "link"), [
+    ("chart.png", 8, "static/img/chart.png"),
+    ("map.png", 14, "[Map]: /static/img/map.png"),  # (a reference's: at its definition)
+])
 def test_a_body_image_that_names_no_file_is_warned_about_at_its_line(
-        make_site: MakeSite) -> None:
+        make_site: MakeSite, name: str, line: int, link: str) -> None:
     site = hero_site(make_site)
-    (site / "static/img/chart.png").unlink()
-    report, out = built(site)
+    (site / "static/img" / name).unlink()
+    report, _out = built(site)
     [found] = report.diagnostics
-    assert (found.line, found.field) == (8, "body")
-    assert found.message == ("the body's image 'static/img/chart.png' names "
-                             "static/img/chart.png, which is not in the site's static/ (and "
-                             "templates/static/ and the default theme's); it is shown as "
-                             "written, a broken image")
+    assert (found.line, found.field) == (line, "body")
+    assert found.message == (f"the body's image '{link}' names static/img/{name}, which is "
+                             "not in the site's static/ (and templates/static/ and the "
+                             "default theme's); it is shown as written, a broken image")
+    assert found.hint is not None and f"Add the file as static/img/{name}" in found.hint
 
+
+@pytest.mark.parametrize(("body", "found"), [
+    ("![a][Hero  PIC] ![hero pic][] ![Hero pic]\n\n[hero pic]: /static/h.png 'T'\n",
+     [(2, "[Hero  PIC]: /static/h.png", "static/h.png")]),
+    ("![a](/static/i.png) ![b][x]\n\n[x]: <static/my a.png>\n[y]: /static/y.png\n"
+     "[z]: https://example.org/z.png\n",
+     [(0, "/static/i.png", "static/i.png"), (2, "[x]: static/my%20a.png", "static/my a.png")]),
+    ("![web] [link][l]\n\n[web]: https://example.org/w.png\n[l]: /static/l.png\n", []),
+    ("![a][nope]\n\n[a]: /static/a.png\n", []),  # (an undefined label: no image)
+    ("Text\n[a]: /static/a.png\n\n![a]\n", []),  # (a paragraph's line: no definition)
+    ("![a]\n\n    [a]: /static/a.png\n", []),  # (a code block: no definition)
+    ("![a]\n\n[a]: /static/a.png\n[A]: /static/b.png\n", [(2, "[a]: /static/a.png",
+                                                               "static/a.png")]),
+])
+def test_the_reference_style_images_of_a_body(body: str,
+                                               found: list[tuple[int, str, str]]) -> None:
+    """Labels match as CommonMark's do (case and runs of space ignored); only a
+    definition that an image uses, of a path, is looked at, at its line, as markdown-it
+    reads definitions (the first of a label wins)."""
+    assert [(line, link, named.path if named else None)
+            for line, link, named in body_site_images(body)] == found
 
 @pytest.mark.parametrize(("url", "path"), [
     ("/static/img/a.png", "static/img/a.png"), ("static/img/a.png", "static/img/a.png"),
@@ -227,6 +265,16 @@ def test_editing_adding_and_deleting_the_image_file_rebuilds_as_a_clean_build(
     assert 'src="/digest/static/img/hero.png" width="60" height="45"' in page.read_text()
     step(lambda: (chart.write_bytes(png(12, 9)), touch_later(chart)), ["static/img/chart.png"])
     assert 'alt="A chart" width="12" height="9" />' in page.read_text()
+    map_file = site / "static/img/map.png"
+    step(lambda: (map_file.write_bytes(png(14, 7)), touch_later(map_file)),
+         ["static/img/map.png"])  # (a reference-style image's file)
+    assert 'title="Where" width="14" height="7" />' in page.read_text()
+    report = step(map_file.unlink, ["static/img/map.png"])
+    assert [(d.line, d.field) for d in report.diagnostics] == [(14, "body")]
+    report = step(lambda: map_file.write_bytes(png(16, 8)), ["static/img/map.png"])
+    assert report.diagnostics == ()
+    assert 'src="/digest/static/img/map.png" alt="The map" title="Where" width="16"' \
+        in page.read_text()
     report = step(lambda: (hero.write_bytes(png(60, 45) + b"\0"), touch_later(hero)),
                   ["static/img/hero.png"])  # (new bytes, same size: no page changes)
     assert report.rendered == 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import struct
 import zlib
 from base64 import b64decode
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,76 @@ def test_a_file_that_cannot_be_read_has_no_size(tmp_path: Path) -> None:
     assert read_image_size(tmp_path / "none.png") is None
     (tmp_path / "x.png").write_bytes(png(2, 1))
     assert read_image_size(tmp_path / "x.png") == (2, 1)
+
+
+SOF_3X2 = b"\xff\xc0\x00\x11\x08\x00\x02\x00\x03"
+"""The 16x16 JPEG's frame header made 3 wide and 2 high."""
+
+
+def exif_segment(order: str, orientation: int, *, kind: int = 3,
+                 entries: int | None = None, cut: int | None = None) -> bytes:
+    """An APP1 EXIF segment in byte order ``order`` ('<' or '>'): a TIFF header, then IFD0
+    with a camera make and the Orientation tag (of type ``kind``). ``entries``: the count
+    IFD0 says (its own by default); ``cut``: the EXIF block cut to that many bytes (the
+    segment's length saying so)."""
+    tiff = (b"II" if order == "<" else b"MM") + struct.pack(order + "HI", 42, 8)
+    fields = [struct.pack(order + "HHI", 0x010F, 2, 4) + b"Cam\0",
+              struct.pack(order + "HHI", 0x0112, kind, 1)
+              + struct.pack(order + "HH", orientation, 0)]
+    ifd = (struct.pack(order + "H", len(fields) if entries is None else entries)
+           + b"".join(fields) + struct.pack(order + "I", 0))
+    block = (b"Exif\0\0" + tiff + ifd)[:cut]
+    return b"\xff\xe1" + struct.pack(">H", len(block) + 2) + block
+
+
+def exif_jpeg(segment: bytes) -> bytes:
+    """The 3x2 JPEG with ``segment`` right after its start (before its JFIF segment)."""
+    return JPEG[:2] + segment + JPEG[2:].replace(b"\xff\xc0\x00\x11\x08\x00\x10\x00\x10",
+                                                 SOF_3X2)
+
+
+@pytest.mark.parametrize("order", ["<", ">"])
+@pytest.mark.parametrize(("orientation", "size"), [
+    (1, (3, 2)), (3, (3, 2)),  # (upright; upside down)
+    (5, (2, 3)), (6, (2, 3)), (7, (2, 3)), (8, (2, 3)),  # (turned a quarter: swapped)
+])
+def test_a_jpeg_turned_a_quarter_by_its_exif_orientation_has_its_size_swapped(
+        order: str, orientation: int, size: tuple[int, int]) -> None:
+    """As a browser shows it (CSS ``image-orientation: from-image``, the default): a phone
+    photo taken upright is stored sideways with Orientation 6 or 8."""
+    assert image_size(exif_jpeg(exif_segment(order, orientation))) == size
+
+
+@pytest.mark.parametrize("order", ["<", ">"])
+@pytest.mark.parametrize("segment", [
+    pytest.param(lambda order: exif_segment(order, 6, cut=30), id="cut in the orientation"),
+    pytest.param(lambda order: exif_segment(order, 6, cut=12), id="cut in the TIFF header"),
+    pytest.param(lambda order: exif_segment(order, 6, cut=6), id="no TIFF header"),
+    pytest.param(lambda order: exif_segment(order, 6, entries=9, cut=30),
+                 id="more entries said than there are"),
+    pytest.param(lambda order: exif_segment(order, 6).replace(b"*", b"+", 1),
+                 id="not TIFF's 42"),
+    pytest.param(lambda order: exif_segment(order, 6).replace(b"II" if order == "<" else b"MM",
+                                                             b"XX", 1), id="no byte order"),
+    pytest.param(lambda order: exif_segment(order, 6, kind=4), id="not a SHORT"),
+    pytest.param(lambda order: exif_segment(order, 9), id="no orientation 9"),
+    pytest.param(lambda order: exif_segment(order, 6, entries=0), id="no entries"),
+    pytest.param(lambda order: exif_segment(order, 6).replace(
+        struct.pack(order + "I", 8), struct.pack(order + "I", 60_000), 1),
+        id="IFD0 past the end"),
+])
+def test_a_cut_or_garbled_exif_block_says_no_orientation(
+        order: str, segment: Callable[[str], bytes]) -> None:
+    assert image_size(exif_jpeg(segment(order))) == (3, 2)
+
+
+def test_only_the_first_exif_segment_is_read_and_its_orientation_past_the_head(
+        tmp_path: Path) -> None:
+    """The orientation comes with the frame header from the same bounded read (past
+    ``HEAD_BYTES``, the file is read on); a second EXIF segment is not looked at."""
+    padding = b"\xff\xe2" + struct.pack(">H", 65_000) + b"\0" * 64_998
+    path = tmp_path / "turned.jpg"
+    path.write_bytes(exif_jpeg(exif_segment("<", 6) + padding + exif_segment(">", 1)))
+    assert path.stat().st_size > HEAD_BYTES
+    assert read_image_size(path) == (2, 3)
+    assert image_size(exif_jpeg(exif_segment(">", 1) + exif_segment("<", 8))) == (3, 2)

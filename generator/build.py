@@ -209,6 +209,9 @@ class BuildReport:
     held_until: float | None = None
     """The date of the first of them to come (seconds since 1970), None when none is
     held back: the first build at or after it publishes that story."""
+    accepted_moves: tuple[MovedPage, ...] = ()
+    """The moves of pages that ``accept_moves`` forgot: those this build would have
+    warned of without it (see ``moved_pages``), in order."""
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -654,9 +657,10 @@ def _build(config: SiteConfig, manifest_file: Path, *, now: float, progress: Pro
     placements = _body_placements(site)
     future = future_stories(site.articles, now)
     clashes = _slug_clashes(site)
-    moved = _moved_pages(manifest, last_files, parsed,
-                         sorted(last_files.keys() - state.sources) if reread else state.removed,
-                         ahead.article_slugs(site), clashes, new_pages, accept=accept_moves)
+    moved, accepted = _moved_pages(
+        manifest, last_files, parsed,
+        sorted(last_files.keys() - state.sources) if reread else state.removed,
+        ahead.article_slugs(site), clashes, new_pages, accept=accept_moves)
     shared = _shared_urls(config, site)
     merges = topic_merge_warnings(site.topic_merges)
     html_pages = sum(rel.endswith(".html") for rel in fingerprints)
@@ -692,7 +696,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, now: float, progress: Pro
         + alias_problems + merges + moved_page_warnings(moved)
         + unused_topic_warnings(config, kept.topics) + copied.problems + root_problems,
         body_matches=placements, clusters=events, write=written, timings=timings,
-        held=len(held), held_until=first_due(held),
+        held=len(held), held_until=first_due(held), accepted_moves=accepted,
     )
     return report, (manifest_file, kept, site.event_state, stories_saved)
 
@@ -958,16 +962,18 @@ def _slug_clashes(site: Site) -> tuple[SlugClash, ...]:
 def _moved_pages(manifest: Manifest, last_files: Mapping[str, CachedFile],
                  parsed: Sequence[ParsedFile], removed: Sequence[str],
                  slug_of: Mapping[str, str], clashes: Sequence[SlugClash],
-                 covered: Collection[str], *, accept: bool) -> tuple[MovedPage, ...]:
+                 covered: Collection[str], *, accept: bool
+                 ) -> tuple[tuple[MovedPage, ...], tuple[MovedPage, ...]]:
     """The stories whose page left an address the last build (``manifest``, whose files,
     summaries loaded, are ``last_files``) or an earlier one gave them, no page being there
     now (``covered``: this build's output files): those of the files read again
     (``parsed``), gone (``removed``: renamed, see ``moved_pages.find_renames``) or in a slug
     clash of either build, and those not settled since (unless ``accept``). The last
     build's address of a file is its summary's wanted slug, or the slug its clash gave it;
-    a body file that was an article's body had none."""
+    a body file that was an article's body had none. Then, with ``accept``, the moves it
+    forgot: those it would have found without it (found twice, only then)."""
     if not last_files and not manifest.moved:
-        return ()  # (a cold build: no earlier address to compare with)
+        return (), ()  # (a cold build: no earlier address to compare with)
     clashed = {clash[0]: clash[1] for clash in manifest.clashes}
     bodies = {body for body, article, *_rest in manifest.placements if article}
 
@@ -980,11 +986,19 @@ def _moved_pages(manifest: Manifest, last_files: Mapping[str, CachedFile],
     gone = {source: entry.summary for source in removed
             if (entry := last_files.get(source)) is not None and entry.summary is not None}
     came = [p.summary for p in parsed if p.summary is not None and p.source not in last_files]
-    return find_moved_pages(
-        was=was, now=slug_of,
-        looked_at=chain((p.source for p in parsed), clashed, (c.source for c in clashes)),
-        renamed=find_renames(gone, came) if gone and came else {},
-        pending=() if accept else map(MovedPage.from_tuple, manifest.moved), covered=covered)
+    renamed = find_renames(gone, came) if gone and came else {}
+    pending = tuple(map(MovedPage.from_tuple, manifest.moved))
+
+    def find(pending: Sequence[MovedPage]) -> tuple[MovedPage, ...]:
+        return find_moved_pages(
+            was=was, now=slug_of,
+            looked_at=chain((p.source for p in parsed), clashed, (c.source for c in clashes)),
+            renamed=renamed, pending=pending, covered=covered)
+
+    if not accept:
+        return find(pending), ()
+    moved = find(())
+    return moved, tuple(move for move in find(pending) if move not in moved) if pending else ()
 
 
 def _same_url_groups(site: Site) -> tuple[tuple[str, ...], ...]:

@@ -181,7 +181,8 @@ def _run_build(args: argparse.Namespace, *, out: TextIO, err: TextIO,
         if bar:
             bar.close()
     settings_warnings = sum(p.severity is Severity.WARNING for p in problems)
-    print_report(report, out=out, err=err, quiet=args.quiet, also_warned=settings_warnings)
+    print_report(report, out=out, err=err, quiet=args.quiet, also_warned=settings_warnings,
+                 accepting=args.accept_moves)
     if not write_report(report, problems):
         return EXIT_USAGE
     warnings = len(report.warnings) + settings_warnings
@@ -222,9 +223,10 @@ class ProgressBar:
 
 
 def print_report(report: BuildReport, *, out: TextIO, err: TextIO, quiet: bool,
-                 also_warned: int = 0) -> None:
-    """Diagnostics to stderr; body matches and one summary line to stdout, whose count of
-    warnings holds ``also_warned`` more (those of the settings, printed before the build)."""
+                 also_warned: int = 0, accepting: bool = False) -> None:
+    """Diagnostics to stderr; body matches, with ``accepting`` (``--accept-moves``) the
+    moves accepted, and one summary line to stdout, whose count of warnings holds
+    ``also_warned`` more (those of the settings, printed before the build)."""
     for problem in report.diagnostics:
         print(problem.format(), file=err)
     if quiet:
@@ -237,6 +239,12 @@ def print_report(report: BuildReport, *, out: TextIO, err: TextIO, quiet: bool,
                   "it is an article of its own", file=out)
         else:
             print(f"body: {match.body} matches no article; it is an article of its own",
+                  file=out)
+    if accepting:
+        for move in report.accepted_moves:
+            print(f"accepted: {move.source}: {move.describe()}; no redirect is made", file=out)
+        if not report.accepted_moves:
+            print("nothing to accept: no page is warned of as moved since an earlier build",
                   file=out)
     if report.held_until is not None:
         print(held_back_line(report.held, report.held_until), file=out)

@@ -48,6 +48,21 @@ class MovedPage:
     new: str
     """The slug of its address now."""
 
+    @property
+    def old_address(self) -> str:
+        """The address it had, from the site's root (``/news/<old>/``)."""
+        return "/" + article_path(self.old)
+
+    @property
+    def new_address(self) -> str:
+        """Its address now, from the site's root (``/news/<new>/``)."""
+        return "/" + article_path(self.new)
+
+    def describe(self) -> str:
+        """The move in words, after the story's file (``its page moved from /news/a/ to
+        /news/b/``), for its warning and for ``--accept-moves``'s line."""
+        return f"its page moved from {self.old_address} to {self.new_address}"
+
     def to_tuple(self) -> tuple[str, str, str]:
         """A ``marshal``-friendly tuple (for the cache)."""
         return (self.source, self.old, self.new)
@@ -112,8 +127,7 @@ def moved_page_warnings(moved: Iterable[MovedPage]) -> tuple[Diagnostic, ...]:
     is new, and says when it is gone)."""
     return tuple(warning(
         move.source,
-        f"its page moved from /{article_path(move.old)} to /{article_path(move.new)} since "
-        "an earlier build; links to the old address now fail",
-        hint=f"Add `aliases: [/{article_path(move.old)}]` to keep them working (or, if "
+        f"{move.describe()} since an earlier build; links to the old address now fail",
+        hint=f"Add `aliases: [{move.old_address}]` to keep them working (or, if "
              "the move is meant, build once with --accept-moves).")
         for move in moved)

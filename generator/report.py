@@ -51,6 +51,8 @@ def report_json(report: BuildReport | None, *, config_problems: Sequence[Diagnos
         "diagnostics": [diagnostic_record(d) for d in diagnostics],
         "bodies": [{"body": m.body, "article": m.article, "taken": m.taken}
                    for m in report.body_matches],
+        "acceptedMoves": [{"file": move.source, "from": move.old_address,
+                           "to": move.new_address} for move in report.accepted_moves],
         "clusters": [{"id": event, "stories": list(members)}
                      for event, members in report.clusters if len(members) > 1],
         "singleStories": sum(1 for _event, members in report.clusters if len(members) == 1),

@@ -4,6 +4,7 @@ its file, on every build until an alias (or any page) is at the old address."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -177,6 +178,37 @@ def test_accepting_the_moves_forgets_those_warned_of_not_a_new_one(
     assert moves(accepting) == [moved_warning("content/story.md", NEW,
                                               "/news/2024-05-01-google-s-unveils-new-model/")]
     assert len(moves(run(site, out))) == 1
+
+
+def test_accepting_prints_each_move_accepted_and_the_report_lists_them(
+        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One line per move the build forgot (not one it finds itself, nor one an alias
+    settles meanwhile), "nothing to accept" when there is none, and ``acceptedMoves`` in
+    the JSON report (an empty list without them)."""
+    out, report_file = site.parent / "out", site.parent / "report.json"
+
+    def accept(*more: str) -> tuple[list[str], list[dict[str, str]]]:
+        capsys.readouterr()
+        assert main(["build", "--source", str(site), "--output", str(out), "--report",
+                     str(report_file), *more]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        return ([line for line in lines if "accept" in line],
+                json.loads(report_file.read_text())["acceptedMoves"])
+
+    run(site, out)
+    edit(site, "content/story.md", "Googel", "Google")
+    assert accept() == ([], [])  # (warned of, not accepted)
+    edit(site, "content/2021-03-04-story-4.md", "Story number 4", "Story number four")
+    assert accept("--accept-moves") == (
+        [f"accepted: content/story.md: its page moved from {OLD} to {NEW}; no redirect is made"],
+        [{"file": "content/story.md", "from": OLD, "to": NEW}])
+    nothing = "nothing to accept: no page is warned of as moved since an earlier build"
+    assert accept("--accept-moves") == ([nothing], [])  # (an unchanged build)
+    assert accept("--accept-moves", "-q") == ([], [])
+    edit(site, "content/story.md", "Google", "Google's")  # (a move found while accepting)
+    assert accept("--accept-moves") == ([nothing], [])
+    edit(site, "content/story.md", "topics:", f"aliases: [{NEW}]\ntopics:")  # (settled)
+    assert accept("--accept-moves") == ([nothing], [])
 
 
 def test_the_story_next_in_line_for_an_address_is_warned_of_when_it_takes_it(

@@ -22,16 +22,28 @@ from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from itertools import chain
 from pathlib import Path
-from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .aliases import plan_alias_pages
-from .bodies import match_body_titles, undated_warning
+from .body_placements import (
+    BodyPlacement,
+    body_placements,
+    placement_pairs,
+    placement_warnings,
+    stored_placements,
+)
 from .cluster_parallel import start_forked
 from .config import SiteConfig, build_time
 from .config_topics import unused_topic_warnings
-from .diagnostics import Diagnostic, Severity, warning
+from .content_changes import (
+    content_stamps,
+    reading_also,
+    scan_content,
+    scan_touched,
+    stale_images,
+)
+from .diagnostics import Diagnostic, Severity
 from .fingerprints import (
     ALIAS_FINGERPRINT,
     article_fingerprints,
@@ -100,7 +112,7 @@ from .relisting import (
     topic_layouts,
     unevented_layout,
 )
-from .scan import EarlyScan, Stamp, is_content_path, stamp_content
+from .scan import EarlyScan, Stamp, stamp_content
 from .schedule import (
     due_sources,
     first_due,
@@ -118,7 +130,6 @@ from .shared_urls import (
     shared_url_warnings,
     shared_urls,
 )
-from .site_images import stale_site_files
 from .slugs import SlugClash, find_slug_clashes, slug_clash_warnings
 from .store import StoryStore
 from .summary import StorySummary
@@ -162,21 +173,6 @@ from 3,000 items)."""
 PendingCache = tuple[Path, Manifest, "EventState | None", bool]
 """A build's cache, to write: (manifest file, manifest, event state, whether the
 manifest's stories are stored already)."""
-
-
-@dataclass(frozen=True, slots=True)
-class BodyPlacement:
-    """What became of one plain-text body file."""
-
-    body: str
-    """Source path of the body file."""
-    article: str | None
-    """Source path of the article it became the body of, or None if it stands alone."""
-    taken: str | None = None
-    """When it stands alone: the article its title matches, whose body is another file."""
-    titles: tuple[str, str] | None = None
-    """When it is the body of an article whose title is not its own, one word aside (see
-    ``bodies.match_body_titles``): the article's title and its own, for the warning."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,18 +223,6 @@ class BuildReport:
     def seconds(self) -> float:
         """Total time."""
         return sum(self.timings.values())
-
-
-@dataclass(frozen=True, slots=True)
-class ContentState:
-    """Which content files exist now, and which must be read again."""
-
-    sources: set[str]
-    """Every content file, by source path."""
-    changed: list[str]
-    """Files that are new or whose size or mtime moved (absolute paths, as strings)."""
-    removed: list[str]
-    """Files the last build read that are gone."""
 
 
 @dataclass(slots=True)
@@ -409,7 +393,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, now: float, progress: Pro
     copied = copied_files(config.source)
     assets = dict(copied.static)  # (and the files of root/ that collide with none, once
     # the pages are planned: see ``_publish_root``)
-    hinted = _scan_touched(config, manifest, touched) \
+    hinted = scan_touched(config, manifest, touched) \
         if remembered and touched is not None and not reread else None  # (after a
     # change of the settings files are read with, the files not touched are read too: the
     # hint had only the touched ones read, and every other file was taken as gone)
@@ -417,10 +401,10 @@ def _build(config: SiteConfig, manifest_file: Path, *, now: float, progress: Pro
     if hinted is not None:
         state = hinted
     else:
-        stamps = _content_stamps(config, scan)
-        state = _scan_content(config, manifest, stamps)
-    state = _reading_also(config, state, [  # (what the files themselves do not say)
-        *_stale_images(config, manifest, state),
+        stamps = content_stamps(config, scan)
+        state = scan_content(config, manifest, stamps)
+    state = reading_also(config, state, [  # (what the files themselves do not say)
+        *stale_images(config, manifest, state),
         *due_sources(config, manifest.held, now, state.sources)])  # (held back, now due)
     lap("scan")
     unchanged = bool(manifest.pages and settings == manifest.settings and not state.changed
@@ -437,7 +421,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, now: float, progress: Pro
     if manifest.files and not (records.usable() and (
             remembered or load_summaries(manifest_file, manifest))):
         manifest.files = {}  # summaries or records lost: read every file again
-        state = _scan_content(config, manifest,
+        state = scan_content(config, manifest,
                               stamps if stamps is not None else stamp_content(config.source))
         if events_child is not None:  # (before any worker is forked: see events_child)
             events_child.cancel()
@@ -654,7 +638,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, now: float, progress: Pro
                      spares=spares, touched=bool(missing))
     if events is None:
         events = site_events(site, ahead.article_slugs(site))
-    placements = _body_placements(site)
+    placements = body_placements(site)
     future = future_stories(site.articles, now)
     clashes = _slug_clashes(site)
     moved, accepted = _moved_pages(
@@ -665,7 +649,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, now: float, progress: Pro
     merges = topic_merge_warnings(site.topic_merges)
     html_pages = sum(rel.endswith(".html") for rel in fingerprints)
     kept = Manifest(settings, templates_key, build_id, files, new_pages, reader, events,
-                    _placement_pairs(placements),
+                    placement_pairs(placements),
                     (len(site.articles), len(site.topics), html_pages), stories.stories_id,
                     output=str(config.output.resolve()),
                     layout=ahead.listing_layout(site),
@@ -691,7 +675,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, now: float, progress: Pro
         pages=html_pages,
         rendered=len(to_render), files=len(new_pages),
         diagnostics=tuple(d for e in files.values() for d in e.diagnostics)
-        + _placement_warnings(placements) + future_warnings(future, now)
+        + placement_warnings(placements) + future_warnings(future, now)
         + slug_clash_warnings(clashes, path_of=article_path) + shared_url_warnings(shared)
         + alias_problems + merges + moved_page_warnings(moved)
         + unused_topic_warnings(config, kept.topics) + copied.problems + root_problems,
@@ -940,7 +924,7 @@ def _bodies_moved(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile],
             or any(s is not None and s.is_body_file for s in last.values()):
         return True
     return bool(manifest.placements) \
-        and manifest.placements != _placement_pairs(_body_placements(site))  # (none last
+        and manifest.placements != placement_pairs(body_placements(site))  # (none last
     # time, and none read now: the site has none)
 
 
@@ -1025,22 +1009,6 @@ def _shared_urls(config: SiteConfig, site: Site) -> tuple[SharedUrl, ...]:
     return shared_urls(groups, lambda source: by_source[source].url, line_of)
 
 
-def _placement_pairs(placements: Sequence[BodyPlacement]
-                     ) -> tuple[tuple[str, str, str, str, str], ...]:
-    """Each plain-text body file, the article it is the body of, the one whose body
-    another file is ('' = none) and, for a title matched with a word mistyped, the
-    article's title and the file's ('' = the same), as the manifest keeps them."""
-    return tuple((p.body, p.article or "", p.taken or "", *(p.titles or ("", "")))
-                 for p in placements)
-
-
-def _stored_placements(manifest: Manifest) -> tuple[BodyPlacement, ...]:
-    """The last build's ``BodyPlacement``s, from its manifest (``_placement_pairs``)."""
-    return tuple(BodyPlacement(body, article or None, taken or None,
-                               (title, own) if title else None)
-                 for body, article, taken, title, own in manifest.placements)
-
-
 def _articles_to_render(articles: Sequence[Article], fingerprints: dict[str, str],
                         old: dict[str, tuple[str, str]], feeds: tuple[FeedLink, ...]
                         ) -> list[Page]:
@@ -1084,84 +1052,6 @@ def _patch(memory: BuildMemory | None, parsed: Sequence[ParsedFile], config: Sit
     return patch_site(memory.site, memory.pages, memory.fingerprints, changed,
                       dropped=dropped, config=config, records=records, index=memory.index,
                       templates=templates)
-
-
-def _content_stamps(config: SiteConfig, scan: EarlyScan | None) -> list[Stamp]:
-    """Every content file with its size and mtime: from ``scan`` if it looked at this
-    site's content folder, else taken now."""
-    if scan is not None and scan.source == str(config.source):
-        return scan.result()
-    return stamp_content(config.source)
-
-
-def _scan_content(config: SiteConfig, manifest: Manifest, stamps: Sequence[Stamp]
-                  ) -> ContentState:
-    """Which of the files in ``stamps`` are new or changed since ``manifest``, and which of
-    its files are gone."""
-    folder = str(config.source) + os.sep  # (a path parse_file names by slicing it off)
-    sources: set[str] = set()
-    changed = []
-    for source, size, mtime_ns in stamps:
-        sources.add(source)
-        cached = manifest.files.get(source)
-        if cached is None or cached.stamp.size != size or cached.stamp.mtime_ns != mtime_ns:
-            changed.append(folder + source)
-    removed = sorted(set(manifest.files) - sources)
-    return ContentState(sources, changed, removed)
-
-
-def _stale_images(config: SiteConfig, manifest: Manifest, state: ContentState
-                  ) -> list[str]:
-    """The content files whose images name files of the site that changed, came or went
-    since they were read (``site_images.stale_site_files``): read again, their pages show
-    the new size, or their warning, as a clean build. Costs a stat or two per such file
-    named, only on sites whose stories name some."""
-    if not manifest.site_files:
-        return []
-    return stale_site_files(config.source, manifest.site_files, state.sources)
-
-
-def _reading_also(config: SiteConfig, state: ContentState, sources: Sequence[str]
-                  ) -> ContentState:
-    """``state`` with the files of ``sources`` (source paths) among those to read again."""
-    if not sources:
-        return state
-    folder = str(config.source) + os.sep  # (as _scan_content names them)
-    changed = set(state.changed)
-    more = [path for source in sources if (path := folder + source) not in changed]
-    return replace(state, changed=sorted([*state.changed, *more])) if more else state
-
-
-def _scan_touched(config: SiteConfig, manifest: Manifest,
-                  touched: Collection[str]) -> ContentState | None:
-    """``_scan_content`` looking only at ``touched`` paths (None: look at everything)."""
-    folder = config.content_dir.relative_to(config.source).as_posix() + "/"
-    sources = set(manifest.files)
-    changed, removed = [], []
-    for rel in touched:
-        if folder.startswith(rel.rstrip("/") + "/"):
-            return None  # the content folder itself (or above it) changed
-        if not rel.startswith(folder):
-            continue
-        path = config.source / rel
-        try:
-            stat = os.stat(path)
-        except FileNotFoundError:
-            if rel not in manifest.files:
-                return None  # a folder gone, or a file never read: look at everything
-            sources.discard(rel)
-            removed.append(rel)
-            continue
-        if not S_ISREG(stat.st_mode):
-            return None  # a folder: its files are not named one by one
-        if not is_content_path(rel):
-            continue  # not content (as find_content_paths decides)
-        sources.add(rel)
-        cached = manifest.files.get(rel)
-        if cached is None or (cached.stamp.size, cached.stamp.mtime_ns) != \
-                (stat.st_size, stat.st_mtime_ns):
-            changed.append(str(path))
-    return ContentState(sources, sorted(changed), sorted(removed))
 
 
 def _ticker(progress: Progress | None, stage: str, total: int) -> Tick | None:
@@ -1292,11 +1182,11 @@ def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str,
                       copied: CopiedFiles, now: float) -> BuildReport:
     """Nothing changed since the last build: report it without touching anything."""
     stories, topics, pages = manifest.counts
-    placements = _stored_placements(manifest)
+    placements = stored_placements(manifest)
     return BuildReport(
         stories=stories, topics=topics, pages=pages, rendered=0, files=len(manifest.pages),
         diagnostics=tuple(d for e in manifest.files.values() for d in e.diagnostics)
-        + _placement_warnings(placements) + future_warnings(manifest.future, now)
+        + placement_warnings(placements) + future_warnings(manifest.future, now)
         + slug_clash_warnings((SlugClash(*clash) for clash in manifest.clashes),
                               path_of=article_path)
         + shared_url_warnings(map(SharedUrl.from_tuple, manifest.shared_urls))
@@ -1307,57 +1197,3 @@ def _report_unchanged(config: SiteConfig, manifest: Manifest, timings: dict[str,
         write=WriteResult(0, len(manifest.pages), 0), timings=timings,
         held=len(manifest.held), held_until=first_due(manifest.held),
     )
-
-
-def _placement_warnings(placements: Sequence[BodyPlacement]) -> tuple[Diagnostic, ...]:
-    """A warning for each body file standing alone that only its modification time dates,
-    for each that stands alone because the article it matches took another, and for
-    each that is an article's body by a title that is not quite the article's."""
-    return tuple(found for placed in placements
-                 for found in ((_fuzzy_warning(placed),) if placed.article else
-                               (_taken_warning(placed), undated_warning(placed.body)))
-                 if found is not None)
-
-
-def _fuzzy_warning(placed: BodyPlacement) -> Diagnostic | None:
-    """A body file taken for an article's body although its first line differs from the
-    article's title by one word: a typo in either title, or another story (one word of
-    a headline can be all its news), whose text is then published under that title."""
-    if placed.titles is None:
-        return None
-    title, own = placed.titles
-    return warning(placed.body, f"its first line {own!r} is not the title of "
-                   f"{placed.article} ({title!r}) but differs from it by one word, taken "
-                   "for a typo: this file's text is published as that story's body", line=1,
-                   hint=f"If it is that story's body, make the two titles the same (fix the "
-                        f"typo in this file or in {placed.article}); if it is another "
-                        "story, give this file front matter (title, publishedDateTime).")
-
-
-def _taken_warning(placed: BodyPlacement) -> Diagnostic | None:
-    if placed.taken is None:
-        return None
-    return warning(placed.body, f"its title matches {placed.taken}, whose body is already "
-                   "another file, so it is a story of its own (a second page with that "
-                   "title)", line=1,
-                   hint="Put the two bodies in one file, delete one, or change this file's "
-                        "first line if it is another story.")
-
-
-def _body_placements(site: Site) -> tuple[BodyPlacement, ...]:
-    """What became of each plain-text body file: the body of an article, or a story of its
-    own (then also the article its title matches, if that one took another body file:
-    each article takes one, the first in order)."""
-    holders = [a for a in site.articles if a.body_file]
-    alone = [a for a in site.articles if a.summary.is_body_file]
-    placed = [BodyPlacement(a.body_file.source, a.summary.source,
-                            titles=(a.summary.title, a.body_file.title)
-                            if a.body_file.title_key != a.summary.title_key else None)
-              for a in holders if a.body_file]
-    taken = match_body_titles([a.summary.title_key for a in holders],
-                              [a.summary.title_key for a in alone], one_each=False) \
-        if holders and alone else [None] * len(alone)
-    placed += [BodyPlacement(a.summary.source, None,
-                             holders[index].summary.source if index is not None else None)
-               for a, index in zip(alone, taken, strict=True)]
-    return tuple(sorted(placed, key=lambda p: p.body))

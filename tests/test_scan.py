@@ -113,18 +113,18 @@ def test_an_early_scan_never_taken_is_cancelled_without_waiting(make_site: MakeS
 
 def test_a_build_takes_the_early_scan_of_its_own_site_only(
         make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.build as build_module
+    import generator.content_changes as content_changes
 
     site = _site(make_site)
     config, _ = load_config(site, output=tmp_path / "out")
     taken_here: list[str] = []
-    real = build_module.stamp_content
+    real = content_changes.stamp_content
 
     def counted(folder: Path | str, *, stat: bool = True) -> list[scan.Stamp]:
         taken_here.append(str(folder))
         return real(folder, stat=stat)
 
-    monkeypatch.setattr(build_module, "stamp_content", counted)
+    monkeypatch.setattr(content_changes, "stamp_content", counted)
     early = start_scan(site)
     report = build(config, scan=early)
     assert report.stories == 3 and not taken_here  # the child's stamps
@@ -138,14 +138,14 @@ def test_a_build_takes_the_early_scan_of_its_own_site_only(
 
 def test_the_cli_build_lists_the_files_in_its_child(
         make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.build as build_module
+    import generator.content_changes as content_changes
 
     site = _site(make_site)
 
     def never_here(folder: Path | str, *, stat: bool = True) -> list[scan.Stamp]:
         raise AssertionError("the build listed the files itself")
 
-    monkeypatch.setattr(build_module, "stamp_content", never_here)
+    monkeypatch.setattr(content_changes, "stamp_content", never_here)
     assert main(["build", "--source", str(site), "--output", str(tmp_path / "out"),
                  "--quiet"]) == 0
     assert (tmp_path / "out" / "index.html").is_file()

@@ -6,7 +6,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from pathlib import PurePosixPath
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, warning
 from .fastmd import fast_html
+from .frozen import frozen
 from .records import Story, TextBody
 from .slugs import date_in_name
 from .urls import is_safe_link
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 _WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class BodyMatch:
     """What became of one plain-text body file."""
 

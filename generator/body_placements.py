@@ -10,15 +10,15 @@ again and for the next build to tell whether they moved.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from .bodies import match_body_titles, undated_warning
 from .diagnostics import Diagnostic, warning
+from .frozen import frozen
 from .manifest import Manifest
 from .model import Site
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class BodyPlacement:
     """What became of one plain-text body file."""
 

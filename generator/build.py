@@ -53,6 +53,7 @@ from .fingerprints import (
     settings_digest,
     templates_digest,
 )
+from .frozen import frozen
 from .manifest import (
     Manifest,
     cache_path,
@@ -172,7 +173,7 @@ PendingCache = tuple[Path, Manifest, "EventState | None", bool]
 manifest's stories are stored already)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class BuildReport:
     """What a build did and found."""
 
@@ -1056,7 +1057,7 @@ def _publish_root(copied: CopiedFiles, assets: dict[str, Path], planned: Collect
     return problems
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Either(Collection[str]):
     """The paths of two collections, without copying either (the planned pages are
     100,000 and more)."""

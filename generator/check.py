@@ -19,7 +19,6 @@ import json
 import os
 import re
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -29,6 +28,7 @@ import html5lib
 from markupsafe import escape
 
 from .diagnostics import DigestError
+from .frozen import frozen
 from .output import MARKER, read_built_for
 from .urls import normalized_base_url
 
@@ -38,7 +38,7 @@ LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("img", "src"), ("script", "
 EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CheckProblem:
     """One thing wrong with one built file."""
 
@@ -55,7 +55,7 @@ class CheckProblem:
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class BuiltSite:
     """The output folder as the checks see it."""
 
@@ -78,7 +78,7 @@ class BuiltSite:
         return sorted(self.files - self.copied)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class HtmlPage:
     """One parsed HTML file."""
 

@@ -30,7 +30,7 @@ was split.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import fields
 
 from generator.cluster_join import EvidenceRecord, GroupRecord, apply_overrides
 from generator.cluster_links import ForwardLink, list_shared_terms
@@ -57,6 +57,7 @@ from generator.cluster_steps import (
 )
 from generator.cluster_text import TextMemo, count_documents, idf_of_count, idf_of_terms
 from generator.clusters import Cluster, ClusterDoc, Evidence, make_cluster
+from generator.frozen import frozen
 from generator.related import choose_related
 
 ENGINE_VERSION = 5
@@ -65,7 +66,7 @@ StoryInput = tuple[str, str, Callable[[], ClusterDoc]]
 """(key, digest of everything ``make_doc`` would put in the doc, make_doc)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EngineState:
     """Everything an update reuses, in plain marshal-friendly containers (never mutated)."""
 
@@ -98,7 +99,7 @@ class EngineState:
 
     def to_data(self) -> tuple[object, ...]:
         """The state as nested tuples, dicts, lists, str, float and int (for ``marshal``)."""
-        return tuple(getattr(self, name) for name in self.__slots__)
+        return tuple(getattr(self, field.name) for field in fields(self))
 
     @classmethod
     def from_data(cls, data: Sequence[object]) -> EngineState:

@@ -14,7 +14,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -37,6 +36,7 @@ from generator.cluster_records import (
     SECONDS_PER_DAY,
     StoryRecord,
 )
+from generator.frozen import frozen
 
 LINKAGE_RATIO = 0.55
 """Two groups join only if their average pair score reaches this share of the threshold."""
@@ -213,7 +213,7 @@ decide_joins: kernels.DecideJoins = (
 """:func:`decide_joins_python`, compiled where it is built (``generator.kernels``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Replay:
     """What re-joining a component may take from the last computation.
 

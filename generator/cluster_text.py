@@ -19,12 +19,13 @@ import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import chain, repeat
 from operator import mul, truediv
 from typing import TYPE_CHECKING
 
 from generator.cluster_urls import canonicalize_url
+from generator.frozen import frozen
 
 if TYPE_CHECKING:
     from generator.clusters import ClusterDoc
@@ -71,7 +72,7 @@ matched and the name captured ahead of them (matches never overlap a name, so th
 every name the look-behind finds)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StoryTerms:
     """The distinct terms of one story, before weighting."""
 
@@ -83,7 +84,7 @@ class StoryTerms:
     """The subset of both that look like names, numbers or amounts."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TextMemo:
     """What one build's stories share: each cache maps a value to what it always gives."""
 

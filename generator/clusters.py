@@ -16,11 +16,11 @@ which can also reuse an earlier run and recompute only what a change reaches):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
 from generator.cluster_join import OVERRIDE_ALONE, make_cluster_id, slug_override
+from generator.frozen import frozen
 from generator.kernels import maker
 
 __all__ = [
@@ -35,7 +35,7 @@ DEFAULT_WINDOW_DAYS = 4.0
 """Stories published further apart than this are never joined (unless they share a URL)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ClusterDoc:
     """What clustering and related scoring need to know about one story."""
 
@@ -71,7 +71,7 @@ class ClusterDoc:
     are compared as given, not canonicalized again."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Evidence:
     """Why two stories were put in the same cluster."""
 
@@ -92,7 +92,7 @@ class Evidence:
     """An editor's ``cluster:`` override put them together."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Cluster:
     """One real-world event and the stories that report it."""
 

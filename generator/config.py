@@ -10,13 +10,14 @@ import os
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, error, shorten, warning
+from .frozen import frozen
 from .i18n import ENGLISH, Translations, load_translations, text_direction
 from .read import read_yaml_mapping, with_field_lines
 from .records import Image
@@ -29,7 +30,7 @@ MAX_CLUSTER_THRESHOLD = 2.0
 """The highest ``cluster_threshold`` (two stories' likeness is at most about 1.2)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TopicDefinition:
     """Editorial data for one topic (like the original sites' ``_data/topics``)."""
 
@@ -48,7 +49,7 @@ class TopicDefinition:
     sending readers on to the topic's page, as a story's ``aliases`` (see ``aliases``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SiteConfig:
     """Everything a build needs to know about the site."""
 

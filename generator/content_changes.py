@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from stat import S_ISREG
 
 from .config import SiteConfig
+from .frozen import frozen
 from .manifest import Manifest
 from .scan import EarlyScan, Stamp, is_content_path, stamp_content
 from .site_images import stale_site_files
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ContentState:
     """Which content files exist now, and which must be read again."""
 

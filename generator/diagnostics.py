@@ -8,8 +8,9 @@ the file, the line (where one is known), the field, the bad value and a hint.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from pathlib import Path
+
+from .frozen import frozen
 
 
 class Severity(enum.Enum):
@@ -19,7 +20,7 @@ class Severity(enum.Enum):
     ERROR = "error"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Diagnostic:
     """One problem with one input file."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field, fields
 from functools import partial
 
 from .cluster_engine import (
@@ -23,13 +23,14 @@ from .cluster_engine import (
 )
 from .cluster_records import StoryRecord
 from .clusters import DEFAULT_WINDOW_DAYS, Cluster, ClusterDoc
+from .frozen import frozen
 from .summary import StorySummary, title_link_of
 
 STATE_FORMAT = "digest-events-1"
 """Tag of :meth:`EventState.to_data`; data with another tag is refused."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Events:
     """Which event each story reports, and its computed related stories."""
 
@@ -62,7 +63,7 @@ def cluster_doc(slug: str, summary: StorySummary) -> ClusterDoc:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StateOrigin:
     """The stored state an event state was loaded from (``manifest.load_event_state``).
     The states updated from it carry it, so that storing one writes only the records that
@@ -77,10 +78,10 @@ class StateOrigin:
     it changed are those that are not these (compared by identity)."""
 
 
-_RECORDS = EngineState.__slots__.index("stories")
+_RECORDS = [each.name for each in fields(EngineState)].index("stories")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EventState:
     """What :func:`update_events` keeps between builds (store it with ``to_data``)."""
 

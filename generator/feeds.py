@@ -9,11 +9,12 @@ templates only lay it out as XML, and ``render_json_feed`` writes it as JSON Fee
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from .frozen import frozen
 from .model import Article, Site
 from .pages import Page, feed_links
 from .records import Image
@@ -28,7 +29,7 @@ IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
 """Image MIME types by file extension (a fixed table: the system's may differ)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FeedEntry:
     """One story in a feed."""
 
@@ -54,7 +55,7 @@ class FeedEntry:
     """The story at its publisher ('' if none)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Feed:
     """One feed, in any format."""
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic
+from .frozen import frozen
 from .kernels import maker
 from .parse import FileStamp, ParsedFile
 from .scan import CACHE_DIR
@@ -57,7 +58,7 @@ Row = tuple[object, ...]
 """A summary as ``StorySummary.to_tuple`` gives it."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StoryDelta:
     """How a build stores its stories as changes to the last whole stories file."""
 
@@ -73,7 +74,7 @@ class StoryDelta:
     """The changes stored since the whole file, at most (this build's and the last ones')."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CachedFile:
     """What the last build learned from one content file."""
 

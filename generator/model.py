@@ -8,7 +8,7 @@ without re-reading unchanged files.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from . import kernels
 from .bodies import match_body_titles
 from .config import SiteConfig
 from .diagnostics import DigestError
+from .frozen import frozen
 from .kernels import maker
 from .record_store import RecordStore
 from .records import Extra, Image, Provider, Story
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # the clustering engine is imported when a site is modeled, n
     from .events import Events, EventState
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TopicRef:
     """A link to a topic."""
 
@@ -46,7 +47,7 @@ class TopicRef:
         return f"topics/{self.slug}/"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Article:
     """A story placed in the site: what listings show and links point to."""
 
@@ -111,7 +112,7 @@ make_article = maker(Article)
 computed_related (see ``kernels.maker``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Topic:
     """A topic with its stories."""
 
@@ -127,7 +128,7 @@ class Topic:
     """From the config's topic definitions."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SidebarLink:
     """One entry of an article's sidebar."""
 
@@ -145,7 +146,7 @@ class SidebarLink:
     """"coverage" (same event), "related" (from the data) or "computed"."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Card:
     """One event on a listing page: its lead story and the other coverage of it."""
 
@@ -160,7 +161,7 @@ _make_card = maker(Card)
 17,000 at 10,000 stories."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Site:
     """The whole site, ready to be laid out in pages."""
 
@@ -256,7 +257,7 @@ class Site:
         return cards
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Placement:
     """The site's stories in place: plain-text bodies matched to their articles, unique
     slugs, newest first (what the events and the site model both start from)."""
@@ -323,7 +324,7 @@ def build_site(config: SiteConfig, summaries: Sequence[StorySummary],
         related_count=config.related_count))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Unevented:
     """A site of placed stories before its events: each article's fields but those of
     its event (its head), and the topics."""
@@ -515,7 +516,7 @@ def _find_related(by_url: Mapping[str, str], by_title: Mapping[str, str],
     return slug if slug is not None else by_title.get(title_key)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Sidebar:
     """The sidebar of an article page."""
 

@@ -19,10 +19,11 @@ one, other settings), it returns None and the caller models everything as usual.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from .config import SiteConfig
 from .fingerprints import page_fingerprints
+from .frozen import frozen
 from .model import Article, Card, Site, event_fields
 from .pages import (
     NOT_INDEXED,
@@ -41,7 +42,7 @@ from .summary import StorySummary, link_key
 from .urls import page_path
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PatchIndex:
     """Reverse links of a site, so that a patch finds what an edit reaches without
     scanning every story and page (made once per full model, then updated by patches)."""
@@ -57,7 +58,7 @@ class PatchIndex:
     """Title key -> the stories whose related[] has an entry with it."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SitePatch:
     """The patched site, all its pages, and the pages that may look different now."""
 

@@ -33,7 +33,6 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
@@ -41,6 +40,7 @@ from xxhash import xxh3_128_hexdigest
 
 from . import kernels
 from .diagnostics import DigestError
+from .frozen import frozen
 from .scan import CONTENT_DIR
 
 MARKER = ".digest-output"
@@ -78,7 +78,7 @@ def journal_file(output: Path) -> Path:
     return output.with_name(f".{output.name}.digest-journal")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class WriteResult:
     """What writing changed."""
 

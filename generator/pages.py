@@ -14,18 +14,18 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from itertools import groupby
 from operator import attrgetter
 from zoneinfo import ZoneInfo
 
+from .frozen import frozen
 from .i18n import capitalized
 from .model import Article, Card, Site, Topic, article_path
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Pager:
     """Where a listing page sits among its siblings."""
 
@@ -51,7 +51,7 @@ class Pager:
         return self.path_of(self.number + 1) if self.number < self.count else None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FeedLink:
     """A feed announced by a page (auto-discovery and a visible link)."""
 
@@ -65,7 +65,7 @@ class FeedLink:
     """What the feed holds, e.g. "AI news"."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ArchiveMonth:
     """A month of the archive, as its index lists it."""
 
@@ -115,7 +115,7 @@ FEED_FORMATS = (("Atom", "application/atom+xml", "atom.xml"),
 """(label, MIME type, file name and template) of each feed format."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Page:
     """One output file to render: an HTML page, a feed, an API page, the sitemap..."""
 

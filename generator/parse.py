@@ -7,12 +7,13 @@ what the main process runs for the few files an incremental build finds changed.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import tzinfo
 from pathlib import Path
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic
+from .frozen import frozen
 from .output import content_digest
 from .read import decode_text, read_source, source_name, split_source
 from .records import Story, TextBody
@@ -22,7 +23,7 @@ from .summary import StorySummary, summarize_body_file, summarize_story
 from .validate import validate_source
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FileStamp:
     """How a content file looked when it was read: a change to any field means re-read."""
 
@@ -32,7 +33,7 @@ class FileStamp:
     """Modification time in nanoseconds."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ParsedFile:
     """The outcome of reading one content file."""
 

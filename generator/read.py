@@ -12,7 +12,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, error, warning
+from .frozen import frozen
 from .scan import find_content_paths
 from .yamlio import DuplicateKey, YamlProblem, compose_yaml, load_yaml
 
@@ -28,7 +29,7 @@ FRONT_MATTER_LINE = 2
 """The file's line where front matter starts (the opening fence is line 1)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SourceFile:
     """A content file, split but not yet validated."""
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import TypeAlias, cast
+
+from .frozen import frozen
 
 ExtraValue: TypeAlias = "str | int | float | bool | None | tuple[ExtraValue, ...] | Extra"
 """A value of a story's own front-matter field: YAML's scalars, a list (as a tuple) or a
@@ -101,7 +102,7 @@ def _plain(value: ExtraValue) -> object:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Image:
     """A picture of a story or a provider logo (``images[]``)."""
 
@@ -117,7 +118,7 @@ class Image:
     """``title``: used as alt text."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SiteImage:
     """A file of this site that an image of a story's Markdown body names."""
 
@@ -131,7 +132,7 @@ class SiteImage:
     """Its height in pixels, as the file says."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Provider:
     """Who published the story (``provider``)."""
 
@@ -143,7 +144,7 @@ class Provider:
     """First of ``provider.images``."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RelatedStory:
     """A story listed in ``related[]``: a small story, usually elsewhere."""
 
@@ -163,7 +164,7 @@ class RelatedStory:
     """``quality`` score."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Story:
     """One news item, validated."""
 
@@ -232,7 +233,7 @@ def first_sized(images: Sequence[Image]) -> Image | None:
     return next((image for image in images if image.width and image.height), None)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TextBody:
     """A content file without front matter: a body looking for its article."""
 

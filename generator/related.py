@@ -14,7 +14,6 @@ import math
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 from generator import kernels
@@ -25,6 +24,7 @@ from generator.cluster_records import (
     related_lookups,
 )
 from generator.clusters import Cluster, ClusterDoc
+from generator.frozen import frozen
 
 TOPIC_WEIGHT = 1.0
 """Weight of a shared topic, times the topic's banded idf (a topic on every story adds little)."""
@@ -79,7 +79,7 @@ def build_postings(stories: Mapping[str, StoryRecord], timeline: Iterable[str]
     return postings
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PostingIndex:
     """What ranking reads, in flat lists indexed by story number (the stories numbered in
     time order): on a large site, reading each neighbour's record would wait on memory."""

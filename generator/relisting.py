@@ -50,7 +50,7 @@ from array import array
 from bisect import insort
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from itertools import chain
 from operator import attrgetter, itemgetter
@@ -58,6 +58,7 @@ from zoneinfo import ZoneInfo
 
 from . import kernels
 from .events import regrouped_stories
+from .frozen import frozen
 from .model import Article, Site, Topic, Unevented, article_path, topic_order
 from .pages import (
     API_FILE,
@@ -124,7 +125,7 @@ def _layout(slugs: Iterable[str], stamps: Iterable[float], topics: Iterable[Laid
     return h.hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Moved:
     """Stories that came or went since the last build, every other one laid out as then
     (``stories_moved``)."""
@@ -228,7 +229,7 @@ def article_slugs(site: Site) -> dict[str, str]:
                     strict=True))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Relisted:
     """What changed in the listings since the last build, laid out alike."""
 

@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,7 @@ from .bodies import render_body
 from .config import SiteConfig
 from .diagnostics import Diagnostic, DigestError, error
 from .feeds import feed_for, render_json_feed
+from .frozen import frozen
 from .i18n import Translations
 from .jinja_output import CODE_VERSION, DigestEnvironment
 from .model import Article, Site, sidebar_links
@@ -67,7 +67,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """Characters XML 1.0 forbids; dropped from XML outputs so they always parse."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RenderedPage:
     """The bytes of one output file."""
 

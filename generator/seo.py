@@ -13,7 +13,6 @@ default, for local preview), they hold site-relative paths instead, and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +21,7 @@ from markupsafe import Markup
 from .config import CONFIG_NAME, SiteConfig
 from .diagnostics import Diagnostic, warning
 from .feeds import absolute, absolute_image
+from .frozen import frozen
 from .model import Article, Site
 from .pages import NOT_INDEXED, Page
 from .records import Image
@@ -31,7 +31,7 @@ HOSTNAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-
 """A provider domain safe to turn into ``https://<domain>/``."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PageMeta:
     """The ``<head>`` metadata of one HTML page."""
 
@@ -57,7 +57,7 @@ class PageMeta:
     """JSON-LD document, safe to put inside ``<script type="application/ld+json">``."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SitemapEntry:
     """One ``<url>`` of the sitemap."""
 

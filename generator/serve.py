@@ -39,7 +39,6 @@ import time
 import webbrowser
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
@@ -50,6 +49,7 @@ from tornado.websocket import WebSocketClosedError
 
 from .build import BuildMemory
 from .diagnostics import Diagnostic
+from .frozen import frozen
 from .serve_build import PreviewBuild, build_preview, preview_folder
 from .serve_http import (
     RELOAD_SCRIPT,
@@ -62,7 +62,7 @@ from .serve_http import (
 from .serve_watch import SourceWatcher
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ServeOptions:
     """How to run the preview server."""
 
@@ -87,7 +87,7 @@ class ServeOptions:
     """...or this long after the first change of a burst, whichever comes first."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Building:
     """The server's address is bound: the first build begins (a port in use stops the
     server before it, and the preview folder another server may show is left alone)."""
@@ -96,7 +96,7 @@ class Building:
     """The site folder."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Listening:
     """The first build is done and the server answers requests."""
 
@@ -112,7 +112,7 @@ class Listening:
     """The first build."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Rebuilt:
     """A rebuild after changes to the sources."""
 
@@ -129,7 +129,7 @@ class Rebuilt:
     only if it built the site: a configuration error hides them, it does not fix them)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Stopped:
     """The server has shut down; the output folder holds the last complete build."""
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import html
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from jinja2 import TemplateError
 from .build import BuildMemory, BuildReport, build
 from .config import SiteConfig, build_time, load_config
 from .diagnostics import Diagnostic, DigestError, Severity, error
+from .frozen import frozen
 from .model import build_site
 from .pages import Page
 from .scan import CACHE_DIR, CONTENT_DIR
@@ -45,7 +45,7 @@ NOTICE_WARNINGS = 100
 terminal, and ``digest build``, list them all."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PreviewBuild:
     """What one preview build did and found."""
 

@@ -32,7 +32,6 @@ import json
 import mimetypes
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -41,6 +40,7 @@ from livereload.handlers import LiveReloadJSHandler
 from tornado.web import HTTPError, RequestHandler
 from tornado.websocket import WebSocketHandler
 
+from .frozen import frozen
 from .output import MARKER
 
 RELOAD_SOCKET = "/livereload"
@@ -51,7 +51,7 @@ _LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 _PROTOCOL = "http://livereload.com/protocols/official-7"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ServerAddress:
     """Where the server listens, and the names and origins it answers to."""
 

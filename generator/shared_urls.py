@@ -18,10 +18,10 @@ such stories as one report, and a reader following either link reaches the same 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 
 from .diagnostics import Diagnostic, shorten, warning
+from .frozen import frozen
 from .summary import StorySummary
 
 _URL_KEYS, _FIRST = attrgetter("url_keys"), itemgetter(0)
@@ -71,7 +71,7 @@ def distinct_coverage(own: str, others: Iterable[str], same_url: Mapping[str, st
     return tuple(kept)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class UrlCopy:
     """One of the stories that share a ``webUrl``."""
 
@@ -83,7 +83,7 @@ class UrlCopy:
     """The line of that ``webUrl:`` in the file (None: not found)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SharedUrl:
     """Stories whose ``webUrl`` is one address: one news item in several files."""
 

@@ -22,11 +22,11 @@ import html
 import os
 import re
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 from .bodies import link_definitions, link_label
+from .frozen import frozen
 from .image_size import read_image_size
 from .records import SiteImage
 from .theme import ROOT_DIR, STATIC_DIR, TEMPLATES_DIR, default_theme_dir, is_litter
@@ -43,7 +43,7 @@ _QUOTE_SAFE = "/!$&'()*+,;=:@~"
 MISSING = (-1, -1)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SitePath:
     """An image's URL read as a path of this site."""
 

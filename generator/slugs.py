@@ -6,13 +6,13 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TypeVar
 
 from slugify import slugify
 
 from .diagnostics import Diagnostic, warning
+from .frozen import frozen
 
 MAX_SLUG = 80
 """The longest slug made from a title or a topic name (cut at a word's end)."""
@@ -166,7 +166,7 @@ def assign_topic_slugs(named: Mapping[str, str], sizes: Mapping[str, int]) -> di
                          rank=lambda key: (-sizes[key], named[key]))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SlugClash:
     """A story that did not get the address it wanted: another story took it."""
 

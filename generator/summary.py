@@ -9,7 +9,7 @@ in milliseconds, so a rebuild never re-reads unchanged files.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import UTC, datetime, tzinfo
 from operator import attrgetter
 
@@ -21,6 +21,7 @@ from .bodies import (
     standalone_story,
 )
 from .cluster_urls import canonicalize_url
+from .frozen import frozen
 from .kernels import maker
 from .records import Extra, Image, Story, TextBody, extra_from_json
 from .schema_json import story_json
@@ -42,7 +43,7 @@ def title_link_of(summary: StorySummary) -> str:
     return summary.title_link or link_key(summary.title_key)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StorySummary:
     """What the whole-site stages know of one story."""
 

@@ -19,10 +19,10 @@ import hashlib
 import os
 import re
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, error
+from .frozen import frozen
 from .output import MARKER
 
 
@@ -72,7 +72,7 @@ def is_litter(name: str) -> bool:
             or (name.startswith(".") and name.endswith((".swp", ".swx"))))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CopiedFiles:
     """The files a build copies as they are, by output path, and what was left out."""
 

@@ -12,9 +12,9 @@ and the files that give it: the publisher renames one if they are two topics.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, warning
+from .frozen import frozen
 from .slugs import topic_key_with_accents
 from .summary import StorySummary
 
@@ -22,7 +22,7 @@ FILES_NAMED = 3
 """How many files a warning names for each spelling (then how many more there are)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TopicMerge:
     """A topic the stories spell in ways that differ by their accents."""
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from .diagnostics import shorten
+from .frozen import frozen
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 _PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#][^\x00-\x20\x7f]*)?")
@@ -110,7 +110,7 @@ URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _ALIAS_UNSAFE = re.compile(r"[\x00-\x20\x7f?#\\\"'<>]")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AliasProblem:
     """Why a value of ``aliases`` cannot be an address of this site."""
 

@@ -7,13 +7,13 @@ a story without a usable title or date is an error and is left out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
 from .diagnostics import Diagnostic, error, shorten, warning
+from .frozen import frozen
 from .read import FieldLines, SourceFile
 from .records import (
     EMPTY_EXTRA,
@@ -59,7 +59,7 @@ _NOT_TEXT_HINT = ("Delete them from the source (text copied out of a Word or PDF
                   "scraped, brings them).")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Validated:
     """The outcome of validating one file."""
 

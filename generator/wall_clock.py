@@ -12,11 +12,12 @@ zone shows (03:30 EDT: pages never show a time that did not happen).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from .frozen import frozen
 
-@dataclass(frozen=True, slots=True)
+
+@frozen
 class UnclearTime:
     """What a validator says about a time its zone skips or repeats."""
 

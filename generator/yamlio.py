@@ -15,7 +15,6 @@ constructor, which finds the repeated keys in the nodes first (``_DuplicateFindi
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -25,6 +24,8 @@ from yaml.events import AliasEvent, Event
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator import kernels
+
+from .frozen import frozen
 
 MAX_DEPTH = 50
 """Deepest nesting of lists and mappings accepted (real front matter uses about 7)."""
@@ -44,7 +45,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.parser import Parser as _Parser  # type: ignore[assignment]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class YamlProblem(Exception):
     """YAML that cannot be loaded."""
 
@@ -59,7 +60,7 @@ class YamlProblem(Exception):
         return self.problem
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DuplicateKey:
     """A key given again in a mapping that already has it: the data holds the last value."""
 
@@ -74,7 +75,7 @@ class DuplicateKey:
     """1-based line within the YAML text where it is given again."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LoadedYaml:
     """What ``load_yaml`` makes of a document."""
 

@@ -244,9 +244,29 @@ def render_body(body: str, body_format: str) -> str:
     if not body.strip():
         return ""
     if body_format == "text":
-        return render_plain_text(body)
+        return text_directions(render_plain_text(body))
     fast = fast_html(body)  # (cmark-gfm, where it gives markdown-it's output: see fastmd)
-    return headings_below(fast if fast is not None else str(_markdown().render(body)))
+    return text_directions(headings_below(fast if fast is not None
+                                          else str(_markdown().render(body))))
+
+
+def text_directions(html: str) -> str:
+    """A body's HTML with ``dir="auto"`` on each block of its text (paragraph, list item,
+    heading, quote, table cell), as GitHub shows Markdown: each block takes the direction
+    of its own first strong letter, so that a paragraph in Arabic or Hebrew in an English
+    story (or one in English in an Arabic story) reads from its own side. (The body's
+    ``dir="auto"`` in ``article.html`` gives every block its first paragraph's direction.)
+    5 us a 3 KB body (a template, ``r'<\\1 dir="auto"\\2'``, took 11)."""
+    return _TEXT_BLOCK.sub(_directed, html)
+
+
+_TEXT_BLOCK = re.compile(r"<(p|li|h[1-6]|blockquote|t[dh])([ >])")
+"""The opening tag of a block of text, as both renderers and ``render_plain_text``
+write it (a body's own ``<`` is escaped), up to the space or ``>`` after its name."""
+
+
+def _directed(found: re.Match[str]) -> str:
+    return f'<{found[1]} dir="auto"{found[2]}'
 
 
 def headings_below(html: str) -> str:

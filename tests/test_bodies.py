@@ -177,7 +177,8 @@ def test_plain_text_renders_paragraphs_and_bullet_lists() -> None:
 
 
 def test_render_body_chooses_plain_text_or_markdown_without_raw_html() -> None:
-    assert render_body("• a\n• b", "text") == "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
+    assert render_body("• a\n• b", "text") == \
+        '<ul>\n<li dir="auto">a</li>\n<li dir="auto">b</li>\n</ul>\n'
     markdown = render_body("Some *text*.\n\n<script>alert(1)</script>", "markdown")
     assert "<em>text</em>" in markdown
     assert "<script>" not in markdown and "&lt;script&gt;" in markdown
@@ -194,19 +195,21 @@ def test_footnotes_are_numbered_marks_linked_both_ways_to_notes_at_the_end() -> 
     """``[^x]: note`` was read as a link reference definition, and ``[^x]`` became a
     link to ``note`` (a publisher's trial): markdown-it has no footnotes of its own."""
     assert render_body(FOOTNOTED, "markdown") == (
-        '<p>A claim,<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup> and '
+        '<p dir="auto">A claim,<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a>'
+        '</sup> and '
         'an aside.<sup class="footnote-ref"><a href="#fn2" id="fnref2">[2]</a></sup> Again.'
         '<sup class="footnote-ref"><a href="#fn1" id="fnref1:1">[1:1]</a></sup></p>\n'
         '<hr class="footnotes-sep" />\n<section class="footnotes">\n'
         '<ol class="footnotes-list">\n'
-        '<li id="fn1" class="footnote-item"><p>The <a href="https://example.org/r">report</a> '
+        '<li dir="auto" id="fn1" class="footnote-item">'
+        '<p dir="auto">The <a href="https://example.org/r">report</a> '
         'it comes from. <a href="#fnref1" class="footnote-backref">\u21a9\ufe0e</a> '
         '<a href="#fnref1:1" class="footnote-backref">\u21a9\ufe0e</a></p>\n</li>\n'
-        '<li id="fn2" class="footnote-item"><p>Said <em>inline</em>. '
+        '<li dir="auto" id="fn2" class="footnote-item"><p dir="auto">Said <em>inline</em>. '
         '<a href="#fnref2" class="footnote-backref">\u21a9\ufe0e</a></p>\n</li>\n'
         '</ol>\n</section>\n')
     assert render_body("A mark with no note.[^none]", "markdown") == \
-        "<p>A mark with no note.[^none]</p>\n"
+        '<p dir="auto">A mark with no note.[^none]</p>\n'
 
 
 def test_a_lead_leaves_footnotes_out() -> None:
@@ -228,7 +231,7 @@ def test_a_lead_leaves_footnotes_out() -> None:
 ])
 def test_an_image_takes_its_width_and_height_in_braces_and_no_other_attribute(
         text: str, img: str) -> None:
-    assert render_body(f"See {text} here.", "markdown") == f"<p>See {img} here.</p>\n"
+    assert render_body(f"See {text} here.", "markdown") == f'<p dir="auto">See {img} here.</p>\n'
 
 
 @pytest.mark.parametrize("text", [
@@ -301,7 +304,7 @@ def test_a_markdown_file_without_front_matter_is_markdown_titled_without_its_hea
     page = (tmp_path / "out" / "news" / "2024-05-06-notes" / "index.html").read_text("utf-8")
     assert "<title>Real news, *today* ·" in page
     assert '<a href="https://example.org/"' in page and "<strong>bold</strong>" in page
-    assert "<li>one</li>" in page
+    assert '<li dir="auto">one</li>' in page
     plain = (tmp_path / "out" / "news" / "2024-05-07-plain" / "index.html").read_text("utf-8")
     assert "<title># Kept as written ·" in plain and "A *star* stays." in plain
 
@@ -382,6 +385,26 @@ def test_a_body_s_headings_are_below_the_page_s_title(
     if not fast:
         monkeypatch.setattr(fastmd, "_renderer", lambda: None)
     html = render_body("# Top\n\nText.\n\n## Sub\n\n##### Five\n\n###### Six\n", "markdown")
-    assert html == "<h2>Top</h2>\n<p>Text.</p>\n<h3>Sub</h3>\n<h6>Five</h6>\n<h6>Six</h6>\n"
+    assert html == ('<h2 dir="auto">Top</h2>\n<p dir="auto">Text.</p>\n<h3 dir="auto">Sub</h3>\n'
+                    '<h6 dir="auto">Five</h6>\n<h6 dir="auto">Six</h6>\n')
     assert render_body("# A <h1> `<h2>`\n", "markdown") == \
-        "<h2>A &lt;h1&gt; <code>&lt;h2&gt;</code></h2>\n"
+        '<h2 dir="auto">A &lt;h1&gt; <code>&lt;h2&gt;</code></h2>\n'
+
+
+@pytest.mark.parametrize(("body", "body_format"), [
+    ("English first.\n\nقال المتحدث.\n\n- item\n\n> quoted\n\n## Head\n\n| a |\n|--:|\n| b |\n",
+     "markdown"),
+    ("English first.\n\nقال المتحدث.\n\n• item\n", "text"),
+])
+def test_each_block_of_a_body_takes_its_own_direction(body: str, body_format: str) -> None:
+    """dir="auto" on every paragraph, item, heading, quote and cell (the browser test sees
+    the Arabic paragraph of an English story laid out right to left), with either
+    renderer, and on plain-text bodies."""
+    rendered = render_body(body, body_format)
+    assert '<p dir="auto">English first.</p>' in rendered
+    assert '<p dir="auto">قال المتحدث.</p>' in rendered
+    assert '<li dir="auto">item</li>' in rendered
+    assert rendered.count("<p>") == rendered.count("<li>") == 0
+    if body_format == "markdown":
+        assert '<blockquote dir="auto">' in rendered and '<h3 dir="auto">Head</h3>' in rendered
+        assert '<th dir="auto" style="text-align:right">a</th>' in rendered

@@ -1,5 +1,6 @@
 """What a reader sees of the default theme, in real headless Chromium: links told apart
-without CSS and without colour, and text in its own direction.
+without CSS and without colour, and text in its own direction (a story's title, each
+paragraph of its body).
 
 The sample site, with two stories of its own (an Arabic one whose topics have alike names,
 ``Café`` and ``Caff``), is built and served by nginx; the checks read the pages as
@@ -38,8 +39,13 @@ webUrl: https://news.example/links
 ---
 The report, [published on Monday](https://news.example/report), says more than
 [the summary](https://news.example/summary) did.
+
+قال المتحدث إن التقرير كامل.
 """,
 }
+PARAGRAPH_DIRECTIONS = """() => Array.from(document.querySelectorAll(".story-body p"),
+  p => getComputedStyle(p).direction)"""
+"""The direction each paragraph of the story's body is laid out in."""
 
 ADJACENT_LINKS = """() => {
   const found = [];
@@ -86,6 +92,7 @@ def test_an_article_page_has_no_adjacent_links_and_underlines_links_in_its_text(
                 "h1", "h => [h.textContent, getComputedStyle(h).direction]")
         page.goto(base_url + "news/2024-05-02-english/")
         seen["body"] = page.evaluate(LINK_STYLES, ".story-body a, .story-source a")
+        seen["paragraphs"] = page.evaluate(PARAGRAPH_DIRECTIONS)
         seen["tags"] = page.evaluate(LINK_STYLES, ".topic-tag")
         seen["without css"] = page.evaluate(WITHOUT_CSS)
         page.goto(base_url)
@@ -108,6 +115,8 @@ def test_an_article_page_has_no_adjacent_links_and_underlines_links_in_its_text(
     assert "\n" in seen["without css"].strip()  # (a list: one topic a line)
     assert seen["arabic", "title"] == [ARABIC_TITLE, "rtl"]  # (dir="auto", on an en page)
     assert seen["english", "title"][1] == "ltr"
+    # each paragraph of a body in its own direction: an Arabic one in an English story too
+    assert seen["paragraphs"] == ["ltr", "rtl"]
 
 
 def test_a_right_to_left_site_is_laid_out_right_to_left_without_a_sideways_scroll(

@@ -278,3 +278,20 @@ def test_a_site_in_a_right_to_left_language_has_right_to_left_pages(
     assert "page/1/index.html" in pages and "404.html" in pages  # (the redirect too)
     opening = f'<html lang="{language}"' + (f' dir="{direction}">' if direction else ">")
     assert [path for path, html in pages.items() if opening not in html] == []
+
+
+def test_a_topic_description_takes_its_own_direction(make_site: MakeSite,
+                                                       tmp_path: Path) -> None:
+    """A topic's description (digest.yaml) is the editor's text, in whatever language:
+    dir="auto" on the topic's page and on the topics page, as the stories' text has."""
+    site = make_site({
+        "digest.yaml": "topics:\n  AI:\n    description: الذكاء الاصطناعي كل يوم\n",
+        "content/2024-05-01-one.md": "---\ntitle: One\npublishedDateTime: 2024-05-01T10:00:00Z\n"
+                                     "topics: [AI]\n---\n",
+    })
+    config, _ = load_config(site, output=tmp_path / "out")
+    build(config)
+    topic = (tmp_path / "out/topics/ai/index.html").read_text(encoding="utf-8")
+    assert '<p class="lede" dir="auto">الذكاء الاصطناعي كل يوم</p>' in topic
+    topics = (tmp_path / "out/topics/index.html").read_text(encoding="utf-8")
+    assert '<p dir="auto">الذكاء الاصطناعي كل يوم</p>' in topics

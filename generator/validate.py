@@ -12,26 +12,25 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
-from .diagnostics import Diagnostic, error, shorten, warning
+from .diagnostics import Diagnostic, shorten, warning
+from .field_checker import NOT_TEXT, NOT_TEXT_HINT, FieldChecker, code_points, holds_not_text
 from .frozen import frozen
-from .read import FieldLines, SourceFile
+from .read import SourceFile
 from .records import (
     EMPTY_EXTRA,
     Extra,
     ExtraValue,
-    Image,
     Provider,
     RelatedStory,
-    SiteImage,
     Story,
     TextBody,
     first_sized,
     freeze_extra,
 )
-from .site_images import SiteFiles, SitePath, body_site_images, is_site_path, looked_in, site_path
+from .site_images import SiteFiles
 from .slugs import date_in_name, topic_key, topic_key_with_accents
-from .theme import ROOT_DIR, STATIC_DIR
-from .urls import ALIAS_FIELDS, read_aliases, safe_http_url
+from .urls import ALIAS_FIELDS, read_aliases
+from .validate_images import body_images, listed_images, story_images
 from .wall_clock import unclear_wall_time
 from .yamlio import MAX_DEPTH
 
@@ -46,17 +45,6 @@ and a known one must be for the unknown one to be taken as a typo of it (besides
 letter added, dropped, changed or two swapped): ``publishedDate`` is, ``subtitle`` is not."""
 MAX_TOPICS = 100
 """Topics kept per story: more is a scraper's bug, and each one becomes a page."""
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef" + "".join(
-    chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)) + "]")
-"""Characters no page may hold: the control characters but tab, newline and carriage
-return (HTML parsers report each, XML 1.0 forbids most) and Unicode's non-characters
-(U+FFFE...). Text copied out of Word or a PDF, or scraped, brings them (``\\x0b``,
-``\\x08``); they are removed from a story's text fields (``_Checker.clean``) and from
-bodies (``_clean_body``)."""
-_ASCII_TEXT = bytes(range(0x20, 0x7F)) + b"\t\n\r"
-"""The ASCII characters a page may hold."""
-_NOT_TEXT_HINT = ("Delete them from the source (text copied out of a Word or PDF document, or "
-                  "scraped, brings them).")
 
 
 @frozen
@@ -69,82 +57,12 @@ class Validated:
     """Every problem found in the file."""
 
 
-class _Checker:
-    """Collects diagnostics for one file while fields are read."""
-
-    def __init__(self, source: SourceFile, site_files: SiteFiles | None = None) -> None:
-        self.source = source
-        self.problems: list[Diagnostic] = []
-        self.lines: FieldLines | None = None
-        self.site_files = site_files if site_files is not None else SiteFiles(None)
-
-    def line_of(self, field: str) -> int | None:
-        """Line of ``field`` (``images[1].width``: that image's ``width:``)."""
-        if self.lines is None:
-            self.lines = self.source.field_lines()
-        return self.lines.line_of(field)
-
-    def warn(self, field: str, message: str, hint: str | None = None) -> None:
-        self.problems.append(warning(self.source.path, message, line=self.line_of(field),
-                                     field=field, hint=hint))
-
-    def fail(self, field: str | None, message: str, hint: str | None = None) -> None:
-        line = self.line_of(field) if field else None
-        self.problems.append(error(self.source.path, message, line=line, field=field, hint=hint))
-
-    def clean(self, where: str, value: str) -> str:
-        """``value`` without the characters no page may hold (``_NOT_TEXT``), and a
-        warning for the field ``where`` if it had some."""
-        if value.isprintable() or _NOT_TEXT.search(value) is None:  # (each character
-            # of _NOT_TEXT is unprintable: the test is 2-10x faster than the search)
-            return value
-        self.warn(where, f"{shorten(value)} holds control characters or non-characters "
-                  f"({_code_points(value)}), which HTML and XML do not allow; they were removed",
-                  _NOT_TEXT_HINT)
-        return _NOT_TEXT.sub("", value)
-
-    def text(self, data: dict[str, Any], key: str, *, where: str | None = None) -> str:
-        value = data.get(key)
-        if value is None:
-            return ""
-        if isinstance(value, str):
-            return self.clean(where or key, value).strip()
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-        self.warn(where or key, f"expected text, got {type(value).__name__} {shorten(value)}",
-                  "The value was ignored.")
-        return ""
-
-    def number(self, data: dict[str, Any], key: str, *, where: str | None = None,
-               hint: str = "Write a plain whole number, such as 3.") -> int | None:
-        value = data.get(key)
-        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value)
-        self.warn(where or key, f"expected a whole number, got {shorten(value)}", hint)
-        return None
-
-    def url(self, data: dict[str, Any], key: str, *, where: str | None = None) -> str:
-        value = self.text(data, key, where=where)
-        if not value:
-            return ""
-        safe = safe_http_url(value)
-        if safe is None:
-            self.warn(where or key, f"{shorten(value)} is not an http(s) URL; it is not linked",
-                      "Only http:// and https:// URLs are used in links and images.")
-            return ""
-        return safe
-
-
 def validate_source(source: SourceFile, *, timezone: tzinfo = UTC,
                     site_files: SiteFiles | None = None) -> Validated:
     """Turn a read file into a story, a plain-text body, or nothing. ``site_files``: the
     site's files that images given as paths name, looked up (without it, there are none:
     see ``site_images``)."""
-    check = _Checker(source, site_files)
+    check = FieldChecker(source, site_files)
     if not source.has_front_matter:
         return _text_body(check)
     data = source.front_matter
@@ -157,7 +75,7 @@ def validate_source(source: SourceFile, *, timezone: tzinfo = UTC,
     return Validated(story, tuple(check.problems))
 
 
-def _story(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> Story | None:
+def _story(check: FieldChecker, data: dict[str, Any], timezone: tzinfo) -> Story | None:
     source = check.source
     extra = extra_fields(check, data)
     title = _title(check, data)
@@ -188,7 +106,7 @@ def _story(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> Story | N
         heat=check.number(data, "heat"),
         provider=_provider(check, data.get("provider"), "provider"),
         topics=_topics(check, data.get("topics")),
-        images=_story_images(check, data.get("images")),
+        images=story_images(check, data.get("images")),
         related=_related(check, data.get("related"), timezone),
         body=body if body and not body.isspace() else "",  # (no copy of it made)
         body_format="markdown",
@@ -197,37 +115,11 @@ def _story(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> Story | N
         else None,
         extra=extra,
         aliases=_aliases(check, data),
-        body_images=_body_images(check),
+        body_images=body_images(check),
     )
 
 
-def _body_images(check: _Checker) -> tuple[SiteImage, ...]:
-    """The files of this site that the images of the file's Markdown body name (those
-    given as paths), and a warning for each path that names no file."""
-    found: dict[str, SiteImage] = {}
-    source = check.source
-    for number, link, named in body_site_images(source.body):
-        line = source.body_line + number
-        if named is None:
-            check.problems.append(warning(
-                source.path, f"the body's image {shorten(link)} is not the path of a file (a "
-                "folder, '..', or a quote); it is shown as written", line=line, field="body",
-                hint=_IMAGE_PATH_HINT))
-            continue
-        there, size = check.site_files.look(named.path)
-        if not there:
-            check.problems.append(warning(
-                source.path, f"the body's image {shorten(link)} names {named.path}, which is "
-                f"not in the site's {looked_in(named.path)}; it is shown as written, a broken "
-                "image", line=line, field="body",
-                hint=_missing_hint(check.site_files, named.path)))
-        elif named.path not in found:
-            found[named.path] = SiteImage(named.path, check.site_files.url(SitePath(named.path)),
-                                          *(size or (None, None)))
-    return tuple(found.values())
-
-
-def _aliases(check: _Checker, data: dict[str, Any]) -> tuple[str, ...]:
+def _aliases(check: FieldChecker, data: dict[str, Any]) -> tuple[str, ...]:
     """The story's old addresses (``aliases``, or ``redirect_from``: see ``aliases``), as
     site-relative paths; a value that is no path on this site is warned about and left
     out (``urls.read_aliases``)."""
@@ -237,7 +129,7 @@ def _aliases(check: _Checker, data: dict[str, Any]) -> tuple[str, ...]:
     return paths
 
 
-def extra_fields(check: _Checker, data: dict[str, Any]) -> Extra:
+def extra_fields(check: FieldChecker, data: dict[str, Any]) -> Extra:
     """The front matter's top-level fields that are not the schema's, kept for templates
     (``story.extra.author``), as Hugo keeps them in ``.Params`` and Jekyll in ``page``:
     a publisher's own fields are not warned about. One whose name is close to a known
@@ -313,7 +205,7 @@ def _odd_value(value: object, depth: int) -> str:
     return f"a {type(value).__name__} value"
 
 
-def _title(check: _Checker, data: dict[str, Any]) -> str:
+def _title(check: FieldChecker, data: dict[str, Any]) -> str:
     """The headline; a number or yes/no is taken as written, anything else refused."""
     value = data.get("title")
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -338,7 +230,7 @@ def _title(check: _Checker, data: dict[str, Any]) -> str:
     return ""
 
 
-def _written_value(check: _Checker, key: str) -> str:
+def _written_value(check: FieldChecker, key: str) -> str:
     """The text of a one-line scalar as it is written in the front matter."""
     line = check.line_of(key)
     if line is None:
@@ -347,7 +239,7 @@ def _written_value(check: _Checker, key: str) -> str:
     return text[len(key) + 1 :].split(" #", 1)[0].strip()
 
 
-def _published(check: _Checker, data: dict[str, Any], timezone: tzinfo) -> datetime | None:
+def _published(check: FieldChecker, data: dict[str, Any], timezone: tzinfo) -> datetime | None:
     raw = data.get("publishedDateTime")
     parsed = parse_datetime(raw, timezone) if raw is not None else None
     if parsed is not None:
@@ -403,7 +295,7 @@ def parse_datetime(value: object, timezone: tzinfo = UTC) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone)
 
 
-def _topics(check: _Checker, value: object) -> tuple[str, ...]:
+def _topics(check: FieldChecker, value: object) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
@@ -438,126 +330,7 @@ def _topics(check: _Checker, value: object) -> tuple[str, ...]:
     return tuple(topics.values())
 
 
-def _images(check: _Checker, value: object, where: str, *, paths_allowed: bool = False
-            ) -> tuple[Image, ...]:
-    """The images of ``value``; a path (``/x.png``) on the site the data came from is left
-    out, silently where ``paths_allowed`` (provider logos: the schema's sites gave them so),
-    else with a warning."""
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        check.warn(where, f"images should be a list, got {shorten(value)}", "It was ignored.")
-        return ()
-    images: list[Image] = []
-    for i, item in enumerate(value):
-        here = f"{where}[{i}]"
-        if not isinstance(item, dict):
-            check.warn(here, f"an image must be a mapping with a url, got {shorten(item)}")
-            continue
-        raw_url = item.get("url")
-        if isinstance(raw_url, str) and not paths_allowed and is_site_path(raw_url) \
-                and raw_url.strip():
-            image = _site_image(check, item, raw_url, here)
-            if image is not None:
-                images.append(image)
-            continue
-        if isinstance(raw_url, str) and _image_path_problem(check, raw_url, f"{here}.url",
-                                                            paths_allowed=paths_allowed):
-            continue
-        url = check.url(item, "url", where=f"{here}.url")
-        if not url:
-            continue
-        images.append(Image(url=url, width=_dimension(check, item, "width", here),
-                            height=_dimension(check, item, "height", here),
-                            title=check.text(item, "title", where=f"{here}.title")))
-    return tuple(images)
-
-
-def _image_path_problem(check: _Checker, url: str, where: str, *, paths_allowed: bool
-                        ) -> bool:
-    """Whether the image URL ``url`` is a path or a scheme-relative URL (``//host/x``),
-    which is left out: a scheme-relative URL with a warning, and a path silently where
-    ``paths_allowed`` (provider logos and related[] stories' images: paths on the site the
-    data came from). (A story's own images may be paths of this site: ``_site_image``.)"""
-    text = url.strip()
-    if text.startswith("//"):
-        check.warn(where, f"{shorten(url)} is a URL without its scheme; the image is not "
-                   "shown", f"Write it with https: 'https:{text}'.")
-        return True
-    return paths_allowed and is_site_path(text)
-
-
-def _site_image(check: _Checker, item: dict[str, Any], url: str, here: str) -> Image | None:
-    """A story's image given as a path of this site (``/static/img/hero.jpg``): the file
-    it names, with its size from the file where the story gives none (see
-    ``site_images``); None, with a warning, when the site has no such file."""
-    where = f"{here}.url"
-    named = site_path(check.clean(where, url))
-    if named is None:
-        check.warn(where, f"{shorten(url)} is not the path of a file (a folder, '..', a space "
-                   "or a quote); the image is not shown", _IMAGE_PATH_HINT)
-        return None
-    there, size = check.site_files.look(named.path)
-    if not there:
-        check.warn(where, f"{shorten(url)} names {named.path}, which is not in the site's "
-                   f"{looked_in(named.path)}; the image is not shown",
-                   _missing_hint(check.site_files, named.path))
-        return None
-    width = _dimension(check, item, "width", here)
-    height = _dimension(check, item, "height", here)
-    if not (width and height):
-        if size is None:
-            check.warn(where, f"the size of {named.path} could not be read from the file (PNG, "
-                       "JPEG, GIF and WebP files say it, an SVG file in its width and height "
-                       "in pixels); the image is not shown without one",
-                       "Give the image's width and height in pixels.")
-        width, height = size or (width, height)
-    return Image(url=check.site_files.url(named), width=width, height=height,
-                 title=check.text(item, "title", where=f"{here}.title"))
-
-
-def _missing_hint(files: SiteFiles, path: str) -> str:
-    """What to do about an image path that names no file: the path of a file of
-    ``static/`` that has the name, if there is one, else where to put the file."""
-    if not path.startswith(STATIC_DIR + "/") and files.look(f"{STATIC_DIR}/{path}")[0]:
-        return f"Did you mean /{STATIC_DIR}/{path}? (static/{path} is published there.)"
-    folder = path[len(STATIC_DIR) + 1:] if path.startswith(STATIC_DIR + "/") else path
-    return (f"Add the file as {STATIC_DIR}/{folder}" if path.startswith(STATIC_DIR + "/")
-            else f"Add the file as {ROOT_DIR}/{path}") + ", or correct the path (paths are " \
-        "from the site's root: /static/... for a file of static/), or give the image's " \
-        "full https:// URL."
-
-
-_IMAGE_PATH_HINT = ("Give the path of a file of the site's static/ folder (/static/img/x.jpg) "
-                    "or root/ folder, or the image's full https:// URL.")
-
-
-def _story_images(check: _Checker, value: object) -> tuple[Image, ...]:
-    """The story's ``images``; when there are some but none has a width and a height,
-    a warning: the story is then shown without a picture (``Story.card_image``). (Not
-    when an image was warned of already: a width of ``640px`` says what to mend.)"""
-    warned = len(check.problems)
-    images = _images(check, value, "images")
-    if images and first_sized(images) is None and len(check.problems) == warned:
-        which = "its image lacks" if len(images) == 1 \
-            else f"each of its {len(images)} images lacks"
-        check.warn("images", f"{which} a width or a height, so the story is shown without "
-                   "a picture",
-                   "Give an image's width and height in pixels (the page is laid out "
-                   "before the picture loads).")
-    return images
-
-
-def _dimension(check: _Checker, item: dict[str, Any], key: str, where: str) -> int | None:
-    value = check.number(item, key, where=f"{where}.{key}",
-                         hint="Write a plain number such as 640 (no units).")
-    if value is not None and not 0 < value <= 100_000:
-        check.warn(f"{where}.{key}", f"{key} {value} is out of range", "Use pixels, 1 to 100000.")
-        return None
-    return value
-
-
-def _provider(check: _Checker, value: object, where: str) -> Provider | None:
+def _provider(check: FieldChecker, value: object, where: str) -> Provider | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -568,29 +341,21 @@ def _provider(check: _Checker, value: object, where: str) -> Provider | None:
         return None
     name = check.text(value, "name", where=f"{where}.name")
     domain = check.text(value, "domain", where=f"{where}.domain")
-    logos = _images(check, value.get("images"), f"{where}.images", paths_allowed=True)
+    logos = listed_images(check, value.get("images"), f"{where}.images", paths_allowed=True)
     if not name and not domain:
         return None
     return Provider(name=name or domain, domain=domain, logo=logos[0] if logos else None)
 
 
-def _related(check: _Checker, value: object, timezone: tzinfo) -> tuple[RelatedStory, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        check.warn("related", f"related should be a list, got {shorten(value)}", "It was ignored.")
-        return ()
+def _related(check: FieldChecker, value: object, timezone: tzinfo) -> tuple[RelatedStory, ...]:
     stories: list[RelatedStory] = []
-    for i, item in enumerate(value):
-        here = f"related[{i}]"
-        if not isinstance(item, dict):
-            check.warn(here, f"a related story must be a mapping, got {shorten(item)}")
-            continue
+    for here, item in check.mappings(value, "related", listed="related should be a list",
+                                     each="a related story must be a mapping"):
         title = check.text(item, "title", where=f"{here}.title")
         if not title:
             check.warn(here, "related story without a title is ignored")
             continue
-        images = _images(check, item.get("images"), f"{here}.images", paths_allowed=True)
+        images = listed_images(check, item.get("images"), f"{here}.images", paths_allowed=True)
         url = check.url(item, "webUrl", where=f"{here}.webUrl")
         if item.get("webUrl") in (None, ""):  # (a bad one is warned of: check.url)
             check.warn(here, f"related story {shorten(title)} has no webUrl: it is shown "
@@ -608,7 +373,7 @@ def _related(check: _Checker, value: object, timezone: tzinfo) -> tuple[RelatedS
     return tuple(stories)
 
 
-def _related_date(check: _Checker, value: object, where: str, timezone: tzinfo
+def _related_date(check: FieldChecker, value: object, where: str, timezone: tzinfo
                   ) -> datetime | None:
     """A related story's date (None, with a warning when one is given but unreadable)."""
     published = parse_datetime(value, timezone) if value is not None else None
@@ -620,40 +385,23 @@ def _related_date(check: _Checker, value: object, where: str, timezone: tzinfo
     return published
 
 
-def _code_points(text: str) -> str:
-    """The characters of ``_NOT_TEXT`` in ``text``, as ``U+000B, U+0008``."""
-    return ", ".join(sorted({f"U+{ord(char):04X}" for char in _NOT_TEXT.findall(text)}))
-
-
-def _holds_not_text(text: str) -> bool:
-    """Whether a body holds a character of ``_NOT_TEXT``. The cheap tests come first (a
-    body of 3 kB: 1.3 us when it is ASCII, 12 us otherwise, against 90 us for the
-    search, which only text holding unprintable characters, such as a no-break space,
-    gets)."""
-    if text.isascii():
-        return bool(text.encode("ascii").translate(None, _ASCII_TEXT))
-    if text.replace("\n", "").replace("\r", "").replace("\t", "").isprintable():
-        return False
-    return _NOT_TEXT.search(text) is not None
-
-
-def _clean_body(check: _Checker, body: str) -> str:
+def _clean_body(check: FieldChecker, body: str) -> str:
     """``body`` (the file after its front matter) without the characters of
-    ``_NOT_TEXT``, and a warning at the line of the first one if it had some."""
-    if not _holds_not_text(body):
+    ``NOT_TEXT``, and a warning at the line of the first one if it had some."""
+    if not holds_not_text(body):
         return body
     source = check.source
-    first = _NOT_TEXT.search(body)
+    first = NOT_TEXT.search(body)
     assert first is not None
     line = source.body_line + body.count("\n", 0, first.start())
     check.problems.append(warning(
-        source.path, f"control characters or non-characters ({_code_points(body)}) were "
+        source.path, f"control characters or non-characters ({code_points(body)}) were "
         "removed: HTML and XML do not allow them",
-        line=line, field="body", hint=_NOT_TEXT_HINT))
-    return _NOT_TEXT.sub("", body)
+        line=line, field="body", hint=NOT_TEXT_HINT))
+    return NOT_TEXT.sub("", body)
 
 
-def _check_wall_time(check: _Checker, field: str, published: datetime, timezone: tzinfo
+def _check_wall_time(check: FieldChecker, field: str, published: datetime, timezone: tzinfo
                      ) -> datetime:
     """``published``, with a warning if, written without an offset (so read in the site's
     ``timezone``), it is a time the zone skips or repeats (see ``wall_clock``): then as
@@ -666,7 +414,7 @@ def _check_wall_time(check: _Checker, field: str, published: datetime, timezone:
     return published
 
 
-def _text_body(check: _Checker) -> Validated:
+def _text_body(check: FieldChecker) -> Validated:
     """A file without front matter: its first non-empty line is its title (in a Markdown
     file, without the marks of a heading: ``# Title #``), the rest its body."""
     source = check.source
@@ -687,7 +435,7 @@ def _text_body(check: _Checker) -> Validated:
         text="\n".join(lines[first + 1 :]).strip("\n"),
         modified=datetime.fromtimestamp(int(source.mtime), tz=UTC),
         body_format="markdown" if markdown else "text",
-        body_images=_body_images(check) if markdown else (),
+        body_images=body_images(check) if markdown else (),
     ), tuple(check.problems))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from generator.build import site_for
 from generator.config import load_config
 from generator.site_warnings import same_url_groups, shared_url_groups, slug_clashes
@@ -18,14 +20,16 @@ Body.
 """
 
 
+def site_of(make_site: MakeSite, *stories: tuple[str, str, str]) -> Path:
+    """A site of ``(file, title, webUrl)`` stories, dated a day apart in that order."""
+    return make_site({f"content/{name}": STORY.format(title=title, day=day, url=url)
+                      for day, (name, title, url) in enumerate(stories, start=1)})
+
+
 def test_the_newer_story_asking_for_a_taken_slug_is_named_with_the_one_that_has_it(
         make_site: MakeSite) -> None:
-    site = make_site({
-        "content/a/2021-03-01-robots.md": STORY.format(title="Robots", day=1,
-                                                       url="https://a.example/1"),
-        "content/b/2021-03-01-robots.md": STORY.format(title="Robots", day=2,
-                                                       url="https://b.example/2"),
-    })
+    site = site_of(make_site, ("a/2021-03-01-robots.md", "Robots", "https://a.example/1"),
+                   ("b/2021-03-01-robots.md", "Robots", "https://b.example/2"))
     model, _ = site_for(load_config(site)[0])
     [clash] = slug_clashes(model)
     assert (clash.source, clash.wanted, clash.holder) == (
@@ -36,14 +40,9 @@ def test_the_newer_story_asking_for_a_taken_slug_is_named_with_the_one_that_has_
 
 def test_stories_sharing_a_web_url_are_grouped_with_the_line_of_each_url(
         make_site: MakeSite) -> None:
-    site = make_site({
-        "content/2021-03-01-one.md": STORY.format(title="One", day=1,
-                                                  url="https://a.example/same"),
-        "content/2021-03-02-two.md": STORY.format(title="Two", day=2,
-                                                  url="https://a.example/same"),
-        "content/2021-03-03-three.md": STORY.format(title="Three", day=3,
-                                                    url="https://a.example/other"),
-    })
+    site = site_of(make_site, ("2021-03-01-one.md", "One", "https://a.example/same"),
+                   ("2021-03-02-two.md", "Two", "https://a.example/same"),
+                   ("2021-03-03-three.md", "Three", "https://a.example/other"))
     config, _ = load_config(site)
     model, _ = site_for(config)
     assert [sorted(group) for group in same_url_groups(model)] == [

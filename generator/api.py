@@ -2,8 +2,10 @@
 
 ``api/news/index.json`` (every story) and ``api/news/<topic>/index.json`` (one
 topic), with further pages at ``.../page/<n>/index.json``; each page is
-``{"page": n, "value": [stories], "nextPage": n + 1 or null}``, newest first,
-with as many stories as an HTML topic page. A story is its schema fields (from
+``{"page": n, "value": [stories], "nextPage": the number of the page of older
+stories or null}``, newest first, paginated as the HTML topic pages
+(``pages.paginate``: by default numbered from the oldest, so that ``nextPage`` counts
+down). A story is its schema fields (from
 ``StorySummary.record_json``, which never holds ``secured``) plus ``pageUrl``,
 its page on this site, and ``cluster``, the id of the event it reports.
 ``api/topics/index.json`` lists the topics.
@@ -28,13 +30,13 @@ def render_api_news(site: Site, page: Page) -> bytes:
     """One page of stories (as UTF-8: the records come so from the cache)."""
     pager = page.pager
     number = pager.number if pager else 1
-    has_next = pager is not None and pager.next_path is not None
+    older = pager.older_number if pager else None
     # Stories are spliced in as JSON text (``api_story_json``): the same bytes as
     # ``dump_json`` of the parsed records, without parsing 10,000s of them again.
     records = site.record_jsons(page.articles)
     stories = b",".join(api_story_json(site, article, record)
                         for article, record in zip(page.articles, records, strict=True))
-    next_page = json.dumps(number + 1 if has_next else None).encode()
+    next_page = json.dumps(older).encode()
     return b'{"page":%d,"value":[%b],"nextPage":%b}\n' % (number, stories, next_page)
 
 

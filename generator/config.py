@@ -30,6 +30,17 @@ MAX_CLUSTER_THRESHOLD = 2.0
 """The highest ``cluster_threshold`` (two stories' likeness is at most about 1.2)."""
 
 
+STABLE = "stable"
+"""``SiteConfig.pagination``: a listing's further pages are numbered from its oldest
+stories, so that a story added at the top changes its first page only (see
+``pages.paginate``)."""
+NEWEST_FIRST = "newest-first"
+"""``SiteConfig.pagination``: a listing's pages are numbered from its newest stories, as
+Hugo, Jekyll and Pelican number them: page n+1 holds what page n held last, once a story
+is added."""
+PAGINATIONS = (STABLE, NEWEST_FIRST)
+
+
 @frozen
 class TopicDefinition:
     """Editorial data for one topic (like the original sites' ``_data/topics``)."""
@@ -70,6 +81,10 @@ class SiteConfig:
     """Timezone dates are shown in (IANA name)."""
     page_size: int = 20
     """Stories per topic page."""
+    pagination: str = STABLE
+    """How a topic's (and the JSON API's) further pages are numbered: ``stable``, from its
+    oldest stories, so that an added story changes the first page alone; or
+    ``newest-first``, as Hugo numbers them (see ``pages.paginate``)."""
     home_size: int = 50
     """Stories on the home page."""
     feed_size: int = 50
@@ -141,6 +156,7 @@ _SCALARS: dict[str, type] = {
     "language": str,
     "timezone": str,
     "page_size": int,
+    "pagination": str,
     "home_size": int,
     "feed_size": int,
     "related_count": int,
@@ -347,6 +363,12 @@ def _check_values(config: SiteConfig, path: Path, *, base_url_given: bool = Fals
                                    "or en-GB (the pages' lang, the feeds' language)."))
     elif not is_language_tag(config.language):
         problems.append(_language_warning(path.name, config.language))
+    if config.pagination not in PAGINATIONS:
+        problems.append(error(path.name, f"pagination must be {' or '.join(PAGINATIONS)}, "
+                                         f"got {shorten(config.pagination)}", field="pagination",
+                              hint="stable (the default) numbers a topic's further pages from "
+                                   "its oldest stories, so an added story changes its first "
+                                   "page only; newest-first numbers them as Hugo does."))
     if config.related_count < 0:
         problems.append(error(path.name, "related_count must be 0 or more", field="related_count"))
     if not 0 < config.cluster_threshold <= MAX_CLUSTER_THRESHOLD:

@@ -81,6 +81,12 @@ def _templates_naming_site(source: Path, templates_key: str) -> frozenset[str]:
     return found
 
 
+
+def _counts_topic(page: Page) -> bool:
+    """Whether ``page``, of a topic, can show how many stories the topic has (see
+    ``Pager.shows_total``)."""
+    return page.pager is None or page.pager.shows_total
+
 def naming_site(source: Path, templates: Mapping[str, str]) -> frozenset[str]:
     """The templates whose pages can show the site's topic list (see below), found once
     for these ``templates`` in a process (and in the children it forks afterwards)."""
@@ -223,9 +229,9 @@ class _PageTexts:
         return SEP.join((
             self.templates.get(page.template, ""),
             page.kind, page.path, page.title, page.description, page.target,
-            f"{page.pager.number}/{page.pager.count}" if page.pager else "",
-            f"{topic.ref.name}{SEP}{topic.ref.slug}{SEP}{topic.description}"
-            f"{SEP}{len(topic.articles)}" if topic else "",
+            page.pager.shown if page.pager else "",
+            f"{topic.ref.name}{SEP}{topic.ref.slug}{SEP}{topic.description}{SEP}"
+            + (str(len(topic.articles)) if _counts_topic(page) else "") if topic else "",
             *map(card, map(_SLUG, page.articles)), "|",
             *(f"{c.lead.slug}{SEP}{card(c.lead.slug)}{SEP}"
               + SEP.join(map(card, map(_SLUG, c.others))) for c in page.cards), "|",

@@ -175,7 +175,7 @@ def _replan_pages(site: Site, pages: Sequence[Page], listed: set[str], shown: se
         elif page.kind == "topic" and page.topic is not None \
                 and page.topic.ref.name in topics:
             gone.add(page_path(page.path))
-            if page.pager is not None and page.pager.number == 1:
+            if page.pager is not None and page.pager.is_front:
                 planned = plan_topic_pages(site, page.topic)
                 result += planned
                 touched += planned

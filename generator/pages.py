@@ -18,37 +18,110 @@ from datetime import datetime
 from functools import lru_cache
 from itertools import groupby
 from operator import attrgetter
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from .config import NEWEST_FIRST, STABLE
 from .frozen import frozen
 from .i18n import capitalized
 from .model import Article, Card, Site, Topic, article_path
 
+T = TypeVar("T")
+
+
+
 
 @frozen
 class Pager:
-    """Where a listing page sits among its siblings."""
+    """Where a listing page sits among its siblings. Its first page (the newest stories)
+    is at ``first_path``, any other at ``<first_path>page/<number>/``."""
 
     number: int
-    """1-based page number."""
+    """The page's number, from 1: the first page's with ``newest_first``, else the oldest
+    page's (the first page, the newest stories, is then number ``count``)."""
     count: int
     """How many pages the listing has."""
     first_path: str
-    """Path of page 1; page n is ``<first_path>page/<n>/``."""
+    """Path of the listing's first page."""
+    newest_first: bool = True
+    """How the pages are numbered (``SiteConfig.pagination``)."""
+
+    @property
+    def front(self) -> int:
+        """The number of the listing's first page (the newest stories)."""
+        return 1 if self.newest_first else self.count
+
+    @property
+    def is_front(self) -> bool:
+        """Whether this is the listing's first page."""
+        return self.number == self.front
+
+    @property
+    def shows_total(self) -> bool:
+        """Whether its page shows the listing's totals (how many stories, how many pages):
+        any page numbered from the newest, else the first page only (a page of older
+        stories then keeps its bytes as stories are added)."""
+        return self.newest_first or self.is_front
+
+    @property
+    def newer_number(self) -> int | None:
+        """The number of the page of the next newer stories, if any."""
+        number = self.number - 1 if self.newest_first else self.number + 1
+        return number if 1 <= number <= self.count else None
+
+    @property
+    def older_number(self) -> int | None:
+        """The number of the page of the next older stories, if any (the JSON API's
+        ``nextPage``)."""
+        number = self.number + 1 if self.newest_first else self.number - 1
+        return number if 1 <= number <= self.count else None
 
     def path_of(self, number: int) -> str:
         """Site-relative path of page ``number``."""
-        return self.first_path if number == 1 else f"{further_pages(self.first_path)}{number}/"
+        return self.first_path if number == self.front \
+            else f"{further_pages(self.first_path)}{number}/"
 
     @property
     def previous_path(self) -> str | None:
-        """Path of the previous page, if any."""
-        return self.path_of(self.number - 1) if self.number > 1 else None
+        """Path of the previous page (newer stories), if any."""
+        number = self.newer_number
+        return None if number is None else self.path_of(number)
 
     @property
     def next_path(self) -> str | None:
-        """Path of the next page, if any."""
-        return self.path_of(self.number + 1) if self.number < self.count else None
+        """Path of the next page (older stories), if any."""
+        number = self.older_number
+        return None if number is None else self.path_of(number)
+
+    @property
+    def shown(self) -> str:
+        """What of the pager its page shows (for ``fingerprints``): with ``newest_first``
+        its number and the count; else its number and its neighbours only, so that a
+        page of older stories keeps its bytes when stories are added."""
+        if self.newest_first:
+            return f"{self.number}/{self.count}"
+        return f"{self.number}/{self.previous_path}/{self.next_path}"
+
+
+def paginate(items: Sequence[T], size: int, pagination: str) -> list[tuple[int, list[T]]]:
+    """``items`` (newest first) cut into pages of ``size``: (number, items) of each page,
+    the first page (the newest) first, then the older ones; one empty page for no items.
+
+    ``NEWEST_FIRST`` numbers them from the newest: 1, 2... ``STABLE`` cuts the full pages
+    from the oldest items, numbered from the oldest (1 holds the oldest ``size``), and
+    leaves the first page the rest, ``size`` to ``2 * size - 1`` items (fewer only when
+    there are fewer items): adding a newer item changes the first page alone (and every
+    ``size``-th time adds a page of older ones), so the older pages keep their bytes (a
+    cheap rebuild, rsync and CDN upload) and what a link to one of them shows."""
+    count = len(items)
+    if pagination == NEWEST_FIRST:
+        return list(enumerate([list(items[i : i + size])
+                               for i in range(0, count, size)] or [[]], start=1))
+    older = max(0, count // size - 1)  # (full pages of older items)
+    pages = [(older + 1, list(items[: count - older * size]))]
+    pages += [(number, list(items[count - number * size : count - (number - 1) * size]))
+              for number in range(older, 0, -1)]
+    return pages
 
 
 @frozen
@@ -193,7 +266,7 @@ def plan_html_pages(site: Site, articles: Sequence[Page] | None = None,
     known = planned or {}
     for topic in site.topics:
         pages.extend(known.get(topic.ref.name) or plan_topic_pages(site, topic))
-        pages.extend(listing_redirects(topic.ref.path, topic.ref.name))
+        pages.extend(listing_redirects(topic.ref.path, topic.ref.name, site.config.pagination))
     pages.extend(plan_archive_pages(site) if archive is None else archive)
     pages.append(folder_redirect(NEWS_FOLDER, ARCHIVE_PATH, text("archive")))
     feeds = site_feeds(site)
@@ -244,18 +317,18 @@ def site_feeds(site: Site) -> tuple[FeedLink, ...]:
 
 def plan_topic_pages(site: Site, topic: Topic) -> list[Page]:
     """The paginated pages of one topic."""
-    size = site.config.page_size
-    cards = site.cards(topic.articles)
-    chunks: Sequence[list[Card]] = [cards[i : i + size]
-                                    for i in range(0, len(cards), size)] or [[]]
+    config = site.config
+    chunks: list[tuple[int, list[Card]]] = paginate(site.cards(topic.articles),
+                                                    config.page_size, config.pagination)
     in_topic = set(topic.articles)
-    feeds = feed_links(topic.ref.path, f"{topic.ref.name} · {site.config.title}")
-    text = site.config.translations.text
+    feeds = feed_links(topic.ref.path, f"{topic.ref.name} · {config.title}")
+    text = config.translations.text
     description = topic_description(site, topic)
     pages = []
-    for number, chunk in enumerate(chunks, start=1):
-        pager = Pager(number, len(chunks), topic.ref.path)
-        title = topic.ref.name if number == 1 \
+    newest_first = config.pagination == NEWEST_FIRST
+    for number, chunk in chunks:
+        pager = Pager(number, len(chunks), topic.ref.path, newest_first)
+        title = topic.ref.name if pager.is_front \
             else text("page_title", title=topic.ref.name, number=number)
         listed = tuple(a for card in chunk for a in (card.lead, *card.others)
                        if a.slug in in_topic)
@@ -283,13 +356,15 @@ def first_page_redirect(first_path: str, title: str) -> Page:
     return folder_redirect(f"{further_pages(first_path)}1/", first_path, title)
 
 
-def listing_redirects(first_path: str, title: str) -> list[Page]:
+def listing_redirects(first_path: str, title: str, pagination: str = NEWEST_FIRST
+                      ) -> list[Page]:
     """The redirects to the first page of the listing at ``first_path`` (titled
-    ``title``): from its ``page/1/`` (``first_page_redirect``) and from the folder of its
-    further pages, ``page/``, which a reader trimming ``page/2/`` from an address reaches
-    (it holds ``1/`` at least)."""
-    return [first_page_redirect(first_path, title),
-            folder_redirect(further_pages(first_path), first_path, title)]
+    ``title``): from the folder of its further pages, ``page/``, which a reader trimming
+    ``page/2/`` from an address reaches, and from its ``page/1/`` (``first_page_redirect``)
+    unless its pages are numbered from the oldest (``STABLE``: ``page/1/`` is then its
+    page of oldest stories, or none while it has one page)."""
+    folder = [folder_redirect(further_pages(first_path), first_path, title)]
+    return folder if pagination == STABLE else [first_page_redirect(first_path, title), *folder]
 
 
 def folder_redirect(folder: str, target: str, title: str) -> Page:
@@ -487,14 +562,14 @@ def plan_api_pages(site: Site, topic: Topic | None, articles: Sequence[Article])
     ``folder_redirect``). The folders of its further pages (``page/``, ``page/2/``...) get
     none: their addresses are their ``index.json``, and ``api/news/page/`` is also the
     API folder of a topic named "Page"."""
-    size = site.config.page_size
-    chunks = [tuple(articles[i : i + size]) for i in range(0, len(articles), size)] or [()]
-    title = topic.ref.name if topic else site.config.translations.text("latest_news")
+    config = site.config
+    chunks = paginate(articles, config.page_size, config.pagination)
+    title = topic.ref.name if topic else config.translations.text("latest_news")
     folder = api_folder(topic)
     pages = []
-    for number, chunk in enumerate(chunks, start=1):
-        pager = Pager(number, len(chunks), folder)
+    for number, chunk in chunks:
+        pager = Pager(number, len(chunks), folder, config.pagination == NEWEST_FIRST)
         pages.append(Page("api-news", pager.path_of(number) + API_FILE, "api-news.json",
-                          title, articles=chunk, topic=topic, pager=pager))
+                          title, articles=tuple(chunk), topic=topic, pager=pager))
     pages.append(folder_redirect(folder, folder + API_FILE, title))
     return pages

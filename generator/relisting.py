@@ -248,8 +248,8 @@ class Relisted:
     lists: tuple[tuple[str, int, str], ...] = ()
     """The listings laid out anew (the pages of the topics ``relaid``; the API pages of
     the site and of the topics whose stories came or went): each one's first page's
-    folder, how many pages it has now and the name of its files (the last build's pages
-    past its new last one go: see ``kept_fingerprints``)."""
+    folder, the highest number of its further pages now (``_last_further``) and the name
+    of its files (the last build's pages past it go: see ``kept_fingerprints``)."""
 
 
 def relisting(site: Site, read: Collection[str], events: EventMembers, previous: EventMembers,
@@ -310,13 +310,13 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
     anew = [page for name in relaid for page in planned[name]]  # (their cards moved
     # across their pages, or their stories did: every page of theirs can differ, some
     # may be new or gone, and the sitemap lists each with its newest story)
-    lists = [(topic.ref.path, len(planned[topic.ref.name]), "") for topic in site.topics
-             if topic.ref.name in relaid]
+    lists = [(topic.ref.path, _last_further(planned[topic.ref.name]), "")
+             for topic in site.topics if topic.ref.name in relaid]
     if moved is not None:  # (every list holding a story that came or went)
         every = plan_api_pages(site, None, site.articles)
         anew += [*plan_feed_pages(site, None, site.articles[: site.config.feed_size]),
                  *every, *counting_pages(site)]
-        lists.append((api_folder(None), _api_count(every), API_FILE))
+        lists.append((api_folder(None), _last_further(every), API_FILE))
         months = {page.path for page in archive}  # (the index and the years count each
         # month's stories; the months of the stories that came list them, those of the
         # ones that went are planned again, or gone with their last story, as their
@@ -329,7 +329,7 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
             if topic.ref.name in moved_topics:
                 api = topic_api_pages(site, topic)
                 anew += [*topic_feed_pages(site, topic), *api]
-                lists.append((api_folder(topic), _api_count(api), API_FILE))
+                lists.append((api_folder(topic), _last_further(api), API_FILE))
     if anew:
         listed = {page.path for page in pages}
         pages += [page for page in anew if page.path not in listed]
@@ -342,10 +342,13 @@ _COUNTING_MONTHS = frozenset({"archive", "archive-year"})
 """The kinds of the archive's pages that count the stories of each month they list."""
 
 
-def _api_count(pages: Iterable[Page]) -> int:
-    """How many pages a list of the JSON API has (``plan_api_pages`` gives its folder's
-    redirect too)."""
-    return sum(page.kind == "api-news" for page in pages)
+def _last_further(pages: Iterable[Page]) -> int:
+    """The highest number of the further pages (at ``page/<n>/``) of a listing's
+    ``pages`` (``plan_api_pages`` gives its folder's redirect too): the number of its
+    pages when numbered from the newest, one less when from the oldest (the first page is
+    then the last number, at the listing's own path)."""
+    pagers = [page.pager for page in pages if page.pager is not None]
+    return pagers[0].count - (not pagers[0].newest_first) if pagers else 0
 
 
 def kept_fingerprints(kept: dict[str, str], relisted: Relisted) -> dict[str, str]:
@@ -353,8 +356,8 @@ def kept_fingerprints(kept: dict[str, str], relisted: Relisted) -> dict[str, str
     last page of each listing ``relisted`` laid out anew, and without the pages of the
     stories that went (the pages of those listings that are still there are
     fingerprinted again, as all of ``relisted.pages``)."""
-    for folder, count, name in relisted.lists:
-        number = count + 1
+    for folder, last, name in relisted.lists:
+        number = last + 1
         while (rel := page_path(f"{further_pages(folder)}{number}/{name}")) in kept:
             del kept[rel]
             number += 1

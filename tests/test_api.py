@@ -15,29 +15,42 @@ SCHEMA_KEYS = {"title", "publishedDateTime", "topics", "pageUrl"}
 
 
 def read_chain(published: Published, first_url: str) -> list[dict[str, Any]]:
-    """Every story of an API listing, following ``nextPage`` from page 1."""
+    """Every story of an API listing, following ``nextPage`` from its first page: numbered
+    1, 2... from there (``newest-first``), or from the oldest page (``stable``: the first
+    page is the last number, holding ``page_size`` to twice that less one stories, and
+    every other page ``page_size``)."""
     stories: list[dict[str, Any]] = []
-    url, expected_page = first_url, 1
+    size = published.site.config.page_size
+    stable = published.site.config.pagination == "stable"
+    url, expected_page = first_url, None
     folder = first_url.removesuffix("index.json")
     for _ in range(10_000):  # a chain that never ends fails below
         document = published.json(str(published.file_of(url).relative_to(published.output)))
         assert set(document) == {"page", "value", "nextPage"}
-        assert document["page"] == expected_page
-        assert 0 < len(document["value"]) <= published.site.config.page_size or (
-            expected_page == 1 and document["value"] == [])
+        count = len(document["value"])
+        if expected_page is None:  # (the first page)
+            expected_page = document["page"]
+            assert expected_page == 1 or (stable and size <= count < 2 * size)
+            assert count <= (2 * size - 1 if stable else size)
+        else:
+            assert document["page"] == expected_page
+            assert count == size if stable else 0 < count <= size
         stories.extend(document["value"])
         if document["nextPage"] is None:
+            assert expected_page == 1 or not stable  # (the oldest page ends the chain)
             return stories
-        assert document["nextPage"] == expected_page + 1
-        expected_page += 1
+        assert document["nextPage"] == expected_page + (-1 if stable else 1)
+        expected_page = document["nextPage"]
         url = f"{folder}page/{expected_page}/index.json"
     pytest.fail(f"the nextPage chain from {first_url} does not end")
 
 
-@pytest.fixture(params=["sample", "corpus"])
+@pytest.fixture(params=["sample", "corpus", "corpus-newest-first"])
 def published(request: pytest.FixtureRequest, tmp_path: Path) -> Published:
-    site: Path = request.getfixturevalue(f"{request.param}_site")
-    return publish(site, tmp_path / "out", page_size=2 if request.param == "sample" else 7)
+    name, _, pagination = request.param.partition("-")
+    site: Path = request.getfixturevalue(f"{name}_site")
+    return publish(site, tmp_path / "out", page_size=2 if name == "sample" else 7,
+                   pagination=pagination or "stable")
 
 
 def test_every_topic_lists_each_of_its_stories_once_newest_first(published: Published) -> None:
@@ -73,7 +86,12 @@ def test_api_pages_are_as_long_as_html_pages(published: Published) -> None:
     size = published.site.config.page_size
     for topic in published.site.topics:
         first = published.json(f"api/news/{topic.ref.slug}/index.json")
-        assert len(first["value"]) == min(size, len(topic.articles))
+        count = len(topic.articles)
+        if published.site.config.pagination == "stable":  # (the older pages are full)
+            assert len(first["value"]) == (count if count < 2 * size else
+                                           count - (count // size - 1) * size)
+        else:
+            assert len(first["value"]) == min(size, count)
 
 
 def test_no_secured_value_and_an_empty_site(make_site: Any, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ def test_defaults_need_no_config_file(make_site: MakeSite) -> None:
     assert config.content_dir == site.resolve() / "content"
     assert (config.base_url, config.base_path, config.page_size, config.timezone,
             config.language, config.drafts, config.topics) == ("/", "/", 20, "UTC", "en", False, ())
+    assert config.pagination == "stable"
     with pytest.raises(dataclasses.FrozenInstanceError):
         config.title = "x"  # type: ignore[misc]
 
@@ -34,6 +35,7 @@ def test_reads_every_option_and_topic_definitions(make_site: MakeSite) -> None:
         language: fr
         timezone: Europe/Paris
         page_size: 5
+        pagination: newest-first
         topics:
           - name: Computer Vision
             description: Machines that see.
@@ -45,7 +47,8 @@ def test_reads_every_option_and_topic_definitions(make_site: MakeSite) -> None:
     config, problems = load_config(site)
     assert problems == ()
     assert (config.title, config.description, config.language, config.timezone,
-            config.page_size) == ("AI Digest", "Daily AI news.", "fr", "Europe/Paris", 5)
+            config.page_size, config.pagination) == ("AI Digest", "Daily AI news.", "fr",
+                                                     "Europe/Paris", 5, "newest-first")
     assert config.base_path == "/digest/"
     assert config.site_url == "https://example.org/digest/"
     assert config.topics == (
@@ -102,6 +105,8 @@ def test_an_unknown_key_names_the_key_it_likely_mistypes(make_site: MakeSite, te
         ("title: ''\n", "title"),  # (the feeds it made had no title: digest check failed them)
         ("title: '   '\n", "title"),
         ("language: ''\n", "language"),
+        ("pagination: oldest-first\n", "pagination"),
+        ("pagination: 2\n", "pagination"),
     ],
 )
 def test_bad_values_are_errors(make_site: MakeSite, text: str, field: str) -> None:

@@ -183,8 +183,8 @@ def test_a_browser_under_the_sub_path_gets_every_local_request_and_the_icon(
 def test_page_1_of_a_listing_sends_the_reader_to_its_first_page(
     prefix: str, sample_site: Path, tmp_path: Path
 ) -> None:
-    """``page/1/`` of the home page and of a topic (whose further pages are at
-    ``page/2/``...) answers, under a sub-path or at the host's root, with a page that
+    """``page/1/`` of the home page and of a topic numbered from the newest (whose further
+    pages are at ``page/2/``...) answers, under a sub-path or at the host's root, with a page that
     sends readers and crawlers to the listing's first page: a refresh, a canonical link,
     noindex and a plain link; and a browser that opens it lands there."""
     from tests.support.browser import launch_chromium
@@ -192,7 +192,8 @@ def test_page_1_of_a_listing_sends_the_reader_to_its_first_page(
     port = free_port()
     base_url = f"http://127.0.0.1:{port}{prefix}"
     published = publish(sample_site, tmp_path / "out", base_url=base_url, page_size=1,
-                        cluster_threshold=2.0)  # (no events: a card per story, four of AI)
+                        cluster_threshold=2.0,  # (no events: a card per story, four of AI)
+                        pagination="newest-first")
     topic = published.site.topics[0]
     assert (published.output / topic.ref.path / "page/2/index.html").is_file()
     first_pages = {base_url + "page/1/": base_url,
@@ -218,6 +219,44 @@ def test_page_1_of_a_listing_sends_the_reader_to_its_first_page(
         assert [urljoin(url, link) for link in said.links] == [first]
     assert landed == list(first_pages.values())
 
+
+
+def test_a_reader_walks_a_topic_s_pages_older_and_newer_in_a_browser(
+        sample_site: Path, tmp_path: Path) -> None:
+    """Numbered from the oldest (the default), a topic's pages still read newest first:
+    from its first page, "Older →" leads through page/3/, page/2/ and page/1/ (the
+    oldest), each story once, and "← Newer" leads back; served by nginx under a sub-path."""
+    from tests.support.browser import launch_chromium
+
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}{PREFIX}"
+    published = publish(sample_site, tmp_path / "out", base_url=base_url, page_size=1,
+                        cluster_threshold=2.0)  # (no events: a card per story, four of AI)
+    topic = published.site.topics[0]
+    first = published.url_of(topic.ref.path)
+    older: list[tuple[str, list[str]]] = []
+    newer: list[str] = []
+    with serve_with_nginx(published.output, prefix=PREFIX, port=port), \
+            launch_chromium() as browser:
+        page = browser.new_page()
+        page.goto(first)
+        while True:
+            older.append((page.url, page.locator(".card h2, .card h3").all_inner_texts()))
+            link = page.locator('nav.pager a[rel="next"]')
+            if link.count() == 0:
+                break
+            link.click()
+            page.wait_for_load_state()
+        while (link := page.locator('nav.pager a[rel="prev"]')).count():
+            link.click()
+            page.wait_for_load_state()
+            newer.append(page.url)
+    assert [url for url, _titles in older] == [
+        first, *(f"{first}page/{n}/" for n in (3, 2, 1))]
+    assert [title for _url, titles in older for title in titles] == [
+        published.site.by_slug[slug].title for slug in topic.articles]
+    assert len(older[0][1]) == 1 and len(topic.articles) == 4
+    assert newer == [f"{first}page/{n}/" for n in (2, 3)] + [first]
 
 def test_files_of_root_are_served_at_the_hosts_root(sample_site: Path, tmp_path: Path) -> None:
     """What root/ holds is served where hosts, crawlers and ad networks ask for it:

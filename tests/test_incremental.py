@@ -389,8 +389,8 @@ def test_add_a_story_with_a_new_topic(site: Path, tmp_path: Path) -> None:
                                                            encoding="utf-8")
 
     check_equal_after(add, site, tmp_path)
-    redirect = (site.parent / "out/topics/drones/page/1/index.html").read_text()
-    assert 'url=/topics/drones/"' in redirect  # (its page/1/ sends readers to its page)
+    redirect = (site.parent / "out/topics/drones/page/index.html").read_text()
+    assert 'url=/topics/drones/"' in redirect  # (its page/ sends readers to its page)
 
 
 def test_delete_a_story(site: Path, tmp_path: Path) -> None:
@@ -399,9 +399,9 @@ def test_delete_a_story(site: Path, tmp_path: Path) -> None:
 
     out = site.parent / "out"
     run(site, out)
-    assert (out / "topics/computer-vision/page/1/index.html").is_file()
+    assert (out / "topics/computer-vision/page/index.html").is_file()
     check_equal_after(delete, site, tmp_path)
-    assert not (site.parent / "out/topics/computer-vision").exists()  # (page/1/ too)
+    assert not (site.parent / "out/topics/computer-vision").exists()  # (page/ too)
     assert not (site.parent / "out/news/2021-03-07-vision").exists()
 
 
@@ -543,9 +543,10 @@ def test_a_template_change_rerenders_only_the_pages_that_use_it(
 
 def test_a_change_of_the_redirect_template_rerenders_only_the_redirects(
         site: Path, tmp_path: Path) -> None:
-    """The pages at ``page/1/`` and ``page/`` of the listings, and at the other folders
-    with no page of their own, use ``redirect.html`` alone: a theme's own restyles them,
-    and only them."""
+    """The pages at ``page/1/`` of the home page, at ``page/`` of the listings, and at the
+    other folders with no page of their own, use ``redirect.html`` alone: a theme's own
+    restyles them, and only them. (A topic's ``page/1/`` is its oldest page, here none: see
+    ``pages.paginate``.)"""
     out = site.parent / "out"
     run(site, out)
     before = tree(out)
@@ -557,11 +558,10 @@ def test_a_change_of_the_redirect_template_rerenders_only_the_redirects(
     slugs = ("ai", "computer-vision", "robotics")
     assert changed == {"page/1/index.html", "page/index.html", "news/index.html",
                        "api/index.html", "api/topics/index.html", "api/news/index.html",
-                       *(f"topics/{slug}/page/{n}index.html" for slug in slugs
-                         for n in ("1/", "")),
+                       *(f"topics/{slug}/page/index.html" for slug in slugs),
                        *(f"api/news/{slug}/index.html" for slug in slugs)}
     assert report.rendered == len(changed)
-    assert b"<body class=moved>" in after["topics/ai/page/1/index.html"]
+    assert b"<body class=moved>" in after["topics/ai/page/index.html"]
 
 
 @pytest.mark.parametrize("where", ["here", "forked", "workers"])
@@ -621,10 +621,12 @@ def test_python_failing_in_a_template_is_named_with_its_line_and_the_output_kept
 def test_change_the_config(site: Path, tmp_path: Path) -> None:
     def configure(root: Path) -> None:
         (root / "digest.yaml").write_text(
-            "title: Robot Weekly\npage_size: 2\ncluster_threshold: 1.5\n", encoding="utf-8")
+            "title: Robot Weekly\npage_size: 2\ncluster_threshold: 1.5\n"
+            "pagination: newest-first\n", encoding="utf-8")
 
     check_equal_after(configure, site, tmp_path)
-    assert (site.parent / "out/topics/ai/page/4/index.html").is_file()
+    assert (site.parent / "out/topics/ai/page/4/index.html").is_file()  # (numbered from
+    # the newest: from the oldest, seven cards make pages 1 and 2 and the first)
 
 
 def test_change_the_base_url(site: Path, tmp_path: Path) -> None:

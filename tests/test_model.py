@@ -73,10 +73,12 @@ def test_stories_are_listed_newest_first(make_site: MakeSite) -> None:
     assert listed(out / "topics" / "ai" / "index.html") == ["New", "Middle", "Old"]
 
 
-def test_topic_pages_are_paginated(make_site: MakeSite) -> None:
+def test_topic_pages_are_paginated_newest_first_as_hugo_numbers_them(
+        make_site: MakeSite) -> None:
     files: dict[str, str | bytes] = {
         f"content/s{n}.md": story(f"Story {n}", f"2020-06-0{n}T00:00:00Z") for n in range(1, 6)}
-    out = build_site_at(make_site({**files, "digest.yaml": "page_size: 2\n"}))
+    out = build_site_at(make_site({**files,
+                                   "digest.yaml": "page_size: 2\npagination: newest-first\n"}))
     topic = out / "topics" / "ai"
     assert listed(topic / "index.html") == ["Story 5", "Story 4"]
     assert listed(topic / "page" / "2" / "index.html") == ["Story 3", "Story 2"]
@@ -93,6 +95,44 @@ def test_topic_pages_are_paginated(make_site: MakeSite) -> None:
         assert {link.get("rel"): link.get("href") for link in head.iter("link")
                 if link.get("rel") in ("prev", "next")} == links
 
+
+
+def pager_links(path: Path) -> dict[str, str]:
+    """The prev and next links of a page's head."""
+    head = parse_html(path).find(".//head")
+    assert head is not None
+    return {link.get("rel"): link.get("href") for link in head.iter("link")
+            if link.get("rel") in ("prev", "next")}
+
+
+def test_topic_pages_are_numbered_from_the_oldest_so_an_added_story_changes_the_first_only(
+        make_site: MakeSite) -> None:
+    """``pagination: stable`` (the default): the full pages are cut from the oldest
+    stories, page 1 the oldest; the first page holds the rest (2 to 3 at ``page_size: 2``),
+    and shows the topic's count where the others show their number."""
+    site = make_site({**{f"content/s{n}.md": story(f"Story {n}", f"2020-06-0{n}T00:00:00Z")
+                         for n in range(1, 7)}, "digest.yaml": "page_size: 2\n"})
+    out = build_site_at(site)
+    topic = out / "topics" / "ai"
+    assert listed(topic / "index.html") == ["Story 6", "Story 5"]
+    assert listed(topic / "page" / "2" / "index.html") == ["Story 4", "Story 3"]
+    assert listed(topic / "page" / "1" / "index.html") == ["Story 2", "Story 1"]
+    assert not (topic / "page" / "3").exists()
+    assert pager_links(topic / "index.html") == {"next": "/topics/ai/page/2/"}
+    assert pager_links(topic / "page" / "2" / "index.html") == {
+        "prev": "/topics/ai/", "next": "/topics/ai/page/1/"}
+    assert pager_links(topic / "page" / "1" / "index.html") == {"prev": "/topics/ai/page/2/"}
+    assert '<p class="page-count">6 stories</p>' in (topic / "index.html").read_text()
+    assert '<p class="page-count">Page 1</p>' in (topic / "page/1/index.html").read_text()
+    def older() -> dict[int, tuple[bytes, int]]:
+        paths = {n: topic / "page" / str(n) / "index.html" for n in (1, 2)}
+        return {n: (path.read_bytes(), path.stat().st_mtime_ns) for n, path in paths.items()}
+
+    before = older()
+    (site / "content" / "s7.md").write_text(story("Story 7", "2020-06-07T00:00:00Z"))
+    out = build_site_at(site)
+    assert listed(topic / "index.html") == ["Story 7", "Story 6", "Story 5"]
+    assert older() == before  # (not written again)
 
 def test_article_urls_use_a_dated_file_name_or_the_date_and_title(make_site: MakeSite) -> None:
     out = build_site_at(make_site({

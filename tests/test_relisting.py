@@ -200,16 +200,24 @@ def test_a_split_that_keeps_every_topic_laid_out_relists_the_other_story(
     check(site, out, tmp_path)
 
 
+@pytest.mark.parametrize(("pagination", "robotics", "appearing"), [
+    ("newest-first", 3, "page/3"), ("stable", 4, "page/2")])
 def test_a_split_that_lays_a_topic_out_anew_relists_its_pages_and_the_sitemap(
-        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any], pagination: str,
+        robotics: int, appearing: str) -> None:
     """Two stories of one event in one topic, one card there: split, they take two cards
-    and the topic a third page; joined again, the third page is gone."""
+    and the topic a page more (its third numbered from the newest, with three other
+    stories; its second numbered from the oldest, with four: see ``paginate``); joined
+    again, that page is gone."""
     files = one_event_files("[Robotics]", "[Robotics, AI]")
-    files["digest.yaml"] = "page_size: 2\nhome_size: 3\nfeed_size: 3\n"
+    if robotics == 4:
+        files["content/2021-03-06-s6.md"] = story("Whales sing in a new key", 6,
+                                                  topics="[Robotics]")
+    files["digest.yaml"] = f"page_size: 2\nhome_size: 3\nfeed_size: 3\npagination: {pagination}\n"
     site = make_site(files)
     out = tmp_path / "out"
     run(site, out)
-    third = out / "topics/robotics/page/3/index.html"
+    third = out / f"topics/robotics/{appearing}/index.html"
     assert not third.exists()
     path = site / "content/2021-03-02-b.md"
     path.write_text(story("Gardening tips for spring", 2, topics="[Robotics, AI]",
@@ -457,12 +465,22 @@ def test_a_story_in_no_topic_relists_the_sitemap(
     check(site, out, tmp_path)
 
 
+@pytest.mark.parametrize(("pagination", "stories", "last"), [
+    ("newest-first", 9, "page/5"), ("stable", 8, "page/3")])
 def test_a_deleted_story_drops_its_page_and_the_api_pages_past_the_new_last(
-        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
-    """Nine stories, five API pages of two; one story gone, four: the fifth goes, as does
-    the story's page."""
-    site, out = built(make_site, tmp_path)
-    fifth = out / "api/news/page/5/index.json"
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any], pagination: str,
+        stories: int, last: str) -> None:
+    """Nine stories, five API pages of two numbered from the newest; one story gone,
+    four: the fifth goes, as does the story's page. Numbered from the oldest, eight
+    stories have three pages of two besides the first, seven two: the third goes."""
+    files = make_files()
+    files["digest.yaml"] = f"{files['digest.yaml']}pagination: {pagination}\n"
+    if stories == 8:
+        del files["content/2021-03-07-s7.md"]
+    site = make_site(files)
+    out = tmp_path / "out"
+    run(site, out)
+    fifth = out / f"api/news/{last}/index.json"
     assert fifth.exists()
     (site / "content/2021-03-06-s6.md").unlink()
     run(site, out)

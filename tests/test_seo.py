@@ -21,20 +21,23 @@ from tests.support.published import Published, publish
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
-@pytest.fixture(params=["sample", "corpus"])
+@pytest.fixture(params=["sample", "corpus", "corpus-newest-first"])
 def published(request: pytest.FixtureRequest, tmp_path: Path) -> Published:
-    site: Path = request.getfixturevalue(f"{request.param}_site")
-    return publish(site, tmp_path / "out", page_size=3)
+    name, _, pagination = request.param.partition("-")
+    site: Path = request.getfixturevalue(f"{name}_site")
+    return publish(site, tmp_path / "out", page_size=3, pagination=pagination or "stable")
 
 
 def redirect_files(published: Published) -> set[Path]:
     """The redirect pages a build makes: at ``page/1/`` and ``page/`` of the home page
-    and of each topic, at ``news/`` (to the archive), and in the JSON API's folders
-    (``api/``, ``api/topics/``, each list's folder)."""
+    and of each topic (but ``page/1/`` of a topic numbered from the oldest: its oldest
+    page, if any), at ``news/`` (to the archive), and in the JSON API's folders (``api/``,
+    ``api/topics/``, each list's folder)."""
     out = published.output
     topics = published.site.topics
+    newest_first = published.site.config.pagination == "newest-first"
     folders = {f"{listing}{page}" for listing in ("", *(t.ref.path for t in topics))
-               for page in ("page/1/", "page/")}
+               for page in ("page/1/", "page/") if newest_first or page == "page/" or not listing}
     folders |= {"news/", "api/", "api/topics/", "api/news/",
                 *(f"api/news/{t.ref.slug}/" for t in topics)}
     return {out / folder / "index.html" for folder in folders}

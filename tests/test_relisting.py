@@ -453,6 +453,55 @@ def test_an_added_story_relists_every_list_it_joins_and_the_counting_pages(
     check(site, out, tmp_path)
 
 
+
+def api_pages_relisted(relisted: Any) -> set[str]:
+    """The pages of the API's list of every story that a build fingerprinted again."""
+    return {rel for page in relisted.pages if page.kind == "api-news"
+            and ((rel := page.path.removeprefix("api/news/")) == "index.json"
+                 or rel.startswith("page/"))}
+
+
+def test_an_added_newest_story_leaves_the_older_pages_of_a_list_numbered_from_the_oldest(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    """Nine stories in API pages of two: pages 1-3 and a first page of three. A tenth,
+    the newest: pages 1-4 and a first page of two; page 4 is new, page 3 links it, and
+    pages 1 and 2 are not fingerprinted again (see ``relisting._unsettled``)."""
+    site, out = built(make_site, tmp_path)
+    older = {n: (out / f"api/news/page/{n}/index.json").stat().st_mtime_ns for n in (1, 2)}
+    (site / "content/2021-03-12-s12.md").write_text(
+        story("Farmers test a weeding robot", 12, topics="[Robotics]"), encoding="utf-8")
+    run(site, out)
+    assert api_pages_relisted(relisted[-1]) == {"index.json", "page/4/index.json",
+                                                "page/3/index.json"}
+    assert {n: (out / f"api/news/page/{n}/index.json").stat().st_mtime_ns
+            for n in (1, 2)} == older
+    check(site, out, tmp_path)
+
+
+@pytest.mark.parametrize("day", [1, 4, 8])
+def test_a_story_added_or_gone_among_older_ones_moves_the_newer_pages_only(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any], day: int) -> None:
+    """A story dated among the older ones moves every page newer than its own, and the
+    build equals a clean one, whether it came or went (each story of ``make_files`` is one
+    day, a and b two of one event)."""
+    files = make_files()
+    files["content/2021-03-10-s10.md"] = story("Bakers win a bread contest", 10)
+    files["content/2021-03-11-s11.md"] = story("Whales sing in a new key", 11)
+    site = make_site(files)
+    out = tmp_path / "out"
+    run(site, out)
+    added = site / f"content/2021-03-{day:02d}-x.md"
+    added.write_text(story("Farmers test a weeding robot", day, topics="[AI]",
+                           url=SAME if day == 1 else f"https://farm.example/{day}"),
+                      encoding="utf-8")
+    run(site, out)
+    assert relisted[-1] is not None and relisted[-1].moved is not None
+    check(site, out, tmp_path)
+    added.unlink()
+    run(site, out)
+    assert relisted[-1] is not None and relisted[-1].moved is not None
+    check(site, out, tmp_path)
+
 def test_a_story_in_no_topic_relists_the_sitemap(
         make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
     site, out = built(make_site, tmp_path)

@@ -28,7 +28,7 @@ from .model import Article, Site, TopicRef
 from .output import content_digest
 from .pages import ALIAS_KIND, ARTICLE_TEMPLATE, Page
 from .scan import CACHE_DIR
-from .theme import templates_naming
+from .theme import template_digests, templates_naming
 from .urls import page_path
 
 SEP = "\x1f"
@@ -82,10 +82,12 @@ def _templates_naming_site(source: Path, templates_key: str) -> frozenset[str]:
 
 
 
-def _counts_topic(page: Page) -> bool:
-    """Whether ``page``, of a topic, can show how many stories the topic has (see
-    ``Pager.shows_total``)."""
-    return page.pager is None or page.pager.shows_total
+@lru_cache(maxsize=1)
+def _theme_digests() -> dict[str, str]:
+    """The default theme's ``template_digests`` (those of a site with no templates of its
+    own), which show a listing's totals where ``Pager.shows_total`` says (1 ms, asked only
+    by a build that fingerprints the older pages of a listing numbered from the oldest)."""
+    return template_digests(Path(os.devnull))
 
 def naming_site(source: Path, templates: Mapping[str, str]) -> frozenset[str]:
     """The templates whose pages can show the site's topic list (see below), found once
@@ -226,12 +228,16 @@ class _PageTexts:
         and, where it shows them, the topics and their counts."""
         card = self.cards.__getitem__
         topic = page.topic
+        totals = page.pager is None or page.pager.shows_total \
+            or self.templates.get(page.template) != _theme_digests().get(page.template)  # (a
+        # theme's own template may show the counts on every page: see ``Pager.shows_total``)
         return SEP.join((
             self.templates.get(page.template, ""),
             page.kind, page.path, page.title, page.description, page.target,
-            page.pager.shown if page.pager else "",
+            (f"{page.pager.shown}/{page.pager.count}" if totals else page.pager.shown)
+            if page.pager else "",
             f"{topic.ref.name}{SEP}{topic.ref.slug}{SEP}{topic.description}{SEP}"
-            + (str(len(topic.articles)) if _counts_topic(page) else "") if topic else "",
+            + (str(len(topic.articles)) if totals else "") if topic else "",
             *map(card, map(_SLUG, page.articles)), "|",
             *(f"{c.lead.slug}{SEP}{card(c.lead.slug)}{SEP}"
               + SEP.join(map(card, map(_SLUG, c.others))) for c in page.cards), "|",

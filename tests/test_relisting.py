@@ -478,6 +478,29 @@ def test_an_added_newest_story_leaves_the_older_pages_of_a_list_numbered_from_th
     check(site, out, tmp_path)
 
 
+
+def test_a_theme_s_own_topic_page_showing_the_counts_on_every_page_is_rendered_again(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    """The default theme shows a topic's count and its number of pages on the first page
+    only, so its older pages numbered from the oldest keep their fingerprints as stories
+    are added; a site's own template may show them on every page, and then each page
+    whose counts changed is rendered again (the build equals a clean one)."""
+    files = make_files()
+    files["templates/topic.html"] = (
+        '{% extends "theme/topic.html" %}{% block main %}{{ super() }}'
+        "<p>{{ page.pager.count }} pages, {{ page.topic.articles|length }} stories</p>"
+        "{% endblock %}")
+    site = make_site(files)
+    out = tmp_path / "out"
+    run(site, out)
+    for day in (12, 13, 14):
+        (site / f"content/2021-03-{day}-s{day}.md").write_text(
+            story(f"Farmers test weeding robot {day}", day, topics="[AI, Robotics]",
+                  url=f"https://farm.example/{day}"), encoding="utf-8")
+        run(site, out)
+        check(site, out, tmp_path)
+    assert " stories</p>" in (out / "topics/ai/page/1/index.html").read_text()
+
 @pytest.mark.parametrize("day", [1, 4, 8])
 def test_a_story_added_or_gone_among_older_ones_moves_the_newer_pages_only(
         make_site: MakeSite, tmp_path: Path, relisted: list[Any], day: int) -> None:

@@ -81,13 +81,13 @@ def _templates_naming_site(source: Path, templates_key: str) -> frozenset[str]:
     return found
 
 
-
 @lru_cache(maxsize=1)
 def _theme_digests() -> dict[str, str]:
     """The default theme's ``template_digests`` (those of a site with no templates of its
     own), which show a listing's totals where ``Pager.shows_total`` says (1 ms, asked only
     by a build that fingerprints the older pages of a listing numbered from the oldest)."""
     return template_digests(Path(os.devnull))
+
 
 def naming_site(source: Path, templates: Mapping[str, str]) -> frozenset[str]:
     """The templates whose pages can show the site's topic list (see below), found once

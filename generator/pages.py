@@ -2,11 +2,12 @@
 
 Each page is a small frozen record naming its template and URL path. Templates
 see it as ``page``; everything they show is decided here, not in Jinja. Besides
-the HTML pages (with, at ``page/1/`` of the home page and of each topic and at the
-folders the site's addresses pass through that hold no page of their own, ``news/``,
-``page/``, ``api/``..., a redirect to the page a reader trimming the address expects:
-see ``folder_redirect``) there are the machine-read outputs: feeds (Atom, RSS, JSON Feed)
-for the site and each topic, the JSON API, the sitemap and robots.txt.
+the HTML pages (with, at ``page/1/`` of the home page (and of each topic numbered from
+the newest: see ``paginate``) and at the folders the site's addresses pass through that
+hold no page of their own, ``news/``, ``page/``, ``api/``..., a redirect to the page a
+reader trimming the address expects: see ``folder_redirect``) there are the machine-read
+outputs: feeds (Atom, RSS, JSON Feed) for the site and each topic, the JSON API, the
+sitemap and robots.txt.
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ from .i18n import capitalized
 from .model import Article, Card, Site, Topic, article_path
 
 T = TypeVar("T")
-
-
 
 
 @frozen

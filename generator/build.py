@@ -48,6 +48,7 @@ from .fingerprints import (
     ALIAS_FINGERPRINT,
     article_fingerprints,
     naming_site,
+    own_templates,
     page_fingerprints,
     reader_digest,
     settings_digest,
@@ -500,7 +501,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, now: float, progress: Pro
                     read = _last_summaries(manifest, parsed, state.removed)
                     if not bodies_involved(site, read):
                         events, relisted = _relisting(site, manifest, parsed, read,
-                                                      relistable, ahead)
+                                                      relistable, ahead, templates)
                     if relisted is not None:
                         rearticles = rearticled(site, read, relisted,
                                                 events_child.related_changed)
@@ -538,7 +539,7 @@ def _build(config: SiteConfig, manifest_file: Path, *, now: float, progress: Pro
                 if events is None:  # (not made before the child was forked)
                     events, relisted = _relisting(
                         site, manifest, parsed, _last_summaries(manifest, parsed, state.removed),
-                        relistable, ahead)
+                        relistable, ahead, templates)
                 if relisted is None:
                     pages = plan_listing_pages(site)
                     fingerprints = page_fingerprints(site, pages, templates)
@@ -766,6 +767,7 @@ class _Ahead:
         spent waiting for the child's events otherwise, and then on its way to the pages."""
         from . import render  # noqa: F401
         naming_site(config.source, templates)
+        own_templates(templates)  # (the default theme's digests, found once a process)
         self.layout = unevented_layout(laid)
         self.kept = _kept_fingerprints(old)
         self.slug_of = placement.slugs
@@ -884,12 +886,12 @@ def _last_summaries(manifest: Manifest, parsed: Sequence[ParsedFile],
 
 
 def _relisting(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile],
-               last: Mapping[str, StorySummary | None], relistable: bool, ahead: _Ahead
-               ) -> tuple[EventMembers, Relisted | None]:
+               last: Mapping[str, StorySummary | None], relistable: bool, ahead: _Ahead,
+               templates: dict[str, str]) -> tuple[EventMembers, Relisted | None]:
     """The site's events, and what changed in its listings when they are laid out from
     what those of the last build (``manifest``) were, or from that but for stories that
     came or went (``last``: ``_last_summaries``); None unless ``relistable`` (the last
-    build's pages are all there, made with the same templates)."""
+    build's pages are all there, made with the same ``templates``)."""
     slug_of = ahead.article_slugs(site)
     events = site_events(site, slug_of)
     if not relistable or _bodies_moved(site, manifest, parsed, last):
@@ -909,7 +911,8 @@ def _relisting(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile],
                              reshared=regrouped_by_url(
                                  same_url_groups(site),
                                  (tuple(source for source, _url, _line in group)
-                                  for group in manifest.shared_urls)))
+                                  for group in manifest.shared_urls)),
+                             own=own_templates(templates))
 
 
 def _bodies_moved(site: Site, manifest: Manifest, parsed: Sequence[ParsedFile],

@@ -89,6 +89,15 @@ def _theme_digests() -> dict[str, str]:
     return template_digests(Path(os.devnull))
 
 
+def own_templates(templates: Mapping[str, str]) -> frozenset[str]:
+    """The templates of ``templates`` (``theme.template_digests``) that are not the
+    default theme's as it is (a site's own, or one of the theme's using one of the site's):
+    their pages may show a listing's totals on every page, where the default theme shows
+    them where ``Pager.shows_total`` says."""
+    theme = _theme_digests()
+    return frozenset(name for name, digest in templates.items() if theme.get(name) != digest)
+
+
 def naming_site(source: Path, templates: Mapping[str, str]) -> frozenset[str]:
     """The templates whose pages can show the site's topic list (see below), found once
     for these ``templates`` in a process (and in the children it forks afterwards)."""
@@ -174,6 +183,7 @@ class _PageTexts:
     def __init__(self, site: Site, templates: Mapping[str, str]) -> None:
         self.templates = templates
         self.naming = naming_site(site.config.source, templates)
+        self.own = own_templates(templates)
         self.topic_names = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}" for t in site.topics)
         self.topic_counts = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}{SEP}{len(t.articles)}"
                                      f"{SEP}{t.description}" for t in site.topics)
@@ -229,8 +239,8 @@ class _PageTexts:
         card = self.cards.__getitem__
         topic = page.topic
         totals = page.pager is None or page.pager.shows_total \
-            or self.templates.get(page.template) != _theme_digests().get(page.template)  # (a
-        # theme's own template may show the counts on every page: see ``Pager.shows_total``)
+            or page.template in self.own  # (a theme's own template may show the counts on
+        # every page: see ``Pager.shows_total``)
         return SEP.join((
             self.templates.get(page.template, ""),
             page.kind, page.path, page.title, page.description, page.target,

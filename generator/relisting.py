@@ -279,7 +279,8 @@ class Relisted:
 
 def relisting(site: Site, read: Collection[str], events: EventMembers, previous: EventMembers,
               recorded: Mapping[str, str], slug_of: Mapping[str, str],
-              moved: Moved | None = None, *, reshared: Collection[str] = ()) -> Relisted:
+              moved: Moved | None = None, *, reshared: Collection[str] = (),
+              own: AbstractSet[str] = frozenset()) -> Relisted:
     """The listing pages whose fingerprints can differ from the last build's. The site's
     ``listing_layout`` must be the last build's, or differ from it by the stories
     ``moved`` only (``stories_moved``); ``read`` are the source paths of the files read
@@ -291,6 +292,9 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
     other stories (each address once), as those of an event that changed; and a card
     that no longer lists its newest story (or lists it again) dates its page otherwise in
     the sitemap, as one whose event's lead is now another story of the same address.
+    ``own`` are the templates that are not the default theme's as it is
+    (``fingerprints.own_templates``): every page of theirs in a list laid out anew is
+    fingerprinted again (see ``_unsettled``).
 
     When stories came or went, the list of every story moved (the site's feeds and API
     pages), and so did the lists of their topics (their pages, feeds and API pages); the
@@ -340,7 +344,7 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
             disturbed[ref.name] = max(disturbed.get(ref.name, place_of(article)),
                                       place_of(article))
     anew = [page for name in relaid  # (their cards moved across their pages, or their
-            for page in _unsettled(planned[name], disturbed.get(name), stories)]  # stories
+            for page in _unsettled(planned[name], disturbed.get(name), stories, own)]  # stories
     # did: every page of theirs can differ but the older ones a list numbered from the
     # oldest keeps, some may be new or gone, and the sitemap lists each with its newest story)
     lists = [(topic.ref.path, _last_further(planned[topic.ref.name]), "")
@@ -348,7 +352,7 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
     if moved is not None:  # (every list holding a story that came or went)
         every = plan_api_pages(site, None, site.articles)
         anew += [*plan_feed_pages(site, None, site.articles[: site.config.feed_size]),
-                 *_unsettled(every, oldest.get(""), stories), *counting_pages(site)]
+                 *_unsettled(every, oldest.get(""), stories, own), *counting_pages(site)]
         lists.append((api_folder(None), _last_further(every), API_FILE))
         months = {page.path for page in archive}  # (the index and the years count each
         # month's stories; the months of the stories that came list them, those of the
@@ -362,7 +366,7 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
             if topic.ref.name in moved_topics:
                 api = topic_api_pages(site, topic)
                 anew += [*topic_feed_pages(site, topic),
-                         *_unsettled(api, oldest.get(topic.ref.name), stories)]
+                         *_unsettled(api, oldest.get(topic.ref.name), stories, own)]
                 lists.append((api_folder(topic), _last_further(api), API_FILE))
     if anew:
         listed = {page.path for page in pages}
@@ -376,8 +380,8 @@ _COUNTING_MONTHS = frozenset({"archive", "archive-year"})
 """The kinds of the archive's pages that count the stories of each month they list."""
 
 
-def _unsettled(pages: Sequence[Page], boundary: Place | None, stories: AbstractSet[str]
-               ) -> Sequence[Page]:
+def _unsettled(pages: Sequence[Page], boundary: Place | None, stories: AbstractSet[str],
+               own: AbstractSet[str]) -> Sequence[Page]:
     """The ``pages`` of one list (planned: its first page first) but the older pages that
     a list numbered from the oldest (``config.STABLE``) has as the last build had them:
     each holds the same stories (or cards), between the same neighbours, and lists none of
@@ -390,8 +394,10 @@ def _unsettled(pages: Sequence[Page], boundary: Place | None, stories: AbstractS
     m, holds the cards it held, and pages 1 to m - 2 held theirs before m - 1 and m, which
     the last build had too (it had at least as many stories as these pages hold). After
     one added story at 10,000 stories, the build fingerprinted 886 pages listing 19,172
-    stories (40 ms), where 20 differ."""
-    if boundary is None or not pages or pages[0].pager is None or pages[0].pager.newest_first:
+    stories (40 ms), where 20 differ. A page of a template of ``own`` is kept: it may show
+    the list's counts, which changed."""
+    if boundary is None or not pages or pages[0].pager is None or pages[0].pager.newest_first \
+            or pages[0].template in own:
         return pages
     settled = 0
     for page in pages:

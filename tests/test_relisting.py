@@ -486,6 +486,8 @@ def test_a_theme_s_own_topic_page_showing_the_counts_on_every_page_is_rendered_a
     are added; a site's own template may show them on every page, and then each page
     whose counts changed is rendered again (the build equals a clean one)."""
     files = make_files()
+    files["digest.yaml"] = "page_size: 1\nhome_size: 3\nfeed_size: 3\n"  # (older pages
+    # that a build with the default theme would leave as they are)
     files["templates/topic.html"] = (
         '{% extends "theme/topic.html" %}{% block main %}{{ super() }}'
         "<p>{{ page.pager.count }} pages, {{ page.topic.articles|length }} stories</p>"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import attrgetter
 from pathlib import Path
 
@@ -84,8 +84,8 @@ def _templates_naming_site(source: Path, templates_key: str) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _theme_digests() -> dict[str, str]:
     """The default theme's ``template_digests`` (those of a site with no templates of its
-    own), which show a listing's totals where ``Pager.shows_total`` says (1 ms, asked only
-    by a build that fingerprints the older pages of a listing numbered from the oldest)."""
+    own), which show a listing's totals where ``Pager.shows_total`` says (1 ms, once a
+    process: after an edit, while the events child works, see ``build._Ahead``)."""
     return template_digests(Path(os.devnull))
 
 
@@ -183,7 +183,8 @@ class _PageTexts:
     def __init__(self, site: Site, templates: Mapping[str, str]) -> None:
         self.templates = templates
         self.naming = naming_site(site.config.source, templates)
-        self.own = own_templates(templates)
+        self.own = partial(own_templates, templates)  # (asked of older pages numbered
+        # from the oldest only)
         self.topic_names = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}" for t in site.topics)
         self.topic_counts = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}{SEP}{len(t.articles)}"
                                      f"{SEP}{t.description}" for t in site.topics)
@@ -239,13 +240,12 @@ class _PageTexts:
         card = self.cards.__getitem__
         topic = page.topic
         totals = page.pager is None or page.pager.shows_total \
-            or page.template in self.own  # (a theme's own template may show the counts on
-        # every page: see ``Pager.shows_total``)
+            or page.template in self.own()  # (a theme's own template may show the counts
+        # on every page: see ``Pager.shows_total``)
         return SEP.join((
             self.templates.get(page.template, ""),
             page.kind, page.path, page.title, page.description, page.target,
-            (f"{page.pager.shown}/{page.pager.count}" if totals else page.pager.shown)
-            if page.pager else "",
+            page.pager.shown(totals) if page.pager else "",
             f"{topic.ref.name}{SEP}{topic.ref.slug}{SEP}{topic.description}{SEP}"
             + (str(len(topic.articles)) if totals else "") if topic else "",
             *map(card, map(_SLUG, page.articles)), "|",

@@ -92,14 +92,11 @@ class Pager:
         number = self.older_number
         return None if number is None else self.path_of(number)
 
-    @property
-    def shown(self) -> str:
-        """What of the pager its page shows (for ``fingerprints``): with ``newest_first``
-        its number and the count; else its number and its neighbours only, so that a
-        page of older stories keeps its bytes when stories are added."""
-        if self.newest_first:
-            return f"{self.number}/{self.count}"
-        return f"{self.number}/{self.previous_path}/{self.next_path}"
+    def shown(self, totals: bool) -> str:
+        """What of the pager its page can show (for ``fingerprints``): its number, its
+        neighbours and, with ``totals`` (see ``shows_total``), how many pages there are."""
+        text = f"{self.number}/{self.previous_path}/{self.next_path}"
+        return f"{text}/{self.count}" if totals else text
 
 
 def paginate(items: Sequence[T], size: int, pagination: str) -> list[tuple[int, list[T]]]:

@@ -340,9 +340,9 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
     disturbed = dict(oldest)  # (the cards of a topic: also its stories whose event changed)
     for slug in regrouped:
         article = site.by_slug[slug]
+        place = place_of(article)
         for ref in article.topics:
-            disturbed[ref.name] = max(disturbed.get(ref.name, place_of(article)),
-                                      place_of(article))
+            disturbed[ref.name] = max(disturbed.get(ref.name, place), place)
     anew = [page for name in relaid  # (their cards moved across their pages, or their
             for page in _unsettled(planned[name], disturbed.get(name), stories, own)]  # stories
     # did: every page of theirs can differ but the older ones a list numbered from the

@@ -18,7 +18,7 @@ import json
 from .feeds import absolute, absolute_path, dump_json, feed_paths
 from .model import Article, Site
 from .pages import API_FILE, Page, api_folder
-from .schema_json import COMPACT_JSON
+from .schema_json import compact_json
 
 PAGE_URL_KEY = "pageUrl"
 """The key added to each story: the URL of its page on this site."""
@@ -64,11 +64,11 @@ def _whole_image_urls(site: Site, record: bytes) -> bytes:
     for image in data.get("images", ()):
         if image["url"].startswith("/"):
             image["url"] = absolute_path(site, image["url"])
-    return COMPACT_JSON.encode(data).encode()
+    return compact_json(data).encode()
 
 
 def _text(value: str) -> str:
-    return COMPACT_JSON.encode(value)  # (a string: one C call, no encoder made per value)
+    return compact_json(value)
 
 
 def render_api_topics(site: Site, page: Page) -> bytes:

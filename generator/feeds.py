@@ -2,7 +2,7 @@
 
 ``feed_for`` turns a planned feed page into a ``Feed`` record; the Atom and RSS
 templates only lay it out as XML, and ``render_json_feed`` writes it as JSON Feed
-1.1 with ``schema_json.COMPACT_JSON``. Every URL is absolute when ``base_url`` names a host
+1.1 with ``schema_json.compact_json``. Every URL is absolute when ``base_url`` names a host
 (otherwise a site-relative path: see ``seo.base_url_warnings``). The feed's
 ``updated`` date is its newest story's, never the build time.
 """
@@ -18,7 +18,7 @@ from .frozen import frozen
 from .model import Article, Site
 from .pages import Page, feed_links
 from .records import Image
-from .schema_json import COMPACT_JSON, utc_iso
+from .schema_json import compact_json, utc_iso
 from .urls import join_url
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -176,4 +176,4 @@ def feed_paths(folder: str) -> dict[str, str]:
 def dump_json(document: object) -> str:
     """JSON text as every JSON output is written: compact, UTF-8, keys in the order
     the code builds them (deterministic), one trailing newline."""
-    return COMPACT_JSON.encode(document) + "\n"
+    return compact_json(document) + "\n"

@@ -2,7 +2,7 @@
 Twitter-card meta, JSON-LD, the sitemap and robots.txt.
 
 Everything is decided here; ``base.html`` and ``sitemap.xml`` only lay it out.
-JSON-LD is made with ``schema_json.COMPACT_JSON`` and has ``<``, ``>`` and ``&`` escaped as
+JSON-LD is made with ``schema_json.compact_json`` and has ``<``, ``>`` and ``&`` escaped as
 ``\\u003c`` etc., so no story text can close the ``<script>`` element it sits in.
 
 These outputs want absolute URLs. When ``base_url`` is only a path (``/``, the
@@ -25,7 +25,7 @@ from .frozen import frozen
 from .model import Article, Site
 from .pages import NOT_INDEXED, Page
 from .records import Image
-from .schema_json import COMPACT_JSON, utc_iso, utc_iso_of_stamp
+from .schema_json import compact_json, utc_iso, utc_iso_of_stamp
 
 HOSTNAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
 """A provider domain safe to turn into ``https://<domain>/``."""
@@ -155,7 +155,7 @@ def collection_page(site: Site, page: Page, url: str) -> dict[str, Any]:
 
 def json_ld(data: dict[str, Any]) -> Markup:
     """JSON text that is safe inside a ``<script>`` element of an HTML page."""
-    text = COMPACT_JSON.encode(data)
+    text = compact_json(data)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return Markup(text)  # noqa: S704 - escaped above: it cannot hold "<" or "&"

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.model import Article
-from generator.schema_json import utc_iso, utc_iso_of_stamp
+from generator.schema_json import compact_json, utc_iso, utc_iso_of_stamp
 from tests.support.published import Published, publish
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -300,3 +300,17 @@ def test_a_story_without_an_excerpt_is_summed_up_by_its_plain_text_body_file(
     page = (published.output / "news/2021-01-01-a/index.html").read_text(encoding="utf-8")
     assert f'<meta name="description" content="{opening}">' in page
     assert 'class="story-excerpt"' not in page  # (the body follows: not said twice)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-2**70, max_value=2**70)
+    | st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=())),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12)
+
+
+@given(_JSON_VALUES)
+def test_every_json_output_is_what_the_standard_library_writes(value: object) -> None:
+    # (orjson makes them, and refuses integers beyond 64 bits and lone surrogates: those
+    # go to the standard library; the schema's numbers are whole, so no float is written)
+    assert compact_json(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))

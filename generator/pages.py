@@ -3,11 +3,11 @@
 Each page is a small frozen record naming its template and URL path. Templates
 see it as ``page``; everything they show is decided here, not in Jinja. Besides
 the HTML pages (with, at ``page/1/`` of the home page (and of each topic numbered from
-the newest: see ``paginate``) and at the folders the site's addresses pass through that
-hold no page of their own, ``news/``, ``page/``, ``api/``..., a redirect to the page a
-reader trimming the address expects: see ``folder_redirect``) there are the machine-read
-outputs: feeds (Atom, RSS, JSON Feed) for the site and each topic, the JSON API, the
-sitemap and robots.txt.
+the newest, or of one page: see ``listing_redirects``) and at the folders the site's
+addresses pass through that hold no page of their own, ``news/``, ``page/``, ``api/``...,
+a redirect to the page a reader trimming the address expects: see ``folder_redirect``)
+there are the machine-read outputs: feeds (Atom, RSS, JSON Feed) for the site and each
+topic, the JSON API, the sitemap and robots.txt.
 """
 
 from __future__ import annotations
@@ -261,8 +261,9 @@ def plan_html_pages(site: Site, articles: Sequence[Page] | None = None,
     pages = [home_page(site), *listing_redirects("", text("latest_news")), *_index_pages(site)]
     known = planned or {}
     for topic in site.topics:
-        pages.extend(known.get(topic.ref.name) or plan_topic_pages(site, topic))
-        pages.extend(listing_redirects(topic.ref.path, topic.ref.name, site.config.pagination))
+        planned_pages = known.get(topic.ref.name) or plan_topic_pages(site, topic)
+        pages.extend(planned_pages)
+        pages.extend(topic_redirects(site, topic, planned_pages))
     pages.extend(plan_archive_pages(site) if archive is None else archive)
     pages.append(folder_redirect(NEWS_FOLDER, ARCHIVE_PATH, text("archive")))
     feeds = site_feeds(site)
@@ -352,15 +353,27 @@ def first_page_redirect(first_path: str, title: str) -> Page:
     return folder_redirect(f"{further_pages(first_path)}1/", first_path, title)
 
 
-def listing_redirects(first_path: str, title: str, pagination: str = NEWEST_FIRST
-                      ) -> list[Page]:
+def listing_redirects(first_path: str, title: str, pagination: str = NEWEST_FIRST,
+                      count: int = 1) -> list[Page]:
     """The redirects to the first page of the listing at ``first_path`` (titled
-    ``title``): from the folder of its further pages, ``page/``, which a reader trimming
-    ``page/2/`` from an address reaches, and from its ``page/1/`` (``first_page_redirect``)
-    unless its pages are numbered from the oldest (``STABLE``: ``page/1/`` is then its
-    page of oldest stories, or none while it has one page)."""
+    ``title``), which has ``count`` pages: from the folder of its further pages,
+    ``page/``, which a reader trimming ``page/2/`` from an address reaches, and from its
+    ``page/1/`` (``first_page_redirect``) unless its pages are numbered from the oldest
+    (``STABLE``) and it has more than one: ``page/1/`` is then its page of oldest stories.
+    (A list of one page numbered so has its one page at its own path: that is also its
+    page 1, the oldest.)"""
     folder = [folder_redirect(further_pages(first_path), first_path, title)]
-    return folder if pagination == STABLE else [first_page_redirect(first_path, title), *folder]
+    if pagination == STABLE and count > 1:
+        return folder
+    return [first_page_redirect(first_path, title), *folder]
+
+
+def topic_redirects(site: Site, topic: Topic, pages: Sequence[Page]) -> list[Page]:
+    """``listing_redirects`` of ``topic``, whose pages (``plan_topic_pages``) are
+    ``pages``."""
+    pager = pages[0].pager if pages else None
+    return listing_redirects(topic.ref.path, topic.ref.name, site.config.pagination,
+                             pager.count if pager is not None else 1)
 
 
 def folder_redirect(folder: str, target: str, title: str) -> Page:

@@ -81,6 +81,7 @@ from .pages import (
     site_sitemap_pages,
     topic_api_pages,
     topic_feed_pages,
+    topic_redirects,
 )
 from .slugs import topic_key
 from .summary import StorySummary, title_link_of
@@ -347,8 +348,12 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
             for page in _unsettled(planned[name], disturbed.get(name), stories, own)]  # stories
     # did: every page of theirs can differ but the older ones a list numbered from the
     # oldest keeps, some may be new or gone, and the sitemap lists each with its newest story)
-    lists = [(topic.ref.path, _last_further(planned[topic.ref.name]), "")
-             for topic in site.topics if topic.ref.name in relaid]
+    lists = []
+    for topic in site.topics:
+        if topic.ref.name in relaid:
+            lists.append((topic.ref.path, _last_further(planned[topic.ref.name]), ""))
+            anew += topic_redirects(site, topic, planned[topic.ref.name])  # (page/1/ is
+            # one while a topic numbered from the oldest has one page: listing_redirects)
     if moved is not None:  # (every list holding a story that came or went)
         every = plan_api_pages(site, None, site.articles)
         anew += [*plan_feed_pages(site, None, site.articles[: site.config.feed_size]),

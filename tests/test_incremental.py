@@ -545,8 +545,8 @@ def test_a_change_of_the_redirect_template_rerenders_only_the_redirects(
         site: Path, tmp_path: Path) -> None:
     """The pages at ``page/1/`` of the home page, at ``page/`` of the listings, and at the
     other folders with no page of their own, use ``redirect.html`` alone: a theme's own
-    restyles them, and only them. (A topic's ``page/1/`` is its oldest page, here none: see
-    ``pages.paginate``.)"""
+    restyles them, and only them; so do those at ``page/1/`` of the topics, which have one
+    page each here (else it would be a topic's oldest page: see ``pages.listing_redirects``)."""
     out = site.parent / "out"
     run(site, out)
     before = tree(out)
@@ -559,6 +559,7 @@ def test_a_change_of_the_redirect_template_rerenders_only_the_redirects(
     assert changed == {"page/1/index.html", "page/index.html", "news/index.html",
                        "api/index.html", "api/topics/index.html", "api/news/index.html",
                        *(f"topics/{slug}/page/index.html" for slug in slugs),
+                       *(f"topics/{slug}/page/1/index.html" for slug in slugs),
                        *(f"api/news/{slug}/index.html" for slug in slugs)}
     assert report.rendered == len(changed)
     assert b"<body class=moved>" in after["topics/ai/page/index.html"]

@@ -503,6 +503,38 @@ def test_a_theme_s_own_topic_page_showing_the_counts_on_every_page_is_rendered_a
         check(site, out, tmp_path)
     assert " stories</p>" in (out / "topics/ai/page/1/index.html").read_text()
 
+def test_page_1_of_a_topic_of_one_page_numbered_from_the_oldest_sends_readers_to_it(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    """Numbered from the oldest, a topic's ``page/1/`` is its oldest page. Vision has
+    three cards in pages of two: one page, at the topic's own address, which is then its
+    page 1 too, so ``page/1/`` sends readers there (as a list numbered from the newest
+    does), while Robotics, of four, has a page 1 of its own. Two more stories give Vision
+    an older page, which takes the redirect's place; those stories gone, the redirect is
+    back. Each build equals a clean one."""
+    site, out = built(make_site, tmp_path)
+    first = out / "topics/vision/page/1/index.html"
+    sends = 'content="0; url=/topics/vision/"'
+    assert sends in first.read_text()
+    assert "kind-topic" in (out / "topics/robotics/page/1/index.html").read_text()
+    added = {site / f"content/2021-03-{day}-s{day}.md": story(title, day, topics="[Vision]")
+             for day, title in ((10, "Cameras learn to read dials"),
+                                (11, "Whales sing in a new key"))}
+    for count, (path, text) in enumerate(added.items(), start=1):  # (one a build: two
+        path.write_text(text, encoding="utf-8")  # would be fingerprinted in full)
+        run(site, out)
+        assert relisted[-1] is not None and "Vision" in relisted[-1].relaid
+        assert (sends in first.read_text()) == (count == 1)
+        check(site, out, tmp_path)
+    assert "kind-topic" in first.read_text()
+    for path in reversed(added):
+        path.unlink()
+        run(site, out)
+        assert relisted[-1] is not None and "Vision" in relisted[-1].relaid
+        assert sends in first.read_text()
+        check(site, out, tmp_path)
+    check(site, out, tmp_path)
+
+
 @pytest.mark.parametrize("day", [1, 4, 8])
 def test_a_story_added_or_gone_among_older_ones_moves_the_newer_pages_only(
         make_site: MakeSite, tmp_path: Path, relisted: list[Any], day: int) -> None:

@@ -30,16 +30,20 @@ def published(request: pytest.FixtureRequest, tmp_path: Path) -> Published:
 
 def redirect_files(published: Published) -> set[Path]:
     """The redirect pages a build makes: at ``page/1/`` and ``page/`` of the home page
-    and of each topic (but ``page/1/`` of a topic numbered from the oldest: its oldest
-    page, if any), at ``news/`` (to the archive), and in the JSON API's folders (``api/``,
-    ``api/topics/``, each list's folder)."""
+    and of each topic (but ``page/1/`` of a topic numbered from the oldest with more than
+    one page, fewer than twice ``page_size`` cards: its oldest page), at ``news/`` (to the
+    archive), and in the JSON API's folders (``api/``, ``api/topics/``, each list's
+    folder)."""
     out = published.output
-    topics = published.site.topics
-    newest_first = published.site.config.pagination == "newest-first"
-    folders = {f"{listing}{page}" for listing in ("", *(t.ref.path for t in topics))
-               for page in ("page/1/", "page/") if newest_first or page == "page/" or not listing}
+    site = published.site
+    newest_first = site.config.pagination == "newest-first"
+    one_page = {t.ref.path for t in site.topics
+                if len(site.cards(t.articles)) < 2 * site.config.page_size}
+    folders = {f"{listing}{page}" for listing in ("", *(t.ref.path for t in site.topics))
+               for page in ("page/1/", "page/")
+               if newest_first or page == "page/" or not listing or listing in one_page}
     folders |= {"news/", "api/", "api/topics/", "api/news/",
-                *(f"api/news/{t.ref.slug}/" for t in topics)}
+                *(f"api/news/{t.ref.slug}/" for t in site.topics)}
     return {out / folder / "index.html" for folder in folders}
 
 

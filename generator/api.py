@@ -44,8 +44,8 @@ def api_story_json(site: Site, article: Article, record: bytes) -> bytes:
     """A story as the API gives it, as compact JSON in UTF-8: its schema fields
     (``record``, as stored, in the same compact form as ``dump_json``), its page URL and
     its event."""
-    extra = (f'"{PAGE_URL_KEY}":{_text(absolute(site, article.path))},'
-             f'"{CLUSTER_KEY}":{_text(article.cluster)}}}').encode()
+    extra = (f'"{PAGE_URL_KEY}":{compact_json(absolute(site, article.path))},'
+             f'"{CLUSTER_KEY}":{compact_json(article.cluster)}}}').encode()
     if _SITE_IMAGE in record:  # (a file of this site: see _whole_image_urls)
         record = _whole_image_urls(site, record)
     return record[:-1] + (b"," if record != b"{}" else b"") + extra
@@ -65,10 +65,6 @@ def _whole_image_urls(site: Site, record: bytes) -> bytes:
         if image["url"].startswith("/"):
             image["url"] = absolute_path(site, image["url"])
     return compact_json(data).encode()
-
-
-def _text(value: str) -> str:
-    return compact_json(value)
 
 
 def render_api_topics(site: Site, page: Page) -> bytes:

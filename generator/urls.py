@@ -95,11 +95,24 @@ _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def host_of(name: str) -> str:
-    """A host name in lowercase and ASCII (IDNA 2003, Python's ``idna`` codec: its labels
-    of other letters as ``xn--`` punycode); raises ``UnicodeError`` for a name that has no
-    such form (an empty label or one over 63 characters)."""
+    """A host name in lowercase and ASCII, as a browser makes it of what is typed in its
+    address bar (the URL Standard: UTS 46 mapping, not transitional), its labels of other
+    letters as ``xn--`` punycode; raises ``UnicodeError`` for a name that has no such form
+    (a code point UTS 46 disallows, an empty label or one over 63 characters). IDNA 2003,
+    Python's ``idna`` codec, made ``faß.de`` ``fass.de``, another domain than the one a
+    browser opens, ``xn--fa-hia.de``. The ``idna`` package maps; its own encoder would
+    also refuse what browsers take (``i❤️.ws``, ``xn--i-7iq.ws``)."""
     lowered = name.lower()
-    return lowered if lowered.isascii() else lowered.encode("idna").decode("ascii")
+    if lowered.isascii():
+        return lowered
+    import idna  # (here: an ASCII host, nearly every one, never needs it)
+
+    labels = [label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii")
+              for label in idna.uts46_remap(lowered, std3_rules=False,
+                                            transitional=False).split(".")]
+    if not all(0 < len(label) < 64 for label in labels[:-1]) or len(labels[-1]) > 63:
+        raise UnicodeError(f"{name!r} has an empty label or one over 63 characters")
+    return ".".join(labels)
 
 
 ALIAS_FIELDS = ("aliases", "redirect_from")

@@ -196,6 +196,9 @@ def test_a_base_url_that_would_break_every_link_is_an_error(
     ("https://example.org/ünï/", "https://example.org/%C3%BCn%C3%AF/", "/%C3%BCn%C3%AF/"),
     ("https://EXAMPLE.org/News/", "https://example.org/News/", "/News/"),
     ("HTTPS://Bücher.Example:8080/a", "https://xn--bcher-kva.example:8080/a", "/a/"),
+    ("https://faß.de/", "https://xn--fa-hia.de/", "/"),  # (IDNA 2003: fass.de, another)
+    ("https://i❤️.ws/", "https://xn--i-7iq.ws/", "/"),  # (as browsers take it)
+    ("https://ＥＸＡＭＰＬＥ.ü.org/", "https://example.xn--tda.org/", "/"),
     ("https://example.org/a%20b/%c3%bc/", "https://example.org/a%20b/%c3%bc/",
      "/a%20b/%c3%bc/"),  # (kept as encoded)
     ("/ünï/", "/%C3%BCn%C3%AF/", "/%C3%BCn%C3%AF/"),
@@ -213,12 +216,15 @@ def test_a_base_url_is_taken_as_links_and_sitemaps_want_it(
         assert (config.base_url, config.base_path) == (base_url, base_path)
 
 
-def test_a_base_url_whose_host_is_no_domain_name_is_an_error(make_site: MakeSite) -> None:
-    _config, problems = load_config(make_site({}), overrides={
-        "base_url": "https://ex\u00e4mple..org/"})
+@pytest.mark.parametrize("host", ["ex\u00e4mple..org", "\u00fc" * 60 + ".org",
+                                  "\u00fc\u2488.org"])  # (an empty label, one over 63
+# characters as punycode, a code point UTS 46 disallows)
+def test_a_base_url_whose_host_is_no_domain_name_is_an_error(make_site: MakeSite,
+                                                             host: str) -> None:
+    _config, problems = load_config(make_site({}), overrides={"base_url": f"https://{host}/"})
     [problem] = problems
     assert (problem.severity, problem.file) == (Severity.ERROR, "--base-url")
-    assert problem.message == "base_url 'https://exämple..org/' has a host that is no domain name"
+    assert problem.message == f"base_url 'https://{host}/' has a host that is no domain name"
 
 
 @pytest.mark.parametrize("base_url", ["/", "", "/digest", "https://example.org",

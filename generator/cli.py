@@ -359,7 +359,7 @@ def _preview_counts(build: PreviewBuild) -> str:
     if build.report is None:
         return f"nothing built in {build.seconds:.2f} s{errors}"
     write = build.report.write
-    return (f"{build.report.rendered} pages rendered, {write.written} written, "
+    return (f"{build.report.rendered} files rendered, {write.written} written, "
             f"{write.removed} removed in {build.seconds:.2f} s{errors}")
 
 

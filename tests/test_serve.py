@@ -31,7 +31,7 @@ def test_a_burst_of_saves_gives_one_rebuild(sample_site: Path) -> None:
         rebuilds = [x for x in server.lines[start:] if x.startswith("rebuilt after")]
         assert rebuilds == [line]
         assert "content/burst-00.md and 19 more" in line
-        assert "pages rendered" in line and "written" in line and " s;" in line
+        assert "files rendered" in line and "written" in line and " s;" in line
 
 
 def test_template_and_static_changes_rebuild(sample_site: Path) -> None:
@@ -174,7 +174,7 @@ def test_a_template_change_on_a_larger_site_renders_in_forked_helpers(sample_sit
         (sample_site / "templates" / "base.html").write_text(
             base.replace("<body", "<!-- forked -->\n<body"), encoding="utf-8")
         line = server.wait_for_line("rebuilt after templates/base.html", after=start)
-        rendered = int(line.split(" pages rendered")[0].rsplit(" ", 1)[-1].replace(",", ""))
+        rendered = int(line.split(" files rendered")[0].rsplit(" ", 1)[-1].replace(",", ""))
         assert rendered >= 500  # (build.FORK_FROM)
         preview = sample_site / ".digest-cache" / "preview"
         pages = [p for p in preview.rglob("*.html")  # (the redirects use redirect.html alone)

@@ -30,7 +30,7 @@ from tornado.ioloop import IOLoop, PeriodicCallback
 
 from .config import CONFIG_NAME
 from .i18n import I18N_DIR
-from .scan import CONTENT_DIR, is_content_folder
+from .scan import CONTENT_DIR, is_content_folder, is_content_name
 from .theme import ROOT_DIR, STATIC_DIR, is_litter
 
 WATCHED_FOLDERS = (CONTENT_DIR, "templates", STATIC_DIR, ROOT_DIR, I18N_DIR)
@@ -121,10 +121,12 @@ def _ignored_path(path: str) -> bool:
 
 def _ignored_content(folder: Path, path: str) -> bool:
     """Whether a path below ``content/`` (``folder``) is editor litter, or not read by the
-    build (``_x.md``, or in ``_includes/``, ``node_modules/``...)."""
+    build (``_x.md``, a file of no content name such as ``sed -i``'s temporary one, or in
+    ``_includes/``, ``node_modules/``...)."""
     name = os.path.basename(path)
     return is_editor_litter(name) or name.startswith("_") or not all(
-        map(is_content_folder, Path(_relative(folder, path)).parts[:-1]))
+        map(is_content_folder, Path(_relative(folder, path)).parts[:-1])) \
+        or not (is_content_name(name) or os.path.isdir(path))
 
 
 def _ignored_below(folder: Path, path: str) -> bool:
@@ -234,8 +236,9 @@ class _Inotify:
         if is_litter(name) if self._in_copied(folder) else is_editor_litter(name):
             return None
         if self._in_content(folder) and (not is_content_folder(name) if mask & _IN_ISDIR
-                                         else name.startswith("_")):
-            return None  # (not read by the build: a _x.md file, an _includes/ folder...)
+                                         else not is_content_name(name)):
+            return None  # (not read by the build: a _x.md file, an _includes/ folder, a
+            # file of no content name, such as the one sed -i writes and renames...)
         path = folder / name
         if folder == self.site and name not in (CONFIG_NAME, *WATCHED_FOLDERS):
             return None  # build output, caches, README...: not site input

@@ -131,8 +131,9 @@ def test_copied_files_are_inputs_dot_files_too_but_not_litter(tmp_path: Path, po
 def test_content_the_build_sets_aside_is_not_watched_but_drafts_are(tmp_path: Path,
                                                                    poll: bool) -> None:
     """The build reads ``content/_drafts/`` (with ``--drafts``) and ``_posts/`` but not
-    ``_includes/``, ``_x.md`` or ``node_modules/`` (``scan.is_content_folder``): the
-    watcher agrees, so a change there rebuilds nothing."""
+    ``_includes/``, ``_x.md``, ``node_modules/`` (``scan.is_content_folder``) nor a file
+    of no content name (``scan.is_content_name``: ``sed -i`` writes one, then renames it
+    over the story): the watcher agrees, so a change there rebuilds nothing."""
     site = _site(tmp_path)
     for name in ("_includes", "node_modules", "_drafts"):
         (site / "content" / name).mkdir()
@@ -143,6 +144,8 @@ def test_content_the_build_sets_aside_is_not_watched_but_drafts_are(tmp_path: Pa
         (site / "content" / "_index.md").write_text("x")
         (site / "content" / "_other").mkdir()
         (site / "content" / "_drafts" / "d.md").write_text("x")
+        (site / "content" / "2024" / "sedAb12Cd").write_text("x")
+        (site / "content" / "notes.json").write_text("x")
 
     seen = _changes_after(site, edit, poll=poll, seconds=2.5 if poll else 0.3)
     assert seen == {"content/_drafts/d.md"}, seen

@@ -216,9 +216,11 @@ def test_a_base_url_is_taken_as_links_and_sitemaps_want_it(
         assert (config.base_url, config.base_path) == (base_url, base_path)
 
 
-@pytest.mark.parametrize("host", ["ex\u00e4mple..org", "\u00fc" * 60 + ".org",
-                                  "\u00fc\u2488.org"])  # (an empty label, one over 63
-# characters as punycode, a code point UTS 46 disallows)
+@pytest.mark.parametrize("host", [
+    "ex\u00e4mple..org",  # an empty label
+    "\u00fc" * 60 + ".org",  # a label of over 63 characters as punycode
+    "\u00fc\u2488.org",  # a code point UTS 46 disallows
+])
 def test_a_base_url_whose_host_is_no_domain_name_is_an_error(make_site: MakeSite,
                                                              host: str) -> None:
     _config, problems = load_config(make_site({}), overrides={"base_url": f"https://{host}/"})

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache
 from operator import attrgetter
 from pathlib import Path
 
@@ -183,8 +183,6 @@ class _PageTexts:
     def __init__(self, site: Site, templates: Mapping[str, str]) -> None:
         self.templates = templates
         self.naming = naming_site(site.config.source, templates)
-        self.own = partial(own_templates, templates)  # (asked of older pages numbered
-        # from the oldest only)
         self.topic_names = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}" for t in site.topics)
         self.topic_counts = SEP.join(f"{t.ref.name}{SEP}{t.ref.slug}{SEP}{len(t.articles)}"
                                      f"{SEP}{t.description}" for t in site.topics)
@@ -234,13 +232,19 @@ class _PageTexts:
             self.topic_names if template in self.naming else "",
         ))
 
+    @cached_property
+    def own(self) -> frozenset[str]:
+        """``own_templates`` of the site's templates, found once, when first asked: for an
+        older page numbered from the oldest only."""
+        return own_templates(self.templates)
+
     def listing(self, page: Page) -> str:
         """Any other page's text: its cards, its pager, its links (a redirect's target)
         and, where it shows them, the topics and their counts."""
         card = self.cards.__getitem__
         topic = page.topic
         totals = page.pager is None or page.pager.shows_total \
-            or page.template in self.own()  # (a theme's own template may show the counts
+            or page.template in self.own  # (a theme's own template may show the counts
         # on every page: see ``Pager.shows_total``)
         return SEP.join((
             self.templates.get(page.template, ""),

@@ -22,7 +22,7 @@ from operator import attrgetter
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from .config import NEWEST_FIRST, STABLE
+from .config import NEWEST_FIRST
 from .frozen import frozen
 from .i18n import capitalized
 from .model import Article, Card, Site, Topic, article_path
@@ -263,7 +263,7 @@ def plan_html_pages(site: Site, articles: Sequence[Page] | None = None,
     for topic in site.topics:
         planned_pages = known.get(topic.ref.name) or plan_topic_pages(site, topic)
         pages.extend(planned_pages)
-        pages.extend(topic_redirects(site, topic, planned_pages))
+        pages.extend(topic_redirects(topic, planned_pages))
     pages.extend(plan_archive_pages(site) if archive is None else archive)
     pages.append(folder_redirect(NEWS_FOLDER, ARCHIVE_PATH, text("archive")))
     feeds = site_feeds(site)
@@ -353,27 +353,23 @@ def first_page_redirect(first_path: str, title: str) -> Page:
     return folder_redirect(f"{further_pages(first_path)}1/", first_path, title)
 
 
-def listing_redirects(first_path: str, title: str, pagination: str = NEWEST_FIRST,
-                      count: int = 1) -> list[Page]:
+def listing_redirects(first_path: str, title: str, front: int = 1) -> list[Page]:
     """The redirects to the first page of the listing at ``first_path`` (titled
-    ``title``), which has ``count`` pages: from the folder of its further pages,
-    ``page/``, which a reader trimming ``page/2/`` from an address reaches, and from its
-    ``page/1/`` (``first_page_redirect``) unless its pages are numbered from the oldest
-    (``STABLE``) and it has more than one: ``page/1/`` is then its page of oldest stories.
-    (A list of one page numbered so has its one page at its own path: that is also its
-    page 1, the oldest.)"""
+    ``title``), whose first page is number ``front`` (``Pager.front``): from the folder of
+    its further pages, ``page/``, which a reader trimming ``page/2/`` from an address
+    reaches, and from its ``page/1/`` (``first_page_redirect``) when page 1 is its first
+    page, at its own path: always when its pages are numbered from the newest, while it
+    has one page when from the oldest (``page/1/`` is then its page of oldest stories)."""
     folder = [folder_redirect(further_pages(first_path), first_path, title)]
-    if pagination == STABLE and count > 1:
-        return folder
-    return [first_page_redirect(first_path, title), *folder]
+    return [first_page_redirect(first_path, title), *folder] if front == 1 else folder
 
 
-def topic_redirects(site: Site, topic: Topic, pages: Sequence[Page]) -> list[Page]:
-    """``listing_redirects`` of ``topic``, whose pages (``plan_topic_pages``) are
-    ``pages``."""
+def topic_redirects(topic: Topic, pages: Sequence[Page]) -> list[Page]:
+    """``listing_redirects`` of ``topic``, whose pages (``plan_topic_pages``: its first
+    page first) are ``pages``."""
     pager = pages[0].pager if pages else None
-    return listing_redirects(topic.ref.path, topic.ref.name, site.config.pagination,
-                             pager.count if pager is not None else 1)
+    return listing_redirects(topic.ref.path, topic.ref.name,
+                             pager.front if pager is not None else 1)
 
 
 def folder_redirect(folder: str, target: str, title: str) -> Page:

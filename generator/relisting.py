@@ -352,7 +352,7 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
     for topic in site.topics:
         if topic.ref.name in relaid:
             lists.append((topic.ref.path, _last_further(planned[topic.ref.name]), ""))
-            anew += topic_redirects(site, topic, planned[topic.ref.name])  # (page/1/ is
+            anew += topic_redirects(topic, planned[topic.ref.name])  # (page/1/ is
             # one while a topic numbered from the oldest has one page: listing_redirects)
     if moved is not None:  # (every list holding a story that came or went)
         every = plan_api_pages(site, None, site.articles)
@@ -423,8 +423,8 @@ def _last_further(pages: Iterable[Page]) -> int:
     ``pages`` (``plan_api_pages`` gives its folder's redirect too): the number of its
     pages when numbered from the newest, one less when from the oldest (the first page is
     then the last number, at the listing's own path)."""
-    pagers = [page.pager for page in pages if page.pager is not None]
-    return pagers[0].count - (not pagers[0].newest_first) if pagers else 0
+    pager = next((page.pager for page in pages if page.pager is not None), None)
+    return 0 if pager is None else pager.count - (not pager.newest_first)
 
 
 def kept_fingerprints(kept: dict[str, str], relisted: Relisted) -> dict[str, str]:

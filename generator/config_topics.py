@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
 from .config import CONFIG_NAME, SiteConfig
 from .diagnostics import Diagnostic, shorten, warning
 from .read import FieldLines
@@ -64,6 +62,10 @@ def _topic_entries(lines: FieldLines) -> list[tuple[str | None, int | None]]:
     order, as ``config._read_topics`` reads them (a list of ``{name: ...}``, or a mapping
     by name); ``(None, None)`` for an entry without a name (its place kept: indexes match)."""
     topics = lines.node_of("topics")
+    if topics is None:
+        return []
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode  # (PyYAML made ``topics``)
+
     if isinstance(topics, MappingNode):
         return [(key.value, key.start_mark.line + 1) if isinstance(key, ScalarNode)
                 else (None, None) for key, _item in topics.value]

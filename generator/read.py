@@ -15,14 +15,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, error, warning
 from .frozen import frozen
 from .scan import find_content_paths
 from .yamlio import DuplicateKey, YamlProblem, compose_yaml, load_yaml
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node
 
 FENCE = "---"
 FRONT_MATTER_LINE = 2
@@ -81,7 +82,8 @@ class FieldLines:
 
     def __init__(self, text: str, *, first: int = 1) -> None:
         self.text, self.first = text, first
-        self._root: Node | None | bool = False  # (False: not composed yet)
+        self._root: Node | None = None
+        self._composed_yet = False
 
     def line_of(self, field: str) -> int | None:
         """The line of ``field`` (``title``; ``images[1].width``: that image's ``width:``;
@@ -111,12 +113,13 @@ class FieldLines:
         return node, line, True
 
     def _composed(self) -> Node | None:
-        if self._root is False:
+        if not self._composed_yet:
+            self._composed_yet = True
             try:
                 self._root = compose_yaml(self.text)
             except (YamlProblem, RecursionError):
                 self._root = None
-        return self._root if isinstance(self._root, Node) else None
+        return self._root
 
 
 _FIELD_PART = re.compile(r"[^.\[\]]+|\[\d+\]")
@@ -127,6 +130,10 @@ def _step_into(node: Node | None, step: str) -> tuple[Node | None, int | None]:
     """The node ``step`` (a key, or ``[n]``) leads to from ``node``, and the 1-based line
     where it is written (None, None where it leads nowhere). A key given twice is its last
     (the value the data keeps); ``[n]`` of a mapping (``topics:`` by name) is its n-th key."""
+    if node is None:
+        return None, None
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode  # (PyYAML made ``node``)
+
     if step.startswith("["):
         index = int(step[1:-1])
         if isinstance(node, SequenceNode) and index < len(node.value):

@@ -24,6 +24,7 @@ from generator import (
     output,
     related,
     relisting,
+    yaml_loaders,
     yamlio,
 )
 from generator.cluster_engine import build_records
@@ -245,7 +246,7 @@ def test_resolve_tags_scalars_as_the_python_resolver(value: str, plain: bool,
                                                      quoted: bool) -> None:
     native_only()
     assert kernels.resolve is not None
-    table, tags = yamlio._NO_TIMESTAMPS, yamlio._DEFAULT_TAGS
+    table, tags = yamlio.IMPLICIT_RESOLVERS, yaml_loaders._DEFAULT_TAGS
     known: dict[str, str] = {}
     kept: dict[str, str] = {}
     for kind in (ScalarNode, SequenceNode, MappingNode):
@@ -269,12 +270,12 @@ def test_resolve_keeps_at_most_its_limit_of_tags(compiled: bool) -> None:
     known: dict[str, str] = {}
     longest = yamlio.RESOLVE_MEMO_LONGEST
     for text in ("x" * longest, "y" * (longest + 1)):
-        resolve(yamlio._NO_TIMESTAMPS, yamlio._DEFAULT_TAGS, ScalarNode, known,
+        resolve(yamlio.IMPLICIT_RESOLVERS, yaml_loaders._DEFAULT_TAGS, ScalarNode, known,
                 ScalarNode, text, (True, False))
     assert set(known) == {"x" * longest}
     full: dict[str, str] = {}
     for number in range(yamlio.RESOLVE_MEMO_MOST + 5_000):
-        resolve(yamlio._NO_TIMESTAMPS, yamlio._DEFAULT_TAGS, ScalarNode, full,
+        resolve(yamlio.IMPLICIT_RESOLVERS, yaml_loaders._DEFAULT_TAGS, ScalarNode, full,
                 ScalarNode, str(number), (True, False))
     assert len(full) == yamlio.RESOLVE_MEMO_MOST
     assert full[str(yamlio.RESOLVE_MEMO_MOST - 1)] == "tag:yaml.org,2002:int"
@@ -284,8 +285,8 @@ def construct_both(text: str) -> tuple[Any, Any]:
     """What the compiled and the Python direct construction make of a document's nodes
     (each an outcome: ("ok", data) or ("refused", exception class name))."""
     outcomes = []
-    for construct in (yamlio._construct_plain, yamlio.construct_plain_python):
-        loader = yamlio._FastLoader(text)
+    for construct in (yaml_loaders._construct_plain, yaml_loaders.construct_plain_python):
+        loader = yaml_loaders._FastLoader(text)
         try:
             node = loader.get_single_node()
             outcomes.append(("ok", construct(loader, node, 1)) if node is not None else None)

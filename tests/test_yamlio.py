@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,15 +15,38 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator import yamlio
+from generator import yaml_loaders, yamlio
 from generator.yamlio import DuplicateKey, YamlProblem, load_yaml
+
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class StandardLoader(yaml.SafeLoader):
-    """PyYAML's own safe loader, with the same resolvers (timestamps left as strings)."""
+    """PyYAML's own safe loader, timestamps left as strings (its table, not ours)."""
 
 
-StandardLoader.yaml_implicit_resolvers = yamlio._NO_TIMESTAMPS
+StandardLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def test_the_implicit_types_are_pyyamls_but_timestamps() -> None:
+    """(``yamlio`` writes the table out, to load plain documents without importing PyYAML;
+    the comparisons with ``StandardLoader`` below also hold it to PyYAML's behaviour.)"""
+    assert StandardLoader.yaml_implicit_resolvers == yamlio.IMPLICIT_RESOLVERS
+    assert list(yamlio.IMPLICIT_RESOLVERS) == list(StandardLoader.yaml_implicit_resolvers)
+
+
+@pytest.mark.parametrize("word", ["yes", "Yes", "YES", "no", "No", "NO", "true", "True",
+                                  "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off",
+                                  "Off", "OFF", "~", "null", "Null", "NULL", ""])
+def test_booleans_and_nulls_are_made_as_pyyaml_makes_them(word: str) -> None:
+    tag = next((tag for tag, regexp in yamlio.IMPLICIT_RESOLVERS.get(word[:1], ())
+                if regexp.match(word)), None)
+    assert tag is not None
+    value = yamlio.construct_other(tag, word)
+    assert repr(value) == repr(yaml_loaders.construct_other(tag, word))
+    assert repr(value) == repr(standard(f"v: {word}\n")[1]["v"])
 
 
 def standard(text: str) -> tuple[str, Any]:
@@ -173,10 +199,10 @@ def test_the_compiled_hooks_are_used_where_the_kernels_are_built() -> None:
     """(Then every comparison with PyYAML above runs through them; without the kernels,
     through the same loader with the Python resolver.)"""
     from generator import kernels
-    bound = yamlio._Loader.__dict__["resolve"].__func__.func
+    bound = yaml_loaders._Loader.__dict__["resolve"].__func__.func
     assert bound is (kernels.resolve or yamlio.resolve_python)
-    assert (yamlio._Loader.descend_resolver is kernels.ignore) == (kernels.ignore is not None)
-    assert (yamlio._construct_plain is yamlio.construct_plain_python) == \
+    assert (yaml_loaders._Loader.descend_resolver is kernels.ignore) == (kernels.ignore is not None)
+    assert (yaml_loaders._construct_plain is yaml_loaders.construct_plain_python) == \
         (kernels.construct is None)
     assert (yamlio._load_compiled is None) == (kernels.load_yaml is None)
 
@@ -191,15 +217,15 @@ machine without the kernels, or ``DIGEST_PURE_PYTHON``, runs)."""
 
 @contextlib.contextmanager
 def loading(how: str) -> Iterator[None]:
-    compiled, construct = yamlio._load_compiled, yamlio._construct_plain
+    compiled, construct = yamlio._load_compiled, yaml_loaders._construct_plain
     if how != "as built":
         yamlio._load_compiled = None
     if how == "without the kernels":
-        yamlio._construct_plain = yamlio.construct_plain_python
+        yaml_loaders._construct_plain = yaml_loaders.construct_plain_python
     try:
         yield
     finally:
-        yamlio._load_compiled, yamlio._construct_plain = compiled, construct
+        yamlio._load_compiled, yaml_loaders._construct_plain = compiled, construct
 
 
 def duplicates(text: str, how: str = "as built") -> list[tuple[str, str, int, int]]:
@@ -278,7 +304,7 @@ def test_a_document_with_an_alias_is_checked_on_the_guarded_path() -> None:
             "images: [*b, *b]\n"  # 4
             "title: A\n"       # 5
             "title: B\n")      # 6
-    assert yamlio._needs_guard(text)
+    assert yaml_loaders._needs_guard(text)
     assert duplicates(text) == [("base.url", "url", 2, 3), ("title", "title", 5, 6)]
 
 
@@ -293,10 +319,10 @@ def test_the_fast_paths_leave_a_repeated_key_to_pyyaml() -> None:
     text = "a: 1\nb:\n  c: 2\n  c: 3\n"
     if yamlio._load_compiled is not None:
         assert yamlio._load_compiled(text) is yamlio._FALLBACK
-    for construct in {yamlio._construct_plain, yamlio.construct_plain_python}:
-        loader = yamlio._FastLoader(text)
+    for construct in {yaml_loaders._construct_plain, yaml_loaders.construct_plain_python}:
+        loader = yaml_loaders._FastLoader(text)
         try:
-            with pytest.raises(yamlio._NotPlain):
+            with pytest.raises(yaml_loaders._NotPlain):
                 construct(loader, loader.get_single_node(), 1)
         finally:
             loader.dispose()
@@ -355,3 +381,25 @@ def test_mappings_with_repeated_keys_load_as_pyyaml_loads_them_and_report_the_re
             loaded = load_yaml(text)
         assert repr(loaded.data) == repr(yaml.safe_load(text))
         assert loaded.duplicates == tuple(sorted(repeats, key=lambda repeat: repeat.line))
+
+
+def test_a_build_of_plain_stories_never_imports_pyyaml(corpus_site: Path) -> None:
+    """Where the compiled loader is built, the real corpus and a digest.yaml load without
+    PyYAML's loaders (``yaml_loaders``), which a fresh build would spend 13-16 ms
+    importing; a bad file still gets them, for its line."""
+    if yamlio._load_compiled is None:
+        pytest.skip("the compiled loader is not built (DIGEST_PURE_PYTHON, or no libyaml)")
+    (corpus_site / "digest.yaml").write_text(
+        "title: Plain\nlanguage: en\npage_size: 10\nfeeds: true\ntopics:\n"
+        "  - name: AI\n    description: ~\n", encoding="utf-8")
+    script = ("import sys\nfrom generator.cli import main\ncode = main(sys.argv[1:])\n"
+              "print('yaml' in sys.modules, code)\n")
+    build = [sys.executable, "-c", script, "build", "--source", str(corpus_site),
+             "--output", str(corpus_site / "out"), "--quiet"]
+    done = subprocess.run(build, capture_output=True, text=True, check=True)
+    assert done.stdout.split()[-2:] == ["False", "0"], done.stderr
+    (corpus_site / "content" / "zz-bad.md").write_text("---\ntitle: [unclosed\n---\n",
+                                                        encoding="utf-8")
+    done = subprocess.run(build, capture_output=True, text=True, check=False)
+    assert done.stdout.split()[-2:] == ["True", "1"], done.stderr
+    assert "zz-bad.md:2" in done.stderr

@@ -224,7 +224,7 @@ class BuildReport:
         return sum(self.timings.values())
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class BuildMemory:
     """What a long-lived caller (the preview server) keeps between its builds of one site
     and output, so that each build skips loading the cache from disk. ``build`` fills it."""
@@ -747,7 +747,7 @@ def _model(config: SiteConfig, summaries: list[StorySummary], parsed: Sequence[P
     return evented_site(config, laid, records, *events_child.events())
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class _Ahead:
     """What a build after an edit makes while its events child makes the events, for
     later (see ``_model``): each is made then, or when first asked for."""

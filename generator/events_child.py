@@ -61,7 +61,7 @@ from .summary import StorySummary
 from .workers import yield_to_the_build
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class _Shared:
     """What the works of one events child hand on to each other (in the child), or their
     fallbacks (here, when the child fails)."""

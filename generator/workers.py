@@ -15,7 +15,6 @@ import gc
 import marshal
 import os
 import sys
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import astuple, replace
 from functools import partial
@@ -181,6 +180,8 @@ def _failure() -> tuple[str, object]:
     failed = sys.exc_info()[1]
     if isinstance(failed, DigestError):
         return "problem", (str(failed), failed.diagnostics)
+    import traceback  # (here: 2 ms of every build's imports, for a failure)
+
     return "error", traceback.format_exc()
 
 

@@ -874,10 +874,17 @@ def test_a_story_without_an_excerpt_shows_its_body_files_lead_on_every_listing(
     assert tree(out) == clean_build(site, tmp_path)
 
 
-def test_a_damaged_cache_only_costs_a_cold_build(site: Path, tmp_path: Path) -> None:
-    def damage(root: Path) -> None:
-        for path in (root / ".digest-cache").glob("manifest-*"):
-            path.write_bytes(b"\x00garbage")
+@pytest.mark.parametrize("how", ["garbage", "empty", "truncated"])
+def test_a_damaged_cache_only_costs_a_cold_build(site: Path, tmp_path: Path, how: str) -> None:
+    def damage(root: Path) -> None:  # (the index, the stories, the event state: each is
+        # read through a memory map, see ``manifest._unmarshal``)
+        paths = [path for path in (root / ".digest-cache").iterdir()
+                 if path.suffix in (".bin", ".state", ".delta")]
+        assert {path.name.split("-")[0] for path in paths} >= {"manifest", "stories", "events"}
+        for path in paths:
+            data = path.read_bytes()
+            path.write_bytes({"garbage": b"\x00garbage", "empty": b"",
+                              "truncated": data[: len(data) // 2]}[how])
 
     check_equal_after(damage, site, tmp_path)
 

@@ -1411,7 +1411,7 @@ static PyObject *construct_node(PyObject *loader, PyObject *node, Py_ssize_t dep
 PyDoc_STRVAR(construct_doc,
 "construct(constants, loader, node, depth) -> object\n\n"
 "A YAML node made of mappings with scalar keys (none repeated), lists and scalars, built\n"
-"directly; see yamlio.construct_plain_python.");
+"directly; see yaml_loaders.construct_plain_python.");
 
 static PyObject *construct(PyObject *module, PyObject *args)
 {
@@ -2010,7 +2010,7 @@ static struct PyModuleDef module = {
 
 /* generator/kernels.py uses these functions only when its VERSION is this one: a build left
  * from other sources (an older checkout) is not run. Raise it with any change here. */
-#define VERSION 7
+#define VERSION 8
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {

@@ -17,7 +17,7 @@ Three more take the Python out of loading front matter with libyaml (see
 - ``resolve``: :func:`generator.yamlio.resolve_python` (after the implicit resolvers,
   the default tags, the scalar node class and a dict in which it keeps the tags of short
   plain scalars it has resolved, up to 20,000);
-- ``construct``: :func:`generator.yamlio.construct_plain_python` (after a tuple of the
+- ``construct``: :func:`generator.yaml_loaders.construct_plain_python` (after a tuple of the
   constants it reads);
 - ``ignore``: does nothing, in place of the resolver's path hooks (a loader without path
   resolvers has nothing to do in them).
@@ -83,7 +83,7 @@ Join = Callable[[tuple[Any, ...], list[int], dict[int, float], AbstractSet[int],
                 tuple[list[int], list[bool], list[int]]]
 
 
-VERSION = 7
+VERSION = 8
 """The version of ``generator/_kernels.c`` these names expect."""
 YAML_VERSION = 2
 """The version of ``generator/_yamlfast.c`` ``load_yaml`` expects."""

@@ -120,13 +120,13 @@ def _ignored_path(path: str) -> bool:
 
 
 def _ignored_content(folder: Path, path: str) -> bool:
-    """Whether a path below ``content/`` (``folder``) is editor litter, or not read by the
-    build (``_x.md``, a file of no content name such as ``sed -i``'s temporary one, or in
-    ``_includes/``, ``node_modules/``...)."""
-    name = os.path.basename(path)
-    return is_editor_litter(name) or name.startswith("_") or not all(
-        map(is_content_folder, Path(_relative(folder, path)).parts[:-1])) \
-        or not (is_content_name(name) or os.path.isdir(path))
+    """Whether a file below ``content/`` (``folder``; the polling watcher asks of files
+    only) is editor litter, or not read by the build: one of no content name (``_x.md``,
+    ``sed -i``'s temporary file), or in a folder it sets aside (``_includes/``,
+    ``node_modules/``...)."""
+    *folders, name = Path(_relative(folder, path)).parts
+    return is_editor_litter(name) or not is_content_name(name) \
+        or not all(map(is_content_folder, folders))
 
 
 def _ignored_below(folder: Path, path: str) -> bool:

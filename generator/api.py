@@ -18,7 +18,8 @@ import json
 from .feeds import absolute, absolute_path, dump_json, feed_paths
 from .model import Article, Site
 from .pages import API_FILE, Page, api_folder
-from .schema_json import compact_json
+from .schema_json import compact_json, compact_json_bytes
+from .urls import join_url
 
 PAGE_URL_KEY = "pageUrl"
 """The key added to each story: the URL of its page on this site."""
@@ -34,23 +35,27 @@ def render_api_news(site: Site, page: Page) -> bytes:
     # Stories are spliced in as JSON text (``api_story_json``): the same bytes as
     # ``dump_json`` of the parsed records, without parsing 10,000s of them again.
     records = site.record_jsons(page.articles)
-    stories = b",".join(api_story_json(site, article, record)
-                        for article, record in zip(page.articles, records, strict=True))
+    base = site.config.site_url
+    stories = b",".join([api_story_json(site, base, article, record)
+                         for article, record in zip(page.articles, records, strict=True)])
     next_page = json.dumps(older).encode()
     return b'{"page":%d,"value":[%b],"nextPage":%b}\n' % (number, stories, next_page)
 
 
-def api_story_json(site: Site, article: Article, record: bytes) -> bytes:
+def api_story_json(site: Site, base: str, article: Article, record: bytes) -> bytes:
     """A story as the API gives it, as compact JSON in UTF-8: its schema fields
-    (``record``, as stored, in the same compact form as ``dump_json``), its page URL and
-    its event."""
-    extra = (f'"{PAGE_URL_KEY}":{compact_json(absolute(site, article.path))},'
-             f'"{CLUSTER_KEY}":{compact_json(article.cluster)}}}').encode()
+    (``record``, as stored, in the same compact form as ``dump_json``), its page URL
+    (under ``base``, the site's URL: ``absolute``) and its event. (A delete at 10,000
+    stories renders 471 pages of the API again: 9,440 of these.)"""
+    extra = b"%b%b,%b%b}" % (_PAGE_URL, compact_json_bytes(join_url(base, article.path)),
+                             _CLUSTER, compact_json_bytes(article.cluster))
     if _SITE_IMAGE in record:  # (a file of this site: see _whole_image_urls)
         record = _whole_image_urls(site, record)
     return record[:-1] + (b"," if record != b"{}" else b"") + extra
 
 
+_PAGE_URL = f'"{PAGE_URL_KEY}":'.encode()
+_CLUSTER = f'"{CLUSTER_KEY}":'.encode()
 _SITE_IMAGE = b'"url":"/'
 """How a record holds an image of this site (``site_images``): its URL a path under the
 base URL's path. Nothing else does: other URLs are http(s), and a text's quotes are

@@ -142,6 +142,7 @@ from .workers import (
     WorkerPool,
     render_and_stage,
     render_forked,
+    render_work,
     worker_count,
 )
 
@@ -154,11 +155,18 @@ if TYPE_CHECKING:
 PARALLEL_FROM = 400
 """Read files in worker processes (which then render the article pages) when at least
 this many files must be read."""
-FORK_FROM = 500
-"""Pages to render from which a build that read fewer files forks helpers to render them.
-Rendering a page costs 0.3-1.5 ms; forking a process that holds a large site costs tens
-of ms (page tables, then copy-on-write faults in both processes): at 200 pages the preview
-server's median edit at 10,000 stories went from 0.34 to 0.46 s."""
+FORK_FROM = 150.0
+"""Work to render (``render_work``: about one HTML page a unit, 0.7-0.9 ms) from which a
+build that read fewer files forks a helper to render half of it. Forking the process that
+holds a site of 10,000 stories costs 8-10 ms (the fork itself, then copy-on-write faults
+in both processes) and more CPU: on a delete there, whose 498 pages (471 of them pages of
+the JSON API) weigh 170 units, the build took 0.62 s forked against 0.66 s; on an add,
+whose 23 pages and sitemap weigh 131, forked or not took the same (medians 0.483 s over 8
+builds each), forked with 44 ms more CPU."""
+FORK_FROM_SERVING = 500.0
+"""``FORK_FROM`` for the preview server, whose process holds the last site and its pages
+as well (more to copy on write): at 200 pages its median edit at 10,000 stories went from
+0.34 to 0.46 s forked."""
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` during long stages."""
@@ -597,7 +605,8 @@ def _build(config: SiteConfig, manifest_file: Path, *, now: float, progress: Pro
                     if (was := manifest.pages.get(rel)) is not None}  # (the digests the
         # files to write had: after an edit, 10 of 12,000 at 10,000 stories)
         tick = _ticker(progress, "rendering", len(to_render))
-        if pool is None and len(to_render) >= FORK_FROM and worker_count() > 1:
+        if pool is None and worker_count() > 1 and render_work(to_render) >= (
+                FORK_FROM if memory is None else FORK_FROM_SERVING):
             staged = render_forked(site, to_render, store, previous, worker_count(), tick,
                                    direct=direct, meanwhile=later)
         else:

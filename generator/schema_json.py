@@ -57,6 +57,14 @@ def compact_json(value: object) -> str:
 
 _STANDARD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
+
+def compact_json_bytes(value: object) -> bytes:
+    """``compact_json`` as UTF-8, without decoding orjson's bytes and encoding them again."""
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return _STANDARD.encode(value).encode()
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SECOND = timedelta(seconds=1)
 _RFC3339_UTC = "%Y-%m-%dT%H:%M:%SZ"

@@ -1411,8 +1411,15 @@ def test_forked_rendering_equals_a_clean_build(sample_site: Path, tmp_path: Path
     assert "<!-- forked -->" in (out / "index.html").read_text("utf-8")
 
 
+@pytest.mark.parametrize(("failure", "said"), [
+    ("raises", "a worker process failed:\n(.|\n)*RuntimeError: template exploded in a child"),
+    ("dies", "a worker process died during the build"),
+])
 def test_a_failing_forked_renderer_fails_the_build_and_keeps_the_output(
-        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str,
+        said: str) -> None:
+    """A forked renderer that raises is reported with its traceback; one that dies
+    (killed, say) as dead, not waited for forever."""
     import generator.build as build_module
     import generator.workers as workers_module
 
@@ -1425,6 +1432,8 @@ def test_a_failing_forked_renderer_fails_the_build_and_keeps_the_output(
 
     def broken(site_: object, pages: list[object], *args: object, **kwargs: object) -> object:
         if os.getpid() != parent:
+            if failure == "dies":
+                os._exit(3)
             raise RuntimeError("template exploded in a child")
         return real(site_, pages, *args, **kwargs)  # type: ignore[arg-type]
 
@@ -1433,7 +1442,7 @@ def test_a_failing_forked_renderer_fails_the_build_and_keeps_the_output(
     edit = site / "content/2021-03-01-story-1.md"
     edit.write_text(story(1, title="Story one, rendered by a broken child"), encoding="utf-8")
     touch_later(edit)
-    with pytest.raises(DigestError, match="template exploded in a child"):
+    with pytest.raises(DigestError, match=said):
         run(site, out)
     assert tree(out) == before
 
@@ -1721,7 +1730,7 @@ def test_each_build_fingerprints_its_pages_at_most_once(
         return real(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(build_module, "page_fingerprints", counting)
-    monkeypatch.setattr(build_module, "FORK_FROM", 1)
+    monkeypatch.setattr(build_module, "FORK_FROM_SERVING", 1)
     monkeypatch.setattr(build_module, "worker_count", lambda: 2)
     config, _ = load_config(site, output=tmp_path / "out")
     memory = BuildMemory()

@@ -159,7 +159,7 @@ def test_new_and_fixed_problems_ignore_moved_lines(sample_site: Path) -> None:
 
 
 def test_a_template_change_on_a_larger_site_renders_in_forked_helpers(sample_site: Path) -> None:
-    """Past ``build.FORK_FROM`` pages to render the server forks helpers (from a process
+    """Past ``build.FORK_FROM_SERVING`` pages to render the server forks helpers (from a process
     running its HTTP and watcher threads): every page still gets the new template."""
     content = sample_site / "content"
     for i in range(520):
@@ -175,7 +175,7 @@ def test_a_template_change_on_a_larger_site_renders_in_forked_helpers(sample_sit
             base.replace("<body", "<!-- forked -->\n<body"), encoding="utf-8")
         line = server.wait_for_line("rebuilt after templates/base.html", after=start)
         rendered = int(line.split(" files rendered")[0].rsplit(" ", 1)[-1].replace(",", ""))
-        assert rendered >= 500  # (build.FORK_FROM)
+        assert rendered >= 500  # (build.FORK_FROM_SERVING: HTML pages, a unit of work each)
         preview = sample_site / ".digest-cache" / "preview"
         pages = [p for p in preview.rglob("*.html")  # (the redirects use redirect.html alone)
                  if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")]

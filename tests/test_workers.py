@@ -26,6 +26,7 @@ from generator.workers import (
     _receive,
     _start_unpacking,
     pack_site,
+    render_work,
 )
 
 
@@ -150,6 +151,20 @@ def test_forked_renders_get_every_page_once_in_shares_of_even_work(
             for page in pages[:end]:
                 dealt[owner[page.path]] += 1
             assert max(dealt) - min(dealt) <= 1
+
+
+def test_the_work_to_render_weighs_sitemap_lines_and_json_pages_against_html_pages() -> None:
+    """What decides whether a build forks a renderer (``build.FORK_FROM``): a page of
+    the JSON API weighs less than an HTML page, a sitemap by its lines."""
+    html = [Page("topic", f"topics/t/page/{n}/", "topic.html", "T") for n in range(10)]
+    api = [Page("api-news", f"api/news/page/{n}/index.json", "api-news.json", "News")
+           for n in range(10)]
+    sitemap = Page("sitemap", "sitemap.xml", "sitemap.xml", "Sitemap",
+                   links=tuple((f"news/{i}/", 0.0) for i in range(3 * SITEMAP_LINKS_PER_PAGE)))
+    assert render_work(html) == 10.0
+    assert render_work(api) == pytest.approx(3.0)
+    assert render_work([*html, sitemap]) == 13.0
+    assert render_work([]) == 0.0
 
 
 def test_a_sitemap_goes_to_a_forked_render_with_fewer_other_pages() -> None:

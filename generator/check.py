@@ -524,8 +524,11 @@ def check_sitemap(site: BuiltSite) -> list[CheckProblem]:
     if root is None:
         return problems
     sitemaps = [("sitemap.xml", root)]
+    relative = True  # (whether site-relative <loc>s are still to report: once in all)
     if root.tag == f"{SITEMAP}sitemapindex":
-        problems += _sitemap_entry_problems(site, "sitemap.xml", root, "sitemap")
+        found = _sitemap_entry_problems(site, "sitemap.xml", root, "sitemap")
+        relative = not any(problem.message.endswith(RELATIVE_HINT) for problem in found)
+        problems += found
         sitemaps = []
         for loc in _locs(root, "sitemap"):
             file = _target(site, loc)
@@ -536,7 +539,7 @@ def check_sitemap(site: BuiltSite) -> list[CheckProblem]:
                     sitemaps.append((file, part))
     listed: set[str] = set()
     for file, urlset in sitemaps:
-        problems += _sitemap_entry_problems(site, file, urlset, "url")
+        problems += _sitemap_entry_problems(site, file, urlset, "url", relative=relative)
         locs = _locs(urlset, "url")
         if len(locs) > SITEMAP_LIMIT:
             problems.append(CheckProblem(file, f"{len(locs):,} URLs: a sitemap may hold "
@@ -564,16 +567,18 @@ def _locs(root: Element, element: str) -> list[str]:
 
 
 def _sitemap_entry_problems(site: BuiltSite, file: str, root: Element,
-                            element: str) -> list[CheckProblem]:
-    """Each ``<url>`` (or ``<sitemap>``) has a W3C lastmod, if any, and a loc that resolves."""
+                            element: str, *, relative: bool = True) -> list[CheckProblem]:
+    """Each ``<url>`` (or ``<sitemap>``) has a W3C lastmod, if any, and a loc that resolves
+    (and, unless not ``relative``, is a full URL: an index whose locs are not stands for
+    its files)."""
     problems = []
     for entry in root.iter(f"{SITEMAP}{element}"):
         lastmod = entry.findtext(f"{SITEMAP}lastmod")
         if lastmod is not None and not W3C_DATE.match(lastmod.strip()):
             problems.append(CheckProblem(file, f"lastmod {lastmod!r} is not a W3C date"))
     locs = _locs(root, element)
-    return problems + _relative_loc_problems(site, file, locs) + url_problems(
-        site, file, locs, "<loc>")
+    return problems + (_relative_loc_problems(site, file, locs) if relative else []) \
+        + url_problems(site, file, locs, "<loc>")
 
 
 def _relative_loc_problems(site: BuiltSite, file: str, locs: list[str]) -> list[CheckProblem]:
@@ -588,8 +593,13 @@ def _relative_loc_problems(site: BuiltSite, file: str, locs: list[str]) -> list[
     line = text.count("\n", 0, index) + 1 if index >= 0 else None
     return [CheckProblem(
         file, f"{len(relative)} <loc> URL(s) are site-relative, e.g. {relative[0]!r}: the "
-        "sitemap protocol wants full URLs (search engines ignore the rest). Pass --base-url "
-        "https://example.org/digest/ to digest build, or set base_url in digest.yaml", line)]
+        f"sitemap protocol wants full URLs (search engines ignore the rest). {RELATIVE_HINT}",
+        line)]
+
+
+RELATIVE_HINT = ("Pass --base-url https://example.org/digest/ to digest build, or set "
+                 "base_url in digest.yaml")
+"""How the problem of site-relative sitemap URLs ends (the fix)."""
 
 
 def _target(site: BuiltSite, url: str) -> str:

@@ -36,8 +36,9 @@ ALIAS_FINGERPRINT = "alias:"
 """What the fingerprint of an alias page starts with (``aliases``), so that a build
 keeping the last build's fingerprints (``relisting``) can leave those pages out: they
 are planned and fingerprinted again on every build, and one gone must not be kept."""
-SHOWS_COUNTS = frozenset({"home", "topics", "404", "api-topics", "sitemap", "sitemap-index"})
-"""Kinds of page that show how many stories each topic has (or depend on it)."""
+SHOWS_COUNTS = frozenset({"home", "topics", "404", "api-topics"})
+"""Kinds of page that show how many stories each topic has. (The sitemap's files depend on
+them through their lines, each page's path and date, which their fingerprints hold.)"""
 
 
 @lru_cache(maxsize=1)
@@ -256,7 +257,9 @@ class _PageTexts:
             *(f"{c.lead.slug}{SEP}{card(c.lead.slug)}{SEP}"
               + SEP.join(map(card, map(_SLUG, c.others))) for c in page.cards), "|",
             *(f"{path}{SEP}{stamp}" for path, stamp in page.links),
-            str(self.newest) if page.links else "",
+            str(self.newest) if any(not stamp for _path, stamp in page.links) else "",  # (a
+            # sitemap dates a page listing no story by the site's newest: the others keep
+            # their bytes when it changes)
             *(f"{m.path}{SEP}{m.year}{SEP}{m.name}{SEP}{m.count}" for m in page.months), "|",
             self.topic_counts if page.kind in SHOWS_COUNTS
             else self.topic_names if page.template in self.naming else "",

@@ -26,7 +26,6 @@ from .fingerprints import page_fingerprints
 from .frozen import frozen
 from .model import Article, Card, Site, event_fields
 from .pages import (
-    NOT_INDEXED,
     SITEMAP_KINDS,
     Page,
     article_page,
@@ -34,7 +33,6 @@ from .pages import (
     is_html,
     plan_sitemap_pages,
     plan_topic_pages,
-    sitemap_links,
 )
 from .record_store import RecordStore
 from .shared_urls import find_same_urls, web_url_key
@@ -185,12 +183,7 @@ def _replan_pages(site: Site, pages: Sequence[Page], listed: set[str], shown: se
         elif regrouped and page.kind in SITEMAP_KINDS:  # listings planned again may differ
             gone.add(page_path(page.path))
             if not sitemap:  # (the HTML pages come first: all are in ``result`` by now)
-                stamps = {path: stamp for p in pages if p.kind == "sitemap"
-                          for path, stamp in p.links}
-                stamps.update(sitemap_links([p for p in touched if is_html(p)]))
-                sitemap = plan_sitemap_pages(tuple(
-                    (p.path, stamps[p.path]) for p in result
-                    if is_html(p) and p.kind not in NOT_INDEXED))
+                sitemap = plan_sitemap_pages(site, [p for p in result if is_html(p)])
                 result += sitemap
                 touched += sitemap
             continue

@@ -13,11 +13,11 @@ topic, the JSON API, the sitemap and robots.txt.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 from functools import lru_cache
-from itertools import groupby
+from itertools import chain, groupby
 from operator import attrgetter
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -162,8 +162,11 @@ REDIRECT_TEMPLATE = "redirect.html"
 """The template of the pages that send readers on to another page (a listing's first
 page, from its ``page/1/`` and ``page/`` folders; the archive, from ``news/``...)."""
 SITEMAP_LIMIT = 50_000
-"""Most URLs in one sitemap file (the sitemaps.org protocol's limit): a larger site gets
-``sitemap.xml`` as an index of ``sitemap-1.xml``, ``sitemap-2.xml``..."""
+"""Most URLs in one sitemap file (the sitemaps.org protocol's limit): a part of the
+sitemap past it is cut into ``sitemap-<part>.xml``, ``sitemap-<part>.2.xml``..."""
+SITEMAP_PAGES = "pages"
+"""The part of the sitemap (``sitemap_part``) of the pages but the articles' and the
+topics': the home page, the topics page and the archive."""
 SITEMAP_KINDS = frozenset({"sitemap", "sitemap-index"})
 """Kinds of the sitemap's pages."""
 
@@ -246,7 +249,7 @@ def plan_pages(site: Site, articles: Sequence[Page] | None = None) -> list[Page]
 def plan_listing_pages(site: Site) -> list[Page]:
     """``plan_pages`` without the article pages (the sitemap lists them all the same)."""
     html = plan_html_pages(site, ())
-    return html + plan_machine_pages(site, html, site.articles)
+    return html + plan_machine_pages(site, html)
 
 
 def plan_html_pages(site: Site, articles: Sequence[Page] | None = None,
@@ -270,6 +273,13 @@ def plan_html_pages(site: Site, articles: Sequence[Page] | None = None,
     pages.extend(articles if articles is not None
                  else (article_page(article, feeds) for article in site.articles))
     return pages
+
+
+def sitemap_sources(site: Site, topics: Iterable[Sequence[Page]],
+                    archive: Sequence[Page]) -> list[Page]:
+    """What ``plan_sitemap_pages`` needs to plan its first part and the parts of some
+    topics: the home and topics pages, the pages of those ``topics``, the archive's."""
+    return [home_page(site), *_index_pages(site), *chain.from_iterable(topics), *archive]
 
 
 def _index_pages(site: Site) -> list[Page]:
@@ -458,10 +468,9 @@ def feed_links(folder: str, title: str) -> tuple[FeedLink, ...]:
                  for label, media_type, name in FEED_FORMATS)
 
 
-def plan_machine_pages(site: Site, html: Sequence[Page],
-                       unplanned: Sequence[Article] = ()) -> list[Page]:
-    """Feeds, the JSON API, the sitemap (of the ``html`` pages, then of the pages of the
-    ``unplanned`` articles) and robots.txt."""
+def plan_machine_pages(site: Site, html: Sequence[Page]) -> list[Page]:
+    """Feeds, the JSON API, the sitemap (of the ``html`` pages: ``plan_sitemap_pages``)
+    and robots.txt."""
     pages = plan_feed_pages(site, None, site.articles[: site.config.feed_size])
     for topic in site.topics:
         pages += topic_feed_pages(site, topic)
@@ -473,16 +482,10 @@ def plan_machine_pages(site: Site, html: Sequence[Page],
         _api_topics_page(site),
         folder_redirect(API_FOLDER, API_TOPICS, topics),
         folder_redirect(API_TOPICS.removesuffix(API_FILE), API_TOPICS, topics),
-        *site_sitemap_pages(html, unplanned),
+        *plan_sitemap_pages(site, html),
         Page("robots", "robots.txt", "robots.txt", "robots.txt"),
     ]
     return pages
-
-
-def site_sitemap_pages(html: Sequence[Page], unplanned: Sequence[Article] = ()) -> list[Page]:
-    """The sitemap of the ``html`` pages, then of the pages of the ``unplanned`` articles."""
-    return plan_sitemap_pages(sitemap_links(html) + tuple(
-        (article.path, article.summary.timestamp) for article in unplanned))
 
 
 _SLUG = attrgetter("slug")
@@ -520,30 +523,108 @@ def topic_api_pages(site: Site, topic: Topic) -> list[Page]:
     return plan_api_pages(site, topic, [site.article(slug) for slug in topic.articles])
 
 
-def plan_sitemap_pages(links: tuple[tuple[str, float], ...]) -> list[Page]:
-    """The sitemap of ``links``: ``sitemap.xml``, or past ``SITEMAP_LIMIT`` URLs, that
-    many per ``sitemap-N.xml`` and ``sitemap.xml`` as their index. (The files stay at the
-    site's root: a sitemap may only list URLs at or below its own folder.)"""
-    if len(links) <= SITEMAP_LIMIT:
-        return [Page("sitemap", "sitemap.xml", "sitemap.xml", "Sitemap", links=links)]
-    parts = [Page("sitemap", f"sitemap-{number}.xml", "sitemap.xml", f"Sitemap {number}",
-                  links=links[start : start + SITEMAP_LIMIT])
-             for number, start in enumerate(range(0, len(links), SITEMAP_LIMIT), start=1)]
-    index = tuple((part.path, max(stamp for _path, stamp in part.links)) for part in parts)
-    return [Page("sitemap-index", "sitemap.xml", "sitemap-index.xml", "Sitemap", links=index),
-            *parts]
+def plan_sitemap_pages(site: Site, html: Sequence[Page],
+                       parts: AbstractSet[str] | None = None) -> list[Page]:
+    """The sitemap: ``sitemap.xml``, the index of its parts, then the files of the parts
+    (``sitemap_files``).
+
+    Its parts (``sitemap_part``) are the pages but the articles' and the topics' (the
+    home page, the topics page, the archive), each topic's pages, and each month's
+    articles, newest first. ``html`` holds the site's HTML pages (the articles' are left
+    out: the archive's month pages, which ``html`` must hold, give them) and the pages of
+    the topics whose parts are wanted (those not given are planned here). ``parts``: only
+    the files of these parts, and the index, which is whole all the same: it dates each
+    part by its newest story (the site's, the topic's, the month's: no page of a part is
+    dated later). So an added story changes its month's part, its topics' and the first
+    (at 10,000 stories about 320, 2 x 40 and 50 URLs), not one file of 10,800."""
+    pages_part: list[tuple[str, float]] = []
+    by_topic: dict[str, list[Page]] = {}
+    months: list[Page] = []
+    for page in html:
+        if page.kind in NOT_INDEXED or page.kind == "article":
+            continue
+        if page.kind == "topic" and page.topic is not None:
+            by_topic.setdefault(page.topic.ref.name, []).append(page)
+            continue
+        if page.kind == "archive-month":
+            months.append(page)
+        pages_part.append((page.path, page_newest(page)))
+    index: list[tuple[str, float]] = []
+    files: list[Page] = []
+
+    def add(name: str, stamp: float, links: Sequence[tuple[str, float]]) -> None:
+        made = sitemap_files(name, tuple(links))
+        index.extend((page.path, stamp) for page in made)
+        if parts is None or name in parts:
+            files.extend(made)
+
+    add(SITEMAP_PAGES, site.articles[0].summary.timestamp if site.articles else 0.0,
+        pages_part)
+    for topic in site.topics:
+        name, stamp = sitemap_topic(topic), site.by_slug[topic.articles[0]].summary.timestamp
+        if parts is None or name in parts or len(topic.articles) > SITEMAP_LIMIT:  # (a
+            # topic of more stories may have more pages than one file holds: counted)
+            given = by_topic.get(topic.ref.name)
+            add(name, stamp, [(page.path, page_newest(page)) for page in
+                              (given if given is not None else plan_topic_pages(site, topic))])
+        else:
+            index.append((sitemap_file(name), stamp))
+    for month in months:
+        name, stamp = sitemap_part(month), month.articles[0].summary.timestamp
+        if parts is None or name in parts:
+            add(name, stamp, [(a.path, a.summary.timestamp) for a in month.articles])
+        else:
+            index.extend((sitemap_file(name, number), stamp) for number in
+                         range(1, -(-len(month.articles) // SITEMAP_LIMIT) + 1))
+    return [Page("sitemap-index", "sitemap.xml", "sitemap-index.xml", "Sitemap",
+                 links=tuple(index)), *files]
+
+
+def sitemap_files(part: str, links: tuple[tuple[str, float], ...]) -> list[Page]:
+    """The files of one part of the sitemap: ``sitemap-<part>.xml``, then past
+    ``SITEMAP_LIMIT`` URLs ``sitemap-<part>.2.xml``... (The files stay at the site's
+    root: a sitemap may only list URLs at or below its own folder.)"""
+    return [Page("sitemap", sitemap_file(part, number), "sitemap.xml", f"Sitemap {part}",
+                 links=links[start : start + SITEMAP_LIMIT])
+            for number, start in enumerate(range(0, max(len(links), 1), SITEMAP_LIMIT),
+                                           start=1)]
+
+
+def sitemap_file(part: str, number: int = 1) -> str:
+    """The path of a file of a part of the sitemap (its ``number``-th, from 1)."""
+    return f"sitemap-{part}.xml" if number == 1 else f"sitemap-{part}.{number}.xml"
+
+
+def sitemap_part(page: Page) -> str:
+    """The part of the sitemap that lists an HTML page: ``topic-<slug>`` for a topic's
+    pages, ``news-<year>-<month>`` for an article and its month's archive page (articles
+    by the archive's month, in the site's time zone), ``pages`` for the others."""
+    if page.kind == "topic" and page.topic is not None:
+        return sitemap_topic(page.topic)
+    if page.kind == "archive-month" and page.months:
+        return sitemap_month(page.months[0].path)
+    return SITEMAP_PAGES
+
+
+def sitemap_month(path: str) -> str:
+    """The part of the sitemap that lists the articles of the archive's month at ``path``
+    (``archive/2024/05/``: ``news-2024-05``)."""
+    return "news-" + path.removeprefix(ARCHIVE_PATH).strip("/").replace("/", "-")
+
+
+def sitemap_topic(topic: Topic) -> str:
+    """The part of the sitemap that lists a topic's pages."""
+    return f"topic-{topic.ref.slug}"
+
+
+def page_newest(page: Page) -> float:
+    """The time of the newest story of an HTML page, its sitemap ``lastmod`` (0.0: none)."""
+    return page.newest or max((a.summary.timestamp for a in page.articles), default=0.0)
 
 
 def is_html(page: Page) -> bool:
     """Whether the page is an HTML page (the rest are feeds, API pages, sitemap, robots)."""
     return page.template.endswith(".html")
-
-
-def sitemap_links(html: Sequence[Page]) -> tuple[tuple[str, float], ...]:
-    """Each indexed HTML page with the time of its newest story (0.0: none)."""
-    return tuple((page.path, page.newest or max((a.summary.timestamp for a in page.articles),
-                                                default=0.0))
-                 for page in html if page.kind not in NOT_INDEXED)
 
 
 def plan_feed_pages(site: Site, topic: Topic | None, latest: Sequence[Article]) -> list[Page]:

@@ -66,6 +66,7 @@ from .frozen import frozen
 from .model import Article, Site, Topic, Unevented, article_path, topic_order
 from .pages import (
     API_FILE,
+    SITEMAP_PAGES,
     Page,
     api_folder,
     archive_month_path,
@@ -75,10 +76,13 @@ from .pages import (
     plan_api_pages,
     plan_archive_pages,
     plan_feed_pages,
-    plan_html_pages,
     plan_listing_pages_of,
+    plan_sitemap_pages,
     plan_topic_pages,
-    site_sitemap_pages,
+    sitemap_file,
+    sitemap_month,
+    sitemap_sources,
+    sitemap_topic,
     topic_api_pages,
     topic_feed_pages,
     topic_redirects,
@@ -276,6 +280,10 @@ class Relisted:
     the site and of the topics whose stories came or went): each one's first page's
     folder, the highest number of its further pages now (``_last_further``) and the name
     of its files (the last build's pages past it go: see ``kept_fingerprints``)."""
+    sitemaps: tuple[tuple[str, int], ...] = ()
+    """The parts of the sitemap planned anew (``pages.plan_sitemap_pages``), each with its
+    number of files now (the last build's files past it go, those of a month that went
+    all of them: see ``kept_fingerprints``)."""
 
 
 def relisting(site: Site, read: Collection[str], events: EventMembers, previous: EventMembers,
@@ -327,12 +335,6 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
     sitemap = bool(relaid or moved is not None or reshared) \
         or not regrouped.isdisjoint(site.same_url)  # (which of the stories of one address
     # a card shows, and so the time of a page's newest story, follows the event's lead)
-    if sitemap:  # (the sitemap below plans every topic's pages: those
-        # of the topics listing these stories are planned once, here; twice, four topics'
-        # pages took 80 ms of a build after an add at 100,000 stories)
-        for topic in site.topics:
-            if topic.ref.name in listing and topic.ref.name not in planned:
-                planned[topic.ref.name] = plan_topic_pages(site, topic)
     archive = plan_archive_pages(site)
     pages = plan_listing_pages_of(site, stories, listing - moved_topics, planned, archive,
                                   whole_site=moved is None)  # (what stories moved in,
@@ -376,9 +378,25 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
     if anew:
         listed = {page.path for page in pages}
         pages += [page for page in anew if page.path not in listed]
-    if sitemap:
-        pages += site_sitemap_pages(plan_html_pages(site, (), planned, archive), site.articles)
-    return Relisted(pages, articles, frozenset(regrouped), relaid, moved, tuple(lists))
+    sitemaps: list[tuple[str, int]] = []
+    if sitemap:  # (its index, its first part, the parts of the topics laid out anew and
+        # of the months of the stories that came or went: see plan_sitemap_pages)
+        parts = {SITEMAP_PAGES, *(sitemap_topic(t) for t in site.topics if t.ref.name in relaid)}
+        if moved is not None:
+            zone = ZoneInfo(site.config.timezone)
+            parts.update(map(sitemap_month, moved.months | {archive_month_path(
+                datetime.fromtimestamp(a.summary.timestamp, zone)) for a in articles}))
+        made = plan_sitemap_pages(
+            site, sitemap_sources(site, (planned[name] for name in relaid), archive), parts)
+        pages += made
+        files = {page.path for page in made}
+        for part in sorted(parts):
+            count = 0
+            while sitemap_file(part, count + 1) in files:
+                count += 1
+            sitemaps.append((part, count))
+    return Relisted(pages, articles, frozenset(regrouped), relaid, moved, tuple(lists),
+                    tuple(sitemaps))
 
 
 _COUNTING_MONTHS = frozenset({"archive", "archive-year"})
@@ -435,6 +453,11 @@ def kept_fingerprints(kept: dict[str, str], relisted: Relisted) -> dict[str, str
     for folder, last, name in relisted.lists:
         number = last + 1
         while (rel := page_path(f"{further_pages(folder)}{number}/{name}")) in kept:
+            del kept[rel]
+            number += 1
+    for part, count in relisted.sitemaps:
+        number = count + 1
+        while (rel := page_path(sitemap_file(part, number))) in kept:
             del kept[rel]
             number += 1
     if relisted.moved is not None:

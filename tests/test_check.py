@@ -307,6 +307,30 @@ def test_a_sitemap_of_site_relative_urls_is_reported_once(tmp_path: Path) -> Non
     ]
 
 
+def test_a_sitemap_index_of_site_relative_urls_is_reported_once_for_its_files(
+        tmp_path: Path) -> None:
+    """The index's own ``<loc>``s stand for its files': one problem, on the index."""
+    urlset = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{}</urlset>'
+    site = write_site(tmp_path, {
+        "index.html": page("<p>home</p>"),
+        "news/a/index.html": page("<p>a</p>"),
+        "sitemap.xml": '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                       "<sitemap><loc>/sitemap-pages.xml</loc></sitemap>\n"
+                       "<sitemap><loc>/sitemap-news-2024-05.xml</loc></sitemap>\n"
+                       "</sitemapindex>",
+        "sitemap-pages.xml": urlset.format("<url><loc>/</loc></url>"),
+        "sitemap-news-2024-05.xml": urlset.format("<url><loc>/news/a/</loc></url>"),
+    })
+    assert messages(check_site(site)) == [
+        "sitemap.xml:2: 2 <loc> URL(s) are site-relative, e.g. '/sitemap-pages.xml': the "
+        "sitemap protocol wants full URLs (search engines ignore the rest). Pass --base-url "
+        "https://example.org/digest/ to digest build, or set base_url in digest.yaml",
+    ]
+    (tmp_path / "sitemap-news-2024-05.xml").write_text(
+        urlset.format("<url><loc>/news/b/</loc></url>"), encoding="utf-8")
+    assert any("no built file 'news/b/index.html'" in m for m in messages(check_site(site)))
+
+
 def test_a_folder_digest_did_not_build_is_not_a_build(tmp_path: Path) -> None:
     from generator.check import not_a_build
 

@@ -292,11 +292,13 @@ def test_a_base_url_of_other_letters_is_percent_encoded_in_every_url_and_checks_
     assert run(build_args(sample_site, "--base-url", given, "--strict"), capsys)[0] == 0
     encoded = "https://example.org/%C3%BCn%C3%AF/"
     texts = {rel: (out / rel).read_text("utf-8") for rel in (
-        "sitemap.xml", "atom.xml", "feed.json", "index.html", "topics/ai/index.html")}
+        "sitemap.xml", "sitemap-pages.xml", "atom.xml", "feed.json", "index.html",
+        "topics/ai/index.html")}
     assert all(encoded in text and "ünï" not in text and "EXAMPLE" not in text
                for text in texts.values()), [rel for rel, text in texts.items()
                                              if encoded not in text or "ünï" in text]
-    assert f"<loc>{encoded}</loc>" in texts["sitemap.xml"]
+    assert f"<loc>{encoded}</loc>" in texts["sitemap-pages.xml"]
+    assert f"<loc>{encoded}sitemap-pages.xml</loc>" in texts["sitemap.xml"]
     assert f'<link rel="canonical" href="{encoded}">' in texts["index.html"]
     assert 'href="/%C3%BCn%C3%AF/topics/"' in texts["index.html"]
     for base_url in (given, encoded, None):

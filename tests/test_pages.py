@@ -91,7 +91,7 @@ def test_each_year_of_the_archive_has_a_page_of_its_months_linked_from_the_archi
         assert ('<p class="breadcrumb"><a href="/archive/">Archive</a> › '
                 f'<a href="/archive/{year_path}/">{year_path}</a></p>') in read(
             out, f"archive/{month}/index.html")
-    sitemap = read(out, "sitemap.xml")
+    sitemap = read(out, "sitemap-pages.xml")  # (the part of the pages but articles and topics)
     assert sitemap.index("<loc>/archive/2024/</loc>") < sitemap.index(
         "<loc>/archive/2024/03/</loc>") < sitemap.index("<loc>/archive/2023/</loc>")
     lastmod = dict(re.findall(r"<loc>([^<]+)</loc>\s*<lastmod>([^<]+)</lastmod>", sitemap))
@@ -120,11 +120,12 @@ def test_the_folders_of_the_site_s_addresses_send_readers_on(make_site: MakeSite
         assert refresh_of(html) == target, folder
         assert '<meta name="robots" content="noindex">' in html
         assert f'<link rel="canonical" href="https://example.org{target}">' in html
-        assert f"https://example.org/digest/{folder}<" not in read(out, "sitemap.xml")
+        assert f"https://example.org/digest/{folder}<" not in "".join(
+            path.read_text("utf-8") for path in out.glob("sitemap*.xml"))
     assert "<title>Archive · News Digest</title>" in read(out, "news/index.html")
     assert "<title>Topics · News Digest</title>" in read(out, "api/index.html")
     assert "<title>AI · News Digest</title>" in read(out, "api/news/ai/index.html")
-    assert "<loc>https://example.org/digest/archive/2024/</loc>" in read(out, "sitemap.xml")
+    assert "<loc>https://example.org/digest/archive/2024/</loc>" in read(out, "sitemap-pages.xml")
     assert report.pages == sum(1 for _ in out.rglob("*.html"))
     assert check_site(out, base_path="/digest/", site_url="https://example.org/digest/") == []
 

@@ -454,6 +454,41 @@ def test_an_added_story_relists_every_list_it_joins_and_the_counting_pages(
 
 
 
+def sitemaps_relisted(relisted: Any) -> set[str]:
+    return {page.path for page in relisted.pages if page.kind.startswith("sitemap")}
+
+
+def test_stories_coming_and_going_relist_the_sitemap_parts_they_are_in(
+        make_site: MakeSite, tmp_path: Path, relisted: list[Any]) -> None:
+    """An added story plans its month's part of the sitemap, its topics', the first part
+    and the index again, and no other; a story of a new month adds that month's part,
+    which goes with it (and its file with it)."""
+    site, out = built(make_site, tmp_path)
+    added = site / "content/2021-03-10-s10.md"
+    added.write_text(story("Farmers test a weeding robot", 10, topics="[Robotics]"),
+                     encoding="utf-8")
+    run(site, out)
+    assert sitemaps_relisted(relisted[-1]) == {
+        "sitemap.xml", "sitemap-pages.xml", "sitemap-topic-robotics.xml",
+        "sitemap-news-2021-03.xml"}
+    check(site, out, tmp_path)
+    april = site / "content/2021-04-02-april.md"
+    april.write_text(story("Drones map a flooded valley", 2, topics="[Vision]").replace(
+        "2021-03-02T", "2021-04-02T"), encoding="utf-8")
+    run(site, out)
+    assert sitemaps_relisted(relisted[-1]) == {
+        "sitemap.xml", "sitemap-pages.xml", "sitemap-topic-vision.xml",
+        "sitemap-news-2021-04.xml"}
+    assert "/sitemap-news-2021-04.xml</loc><lastmod>2021-04-02T10:00:00Z<" in (
+        out / "sitemap.xml").read_text("utf-8")
+    check(site, out, tmp_path)
+    april.unlink()
+    run(site, out)
+    assert relisted[-1].moved is not None and ("news-2021-04", 0) in relisted[-1].sitemaps
+    assert not (out / "sitemap-news-2021-04.xml").exists()
+    check(site, out, tmp_path)
+
+
 def api_pages_relisted(relisted: Any) -> set[str]:
     """The pages of the API's list of every story that a build fingerprinted again."""
     return {rel for page in relisted.pages if page.kind == "api-news"
@@ -567,7 +602,9 @@ def test_a_story_in_no_topic_relists_the_sitemap(
     run(site, out)
     moved = relisted[-1].moved
     assert moved is not None and moved.topics == set() and not relisted[-1].relaid
-    assert "news/2021-03-10-s10/" in (out / "sitemap.xml").read_text()
+    assert "news/2021-03-10-s10/" in (out / "sitemap-news-2021-03.xml").read_text()
+    assert "/sitemap-news-2021-03.xml</loc><lastmod>2021-03-10T10:00:00Z<" in (
+        out / "sitemap.xml").read_text()
     check(site, out, tmp_path)
 
 

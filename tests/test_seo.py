@@ -61,25 +61,59 @@ def json_lds(path: Path) -> list[Any]:
             if script.get("type") == "application/ld+json"]
 
 
+def sitemap_parts(published: Published) -> dict[Path, tuple[str, list[tuple[Path, str]]]]:
+    """The files ``sitemap.xml`` indexes: the ``lastmod`` the index gives each, and the
+    (file, lastmod) of each page it lists."""
+    index = fromstring((published.output / "sitemap.xml").read_bytes())
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    parts = {}
+    for entry in index.findall(f"{SITEMAP}sitemap"):
+        part = published.file_of(entry.findtext(f"{SITEMAP}loc") or "")
+        assert part.parent == published.output and part not in parts
+        urls = fromstring(part.read_bytes()).findall(f"{SITEMAP}url")
+        parts[part] = (entry.findtext(f"{SITEMAP}lastmod") or "",
+                       [(published.file_of(u.findtext(f"{SITEMAP}loc") or ""),
+                         u.findtext(f"{SITEMAP}lastmod") or "") for u in urls])
+    return parts
+
+
 def test_the_sitemap_lists_every_html_page_with_lastmod(published: Published) -> None:
-    root = fromstring((published.output / "sitemap.xml").read_bytes())
-    urls = root.findall(f"{SITEMAP}url")
-    listed = {published.file_of(u.findtext(f"{SITEMAP}loc") or "") for u in urls}
+    """``sitemap.xml`` indexes its parts: the pages but the articles' and the topics', each
+    topic's pages, each month's articles; the index dates each by its newest story."""
+    parts = sitemap_parts(published)
+    listed = [file for _lastmod, urls in parts.values() for file, _ in urls]
     pages = {p for p in published.output.rglob("*.html") if p.name != "404.html"}
     redirects = {p for p in pages if b'http-equiv="refresh"' in p.read_bytes()}  # (noindex,
     # never in the sitemap)
     assert redirects == redirect_files(published)
-    assert listed == pages - redirects
-    for url in urls:
-        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", url.findtext(f"{SITEMAP}lastmod")
-                            or "")
+    assert sorted(listed) == sorted(pages - redirects)  # (each once)
+    output = published.output
+    names = [part.name for part in parts]
+    assert names[0] == "sitemap-pages.xml"
+    assert names[1 : 1 + len(published.site.topics)] == [
+        f"sitemap-topic-{topic.ref.slug}.xml" for topic in published.site.topics]
+    for part, (lastmod, urls) in parts.items():
+        assert urls and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", date)
+                            for _file, date in (*urls, ("", lastmod)))
+        assert lastmod >= max(date for _file, date in urls)
+        folders = {file.relative_to(output).parts[0] for file, _date in urls}
+        if part.name.startswith("sitemap-news-"):  # (newest first, all of one month)
+            assert folders == {"news"} and [date for _f, date in urls] == sorted(
+                (date for _f, date in urls), reverse=True)
+            assert {date[:7] for _f, date in urls} <= {part.name[13:20]}  # (UTC here)
+            assert lastmod == urls[0][1]
+        elif part.name.startswith("sitemap-topic-"):
+            assert folders == {"topics"}
+    assert names[1 + len(published.site.topics):] == sorted(
+        names[1 + len(published.site.topics):], reverse=True)
     robots = (published.output / "robots.txt").read_text(encoding="utf-8")
     assert f"Sitemap: {published.url_of('sitemap.xml')}\n" in robots
 
 
-def test_a_sitemap_past_the_limit_is_an_index_of_sitemap_files(
+def test_a_sitemap_part_past_the_limit_is_cut_into_files(
         sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past 50,000 URLs (here 4) a sitemap is not valid: sitemap.xml becomes an index."""
+    """Past 50,000 URLs (here 4) a sitemap is not valid: a part of more is cut into
+    ``sitemap-<part>.xml``, ``sitemap-<part>.2.xml``..."""
     import generator.pages as pages_module
     from generator.check import BuiltSite, check_sitemap, list_files
 
@@ -90,21 +124,20 @@ def test_a_sitemap_past_the_limit_is_an_index_of_sitemap_files(
 
     monkeypatch.setattr(pages_module, "SITEMAP_LIMIT", 4)
     published = publish(sample_site, tmp_path / "out", page_size=3)
-    index = fromstring((published.output / "sitemap.xml").read_bytes())
-    assert index.tag == f"{SITEMAP}sitemapindex"
-    listed: set[Path] = set()
-    for entry in index.findall(f"{SITEMAP}sitemap"):
-        part = published.file_of(entry.findtext(f"{SITEMAP}loc") or "")
-        assert part.parent == published.output and re.fullmatch(r"sitemap-\d+\.xml", part.name)
-        urls = fromstring(part.read_bytes()).findall(f"{SITEMAP}url")
+    parts = sitemap_parts(published)
+    cut = [part.name for part in parts if re.fullmatch(r"sitemap-.+\.\d+\.xml", part.name)]
+    assert cut and all(part.with_name(re.sub(r"\.\d+\.xml$", ".xml", part.name)) in parts
+                       for part in parts)
+    for part, (lastmod, urls) in parts.items():
+        assert re.fullmatch(r"sitemap-(pages|topic-[a-z0-9-]+|news-\d{4}-\d\d)(\.[2-9])?\.xml",
+                            part.name)
         assert 0 < len(urls) <= 4
-        assert entry.findtext(f"{SITEMAP}lastmod") == max(
-            u.findtext(f"{SITEMAP}lastmod") or "" for u in urls)
-        listed |= {published.file_of(u.findtext(f"{SITEMAP}loc") or "") for u in urls}
-    assert listed == {p for p in published.output.rglob("*.html")
-                      if p.name != "404.html"} - redirect_files(published)
+        assert lastmod >= max(date for _file, date in urls)
+    listed = [file for _lastmod, urls in parts.values() for file, _ in urls]
+    assert sorted(listed) == sorted({p for p in published.output.rglob("*.html")
+                                     if p.name != "404.html"} - redirect_files(published))
     assert check_sitemap(built_site(published)) == []
-    (published.output / "sitemap-1.xml").write_text(
+    (published.output / cut[0]).write_text(
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>', "utf-8")
     assert any("is not listed" in p.message for p in check_sitemap(built_site(published)))
 

@@ -347,7 +347,8 @@ def relisting(site: Site, read: Collection[str], events: EventMembers, previous:
         for ref in article.topics:
             disturbed[ref.name] = max(disturbed.get(ref.name, place), place)
     anew = [page for name in relaid  # (their cards moved across their pages, or their
-            for page in _unsettled(planned[name], disturbed.get(name), stories, own)]  # stories
+            for page in _unsettled(planned[name], disturbed.get(name), stories, own,
+                                   _card_places(site, planned[name]))]  # stories
     # did: every page of theirs can differ but the older ones a list numbered from the
     # oldest keeps, some may be new or gone, and the sitemap lists each with its newest story)
     lists = []
@@ -403,8 +404,34 @@ _COUNTING_MONTHS = frozenset({"archive", "archive-year"})
 """The kinds of the archive's pages that count the stories of each month they list."""
 
 
+def _card_places(site: Site, pages: Sequence[Page]) -> Callable[[Page], Place]:
+    """The place of each of a topic's ``pages`` in its list: of the newest story its cards
+    stand for among the topic's stories (a card is where its event's newest story in the
+    list is: ``Site.cards``), also one the card does not show. Of stories of one address
+    a card shows one (``shared_urls``), which may be older than the one it stands for: a
+    page of a 2015 story between pages of 2024 and 2023 stories made ``_unsettled`` keep
+    the 21 pages past it as the last build had them, after a story of that address came
+    and moved its card to the top."""
+    topic = next((page.topic for page in pages if page.topic is not None), None)
+    listed = frozenset(topic.articles) if topic is not None else frozenset()
+    members, by_slug = site.members, site.by_slug
+
+    def place(page: Page) -> Place:
+        return min(place_of(by_slug[slug]) for card in page.cards
+                   for slug in (card.lead.slug, *members.get(card.lead.cluster, ()))
+                   if slug in listed or slug == card.lead.slug)
+
+    return place
+
+
+def _newest_listed(page: Page) -> Place:
+    """The place of the newest story a page lists: its place in a list of stories."""
+    return min(map(place_of, page.articles))
+
+
 def _unsettled(pages: Sequence[Page], boundary: Place | None, stories: AbstractSet[str],
-               own: AbstractSet[str]) -> Sequence[Page]:
+               own: AbstractSet[str], place: Callable[[Page], Place] = _newest_listed
+               ) -> Sequence[Page]:
     """The ``pages`` of one list (planned: its first page first) but the older pages that
     a list numbered from the oldest (``config.STABLE``) has as the last build had them:
     each holds the same stories (or cards), between the same neighbours, and lists none of
@@ -425,8 +452,7 @@ def _unsettled(pages: Sequence[Page], boundary: Place | None, stories: AbstractS
     settled = 0
     for page in pages:
         pager = page.pager
-        if pager is not None and not pager.is_front \
-                and min(map(place_of, page.articles)) > boundary:
+        if pager is not None and not pager.is_front and place(page) > boundary:
             settled = pager.number - 2
             break
     if settled < 1:

@@ -33,6 +33,13 @@ from tests.conftest import MakeSite
 from tests.test_model_patch import story
 
 SAME = "https://wire.example/ibm-exits"
+OTHER = "https://wire.example/chips-shortage"
+FILLERS = {1: "Regulators fine a bank over chatbots", 2: "Volcano sensors learn to listen",
+           3: "A startup prints houses with robots", 4: "Whales tracked from orbit",
+           5: "Chess engines meet poetry", 6: "Hospitals test triage software",
+           7: "Farm drones count sheep at dawn", 8: "Libraries digitise old maps",
+           9: "Trains schedule themselves in Osaka", 10: "Bees counted by cameras",
+           11: "Courts weigh robot testimony"}
 TITLES = ("Robots learn to fold laundry", "IBM exits the face recognition business",
           "A new chip for vision models", "Drones deliver medicine in Ghana",
           "IBM exits face recognition business", "Chip makers race for vision")
@@ -452,6 +459,38 @@ def test_an_added_story_relists_every_list_it_joins_and_the_counting_pages(
     assert len(rearticled[-1]) < 10
     check(site, out, tmp_path)
 
+
+
+def test_a_story_of_an_address_coming_moves_its_card_and_the_pages_past_it(
+        make_site: MakeSite, tmp_path: Path) -> None:
+    """Pages of one card. Stories of one address make one card, which shows one of them
+    (here the earliest) where the newest stands: days 1 and 8 of one address, a card at
+    day 8's place showing day 1's story; days 3 and 5 of another, at day 5's. A third
+    story of the second address, the newest, moves its card to the first page, and the
+    pages of the cards between day 5 and the first page move by one. A page's place in
+    its list is the newest story its cards stand for, shown or not: taken from the story
+    it shows, day 8's page seemed older than the stories that moved, and the pages past it
+    were kept as the last build had them (found by fuzzing)."""
+    files: dict[str, str | bytes] = {
+        f"content/2021-03-{day:02d}-s{day}.md": story(FILLERS[day],
+                                                      day, topics="[AI]")
+        for day in (2, 4, 6, 7, 8, 10)}
+    for day, url in ((1, SAME), (9, SAME + "/?utm_source=rss"), (3, OTHER),
+                     (5, OTHER + "/?utm_source=mail")):
+        files[f"content/2021-03-{day:02d}-wire.md"] = story(
+            FILLERS[day], day, topics="[AI]", url=url)
+    files["digest.yaml"] = "page_size: 1\nhome_size: 3\nfeed_size: 3\n"
+    site = make_site(files)
+    out = tmp_path / "out"
+    run(site, out)
+    newest = site / "content/2021-03-11-newest.md"
+    newest.write_text(story(FILLERS[11], 11, topics="[AI]", url=OTHER + "/?utm_source=x"),
+                      encoding="utf-8")
+    run(site, out)
+    check(site, out, tmp_path)
+    newest.unlink()
+    run(site, out)
+    check(site, out, tmp_path)
 
 
 def sitemaps_relisted(relisted: Any) -> set[str]:

@@ -121,8 +121,8 @@ def render_forked(site: Site, pages: Sequence[Page], store: StoryStore,
 
 
 class _RenderChild:
-    """A forked child rendering a share of the pages: it writes frames to a pipe, a kind
-    byte each (``_FRAMES``), and exits; ``collect`` reads them."""
+    """A forked child rendering a share of the pages: it writes frames to a pipe (progress,
+    then one of ``_ENDS``: see ``_PROGRESS``), and exits; ``collect`` reads them."""
 
     def __init__(self, pid: int, reading: int) -> None:
         self.pid = pid
@@ -203,8 +203,8 @@ def _render_child(writing: int, site: Site, pages: Sequence[Page], store: StoryS
                 kind, data = _STAGED, marshal.dumps(
                     render_and_stage(site, pages, store, previous, progress, direct=direct))
             except Exception:  # noqa: BLE001 - reported to the main process, which raises it
-                status_, payload = _failure()
-                if status_ == "problem":
+                failure, payload = _failure()
+                if failure == "problem":
                     import pickle
 
                     kind, data = _PROBLEM, pickle.dumps(payload)

@@ -125,3 +125,25 @@ def test_the_cache_gives_records_as_utf8_of_the_digest_asked_only(tmp_path: Path
                             ("content/c.md", "d3")])
     assert found == {"content/a.md": '{"title":"Zürich 🚀"}'.encode()}
     store.close()
+
+
+def test_the_record_store_maps_the_file_only_to_read_records(tmp_path: Path) -> None:
+    """Writing records (the workers of a cold build) reads the file by system calls; the
+    records of the API pages are read through a bounded memory map (``MAP_BYTES``),
+    again on a connection opened after a close."""
+    from generator.record_store import MAP_BYTES, RecordStore
+
+    store = RecordStore(tmp_path / "records.sqlite")
+
+    def mapped() -> int:
+        return int(store._connection().execute("PRAGMA mmap_size").fetchone()[0])
+
+    store.update([("content/a.md", "d1", "{}")], removed=())
+    assert mapped() == 0
+    assert store.get_many([("content/a.md", "d1")]) == {"content/a.md": b"{}"}
+    assert mapped() == MAP_BYTES
+    store.close()
+    assert mapped() == 0
+    store.get_many([("content/a.md", "d1")])
+    assert mapped() == MAP_BYTES
+    store.close()
